@@ -1,0 +1,21 @@
+/**
+ * `@athena/core-types`: the contract shared by every Athena package — domain
+ * types, the {@link Store} interface, typed errors, input validation and the
+ * consolidation state machine. No I/O, no database driver.
+ *
+ * @packageDocumentation
+ */
+export * from './capabilities.js';
+export * from './code.js';
+export * from './consolidation.js';
+export * from './decision.js';
+export * from './episode.js';
+export * from './errors.js';
+export * from './memory.js';
+export * from './pagination.js';
+export * from './project.js';
+export * from './prospective.js';
+export * from './relationship.js';
+export * from './search.js';
+export * from './store.js';
+export * from './validation.js';

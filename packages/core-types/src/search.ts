@@ -1,0 +1,112 @@
+import type { ConsolidationState } from './consolidation.js';
+import type { EmbeddingInput, Memory, MemoryType } from './memory.js';
+
+/**
+ * Filters shared by listing and every search kind. All given filters must
+ * hold. No consolidation-state filter by default: fresh memories are found.
+ */
+export interface MemoryFilters {
+  /** Any of these memory types. */
+  readonly memoryTypes?: readonly MemoryType[];
+  /** Any of these domains. */
+  readonly domains?: readonly string[];
+  /** Every one of these tags. */
+  readonly tags?: readonly string[];
+  /** Any of these consolidation states. */
+  readonly consolidationStates?: readonly ConsolidationState[];
+  /** Inclusive lower bound on `createdAt`. */
+  readonly createdAfter?: Date;
+  /** Exclusive upper bound on `createdAt`. */
+  readonly createdBefore?: Date;
+  readonly sessionId?: string;
+}
+
+/** Options of `search.semantic()`. */
+export interface SemanticSearchOptions {
+  /** 1–1000; default 10. */
+  readonly limit?: number;
+  /** Minimum cosine similarity in [-1, 1]; rows below it are dropped. */
+  readonly threshold?: number;
+  readonly filters?: MemoryFilters;
+  /**
+   * Exact (exhaustive) search instead of the approximate index. Slower,
+   * recall 1. Default false.
+   */
+  readonly exact?: boolean;
+  /**
+   * Backend tuning: HNSW `ef_search` (PostgreSQL). Ignored by backends that
+   * do not use it.
+   */
+  readonly efSearch?: number;
+  /** Backend tuning: IVFFlat `probes` (PostgreSQL). Ignored elsewhere. */
+  readonly probes?: number;
+}
+
+/** Options of `search.keyword()`. */
+export interface KeywordSearchOptions {
+  /** 1–1000; default 10. */
+  readonly limit?: number;
+  readonly filters?: MemoryFilters;
+}
+
+/** How hybrid search fuses its two legs. */
+export type FusionMode = 'weighted' | 'rrf';
+
+/** The query of `search.hybrid()`: a vector for the semantic leg, text for the keyword leg. */
+export interface HybridQuery {
+  readonly embedding: EmbeddingInput;
+  readonly text: string;
+}
+
+/** Default weights of weighted fusion. */
+export const DEFAULT_FUSION_WEIGHTS = Object.freeze({ semantic: 0.7, keyword: 0.3 });
+
+/** Default `k` of reciprocal rank fusion. */
+export const DEFAULT_RRF_K = 60;
+
+/** Options of `search.hybrid()`. */
+export interface HybridSearchOptions {
+  /** 1–1000; default 10. */
+  readonly limit?: number;
+  /** Default `weighted`. */
+  readonly fusion?: FusionMode;
+  /**
+   * Weighted fusion: fused = semantic·max(similarity, 0) + keyword·keywordScore.
+   * Default 0.7 / 0.3. Each weight ≥ 0, not both 0.
+   */
+  readonly weights?: { readonly semantic: number; readonly keyword: number };
+  /** RRF: fused = Σ 1 / (k + rank) over the legs a row appears in. Default 60. */
+  readonly rrfK?: number;
+  /** Candidates taken from each leg before fusion, ≥ limit; default max(4·limit, 40). */
+  readonly candidates?: number;
+  /** Minimum cosine similarity for semantic-leg candidates. */
+  readonly threshold?: number;
+  readonly filters?: MemoryFilters;
+  /** Backend tuning, as in {@link SemanticSearchOptions}. */
+  readonly efSearch?: number;
+  readonly probes?: number;
+}
+
+/**
+ * Why a result ranked where it did. Similarities are cosine similarities in
+ * [-1, 1]; keyword scores are normalised to [0, 1) on every backend; ranks are
+ * 1-based positions within a leg, `null` when the row was not in that leg.
+ */
+export interface ScoreBreakdown {
+  /** Cosine similarity to the query vector; `null` in keyword search. */
+  readonly semantic: number | null;
+  /** Normalised keyword relevance; `null` in semantic search, 0 in hybrid when the text did not match. */
+  readonly keyword: number | null;
+  readonly semanticRank: number | null;
+  readonly keywordRank: number | null;
+  /** The score results are ordered by. */
+  readonly fused: number;
+}
+
+/** One search hit. */
+export interface SearchResult {
+  readonly memory: Memory;
+  /** Equals `breakdown.fused`: similarity (semantic), keyword score (keyword), fused score (hybrid). */
+  readonly score: number;
+  readonly breakdown: ScoreBreakdown;
+}

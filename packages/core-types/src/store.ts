@@ -1,0 +1,383 @@
+import type { StoreCapabilities } from './capabilities.js';
+import type {
+  AddDependencyInput,
+  CodeDependency,
+  CodeEntity,
+  ImpactedEntity,
+  ImpactOptions,
+  UpsertCodeEntityInput,
+} from './code.js';
+import type { ConsolidationState } from './consolidation.js';
+import type {
+  AddScenarioInput,
+  CreateDecisionInput,
+  Decision,
+  DecisionStatus,
+  Scenario,
+} from './decision.js';
+import type { EpisodicEvent, ListEpisodesOptions, RecordEpisodeInput } from './episode.js';
+import type {
+  EmbeddingInput,
+  Memory,
+  RecordAccessOptions,
+  StoreMemoryInput,
+  UpdateMemoryInput,
+} from './memory.js';
+import type { Page, PageOptions } from './pagination.js';
+import type { CreateProjectInput, Project } from './project.js';
+import type {
+  CreateGoalInput,
+  CreateTaskInput,
+  Goal,
+  ListGoalsOptions,
+  ListTasksOptions,
+  Task,
+  UpdateGoalInput,
+  UpdateTaskInput,
+} from './prospective.js';
+import type {
+  LinkMemoriesInput,
+  Relationship,
+  RelationshipDirection,
+  RelationshipType,
+} from './relationship.js';
+import type {
+  HybridQuery,
+  HybridSearchOptions,
+  KeywordSearchOptions,
+  MemoryFilters,
+  SearchResult,
+  SemanticSearchOptions,
+} from './search.js';
+
+/** Projects: the scope of everything else. */
+export interface ProjectRepository {
+  /** Throws `ConflictError` when the name or path is taken. */
+  create(input: CreateProjectInput): Promise<Project>;
+  get(id: number): Promise<Project | null>;
+  getByPath(path: string): Promise<Project | null>;
+  getByName(name: string): Promise<Project | null>;
+  /** Every project, by id. */
+  list(): Promise<Project[]>;
+  /** Sets `lastAccessedAt` to now. Throws `NotFoundError`. */
+  touch(id: number): Promise<Project>;
+  /** Deletes the project and everything in it. Returns whether it existed. */
+  delete(id: number): Promise<boolean>;
+}
+
+/** Options of `memories.list()`. */
+export interface ListMemoriesOptions extends PageOptions {
+  readonly filters?: MemoryFilters;
+  /** By id: `desc` (newest first, default) or `asc`. */
+  readonly order?: 'asc' | 'desc';
+}
+
+/** Memories (`memory_vectors`), always within one project. */
+export interface MemoryRepository {
+  /** Validates, then stores one memory. Throws `NotFoundError` for an unknown project. */
+  store(projectId: number, input: StoreMemoryInput): Promise<Memory>;
+  /**
+   * Stores many memories in one transaction: all or none. Every input is
+   * validated before anything is written. Returns the new ids in input order.
+   */
+  storeMany(projectId: number, inputs: readonly StoreMemoryInput[]): Promise<number[]>;
+  get(projectId: number, id: number): Promise<Memory | null>;
+  /** The memories with these ids that exist in the project, in the order of `ids`. */
+  getMany(projectId: number, ids: readonly number[]): Promise<Memory[]>;
+  /** Changes the given fields, increments `version`. Throws `NotFoundError`. */
+  update(projectId: number, id: number, input: UpdateMemoryInput): Promise<Memory>;
+  /**
+   * Deletes a memory, its relationships and its transition log; memories it
+   * superseded keep `supersededBy = null`. Returns whether it existed.
+   */
+  delete(projectId: number, id: number): Promise<boolean>;
+  /** Keyset-paginated listing by id. */
+  list(projectId: number, options?: ListMemoriesOptions): Promise<Page<Memory>>;
+  count(projectId: number, filters?: MemoryFilters): Promise<number>;
+  /**
+   * Increments `accessCount` and sets `lastAccessed` (and `lastRetrieved`
+   * when `retrieved`) for every id, in one statement. Unknown ids are
+   * ignored. Returns the number of memories updated.
+   */
+  recordAccess(projectId: number, ids: readonly number[], options?: RecordAccessOptions): Promise<number>;
+}
+
+/** Search over a project's memories, each kind one SQL statement inside the database. */
+export interface SearchRepository {
+  /** Nearest neighbours by cosine similarity, highest first. */
+  semantic(projectId: number, embedding: EmbeddingInput, options?: SemanticSearchOptions): Promise<SearchResult[]>;
+  /**
+   * Full-text search: memories matching any term of `text`, most relevant
+   * first. `text` is plain user text, never query syntax: quotes, operators
+   * and punctuation are treated as words or ignored.
+   */
+  keyword(projectId: number, text: string, options?: KeywordSearchOptions): Promise<SearchResult[]>;
+  /** Semantic and keyword candidates fused by weighted sum or reciprocal rank fusion. */
+  hybrid(projectId: number, query: HybridQuery, options?: HybridSearchOptions): Promise<SearchResult[]>;
+}
+
+/** Options of `relationships.list()`. */
+export interface ListRelationshipsOptions {
+  /** Default `both`. */
+  readonly direction?: RelationshipDirection;
+  readonly types?: readonly RelationshipType[];
+}
+
+/** Typed links between memories (`memory_relationships`). */
+export interface RelationshipRepository {
+  /**
+   * Links two memories of the project; linking the same pair and type again
+   * updates the strength. Throws `NotFoundError` when either memory is not in
+   * the project, `ValidationError` for a self-link.
+   */
+  link(projectId: number, input: LinkMemoriesInput): Promise<Relationship>;
+  /** Returns whether the link existed. */
+  unlink(
+    projectId: number,
+    link: Pick<LinkMemoriesInput, 'fromMemoryId' | 'toMemoryId' | 'relationshipType'>,
+  ): Promise<boolean>;
+  /** Links of one memory, by id. */
+  list(projectId: number, memoryId: number, options?: ListRelationshipsOptions): Promise<Relationship[]>;
+}
+
+/** Episodic memory: what happened, when (`episodic_events`). */
+export interface EpisodeRepository {
+  record(projectId: number, input: RecordEpisodeInput): Promise<EpisodicEvent>;
+  /** All or none, in one transaction; returns the events in input order. */
+  recordMany(projectId: number, inputs: readonly RecordEpisodeInput[]): Promise<EpisodicEvent[]>;
+  get(projectId: number, id: number): Promise<EpisodicEvent | null>;
+  /** Chronological (timestamp, then id), keyset-paginated. */
+  list(projectId: number, options?: ListEpisodesOptions & PageOptions): Promise<Page<EpisodicEvent>>;
+  /** Marks events consolidated; returns how many changed. */
+  markConsolidated(projectId: number, ids: readonly number[], at?: Date): Promise<number>;
+}
+
+/** Goals (`prospective_goals`). */
+export interface GoalRepository {
+  /** Throws `NotFoundError` when `parentGoalId` is not a goal of the project. */
+  create(projectId: number, input: CreateGoalInput): Promise<Goal>;
+  get(projectId: number, id: number): Promise<Goal | null>;
+  /** Setting status `completed` sets `completedAt`; leaving it clears it. Throws `NotFoundError`. */
+  update(projectId: number, id: number, input: UpdateGoalInput): Promise<Goal>;
+  list(projectId: number, options?: ListGoalsOptions): Promise<Goal[]>;
+  /** Direct sub-goals, by priority then id. */
+  subgoals(projectId: number, goalId: number): Promise<Goal[]>;
+  /** Deletes the goal and its sub-goals; its tasks keep `goalId = null`. */
+  delete(projectId: number, id: number): Promise<boolean>;
+}
+
+/** Tasks (`prospective_tasks`). */
+export interface TaskRepository {
+  /** Throws `NotFoundError` when `goalId` or `parentTaskId` is not in the project. */
+  create(projectId: number, input: CreateTaskInput): Promise<Task>;
+  get(projectId: number, id: number): Promise<Task | null>;
+  /** Setting status `completed` sets `completedAt`; leaving it clears it. Throws `NotFoundError`. */
+  update(projectId: number, id: number, input: UpdateTaskInput): Promise<Task>;
+  list(projectId: number, options?: ListTasksOptions): Promise<Task[]>;
+  /** Direct sub-tasks, by priority then id. */
+  subtasks(projectId: number, taskId: number): Promise<Task[]>;
+  /** Deletes the task and its sub-tasks. */
+  delete(projectId: number, id: number): Promise<boolean>;
+}
+
+/** Filters of `code.findEntities()`. */
+export interface FindCodeEntitiesOptions {
+  readonly filePath?: string;
+  readonly name?: string;
+}
+
+/** Code entities and their dependency graph (`code_metadata`, `code_dependencies`). */
+export interface CodeRepository {
+  /** Inserts, or updates the entity with the same (filePath, name, entityType). */
+  upsertEntity(projectId: number, input: UpsertCodeEntityInput): Promise<CodeEntity>;
+  getEntity(projectId: number, id: number): Promise<CodeEntity | null>;
+  /** By file path, then start line, then id. */
+  findEntities(projectId: number, options?: FindCodeEntitiesOptions): Promise<CodeEntity[]>;
+  /** Deletes the entity and its dependency edges. */
+  deleteEntity(projectId: number, id: number): Promise<boolean>;
+  /** Idempotent. Throws `NotFoundError` when an entity is not in the project, `ValidationError` for a self-edge. */
+  addDependency(projectId: number, input: AddDependencyInput): Promise<CodeDependency>;
+  removeDependency(projectId: number, input: AddDependencyInput): Promise<boolean>;
+  /** What `entityId` depends on directly, by id. */
+  dependenciesOf(projectId: number, entityId: number): Promise<CodeEntity[]>;
+  /** What depends on `entityId` directly, by id. */
+  dependentsOf(projectId: number, entityId: number): Promise<CodeEntity[]>;
+  /**
+   * Everything affected by a change to `entityId`: its transitive dependents,
+   * each once at its shortest depth, by depth then id. Depth-bounded and
+   * safe on cycles; never includes the entity itself.
+   */
+  impact(projectId: number, entityId: number, options?: ImpactOptions): Promise<ImpactedEntity[]>;
+}
+
+/** Options of `decisions.list()`. */
+export interface ListDecisionsOptions {
+  readonly statuses?: readonly DecisionStatus[];
+}
+
+/** Planning decisions and their scenarios (`planning_decisions`, `planning_scenarios`). */
+export interface DecisionRepository {
+  create(projectId: number, input: CreateDecisionInput): Promise<Decision>;
+  get(projectId: number, id: number): Promise<Decision | null>;
+  /** By id. */
+  list(projectId: number, options?: ListDecisionsOptions): Promise<Decision[]>;
+  /** `proposed → validated`; otherwise `InvalidTransitionError`. */
+  validate(projectId: number, id: number, notes?: string | null): Promise<Decision>;
+  /** `proposed → rejected`; otherwise `InvalidTransitionError`. */
+  reject(projectId: number, id: number, notes?: string | null): Promise<Decision>;
+  /**
+   * Atomically creates `replacement` and marks decision `id` superseded by
+   * it. A superseded or rejected decision cannot be superseded.
+   */
+  supersede(
+    projectId: number,
+    id: number,
+    replacement: CreateDecisionInput,
+  ): Promise<{ previous: Decision; replacement: Decision }>;
+  /** Throws `NotFoundError` when the decision is not in the project. */
+  addScenario(projectId: number, decisionId: number, input: AddScenarioInput): Promise<Scenario>;
+  /** By id. */
+  listScenarios(projectId: number, decisionId: number): Promise<Scenario[]>;
+}
+
+/** One recorded consolidation state change (append-only). */
+export interface TransitionLogEntry {
+  readonly id: number;
+  readonly projectId: number;
+  readonly memoryId: number;
+  readonly fromState: ConsolidationState;
+  readonly toState: ConsolidationState;
+  readonly reason: string | null;
+  /** Who made the change (worker id, `recall`, …). */
+  readonly actor: string | null;
+  readonly at: Date;
+}
+
+/** Options of `consolidation.transition()`. */
+export interface TransitionOptions {
+  readonly reason?: string | null;
+  readonly actor?: string | null;
+  /** Required when moving to `superseded`: a different memory of the project. */
+  readonly supersededBy?: number;
+  /** Default now. */
+  readonly at?: Date;
+}
+
+/** Options of `consolidation.claimBatch()`. */
+export interface ClaimBatchOptions {
+  /** Identifies the claiming worker. */
+  readonly worker: string;
+  /** 1–1000; default 10. */
+  readonly limit?: number;
+  /** How long the claim lasts; default 300 000 (5 minutes). */
+  readonly leaseMs?: number;
+  /** Default now. */
+  readonly now?: Date;
+}
+
+/** Options of `consolidation.reconsolidationWindow()`. */
+export interface ReconsolidationWindowOptions {
+  /** How far back a retrieval keeps a memory open; default 60. */
+  readonly windowMinutes?: number;
+  /** Default now. */
+  readonly now?: Date;
+}
+
+/** The consolidation state machine, applied to stored memories. */
+export interface ConsolidationRepository {
+  /**
+   * Moves a memory to `to` if the state machine allows it, and logs it.
+   * Moving to `consolidated` sets `consolidatedAt`; leaving `consolidating`
+   * clears the claim. Throws `InvalidTransitionError` or `NotFoundError`.
+   */
+  transition(
+    projectId: number,
+    memoryId: number,
+    to: ConsolidationState,
+    options?: TransitionOptions,
+  ): Promise<Memory>;
+  /** The memory's transition log, oldest first. */
+  history(projectId: number, memoryId: number): Promise<TransitionLogEntry[]>;
+  /**
+   * Claims up to `limit` unconsolidated memories (oldest first) for one
+   * worker: `unconsolidated → consolidating` with a lease. Concurrent claims
+   * never receive the same memory.
+   */
+  claimBatch(projectId: number, options: ClaimBatchOptions): Promise<Memory[]>;
+  /** Returns expired claims to `unconsolidated`; returns how many. */
+  releaseExpired(projectId: number, now?: Date): Promise<number>;
+  /**
+   * Makes retrieved memories labile: every `consolidated` memory among `ids`
+   * moves to `labile` (logged, actor `recall`). Others are left as they are.
+   * Returns the ids that changed.
+   */
+  labilize(projectId: number, ids: readonly number[], at?: Date): Promise<number[]>;
+  /**
+   * The reconsolidation window: labile memories retrieved within the last
+   * `windowMinutes`, most recently retrieved first.
+   */
+  reconsolidationWindow(projectId: number, options?: ReconsolidationWindowOptions): Promise<Memory[]>;
+}
+
+/** Every repository of a store; what `transaction()` hands its callback. */
+export interface Repositories {
+  readonly projects: ProjectRepository;
+  readonly memories: MemoryRepository;
+  readonly search: SearchRepository;
+  readonly relationships: RelationshipRepository;
+  readonly episodes: EpisodeRepository;
+  readonly goals: GoalRepository;
+  readonly tasks: TaskRepository;
+  readonly code: CodeRepository;
+  readonly decisions: DecisionRepository;
+  readonly consolidation: ConsolidationRepository;
+}
+
+/** What `store.health()` reports. Never contains secrets. */
+export interface HealthReport {
+  readonly ok: boolean;
+  readonly backend: string;
+  /** Round-trip time of a trivial query. */
+  readonly latencyMs: number;
+  readonly embeddingDimension: number;
+  readonly schemaVersion: number;
+  /** Backend-specific facts: versions, pool stats, indexes, file path. */
+  readonly details: Readonly<Record<string, unknown>>;
+  /** Why `ok` is false. */
+  readonly error?: string;
+}
+
+/**
+ * The storage contract every Athena backend implements. All operations are
+ * async; all take a project id where the data is project-scoped.
+ *
+ * @example
+ * ```ts
+ * const store = new SqliteStore({ path: 'memory.db', embeddingDimension: 384 });
+ * await store.init();
+ * const project = await store.projects.create({ name: 'demo', path: '/src/demo' });
+ * await store.memories.store(project.id, { content: 'Use pnpm', embedding });
+ * const hits = await store.search.hybrid(project.id, { embedding, text: 'pnpm' });
+ * await store.close();
+ * ```
+ */
+export interface Store extends Repositories {
+  /** `sqlite`, `postgres`, or a third-party name. */
+  readonly backend: string;
+  readonly capabilities: StoreCapabilities;
+  /**
+   * The database's embedding dimension: fixed when the database is created
+   * and stored in it. Throws `StoreClosedError` before `init()`.
+   */
+  readonly embeddingDimension: number;
+  /** Opens, migrates (idempotent, versioned) and checks the database. Safe to call twice. */
+  init(): Promise<void>;
+  /** Releases connections; the store cannot be used afterwards. Idempotent. */
+  close(): Promise<void>;
+  health(): Promise<HealthReport>;
+  /**
+   * Runs `fn` with every repository bound to one transaction: commit when it
+   * resolves, roll back when it throws (the error is rethrown).
+   */
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+}

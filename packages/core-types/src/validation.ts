@@ -1,0 +1,783 @@
+/**
+ * Input validation shared by every backend: one place that decides what a
+ * valid input is and which defaults apply. Backends call the `parse*`
+ * functions first and write only what they return, so a rejected input never
+ * reaches SQL and behaves the same everywhere.
+ */
+import { z } from 'zod';
+import { CONSOLIDATION_STATES } from './consolidation.js';
+import type { ConsolidationState } from './consolidation.js';
+import { CODE_ENTITY_TYPES, DEPENDENCY_TYPES } from './code.js';
+import { DECISION_STATUSES, SCENARIO_TYPES } from './decision.js';
+import { EPISODE_EVENT_TYPES, EPISODE_OUTCOMES } from './episode.js';
+import { DimensionMismatchError, ValidationError } from './errors.js';
+import type { ValidationIssue } from './errors.js';
+import { CONTENT_TYPES, MEMORY_TYPES } from './memory.js';
+import type { EmbeddingInput } from './memory.js';
+import { GOAL_STATUSES, TASK_STATUSES } from './prospective.js';
+import { RELATIONSHIP_TYPES } from './relationship.js';
+import { DEFAULT_FUSION_WEIGHTS, DEFAULT_RRF_K } from './search.js';
+
+/** Engine-independent limits enforced on every backend. */
+export const LIMITS = Object.freeze({
+  /** Characters in a memory's or event's content (PostgreSQL's tsvector caps at 1 MB). */
+  contentLength: 262_144,
+  /** Characters in a name, path, title, tag, domain or identifier. */
+  shortText: 1_000,
+  /** Tags on one memory. */
+  tags: 64,
+  /** Rows a search or a page returns. */
+  limit: 1_000,
+  /** Candidates per hybrid leg. */
+  candidates: 10_000,
+  /** Items in one batch (`storeMany`, `recordMany`, `recordAccess`, `getMany`). */
+  batch: 100_000,
+  /** Depth of an impact analysis. */
+  impactDepth: 50,
+});
+
+/** Converts zod issues into a {@link ValidationError} that names every bad field. */
+function toValidationError(what: string, error: z.ZodError): ValidationError {
+  const issues: ValidationIssue[] = error.issues.map((issue) => ({
+    path: formatPath(what, issue.path),
+    message: issue.message,
+  }));
+  const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+  return new ValidationError(`invalid ${what}: ${summary}`, issues, { cause: error });
+}
+
+function formatPath(root: string, path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`),
+    root,
+  );
+}
+
+function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw toValidationError(what, result.error);
+  return result.data;
+}
+
+const noNul = (value: string) => !value.includes('\u0000');
+const NUL_MESSAGE = 'must not contain NUL (\\u0000) characters';
+
+const shortText = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`)
+  .refine(noNul, NUL_MESSAGE);
+const optionalShortText = shortText.nullable().optional();
+const content = z
+  .string()
+  .refine((value) => value.trim().length > 0, 'must not be empty or blank')
+  .refine((value) => value.length <= LIMITS.contentLength, `must be at most ${LIMITS.contentLength} characters`)
+  .refine(noNul, NUL_MESSAGE);
+const longText = z
+  .string()
+  .max(LIMITS.contentLength, `must be at most ${LIMITS.contentLength} characters`)
+  .refine(noNul, NUL_MESSAGE);
+const unit = z.number().finite().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]');
+const id = z.number().int('must be an integer').positive('must be a positive integer').max(Number.MAX_SAFE_INTEGER);
+const count = z.number().int('must be an integer').min(0, 'must be ≥ 0').max(2 ** 31 - 1);
+const instant = z.date({ error: 'must be a valid Date' });
+const priority = z.number().int('must be an integer').min(1, 'must be in 1–10').max(10, 'must be in 1–10');
+const limit = (fallback: number) =>
+  z.number().int('must be an integer').min(1, 'must be ≥ 1').max(LIMITS.limit, `must be ≤ ${LIMITS.limit}`).default(fallback);
+const tags = z
+  .array(shortText)
+  .max(LIMITS.tags, `at most ${LIMITS.tags} tags`)
+  .transform((values) => [...new Set(values)]);
+const similarity = z.number().finite().min(-1, 'must be in [-1, 1]').max(1, 'must be in [-1, 1]');
+
+/**
+ * Checks a vector and copies it into a `Float32Array`: the right length, every
+ * component finite, not all zeros (cosine similarity needs a direction), and
+ * representable as a 32-bit float.
+ *
+ * @throws {DimensionMismatchError} when the length differs from `dimension`.
+ * @throws {ValidationError} for NaN, ±Infinity, an all-zero vector, or a non-array.
+ *
+ * @example
+ * ```ts
+ * const vector = toEmbedding([0.1, 0.2, 0.3], 3);
+ * ```
+ */
+export function toEmbedding(value: EmbeddingInput, dimension: number, path = 'embedding'): Float32Array {
+  if (value === null || typeof value !== 'object' || typeof value.length !== 'number') {
+    throw new ValidationError(`invalid ${path}: must be an array of numbers`, [
+      { path, message: 'must be an array of numbers' },
+    ]);
+  }
+  if (value.length !== dimension) {
+    throw new DimensionMismatchError(dimension, value.length, { details: { path } });
+  }
+  const vector = new Float32Array(dimension);
+  let nonZero = false;
+  for (let i = 0; i < dimension; i++) {
+    const component = value[i];
+    if (typeof component !== 'number' || !Number.isFinite(component)) {
+      throw new ValidationError(`invalid ${path}: component ${i} is ${String(component)}, not a finite number`, [
+        { path: `${path}[${i}]`, message: 'must be a finite number' },
+      ]);
+    }
+    const stored = Math.fround(component);
+    if (!Number.isFinite(stored)) {
+      throw new ValidationError(`invalid ${path}: component ${i} overflows a 32-bit float`, [
+        { path: `${path}[${i}]`, message: 'must fit in a 32-bit float' },
+      ]);
+    }
+    vector[i] = stored;
+    if (stored !== 0) nonZero = true;
+  }
+  if (!nonZero) {
+    throw new ValidationError(`invalid ${path}: an all-zero vector has no direction`, [
+      { path, message: 'must not be all zeros' },
+    ]);
+  }
+  return vector;
+}
+
+/**
+ * Checks a row id (project, memory, goal, …): a positive safe integer.
+ *
+ * @example
+ * ```ts
+ * parseId(projectId, 'projectId');
+ * ```
+ */
+export function parseId(value: unknown, what = 'id'): number {
+  return parseWith(id, value, what);
+}
+
+/** Checks a list of ids (deduplicated, at most {@link LIMITS.batch}). */
+export function parseIds(value: unknown, what = 'ids'): number[] {
+  const ids = parseWith(z.array(id).max(LIMITS.batch), value, what);
+  return [...new Set(ids)];
+}
+
+/** Checks an optional instant, defaulting to now. */
+export function parseInstant(value: unknown, what = 'at'): Date {
+  return value === undefined ? new Date() : parseWith(instant, value, what);
+}
+
+// ----------------------------------------------------------------- projects
+
+const createProjectSchema = z.object({
+  name: shortText,
+  path: shortText,
+  description: longText.nullable().default(null),
+});
+
+/** A validated `CreateProjectInput` with defaults applied. */
+export type NewProject = z.output<typeof createProjectSchema>;
+
+/** Validates `projects.create()` input. */
+export function parseCreateProject(input: unknown): NewProject {
+  return parseWith(createProjectSchema, input, 'project');
+}
+
+// ----------------------------------------------------------------- memories
+
+const memoryFieldsSchema = z.object({
+  content,
+  contentType: z.enum(CONTENT_TYPES as [string, ...string[]]).default('text'),
+  memoryType: z.enum(MEMORY_TYPES as [string, ...string[]]).default('fact'),
+  domain: shortText.nullable().default(null),
+  tags: tags.default([]),
+  embeddingModel: shortText.nullable().default(null),
+  usefulnessScore: unit.default(0),
+  confidence: unit.default(1),
+  sessionId: shortText.nullable().default(null),
+  eventType: shortText.nullable().default(null),
+  codeLanguage: shortText.nullable().default(null),
+  codeHash: shortText.nullable().default(null),
+  createdAt: instant.optional(),
+});
+
+/** A validated memory ready to insert: every field present, the vector as 32-bit floats. */
+export interface NewMemory {
+  readonly content: string;
+  readonly embedding: Float32Array;
+  readonly contentType: 'text' | 'code' | 'markdown' | 'json';
+  readonly memoryType: 'fact' | 'pattern' | 'decision' | 'context' | 'code' | 'insight';
+  readonly domain: string | null;
+  readonly tags: string[];
+  readonly embeddingModel: string | null;
+  readonly usefulnessScore: number;
+  readonly confidence: number;
+  readonly sessionId: string | null;
+  readonly eventType: string | null;
+  readonly codeLanguage: string | null;
+  readonly codeHash: string | null;
+  /** Now, unless the input gave one. */
+  readonly createdAt: Date;
+}
+
+function parseMemoryAt(input: unknown, dimension: number, path: string, now: Date): NewMemory {
+  if (input === null || typeof input !== 'object') {
+    throw new ValidationError(`invalid ${path}: must be an object`, [{ path, message: 'must be an object' }]);
+  }
+  const fields = parseWith(memoryFieldsSchema, input, path);
+  const embedding = toEmbedding((input as { embedding: EmbeddingInput }).embedding, dimension, `${path}.embedding`);
+  return {
+    ...(fields as Omit<NewMemory, 'embedding' | 'createdAt'>),
+    embedding,
+    createdAt: fields.createdAt ?? now,
+  };
+}
+
+/**
+ * Validates `memories.store()` input against the database's dimension.
+ *
+ * @example
+ * ```ts
+ * const row = parseStoreMemory({ content: 'Use pnpm', embedding }, store.embeddingDimension);
+ * ```
+ */
+export function parseStoreMemory(input: unknown, dimension: number): NewMemory {
+  return parseMemoryAt(input, dimension, 'memory', new Date());
+}
+
+/** Validates every `memories.storeMany()` input before anything is written; paths name the index. */
+export function parseStoreMemories(inputs: unknown, dimension: number): NewMemory[] {
+  if (!Array.isArray(inputs)) {
+    throw new ValidationError('invalid memories: must be an array', [{ path: 'memories', message: 'must be an array' }]);
+  }
+  if (inputs.length > LIMITS.batch) {
+    throw new ValidationError(`invalid memories: at most ${LIMITS.batch} per call`, [
+      { path: 'memories', message: `at most ${LIMITS.batch} per call` },
+    ]);
+  }
+  const now = new Date();
+  return inputs.map((input, index) => parseMemoryAt(input, dimension, `memories[${index}]`, now));
+}
+
+const updateMemorySchema = memoryFieldsSchema
+  .omit({ createdAt: true, sessionId: true, eventType: true, codeLanguage: true, codeHash: true })
+  .partial()
+  .extend({
+    content: content.optional(),
+    contentType: z.enum(CONTENT_TYPES as [string, ...string[]]).optional(),
+    memoryType: z.enum(MEMORY_TYPES as [string, ...string[]]).optional(),
+    domain: shortText.nullable().optional(),
+    tags: tags.optional(),
+    embeddingModel: shortText.nullable().optional(),
+    usefulnessScore: unit.optional(),
+    confidence: unit.optional(),
+  })
+  .strict();
+
+/** A validated `UpdateMemoryInput`: only the fields to change are present. */
+export interface MemoryPatch {
+  readonly content?: string;
+  readonly embedding?: Float32Array;
+  readonly embeddingModel?: string | null;
+  readonly contentType?: NewMemory['contentType'];
+  readonly memoryType?: NewMemory['memoryType'];
+  readonly domain?: string | null;
+  readonly tags?: string[];
+  readonly usefulnessScore?: number;
+  readonly confidence?: number;
+}
+
+/** Validates `memories.update()` input; unknown fields are rejected. */
+export function parseUpdateMemory(input: unknown, dimension: number): MemoryPatch {
+  if (input === null || typeof input !== 'object') {
+    throw new ValidationError('invalid memory update: must be an object', [{ path: 'update', message: 'must be an object' }]);
+  }
+  const { embedding, ...rest } = input as { embedding?: EmbeddingInput };
+  const fields = parseWith(updateMemorySchema, rest, 'update') as Omit<MemoryPatch, 'embedding'>;
+  const patch: MemoryPatch =
+    embedding === undefined ? fields : { ...fields, embedding: toEmbedding(embedding, dimension, 'update.embedding') };
+  const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+  return defined as MemoryPatch;
+}
+
+const filtersSchema = z
+  .object({
+    memoryTypes: z.array(z.enum(MEMORY_TYPES as [string, ...string[]])).optional(),
+    domains: z.array(shortText).optional(),
+    tags: z.array(shortText).max(LIMITS.tags).optional(),
+    consolidationStates: z.array(z.enum(CONSOLIDATION_STATES as [string, ...string[]])).optional(),
+    createdAfter: instant.optional(),
+    createdBefore: instant.optional(),
+    sessionId: shortText.optional(),
+  })
+  .strict();
+
+/** Validated {@link MemoryFilters}; empty arrays mean "no filter". */
+export interface NormalizedFilters {
+  readonly memoryTypes?: readonly string[];
+  readonly domains?: readonly string[];
+  readonly tags?: readonly string[];
+  readonly consolidationStates?: readonly ConsolidationState[];
+  readonly createdAfter?: Date;
+  readonly createdBefore?: Date;
+  readonly sessionId?: string;
+}
+
+/** Validates search/list filters; unknown keys are rejected, empty lists dropped. */
+export function parseFilters(filters: unknown): NormalizedFilters {
+  const parsed = parseWith(filtersSchema, filters ?? {}, 'filters');
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    out[key] = Array.isArray(value) ? [...new Set(value)] : value;
+  }
+  return out as NormalizedFilters;
+}
+
+const pageSchema = z.object({
+  limit: z.number().int('must be an integer').min(1).max(LIMITS.limit).default(50),
+  after: z.string().min(1).nullable().default(null),
+});
+
+/** Validated paging options. */
+export interface NormalizedPage {
+  readonly limit: number;
+  readonly after: string | null;
+}
+
+/** Validates {@link PageOptions} (limit default 50). */
+export function parsePage(options: { limit?: unknown; after?: unknown } | undefined): NormalizedPage {
+  return parseWith(pageSchema, { limit: options?.limit, after: options?.after ?? null }, 'page');
+}
+
+/**
+ * Encodes keyset values into an opaque cursor.
+ *
+ * @example
+ * ```ts
+ * const next = encodeCursor([lastRow.id]);
+ * ```
+ */
+export function encodeCursor(values: readonly (number | string)[]): string {
+  return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+}
+
+/** Decodes a cursor made by {@link encodeCursor} holding `arity` numbers; a `ValidationError` otherwise. */
+export function decodeCursor(cursor: string, arity: number): number[] {
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch (cause) {
+    throw new ValidationError('invalid cursor: not a cursor returned by this store', [{ path: 'after', message: 'malformed' }], { cause });
+  }
+  if (!Array.isArray(values) || values.length !== arity || !values.every((v) => Number.isSafeInteger(v))) {
+    throw new ValidationError('invalid cursor: not a cursor returned by this store', [{ path: 'after', message: 'malformed' }]);
+  }
+  return values as number[];
+}
+
+/** Validates `memories.list()` options. */
+export function parseListMemories(options: unknown): NormalizedPage & {
+  readonly filters: NormalizedFilters;
+  readonly order: 'asc' | 'desc';
+} {
+  const raw = (options ?? {}) as { filters?: unknown; order?: unknown; limit?: unknown; after?: unknown };
+  const order = parseWith(z.enum(['asc', 'desc']).default('desc'), raw.order, 'order');
+  return { ...parsePage(raw), filters: parseFilters(raw.filters), order };
+}
+
+const recordAccessSchema = z.object({
+  retrieved: z.boolean().default(false),
+  at: instant.optional(),
+});
+
+/** Validates `memories.recordAccess()` options. */
+export function parseRecordAccess(options: unknown): { readonly retrieved: boolean; readonly at: Date } {
+  const parsed = parseWith(recordAccessSchema, options ?? {}, 'recordAccess');
+  return { retrieved: parsed.retrieved, at: parsed.at ?? new Date() };
+}
+
+// ----------------------------------------------------------------- search
+
+const semanticSchema = z.object({
+  limit: limit(10),
+  threshold: similarity.optional(),
+  filters: z.unknown().optional(),
+  exact: z.boolean().default(false),
+  efSearch: z.number().int().min(1).max(1000).optional(),
+  probes: z.number().int().min(1).max(10_000).optional(),
+});
+
+/** Validated semantic-search options with defaults. */
+export interface NormalizedSemanticOptions {
+  readonly limit: number;
+  readonly threshold?: number;
+  readonly filters: NormalizedFilters;
+  readonly exact: boolean;
+  readonly efSearch?: number;
+  readonly probes?: number;
+}
+
+/** Validates `search.semantic()` options. */
+export function parseSemanticOptions(options: unknown): NormalizedSemanticOptions {
+  const parsed = parseWith(semanticSchema, options ?? {}, 'options');
+  return { ...parsed, filters: parseFilters(parsed.filters) } as NormalizedSemanticOptions;
+}
+
+/** Validates a keyword query: plain text, non-blank. */
+export function parseKeywordText(text: unknown): string {
+  return parseWith(content, text, 'text');
+}
+
+/** Validates `search.keyword()` options. */
+export function parseKeywordOptions(options: unknown): { readonly limit: number; readonly filters: NormalizedFilters } {
+  const parsed = parseWith(z.object({ limit: limit(10), filters: z.unknown().optional() }), options ?? {}, 'options');
+  return { limit: parsed.limit, filters: parseFilters(parsed.filters) };
+}
+
+const weight = z.number().finite().min(0, 'must be ≥ 0');
+const hybridSchema = semanticSchema.omit({ exact: true }).extend({
+  fusion: z.enum(['weighted', 'rrf']).default('weighted'),
+  weights: z
+    .object({ semantic: weight, keyword: weight })
+    .refine((w) => w.semantic + w.keyword > 0, 'weights must not both be 0')
+    .default({ ...DEFAULT_FUSION_WEIGHTS }),
+  rrfK: z.number().finite().min(0).default(DEFAULT_RRF_K),
+  candidates: z.number().int().min(1).max(LIMITS.candidates).optional(),
+});
+
+/** Validated hybrid-search options with defaults resolved. */
+export interface NormalizedHybridOptions extends Omit<NormalizedSemanticOptions, 'exact'> {
+  readonly fusion: 'weighted' | 'rrf';
+  readonly weights: { readonly semantic: number; readonly keyword: number };
+  readonly rrfK: number;
+  /** Candidates per leg: max(4·limit, 40) unless given; never below `limit`. */
+  readonly candidates: number;
+}
+
+/** Validates `search.hybrid()` options. */
+export function parseHybridOptions(options: unknown): NormalizedHybridOptions {
+  const parsed = parseWith(hybridSchema, options ?? {}, 'options');
+  const candidates = Math.max(parsed.candidates ?? Math.max(4 * parsed.limit, 40), parsed.limit);
+  return { ...parsed, candidates, filters: parseFilters(parsed.filters) } as NormalizedHybridOptions;
+}
+
+// ----------------------------------------------------------------- relationships
+
+const linkSchema = z
+  .object({
+    fromMemoryId: id,
+    toMemoryId: id,
+    relationshipType: z.enum(RELATIONSHIP_TYPES as [string, ...string[]]),
+    strength: unit.default(0.5),
+  })
+  .refine((link) => link.fromMemoryId !== link.toMemoryId, {
+    message: 'a memory cannot be linked to itself',
+    path: ['toMemoryId'],
+  });
+
+/** Validates `relationships.link()` input (strength default 0.5). */
+export function parseLink(input: unknown): z.output<typeof linkSchema> {
+  return parseWith(linkSchema, input, 'link');
+}
+
+const listRelationshipsSchema = z.object({
+  direction: z.enum(['outgoing', 'incoming', 'both']).default('both'),
+  types: z.array(z.enum(RELATIONSHIP_TYPES as [string, ...string[]])).optional(),
+});
+
+/** Validates `relationships.list()` options. */
+export function parseListRelationships(options: unknown): z.output<typeof listRelationshipsSchema> {
+  return parseWith(listRelationshipsSchema, options ?? {}, 'options');
+}
+
+// ----------------------------------------------------------------- episodes
+
+const episodeSchema = z.object({
+  sessionId: shortText,
+  eventType: z.enum(EPISODE_EVENT_TYPES as [string, ...string[]]),
+  content,
+  timestamp: instant.optional(),
+  durationMs: count.nullable().default(null),
+  outcome: z.enum(EPISODE_OUTCOMES as [string, ...string[]]).nullable().default(null),
+  context: z
+    .object({
+      cwd: shortText.nullable().default(null),
+      files: z.array(shortText).default([]),
+      task: longText.nullable().default(null),
+      phase: shortText.nullable().default(null),
+      branch: shortText.nullable().default(null),
+    })
+    .strict()
+    .default({ cwd: null, files: [], task: null, phase: null, branch: null }),
+  filesChanged: count.default(0),
+  linesAdded: count.default(0),
+  linesDeleted: count.default(0),
+  learned: longText.nullable().default(null),
+  surpriseScore: unit.nullable().default(null),
+  confidence: unit.default(1),
+});
+
+/** A validated episode ready to insert. */
+export type NewEpisode = Omit<z.output<typeof episodeSchema>, 'timestamp'> & { readonly timestamp: Date };
+
+/** Validates `episodes.record()` input (timestamp default now). */
+export function parseRecordEpisode(input: unknown, path = 'episode'): NewEpisode {
+  const parsed = parseWith(episodeSchema, input, path);
+  return { ...parsed, timestamp: parsed.timestamp ?? new Date() };
+}
+
+/** Validates every `episodes.recordMany()` input before anything is written. */
+export function parseRecordEpisodes(inputs: unknown): NewEpisode[] {
+  if (!Array.isArray(inputs) || inputs.length > LIMITS.batch) {
+    throw new ValidationError(`invalid episodes: must be an array of at most ${LIMITS.batch}`, [
+      { path: 'episodes', message: 'must be an array' },
+    ]);
+  }
+  return inputs.map((input, index) => parseRecordEpisode(input, `episodes[${index}]`));
+}
+
+const listEpisodesSchema = z.object({
+  sessionId: shortText.optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+  eventTypes: z.array(z.enum(EPISODE_EVENT_TYPES as [string, ...string[]])).optional(),
+  consolidationStatus: z.enum(['unconsolidated', 'consolidated']).optional(),
+  limit: z.number().int().min(1).max(LIMITS.limit).default(50),
+  after: z.string().min(1).nullable().default(null),
+});
+
+/** Validates `episodes.list()` options. */
+export function parseListEpisodes(options: unknown): z.output<typeof listEpisodesSchema> {
+  return parseWith(listEpisodesSchema, options ?? {}, 'options');
+}
+
+// ----------------------------------------------------------------- goals and tasks
+
+const createGoalSchema = z.object({
+  title: shortText,
+  description: longText.nullable().default(null),
+  parentGoalId: id.nullable().default(null),
+  status: z.enum(GOAL_STATUSES as [string, ...string[]]).default('planned'),
+  priority: priority.default(5),
+  progress: unit.default(0),
+  deadline: instant.nullable().default(null),
+});
+
+/** Validates `goals.create()` input. */
+export function parseCreateGoal(input: unknown): z.output<typeof createGoalSchema> {
+  return parseWith(createGoalSchema, input, 'goal');
+}
+
+const updateGoalSchema = z
+  .object({
+    title: shortText.optional(),
+    description: longText.nullable().optional(),
+    status: z.enum(GOAL_STATUSES as [string, ...string[]]).optional(),
+    priority: priority.optional(),
+    progress: unit.optional(),
+    deadline: instant.nullable().optional(),
+  })
+  .strict();
+
+/** Validates `goals.update()` input; unknown fields are rejected. */
+export function parseUpdateGoal(input: unknown): z.output<typeof updateGoalSchema> {
+  return dropUndefined(parseWith(updateGoalSchema, input, 'goal update'));
+}
+
+const listGoalsSchema = z.object({
+  statuses: z.array(z.enum(GOAL_STATUSES as [string, ...string[]])).optional(),
+  minPriority: priority.optional(),
+  parentGoalId: id.nullable().optional(),
+});
+
+/** Validates `goals.list()` options. */
+export function parseListGoals(options: unknown): z.output<typeof listGoalsSchema> {
+  return parseWith(listGoalsSchema, options ?? {}, 'options');
+}
+
+const createTaskSchema = z.object({
+  title: shortText,
+  description: longText.nullable().default(null),
+  goalId: id.nullable().default(null),
+  parentTaskId: id.nullable().default(null),
+  status: z.enum(TASK_STATUSES as [string, ...string[]]).default('pending'),
+  priority: priority.default(5),
+  dueAt: instant.nullable().default(null),
+});
+
+/** Validates `tasks.create()` input. */
+export function parseCreateTask(input: unknown): z.output<typeof createTaskSchema> {
+  return parseWith(createTaskSchema, input, 'task');
+}
+
+const updateTaskSchema = z
+  .object({
+    title: shortText.optional(),
+    description: longText.nullable().optional(),
+    status: z.enum(TASK_STATUSES as [string, ...string[]]).optional(),
+    priority: priority.optional(),
+    dueAt: instant.nullable().optional(),
+  })
+  .strict();
+
+/** Validates `tasks.update()` input; unknown fields are rejected. */
+export function parseUpdateTask(input: unknown): z.output<typeof updateTaskSchema> {
+  return dropUndefined(parseWith(updateTaskSchema, input, 'task update'));
+}
+
+const listTasksSchema = z.object({
+  statuses: z.array(z.enum(TASK_STATUSES as [string, ...string[]])).optional(),
+  minPriority: priority.optional(),
+  goalId: id.optional(),
+  parentTaskId: id.nullable().optional(),
+});
+
+/** Validates `tasks.list()` options. */
+export function parseListTasks(options: unknown): z.output<typeof listTasksSchema> {
+  return parseWith(listTasksSchema, options ?? {}, 'options');
+}
+
+// ----------------------------------------------------------------- code
+
+const lineNumber = z.number().int().min(1, 'must be ≥ 1');
+const upsertEntitySchema = z
+  .object({
+    filePath: shortText,
+    name: shortText,
+    entityType: z.enum(CODE_ENTITY_TYPES as [string, ...string[]]),
+    language: shortText.nullable().default(null),
+    signature: longText.nullable().default(null),
+    docstring: longText.nullable().default(null),
+    startLine: lineNumber.nullable().default(null),
+    endLine: lineNumber.nullable().default(null),
+    complexity: z.number().finite().min(0).nullable().default(null),
+    codeHash: shortText.nullable().default(null),
+    memoryId: id.nullable().default(null),
+  })
+  .refine((e) => e.startLine === null || e.endLine === null || e.endLine >= e.startLine, {
+    message: 'must be ≥ startLine',
+    path: ['endLine'],
+  });
+
+/** Validates `code.upsertEntity()` input. */
+export function parseUpsertEntity(input: unknown): z.output<typeof upsertEntitySchema> {
+  return parseWith(upsertEntitySchema, input, 'entity');
+}
+
+const dependencySchema = z
+  .object({
+    fromEntityId: id,
+    toEntityId: id,
+    dependencyType: z.enum(DEPENDENCY_TYPES as [string, ...string[]]),
+  })
+  .refine((d) => d.fromEntityId !== d.toEntityId, {
+    message: 'an entity cannot depend on itself',
+    path: ['toEntityId'],
+  });
+
+/** Validates `code.addDependency()` / `removeDependency()` input. */
+export function parseDependency(input: unknown): z.output<typeof dependencySchema> {
+  return parseWith(dependencySchema, input, 'dependency');
+}
+
+/** Validates `code.impact()` options (maxDepth default 5). */
+export function parseImpactOptions(options: unknown): { readonly maxDepth: number } {
+  return parseWith(
+    z.object({ maxDepth: z.number().int().min(1).max(LIMITS.impactDepth).default(5) }),
+    options ?? {},
+    'options',
+  );
+}
+
+// ----------------------------------------------------------------- decisions
+
+const createDecisionSchema = z.object({
+  title: shortText,
+  rationale: longText.nullable().default(null),
+  alternatives: z.array(longText).default([]),
+  confidence: unit.default(0.5),
+});
+
+/** Validates `decisions.create()` input. */
+export function parseCreateDecision(input: unknown): z.output<typeof createDecisionSchema> {
+  return parseWith(createDecisionSchema, input, 'decision');
+}
+
+/** Validates `decisions.list()` options. */
+export function parseListDecisions(options: unknown): { readonly statuses?: string[] } {
+  return parseWith(
+    z.object({ statuses: z.array(z.enum(DECISION_STATUSES as [string, ...string[]])).optional() }),
+    options ?? {},
+    'options',
+  );
+}
+
+/** Validates optional decision notes. */
+export function parseNotes(notes: unknown): string | null {
+  return parseWith(longText.nullable().default(null), notes ?? null, 'notes');
+}
+
+const scenarioSchema = z.object({
+  scenarioType: z.enum(SCENARIO_TYPES as [string, ...string[]]),
+  description: content,
+  probability: unit.default(0.5),
+  impact: longText.nullable().default(null),
+});
+
+/** Validates `decisions.addScenario()` input. */
+export function parseAddScenario(input: unknown): z.output<typeof scenarioSchema> {
+  return parseWith(scenarioSchema, input, 'scenario');
+}
+
+// ----------------------------------------------------------------- consolidation
+
+/** Validates a target consolidation state. */
+export function parseConsolidationState(value: unknown, what = 'to'): ConsolidationState {
+  return parseWith(z.enum(CONSOLIDATION_STATES as [string, ...string[]]), value, what) as ConsolidationState;
+}
+
+const transitionSchema = z.object({
+  reason: longText.nullable().default(null),
+  actor: shortText.nullable().default(null),
+  supersededBy: id.optional(),
+  at: instant.optional(),
+});
+
+/** Validates `consolidation.transition()` options. */
+export function parseTransitionOptions(options: unknown): {
+  readonly reason: string | null;
+  readonly actor: string | null;
+  readonly supersededBy?: number;
+  readonly at: Date;
+} {
+  const parsed = parseWith(transitionSchema, options ?? {}, 'options');
+  return { ...parsed, at: parsed.at ?? new Date() };
+}
+
+const claimSchema = z.object({
+  worker: shortText,
+  limit: limit(10),
+  leaseMs: z.number().int().min(1).max(7 * 24 * 3_600_000).default(300_000),
+  now: instant.optional(),
+});
+
+/** Validates `consolidation.claimBatch()` options. */
+export function parseClaimBatch(options: unknown): {
+  readonly worker: string;
+  readonly limit: number;
+  readonly leaseMs: number;
+  readonly now: Date;
+} {
+  const parsed = parseWith(claimSchema, options, 'options');
+  return { ...parsed, now: parsed.now ?? new Date() };
+}
+
+/** Validates `consolidation.reconsolidationWindow()` options. */
+export function parseReconsolidationWindow(options: unknown): { readonly windowMinutes: number; readonly now: Date } {
+  const parsed = parseWith(
+    z.object({ windowMinutes: z.number().finite().positive().default(60), now: instant.optional() }),
+    options ?? {},
+    'options',
+  );
+  return { windowMinutes: parsed.windowMinutes, now: parsed.now ?? new Date() };
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
