@@ -1,13 +1,6 @@
 /** What a code entity is. */
 export type CodeEntityType =
-  | 'file'
-  | 'module'
-  | 'class'
-  | 'interface'
-  | 'type'
-  | 'function'
-  | 'method'
-  | 'variable';
+  'file' | 'module' | 'class' | 'interface' | 'type' | 'function' | 'method' | 'variable';
 
 /** Every {@link CodeEntityType}. */
 export const CODE_ENTITY_TYPES: readonly CodeEntityType[] = Object.freeze([

@@ -9,12 +9,7 @@ import { InvalidTransitionError } from './errors.js';
  * Any memory can be `superseded` by a newer one.
  */
 export type ConsolidationState =
-  | 'unconsolidated'
-  | 'consolidating'
-  | 'consolidated'
-  | 'labile'
-  | 'reconsolidating'
-  | 'superseded';
+  'unconsolidated' | 'consolidating' | 'consolidated' | 'labile' | 'reconsolidating' | 'superseded';
 
 /** Every consolidation state, in life-cycle order. */
 export const CONSOLIDATION_STATES: readonly ConsolidationState[] = Object.freeze([

@@ -25,7 +25,9 @@ export type AthenaErrorCode =
   | 'migration'
   | 'store_closed'
   | 'transient'
-  | 'storage';
+  | 'storage'
+  | 'embedder'
+  | 'embedding_model_mismatch';
 
 /** Options accepted by every {@link AthenaError} constructor. */
 export interface AthenaErrorOptions {
@@ -63,7 +65,11 @@ export class ValidationError extends AthenaError {
   /** Every problem found, not just the first. */
   readonly issues: readonly ValidationIssue[];
 
-  constructor(message: string, issues: readonly ValidationIssue[] = [], options: AthenaErrorOptions = {}) {
+  constructor(
+    message: string,
+    issues: readonly ValidationIssue[] = [],
+    options: AthenaErrorOptions = {},
+  ) {
     super('validation', message, options);
     this.issues = Object.freeze([...issues]);
   }
@@ -169,4 +175,72 @@ export class StorageError extends AthenaError {
  */
 export function isAthenaError(error: unknown, code?: AthenaErrorCode): error is AthenaError {
   return error instanceof AthenaError && (code === undefined || error.code === code);
+}
+
+/** Why an embedder call failed; see {@link EmbedderError}. */
+export type EmbedderErrorReason =
+  /** The server answered with a non-retryable status (400, 401, 404, …) or retries ran out on one. */
+  | 'http_status'
+  /** Still rate limited (429) after the retries, or asked to wait longer than allowed. */
+  | 'rate_limited'
+  /** The response was not the expected shape: not JSON, missing `data`, wrong count, non-numeric. */
+  | 'malformed_response'
+  /** The server could not be reached (refused, reset, DNS). */
+  | 'network'
+  /** No answer within the timeout. */
+  | 'timeout';
+
+/** Options of the {@link EmbedderError} constructor. */
+export interface EmbedderErrorOptions extends AthenaErrorOptions {
+  /** The HTTP status, when the server answered. */
+  readonly status?: number;
+}
+
+/**
+ * An embedding model or server failed to produce vectors. Messages and
+ * details name the URL and model, never the API key.
+ */
+export class EmbedderError extends AthenaError {
+  readonly reason: EmbedderErrorReason;
+  /** The HTTP status, or `null` when there was no answer. */
+  readonly status: number | null;
+
+  constructor(reason: EmbedderErrorReason, message: string, options: EmbedderErrorOptions = {}) {
+    super('embedder', message, {
+      ...options,
+      details: { reason, status: options.status ?? null, ...options.details },
+    });
+    this.reason = reason;
+    this.status = options.status ?? null;
+  }
+}
+
+/**
+ * Stored vectors were produced by a different embedding model than the one
+ * querying them; their similarities would be meaningless. Re-embed the
+ * memories (the `search` package's `reembed()`) or use the original model.
+ */
+export class EmbeddingModelMismatchError extends AthenaError {
+  /** The model of the embedder in use. */
+  readonly expected: string;
+  /** The other models found among the memories. */
+  readonly found: readonly string[];
+  /** The memories whose vectors came from another model. */
+  readonly memoryIds: readonly number[];
+
+  constructor(
+    expected: string,
+    found: readonly string[],
+    memoryIds: readonly number[],
+    message: string,
+    options: AthenaErrorOptions = {},
+  ) {
+    super('embedding_model_mismatch', message, {
+      ...options,
+      details: { expected, found, memoryIds, ...options.details },
+    });
+    this.expected = expected;
+    this.found = Object.freeze([...found]);
+    this.memoryIds = Object.freeze([...memoryIds]);
+  }
 }

@@ -1,5 +1,6 @@
 /** How two memories relate. */
-export type RelationshipType = 'reinforces' | 'contradicts' | 'extends' | 'depends_on' | 'caused_by';
+export type RelationshipType =
+  'reinforces' | 'contradicts' | 'extends' | 'depends_on' | 'caused_by';
 
 /** Every {@link RelationshipType}. */
 export const RELATIONSHIP_TYPES: readonly RelationshipType[] = Object.freeze([

@@ -99,13 +99,21 @@ export interface MemoryRepository {
    * when `retrieved`) for every id, in one statement. Unknown ids are
    * ignored. Returns the number of memories updated.
    */
-  recordAccess(projectId: number, ids: readonly number[], options?: RecordAccessOptions): Promise<number>;
+  recordAccess(
+    projectId: number,
+    ids: readonly number[],
+    options?: RecordAccessOptions,
+  ): Promise<number>;
 }
 
 /** Search over a project's memories, each kind one SQL statement inside the database. */
 export interface SearchRepository {
   /** Nearest neighbours by cosine similarity, highest first. */
-  semantic(projectId: number, embedding: EmbeddingInput, options?: SemanticSearchOptions): Promise<SearchResult[]>;
+  semantic(
+    projectId: number,
+    embedding: EmbeddingInput,
+    options?: SemanticSearchOptions,
+  ): Promise<SearchResult[]>;
   /**
    * Full-text search: memories matching any term of `text`, most relevant
    * first. `text` is plain user text, never query syntax: quotes, operators
@@ -113,7 +121,11 @@ export interface SearchRepository {
    */
   keyword(projectId: number, text: string, options?: KeywordSearchOptions): Promise<SearchResult[]>;
   /** Semantic and keyword candidates fused by weighted sum or reciprocal rank fusion. */
-  hybrid(projectId: number, query: HybridQuery, options?: HybridSearchOptions): Promise<SearchResult[]>;
+  hybrid(
+    projectId: number,
+    query: HybridQuery,
+    options?: HybridSearchOptions,
+  ): Promise<SearchResult[]>;
 }
 
 /** Options of `relationships.list()`. */
@@ -137,7 +149,11 @@ export interface RelationshipRepository {
     link: Pick<LinkMemoriesInput, 'fromMemoryId' | 'toMemoryId' | 'relationshipType'>,
   ): Promise<boolean>;
   /** Links of one memory, by id. */
-  list(projectId: number, memoryId: number, options?: ListRelationshipsOptions): Promise<Relationship[]>;
+  list(
+    projectId: number,
+    memoryId: number,
+    options?: ListRelationshipsOptions,
+  ): Promise<Relationship[]>;
 }
 
 /** Episodic memory: what happened, when (`episodic_events`). */
@@ -147,7 +163,10 @@ export interface EpisodeRepository {
   recordMany(projectId: number, inputs: readonly RecordEpisodeInput[]): Promise<EpisodicEvent[]>;
   get(projectId: number, id: number): Promise<EpisodicEvent | null>;
   /** Chronological (timestamp, then id), keyset-paginated. */
-  list(projectId: number, options?: ListEpisodesOptions & PageOptions): Promise<Page<EpisodicEvent>>;
+  list(
+    projectId: number,
+    options?: ListEpisodesOptions & PageOptions,
+  ): Promise<Page<EpisodicEvent>>;
   /** Marks events consolidated; returns how many changed. */
   markConsolidated(projectId: number, ids: readonly number[], at?: Date): Promise<number>;
 }
@@ -316,7 +335,10 @@ export interface ConsolidationRepository {
    * The reconsolidation window: labile memories retrieved within the last
    * `windowMinutes`, most recently retrieved first.
    */
-  reconsolidationWindow(projectId: number, options?: ReconsolidationWindowOptions): Promise<Memory[]>;
+  reconsolidationWindow(
+    projectId: number,
+    options?: ReconsolidationWindowOptions,
+  ): Promise<Memory[]>;
 }
 
 /** Every repository of a store; what `transaction()` hands its callback. */

@@ -67,23 +67,42 @@ const shortText = z
   .min(1, 'must not be empty')
   .max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`)
   .refine(noNul, NUL_MESSAGE);
-const optionalShortText = shortText.nullable().optional();
 const content = z
   .string()
   .refine((value) => value.trim().length > 0, 'must not be empty or blank')
-  .refine((value) => value.length <= LIMITS.contentLength, `must be at most ${LIMITS.contentLength} characters`)
+  .refine(
+    (value) => value.length <= LIMITS.contentLength,
+    `must be at most ${LIMITS.contentLength} characters`,
+  )
   .refine(noNul, NUL_MESSAGE);
 const longText = z
   .string()
   .max(LIMITS.contentLength, `must be at most ${LIMITS.contentLength} characters`)
   .refine(noNul, NUL_MESSAGE);
 const unit = z.number().finite().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]');
-const id = z.number().int('must be an integer').positive('must be a positive integer').max(Number.MAX_SAFE_INTEGER);
-const count = z.number().int('must be an integer').min(0, 'must be ≥ 0').max(2 ** 31 - 1);
+const id = z
+  .number()
+  .int('must be an integer')
+  .positive('must be a positive integer')
+  .max(Number.MAX_SAFE_INTEGER);
+const count = z
+  .number()
+  .int('must be an integer')
+  .min(0, 'must be ≥ 0')
+  .max(2 ** 31 - 1);
 const instant = z.date({ error: 'must be a valid Date' });
-const priority = z.number().int('must be an integer').min(1, 'must be in 1–10').max(10, 'must be in 1–10');
+const priority = z
+  .number()
+  .int('must be an integer')
+  .min(1, 'must be in 1–10')
+  .max(10, 'must be in 1–10');
 const limit = (fallback: number) =>
-  z.number().int('must be an integer').min(1, 'must be ≥ 1').max(LIMITS.limit, `must be ≤ ${LIMITS.limit}`).default(fallback);
+  z
+    .number()
+    .int('must be an integer')
+    .min(1, 'must be ≥ 1')
+    .max(LIMITS.limit, `must be ≤ ${LIMITS.limit}`)
+    .default(fallback);
 const tags = z
   .array(shortText)
   .max(LIMITS.tags, `at most ${LIMITS.tags} tags`)
@@ -103,7 +122,11 @@ const similarity = z.number().finite().min(-1, 'must be in [-1, 1]').max(1, 'mus
  * const vector = toEmbedding([0.1, 0.2, 0.3], 3);
  * ```
  */
-export function toEmbedding(value: EmbeddingInput, dimension: number, path = 'embedding'): Float32Array {
+export function toEmbedding(
+  value: EmbeddingInput,
+  dimension: number,
+  path = 'embedding',
+): Float32Array {
   if (value === null || typeof value !== 'object' || typeof value.length !== 'number') {
     throw new ValidationError(`invalid ${path}: must be an array of numbers`, [
       { path, message: 'must be an array of numbers' },
@@ -117,9 +140,10 @@ export function toEmbedding(value: EmbeddingInput, dimension: number, path = 'em
   for (let i = 0; i < dimension; i++) {
     const component = value[i];
     if (typeof component !== 'number' || !Number.isFinite(component)) {
-      throw new ValidationError(`invalid ${path}: component ${i} is ${String(component)}, not a finite number`, [
-        { path: `${path}[${i}]`, message: 'must be a finite number' },
-      ]);
+      throw new ValidationError(
+        `invalid ${path}: component ${i} is ${String(component)}, not a finite number`,
+        [{ path: `${path}[${i}]`, message: 'must be a finite number' }],
+      );
     }
     const stored = Math.fround(component);
     if (!Number.isFinite(stored)) {
@@ -216,10 +240,16 @@ export interface NewMemory {
 
 function parseMemoryAt(input: unknown, dimension: number, path: string, now: Date): NewMemory {
   if (input === null || typeof input !== 'object') {
-    throw new ValidationError(`invalid ${path}: must be an object`, [{ path, message: 'must be an object' }]);
+    throw new ValidationError(`invalid ${path}: must be an object`, [
+      { path, message: 'must be an object' },
+    ]);
   }
   const fields = parseWith(memoryFieldsSchema, input, path);
-  const embedding = toEmbedding((input as { embedding: EmbeddingInput }).embedding, dimension, `${path}.embedding`);
+  const embedding = toEmbedding(
+    (input as { embedding: EmbeddingInput }).embedding,
+    dimension,
+    `${path}.embedding`,
+  );
   return {
     ...(fields as Omit<NewMemory, 'embedding' | 'createdAt'>),
     embedding,
@@ -242,7 +272,9 @@ export function parseStoreMemory(input: unknown, dimension: number): NewMemory {
 /** Validates every `memories.storeMany()` input before anything is written; paths name the index. */
 export function parseStoreMemories(inputs: unknown, dimension: number): NewMemory[] {
   if (!Array.isArray(inputs)) {
-    throw new ValidationError('invalid memories: must be an array', [{ path: 'memories', message: 'must be an array' }]);
+    throw new ValidationError('invalid memories: must be an array', [
+      { path: 'memories', message: 'must be an array' },
+    ]);
   }
   if (inputs.length > LIMITS.batch) {
     throw new ValidationError(`invalid memories: at most ${LIMITS.batch} per call`, [
@@ -284,13 +316,19 @@ export interface MemoryPatch {
 /** Validates `memories.update()` input; unknown fields are rejected. */
 export function parseUpdateMemory(input: unknown, dimension: number): MemoryPatch {
   if (input === null || typeof input !== 'object') {
-    throw new ValidationError('invalid memory update: must be an object', [{ path: 'update', message: 'must be an object' }]);
+    throw new ValidationError('invalid memory update: must be an object', [
+      { path: 'update', message: 'must be an object' },
+    ]);
   }
   const { embedding, ...rest } = input as { embedding?: EmbeddingInput };
   const fields = parseWith(updateMemorySchema, rest, 'update') as Omit<MemoryPatch, 'embedding'>;
   const patch: MemoryPatch =
-    embedding === undefined ? fields : { ...fields, embedding: toEmbedding(embedding, dimension, 'update.embedding') };
-  const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    embedding === undefined
+      ? fields
+      : { ...fields, embedding: toEmbedding(embedding, dimension, 'update.embedding') };
+  const defined = Object.fromEntries(
+    Object.entries(patch).filter(([, value]) => value !== undefined),
+  );
   return defined as MemoryPatch;
 }
 
@@ -341,7 +379,9 @@ export interface NormalizedPage {
 }
 
 /** Validates {@link PageOptions} (limit default 50). */
-export function parsePage(options: { limit?: unknown; after?: unknown } | undefined): NormalizedPage {
+export function parsePage(
+  options: { limit?: unknown; after?: unknown } | undefined,
+): NormalizedPage {
   return parseWith(pageSchema, { limit: options?.limit, after: options?.after ?? null }, 'page');
 }
 
@@ -363,10 +403,20 @@ export function decodeCursor(cursor: string, arity: number): number[] {
   try {
     values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch (cause) {
-    throw new ValidationError('invalid cursor: not a cursor returned by this store', [{ path: 'after', message: 'malformed' }], { cause });
+    throw new ValidationError(
+      'invalid cursor: not a cursor returned by this store',
+      [{ path: 'after', message: 'malformed' }],
+      { cause },
+    );
   }
-  if (!Array.isArray(values) || values.length !== arity || !values.every((v) => Number.isSafeInteger(v))) {
-    throw new ValidationError('invalid cursor: not a cursor returned by this store', [{ path: 'after', message: 'malformed' }]);
+  if (
+    !Array.isArray(values) ||
+    values.length !== arity ||
+    !values.every((v) => Number.isSafeInteger(v))
+  ) {
+    throw new ValidationError('invalid cursor: not a cursor returned by this store', [
+      { path: 'after', message: 'malformed' },
+    ]);
   }
   return values as number[];
 }
@@ -376,7 +426,12 @@ export function parseListMemories(options: unknown): NormalizedPage & {
   readonly filters: NormalizedFilters;
   readonly order: 'asc' | 'desc';
 } {
-  const raw = (options ?? {}) as { filters?: unknown; order?: unknown; limit?: unknown; after?: unknown };
+  const raw = (options ?? {}) as {
+    filters?: unknown;
+    order?: unknown;
+    limit?: unknown;
+    after?: unknown;
+  };
   const order = parseWith(z.enum(['asc', 'desc']).default('desc'), raw.order, 'order');
   return { ...parsePage(raw), filters: parseFilters(raw.filters), order };
 }
@@ -387,7 +442,10 @@ const recordAccessSchema = z.object({
 });
 
 /** Validates `memories.recordAccess()` options. */
-export function parseRecordAccess(options: unknown): { readonly retrieved: boolean; readonly at: Date } {
+export function parseRecordAccess(options: unknown): {
+  readonly retrieved: boolean;
+  readonly at: Date;
+} {
   const parsed = parseWith(recordAccessSchema, options ?? {}, 'recordAccess');
   return { retrieved: parsed.retrieved, at: parsed.at ?? new Date() };
 }
@@ -425,8 +483,15 @@ export function parseKeywordText(text: unknown): string {
 }
 
 /** Validates `search.keyword()` options. */
-export function parseKeywordOptions(options: unknown): { readonly limit: number; readonly filters: NormalizedFilters } {
-  const parsed = parseWith(z.object({ limit: limit(10), filters: z.unknown().optional() }), options ?? {}, 'options');
+export function parseKeywordOptions(options: unknown): {
+  readonly limit: number;
+  readonly filters: NormalizedFilters;
+} {
+  const parsed = parseWith(
+    z.object({ limit: limit(10), filters: z.unknown().optional() }),
+    options ?? {},
+    'options',
+  );
   return { limit: parsed.limit, filters: parseFilters(parsed.filters) };
 }
 
@@ -454,7 +519,11 @@ export interface NormalizedHybridOptions extends Omit<NormalizedSemanticOptions,
 export function parseHybridOptions(options: unknown): NormalizedHybridOptions {
   const parsed = parseWith(hybridSchema, options ?? {}, 'options');
   const candidates = Math.max(parsed.candidates ?? Math.max(4 * parsed.limit, 40), parsed.limit);
-  return { ...parsed, candidates, filters: parseFilters(parsed.filters) } as NormalizedHybridOptions;
+  return {
+    ...parsed,
+    candidates,
+    filters: parseFilters(parsed.filters),
+  } as NormalizedHybridOptions;
 }
 
 // ----------------------------------------------------------------- relationships
@@ -494,7 +563,10 @@ const episodeSchema = z.object({
   content,
   timestamp: instant.optional(),
   durationMs: count.nullable().default(null),
-  outcome: z.enum(EPISODE_OUTCOMES as [string, ...string[]]).nullable().default(null),
+  outcome: z
+    .enum(EPISODE_OUTCOMES as [string, ...string[]])
+    .nullable()
+    .default(null),
   context: z
     .object({
       cwd: shortText.nullable().default(null),
@@ -514,7 +586,9 @@ const episodeSchema = z.object({
 });
 
 /** A validated episode ready to insert. */
-export type NewEpisode = Omit<z.output<typeof episodeSchema>, 'timestamp'> & { readonly timestamp: Date };
+export type NewEpisode = Omit<z.output<typeof episodeSchema>, 'timestamp'> & {
+  readonly timestamp: Date;
+};
 
 /** Validates `episodes.record()` input (timestamp default now). */
 export function parseRecordEpisode(input: unknown, path = 'episode'): NewEpisode {
@@ -729,7 +803,11 @@ export function parseAddScenario(input: unknown): z.output<typeof scenarioSchema
 
 /** Validates a target consolidation state. */
 export function parseConsolidationState(value: unknown, what = 'to'): ConsolidationState {
-  return parseWith(z.enum(CONSOLIDATION_STATES as [string, ...string[]]), value, what) as ConsolidationState;
+  return parseWith(
+    z.enum(CONSOLIDATION_STATES as [string, ...string[]]),
+    value,
+    what,
+  ) as ConsolidationState;
 }
 
 const transitionSchema = z.object({
@@ -753,7 +831,12 @@ export function parseTransitionOptions(options: unknown): {
 const claimSchema = z.object({
   worker: shortText,
   limit: limit(10),
-  leaseMs: z.number().int().min(1).max(7 * 24 * 3_600_000).default(300_000),
+  leaseMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3_600_000)
+    .default(300_000),
   now: instant.optional(),
 });
 
@@ -769,9 +852,15 @@ export function parseClaimBatch(options: unknown): {
 }
 
 /** Validates `consolidation.reconsolidationWindow()` options. */
-export function parseReconsolidationWindow(options: unknown): { readonly windowMinutes: number; readonly now: Date } {
+export function parseReconsolidationWindow(options: unknown): {
+  readonly windowMinutes: number;
+  readonly now: Date;
+} {
   const parsed = parseWith(
-    z.object({ windowMinutes: z.number().finite().positive().default(60), now: instant.optional() }),
+    z.object({
+      windowMinutes: z.number().finite().positive().default(60),
+      now: instant.optional(),
+    }),
     options ?? {},
     'options',
   );

@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AthenaError,
+  decodeCursor,
+  DimensionMismatchError,
+  encodeCursor,
+  isAthenaError,
+  LIMITS,
+  parseFilters,
+  parseHybridOptions,
+  parseId,
+  parseLink,
+  parseStoreMemories,
+  parseStoreMemory,
+  parseUpdateMemory,
+  qualityScore,
+  resolveCapabilities,
+  DEFAULT_CAPABILITIES,
+  toEmbedding,
+  ValidationError,
+} from '../src/index.js';
+
+const vec = [0.1, 0.2, 0.3];
+
+function caught(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('toEmbedding', () => {
+  it('copies a valid vector into 32-bit floats', () => {
+    const out = toEmbedding(vec, 3);
+    expect(out).toBeInstanceOf(Float32Array);
+    expect(Array.from(out)).toEqual(vec.map(Math.fround));
+  });
+
+  it('accepts typed arrays', () => {
+    expect(toEmbedding(new Float64Array([1, 0, 0]), 3)[0]).toBe(1);
+  });
+
+  it('rejects a wrong length with DimensionMismatchError carrying both numbers', () => {
+    const error = caught(() => toEmbedding([1, 2], 3));
+    expect(error).toBeInstanceOf(DimensionMismatchError);
+    expect(error).toMatchObject({ code: 'dimension_mismatch', expected: 3, actual: 2 });
+  });
+
+  it.each([
+    ['NaN', [1, Number.NaN, 0]],
+    ['Infinity', [1, Number.POSITIVE_INFINITY, 0]],
+    ['-Infinity', [1, Number.NEGATIVE_INFINITY, 0]],
+    ['a string component', [1, '2', 0]],
+    ['an overflow of float32', [1, 1e39, 0]],
+    ['all zeros', [0, 0, 0]],
+  ])('rejects %s with ValidationError', (_label, value) => {
+    const error = caught(() => toEmbedding(value as number[], 3));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.length).toBeGreaterThan(0);
+  });
+
+  it('rejects a non-array', () => {
+    expect(() => toEmbedding('abc' as unknown as number[], 3)).toThrow(ValidationError);
+  });
+});
+
+describe('parseStoreMemory', () => {
+  it('applies documented defaults', () => {
+    const row = parseStoreMemory({ content: 'Use pnpm', embedding: vec }, 3);
+    expect(row).toMatchObject({
+      content: 'Use pnpm',
+      contentType: 'text',
+      memoryType: 'fact',
+      domain: null,
+      tags: [],
+      usefulnessScore: 0,
+      confidence: 1,
+      sessionId: null,
+    });
+    expect(row.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('deduplicates tags and keeps content verbatim', () => {
+    const content = `  it's 100% "done" \\ _ ; DROP TABLE x; -- ✓ `;
+    const row = parseStoreMemory({ content, embedding: vec, tags: ['a', 'b', 'a'] }, 3);
+    expect(row.content).toBe(content);
+    expect(row.tags).toEqual(['a', 'b']);
+  });
+
+  it('reports every bad field, with paths', () => {
+    const error = caught(() =>
+      parseStoreMemory({ content: ' ', embedding: vec, confidence: 2, memoryType: 'nope' }, 3),
+    ) as ValidationError;
+    expect(error.code).toBe('validation');
+    expect(error.issues.map((i) => i.path).sort()).toEqual(
+      ['memory.confidence', 'memory.content', 'memory.memoryType'].sort(),
+    );
+    expect(error.message).toContain('memory.confidence');
+  });
+
+  it('rejects NUL characters, which PostgreSQL text cannot hold', () => {
+    expect(() => parseStoreMemory({ content: 'a\u0000b', embedding: vec }, 3)).toThrow(/NUL/);
+  });
+
+  it('rejects content above the limit', () => {
+    const content = 'x'.repeat(LIMITS.contentLength + 1);
+    expect(() => parseStoreMemory({ content, embedding: vec }, 3)).toThrow(ValidationError);
+  });
+
+  it('names the index of the bad row in a batch', () => {
+    const error = caught(() =>
+      parseStoreMemories(
+        [
+          { content: 'ok', embedding: vec },
+          { content: 'bad', embedding: [1, 2] },
+        ],
+        3,
+      ),
+    ) as DimensionMismatchError;
+    expect(error.code).toBe('dimension_mismatch');
+    expect(error.details).toMatchObject({ path: 'memories[1].embedding' });
+  });
+});
+
+describe('parseUpdateMemory', () => {
+  it('keeps only the given fields', () => {
+    expect(parseUpdateMemory({ tags: ['x'] }, 3)).toEqual({ tags: ['x'] });
+  });
+
+  it('rejects unknown fields and state changes', () => {
+    expect(() => parseUpdateMemory({ consolidationState: 'labile' }, 3)).toThrow(ValidationError);
+  });
+
+  it('validates a new embedding', () => {
+    expect(() => parseUpdateMemory({ embedding: [1] }, 3)).toThrow(DimensionMismatchError);
+  });
+});
+
+describe('search options', () => {
+  it('resolves hybrid defaults', () => {
+    expect(parseHybridOptions(undefined)).toMatchObject({
+      limit: 10,
+      fusion: 'weighted',
+      weights: { semantic: 0.7, keyword: 0.3 },
+      rrfK: 60,
+      candidates: 40,
+      filters: {},
+    });
+    expect(parseHybridOptions({ limit: 25 }).candidates).toBe(100);
+    expect(parseHybridOptions({ limit: 25, candidates: 5 }).candidates).toBe(25);
+  });
+
+  it('rejects zero weights and out-of-range thresholds', () => {
+    expect(() => parseHybridOptions({ weights: { semantic: 0, keyword: 0 } })).toThrow(
+      ValidationError,
+    );
+    expect(() => parseHybridOptions({ threshold: 1.5 })).toThrow(ValidationError);
+  });
+
+  it('drops empty filter lists and rejects unknown filter keys', () => {
+    expect(parseFilters({ tags: [], domains: ['db'] })).toEqual({ domains: ['db'] });
+    expect(() => parseFilters({ tag: ['x'] })).toThrow(ValidationError);
+  });
+});
+
+describe('ids, links and cursors', () => {
+  it.each([0, -1, 1.5, Number.NaN, '1'])('rejects id %s', (value) => {
+    expect(() => parseId(value, 'projectId')).toThrow(ValidationError);
+  });
+
+  it('rejects a self-link', () => {
+    expect(() =>
+      parseLink({ fromMemoryId: 1, toMemoryId: 1, relationshipType: 'extends' }),
+    ).toThrow(/itself/);
+  });
+
+  it('round-trips cursors and rejects forged ones', () => {
+    expect(decodeCursor(encodeCursor([42, 7]), 2)).toEqual([42, 7]);
+    expect(() => decodeCursor('not-a-cursor', 1)).toThrow(ValidationError);
+    expect(() => decodeCursor(encodeCursor([1]), 2)).toThrow(ValidationError);
+  });
+});
+
+describe('errors, quality and capabilities', () => {
+  it('keeps the cause and a stable code', () => {
+    const cause = new Error('driver');
+    const error = new ValidationError('bad', [], { cause });
+    expect(error.cause).toBe(cause);
+    expect(error).toBeInstanceOf(AthenaError);
+    expect(error.name).toBe('ValidationError');
+    expect(isAthenaError(error, 'validation')).toBe(true);
+    expect(isAthenaError(error, 'conflict')).toBe(false);
+    expect(isAthenaError(cause)).toBe(false);
+  });
+
+  it('computes the quality score with the documented weights', () => {
+    expect(qualityScore({ usefulnessScore: 1, confidence: 1, accessCount: 50 })).toBeCloseTo(0.9);
+    expect(qualityScore({ usefulnessScore: 0, confidence: 0, accessCount: 500 })).toBeCloseTo(0.2);
+  });
+
+  it('fills capabilities from defaults', () => {
+    const caps = resolveCapabilities({ concurrentWriters: true });
+    expect(caps).toEqual({ ...DEFAULT_CAPABILITIES, concurrentWriters: true });
+    expect(Object.isFrozen(caps)).toBe(true);
+  });
+});
