@@ -1,0 +1,105 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { BackendUnavailableError, isAthenaError } from '@athena/core-types';
+import type { Store } from '@athena/core-types';
+import { resolveConfig } from './config.js';
+import type { CreateStoreOptions, ResolvedConfig } from './config.js';
+import { newPostgresStore, newSqliteStore } from './loaders.js';
+import { redactSecrets } from './redact.js';
+import { SelectedStoreImpl } from './selected-store.js';
+import type { SelectedStore } from './selected-store.js';
+
+/** Error codes that mean "PostgreSQL cannot be used here", which is what fallback is for. */
+const FALLBACK_CODES = new Set(['backend_unavailable', 'extension_unavailable', 'transient']);
+
+async function openSqlite(config: ResolvedConfig): Promise<Store> {
+  const path = config.sqlite.path;
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const store = await newSqliteStore(path, config.embeddingDimension);
+  await store.init();
+  return store;
+}
+
+async function openPostgres(config: ResolvedConfig, logger: { warn(message: string): void }): Promise<Store> {
+  const settings = config.postgres;
+  if (settings === undefined) throw new Error('unreachable: postgres selected without settings');
+  const store = await newPostgresStore(settings, config.embeddingDimension, logger);
+  try {
+    await store.init();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  return store;
+}
+
+function describeFailure(error: unknown, secret: string | undefined): string {
+  const text = isAthenaError(error) ? `${error.code}: ${error.message}` : String(error);
+  return redactSecrets(text, [secret]);
+}
+
+/**
+ * Builds and initialises the Store that configuration asks for: explicit
+ * options first, then the environment (see the README's table), then
+ * defaults. When PostgreSQL is configured but cannot be used (refused, timed
+ * out, pgvector missing) it falls back to SQLite with a warning naming the
+ * reason and the SQLite path — unless `ATHENA_FALLBACK=none`, in which case
+ * it throws `BackendUnavailableError`. The returned store's `selection` says
+ * which backend was chosen and why.
+ *
+ * @example
+ * ```ts
+ * const store = await createStore(); // ~/.athena/memory.db, or PostgreSQL if configured
+ * console.log(store.selection.backend, store.selection.reason);
+ * ```
+ */
+export async function createStore(options: CreateStoreOptions = {}): Promise<SelectedStore> {
+  const config = resolveConfig(options);
+  const logger = options.logger ?? { warn: (message: string) => console.warn(message) };
+
+  if (config.type === 'sqlite') {
+    const store = await openSqlite(config);
+    return new SelectedStoreImpl(store, { backend: 'sqlite', reason: config.reason, sqlitePath: config.sqlite.path });
+  }
+
+  const settings = config.postgres;
+  const secret = settings !== undefined && 'password' in settings.connection ? settings.connection.password : undefined;
+  const urlPassword =
+    settings !== undefined && 'connectionString' in settings.connection
+      ? safeUrlPassword(settings.connection.connectionString)
+      : undefined;
+  try {
+    const store = await openPostgres(config, logger);
+    return new SelectedStoreImpl(store, { backend: 'postgres', reason: config.reason });
+  } catch (error) {
+    if (!isAthenaError(error) || !FALLBACK_CODES.has(error.code)) throw error;
+    const reason = redactSecrets(describeFailure(error, secret), [urlPassword]);
+    const target = settings?.display ?? 'PostgreSQL';
+    if (config.fallback === 'none') {
+      throw new BackendUnavailableError(
+        `PostgreSQL (${target}) is configured but unavailable, and ATHENA_FALLBACK=none: ${reason}`,
+        { cause: error, details: { target } },
+      );
+    }
+    logger.warn(
+      `[athena] PostgreSQL (${target}) is configured but unavailable (${reason}); ` +
+        `falling back to SQLite at ${config.sqlite.path}. Set ATHENA_FALLBACK=none to fail instead.`,
+    );
+    const store = await openSqlite(config);
+    return new SelectedStoreImpl(store, {
+      backend: 'sqlite',
+      reason: `fallback: PostgreSQL unavailable (${config.reason})`,
+      fallback: { from: 'postgres', target, reason },
+      sqlitePath: config.sqlite.path,
+    });
+  }
+}
+
+function safeUrlPassword(connectionString: string): string | undefined {
+  try {
+    const password = decodeURIComponent(new URL(connectionString).password);
+    return password === '' ? undefined : password;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * `@athena/factory`: the one place where configuration becomes a Store.
+ *
+ * @packageDocumentation
+ */
+export { getAvailableBackends, isBackendAvailable } from './availability.js';
+export { defaultSqlitePath, resolveConfig } from './config.js';
+export type {
+  BackendName,
+  CreateStoreOptions,
+  FallbackMode,
+  PostgresSettings,
+  ResolvedConfig,
+  ResolvedPostgres,
+} from './config.js';
+export { createStore } from './create-store.js';
+export { ENV_VARIABLES } from './env.js';
+export type { Environment, EnvVariable } from './env.js';
+export { getStore, resetStore } from './global-store.js';
+export { redactUrl } from './redact.js';
+export type { BackendSelection, SelectedStore } from './selected-store.js';

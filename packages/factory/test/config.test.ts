@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '@athena/core-types';
+import { defaultSqlitePath, ENV_VARIABLES, resolveConfig } from '../src/index.js';
+
+function expectInvalid(fn: () => unknown, ...fragments: string[]): void {
+  let error: unknown;
+  try {
+    fn();
+  } catch (caught) {
+    error = caught;
+  }
+  expect(error).toBeInstanceOf(ValidationError);
+  for (const fragment of fragments) expect((error as Error).message).toContain(fragment);
+}
+
+describe('backend detection', () => {
+  it('defaults to SQLite at ~/.athena/memory.db with nothing configured', () => {
+    const config = resolveConfig({}, {});
+    expect(config).toMatchObject({ type: 'sqlite', sqlite: { path: defaultSqlitePath() }, fallback: 'sqlite' });
+    expect(config.reason).toMatch(/no PostgreSQL setting/);
+    expect(config.embeddingDimension).toBeUndefined();
+  });
+
+  it.each([
+    ['ATHENA_DATABASE_URL', 'postgres://localhost/athena'],
+    ['DATABASE_URL', 'postgresql://localhost/athena'],
+    ['ATHENA_POSTGRES_HOST', 'db.internal'],
+    ['ATHENA_POSTGRES_PORT', '6543'],
+    ['ATHENA_POSTGRES_DB', 'mem'],
+    ['ATHENA_POSTGRES_DBNAME', 'mem'],
+    ['ATHENA_POSTGRES_USER', 'agent'],
+    ['ATHENA_POSTGRES_PASSWORD', 'pw'],
+  ])('selects PostgreSQL when %s is set, and says so', (name, value) => {
+    const config = resolveConfig({}, { [name]: value });
+    expect(config.type).toBe('postgres');
+    expect(config.reason).toBe(`${name} is set`);
+  });
+
+  it('honours ATHENA_DB_TYPE over auto-detection', () => {
+    const config = resolveConfig({}, { ATHENA_DB_TYPE: 'sqlite', ATHENA_DATABASE_URL: 'postgres://h/db' });
+    expect(config).toMatchObject({ type: 'sqlite', reason: 'ATHENA_DB_TYPE=sqlite' });
+    expect(resolveConfig({}, { ATHENA_DB_TYPE: 'PostgreSQL' }).type).toBe('postgres');
+  });
+
+  it('lets an explicit option win over the environment', () => {
+    const config = resolveConfig({ type: 'sqlite' }, { ATHENA_DB_TYPE: 'postgres' });
+    expect(config).toMatchObject({ type: 'sqlite', reason: 'options.type is sqlite' });
+    expect(resolveConfig({ postgres: { host: 'h' } }, {}).reason).toBe('options.postgres is given');
+  });
+
+  it('rejects an unknown type, naming the variable and the value', () => {
+    expectInvalid(() => resolveConfig({}, { ATHENA_DB_TYPE: 'mysql' }), 'ATHENA_DB_TYPE', '"mysql"');
+  });
+});
+
+describe('PostgreSQL settings', () => {
+  it('uses discrete defaults', () => {
+    const config = resolveConfig({ type: 'postgres' }, {});
+    expect(config.postgres).toMatchObject({
+      connection: { host: 'localhost', port: 5432, database: 'athena', user: 'postgres' },
+      poolMin: 2,
+      poolMax: 10,
+      connectionTimeoutMs: 5000,
+      display: 'postgres://postgres@localhost:5432/athena',
+    });
+  });
+
+  it('reads every discrete variable and redacts the password in the display form', () => {
+    const config = resolveConfig(
+      {},
+      {
+        ATHENA_POSTGRES_HOST: 'db',
+        ATHENA_POSTGRES_PORT: '6543',
+        ATHENA_POSTGRES_DB: 'mem',
+        ATHENA_POSTGRES_USER: 'agent',
+        ATHENA_POSTGRES_PASSWORD: 'hunter2',
+        ATHENA_POSTGRES_POOL_MIN: '1',
+        ATHENA_POSTGRES_POOL_MAX: '4',
+      },
+    );
+    expect(config.postgres).toMatchObject({
+      connection: { host: 'db', port: 6543, database: 'mem', user: 'agent', password: 'hunter2' },
+      poolMin: 1,
+      poolMax: 4,
+    });
+    expect(config.postgres?.display).toBe('postgres://agent:***@db:6543/mem');
+  });
+
+  it('accepts the Python names as aliases', () => {
+    const config = resolveConfig(
+      {},
+      { ATHENA_POSTGRES_DBNAME: 'legacy', ATHENA_POSTGRES_MIN_SIZE: '3', ATHENA_POSTGRES_MAX_SIZE: '7', ATHENA_DB_PATH: '/tmp/a.db' },
+    );
+    expect(config.postgres).toMatchObject({ connection: { database: 'legacy' }, poolMin: 3, poolMax: 7 });
+    expect(config.sqlite.path).toBe('/tmp/a.db');
+  });
+
+  it('prefers ATHENA_DATABASE_URL over DATABASE_URL and over discrete variables', () => {
+    const config = resolveConfig(
+      {},
+      { ATHENA_DATABASE_URL: 'postgres://a@one/x', DATABASE_URL: 'postgres://b@two/y', ATHENA_POSTGRES_HOST: 'three' },
+    );
+    expect(config.postgres?.connection).toEqual({ connectionString: 'postgres://a@one/x' });
+  });
+
+  it('lets explicit discrete options win over an environment URL', () => {
+    const config = resolveConfig({ postgres: { host: 'explicit', database: 'd' } }, { ATHENA_DATABASE_URL: 'postgres://env/x' });
+    expect(config.postgres?.connection).toMatchObject({ host: 'explicit', database: 'd' });
+  });
+
+  it('redacts the password of a URL in its display form', () => {
+    const config = resolveConfig({}, { ATHENA_DATABASE_URL: 'postgres://u:s3cr3t@h:5433/db' });
+    expect(config.postgres?.display).toBe('postgres://u:***@h:5433/db');
+  });
+
+  it.each([
+    ['ATHENA_POSTGRES_PORT', 'abc'],
+    ['ATHENA_POSTGRES_PORT', '70000'],
+    ['ATHENA_POSTGRES_PORT', '54.3'],
+    ['ATHENA_POSTGRES_POOL_MIN', '-1'],
+    ['ATHENA_POSTGRES_POOL_MAX', 'ten'],
+    ['ATHENA_POSTGRES_POOL_MAX', '0'],
+  ])('rejects %s=%s, naming both', (name, value) => {
+    expectInvalid(() => resolveConfig({ type: 'postgres' }, { [name]: value }), name, `"${value}"`);
+  });
+
+  it('rejects a pool minimum above the maximum', () => {
+    expectInvalid(
+      () => resolveConfig({}, { ATHENA_POSTGRES_HOST: 'h', ATHENA_POSTGRES_POOL_MIN: '5', ATHENA_POSTGRES_POOL_MAX: '2' }),
+      'ATHENA_POSTGRES_POOL_MIN',
+    );
+  });
+
+  it('rejects a malformed URL without echoing its password', () => {
+    let message = '';
+    try {
+      resolveConfig({}, { ATHENA_DATABASE_URL: 'mysql://u:topsecret@h/db' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('ATHENA_DATABASE_URL');
+    expect(message).not.toContain('topsecret');
+    expectInvalid(() => resolveConfig({}, { DATABASE_URL: 'not a url' }), 'DATABASE_URL');
+  });
+
+  it('validates explicit options, naming the option', () => {
+    expectInvalid(() => resolveConfig({ postgres: { port: 0 } }, {}), 'options.postgres.port');
+  });
+});
+
+describe('common settings', () => {
+  it('reads ATHENA_SQLITE_PATH, ATHENA_EMBEDDING_DIM and ATHENA_FALLBACK', () => {
+    const config = resolveConfig({}, { ATHENA_SQLITE_PATH: '/data/m.db', ATHENA_EMBEDDING_DIM: '384', ATHENA_FALLBACK: 'none' });
+    expect(config).toMatchObject({ sqlite: { path: '/data/m.db' }, embeddingDimension: 384, fallback: 'none' });
+  });
+
+  it('lets options win over each of them', () => {
+    const config = resolveConfig(
+      { sqlite: { path: '/opt/x.db' }, embeddingDimension: 16, fallback: 'sqlite' },
+      { ATHENA_SQLITE_PATH: '/data/m.db', ATHENA_EMBEDDING_DIM: '384', ATHENA_FALLBACK: 'none' },
+    );
+    expect(config).toMatchObject({ sqlite: { path: '/opt/x.db' }, embeddingDimension: 16, fallback: 'sqlite' });
+  });
+
+  it('rejects a bad dimension and a bad fallback mode', () => {
+    expectInvalid(() => resolveConfig({}, { ATHENA_EMBEDDING_DIM: 'big' }), 'ATHENA_EMBEDDING_DIM', '"big"');
+    expectInvalid(() => resolveConfig({}, { ATHENA_FALLBACK: 'mysql' }), 'ATHENA_FALLBACK', '"mysql"');
+  });
+
+  it('ignores empty variables', () => {
+    expect(resolveConfig({}, { ATHENA_DATABASE_URL: '', ATHENA_DB_TYPE: '  ' }).type).toBe('sqlite');
+  });
+
+  it('documents every variable it reads', () => {
+    const names = ENV_VARIABLES.flatMap((v) => [v.name, ...v.aliases]);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'ATHENA_DB_TYPE',
+        'ATHENA_DATABASE_URL',
+        'DATABASE_URL',
+        'ATHENA_POSTGRES_HOST',
+        'ATHENA_POSTGRES_PORT',
+        'ATHENA_POSTGRES_DB',
+        'ATHENA_POSTGRES_DBNAME',
+        'ATHENA_POSTGRES_USER',
+        'ATHENA_POSTGRES_PASSWORD',
+        'ATHENA_POSTGRES_POOL_MIN',
+        'ATHENA_POSTGRES_POOL_MAX',
+        'ATHENA_SQLITE_PATH',
+        'ATHENA_EMBEDDING_DIM',
+        'ATHENA_FALLBACK',
+      ]),
+    );
+  });
+});
