@@ -1,0 +1,214 @@
+import { ValidationError } from '@athena/core-types';
+import type { Embedder } from './embedder.js';
+
+/** Options of {@link HashingEmbedder}. */
+export interface HashingEmbedderOptions {
+  /** Vector length, 1–65 536; default 768 (the Athena default database dimension). */
+  readonly dimension?: number;
+}
+
+/** Default vector length of {@link HashingEmbedder}. */
+export const DEFAULT_HASHING_DIMENSION = 768;
+
+/** Largest dimension {@link HashingEmbedder} accepts. */
+export const MAX_HASHING_DIMENSION = 65_536;
+
+/**
+ * Weight of each feature family before L2 normalisation. A word of n letters
+ * yields about 3n character n-grams, so they weigh less each; together they
+ * still let `postgres` find `postgresql` and survive typos, while a shared
+ * whole word or word pair counts most.
+ */
+export const HASHING_FEATURE_WEIGHTS = Object.freeze({ unigram: 1, bigram: 0.7, charGram: 0.25 });
+
+/** Character n-gram lengths taken inside each word (with `<` `>` boundary markers). */
+const CHAR_GRAM_SIZES = [3, 4, 5] as const;
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const SYMBOL_RUN = /\S+/gu;
+const LATIN_DIACRITICS = /[\u0300-\u036f]/g;
+const encoder = new TextEncoder();
+
+/**
+ * An offline, dependency-free, deterministic embedder based on the hashing
+ * trick. It is **lexical, not semantic**: texts are similar when they share
+ * words, word pairs or word fragments — `car` and `automobile` are unrelated
+ * to it. Use it for tests, CI, air-gapped machines and as a zero-setup
+ * default; use {@link OpenAICompatibleEmbedder} with a real model for meaning.
+ *
+ * How a vector is made, so other implementations can reproduce it:
+ * 1. Normalise: Unicode NFKC, lower case, Latin combining diacritics
+ *    (U+0300–U+036F after NFD) removed, NFC.
+ * 2. Words are runs of letters and digits; text with none (`!!!`) uses its
+ *    runs of non-space characters instead.
+ * 3. Features: `w:` word unigrams, `b:` adjacent word pairs, `c:` character
+ *    3-, 4- and 5-grams of `<word>`.
+ * 4. Each feature is hashed with 32-bit FNV-1a over its UTF-8 bytes into
+ *    bucket `h mod dimension`, with a sign taken from a murmur3 finaliser of
+ *    `h` (signed hashing trick, so collisions cancel instead of piling up).
+ * 5. Weight = family weight × (1 + ln tf) (sublinear term frequency).
+ * 6. L2-normalise.
+ *
+ * Blank text throws a `ValidationError` (Athena never stores blank content).
+ * It never returns an all-zero vector: in the astronomically rare case that
+ * every feature cancels out, a fixed bucket derived from the text is set.
+ *
+ * @example
+ * ```ts
+ * const embedder = new HashingEmbedder({ dimension: 384 });
+ * embedder.modelId; // 'athena-hash-v1-384'
+ * const vector = await embedder.embed('Use pnpm workspaces');
+ * ```
+ */
+export class HashingEmbedder implements Embedder {
+  readonly dimension: number;
+  readonly modelId: string;
+
+  constructor(options: HashingEmbedderOptions = {}) {
+    const dimension = options.dimension ?? DEFAULT_HASHING_DIMENSION;
+    if (!Number.isInteger(dimension) || dimension < 1 || dimension > MAX_HASHING_DIMENSION) {
+      throw new ValidationError(
+        `invalid dimension: must be an integer in 1–${MAX_HASHING_DIMENSION}, got ${String(dimension)}`,
+        [{ path: 'dimension', message: `must be an integer in 1–${MAX_HASHING_DIMENSION}` }],
+      );
+    }
+    this.dimension = dimension;
+    this.modelId = `athena-hash-v1-${dimension}`;
+    Object.freeze(this);
+  }
+
+  /**
+   * Embeds one text. Synchronous work, returned as a promise to fit {@link Embedder}.
+   *
+   * @example
+   * ```ts
+   * const v = await new HashingEmbedder().embed('sqlite-vec loads as an extension');
+   * ```
+   */
+  embed(text: string): Promise<Float32Array> {
+    try {
+      return Promise.resolve(this.embedSync(text));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Embeds every text, in order; validates all of them first.
+   *
+   * @example
+   * ```ts
+   * const [a, b] = await new HashingEmbedder().embedMany(['alpha', 'beta']);
+   * ```
+   */
+  embedMany(texts: readonly string[]): Promise<Float32Array[]> {
+    try {
+      texts.forEach((text, index) => assertText(text, `texts[${index}]`));
+      return Promise.resolve(texts.map((text) => this.embedSync(text)));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * The synchronous core of {@link HashingEmbedder.embed}, for callers that
+   * need no promise (benchmarks, corpus builders).
+   *
+   * @example
+   * ```ts
+   * const v = new HashingEmbedder({ dimension: 64 }).embedSync('hello world');
+   * ```
+   */
+  embedSync(text: string): Float32Array {
+    assertText(text, 'text');
+    const normalised = normaliseText(text);
+    const words = normalised.match(WORD) ?? normalised.match(SYMBOL_RUN) ?? [];
+    const counts = new Map<string, number>();
+    const add = (feature: string) => counts.set(feature, (counts.get(feature) ?? 0) + 1);
+
+    words.forEach((word, index) => {
+      add(`w:${word}`);
+      const next = words[index + 1];
+      if (next !== undefined) add(`b:${word} ${next}`);
+      const marked = `<${word}>`;
+      for (const size of CHAR_GRAM_SIZES) {
+        for (let start = 0; start + size <= marked.length; start++) {
+          add(`c:${marked.slice(start, start + size)}`);
+        }
+      }
+    });
+
+    const vector = new Float32Array(this.dimension);
+    for (const [feature, tf] of counts) {
+      const hash = fnv1a(feature);
+      const sign = (fmix32(hash) & 1) === 0 ? 1 : -1;
+      const bucket = hash % this.dimension;
+      vector[bucket] = (vector[bucket] ?? 0) + sign * familyWeight(feature) * (1 + Math.log(tf));
+    }
+    return normalise(vector, normalised);
+  }
+}
+
+/**
+ * The text normalisation {@link HashingEmbedder} applies before hashing.
+ *
+ * @example
+ * ```ts
+ * normaliseText('Ｃafé  NAÏVE'); // 'cafe  naive'
+ * ```
+ */
+export function normaliseText(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(LATIN_DIACRITICS, '')
+    .normalize('NFC');
+}
+
+function assertText(text: unknown, path: string): asserts text is string {
+  if (typeof text !== 'string' || text.trim().length === 0) {
+    throw new ValidationError(`invalid ${path}: must be a non-blank string`, [
+      { path, message: 'must be a non-blank string' },
+    ]);
+  }
+}
+
+function familyWeight(feature: string): number {
+  if (feature.startsWith('w:')) return HASHING_FEATURE_WEIGHTS.unigram;
+  if (feature.startsWith('b:')) return HASHING_FEATURE_WEIGHTS.bigram;
+  return HASHING_FEATURE_WEIGHTS.charGram;
+}
+
+function normalise(vector: Float32Array, text: string): Float32Array {
+  let sum = 0;
+  for (const component of vector) sum += component * component;
+  if (sum === 0) {
+    vector[fnv1a(`empty:${text}`) % vector.length] = 1;
+    return vector;
+  }
+  const norm = Math.sqrt(sum);
+  for (let i = 0; i < vector.length; i++) vector[i] = (vector[i] ?? 0) / norm;
+  return vector;
+}
+
+/** 32-bit FNV-1a over the UTF-8 bytes of `value`, unsigned. */
+function fnv1a(value: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of encoder.encode(value)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** murmur3's 32-bit finaliser: spreads every input bit over the output. */
+function fmix32(value: number): number {
+  let h = value;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

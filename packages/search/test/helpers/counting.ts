@@ -1,0 +1,75 @@
+import type { Repositories, Store } from '@athena/core-types';
+import type { Embedder } from '../../src/index.js';
+
+const REPOSITORIES = [
+  'projects',
+  'memories',
+  'search',
+  'relationships',
+  'episodes',
+  'goals',
+  'tasks',
+  'code',
+  'decisions',
+  'consolidation',
+] as const satisfies readonly (keyof Repositories)[];
+
+/**
+ * Wraps a real store so a test can count repository calls (including those
+ * made inside `transaction()`); every call still runs against the database.
+ */
+export function countingStore(store: Store): { store: Store; calls: string[] } {
+  const calls: string[] = [];
+  const countMethods = <T extends object>(name: string, repository: T): T =>
+    new Proxy(repository, {
+      get(target, method) {
+        const value: unknown = Reflect.get(target, method);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(`${name}.${String(method)}`);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  const wrap = (repositories: Repositories): Repositories =>
+    Object.fromEntries(
+      REPOSITORIES.map((name) => [name, countMethods(name, repositories[name])]),
+    ) as unknown as Repositories;
+  const wrapped: Store = {
+    ...wrap(store),
+    get backend() {
+      return store.backend;
+    },
+    get capabilities() {
+      return store.capabilities;
+    },
+    get embeddingDimension() {
+      return store.embeddingDimension;
+    },
+    init: () => store.init(),
+    close: () => store.close(),
+    health: () => store.health(),
+    transaction: (fn) => store.transaction((tx) => fn(wrap(tx))),
+  };
+  return { store: wrapped, calls };
+}
+
+/** Wraps an embedder to record how many texts each call received. */
+export function countingEmbedder(embedder: Embedder): { embedder: Embedder; calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    embedder: {
+      dimension: embedder.dimension,
+      modelId: embedder.modelId,
+      embed(text) {
+        calls.push('embed');
+        return embedder.embed(text);
+      },
+      embedMany(texts) {
+        calls.push(`embedMany(${texts.length})`);
+        return embedder.embedMany(texts);
+      },
+    },
+  };
+}
