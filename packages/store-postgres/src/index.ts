@@ -1,0 +1,27 @@
+/**
+ * `@athena/store-postgres`: the Athena {@link Store} on PostgreSQL + pgvector,
+ * queried with kysely over a `pg` pool.
+ *
+ * @packageDocumentation
+ */
+export { PostgresStore, POSTGRES_CAPABILITIES } from './postgres-store.js';
+export type { ExplainableSearch, PostgresTransaction } from './postgres-store.js';
+export { resolveOptions } from './options.js';
+export type {
+  PostgresConnection,
+  PostgresStoreCommonOptions,
+  PostgresStoreOptions,
+  ResolvedOptions,
+  VectorIndexOptions,
+} from './options.js';
+export type { PoolClientLike, PoolLike, QueryResultLike } from './pool.js';
+export type { VectorIndexInfo, VectorIndexOutcome } from './vector-index.js';
+export { LATEST_SCHEMA_VERSION } from './migrations/index.js';
+export {
+  DEFAULT_EMBEDDING_DIMENSION,
+  PGVECTOR_MAX_EF_SEARCH,
+  PGVECTOR_MAX_INDEXED_DIMENSIONS,
+  PGVECTOR_MAX_INDEXED_HALFVEC_DIMENSIONS,
+  POSTGRES_MAX_BIND_PARAMETERS,
+} from './limits.js';
+export type { Database } from './schema.js';

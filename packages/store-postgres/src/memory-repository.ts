@@ -1,0 +1,269 @@
+import {
+  NotFoundError,
+  decodeCursor,
+  encodeCursor,
+  parseFilters,
+  parseId,
+  parseIds,
+  parseListMemories,
+  parseRecordAccess,
+  parseStoreMemories,
+  parseStoreMemory,
+  parseUpdateMemory,
+} from '@athena/core-types';
+import type {
+  ListMemoriesOptions,
+  Memory,
+  MemoryFilters,
+  MemoryRepository,
+  NewMemory,
+  Page,
+  RecordAccessOptions,
+  StoreMemoryInput,
+  UpdateMemoryInput,
+} from '@athena/core-types';
+import { sql } from 'kysely';
+import { POSTGRES_MAX_BIND_PARAMETERS } from './limits.js';
+import { toMemory, toNumber } from './rows.js';
+import type { MemoryRow } from './rows.js';
+import { MEMORY_COLUMNS, filterSql, memoryColumns } from './search-sql.js';
+import type { Session } from './session.js';
+
+/** Columns written per inserted memory; bounds the rows of one multi-row INSERT. */
+const INSERTED_COLUMNS = 15;
+const INSERT_CHUNK = Math.floor(POSTGRES_MAX_BIND_PARAMETERS / INSERTED_COLUMNS / 2);
+
+function insertRow(session: Session, projectId: number, memory: NewMemory) {
+  return {
+    project_id: projectId,
+    content: memory.content,
+    content_type: memory.contentType,
+    memory_type: memory.memoryType,
+    domain: memory.domain,
+    tags: memory.tags,
+    embedding: session.vector(memory.embedding),
+    embedding_model: memory.embeddingModel,
+    usefulness_score: memory.usefulnessScore,
+    confidence: memory.confidence,
+    session_id: memory.sessionId,
+    event_type: memory.eventType,
+    code_language: memory.codeLanguage,
+    code_hash: memory.codeHash,
+    created_at: memory.createdAt,
+    updated_at: memory.createdAt,
+  };
+}
+
+/** `memory_vectors` on PostgreSQL: every operation scoped to one project. */
+export class PostgresMemoryRepository implements MemoryRepository {
+  readonly #session: () => Session;
+
+  constructor(session: () => Session) {
+    this.#session = session;
+  }
+
+  /**
+   * Validates and stores one memory.
+   *
+   * @example
+   * ```ts
+   * const memory = await store.memories.store(project.id, { content: 'Use pnpm', embedding });
+   * ```
+   */
+  async store(projectId: number, input: StoreMemoryInput): Promise<Memory> {
+    const session = this.#session();
+    const project = parseId(projectId, 'projectId');
+    const memory = parseStoreMemory(input, session.env.dimension);
+    const stored = await session.write(
+      { operation: 'store memory', notFound: { entity: 'project', id: project } },
+      async (s) => {
+        const row = await s.db
+          .insertInto('memory_vectors')
+          .values(insertRow(s, project, memory))
+          .returning(MEMORY_COLUMNS)
+          .executeTakeFirstOrThrow();
+        return toMemory(row);
+      },
+    );
+    await session.env.afterMemoriesInserted(session);
+    return stored;
+  }
+
+  /**
+   * Validates every input, then inserts them in one transaction (multi-row
+   * INSERTs); returns the ids in input order.
+   *
+   * @example
+   * ```ts
+   * const ids = await store.memories.storeMany(project.id, [{ content: 'a', embedding }]);
+   * ```
+   */
+  async storeMany(projectId: number, inputs: readonly StoreMemoryInput[]): Promise<number[]> {
+    const session = this.#session();
+    const project = parseId(projectId, 'projectId');
+    const memories = parseStoreMemories(inputs, session.env.dimension);
+    if (memories.length === 0) return [];
+    const ids = await session.atomic(
+      { operation: 'store memories', notFound: { entity: 'project', id: project } },
+      async (s) => {
+        const out: number[] = [];
+        for (let start = 0; start < memories.length; start += INSERT_CHUNK) {
+          const chunk = memories.slice(start, start + INSERT_CHUNK);
+          const rows = await s.db
+            .insertInto('memory_vectors')
+            .values(chunk.map((memory) => insertRow(s, project, memory)))
+            .returning('id')
+            .execute();
+          // Identity values of one INSERT grow in VALUES order.
+          out.push(...rows.map((row) => toNumber(row.id)).sort((a, b) => a - b));
+        }
+        return out;
+      },
+    );
+    await session.env.afterMemoriesInserted(session);
+    return ids;
+  }
+
+  async get(projectId: number, id: number): Promise<Memory | null> {
+    const project = parseId(projectId, 'projectId');
+    const memoryId = parseId(id, 'id');
+    return this.#session().read({ operation: 'get memory' }, async (s) => {
+      const row = await s.db
+        .selectFrom('memory_vectors')
+        .select(MEMORY_COLUMNS)
+        .where('project_id', '=', project)
+        .where('id', '=', memoryId)
+        .executeTakeFirst();
+      return row === undefined ? null : toMemory(row);
+    });
+  }
+
+  async getMany(projectId: number, ids: readonly number[]): Promise<Memory[]> {
+    const project = parseId(projectId, 'projectId');
+    const wanted = parseIds(ids, 'ids');
+    if (wanted.length === 0) return [];
+    return this.#session().read({ operation: 'get memories' }, async (s) => {
+      const rows = await s.db
+        .selectFrom('memory_vectors')
+        .select(MEMORY_COLUMNS)
+        .where('project_id', '=', project)
+        .where(sql<boolean>`id = any(${wanted}::bigint[])`)
+        .execute();
+      const byId = new Map(rows.map((row) => [toNumber(row.id), toMemory(row)]));
+      return wanted.flatMap((id) => byId.get(id) ?? []);
+    });
+  }
+
+  async update(projectId: number, id: number, input: UpdateMemoryInput): Promise<Memory> {
+    const session = this.#session();
+    const project = parseId(projectId, 'projectId');
+    const memoryId = parseId(id, 'id');
+    const patch = parseUpdateMemory(input, session.env.dimension);
+    return session.write({ operation: 'update memory' }, async (s) => {
+      const row = await s.db
+        .updateTable('memory_vectors')
+        .set({
+          ...(patch.content === undefined ? {} : { content: patch.content }),
+          ...(patch.embedding === undefined ? {} : { embedding: s.vector(patch.embedding) }),
+          ...(patch.embeddingModel === undefined ? {} : { embedding_model: patch.embeddingModel }),
+          ...(patch.contentType === undefined ? {} : { content_type: patch.contentType }),
+          ...(patch.memoryType === undefined ? {} : { memory_type: patch.memoryType }),
+          ...(patch.domain === undefined ? {} : { domain: patch.domain }),
+          ...(patch.tags === undefined ? {} : { tags: patch.tags }),
+          ...(patch.usefulnessScore === undefined
+            ? {}
+            : { usefulness_score: patch.usefulnessScore }),
+          ...(patch.confidence === undefined ? {} : { confidence: patch.confidence }),
+          version: sql<number>`version + 1`,
+          updated_at: new Date(),
+        })
+        .where('project_id', '=', project)
+        .where('id', '=', memoryId)
+        .returning(MEMORY_COLUMNS)
+        .executeTakeFirst();
+      if (row === undefined)
+        throw new NotFoundError('memory', memoryId, { details: { projectId: project } });
+      return toMemory(row);
+    });
+  }
+
+  async delete(projectId: number, id: number): Promise<boolean> {
+    const project = parseId(projectId, 'projectId');
+    const memoryId = parseId(id, 'id');
+    return this.#session().write({ operation: 'delete memory' }, async (s) => {
+      const result = await s.db
+        .deleteFrom('memory_vectors')
+        .where('project_id', '=', project)
+        .where('id', '=', memoryId)
+        .executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
+  }
+
+  /**
+   * Keyset pagination by id: stable while other writers insert.
+   *
+   * @example
+   * ```ts
+   * let page = await store.memories.list(project.id, { limit: 100 });
+   * while (page.nextCursor) page = await store.memories.list(project.id, { after: page.nextCursor });
+   * ```
+   */
+  async list(projectId: number, options?: ListMemoriesOptions): Promise<Page<Memory>> {
+    const project = parseId(projectId, 'projectId');
+    const { limit, after, filters, order } = parseListMemories(options);
+    const afterId = after === null ? null : decodeCursor(after, 1)[0];
+    return this.#session().read({ operation: 'list memories' }, async (s) => {
+      const keyset =
+        afterId === null || afterId === undefined
+          ? sql`true`
+          : order === 'asc'
+            ? sql`m.id > ${afterId}`
+            : sql`m.id < ${afterId}`;
+      const direction = order === 'asc' ? sql`asc` : sql`desc`;
+      const { rows } = await sql<MemoryRow>`
+        select ${memoryColumns('m')} from ${s.table('memory_vectors')} m
+        where m.project_id = ${project} and ${keyset} and ${filterSql(filters, 'm')}
+        order by m.id ${direction}
+        limit ${limit + 1}`.execute(s.raw);
+      const items = rows.slice(0, limit).map(toMemory);
+      const last = items[items.length - 1];
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.id]) : null };
+    });
+  }
+
+  async count(projectId: number, filters?: MemoryFilters): Promise<number> {
+    const project = parseId(projectId, 'projectId');
+    const normalized = parseFilters(filters);
+    return this.#session().read({ operation: 'count memories' }, async (s) => {
+      const { rows } = await sql<{ n: string }>`
+        select count(*) as n from ${s.table('memory_vectors')} m
+        where m.project_id = ${project} and ${filterSql(normalized, 'm')}`.execute(s.raw);
+      return toNumber(rows[0]?.n ?? 0);
+    });
+  }
+
+  async recordAccess(
+    projectId: number,
+    ids: readonly number[],
+    options?: RecordAccessOptions,
+  ): Promise<number> {
+    const project = parseId(projectId, 'projectId');
+    const wanted = parseIds(ids, 'ids');
+    const { retrieved, at } = parseRecordAccess(options);
+    if (wanted.length === 0) return 0;
+    return this.#session().write({ operation: 'record access' }, async (s) => {
+      const result = await s.db
+        .updateTable('memory_vectors')
+        .set({
+          access_count: sql<number>`access_count + 1`,
+          last_accessed: at,
+          ...(retrieved ? { last_retrieved: at } : {}),
+        })
+        .where('project_id', '=', project)
+        .where(sql<boolean>`id = any(${wanted}::bigint[])`)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    });
+  }
+}

@@ -1,0 +1,8 @@
+import { initialSchema } from './initial-schema.js';
+import type { Migration } from './migration.js';
+
+/** Every migration, in version order. Append only: never edit a released migration. */
+export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema]);
+
+/** The schema version a fully migrated database has. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

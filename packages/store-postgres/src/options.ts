@@ -1,0 +1,278 @@
+import { ValidationError } from '@athena/core-types';
+import { PGVECTOR_MAX_EF_SEARCH, PGVECTOR_MAX_INDEXED_DIMENSIONS } from './limits.js';
+import type { PoolLike } from './pool.js';
+
+/** How the store reaches PostgreSQL: a URL, discrete settings, or a pool the caller owns. */
+export type PostgresConnection =
+  | { readonly connectionString: string }
+  | {
+      readonly host: string;
+      readonly port?: number;
+      readonly database: string;
+      readonly user: string;
+      readonly password?: string;
+    }
+  /** The store never ends an injected pool; `close()` only stops using it. */
+  | { readonly pool: PoolLike };
+
+/** The ANN index on `memory_vectors.embedding` (cosine distance). */
+export type VectorIndexOptions =
+  | { readonly type: 'hnsw'; readonly m?: number; readonly efConstruction?: number }
+  /** Built only once `minRows` memories exist: IVFFlat centroids of an empty table are useless. */
+  | { readonly type: 'ivfflat'; readonly lists?: number; readonly minRows?: number }
+  | { readonly type: 'none' };
+
+/** Settings shared by every kind of connection. */
+export interface PostgresStoreCommonOptions {
+  /** Schema holding Athena's tables; default `public`. Created when missing. */
+  readonly schema?: string;
+  /** Dimension of a NEW database (default 768); an existing database must match. */
+  readonly embeddingDimension?: number;
+  /** Own pool only: default 2. */
+  readonly poolMin?: number;
+  /** Own pool only: default 10. */
+  readonly poolMax?: number;
+  /** Own pool only: how long to wait for a connection; default 10 000 ms. */
+  readonly connectionTimeoutMs?: number;
+  /** Own pool only: idle connections close after this long; default 30 000 ms. */
+  readonly idleTimeoutMs?: number;
+  /** Own pool only: server-side `statement_timeout`; default none. */
+  readonly statementTimeoutMs?: number;
+  /** Text-search configuration of a NEW database; default `english`. */
+  readonly textSearchConfig?: string;
+  /** Default HNSW with m = 16, ef_construction = 64. */
+  readonly vectorIndex?: VectorIndexOptions;
+  /** Default `hnsw.ef_search` of searches (per query: `options.efSearch`); default 40. */
+  readonly efSearch?: number;
+  /** Default `ivfflat.probes` of searches (per query: `options.probes`); default 10. */
+  readonly probes?: number;
+  /** Retry of transient failures; default 3 attempts, 50 ms base delay, 2 000 ms cap. */
+  readonly retry?: {
+    readonly attempts?: number;
+    readonly baseDelayMs?: number;
+    readonly maxDelayMs?: number;
+  };
+  /** Receives warnings (pool errors, deferred index builds). Default: none. */
+  readonly logger?: { warn(message: string, meta?: Record<string, unknown>): void };
+}
+
+/** Options of {@link PostgresStore}: one kind of connection plus common settings. */
+export type PostgresStoreOptions = PostgresConnection & PostgresStoreCommonOptions;
+
+/** Options after validation, with every default applied. Frozen. */
+export interface ResolvedOptions {
+  readonly connection: PostgresConnection;
+  readonly schema: string;
+  /** `undefined` when the caller did not choose: an existing database decides, else the default. */
+  readonly embeddingDimension: number | undefined;
+  readonly poolMin: number;
+  readonly poolMax: number;
+  readonly connectionTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly statementTimeoutMs: number | undefined;
+  readonly textSearchConfig: string;
+  readonly vectorIndex:
+    | { readonly type: 'hnsw'; readonly m: number; readonly efConstruction: number }
+    | { readonly type: 'ivfflat'; readonly lists: number; readonly minRows: number }
+    | { readonly type: 'none' };
+  readonly efSearch: number;
+  readonly probes: number;
+  readonly retry: {
+    readonly attempts: number;
+    readonly baseDelayMs: number;
+    readonly maxDelayMs: number;
+  };
+  readonly logger: { warn(message: string, meta?: Record<string, unknown>): void };
+}
+
+/** Identifiers we put into DDL: plain lower-case names, so quoting is never ambiguous. */
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+/** A text-search configuration name, optionally schema-qualified. */
+const REGCONFIG = /^([a-z_][a-z0-9_]{0,62}\.)?[a-z_][a-z0-9_]{0,62}$/;
+
+function invalid(field: string, message: string): ValidationError {
+  return new ValidationError(`invalid PostgresStore options: ${field} ${message}`, [
+    { path: field, message },
+  ]);
+}
+
+function integer(
+  value: unknown,
+  field: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalid(field, `must be an integer in ${min}–${max}`);
+  }
+  return value;
+}
+
+function optionalInteger(
+  value: unknown,
+  field: string,
+  min: number,
+  max: number,
+): number | undefined {
+  return value === undefined ? undefined : integer(value, field, min, min, max);
+}
+
+function text(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length === 0)
+    throw invalid(field, 'must be a non-empty string');
+  return value;
+}
+
+function resolveConnection(options: PostgresStoreOptions): PostgresConnection {
+  const kinds = ['connectionString', 'host', 'pool'].filter((key) => key in options);
+  if (kinds.length !== 1) {
+    throw invalid(
+      'connection',
+      'needs exactly one of connectionString, host (with database and user) or pool',
+    );
+  }
+  if ('pool' in options) {
+    const pool: unknown = options.pool;
+    if (
+      pool === null ||
+      typeof pool !== 'object' ||
+      typeof (pool as PoolLike).connect !== 'function' ||
+      typeof (pool as PoolLike).query !== 'function'
+    ) {
+      throw invalid('pool', 'must have connect() and query() methods');
+    }
+    return Object.freeze({ pool: options.pool });
+  }
+  if ('connectionString' in options) {
+    const url = text(options.connectionString, 'connectionString');
+    if (!/^postgres(ql)?:\/\//.test(url))
+      throw invalid('connectionString', 'must be a postgres:// or postgresql:// URL');
+    return Object.freeze({ connectionString: url });
+  }
+  const port = integer(options.port, 'port', 5432, 1, 65_535);
+  const discrete = {
+    host: text(options.host, 'host'),
+    port,
+    database: text(options.database, 'database'),
+    user: text(options.user, 'user'),
+  };
+  if (options.password !== undefined && typeof options.password !== 'string') {
+    throw invalid('password', 'must be a string');
+  }
+  return Object.freeze(
+    options.password === undefined ? discrete : { ...discrete, password: options.password },
+  );
+}
+
+function resolveVectorIndex(value: VectorIndexOptions | undefined): ResolvedOptions['vectorIndex'] {
+  if (value === undefined) return Object.freeze({ type: 'hnsw', m: 16, efConstruction: 64 });
+  switch (value.type) {
+    case 'hnsw': {
+      const m = integer(value.m, 'vectorIndex.m', 16, 2, 100);
+      const efConstruction = integer(
+        value.efConstruction,
+        'vectorIndex.efConstruction',
+        64,
+        4,
+        1000,
+      );
+      if (efConstruction < 2 * m)
+        throw invalid('vectorIndex.efConstruction', 'must be at least 2·m');
+      return Object.freeze({ type: 'hnsw', m, efConstruction });
+    }
+    case 'ivfflat': {
+      const lists = integer(value.lists, 'vectorIndex.lists', 100, 1, 32_768);
+      const minRows = integer(
+        value.minRows,
+        'vectorIndex.minRows',
+        10 * lists,
+        lists,
+        Number.MAX_SAFE_INTEGER,
+      );
+      return Object.freeze({ type: 'ivfflat', lists, minRows });
+    }
+    case 'none':
+      return Object.freeze({ type: 'none' });
+    default:
+      throw invalid('vectorIndex.type', "must be 'hnsw', 'ivfflat' or 'none'");
+  }
+}
+
+const silentLogger = Object.freeze({ warn: () => undefined });
+
+/**
+ * Validates {@link PostgresStoreOptions} once and returns a frozen copy with
+ * defaults applied. Error messages name the offending field.
+ *
+ * @example
+ * ```ts
+ * const resolved = resolveOptions({ connectionString: 'postgres://localhost/athena' });
+ * resolved.poolMax; // 10
+ * ```
+ */
+export function resolveOptions(options: PostgresStoreOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object')
+    throw invalid('options', 'must be an object');
+  const connection = resolveConnection(options);
+  const schema = options.schema ?? 'public';
+  if (typeof schema !== 'string' || !IDENTIFIER.test(schema)) {
+    throw invalid(
+      'schema',
+      'must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 63 characters)',
+    );
+  }
+  const embeddingDimension = optionalInteger(
+    options.embeddingDimension,
+    'embeddingDimension',
+    1,
+    PGVECTOR_MAX_INDEXED_DIMENSIONS,
+  );
+  const poolMin = integer(options.poolMin, 'poolMin', 2, 0, 1000);
+  const poolMax = integer(options.poolMax, 'poolMax', Math.max(10, poolMin), 1, 1000);
+  if (poolMin > poolMax) throw invalid('poolMin', 'must not exceed poolMax');
+  const textSearchConfig = options.textSearchConfig ?? 'english';
+  if (typeof textSearchConfig !== 'string' || !REGCONFIG.test(textSearchConfig)) {
+    throw invalid(
+      'textSearchConfig',
+      'must name a text-search configuration, e.g. english or simple',
+    );
+  }
+  const retry = options.retry ?? {};
+  const resolved: ResolvedOptions = {
+    connection,
+    schema,
+    embeddingDimension,
+    poolMin,
+    poolMax,
+    connectionTimeoutMs: integer(
+      options.connectionTimeoutMs,
+      'connectionTimeoutMs',
+      10_000,
+      1,
+      3_600_000,
+    ),
+    idleTimeoutMs: integer(options.idleTimeoutMs, 'idleTimeoutMs', 30_000, 1, 86_400_000),
+    statementTimeoutMs: optionalInteger(
+      options.statementTimeoutMs,
+      'statementTimeoutMs',
+      1,
+      86_400_000,
+    ),
+    textSearchConfig,
+    vectorIndex: resolveVectorIndex(options.vectorIndex),
+    efSearch: integer(options.efSearch, 'efSearch', 40, 1, PGVECTOR_MAX_EF_SEARCH),
+    probes: integer(options.probes, 'probes', 10, 1, 32_768),
+    retry: Object.freeze({
+      attempts: integer(retry.attempts, 'retry.attempts', 3, 1, 20),
+      baseDelayMs: integer(retry.baseDelayMs, 'retry.baseDelayMs', 50, 0, 60_000),
+      maxDelayMs: integer(retry.maxDelayMs, 'retry.maxDelayMs', 2_000, 0, 600_000),
+    }),
+    logger: options.logger ?? silentLogger,
+  };
+  if (options.logger !== undefined && typeof options.logger.warn !== 'function') {
+    throw invalid('logger', 'must have a warn(message, meta) method');
+  }
+  return Object.freeze(resolved);
+}

@@ -1,0 +1,502 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import {
+  StoreClosedError,
+  parseHybridOptions,
+  parseId,
+  parseKeywordOptions,
+  parseKeywordText,
+  parseSemanticOptions,
+  resolveCapabilities,
+  toEmbedding,
+} from '@athena/core-types';
+import type {
+  EmbeddingInput,
+  HealthReport,
+  HybridQuery,
+  HybridSearchOptions,
+  KeywordSearchOptions,
+  Repositories,
+  SemanticSearchOptions,
+  Store,
+  StoreCapabilities,
+} from '@athena/core-types';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { schemaLockKey, withAdvisoryLock } from './advisory-lock.js';
+import { PostgresCodeRepository } from './code-repository.js';
+import { PostgresConsolidationRepository } from './consolidation-repository.js';
+import { PostgresDecisionRepository } from './decision-repository.js';
+import { PostgresEpisodeRepository } from './episode-repository.js';
+import { PostgresGoalRepository } from './goal-repository.js';
+import { PGVECTOR_MAX_INDEXED_DIMENSIONS } from './limits.js';
+import { mapError } from './map-error.js';
+import { PostgresMemoryRepository } from './memory-repository.js';
+import { migrate } from './migrations/migrate.js';
+import { resolveOptions } from './options.js';
+import type { PostgresStoreOptions, ResolvedOptions } from './options.js';
+import { openPool, toKyselyPool } from './pool.js';
+import type { PoolHandle } from './pool.js';
+import { PostgresProjectRepository } from './project-repository.js';
+import { PostgresRelationshipRepository } from './relationship-repository.js';
+import type { Database } from './schema.js';
+import { applyAnnSettings, PostgresSearchRepository } from './search-repository.js';
+import { hybridSql, keywordSql, semanticSql } from './search-sql.js';
+import { Session } from './session.js';
+import type { SessionEnv } from './session.js';
+import { PostgresTaskRepository } from './task-repository.js';
+import { ensureVectorIndex, listVectorIndexes, rebuildVectorIndex } from './vector-index.js';
+import type { VectorIndexOutcome } from './vector-index.js';
+
+/** The capabilities of {@link PostgresStore}. */
+export const POSTGRES_CAPABILITIES: StoreCapabilities = resolveCapabilities({
+  annIndexes: ['hnsw', 'ivfflat'],
+  concurrentWriters: true,
+  savepoints: true,
+  iterativeFilteredScan: true,
+  maxEmbeddingDimension: PGVECTOR_MAX_INDEXED_DIMENSIONS,
+});
+
+/**
+ * What `transaction()` hands its callback: every repository bound to one
+ * transaction, plus `transaction()` for a nested savepoint.
+ */
+export interface PostgresTransaction extends Repositories {
+  /** Runs `fn` in a savepoint: its failure rolls back only its own work. */
+  transaction<T>(fn: (tx: PostgresTransaction) => Promise<T>): Promise<T>;
+}
+
+/** A search to EXPLAIN, exactly as the store would issue it. */
+export type ExplainableSearch =
+  | {
+      readonly kind: 'semantic';
+      readonly projectId: number;
+      readonly embedding: EmbeddingInput;
+      readonly options?: SemanticSearchOptions;
+    }
+  | {
+      readonly kind: 'keyword';
+      readonly projectId: number;
+      readonly text: string;
+      readonly options?: KeywordSearchOptions;
+    }
+  | {
+      readonly kind: 'hybrid';
+      readonly projectId: number;
+      readonly query: HybridQuery;
+      readonly options?: HybridSearchOptions;
+    };
+
+interface OpenState {
+  readonly db: Kysely<Database>;
+  readonly pool: PoolHandle;
+  readonly session: Session;
+  readonly schemaVersion: number;
+}
+
+function repositories(session: () => Session) {
+  return {
+    projects: new PostgresProjectRepository(session),
+    memories: new PostgresMemoryRepository(session),
+    search: new PostgresSearchRepository(session),
+    relationships: new PostgresRelationshipRepository(session),
+    episodes: new PostgresEpisodeRepository(session),
+    goals: new PostgresGoalRepository(session),
+    tasks: new PostgresTaskRepository(session),
+    code: new PostgresCodeRepository(session),
+    decisions: new PostgresDecisionRepository(session),
+    consolidation: new PostgresConsolidationRepository(session),
+  };
+}
+
+/**
+ * Athena's production backend: PostgreSQL with pgvector, queried through
+ * kysely over a `pg` pool.
+ *
+ * @example
+ * ```ts
+ * const store = new PostgresStore({ connectionString: process.env.DATABASE_URL!, embeddingDimension: 384 });
+ * await store.init();
+ * const project = await store.projects.create({ name: 'demo', path: '/src/demo' });
+ * await store.memories.store(project.id, { content: 'Use pnpm workspaces', embedding });
+ * const hits = await store.search.hybrid(project.id, { embedding, text: 'pnpm' });
+ * await store.close();
+ * ```
+ */
+export class PostgresStore implements Store {
+  readonly backend = 'postgres';
+  readonly capabilities: StoreCapabilities = POSTGRES_CAPABILITIES;
+  readonly projects: PostgresProjectRepository;
+  readonly memories: PostgresMemoryRepository;
+  readonly search: PostgresSearchRepository;
+  readonly relationships: PostgresRelationshipRepository;
+  readonly episodes: PostgresEpisodeRepository;
+  readonly goals: PostgresGoalRepository;
+  readonly tasks: PostgresTaskRepository;
+  readonly code: PostgresCodeRepository;
+  readonly decisions: PostgresDecisionRepository;
+  readonly consolidation: PostgresConsolidationRepository;
+
+  readonly #options: ResolvedOptions;
+  /** The open transaction of the current async context, so nested `transaction()` calls become savepoints. */
+  readonly #ambient = new AsyncLocalStorage<Session>();
+  #state: OpenState | null = null;
+  #opening: Promise<OpenState> | null = null;
+  #closed = false;
+  /** IVFFlat only: whether the deferred index is known to exist. */
+  #annIndexReady = false;
+  #ensuring: Promise<VectorIndexOutcome> | null = null;
+
+  constructor(options: PostgresStoreOptions) {
+    this.#options = resolveOptions(options);
+    const repos = repositories(() => this.#open().session);
+    this.projects = repos.projects;
+    this.memories = repos.memories;
+    this.search = repos.search;
+    this.relationships = repos.relationships;
+    this.episodes = repos.episodes;
+    this.goals = repos.goals;
+    this.tasks = repos.tasks;
+    this.code = repos.code;
+    this.decisions = repos.decisions;
+    this.consolidation = repos.consolidation;
+  }
+
+  /** The database's embedding dimension, known after `init()`. */
+  get embeddingDimension(): number {
+    return this.#open().session.env.dimension;
+  }
+
+  /** The schema holding the tables. */
+  get schema(): string {
+    return this.#options.schema;
+  }
+
+  /**
+   * Connects, creates the pgvector extension if needed, migrates the schema
+   * under an advisory lock and makes sure the vector index exists. Idempotent.
+   *
+   * @example
+   * ```ts
+   * await store.init();
+   * ```
+   */
+  async init(): Promise<void> {
+    if (this.#closed)
+      throw new StoreClosedError('the store was closed; create a new PostgresStore');
+    if (this.#state !== null) return;
+    this.#opening ??= this.#connect().finally(() => {
+      this.#opening = null;
+    });
+    this.#state = await this.#opening;
+  }
+
+  async #connect(): Promise<OpenState> {
+    const pool = openPool(this.#options);
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: toKyselyPool(pool.pool, pool.onError) }),
+    });
+    try {
+      let indexOutcome: VectorIndexOutcome | undefined;
+      const outcome = await migrate(db, this.#options, async (connection, facts) => {
+        indexOutcome = await ensureVectorIndex(connection, {
+          schema: this.#options.schema,
+          vectorSchema: facts.vectorSchema,
+          vectorIndex: this.#options.vectorIndex,
+        });
+      });
+      this.#noteIndex(indexOutcome);
+      const env: SessionEnv = {
+        options: this.#options,
+        schema: this.#options.schema,
+        vectorSchema: outcome.vectorSchema,
+        dimension: outcome.dimension,
+        textSearchConfig: outcome.textSearchConfig,
+        afterMemoriesInserted: (session) => this.#afterMemoriesInserted(session),
+      };
+      return { db, pool, session: new Session(db, env, 0), schemaVersion: outcome.schemaVersion };
+    } catch (error) {
+      await db.destroy().catch(() => undefined);
+      await pool.release().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  #noteIndex(outcome: VectorIndexOutcome | undefined): void {
+    if (outcome === undefined) return;
+    this.#annIndexReady = outcome.index !== null;
+    if (outcome.action === 'deferred') {
+      this.#options.logger.warn('IVFFlat index deferred until enough memories exist', {
+        rows: outcome.rows,
+        minRows:
+          this.#options.vectorIndex.type === 'ivfflat'
+            ? this.#options.vectorIndex.minRows
+            : undefined,
+      });
+    }
+  }
+
+  async #afterMemoriesInserted(session: Session): Promise<void> {
+    // Only IVFFlat is deferred; inside a caller's transaction the rows are not committed yet.
+    if (this.#options.vectorIndex.type !== 'ivfflat' || this.#annIndexReady || session.depth > 0) {
+      return;
+    }
+    // Concurrent inserts share one check instead of queueing on the advisory lock.
+    this.#ensuring ??= this.ensureVectorIndex().finally(() => {
+      this.#ensuring = null;
+    });
+    await this.#ensuring;
+  }
+
+  #open(): OpenState {
+    if (this.#state === null || this.#closed) throw new StoreClosedError();
+    return this.#state;
+  }
+
+  #target(state: OpenState) {
+    return {
+      schema: this.#options.schema,
+      vectorSchema: state.session.env.vectorSchema,
+      vectorIndex: this.#options.vectorIndex,
+    };
+  }
+
+  /**
+   * Builds the configured vector index if it is missing (IVFFlat: once
+   * `minRows` memories exist). Called by `init()` and, for IVFFlat, after
+   * inserts until the index exists.
+   *
+   * @example
+   * ```ts
+   * const { action } = await store.ensureVectorIndex(); // 'created' | 'exists' | 'deferred' | 'disabled'
+   * ```
+   */
+  async ensureVectorIndex(): Promise<VectorIndexOutcome> {
+    const state = this.#open();
+    try {
+      const outcome = await withAdvisoryLock(
+        state.db,
+        schemaLockKey(this.#options.schema),
+        (connection) => ensureVectorIndex(connection, this.#target(state)),
+      );
+      this.#annIndexReady = outcome.index !== null;
+      return outcome;
+    } catch (error) {
+      throw mapError(error, { operation: 'ensure vector index' });
+    }
+  }
+
+  /**
+   * Drops and rebuilds the vector index from the current rows (IVFFlat:
+   * fresh centroids after the data changed).
+   *
+   * @example
+   * ```ts
+   * await store.rebuildVectorIndex();
+   * ```
+   */
+  async rebuildVectorIndex(): Promise<VectorIndexOutcome> {
+    const state = this.#open();
+    try {
+      const outcome = await withAdvisoryLock(
+        state.db,
+        schemaLockKey(this.#options.schema),
+        (connection) => rebuildVectorIndex(connection, this.#target(state)),
+      );
+      this.#annIndexReady = outcome.index !== null;
+      return outcome;
+    } catch (error) {
+      throw mapError(error, { operation: 'rebuild vector index' });
+    }
+  }
+
+  /**
+   * The query plan of a search exactly as the store issues it (same SQL, same
+   * ANN settings), one line per element. For tests and tuning.
+   *
+   * @example
+   * ```ts
+   * const plan = await store.explainSearch({ kind: 'semantic', projectId, embedding });
+   * plan.some((line) => line.includes('memory_vectors_embedding_hnsw_idx')); // true
+   * ```
+   */
+  async explainSearch(
+    search: ExplainableSearch,
+    planner: { readonly enableSeqScan?: boolean } = {},
+  ): Promise<string[]> {
+    const session = this.#open().session;
+    const project = parseId(search.projectId, 'projectId');
+    return session.atomic({ operation: 'explain search' }, async (s) => {
+      if (planner.enableSeqScan === false)
+        await sql`select set_config('enable_seqscan', 'off', true)`.execute(s.raw);
+      let statement;
+      if (search.kind === 'semantic') {
+        const options = parseSemanticOptions(search.options);
+        await applyAnnSettings(s, {
+          efSearch: options.efSearch,
+          probes: options.probes,
+          wanted: options.limit,
+        });
+        statement = semanticSql(
+          s,
+          project,
+          toEmbedding(search.embedding, s.env.dimension),
+          options,
+        );
+      } else if (search.kind === 'keyword') {
+        statement = keywordSql(
+          s,
+          project,
+          parseKeywordText(search.text),
+          parseKeywordOptions(search.options),
+        );
+      } else {
+        const options = parseHybridOptions(search.options);
+        await applyAnnSettings(s, {
+          efSearch: options.efSearch,
+          probes: options.probes,
+          wanted: options.candidates,
+        });
+        const vector = toEmbedding(search.query.embedding, s.env.dimension, 'query.embedding');
+        statement = hybridSql(s, project, vector, parseKeywordText(search.query.text), options);
+      }
+      const { rows } = await sql<{ 'QUERY PLAN': string }>`explain ${statement}`.execute(s.raw);
+      return rows.map((row) => row['QUERY PLAN']);
+    });
+  }
+
+  /**
+   * Runs `fn` in one transaction: commit when it resolves, roll back and
+   * rethrow when it throws. Called again inside `fn` (on the store or on
+   * `tx`), it opens a savepoint instead. A transaction that failed with a
+   * serialization failure or deadlock, or whose connection broke before
+   * COMMIT, is retried from the start: keep `fn` free of side effects
+   * outside the database.
+   *
+   * @example
+   * ```ts
+   * await store.transaction(async (tx) => {
+   *   const project = await tx.projects.create({ name: 'demo', path: '/demo' });
+   *   await tx.memories.store(project.id, { content: 'x', embedding });
+   * });
+   * ```
+   */
+  async transaction<T>(fn: (tx: PostgresTransaction) => Promise<T>): Promise<T> {
+    const base = this.#ambient.getStore() ?? this.#open().session;
+    return await base.atomic(
+      { operation: 'transaction' },
+      (session) => this.#ambient.run(session, () => fn(this.#transactionView(session))),
+      true,
+    );
+  }
+
+  #transactionView(session: Session): PostgresTransaction {
+    return {
+      ...repositories(() => session),
+      transaction: (fn) =>
+        session.atomic(
+          { operation: 'transaction' },
+          (inner) => this.#ambient.run(inner, () => fn(this.#transactionView(inner))),
+          true,
+        ),
+    };
+  }
+
+  /**
+   * Round trip, versions, pool and index facts. Never throws and never
+   * reports a password.
+   *
+   * @example
+   * ```ts
+   * const report = await store.health();
+   * if (!report.ok) console.error(report.error);
+   * ```
+   */
+  async health(): Promise<HealthReport> {
+    const state = this.#state;
+    if (state === null || this.#closed) {
+      return {
+        ok: false,
+        backend: this.backend,
+        latencyMs: 0,
+        embeddingDimension: this.#options.embeddingDimension ?? 0,
+        schemaVersion: 0,
+        details: { schema: this.#options.schema },
+        error: this.#closed ? 'the store is closed' : 'the store is not initialised: call init()',
+      };
+    }
+    const { pool } = state.pool;
+    const poolStats = {
+      total: pool.totalCount ?? null,
+      idle: pool.idleCount ?? null,
+      waiting: pool.waitingCount ?? null,
+      owned: state.pool.owned,
+    };
+    const base = {
+      backend: this.backend,
+      embeddingDimension: state.session.env.dimension,
+    };
+    try {
+      const started = performance.now();
+      await sql`select 1`.execute(state.db);
+      const latencyMs = performance.now() - started;
+      const { rows } = await sql<{
+        server: string;
+        pgvector: string | null;
+        version: number | null;
+      }>`
+        select current_setting('server_version') as server,
+          (select extversion from pg_extension where extname = 'vector') as pgvector,
+          (select max(version) from ${sql.table(`${this.#options.schema}.athena_migrations`)}) as version`.execute(
+        state.db,
+      );
+      const indexes = await listVectorIndexes(state.db, this.#options.schema);
+      const facts = rows[0];
+      return {
+        ok: true,
+        ...base,
+        latencyMs,
+        schemaVersion: Number(facts?.version ?? state.schemaVersion),
+        details: {
+          serverVersion: facts?.server ?? null,
+          pgvectorVersion: facts?.pgvector ?? null,
+          schema: this.#options.schema,
+          textSearchConfig: state.session.env.textSearchConfig,
+          pool: poolStats,
+          vectorIndex: {
+            configured: this.#options.vectorIndex.type,
+            present: indexes.some((index) => index.valid),
+            indexes,
+          },
+        },
+      };
+    } catch (error) {
+      return {
+        ok: false,
+        ...base,
+        latencyMs: 0,
+        schemaVersion: state.schemaVersion,
+        details: { schema: this.#options.schema, pool: poolStats },
+        error: mapError(error, { operation: 'health check' }).message,
+      };
+    }
+  }
+
+  /**
+   * Releases the store's connections. An injected pool is left open for its
+   * owner. Idempotent.
+   *
+   * @example
+   * ```ts
+   * await store.close();
+   * ```
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const state = this.#state ?? (await this.#opening?.catch(() => null)) ?? null;
+    this.#state = null;
+    if (state === null) return;
+    await state.db.destroy();
+    await state.pool.release();
+  }
+}

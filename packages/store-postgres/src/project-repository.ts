@@ -1,0 +1,116 @@
+import { NotFoundError, ValidationError, parseCreateProject, parseId } from '@athena/core-types';
+import type { CreateProjectInput, Project, ProjectRepository } from '@athena/core-types';
+import { toProject } from './rows.js';
+import type { Session } from './session.js';
+
+function lookupText(value: unknown, what: string): string {
+  if (typeof value !== 'string') {
+    throw new ValidationError(`invalid ${what}: must be a string`, [
+      { path: what, message: 'must be a string' },
+    ]);
+  }
+  return value;
+}
+
+/** `projects` on PostgreSQL. */
+export class PostgresProjectRepository implements ProjectRepository {
+  readonly #session: () => Session;
+
+  constructor(session: () => Session) {
+    this.#session = session;
+  }
+
+  /**
+   * Creates a project; the name and the path must both be unused.
+   *
+   * @example
+   * ```ts
+   * const project = await store.projects.create({ name: 'demo', path: '/src/demo' });
+   * ```
+   */
+  async create(input: CreateProjectInput): Promise<Project> {
+    const project = parseCreateProject(input);
+    return this.#session().write(
+      {
+        operation: 'create project',
+        conflict: `a project named '${project.name}' or at '${project.path}' already exists`,
+      },
+      async (s) => {
+        const row = await s.db
+          .insertInto('projects')
+          .values({ name: project.name, path: project.path, description: project.description })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return toProject(row);
+      },
+    );
+  }
+
+  async get(id: number): Promise<Project | null> {
+    const projectId = parseId(id, 'projectId');
+    return this.#session().read({ operation: 'get project' }, async (s) => {
+      const row = await s.db
+        .selectFrom('projects')
+        .selectAll()
+        .where('id', '=', projectId)
+        .executeTakeFirst();
+      return row === undefined ? null : toProject(row);
+    });
+  }
+
+  async getByPath(path: string): Promise<Project | null> {
+    const value = lookupText(path, 'path');
+    return this.#session().read({ operation: 'get project by path' }, async (s) => {
+      const row = await s.db
+        .selectFrom('projects')
+        .selectAll()
+        .where('path', '=', value)
+        .executeTakeFirst();
+      return row === undefined ? null : toProject(row);
+    });
+  }
+
+  async getByName(name: string): Promise<Project | null> {
+    const value = lookupText(name, 'name');
+    return this.#session().read({ operation: 'get project by name' }, async (s) => {
+      const row = await s.db
+        .selectFrom('projects')
+        .selectAll()
+        .where('name', '=', value)
+        .executeTakeFirst();
+      return row === undefined ? null : toProject(row);
+    });
+  }
+
+  async list(): Promise<Project[]> {
+    return this.#session().read({ operation: 'list projects' }, async (s) => {
+      const rows = await s.db.selectFrom('projects').selectAll().orderBy('id').execute();
+      return rows.map(toProject);
+    });
+  }
+
+  async touch(id: number): Promise<Project> {
+    const projectId = parseId(id, 'projectId');
+    return this.#session().write({ operation: 'touch project' }, async (s) => {
+      const row = await s.db
+        .updateTable('projects')
+        .set({ last_accessed_at: new Date() })
+        .where('id', '=', projectId)
+        .returningAll()
+        .executeTakeFirst();
+      if (row === undefined) throw new NotFoundError('project', projectId);
+      return toProject(row);
+    });
+  }
+
+  async delete(id: number): Promise<boolean> {
+    const projectId = parseId(id, 'projectId');
+    return this.#session().write({ operation: 'delete project' }, async (s) => {
+      const result = await s.db
+        .deleteFrom('projects')
+        .where('id', '=', projectId)
+        .executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * Row → domain mapping. `bigint` columns arrive as strings and become
+ * numbers (ids stay far below 2^53); `vector` arrives as text (or as an
+ * array when the caller's pool registered pgvector's type parser) and
+ * becomes a `Float32Array`.
+ */
+import pgvector from 'pgvector';
+import type {
+  CodeDependency,
+  CodeEntity,
+  CodeEntityType,
+  ConsolidationState,
+  ContentType,
+  Decision,
+  DecisionStatus,
+  DependencyType,
+  EpisodeContext,
+  EpisodeEventType,
+  EpisodeOutcome,
+  EpisodicEvent,
+  Goal,
+  GoalStatus,
+  Memory,
+  MemoryType,
+  Project,
+  Relationship,
+  RelationshipType,
+  Scenario,
+  ScenarioType,
+  Task,
+  TaskStatus,
+  TransitionLogEntry,
+} from '@athena/core-types';
+import type { Selectable } from 'kysely';
+import type {
+  CodeDependenciesTable,
+  CodeMetadataTable,
+  ConsolidationLogTable,
+  EpisodicEventsTable,
+  MemoryRelationshipsTable,
+  MemoryVectorsTable,
+  PlanningDecisionsTable,
+  PlanningScenariosTable,
+  ProjectsTable,
+  ProspectiveGoalsTable,
+  ProspectiveTasksTable,
+} from './schema.js';
+
+/** A `bigint` as a JS number. */
+export function toNumber(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value);
+}
+
+function toNullableNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : toNumber(value);
+}
+
+function toDate(value: unknown): Date {
+  return value instanceof Date ? value : new Date(String(value));
+}
+
+function toNullableDate(value: unknown): Date | null {
+  return value === null || value === undefined ? null : toDate(value);
+}
+
+/** The text form `[1,2,3]` (or a parsed array) as 32-bit floats. */
+export function toVector(value: unknown): Float32Array {
+  const components: unknown = typeof value === 'string' ? pgvector.fromSql(value) : value;
+  return Float32Array.from(components as ArrayLike<number>);
+}
+
+/**
+ * Serialises a vector for a bound parameter: `[1,2,3]` text that PostgreSQL
+ * casts to `vector`. Float32 values widen to doubles exactly, so the server
+ * stores the very same floats.
+ */
+export function fromVector(vector: Float32Array): string {
+  return pgvector.toSql(Array.from(vector)) as string;
+}
+
+/** A jsonb value that may arrive parsed or as text. */
+function fromJson(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value;
+}
+
+export function toProject(row: Selectable<ProjectsTable>): Project {
+  return {
+    id: toNumber(row.id),
+    name: row.name,
+    path: row.path,
+    description: row.description,
+    createdAt: toDate(row.created_at),
+    lastAccessedAt: toDate(row.last_accessed_at),
+  };
+}
+
+/** A memory row; `tsv` is never selected. */
+export type MemoryRow = Omit<Selectable<MemoryVectorsTable>, 'tsv'>;
+
+export function toMemory(row: MemoryRow): Memory {
+  return {
+    id: toNumber(row.id),
+    projectId: toNumber(row.project_id),
+    content: row.content,
+    contentType: row.content_type as ContentType,
+    memoryType: row.memory_type as MemoryType,
+    domain: row.domain,
+    tags: row.tags,
+    embedding: toVector(row.embedding),
+    embeddingModel: row.embedding_model,
+    accessCount: row.access_count,
+    lastAccessed: toNullableDate(row.last_accessed),
+    lastRetrieved: toNullableDate(row.last_retrieved),
+    usefulnessScore: row.usefulness_score,
+    confidence: row.confidence,
+    qualityScore: row.quality_score,
+    consolidationState: row.consolidation_state as ConsolidationState,
+    consolidatedAt: toNullableDate(row.consolidated_at),
+    supersededBy: toNullableNumber(row.superseded_by),
+    claimedBy: row.claimed_by,
+    claimExpiresAt: toNullableDate(row.claim_expires_at),
+    version: row.version,
+    sessionId: row.session_id,
+    eventType: row.event_type,
+    codeLanguage: row.code_language,
+    codeHash: row.code_hash,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+export function toRelationship(row: Selectable<MemoryRelationshipsTable>): Relationship {
+  return {
+    id: toNumber(row.id),
+    projectId: toNumber(row.project_id),
+    fromMemoryId: toNumber(row.from_memory_id),
+    toMemoryId: toNumber(row.to_memory_id),
+    relationshipType: row.relationship_type as RelationshipType,
+    strength: row.strength,
+    createdAt: toDate(row.created_at),
+  };
+}
+
+export function toTransition(row: Selectable<ConsolidationLogTable>): TransitionLogEntry {
+  return {
+    id: toNumber(row.id),
+    projectId: toNumber(row.project_id),
+    memoryId: toNumber(row.memory_id),
+    fromState: row.from_state as ConsolidationState,
+    toState: row.to_state as ConsolidationState,
+    reason: row.reason,
+    actor: row.actor,
+    at: toDate(row.at),
+  };
+}
+
+export function toEpisode(row: Selectable<EpisodicEventsTable>): EpisodicEvent {
+  const context = fromJson(row.context) as EpisodeContext;
+  return {
+    id: toNumber(row.id),
+    projectId: toNumber(row.project_id),
+    sessionId: row.session_id,
+    timestamp: toDate(row.timestamp),
+    durationMs: row.duration_ms,
+    eventType: row.event_type as EpisodeEventType,
+    content: row.content,
+    outcome: row.outcome as EpisodeOutcome | null,
+    context: {
+      cwd: context.cwd,
+      files: context.files,
+      task: context.task,
+      phase: context.phase,
+      branch: context.branch,
+    },
+    filesChanged: row.files_changed,
+    linesAdded: row.lines_added,
+    linesDeleted: row.lines_deleted,
+    learned: row.learned,
+    surpriseScore: row.surprise_score,
+    confidence: row.confidence,
+    consolidationStatus: row.consolidation_status as EpisodicEvent['consolidationStatus'],
+    consolidatedAt: toNullableDate(row.consolidated_at),
+    createdAt: toDate(row.created_at),
+  };
+}
+
+export function toGoal(row: Selectable<ProspectiveGoalsTable>): Goal {
+  return {
+    id: toNumber(row.id),
+    projectId: toNumber(row.project_id),
+    parentGoalId: toNullableNumber(row.parent_goal_id),
+    title: row.title,
+    description: row.description,
+    status: row.status as GoalStatus,
+    priority: row.priority,
+    progress: row.progress,
+    deadline: toNullableDate(row.deadline),
+    completedAt: toNullableDate(row.completed_at),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+export function toTask(row: Selectable<ProspectiveTasksTable>): Task {
+  return {
+    id: toNumber(row.id),
+    projectId: toNumber(row.project_id),
+    goalId: toNullableNumber(row.goal_id),
+    parentTaskId: toNullableNumber(row.parent_task_id),
+    title: row.title,
+    description: row.description,
+    status: row.status as TaskStatus,
+    priority: row.priority,
+    dueAt: toNullableDate(row.due_at),
+    completedAt: toNullableDate(row.completed_at),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+export function toCodeEntity(row: Selectable<CodeMetadataTable>): CodeEntity {
+  return {
+    id: toNumber(row.id),
+    projectId: toNumber(row.project_id),
+    filePath: row.file_path,
+    name: row.name,
+    entityType: row.entity_type as CodeEntityType,
+    language: row.language,
+    signature: row.signature,
+    docstring: row.docstring,
+    startLine: row.start_line,
+    endLine: row.end_line,
+    complexity: row.complexity,
+    codeHash: row.code_hash,
+    memoryId: toNullableNumber(row.memory_id),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+export function toCodeDependency(row: Selectable<CodeDependenciesTable>): CodeDependency {
+  return {
+    id: toNumber(row.id),
+    projectId: toNumber(row.project_id),
+    fromEntityId: toNumber(row.from_entity_id),
+    toEntityId: toNumber(row.to_entity_id),
+    dependencyType: row.dependency_type as DependencyType,
+    createdAt: toDate(row.created_at),
+  };
+}
+
+export function toDecision(row: Selectable<PlanningDecisionsTable>): Decision {
+  return {
+    id: toNumber(row.id),
+    projectId: toNumber(row.project_id),
+    title: row.title,
+    rationale: row.rationale,
+    alternatives: fromJson(row.alternatives) as string[],
+    status: row.status as DecisionStatus,
+    confidence: row.confidence,
+    validatedAt: toNullableDate(row.validated_at),
+    validationNotes: row.validation_notes,
+    supersededBy: toNullableNumber(row.superseded_by),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+export function toScenario(row: Selectable<PlanningScenariosTable>): Scenario {
+  return {
+    id: toNumber(row.id),
+    projectId: toNumber(row.project_id),
+    decisionId: toNumber(row.decision_id),
+    scenarioType: row.scenario_type as ScenarioType,
+    description: row.description,
+    probability: row.probability,
+    impact: row.impact,
+    createdAt: toDate(row.created_at),
+  };
+}

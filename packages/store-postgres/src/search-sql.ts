@@ -1,0 +1,234 @@
+/**
+ * The SQL of search and filtered listing, one statement per search kind.
+ * Every value is a bound parameter; the query vector too.
+ *
+ * Semantic and hybrid queries ORDER BY the distance operator itself
+ * (`embedding <=> $vector`) with a LIMIT, the only shape pgvector's HNSW and
+ * IVFFlat indexes can serve; similarities and fused scores are computed over
+ * the few candidates afterwards, never over the whole table.
+ */
+import type {
+  NormalizedFilters,
+  NormalizedHybridOptions,
+  NormalizedSemanticOptions,
+} from '@athena/core-types';
+import { sql } from 'kysely';
+import type { RawBuilder } from 'kysely';
+import type { MemoryRow } from './rows.js';
+import type { Session } from './session.js';
+
+/** Every column of `memory_vectors` but `tsv`, in table order. */
+export const MEMORY_COLUMNS = Object.freeze([
+  'id',
+  'project_id',
+  'content',
+  'content_type',
+  'memory_type',
+  'domain',
+  'tags',
+  'embedding',
+  'embedding_model',
+  'access_count',
+  'last_accessed',
+  'last_retrieved',
+  'usefulness_score',
+  'confidence',
+  'quality_score',
+  'consolidation_state',
+  'consolidated_at',
+  'superseded_by',
+  'claimed_by',
+  'claim_expires_at',
+  'version',
+  'session_id',
+  'event_type',
+  'code_language',
+  'code_hash',
+  'created_at',
+  'updated_at',
+] as const);
+
+/** `alias.col, alias.col, …` for every memory column. */
+export function memoryColumns(alias: string): RawBuilder<unknown> {
+  return sql.join(MEMORY_COLUMNS.map((column) => sql.ref(`${alias}.${column}`)));
+}
+
+/**
+ * The filter conditions on memories aliased `alias`, ANDed; `true` when there
+ * are none.
+ *
+ * @example
+ * ```ts
+ * sql`select * from memories m where ${filterSql(filters, 'm')}`;
+ * ```
+ */
+export function filterSql(filters: NormalizedFilters, alias: string): RawBuilder<unknown> {
+  const col = (name: string) => sql.ref(`${alias}.${name}`);
+  const conditions: RawBuilder<unknown>[] = [];
+  if (filters.memoryTypes)
+    conditions.push(sql`${col('memory_type')} = any(${[...filters.memoryTypes]}::text[])`);
+  if (filters.domains)
+    conditions.push(sql`${col('domain')} = any(${[...filters.domains]}::text[])`);
+  if (filters.tags) conditions.push(sql`${col('tags')} @> ${[...filters.tags]}::text[]`);
+  if (filters.consolidationStates) {
+    conditions.push(
+      sql`${col('consolidation_state')} = any(${[...filters.consolidationStates]}::text[])`,
+    );
+  }
+  if (filters.createdAfter) conditions.push(sql`${col('created_at')} >= ${filters.createdAfter}`);
+  if (filters.createdBefore) conditions.push(sql`${col('created_at')} < ${filters.createdBefore}`);
+  if (filters.sessionId !== undefined)
+    conditions.push(sql`${col('session_id')} = ${filters.sessionId}`);
+  return conditions.length === 0 ? sql`true` : sql.join(conditions, sql` and `);
+}
+
+/** A semantic hit: the memory and its cosine distance. */
+export type SemanticRow = MemoryRow & { distance: number };
+
+/**
+ * Nearest neighbours of `vector` in one project. Approximate: ordered by the
+ * distance operator with a LIMIT (the ANN index serves it; with iterative
+ * scans the outer query restores exact order). Exact: a materialized scan of
+ * the project's rows, sorted.
+ */
+export function semanticSql(
+  session: Session,
+  projectId: number,
+  vector: Float32Array,
+  options: Pick<NormalizedSemanticOptions, 'limit' | 'threshold' | 'filters' | 'exact'>,
+): RawBuilder<SemanticRow> {
+  const distance = session.cosineDistance(sql.ref('m.embedding'), session.vector(vector));
+  const threshold =
+    options.threshold === undefined
+      ? sql`true`
+      : sql`1 - (${distance}) >= cast(${options.threshold} as double precision)`;
+  const where = sql`m.project_id = ${projectId} and ${filterSql(options.filters, 'm')} and ${threshold}`;
+  if (options.exact) {
+    return sql<SemanticRow>`
+      with c as materialized (
+        select ${memoryColumns('m')}, ${distance} as distance
+        from ${session.table('memory_vectors')} m
+        where ${where}
+      )
+      select * from c order by distance, id limit ${options.limit}`;
+  }
+  return sql<SemanticRow>`
+    select * from (
+      select ${memoryColumns('m')}, ${distance} as distance
+      from ${session.table('memory_vectors')} m
+      where ${where}
+      order by ${distance}
+      limit ${options.limit}
+    ) c
+    order by distance, id`;
+}
+
+/**
+ * The user's plain text as an OR query: `plainto_tsquery` does the parsing
+ * (so quotes and operators in the text are only words), and its ` & `
+ * separators become ` | `. Lexemes are quoted in the text form, so the
+ * replacement never touches them; the cast to `tsquery` does not re-stem.
+ */
+export function orQuerySql(session: Session, text: string): RawBuilder<unknown> {
+  return sql`cast(replace(cast(plainto_tsquery(${session.tsConfig}, ${text}) as text), ' & ', ' | ') as tsquery)`;
+}
+
+/** A keyword hit: the memory and its normalised rank in [0, 1). */
+export type KeywordRow = MemoryRow & { score: number };
+
+/**
+ * Full-text search over `tsv` (GIN), ranked by `ts_rank(tsv, q, 32)` =
+ * rank / (rank + 1). A query without lexemes (only stop words) matches nothing.
+ */
+export function keywordSql(
+  session: Session,
+  projectId: number,
+  text: string,
+  options: { readonly limit: number; readonly filters: NormalizedFilters },
+): RawBuilder<KeywordRow> {
+  return sql<KeywordRow>`
+    with q as (select ${orQuerySql(session, text)} as query)
+    select ${memoryColumns('m')}, ts_rank(m.tsv, q.query, 32) as score
+    from ${session.table('memory_vectors')} m, q
+    where m.project_id = ${projectId}
+      and numnode(q.query) > 0
+      and m.tsv @@ q.query
+      and ${filterSql(options.filters, 'm')}
+    order by score desc, m.id
+    limit ${options.limit}`;
+}
+
+/** A hybrid hit: the memory, both scores, both ranks and the fused score. */
+export type HybridRow = MemoryRow & {
+  similarity: number;
+  keyword: number;
+  semantic_rank: string | number | null;
+  keyword_rank: string | number | null;
+  fused: number;
+};
+
+/**
+ * Hybrid search in one statement: the top `candidates` by the distance
+ * operator (ANN index) and the top `candidates` by keyword rank (GIN index),
+ * their ids united, then for each candidate the cosine similarity (always),
+ * the keyword score (0 when the text did not match it), both 1-based ranks
+ * (null when absent) and the fused score: weighted =
+ * wS·max(similarity, 0) + wK·keyword; rrf = Σ 1/(k + rank). Ordered by fused
+ * score, then similarity, then id.
+ */
+export function hybridSql(
+  session: Session,
+  projectId: number,
+  vector: Float32Array,
+  text: string,
+  options: NormalizedHybridOptions,
+): RawBuilder<HybridRow> {
+  const queryVector = session.vector(vector);
+  const distance = session.cosineDistance(sql.ref('m.embedding'), queryVector);
+  const filters = filterSql(options.filters, 'm');
+  const threshold =
+    options.threshold === undefined
+      ? sql`true`
+      : sql`1 - (${distance}) >= cast(${options.threshold} as double precision)`;
+  const fused =
+    options.fusion === 'rrf'
+      ? sql`coalesce(1.0 / (cast(${options.rrfK} as double precision) + sem.rank), 0)
+          + coalesce(1.0 / (cast(${options.rrfK} as double precision) + kw.rank), 0)`
+      : sql`cast(${options.weights.semantic} as double precision) * greatest(1 - (${session.cosineDistance(sql.ref('m.embedding'), queryVector)}), 0)
+            + cast(${options.weights.keyword} as double precision) * coalesce(kw.score, 0)`;
+  return sql<HybridRow>`
+    with q as (select ${orQuerySql(session, text)} as query),
+    sem_candidates as (
+      select m.id, ${distance} as distance
+      from ${session.table('memory_vectors')} m
+      where m.project_id = ${projectId} and ${filters} and ${threshold}
+      order by ${distance}
+      limit ${options.candidates}
+    ),
+    sem as (
+      select id, row_number() over (order by distance, id) as rank from sem_candidates
+    ),
+    kw_candidates as (
+      select m.id, ts_rank(m.tsv, q.query, 32) as score
+      from ${session.table('memory_vectors')} m, q
+      where m.project_id = ${projectId} and numnode(q.query) > 0 and m.tsv @@ q.query and ${filters}
+      order by score desc, m.id
+      limit ${options.candidates}
+    ),
+    kw as (
+      select id, score, row_number() over (order by score desc, id) as rank from kw_candidates
+    ),
+    ids as (select id from sem union select id from kw)
+    select ${memoryColumns('m')},
+      1 - (${session.cosineDistance(sql.ref('m.embedding'), queryVector)}) as similarity,
+      coalesce(kw.score, 0) as keyword,
+      sem.rank as semantic_rank,
+      kw.rank as keyword_rank,
+      (${fused})::double precision as fused
+    from ids
+    join ${session.table('memory_vectors')} m on m.id = ids.id
+    left join sem on sem.id = ids.id
+    left join kw on kw.id = ids.id
+    order by fused desc, similarity desc, m.id asc
+    limit ${options.limit}`;
+}

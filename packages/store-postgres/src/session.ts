@@ -1,0 +1,203 @@
+import { StorageError } from '@athena/core-types';
+import { sql } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
+import { isRetryableWrite, isTransient, mapError } from './map-error.js';
+import type { ErrorContext } from './map-error.js';
+import type { ResolvedOptions } from './options.js';
+import { withRetry } from './retry.js';
+import type { RetryMode } from './retry.js';
+import { fromVector } from './rows.js';
+import type { Database, TableName } from './schema.js';
+
+/** Carries an error thrown by a caller's transaction callback past the driver-error mapping. */
+class CallbackError {
+  readonly error: unknown;
+
+  constructor(error: unknown) {
+    this.error = error;
+  }
+}
+
+async function unwrapCallbackError<T>(promise: Promise<T>): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    throw error instanceof CallbackError ? error.error : error;
+  }
+}
+
+/** Facts fixed at `init()`: where the tables and the pgvector type live, the dimension, the text config. */
+export interface SessionEnv {
+  readonly options: ResolvedOptions;
+  readonly schema: string;
+  /** Schema of the pgvector extension, so `vector` and `<=>` never depend on `search_path`. */
+  readonly vectorSchema: string;
+  readonly dimension: number;
+  readonly textSearchConfig: string;
+  /** Called after memories were inserted, so a deferred IVFFlat index can be built. */
+  readonly afterMemoriesInserted: (session: Session) => Promise<void>;
+}
+
+/**
+ * Where statements run: the pool (each statement its own transaction, with
+ * retries) or one connection inside a transaction (no retries: the caller's
+ * transaction decides). Repositories get a `Session` and never know which.
+ */
+export class Session {
+  /** Query builder with the schema applied to every table. */
+  readonly db: Kysely<Database>;
+  /** The same connection without the schema plugin, for raw `sql` that names tables itself. */
+  readonly raw: Kysely<Database>;
+  readonly env: SessionEnv;
+  /** 0 outside a transaction; n inside n nested transactions (n − 1 savepoints). */
+  readonly depth: number;
+
+  constructor(raw: Kysely<Database>, env: SessionEnv, depth: number) {
+    this.raw = raw;
+    this.db = raw.withSchema(env.schema);
+    this.env = env;
+    this.depth = depth;
+  }
+
+  /** A schema-qualified table for raw SQL. */
+  table(name: TableName): RawBuilder<unknown> {
+    return sql.table(`${this.env.schema}.${name}`);
+  }
+
+  /** The qualified `vector` type. */
+  get vectorType(): RawBuilder<unknown> {
+    return sql`${sql.id(this.env.vectorSchema)}.vector`;
+  }
+
+  /** A bound vector parameter cast to `vector`. */
+  vector(embedding: Float32Array): RawBuilder<string> {
+    return sql<string>`cast(${fromVector(embedding)} as ${this.vectorType})`;
+  }
+
+  /** `left <=> right`, cosine distance, with the operator qualified by pgvector's schema. */
+  cosineDistance(left: RawBuilder<unknown>, right: RawBuilder<unknown>): RawBuilder<number> {
+    return sql<number>`${left} operator(${sql.id(this.env.vectorSchema)}.<=>) ${right}`;
+  }
+
+  /** The configured text-search configuration, as a bound `regconfig`. */
+  get tsConfig(): RawBuilder<unknown> {
+    return sql`cast(${this.env.textSearchConfig} as regconfig)`;
+  }
+
+  /** Runs a read: retried on any transient failure outside a transaction. */
+  read<T>(context: ErrorContext, fn: (session: Session) => Promise<T>): Promise<T> {
+    return this.#run('read', context, fn);
+  }
+
+  /** Runs a single-statement write: retried only when it certainly did not apply. */
+  write<T>(context: ErrorContext, fn: (session: Session) => Promise<T>): Promise<T> {
+    return this.#run('write', context, fn);
+  }
+
+  /**
+   * Runs `fn` atomically: a new transaction on one connection, or a savepoint
+   * when already inside one. Commit on success; roll back and rethrow on
+   * failure. A whole top-level transaction that failed before committing is
+   * retried as a write. Errors thrown by `fn` are mapped with `context`
+   * unless `passThrough` (the caller's own callback: its errors are its own).
+   */
+  atomic<T>(
+    context: ErrorContext,
+    fn: (session: Session) => Promise<T>,
+    passThrough = false,
+  ): Promise<T> {
+    const run = async (session: Session): Promise<T> => {
+      try {
+        return await fn(session);
+      } catch (error) {
+        throw passThrough ? new CallbackError(error) : mapError(error, context);
+      }
+    };
+    if (this.depth > 0) return unwrapCallbackError(this.#savepoint(context, run));
+    let committing = false;
+    const attempt = () =>
+      this.#guard(context, () =>
+        this.raw.connection().execute(async (connection) => {
+          committing = false;
+          const session = new Session(connection, this.env, 1);
+          await sql`begin`.execute(connection);
+          let result: T;
+          try {
+            result = await run(session);
+          } catch (error) {
+            await sql`rollback`.execute(connection).catch(() => undefined);
+            throw error;
+          }
+          committing = true;
+          const { rows } = await sql<{ command?: string }>`commit`.execute(connection);
+          // PostgreSQL answers COMMIT with ROLLBACK when a statement failed earlier and
+          // the callback swallowed its error: nothing was saved, so say so.
+          if (rows[0]?.command === 'ROLLBACK') {
+            throw new StorageError(
+              `${context.operation}: rolled back instead of committed, because a statement inside it failed`,
+              { details: { operation: context.operation } },
+            );
+          }
+          return result;
+        }),
+      );
+    // Before COMMIT a failed transaction rolled back, so any transient failure
+    // can be retried; a COMMIT that broke may have applied.
+    const retryable = (error: unknown) => {
+      const cause = error instanceof CallbackError ? error.error : error;
+      return committing ? isRetryableWrite(cause) : isTransient(cause);
+    };
+    return unwrapCallbackError(
+      withRetry(attempt, this.env.options.retry, retryable, (error, n) =>
+        this.#logRetry(context, error, n),
+      ),
+    );
+  }
+
+  async #savepoint<T>(context: ErrorContext, run: (session: Session) => Promise<T>): Promise<T> {
+    const name = sql.id(`athena_sp_${this.depth}`);
+    const session = new Session(this.raw, this.env, this.depth + 1);
+    await this.#guard(context, () => sql`savepoint ${name}`.execute(this.raw));
+    let result: T;
+    try {
+      result = await run(session);
+    } catch (error) {
+      await sql`rollback to savepoint ${name}`.execute(this.raw).catch(() => undefined);
+      throw error;
+    }
+    await this.#guard(context, () => sql`release savepoint ${name}`.execute(this.raw));
+    return result;
+  }
+
+  #run<T>(
+    mode: RetryMode,
+    context: ErrorContext,
+    fn: (session: Session) => Promise<T>,
+  ): Promise<T> {
+    if (this.depth > 0) return this.#guard(context, () => fn(this));
+    return this.#guard(context, () =>
+      withRetry(
+        () => fn(this),
+        this.env.options.retry,
+        mode,
+        (error, n) => this.#logRetry(context, error, n),
+      ),
+    );
+  }
+
+  async #guard<T>(context: ErrorContext, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw error instanceof CallbackError ? error : mapError(error, context);
+    }
+  }
+
+  #logRetry(context: ErrorContext, error: unknown, attempt: number): void {
+    this.env.options.logger.warn('retrying after a transient PostgreSQL failure', {
+      operation: context.operation,
+      attempt,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}

@@ -1,0 +1,88 @@
+import { ValidationError } from '@athena/core-types';
+import { describe, expect, it } from 'vitest';
+import { POSTGRES_CAPABILITIES, PostgresStore, resolveOptions } from '../src/index.js';
+import type { PostgresStoreOptions } from '../src/index.js';
+
+function issuePath(options: unknown): string | undefined {
+  try {
+    resolveOptions(options as PostgresStoreOptions);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as ValidationError).issues[0]?.path;
+  }
+  return undefined;
+}
+
+describe('options', () => {
+  it('applies defaults and freezes the result', () => {
+    const resolved = resolveOptions({ connectionString: 'postgres://u@h/db' });
+    expect(resolved).toMatchObject({
+      schema: 'public',
+      poolMin: 2,
+      poolMax: 10,
+      textSearchConfig: 'english',
+      vectorIndex: { type: 'hnsw', m: 16, efConstruction: 64 },
+      efSearch: 40,
+      embeddingDimension: undefined,
+    });
+    expect(Object.isFrozen(resolved)).toBe(true);
+    expect(
+      resolveOptions({
+        connectionString: 'postgres://u@h/db',
+        vectorIndex: { type: 'ivfflat', lists: 50 },
+      }).vectorIndex,
+    ).toEqual({
+      type: 'ivfflat',
+      lists: 50,
+      minRows: 500,
+    });
+  });
+
+  it('names the offending field', () => {
+    expect(issuePath({})).toBe('connection');
+    expect(issuePath({ connectionString: 'x', host: 'h' })).toBe('connection');
+    expect(issuePath({ connectionString: 'mysql://x' })).toBe('connectionString');
+    expect(issuePath({ host: 'h', database: 'd' })).toBe('user');
+    expect(issuePath({ host: 'h', database: 'd', user: 'u', port: 70_000 })).toBe('port');
+    expect(issuePath({ pool: {} })).toBe('pool');
+    expect(issuePath({ connectionString: 'postgres://h/d', schema: 'Bad-Name' })).toBe('schema');
+    expect(issuePath({ connectionString: 'postgres://h/d', embeddingDimension: 2001 })).toBe(
+      'embeddingDimension',
+    );
+    expect(issuePath({ connectionString: 'postgres://h/d', poolMin: 5, poolMax: 2 })).toBe(
+      'poolMin',
+    );
+    expect(
+      issuePath({ connectionString: 'postgres://h/d', textSearchConfig: "english'; drop" }),
+    ).toBe('textSearchConfig');
+    expect(
+      issuePath({ connectionString: 'postgres://h/d', vectorIndex: { type: 'hnsw', m: 1 } }),
+    ).toBe('vectorIndex.m');
+    expect(issuePath({ connectionString: 'postgres://h/d', vectorIndex: { type: 'flat' } })).toBe(
+      'vectorIndex.type',
+    );
+    expect(issuePath({ connectionString: 'postgres://h/d', efSearch: 0 })).toBe('efSearch');
+    expect(issuePath({ connectionString: 'postgres://h/d', retry: { attempts: 0 } })).toBe(
+      'retry.attempts',
+    );
+  });
+
+  it('declares its capabilities and refuses use before init()', async () => {
+    const store = new PostgresStore({ connectionString: 'postgres://u@127.0.0.1:1/db' });
+    expect(store.backend).toBe('postgres');
+    expect(store.capabilities).toBe(POSTGRES_CAPABILITIES);
+    expect(POSTGRES_CAPABILITIES).toMatchObject({
+      annIndexes: ['hnsw', 'ivfflat'],
+      concurrentWriters: true,
+      savepoints: true,
+      iterativeFilteredScan: true,
+      maxEmbeddingDimension: 2000,
+    });
+    expect(() => store.embeddingDimension).toThrow(
+      expect.objectContaining({ code: 'store_closed' }),
+    );
+    await expect(store.projects.list()).rejects.toMatchObject({ code: 'store_closed' });
+    expect(await store.health()).toMatchObject({ ok: false, backend: 'postgres' });
+    await store.close();
+  });
+});
