@@ -1,0 +1,73 @@
+import { describe } from 'vitest';
+import { codeTests } from './code.js';
+import type { ConformanceOptions } from './conformance-options.js';
+import { consolidationTests } from './consolidation.js';
+import { decisionTests } from './decisions.js';
+import { episodeTests } from './episodes.js';
+import { filterTests } from './filters.js';
+import { DIMENSION } from './fixtures.js';
+import { goalTaskTests } from './goals-tasks.js';
+import { hybridSearchTests } from './hybrid-search.js';
+import { isolationTests } from './isolation.js';
+import { keywordSearchTests } from './keyword-search.js';
+import { lifecycleTests } from './lifecycle.js';
+import { memoryTests } from './memories.js';
+import { paginationTests } from './pagination.js';
+import { projectTests } from './projects.js';
+import { relationshipTests } from './relationships.js';
+import { semanticSearchTests } from './semantic-search.js';
+import type { SuiteContext } from './suite-context.js';
+import { useStore } from './suite-context.js';
+import { textFidelityTests } from './text-fidelity.js';
+import { timestampTests } from './timestamps.js';
+import { transactionTests } from './transactions.js';
+import { validationTests } from './validation.js';
+
+/** Every area of the suite; each runs on its own store with a fresh project per test. */
+const AREAS: readonly (readonly [string, (ctx: SuiteContext) => void])[] = [
+  ['store life cycle', lifecycleTests],
+  ['projects', projectTests],
+  ['memories', memoryTests],
+  ['validation', validationTests],
+  ['pagination', paginationTests],
+  ['semantic search', semanticSearchTests],
+  ['keyword search', keywordSearchTests],
+  ['hybrid search', hybridSearchTests],
+  ['filters', filterTests],
+  ['project isolation', isolationTests],
+  ['relationships', relationshipTests],
+  ['episodes', episodeTests],
+  ['goals and tasks', goalTaskTests],
+  ['code', codeTests],
+  ['decisions', decisionTests],
+  ['consolidation', consolidationTests],
+  ['transactions', transactionTests],
+  ['text fidelity', textFidelityTests],
+  ['timestamps', timestampTests],
+];
+
+/**
+ * Registers the Athena Store conformance suite for one backend. Call it at
+ * the top level of a vitest test file.
+ *
+ * @example
+ * ```ts
+ * import { createConformanceSuite } from '@athena/conformance';
+ * import { SqliteStore } from '@athena/store-sqlite';
+ *
+ * createConformanceSuite({
+ *   name: 'sqlite',
+ *   createStore: ({ embeddingDimension }) => new SqliteStore({ path: tempFile(), embeddingDimension }),
+ * });
+ * ```
+ */
+export function createConformanceSuite(options: ConformanceOptions): void {
+  const frozen: ConformanceOptions = Object.freeze({ ...options });
+  describe(`Store conformance: ${frozen.name}`, () => {
+    for (const [title, register] of AREAS) {
+      describe(title, () => {
+        register(useStore(frozen, DIMENSION));
+      });
+    }
+  });
+}
