@@ -89,7 +89,12 @@ function invalid(source: Source, expectation: string, shown: string = String(sou
   throw new ValidationError(message, [{ path: source.name, message: `must be ${expectation}` }]);
 }
 
-function pick(env: Environment, option: unknown, optionName: string, variable: string): Source | undefined {
+function pick(
+  env: Environment,
+  option: unknown,
+  optionName: string,
+  variable: string,
+): Source | undefined {
   if (option !== undefined) return { name: optionName, value: option as string | number };
   return readVariable(env, variable);
 }
@@ -99,15 +104,21 @@ function integer(source: Source, min: number, max: number): number {
   if (typeof source.value === 'string' && !/^\d+$/.test(source.value.trim())) {
     invalid(source, `an integer in ${min}–${max}`);
   }
-  if (!Number.isInteger(value) || value < min || value > max) invalid(source, `an integer in ${min}–${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    invalid(source, `an integer in ${min}–${max}`);
   return value;
 }
 
 function oneOf<T extends string>(source: Source, values: readonly T[]): T {
   const value = String(source.value).trim().toLowerCase();
-  const aliases: Record<string, string> = { postgresql: 'postgres', pg: 'postgres', sqlite3: 'sqlite' };
+  const aliases: Record<string, string> = {
+    postgresql: 'postgres',
+    pg: 'postgres',
+    sqlite3: 'sqlite',
+  };
   const normalised = aliases[value] ?? value;
-  if (!(values as readonly string[]).includes(normalised)) invalid(source, `one of ${values.join(', ')}`);
+  if (!(values as readonly string[]).includes(normalised))
+    invalid(source, `one of ${values.join(', ')}`);
   return normalised as T;
 }
 
@@ -128,6 +139,16 @@ function postgresUrl(source: Source): string {
   return value;
 }
 
+/** Options that say where PostgreSQL is; pool or schema settings alone do not select it. */
+const CONNECTION_OPTIONS = [
+  'connectionString',
+  'host',
+  'port',
+  'database',
+  'user',
+  'password',
+] as const;
+
 const POSTGRES_VARIABLES = [
   'ATHENA_DATABASE_URL',
   'ATHENA_POSTGRES_HOST',
@@ -137,16 +158,25 @@ const POSTGRES_VARIABLES = [
   'ATHENA_POSTGRES_PASSWORD',
 ] as const;
 
-function detect(options: CreateStoreOptions, env: Environment): { type: BackendName; reason: string } {
+function detect(
+  options: CreateStoreOptions,
+  env: Environment,
+): { type: BackendName; reason: string } {
   if (options.type !== undefined) {
-    return { type: oneOf({ name: 'options.type', value: options.type }, ['sqlite', 'postgres']), reason: `options.type is ${options.type}` };
+    return {
+      type: oneOf({ name: 'options.type', value: options.type }, ['sqlite', 'postgres']),
+      reason: `options.type is ${options.type}`,
+    };
   }
   const explicit = readVariable(env, 'ATHENA_DB_TYPE');
   if (explicit !== undefined) {
     const type = oneOf<BackendName>(explicit, ['sqlite', 'postgres']);
     return { type, reason: `${explicit.name}=${type}` };
   }
-  if (options.postgres !== undefined) return { type: 'postgres', reason: 'options.postgres is given' };
+  const connectionOption = CONNECTION_OPTIONS.find((key) => options.postgres?.[key] !== undefined);
+  if (connectionOption !== undefined) {
+    return { type: 'postgres', reason: `options.postgres.${connectionOption} is given` };
+  }
   for (const variable of POSTGRES_VARIABLES) {
     const found = readVariable(env, variable);
     if (found !== undefined) return { type: 'postgres', reason: `${found.name} is set` };
@@ -155,37 +185,91 @@ function detect(options: CreateStoreOptions, env: Environment): { type: BackendN
 }
 
 function resolvePostgres(options: PostgresSettings, env: Environment): ResolvedPostgres {
-  const poolMinSource = pick(env, options.poolMin, 'options.postgres.poolMin', 'ATHENA_POSTGRES_POOL_MIN');
-  const poolMaxSource = pick(env, options.poolMax, 'options.postgres.poolMax', 'ATHENA_POSTGRES_POOL_MAX');
+  const poolMinSource = pick(
+    env,
+    options.poolMin,
+    'options.postgres.poolMin',
+    'ATHENA_POSTGRES_POOL_MIN',
+  );
+  const poolMaxSource = pick(
+    env,
+    options.poolMax,
+    'options.postgres.poolMax',
+    'ATHENA_POSTGRES_POOL_MAX',
+  );
   const poolMin = poolMinSource === undefined ? 2 : integer(poolMinSource, 0, 1000);
-  const poolMax = poolMaxSource === undefined ? Math.max(10, poolMin) : integer(poolMaxSource, 1, 1000);
+  const poolMax =
+    poolMaxSource === undefined ? Math.max(10, poolMin) : integer(poolMaxSource, 1, 1000);
   if (poolMin > poolMax) {
-    invalid(poolMinSource ?? { name: 'pool size', value: poolMin }, `≤ the maximum pool size (${poolMax})`);
+    invalid(
+      poolMinSource ?? { name: 'pool size', value: poolMin },
+      `≤ the maximum pool size (${poolMax})`,
+    );
   }
   const timeout =
     options.connectionTimeoutMs === undefined
       ? 5000
-      : integer({ name: 'options.postgres.connectionTimeoutMs', value: options.connectionTimeoutMs }, 1, 600_000);
-  const common = { poolMin, poolMax, connectionTimeoutMs: timeout, ...(options.schema === undefined ? {} : { schema: options.schema }) };
+      : integer(
+          { name: 'options.postgres.connectionTimeoutMs', value: options.connectionTimeoutMs },
+          1,
+          600_000,
+        );
+  const common = {
+    poolMin,
+    poolMax,
+    connectionTimeoutMs: timeout,
+    ...(options.schema === undefined ? {} : { schema: options.schema }),
+  };
 
-  const urlSource = pick(env, options.connectionString, 'options.postgres.connectionString', 'ATHENA_DATABASE_URL');
-  const hasDiscreteOption = options.host !== undefined || options.database !== undefined || options.user !== undefined;
+  const urlSource = pick(
+    env,
+    options.connectionString,
+    'options.postgres.connectionString',
+    'ATHENA_DATABASE_URL',
+  );
+  const hasDiscreteOption =
+    options.host !== undefined || options.database !== undefined || options.user !== undefined;
   if (urlSource !== undefined && !(hasDiscreteOption && options.connectionString === undefined)) {
     const connectionString = postgresUrl(urlSource);
     return { ...common, connection: { connectionString }, display: redactUrl(connectionString) };
   }
 
-  const text = (option: string | undefined, optionName: string, variable: string, fallback: string) =>
-    String(pick(env, option, optionName, variable)?.value ?? fallback);
+  const text = (
+    option: string | undefined,
+    optionName: string,
+    variable: string,
+    fallback: string,
+  ) => String(pick(env, option, optionName, variable)?.value ?? fallback);
   const host = text(options.host, 'options.postgres.host', 'ATHENA_POSTGRES_HOST', 'localhost');
   const portSource = pick(env, options.port, 'options.postgres.port', 'ATHENA_POSTGRES_PORT');
   const port = portSource === undefined ? 5432 : integer(portSource, 1, 65_535);
-  const database = text(options.database, 'options.postgres.database', 'ATHENA_POSTGRES_DB', 'athena');
+  const database = text(
+    options.database,
+    'options.postgres.database',
+    'ATHENA_POSTGRES_DB',
+    'athena',
+  );
   const user = text(options.user, 'options.postgres.user', 'ATHENA_POSTGRES_USER', 'postgres');
-  const password = pick(env, options.password, 'options.postgres.password', 'ATHENA_POSTGRES_PASSWORD')?.value;
-  const connection = { host, port, database, user, ...(password === undefined ? {} : { password: String(password) }) };
-  const auth = password === undefined ? encodeURIComponent(user) : `${encodeURIComponent(user)}:***`;
-  return { ...common, connection, display: `postgres://${auth}@${host}:${port}/${encodeURIComponent(database)}` };
+  const password = pick(
+    env,
+    options.password,
+    'options.postgres.password',
+    'ATHENA_POSTGRES_PASSWORD',
+  )?.value;
+  const connection = {
+    host,
+    port,
+    database,
+    user,
+    ...(password === undefined ? {} : { password: String(password) }),
+  };
+  const auth =
+    password === undefined ? encodeURIComponent(user) : `${encodeURIComponent(user)}:***`;
+  return {
+    ...common,
+    connection,
+    display: `postgres://${auth}@${host}:${port}/${encodeURIComponent(database)}`,
+  };
 }
 
 /**
@@ -199,17 +283,33 @@ function resolvePostgres(options: PostgresSettings, env: Environment): ResolvedP
  * config.type; // 'postgres'
  * ```
  */
-export function resolveConfig(options: CreateStoreOptions = {}, env: Environment = options.env ?? process.env): ResolvedConfig {
+export function resolveConfig(
+  options: CreateStoreOptions = {},
+  env: Environment = options.env ?? process.env,
+): ResolvedConfig {
   const { type, reason } = detect(options, env);
-  const sqlitePath = String(pick(env, options.sqlite?.path, 'options.sqlite.path', 'ATHENA_SQLITE_PATH')?.value ?? defaultSqlitePath());
-  const dimensionSource = pick(env, options.embeddingDimension, 'options.embeddingDimension', 'ATHENA_EMBEDDING_DIM');
+  const sqlitePath = String(
+    pick(env, options.sqlite?.path, 'options.sqlite.path', 'ATHENA_SQLITE_PATH')?.value ??
+      defaultSqlitePath(),
+  );
+  const dimensionSource = pick(
+    env,
+    options.embeddingDimension,
+    'options.embeddingDimension',
+    'ATHENA_EMBEDDING_DIM',
+  );
   const fallbackSource = pick(env, options.fallback, 'options.fallback', 'ATHENA_FALLBACK');
   return {
     type,
     reason,
     sqlite: { path: sqlitePath },
     ...(type === 'postgres' ? { postgres: resolvePostgres(options.postgres ?? {}, env) } : {}),
-    ...(dimensionSource === undefined ? {} : { embeddingDimension: integer(dimensionSource, 1, 16_000) }),
-    fallback: fallbackSource === undefined ? 'sqlite' : oneOf<FallbackMode>(fallbackSource, ['sqlite', 'none']),
+    ...(dimensionSource === undefined
+      ? {}
+      : { embeddingDimension: integer(dimensionSource, 1, 16_000) }),
+    fallback:
+      fallbackSource === undefined
+        ? 'sqlite'
+        : oneOf<FallbackMode>(fallbackSource, ['sqlite', 'none']),
   };
 }

@@ -20,7 +20,10 @@ async function openSqlite(config: ResolvedConfig): Promise<Store> {
   return store;
 }
 
-async function openPostgres(config: ResolvedConfig, logger: { warn(message: string): void }): Promise<Store> {
+async function openPostgres(
+  config: ResolvedConfig,
+  logger: { warn(message: string): void },
+): Promise<Store> {
   const settings = config.postgres;
   if (settings === undefined) throw new Error('unreachable: postgres selected without settings');
   const store = await newPostgresStore(settings, config.embeddingDimension, logger);
@@ -59,11 +62,18 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sel
 
   if (config.type === 'sqlite') {
     const store = await openSqlite(config);
-    return new SelectedStoreImpl(store, { backend: 'sqlite', reason: config.reason, sqlitePath: config.sqlite.path });
+    return new SelectedStoreImpl(store, {
+      backend: 'sqlite',
+      reason: config.reason,
+      sqlitePath: config.sqlite.path,
+    });
   }
 
   const settings = config.postgres;
-  const secret = settings !== undefined && 'password' in settings.connection ? settings.connection.password : undefined;
+  const secret =
+    settings !== undefined && 'password' in settings.connection
+      ? settings.connection.password
+      : undefined;
   const urlPassword =
     settings !== undefined && 'connectionString' in settings.connection
       ? safeUrlPassword(settings.connection.connectionString)

@@ -24,7 +24,10 @@ async function load<T>(name: 'sqlite' | 'postgres', importer: () => Promise<T>):
  */
 export async function newSqliteStore(path: string, embeddingDimension?: number): Promise<Store> {
   const { SqliteStore } = await load('sqlite', () => import('@athena/store-sqlite'));
-  return new SqliteStore({ path, ...(embeddingDimension === undefined ? {} : { embeddingDimension }) });
+  return new SqliteStore({
+    path,
+    ...(embeddingDimension === undefined ? {} : { embeddingDimension }),
+  });
 }
 
 /**

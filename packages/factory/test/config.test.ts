@@ -16,7 +16,11 @@ function expectInvalid(fn: () => unknown, ...fragments: string[]): void {
 describe('backend detection', () => {
   it('defaults to SQLite at ~/.athena/memory.db with nothing configured', () => {
     const config = resolveConfig({}, {});
-    expect(config).toMatchObject({ type: 'sqlite', sqlite: { path: defaultSqlitePath() }, fallback: 'sqlite' });
+    expect(config).toMatchObject({
+      type: 'sqlite',
+      sqlite: { path: defaultSqlitePath() },
+      fallback: 'sqlite',
+    });
     expect(config.reason).toMatch(/no PostgreSQL setting/);
     expect(config.embeddingDimension).toBeUndefined();
   });
@@ -37,7 +41,10 @@ describe('backend detection', () => {
   });
 
   it('honours ATHENA_DB_TYPE over auto-detection', () => {
-    const config = resolveConfig({}, { ATHENA_DB_TYPE: 'sqlite', ATHENA_DATABASE_URL: 'postgres://h/db' });
+    const config = resolveConfig(
+      {},
+      { ATHENA_DB_TYPE: 'sqlite', ATHENA_DATABASE_URL: 'postgres://h/db' },
+    );
     expect(config).toMatchObject({ type: 'sqlite', reason: 'ATHENA_DB_TYPE=sqlite' });
     expect(resolveConfig({}, { ATHENA_DB_TYPE: 'PostgreSQL' }).type).toBe('postgres');
   });
@@ -45,11 +52,18 @@ describe('backend detection', () => {
   it('lets an explicit option win over the environment', () => {
     const config = resolveConfig({ type: 'sqlite' }, { ATHENA_DB_TYPE: 'postgres' });
     expect(config).toMatchObject({ type: 'sqlite', reason: 'options.type is sqlite' });
-    expect(resolveConfig({ postgres: { host: 'h' } }, {}).reason).toBe('options.postgres is given');
+    expect(resolveConfig({ postgres: { host: 'h' } }, {}).reason).toBe(
+      'options.postgres.host is given',
+    );
+    expect(resolveConfig({ postgres: { schema: 's', poolMax: 3 } }, {}).type).toBe('sqlite');
   });
 
   it('rejects an unknown type, naming the variable and the value', () => {
-    expectInvalid(() => resolveConfig({}, { ATHENA_DB_TYPE: 'mysql' }), 'ATHENA_DB_TYPE', '"mysql"');
+    expectInvalid(
+      () => resolveConfig({}, { ATHENA_DB_TYPE: 'mysql' }),
+      'ATHENA_DB_TYPE',
+      '"mysql"',
+    );
   });
 });
 
@@ -89,22 +103,38 @@ describe('PostgreSQL settings', () => {
   it('accepts the Python names as aliases', () => {
     const config = resolveConfig(
       {},
-      { ATHENA_POSTGRES_DBNAME: 'legacy', ATHENA_POSTGRES_MIN_SIZE: '3', ATHENA_POSTGRES_MAX_SIZE: '7', ATHENA_DB_PATH: '/tmp/a.db' },
+      {
+        ATHENA_POSTGRES_DBNAME: 'legacy',
+        ATHENA_POSTGRES_MIN_SIZE: '3',
+        ATHENA_POSTGRES_MAX_SIZE: '7',
+        ATHENA_DB_PATH: '/tmp/a.db',
+      },
     );
-    expect(config.postgres).toMatchObject({ connection: { database: 'legacy' }, poolMin: 3, poolMax: 7 });
+    expect(config.postgres).toMatchObject({
+      connection: { database: 'legacy' },
+      poolMin: 3,
+      poolMax: 7,
+    });
     expect(config.sqlite.path).toBe('/tmp/a.db');
   });
 
   it('prefers ATHENA_DATABASE_URL over DATABASE_URL and over discrete variables', () => {
     const config = resolveConfig(
       {},
-      { ATHENA_DATABASE_URL: 'postgres://a@one/x', DATABASE_URL: 'postgres://b@two/y', ATHENA_POSTGRES_HOST: 'three' },
+      {
+        ATHENA_DATABASE_URL: 'postgres://a@one/x',
+        DATABASE_URL: 'postgres://b@two/y',
+        ATHENA_POSTGRES_HOST: 'three',
+      },
     );
     expect(config.postgres?.connection).toEqual({ connectionString: 'postgres://a@one/x' });
   });
 
   it('lets explicit discrete options win over an environment URL', () => {
-    const config = resolveConfig({ postgres: { host: 'explicit', database: 'd' } }, { ATHENA_DATABASE_URL: 'postgres://env/x' });
+    const config = resolveConfig(
+      { postgres: { host: 'explicit', database: 'd' } },
+      { ATHENA_DATABASE_URL: 'postgres://env/x' },
+    );
     expect(config.postgres?.connection).toMatchObject({ host: 'explicit', database: 'd' });
   });
 
@@ -126,7 +156,15 @@ describe('PostgreSQL settings', () => {
 
   it('rejects a pool minimum above the maximum', () => {
     expectInvalid(
-      () => resolveConfig({}, { ATHENA_POSTGRES_HOST: 'h', ATHENA_POSTGRES_POOL_MIN: '5', ATHENA_POSTGRES_POOL_MAX: '2' }),
+      () =>
+        resolveConfig(
+          {},
+          {
+            ATHENA_POSTGRES_HOST: 'h',
+            ATHENA_POSTGRES_POOL_MIN: '5',
+            ATHENA_POSTGRES_POOL_MAX: '2',
+          },
+        ),
       'ATHENA_POSTGRES_POOL_MIN',
     );
   });
@@ -150,8 +188,15 @@ describe('PostgreSQL settings', () => {
 
 describe('common settings', () => {
   it('reads ATHENA_SQLITE_PATH, ATHENA_EMBEDDING_DIM and ATHENA_FALLBACK', () => {
-    const config = resolveConfig({}, { ATHENA_SQLITE_PATH: '/data/m.db', ATHENA_EMBEDDING_DIM: '384', ATHENA_FALLBACK: 'none' });
-    expect(config).toMatchObject({ sqlite: { path: '/data/m.db' }, embeddingDimension: 384, fallback: 'none' });
+    const config = resolveConfig(
+      {},
+      { ATHENA_SQLITE_PATH: '/data/m.db', ATHENA_EMBEDDING_DIM: '384', ATHENA_FALLBACK: 'none' },
+    );
+    expect(config).toMatchObject({
+      sqlite: { path: '/data/m.db' },
+      embeddingDimension: 384,
+      fallback: 'none',
+    });
   });
 
   it('lets options win over each of them', () => {
@@ -159,16 +204,30 @@ describe('common settings', () => {
       { sqlite: { path: '/opt/x.db' }, embeddingDimension: 16, fallback: 'sqlite' },
       { ATHENA_SQLITE_PATH: '/data/m.db', ATHENA_EMBEDDING_DIM: '384', ATHENA_FALLBACK: 'none' },
     );
-    expect(config).toMatchObject({ sqlite: { path: '/opt/x.db' }, embeddingDimension: 16, fallback: 'sqlite' });
+    expect(config).toMatchObject({
+      sqlite: { path: '/opt/x.db' },
+      embeddingDimension: 16,
+      fallback: 'sqlite',
+    });
   });
 
   it('rejects a bad dimension and a bad fallback mode', () => {
-    expectInvalid(() => resolveConfig({}, { ATHENA_EMBEDDING_DIM: 'big' }), 'ATHENA_EMBEDDING_DIM', '"big"');
-    expectInvalid(() => resolveConfig({}, { ATHENA_FALLBACK: 'mysql' }), 'ATHENA_FALLBACK', '"mysql"');
+    expectInvalid(
+      () => resolveConfig({}, { ATHENA_EMBEDDING_DIM: 'big' }),
+      'ATHENA_EMBEDDING_DIM',
+      '"big"',
+    );
+    expectInvalid(
+      () => resolveConfig({}, { ATHENA_FALLBACK: 'mysql' }),
+      'ATHENA_FALLBACK',
+      '"mysql"',
+    );
   });
 
   it('ignores empty variables', () => {
-    expect(resolveConfig({}, { ATHENA_DATABASE_URL: '', ATHENA_DB_TYPE: '  ' }).type).toBe('sqlite');
+    expect(resolveConfig({}, { ATHENA_DATABASE_URL: '', ATHENA_DB_TYPE: '  ' }).type).toBe(
+      'sqlite',
+    );
   });
 
   it('documents every variable it reads', () => {

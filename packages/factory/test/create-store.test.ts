@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BackendUnavailableError } from '@athena/core-types';
-import { createStore, getAvailableBackends, getStore, isBackendAvailable, resetStore } from '../src/index.js';
+import {
+  createStore,
+  getAvailableBackends,
+  getStore,
+  isBackendAvailable,
+  resetStore,
+} from '../src/index.js';
 import type { SelectedStore } from '../src/index.js';
 import {
   admin,
@@ -42,26 +48,35 @@ afterAll(() => dirs.forEach((cleanup) => cleanup()));
 describe('createStore on SQLite', () => {
   it('creates the SQLite file and its directory from ATHENA_SQLITE_PATH', async () => {
     const path = sqlitePath();
-    const store = await track(createStore({ env: { ATHENA_SQLITE_PATH: path, ATHENA_EMBEDDING_DIM: '8' } }));
+    const store = await track(
+      createStore({ env: { ATHENA_SQLITE_PATH: path, ATHENA_EMBEDDING_DIM: '8' } }),
+    );
     expect(store.backend).toBe('sqlite');
     expect(store.embeddingDimension).toBe(8);
     expect(store.selection).toMatchObject({ backend: 'sqlite', sqlitePath: path });
     expect(existsSync(path)).toBe(true);
     const project = await store.projects.create({ name: 'p', path: '/p' });
-    const memory = await store.memories.store(project.id, { content: 'works', embedding: [1, 0, 0, 0, 0, 0, 0, 0] });
+    const memory = await store.memories.store(project.id, {
+      content: 'works',
+      embedding: [1, 0, 0, 0, 0, 0, 0, 0],
+    });
     expect(memory.id).toBeGreaterThan(0);
   });
 
   it('reopens an existing file with its stored dimension when none is configured', async () => {
     const path = sqlitePath();
-    const first = await createStore({ env: { ATHENA_SQLITE_PATH: path, ATHENA_EMBEDDING_DIM: '12' } });
+    const first = await createStore({
+      env: { ATHENA_SQLITE_PATH: path, ATHENA_EMBEDDING_DIM: '12' },
+    });
     await first.close();
     const second = await track(createStore({ env: { ATHENA_SQLITE_PATH: path } }));
     expect(second.embeddingDimension).toBe(12);
   });
 
   it('exposes the selection in health()', async () => {
-    const store = await track(createStore({ sqlite: { path: sqlitePath() }, embeddingDimension: 4, env: {} }));
+    const store = await track(
+      createStore({ sqlite: { path: sqlitePath() }, embeddingDimension: 4, env: {} }),
+    );
     const health = await store.health();
     expect(health.ok).toBe(true);
     expect(health.details['selection']).toMatchObject({ backend: 'sqlite' });
@@ -78,7 +93,10 @@ describe.skipIf(!reachable)(`createStore on PostgreSQL${skipReason}`, () => {
     const schema = freshSchema();
     schemas.push(schema);
     const store = await track(
-      createStore({ postgres: { schema }, env: { ATHENA_DATABASE_URL: TEST_DATABASE_URL, ATHENA_EMBEDDING_DIM: '8' } }),
+      createStore({
+        postgres: { schema },
+        env: { ATHENA_DATABASE_URL: TEST_DATABASE_URL, ATHENA_EMBEDDING_DIM: '8' },
+      }),
     );
     expect(store.backend).toBe('postgres');
     expect(store.selection).toEqual({ backend: 'postgres', reason: 'ATHENA_DATABASE_URL is set' });
@@ -118,7 +136,11 @@ describe.skipIf(!reachable)(`createStore on PostgreSQL${skipReason}`, () => {
     url.password = 'hunter2-secret';
     const { warnings, logger } = captureWarnings();
     const store = await track(
-      createStore({ logger, postgres: { schema }, env: { ATHENA_DATABASE_URL: url.toString(), ATHENA_EMBEDDING_DIM: '4' } }),
+      createStore({
+        logger,
+        postgres: { schema },
+        env: { ATHENA_DATABASE_URL: url.toString(), ATHENA_EMBEDDING_DIM: '4' },
+      }),
     );
     const text = JSON.stringify([store.selection, await store.health(), warnings]);
     expect(text).not.toContain('hunter2-secret');
@@ -133,11 +155,18 @@ describe('fallback', () => {
     const store = await track(
       createStore({
         logger,
-        env: { ATHENA_DATABASE_URL: `postgres://agent:hunter2-secret@127.0.0.1:${port}/athena`, ATHENA_SQLITE_PATH: path, ATHENA_EMBEDDING_DIM: '4' },
+        env: {
+          ATHENA_DATABASE_URL: `postgres://agent:hunter2-secret@127.0.0.1:${port}/athena`,
+          ATHENA_SQLITE_PATH: path,
+          ATHENA_EMBEDDING_DIM: '4',
+        },
       }),
     );
     expect(store.backend).toBe('sqlite');
-    expect(store.selection.fallback).toMatchObject({ from: 'postgres', target: `postgres://agent:***@127.0.0.1:${port}/athena` });
+    expect(store.selection.fallback).toMatchObject({
+      from: 'postgres',
+      target: `postgres://agent:***@127.0.0.1:${port}/athena`,
+    });
     expect(store.selection.fallback?.reason).toMatch(/backend_unavailable|ECONNREFUSED|refused/i);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(path);
@@ -185,7 +214,14 @@ describe('fallback', () => {
       url.pathname = `/${database}`;
       const { warnings, logger } = captureWarnings();
       const store = await track(
-        createStore({ logger, env: { ATHENA_DATABASE_URL: url.toString(), ATHENA_SQLITE_PATH: sqlitePath(), ATHENA_EMBEDDING_DIM: '4' } }),
+        createStore({
+          logger,
+          env: {
+            ATHENA_DATABASE_URL: url.toString(),
+            ATHENA_SQLITE_PATH: sqlitePath(),
+            ATHENA_EMBEDDING_DIM: '4',
+          },
+        }),
       );
       expect(store.backend).toBe('sqlite');
       expect(store.selection.fallback?.reason).toMatch(/extension_unavailable/);
@@ -204,16 +240,30 @@ describe('process-wide store', () => {
   });
 
   it('creates a new store after resetStore()', async () => {
-    const first = await getStore({ sqlite: { path: sqlitePath() }, embeddingDimension: 4, env: {} });
+    const first = await getStore({
+      sqlite: { path: sqlitePath() },
+      embeddingDimension: 4,
+      env: {},
+    });
     await resetStore();
-    const second = await getStore({ sqlite: { path: sqlitePath() }, embeddingDimension: 4, env: {} });
+    const second = await getStore({
+      sqlite: { path: sqlitePath() },
+      embeddingDimension: 4,
+      env: {},
+    });
     expect(second).not.toBe(first);
     await expect(first.projects.list()).rejects.toMatchObject({ code: 'store_closed' });
   });
 
   it('forgets a failed creation so the next call can succeed', async () => {
-    await expect(getStore({ env: { ATHENA_DB_TYPE: 'oracle' } })).rejects.toMatchObject({ code: 'validation' });
-    const store = await getStore({ sqlite: { path: sqlitePath() }, embeddingDimension: 4, env: {} });
+    await expect(getStore({ env: { ATHENA_DB_TYPE: 'oracle' } })).rejects.toMatchObject({
+      code: 'validation',
+    });
+    const store = await getStore({
+      sqlite: { path: sqlitePath() },
+      embeddingDimension: 4,
+      env: {},
+    });
     expect(store.backend).toBe('sqlite');
   });
 });

@@ -21,7 +21,10 @@ export async function admin(sql: string, url = TEST_DATABASE_URL): Promise<void>
 
 /** Whether PostgreSQL answers; under CI=true the caller must fail, not skip. */
 export async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({
+    connectionString: TEST_DATABASE_URL,
+    connectionTimeoutMillis: 3000,
+  });
   try {
     await client.connect();
     await client.end();

@@ -19,7 +19,10 @@ function driversLoadedBy(options: object): string[] {
       await store.close();
       process.stdout.write(JSON.stringify({ backend: store.backend, loaded: [...new Set(loaded)].sort() }));
     });`;
-  const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { PATH: process.env['PATH'] } });
+  const out = execFileSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'] },
+  });
   const result = JSON.parse(out) as { backend: string; loaded: string[] };
   return result.loaded;
 }
@@ -28,9 +31,15 @@ describe('lazy backend loading', () => {
   it('an application on SQLite never loads pg, pgvector or kysely', () => {
     const { dir, cleanup } = tempDir();
     try {
-      const loaded = driversLoadedBy({ env: {}, sqlite: { path: `${dir}/m.db` }, embeddingDimension: 4 });
+      const loaded = driversLoadedBy({
+        env: {},
+        sqlite: { path: `${dir}/m.db` },
+        embeddingDimension: 4,
+      });
       expect(loaded).toContain('better-sqlite3');
-      expect(loaded.filter((name) => ['pg', 'pg-pool', 'pgvector', 'kysely'].includes(name))).toEqual([]);
+      expect(
+        loaded.filter((name) => ['pg', 'pg-pool', 'pgvector', 'kysely'].includes(name)),
+      ).toEqual([]);
     } finally {
       cleanup();
     }
@@ -46,7 +55,10 @@ describe('lazy backend loading', () => {
           const pgLoaded = Object.keys(require.cache).some((f) => /node_modules\\/pg\\//.test(f));
           process.stdout.write(JSON.stringify({ loaded, pgLoaded }));
         });`;
-    const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { PATH: process.env['PATH'] } });
+    const out = execFileSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] },
+    });
     expect(JSON.parse(out)).toEqual({ loaded: [], pgLoaded: true });
   });
 });
