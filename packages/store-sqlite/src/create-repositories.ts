@@ -1,0 +1,36 @@
+import type { Repositories } from '@athena/core-types';
+import { SqliteCodeRepository } from './repositories/code-repository.js';
+import { SqliteConsolidationRepository } from './repositories/consolidation-repository.js';
+import { SqliteDecisionRepository } from './repositories/decision-repository.js';
+import { SqliteEpisodeRepository } from './repositories/episode-repository.js';
+import { SqliteGoalRepository } from './repositories/goal-repository.js';
+import { SqliteMemoryRepository } from './repositories/memory-repository.js';
+import { SqliteProjectRepository } from './repositories/project-repository.js';
+import { SqliteRelationshipRepository } from './repositories/relationship-repository.js';
+import { SqliteSearchRepository } from './repositories/search-repository.js';
+import { SqliteTaskRepository } from './repositories/task-repository.js';
+import type { Session } from './session.js';
+
+/**
+ * Every repository, bound to one session: the store's own, or an open
+ * transaction's.
+ *
+ * @example
+ * ```ts
+ * const repositories = createRepositories(session);
+ * ```
+ */
+export function createRepositories(session: Session): Repositories {
+  return Object.freeze({
+    projects: new SqliteProjectRepository(session),
+    memories: new SqliteMemoryRepository(session),
+    search: new SqliteSearchRepository(session),
+    relationships: new SqliteRelationshipRepository(session),
+    episodes: new SqliteEpisodeRepository(session),
+    goals: new SqliteGoalRepository(session),
+    tasks: new SqliteTaskRepository(session),
+    code: new SqliteCodeRepository(session),
+    decisions: new SqliteDecisionRepository(session),
+    consolidation: new SqliteConsolidationRepository(session),
+  });
+}

@@ -1,0 +1,18 @@
+/**
+ * `@athena/store-sqlite`: Athena's embedded backend on one SQLite file —
+ * better-sqlite3, sqlite-vec for vectors and FTS5 for keywords.
+ *
+ * @packageDocumentation
+ */
+export { SqliteStore, SQLITE_CAPABILITIES } from './sqlite-store.js';
+export type { SqliteTransaction } from './sqlite-store.js';
+export {
+  DEFAULT_BUSY_TIMEOUT_MS,
+  DEFAULT_EMBEDDING_DIMENSION,
+  MAX_EMBEDDING_DIMENSION,
+  MAX_KNN_K,
+  resolveSqliteStoreOptions,
+} from './sqlite-store-options.js';
+export type { ResolvedSqliteStoreOptions, SqliteStoreOptions } from './sqlite-store-options.js';
+export { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+export type { Migration, MigrationContext } from './migrations.js';

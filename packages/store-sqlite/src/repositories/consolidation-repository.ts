@@ -1,0 +1,271 @@
+import {
+  assertTransition,
+  NotFoundError,
+  parseClaimBatch,
+  parseConsolidationState,
+  parseId,
+  parseIds,
+  parseInstant,
+  parseReconsolidationWindow,
+  parseTransitionOptions,
+  ValidationError,
+} from '@athena/core-types';
+import type {
+  ClaimBatchOptions,
+  ConsolidationRepository,
+  ConsolidationState,
+  Memory,
+  ReconsolidationWindowOptions,
+  TransitionLogEntry,
+  TransitionOptions,
+} from '@athena/core-types';
+import type { Connection } from '../connection.js';
+import { toMemory, toTransition } from '../rows.js';
+import type { MemoryRow, TransitionRow } from '../rows.js';
+import type { Session } from '../session.js';
+import { findMemory } from './memory-repository.js';
+
+/** A claim made by `transition()` rather than `claimBatch()` lapses like a default claim. */
+const DEFAULT_LEASE_MS = 300_000;
+
+const LOG_MANY = `
+INSERT INTO consolidation_log (project_id, memory_id, from_state, to_state, reason, actor, at)
+SELECT @projectId, value, @from, @to, @reason, @actor, @at FROM json_each(@ids)`;
+
+function logMany(
+  c: Connection,
+  entry: {
+    projectId: number;
+    ids: readonly number[];
+    from: ConsolidationState;
+    to: ConsolidationState;
+    reason: string | null;
+    actor: string | null;
+    at: number;
+  },
+): void {
+  if (entry.ids.length === 0) return;
+  c.statement(LOG_MANY).run({ ...entry, ids: JSON.stringify(entry.ids) });
+}
+
+/** The consolidation state machine on SQLite, every change logged in `consolidation_log`. */
+export class SqliteConsolidationRepository implements ConsolidationRepository {
+  readonly #session: Session;
+
+  constructor(session: Session) {
+    this.#session = session;
+  }
+
+  /**
+   * @example
+   * ```ts
+   * await store.consolidation.transition(projectId, id, 'consolidated', { actor: 'worker-1' });
+   * ```
+   */
+  async transition(
+    projectId: number,
+    memoryId: number,
+    to: ConsolidationState,
+    options?: TransitionOptions,
+  ): Promise<Memory> {
+    const project = parseId(projectId, 'projectId');
+    const id = parseId(memoryId, 'memoryId');
+    const target = parseConsolidationState(to);
+    const { reason, actor, supersededBy, at } = parseTransitionOptions(options);
+    if (target === 'superseded' && supersededBy === undefined) {
+      throw new ValidationError(
+        'invalid options: supersededBy is required when moving to superseded',
+        [{ path: 'options.supersededBy', message: 'required when moving to superseded' }],
+      );
+    }
+    if (target !== 'superseded' && supersededBy !== undefined) {
+      throw new ValidationError(
+        'invalid options: supersededBy is only allowed when moving to superseded',
+        [{ path: 'options.supersededBy', message: 'only allowed when moving to superseded' }],
+      );
+    }
+    if (supersededBy === id) {
+      throw new ValidationError('invalid options: a memory cannot supersede itself', [
+        { path: 'options.supersededBy', message: 'must be a different memory' },
+      ]);
+    }
+    return this.#session.run((c) =>
+      c.atomic(() => {
+        const current = findMemory(c, project, id);
+        if (current === undefined) throw new NotFoundError('memory', id);
+        const from = current.consolidation_state as ConsolidationState;
+        assertTransition(from, target, { memoryId: id });
+        if (supersededBy !== undefined && findMemory(c, project, supersededBy) === undefined) {
+          throw new NotFoundError('memory', supersededBy);
+        }
+        const when = at.getTime();
+        const row = c
+          .statement<[Record<string, unknown>], MemoryRow>(
+            `UPDATE memory_vectors SET
+               consolidation_state = @to,
+               consolidated_at = CASE WHEN @to = 'consolidated' THEN @at ELSE consolidated_at END,
+               superseded_by = CASE WHEN @to = 'superseded' THEN @supersededBy ELSE superseded_by END,
+               claimed_by = CASE WHEN @to = 'consolidating' THEN @actor ELSE NULL END,
+               claim_expires_at = CASE WHEN @to = 'consolidating' THEN @expires ELSE NULL END,
+               updated_at = @at
+             WHERE id = @id RETURNING *`,
+          )
+          .get({
+            id,
+            to: target,
+            at: when,
+            supersededBy: supersededBy ?? null,
+            actor,
+            expires: when + DEFAULT_LEASE_MS,
+          });
+        logMany(c, { projectId: project, ids: [id], from, to: target, reason, actor, at: when });
+        return toMemory(row as MemoryRow);
+      }),
+    );
+  }
+
+  async history(projectId: number, memoryId: number): Promise<TransitionLogEntry[]> {
+    const project = parseId(projectId, 'projectId');
+    const id = parseId(memoryId, 'memoryId');
+    return this.#session.run((c) =>
+      c
+        .statement<unknown[], TransitionRow>(
+          'SELECT * FROM consolidation_log WHERE project_id = ? AND memory_id = ? ORDER BY id',
+        )
+        .all(project, id)
+        .map(toTransition),
+    );
+  }
+
+  /**
+   * Claims the oldest unconsolidated memories in one IMMEDIATE transaction:
+   * SQLite has a single writer, so two claims can never pick the same row.
+   *
+   * @example
+   * ```ts
+   * const batch = await store.consolidation.claimBatch(projectId, { worker: 'w1', limit: 20 });
+   * ```
+   */
+  async claimBatch(projectId: number, options: ClaimBatchOptions): Promise<Memory[]> {
+    const project = parseId(projectId, 'projectId');
+    const { worker, limit, leaseMs, now } = parseClaimBatch(options);
+    const at = now.getTime();
+    return this.#session.run((c) =>
+      c.atomic(() => {
+        const rows = c
+          .statement<[Record<string, unknown>], MemoryRow>(
+            `UPDATE memory_vectors SET
+               consolidation_state = 'consolidating',
+               claimed_by = @worker,
+               claim_expires_at = @expires,
+               updated_at = @at
+             WHERE id IN (
+               SELECT id FROM memory_vectors
+               WHERE project_id = @projectId AND consolidation_state = 'unconsolidated'
+               ORDER BY created_at, id LIMIT @limit)
+             RETURNING *`,
+          )
+          .all({ projectId: project, worker, expires: at + leaseMs, at, limit });
+        rows.sort((a, b) => a.created_at - b.created_at || a.id - b.id);
+        logMany(c, {
+          projectId: project,
+          ids: rows.map((row) => row.id),
+          from: 'unconsolidated',
+          to: 'consolidating',
+          reason: 'claimed',
+          actor: worker,
+          at,
+        });
+        return rows.map(toMemory);
+      }),
+    );
+  }
+
+  async releaseExpired(projectId: number, now?: Date): Promise<number> {
+    const project = parseId(projectId, 'projectId');
+    const at = parseInstant(now, 'now').getTime();
+    return this.#session.run((c) =>
+      c.atomic(() => {
+        const ids = c
+          .column(
+            `UPDATE memory_vectors SET
+               consolidation_state = 'unconsolidated', claimed_by = NULL, claim_expires_at = NULL,
+               updated_at = @at
+             WHERE project_id = @projectId AND consolidation_state = 'consolidating'
+               AND claim_expires_at <= @at
+             RETURNING id`,
+          )
+          .all({ projectId: project, at }) as number[];
+        logMany(c, {
+          projectId: project,
+          ids,
+          from: 'consolidating',
+          to: 'unconsolidated',
+          reason: 'claim expired',
+          actor: null,
+          at,
+        });
+        return ids.length;
+      }),
+    );
+  }
+
+  /**
+   * @example
+   * ```ts
+   * const reopened = await store.consolidation.labilize(projectId, hits.map((h) => h.memory.id));
+   * ```
+   */
+  async labilize(projectId: number, ids: readonly number[], at?: Date): Promise<number[]> {
+    const project = parseId(projectId, 'projectId');
+    const wanted = parseIds(ids, 'ids');
+    const when = parseInstant(at, 'at').getTime();
+    if (wanted.length === 0) return [];
+    return this.#session.run((c) =>
+      c.atomic(() => {
+        const changed = new Set(
+          c
+            .column(
+              `UPDATE memory_vectors SET consolidation_state = 'labile', updated_at = @at
+               WHERE project_id = @projectId AND consolidation_state = 'consolidated'
+                 AND id IN (SELECT value FROM json_each(@ids))
+               RETURNING id`,
+            )
+            .all({ projectId: project, at: when, ids: JSON.stringify(wanted) }) as number[],
+        );
+        const result = wanted.filter((id) => changed.has(id));
+        logMany(c, {
+          projectId: project,
+          ids: result,
+          from: 'consolidated',
+          to: 'labile',
+          reason: 'retrieved',
+          actor: 'recall',
+          at: when,
+        });
+        return result;
+      }),
+    );
+  }
+
+  async reconsolidationWindow(
+    projectId: number,
+    options?: ReconsolidationWindowOptions,
+  ): Promise<Memory[]> {
+    const project = parseId(projectId, 'projectId');
+    const { windowMinutes, now } = parseReconsolidationWindow(options);
+    const until = now.getTime();
+    const since = until - windowMinutes * 60_000;
+    return this.#session.run((c) =>
+      c
+        .statement<unknown[], MemoryRow>(
+          `SELECT * FROM memory_vectors
+           WHERE project_id = ? AND consolidation_state = 'labile'
+             AND last_retrieved >= ? AND last_retrieved <= ?
+           ORDER BY last_retrieved DESC, id`,
+        )
+        .all(project, since, until)
+        .map(toMemory),
+    );
+  }
+}

@@ -1,0 +1,231 @@
+import {
+  InvalidTransitionError,
+  NotFoundError,
+  parseAddScenario,
+  parseCreateDecision,
+  parseId,
+  parseListDecisions,
+  parseNotes,
+} from '@athena/core-types';
+import type {
+  AddScenarioInput,
+  CreateDecisionInput,
+  Decision,
+  DecisionRepository,
+  ListDecisionsOptions,
+  Scenario,
+} from '@athena/core-types';
+import type { Connection } from '../connection.js';
+import { mapSqliteError } from '../map-error.js';
+import { toDecision, toScenario } from '../rows.js';
+import type { DecisionRow, ScenarioRow } from '../rows.js';
+import type { Session } from '../session.js';
+
+type NewDecision = ReturnType<typeof parseCreateDecision>;
+
+function insertDecision(
+  c: Connection,
+  projectId: number,
+  decision: NewDecision,
+  now: number,
+): DecisionRow {
+  try {
+    return c
+      .statement<unknown[], DecisionRow>(
+        `INSERT INTO planning_decisions (project_id, title, rationale, alternatives, status,
+           confidence, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'proposed', ?, ?, ?) RETURNING *`,
+      )
+      .get(
+        projectId,
+        decision.title,
+        decision.rationale,
+        JSON.stringify(decision.alternatives),
+        decision.confidence,
+        now,
+        now,
+      ) as DecisionRow;
+  } catch (error) {
+    throw mapSqliteError(error, { foreignKey: { entity: 'project', id: projectId } });
+  }
+}
+
+function findDecision(c: Connection, projectId: number, id: number): DecisionRow {
+  const row = c
+    .statement<unknown[], DecisionRow>(
+      'SELECT * FROM planning_decisions WHERE project_id = ? AND id = ?',
+    )
+    .get(projectId, id);
+  if (row === undefined) throw new NotFoundError('decision', id);
+  return row;
+}
+
+/** Planning decisions and scenarios on SQLite. */
+export class SqliteDecisionRepository implements DecisionRepository {
+  readonly #session: Session;
+
+  constructor(session: Session) {
+    this.#session = session;
+  }
+
+  /**
+   * @example
+   * ```ts
+   * const decision = await store.decisions.create(projectId, { title: 'Use SQLite by default' });
+   * ```
+   */
+  async create(projectId: number, input: CreateDecisionInput): Promise<Decision> {
+    const project = parseId(projectId, 'projectId');
+    const decision = parseCreateDecision(input);
+    return this.#session.run((c) => toDecision(insertDecision(c, project, decision, Date.now())));
+  }
+
+  async get(projectId: number, id: number): Promise<Decision | null> {
+    const project = parseId(projectId, 'projectId');
+    const decisionId = parseId(id, 'id');
+    return this.#session.run((c) => {
+      const row = c
+        .statement<unknown[], DecisionRow>(
+          'SELECT * FROM planning_decisions WHERE project_id = ? AND id = ?',
+        )
+        .get(project, decisionId);
+      return row === undefined ? null : toDecision(row);
+    });
+  }
+
+  async list(projectId: number, options?: ListDecisionsOptions): Promise<Decision[]> {
+    const project = parseId(projectId, 'projectId');
+    const { statuses } = parseListDecisions(options);
+    const filter =
+      statuses === undefined || statuses.length === 0
+        ? ''
+        : ' AND status IN (SELECT value FROM json_each(@statuses))';
+    return this.#session.run((c) =>
+      c
+        .statement<[Record<string, unknown>], DecisionRow>(
+          `SELECT * FROM planning_decisions WHERE project_id = @projectId${filter} ORDER BY id`,
+        )
+        .all({ projectId: project, statuses: JSON.stringify(statuses ?? []) })
+        .map(toDecision),
+    );
+  }
+
+  /**
+   * @example
+   * ```ts
+   * await store.decisions.validate(projectId, decision.id, 'benchmarks agree');
+   * ```
+   */
+  async validate(projectId: number, id: number, notes?: string | null): Promise<Decision> {
+    return this.#conclude(projectId, id, 'validated', notes);
+  }
+
+  async reject(projectId: number, id: number, notes?: string | null): Promise<Decision> {
+    return this.#conclude(projectId, id, 'rejected', notes);
+  }
+
+  async #conclude(
+    projectId: number,
+    id: number,
+    status: 'validated' | 'rejected',
+    notes: string | null | undefined,
+  ): Promise<Decision> {
+    const project = parseId(projectId, 'projectId');
+    const decisionId = parseId(id, 'id');
+    const text = parseNotes(notes);
+    return this.#session.run((c) =>
+      c.atomic(() => {
+        const current = findDecision(c, project, decisionId);
+        if (current.status !== 'proposed') {
+          throw new InvalidTransitionError(current.status, status, { details: { decisionId } });
+        }
+        const now = Date.now();
+        const row = c
+          .statement<unknown[], DecisionRow>(
+            `UPDATE planning_decisions
+             SET status = ?, validated_at = ?, validation_notes = ?, updated_at = ?
+             WHERE id = ? RETURNING *`,
+          )
+          .get(status, status === 'validated' ? now : null, text, now, decisionId);
+        return toDecision(row as DecisionRow);
+      }),
+    );
+  }
+
+  /**
+   * @example
+   * ```ts
+   * const { previous, replacement } = await store.decisions.supersede(projectId, old.id, { title: 'Use PostgreSQL' });
+   * ```
+   */
+  async supersede(
+    projectId: number,
+    id: number,
+    replacement: CreateDecisionInput,
+  ): Promise<{ previous: Decision; replacement: Decision }> {
+    const project = parseId(projectId, 'projectId');
+    const decisionId = parseId(id, 'id');
+    const next = parseCreateDecision(replacement);
+    return this.#session.run((c) =>
+      c.atomic(() => {
+        const current = findDecision(c, project, decisionId);
+        if (current.status === 'superseded' || current.status === 'rejected') {
+          throw new InvalidTransitionError(current.status, 'superseded', {
+            details: { decisionId },
+          });
+        }
+        const now = Date.now();
+        const created = insertDecision(c, project, next, now);
+        const previous = c
+          .statement<unknown[], DecisionRow>(
+            `UPDATE planning_decisions SET status = 'superseded', superseded_by = ?, updated_at = ?
+             WHERE id = ? RETURNING *`,
+          )
+          .get(created.id, now, decisionId);
+        return { previous: toDecision(previous as DecisionRow), replacement: toDecision(created) };
+      }),
+    );
+  }
+
+  async addScenario(
+    projectId: number,
+    decisionId: number,
+    input: AddScenarioInput,
+  ): Promise<Scenario> {
+    const project = parseId(projectId, 'projectId');
+    const id = parseId(decisionId, 'decisionId');
+    const scenario = parseAddScenario(input);
+    return this.#session.run((c) => {
+      findDecision(c, project, id);
+      const row = c
+        .statement<unknown[], ScenarioRow>(
+          `INSERT INTO planning_scenarios (project_id, decision_id, scenario_type, description,
+             probability, impact, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        )
+        .get(
+          project,
+          id,
+          scenario.scenarioType,
+          scenario.description,
+          scenario.probability,
+          scenario.impact,
+          Date.now(),
+        );
+      return toScenario(row as ScenarioRow);
+    });
+  }
+
+  async listScenarios(projectId: number, decisionId: number): Promise<Scenario[]> {
+    const project = parseId(projectId, 'projectId');
+    const id = parseId(decisionId, 'decisionId');
+    return this.#session.run((c) =>
+      c
+        .statement<unknown[], ScenarioRow>(
+          'SELECT * FROM planning_scenarios WHERE project_id = ? AND decision_id = ? ORDER BY id',
+        )
+        .all(project, id)
+        .map(toScenario),
+    );
+  }
+}

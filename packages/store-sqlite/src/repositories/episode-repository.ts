@@ -1,0 +1,199 @@
+import {
+  decodeCursor,
+  encodeCursor,
+  parseId,
+  parseIds,
+  parseInstant,
+  parseListEpisodes,
+  parseRecordEpisode,
+  parseRecordEpisodes,
+} from '@athena/core-types';
+import type {
+  EpisodeRepository,
+  EpisodicEvent,
+  ListEpisodesOptions,
+  NewEpisode,
+  Page,
+  PageOptions,
+  RecordEpisodeInput,
+} from '@athena/core-types';
+import type { Connection } from '../connection.js';
+import { mapSqliteError } from '../map-error.js';
+import { toEpisode } from '../rows.js';
+import type { EpisodeRow } from '../rows.js';
+import type { Session } from '../session.js';
+
+const INSERT_EPISODE = `
+INSERT INTO episodic_events (
+  project_id, session_id, timestamp, duration_ms, event_type, content, outcome,
+  context_cwd, context_files, context_task, context_phase, context_branch,
+  files_changed, lines_added, lines_deleted, learned, surprise_score, confidence, created_at
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+RETURNING *`;
+
+function insertEpisode(
+  c: Connection,
+  projectId: number,
+  event: NewEpisode,
+  now: number,
+): EpisodicEvent {
+  const row = c
+    .statement<unknown[], EpisodeRow>(INSERT_EPISODE)
+    .get(
+      projectId,
+      event.sessionId,
+      event.timestamp.getTime(),
+      event.durationMs,
+      event.eventType,
+      event.content,
+      event.outcome,
+      event.context.cwd,
+      JSON.stringify(event.context.files),
+      event.context.task,
+      event.context.phase,
+      event.context.branch,
+      event.filesChanged,
+      event.linesAdded,
+      event.linesDeleted,
+      event.learned,
+      event.surpriseScore,
+      event.confidence,
+      now,
+    );
+  return toEpisode(row as EpisodeRow);
+}
+
+/** Episodic events (`episodic_events`) on SQLite. */
+export class SqliteEpisodeRepository implements EpisodeRepository {
+  readonly #session: Session;
+
+  constructor(session: Session) {
+    this.#session = session;
+  }
+
+  /**
+   * @example
+   * ```ts
+   * await store.episodes.record(projectId, { sessionId: 's1', eventType: 'test_run', content: 'vitest: 42 passed' });
+   * ```
+   */
+  async record(projectId: number, input: RecordEpisodeInput): Promise<EpisodicEvent> {
+    const project = parseId(projectId, 'projectId');
+    const event = parseRecordEpisode(input);
+    return this.#session.run((c) => {
+      try {
+        return insertEpisode(c, project, event, Date.now());
+      } catch (error) {
+        throw mapSqliteError(error, { foreignKey: { entity: 'project', id: project } });
+      }
+    });
+  }
+
+  async recordMany(
+    projectId: number,
+    inputs: readonly RecordEpisodeInput[],
+  ): Promise<EpisodicEvent[]> {
+    const project = parseId(projectId, 'projectId');
+    const events = parseRecordEpisodes(inputs);
+    if (events.length === 0) return [];
+    return this.#session.run((c) => {
+      const now = Date.now();
+      try {
+        return c.atomic(() => events.map((event) => insertEpisode(c, project, event, now)));
+      } catch (error) {
+        throw mapSqliteError(error, { foreignKey: { entity: 'project', id: project } });
+      }
+    });
+  }
+
+  async get(projectId: number, id: number): Promise<EpisodicEvent | null> {
+    const project = parseId(projectId, 'projectId');
+    const eventId = parseId(id, 'id');
+    return this.#session.run((c) => {
+      const row = c
+        .statement<unknown[], EpisodeRow>(
+          'SELECT * FROM episodic_events WHERE project_id = ? AND id = ?',
+        )
+        .get(project, eventId);
+      return row === undefined ? null : toEpisode(row);
+    });
+  }
+
+  /**
+   * Chronological, keyset-paginated on (timestamp, id).
+   *
+   * @example
+   * ```ts
+   * const page = await store.episodes.list(projectId, { sessionId: 's1', limit: 100 });
+   * ```
+   */
+  async list(
+    projectId: number,
+    options?: ListEpisodesOptions & PageOptions,
+  ): Promise<Page<EpisodicEvent>> {
+    const project = parseId(projectId, 'projectId');
+    const parsed = parseListEpisodes(options);
+    const conditions: string[] = ['project_id = @projectId'];
+    const params: Record<string, unknown> = { projectId: project, limit: parsed.limit + 1 };
+    if (parsed.after !== null) {
+      const [timestamp, id] = decodeCursor(parsed.after, 2);
+      conditions.push('(timestamp > @afterTs OR (timestamp = @afterTs AND id > @afterId))');
+      params['afterTs'] = timestamp;
+      params['afterId'] = id;
+    }
+    if (parsed.sessionId !== undefined) {
+      conditions.push('session_id = @sessionId');
+      params['sessionId'] = parsed.sessionId;
+    }
+    if (parsed.from !== undefined) {
+      conditions.push('timestamp >= @from');
+      params['from'] = parsed.from.getTime();
+    }
+    if (parsed.to !== undefined) {
+      conditions.push('timestamp < @to');
+      params['to'] = parsed.to.getTime();
+    }
+    if (parsed.eventTypes !== undefined && parsed.eventTypes.length > 0) {
+      conditions.push('event_type IN (SELECT value FROM json_each(@eventTypes))');
+      params['eventTypes'] = JSON.stringify(parsed.eventTypes);
+    }
+    if (parsed.consolidationStatus !== undefined) {
+      conditions.push('consolidation_status = @status');
+      params['status'] = parsed.consolidationStatus;
+    }
+    return this.#session.run((c) => {
+      const rows = c
+        .statement<[Record<string, unknown>], EpisodeRow>(
+          `SELECT * FROM episodic_events WHERE ${conditions.join(' AND ')}
+           ORDER BY timestamp, id LIMIT @limit`,
+        )
+        .all(params);
+      const items = rows.slice(0, parsed.limit).map(toEpisode);
+      const last = items.at(-1);
+      const nextCursor =
+        rows.length > parsed.limit && last !== undefined
+          ? encodeCursor([last.timestamp.getTime(), last.id])
+          : null;
+      return { items, nextCursor };
+    });
+  }
+
+  /** Marks unconsolidated events consolidated; already consolidated ones are not counted. */
+  async markConsolidated(projectId: number, ids: readonly number[], at?: Date): Promise<number> {
+    const project = parseId(projectId, 'projectId');
+    const wanted = parseIds(ids, 'ids');
+    const when = parseInstant(at, 'at');
+    if (wanted.length === 0) return 0;
+    return this.#session.run(
+      (c) =>
+        c
+          .statement(
+            `UPDATE episodic_events
+             SET consolidation_status = 'consolidated', consolidated_at = ?
+             WHERE project_id = ? AND consolidation_status = 'unconsolidated'
+               AND id IN (SELECT value FROM json_each(?))`,
+          )
+          .run(when.getTime(), project, JSON.stringify(wanted)).changes,
+    );
+  }
+}

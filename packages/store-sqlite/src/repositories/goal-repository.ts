@@ -1,0 +1,161 @@
+import {
+  NotFoundError,
+  parseCreateGoal,
+  parseId,
+  parseListGoals,
+  parseUpdateGoal,
+} from '@athena/core-types';
+import type {
+  CreateGoalInput,
+  Goal,
+  GoalRepository,
+  ListGoalsOptions,
+  UpdateGoalInput,
+} from '@athena/core-types';
+import { mapSqliteError } from '../map-error.js';
+import { toGoal, toMillis } from '../rows.js';
+import type { GoalRow } from '../rows.js';
+import type { Session } from '../session.js';
+import { updateSql } from './update-sql.js';
+
+const GOAL_COLUMNS = Object.freeze({
+  title: 'title',
+  description: 'description',
+  status: 'status',
+  priority: 'priority',
+  progress: 'progress',
+  deadline: 'deadline',
+});
+
+/** Goals (`prospective_goals`) on SQLite; sub-goals cascade, tasks are unlinked. */
+export class SqliteGoalRepository implements GoalRepository {
+  readonly #session: Session;
+
+  constructor(session: Session) {
+    this.#session = session;
+  }
+
+  /**
+   * @example
+   * ```ts
+   * const goal = await store.goals.create(projectId, { title: 'Ship v1', priority: 8 });
+   * ```
+   */
+  async create(projectId: number, input: CreateGoalInput): Promise<Goal> {
+    const project = parseId(projectId, 'projectId');
+    const goal = parseCreateGoal(input);
+    return this.#session.run((c) => {
+      if (goal.parentGoalId !== null) {
+        const parent = c
+          .statement('SELECT 1 FROM prospective_goals WHERE project_id = ? AND id = ?')
+          .get(project, goal.parentGoalId);
+        if (parent === undefined) throw new NotFoundError('goal', goal.parentGoalId);
+      }
+      const now = Date.now();
+      try {
+        const row = c
+          .statement<unknown[], GoalRow>(
+            `INSERT INTO prospective_goals (project_id, parent_goal_id, title, description, status,
+               priority, progress, deadline, completed_at, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+          )
+          .get(
+            project,
+            goal.parentGoalId,
+            goal.title,
+            goal.description,
+            goal.status,
+            goal.priority,
+            goal.progress,
+            toMillis(goal.deadline),
+            goal.status === 'completed' ? now : null,
+            now,
+            now,
+          );
+        return toGoal(row as GoalRow);
+      } catch (error) {
+        throw mapSqliteError(error, { foreignKey: { entity: 'project', id: project } });
+      }
+    });
+  }
+
+  async get(projectId: number, id: number): Promise<Goal | null> {
+    const project = parseId(projectId, 'projectId');
+    const goalId = parseId(id, 'id');
+    return this.#session.run((c) => {
+      const row = c
+        .statement<unknown[], GoalRow>(
+          'SELECT * FROM prospective_goals WHERE project_id = ? AND id = ?',
+        )
+        .get(project, goalId);
+      return row === undefined ? null : toGoal(row);
+    });
+  }
+
+  /**
+   * @example
+   * ```ts
+   * await store.goals.update(projectId, goalId, { status: 'completed', progress: 1 });
+   * ```
+   */
+  async update(projectId: number, id: number, input: UpdateGoalInput): Promise<Goal> {
+    const project = parseId(projectId, 'projectId');
+    const goalId = parseId(id, 'id');
+    const patch = parseUpdateGoal(input);
+    return this.#session.run((c) => {
+      const { sets, params } = updateSql(patch, GOAL_COLUMNS, Date.now());
+      const row = c
+        .statement<[Record<string, unknown>], GoalRow>(
+          `UPDATE prospective_goals SET ${sets} WHERE project_id = @projectId AND id = @id RETURNING *`,
+        )
+        .get({ ...params, projectId: project, id: goalId });
+      if (row === undefined) throw new NotFoundError('goal', goalId);
+      return toGoal(row);
+    });
+  }
+
+  /** By priority (highest first), then id. */
+  async list(projectId: number, options?: ListGoalsOptions): Promise<Goal[]> {
+    const project = parseId(projectId, 'projectId');
+    const parsed = parseListGoals(options);
+    const conditions = ['project_id = @projectId'];
+    const params: Record<string, unknown> = { projectId: project };
+    if (parsed.statuses !== undefined && parsed.statuses.length > 0) {
+      conditions.push('status IN (SELECT value FROM json_each(@statuses))');
+      params['statuses'] = JSON.stringify(parsed.statuses);
+    }
+    if (parsed.minPriority !== undefined) {
+      conditions.push('priority >= @minPriority');
+      params['minPriority'] = parsed.minPriority;
+    }
+    if (parsed.parentGoalId === null) conditions.push('parent_goal_id IS NULL');
+    else if (parsed.parentGoalId !== undefined) {
+      conditions.push('parent_goal_id = @parentGoalId');
+      params['parentGoalId'] = parsed.parentGoalId;
+    }
+    return this.#session.run((c) =>
+      c
+        .statement<[Record<string, unknown>], GoalRow>(
+          `SELECT * FROM prospective_goals WHERE ${conditions.join(' AND ')}
+           ORDER BY priority DESC, id`,
+        )
+        .all(params)
+        .map(toGoal),
+    );
+  }
+
+  async subgoals(projectId: number, goalId: number): Promise<Goal[]> {
+    return this.list(projectId, { parentGoalId: parseId(goalId, 'goalId') });
+  }
+
+  async delete(projectId: number, id: number): Promise<boolean> {
+    const project = parseId(projectId, 'projectId');
+    const goalId = parseId(id, 'id');
+    return this.#session.run(
+      (c) =>
+        c
+          .statement('DELETE FROM prospective_goals WHERE project_id = ? AND id = ?')
+          .run(project, goalId).changes > 0,
+    );
+  }
+}

@@ -1,0 +1,297 @@
+import {
+  decodeCursor,
+  encodeCursor,
+  NotFoundError,
+  parseFilters,
+  parseId,
+  parseIds,
+  parseListMemories,
+  parseRecordAccess,
+  parseStoreMemories,
+  parseStoreMemory,
+  parseUpdateMemory,
+} from '@athena/core-types';
+import type {
+  ListMemoriesOptions,
+  Memory,
+  MemoryFilters,
+  MemoryRepository,
+  NewMemory,
+  Page,
+  RecordAccessOptions,
+  StoreMemoryInput,
+  UpdateMemoryInput,
+} from '@athena/core-types';
+import type { Connection } from '../connection.js';
+import { filterSql } from '../filter-sql.js';
+import { mapSqliteError } from '../map-error.js';
+import { toMemory, vectorBlob } from '../rows.js';
+import type { MemoryRow } from '../rows.js';
+import type { Session } from '../session.js';
+
+const INSERT_MEMORY = `
+INSERT INTO memory_vectors (
+  project_id, content, content_type, memory_type, domain, tags, embedding, embedding_model,
+  usefulness_score, confidence, session_id, event_type, code_language, code_hash,
+  created_at, updated_at
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+function insertParams(projectId: number, memory: NewMemory, now: number): unknown[] {
+  return [
+    projectId,
+    memory.content,
+    memory.contentType,
+    memory.memoryType,
+    memory.domain,
+    JSON.stringify(memory.tags),
+    vectorBlob(memory.embedding),
+    memory.embeddingModel,
+    memory.usefulnessScore,
+    memory.confidence,
+    memory.sessionId,
+    memory.eventType,
+    memory.codeLanguage,
+    memory.codeHash,
+    memory.createdAt.getTime(),
+    now,
+  ];
+}
+
+/** Columns `update()` may change, by input field. */
+const UPDATABLE: Readonly<Record<string, string>> = Object.freeze({
+  content: 'content',
+  embedding: 'embedding',
+  embeddingModel: 'embedding_model',
+  contentType: 'content_type',
+  memoryType: 'memory_type',
+  domain: 'domain',
+  tags: 'tags',
+  usefulnessScore: 'usefulness_score',
+  confidence: 'confidence',
+});
+
+/** Throws `NotFoundError` unless the project exists. */
+export function assertProject(c: Connection, projectId: number): void {
+  const found = c.statement('SELECT 1 FROM projects WHERE id = ?').get(projectId);
+  if (found === undefined) throw new NotFoundError('project', projectId);
+}
+
+/** One memory of a project, or undefined. */
+export function findMemory(c: Connection, projectId: number, id: number): MemoryRow | undefined {
+  return c
+    .statement<unknown[], MemoryRow>('SELECT * FROM memory_vectors WHERE project_id = ? AND id = ?')
+    .get(projectId, id);
+}
+
+/** Memories (`memory_vectors`) on SQLite; vectors and full text follow by trigger. */
+export class SqliteMemoryRepository implements MemoryRepository {
+  readonly #session: Session;
+
+  constructor(session: Session) {
+    this.#session = session;
+  }
+
+  /**
+   * @example
+   * ```ts
+   * const memory = await store.memories.store(projectId, { content: 'Use pnpm', embedding });
+   * ```
+   */
+  async store(projectId: number, input: StoreMemoryInput): Promise<Memory> {
+    const project = parseId(projectId, 'projectId');
+    return this.#session.run((c) => {
+      const memory = parseStoreMemory(input, c.embeddingDimension);
+      try {
+        const row = c
+          .statement<unknown[], MemoryRow>(`${INSERT_MEMORY} RETURNING *`)
+          .get(...insertParams(project, memory, Date.now()));
+        return toMemory(row as MemoryRow);
+      } catch (error) {
+        throw mapSqliteError(error, { foreignKey: { entity: 'project', id: project } });
+      }
+    });
+  }
+
+  /**
+   * Validates every input, then inserts them all in one transaction with one
+   * prepared statement.
+   *
+   * @example
+   * ```ts
+   * const ids = await store.memories.storeMany(projectId, [{ content: 'a', embedding }]);
+   * ```
+   */
+  async storeMany(projectId: number, inputs: readonly StoreMemoryInput[]): Promise<number[]> {
+    const project = parseId(projectId, 'projectId');
+    return this.#session.run((c) => {
+      const memories = parseStoreMemories(inputs, c.embeddingDimension);
+      if (memories.length === 0) return [];
+      const insert = c.statement(INSERT_MEMORY);
+      const now = Date.now();
+      try {
+        return c.atomic(() => {
+          assertProject(c, project);
+          return memories.map((memory) =>
+            Number(insert.run(...insertParams(project, memory, now)).lastInsertRowid),
+          );
+        });
+      } catch (error) {
+        throw mapSqliteError(error, { foreignKey: { entity: 'project', id: project } });
+      }
+    });
+  }
+
+  async get(projectId: number, id: number): Promise<Memory | null> {
+    const project = parseId(projectId, 'projectId');
+    const memoryId = parseId(id, 'id');
+    return this.#session.run((c) => {
+      const row = findMemory(c, project, memoryId);
+      return row === undefined ? null : toMemory(row);
+    });
+  }
+
+  async getMany(projectId: number, ids: readonly number[]): Promise<Memory[]> {
+    const project = parseId(projectId, 'projectId');
+    const wanted = parseIds(ids, 'ids');
+    if (wanted.length === 0) return [];
+    return this.#session.run((c) => {
+      const rows = c
+        .statement<unknown[], MemoryRow>(
+          `SELECT * FROM memory_vectors
+           WHERE project_id = ? AND id IN (SELECT value FROM json_each(?))`,
+        )
+        .all(project, JSON.stringify(wanted));
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return wanted.flatMap((memoryId) => {
+        const row = byId.get(memoryId);
+        return row === undefined ? [] : [toMemory(row)];
+      });
+    });
+  }
+
+  /**
+   * @example
+   * ```ts
+   * const memory = await store.memories.update(projectId, id, { tags: ['db', 'sqlite'] });
+   * ```
+   */
+  async update(projectId: number, id: number, input: UpdateMemoryInput): Promise<Memory> {
+    const project = parseId(projectId, 'projectId');
+    const memoryId = parseId(id, 'id');
+    return this.#session.run((c) => {
+      const patch = parseUpdateMemory(input, c.embeddingDimension);
+      const sets: string[] = [];
+      const params: Record<string, unknown> = { projectId: project, id: memoryId, now: Date.now() };
+      for (const [field, value] of Object.entries(patch)) {
+        const column = UPDATABLE[field];
+        if (column === undefined) continue;
+        sets.push(`${column} = @${field}`);
+        if (field === 'tags') params[field] = JSON.stringify(value);
+        else if (field === 'embedding') params[field] = vectorBlob(value as Float32Array);
+        else params[field] = value;
+      }
+      sets.push('version = version + 1', 'updated_at = @now');
+      const row = c
+        .statement<[Record<string, unknown>], MemoryRow>(
+          `UPDATE memory_vectors SET ${sets.join(', ')}
+           WHERE project_id = @projectId AND id = @id RETURNING *`,
+        )
+        .get(params);
+      if (row === undefined) throw new NotFoundError('memory', memoryId);
+      return toMemory(row);
+    });
+  }
+
+  async delete(projectId: number, id: number): Promise<boolean> {
+    const project = parseId(projectId, 'projectId');
+    const memoryId = parseId(id, 'id');
+    return this.#session.run(
+      (c) =>
+        c
+          .statement('DELETE FROM memory_vectors WHERE project_id = ? AND id = ?')
+          .run(project, memoryId).changes > 0,
+    );
+  }
+
+  /**
+   * Keyset pagination by id: the cursor holds the last id seen, so pages stay
+   * stable while rows are inserted.
+   *
+   * @example
+   * ```ts
+   * const first = await store.memories.list(projectId, { limit: 100 });
+   * const second = await store.memories.list(projectId, { limit: 100, after: first.nextCursor });
+   * ```
+   */
+  async list(projectId: number, options?: ListMemoriesOptions): Promise<Page<Memory>> {
+    const project = parseId(projectId, 'projectId');
+    const { limit, after, filters, order } = parseListMemories(options);
+    const afterId = after === null ? null : decodeCursor(after, 1)[0];
+    const where = filterSql(filters, 'm');
+    const direction = order === 'asc' ? 'ASC' : 'DESC';
+    const keyset =
+      afterId === undefined || afterId === null
+        ? ''
+        : ` AND m.id ${order === 'asc' ? '>' : '<'} @afterId`;
+    return this.#session.run((c) => {
+      const rows = c
+        .statement<[Record<string, unknown>], MemoryRow>(
+          `SELECT m.* FROM memory_vectors m
+           WHERE m.project_id = @projectId${keyset}${where.sql}
+           ORDER BY m.id ${direction} LIMIT @limit`,
+        )
+        .all({ projectId: project, afterId, limit: limit + 1, ...where.params });
+      const items = rows.slice(0, limit).map(toMemory);
+      const last = items.at(-1);
+      const nextCursor = rows.length > limit && last !== undefined ? encodeCursor([last.id]) : null;
+      return { items, nextCursor };
+    });
+  }
+
+  async count(projectId: number, filters?: MemoryFilters): Promise<number> {
+    const project = parseId(projectId, 'projectId');
+    const where = filterSql(parseFilters(filters), 'm');
+    return this.#session.run(
+      (c) =>
+        c
+          .column(
+            `SELECT count(*) FROM memory_vectors m WHERE m.project_id = @projectId${where.sql}`,
+          )
+          .get({ projectId: project, ...where.params }) as number,
+    );
+  }
+
+  /**
+   * @example
+   * ```ts
+   * await store.memories.recordAccess(projectId, hits.map((h) => h.memory.id), { retrieved: true });
+   * ```
+   */
+  async recordAccess(
+    projectId: number,
+    ids: readonly number[],
+    options?: RecordAccessOptions,
+  ): Promise<number> {
+    const project = parseId(projectId, 'projectId');
+    const wanted = parseIds(ids, 'ids');
+    const { retrieved, at } = parseRecordAccess(options);
+    if (wanted.length === 0) return 0;
+    return this.#session.run(
+      (c) =>
+        c
+          .statement(
+            `UPDATE memory_vectors
+             SET access_count = access_count + 1,
+                 last_accessed = @at,
+                 last_retrieved = CASE WHEN @retrieved THEN @at ELSE last_retrieved END
+             WHERE project_id = @projectId AND id IN (SELECT value FROM json_each(@ids))`,
+          )
+          .run({
+            projectId: project,
+            ids: JSON.stringify(wanted),
+            at: at.getTime(),
+            retrieved: retrieved ? 1 : 0,
+          }).changes,
+    );
+  }
+}

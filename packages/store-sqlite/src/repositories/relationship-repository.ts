@@ -1,0 +1,115 @@
+import { NotFoundError, parseId, parseLink, parseListRelationships } from '@athena/core-types';
+import type {
+  LinkMemoriesInput,
+  ListRelationshipsOptions,
+  Relationship,
+  RelationshipRepository,
+} from '@athena/core-types';
+import type { Connection } from '../connection.js';
+import { toRelationship } from '../rows.js';
+import type { RelationshipRow } from '../rows.js';
+import type { Session } from '../session.js';
+
+function assertMemories(c: Connection, projectId: number, ids: readonly number[]): void {
+  const found = new Set(
+    c
+      .column(
+        `SELECT id FROM memory_vectors
+         WHERE project_id = ? AND id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(projectId, JSON.stringify(ids)) as number[],
+  );
+  const missing = ids.find((id) => !found.has(id));
+  if (missing !== undefined) throw new NotFoundError('memory', missing, { details: { projectId } });
+}
+
+/** Typed links between memories (`memory_relationships`) on SQLite. */
+export class SqliteRelationshipRepository implements RelationshipRepository {
+  readonly #session: Session;
+
+  constructor(session: Session) {
+    this.#session = session;
+  }
+
+  /**
+   * @example
+   * ```ts
+   * await store.relationships.link(projectId, { fromMemoryId: a, toMemoryId: b, relationshipType: 'extends' });
+   * ```
+   */
+  async link(projectId: number, input: LinkMemoriesInput): Promise<Relationship> {
+    const project = parseId(projectId, 'projectId');
+    const link = parseLink(input);
+    return this.#session.run((c) =>
+      c.atomic(() => {
+        assertMemories(c, project, [link.fromMemoryId, link.toMemoryId]);
+        const row = c
+          .statement<unknown[], RelationshipRow>(
+            `INSERT INTO memory_relationships
+               (project_id, from_memory_id, to_memory_id, relationship_type, strength, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (from_memory_id, to_memory_id, relationship_type)
+             DO UPDATE SET strength = excluded.strength
+             RETURNING *`,
+          )
+          .get(
+            project,
+            link.fromMemoryId,
+            link.toMemoryId,
+            link.relationshipType,
+            link.strength,
+            Date.now(),
+          );
+        return toRelationship(row as RelationshipRow);
+      }),
+    );
+  }
+
+  async unlink(
+    projectId: number,
+    link: Pick<LinkMemoriesInput, 'fromMemoryId' | 'toMemoryId' | 'relationshipType'>,
+  ): Promise<boolean> {
+    const project = parseId(projectId, 'projectId');
+    const parsed = parseLink({ ...link, strength: 0.5 });
+    return this.#session.run(
+      (c) =>
+        c
+          .statement(
+            `DELETE FROM memory_relationships
+             WHERE project_id = ? AND from_memory_id = ? AND to_memory_id = ? AND relationship_type = ?`,
+          )
+          .run(project, parsed.fromMemoryId, parsed.toMemoryId, parsed.relationshipType).changes >
+        0,
+    );
+  }
+
+  async list(
+    projectId: number,
+    memoryId: number,
+    options?: ListRelationshipsOptions,
+  ): Promise<Relationship[]> {
+    const project = parseId(projectId, 'projectId');
+    const id = parseId(memoryId, 'memoryId');
+    const { direction, types } = parseListRelationships(options);
+    const side =
+      direction === 'outgoing'
+        ? 'from_memory_id = @id'
+        : direction === 'incoming'
+          ? 'to_memory_id = @id'
+          : '(from_memory_id = @id OR to_memory_id = @id)';
+    const typeFilter =
+      types === undefined || types.length === 0
+        ? ''
+        : ' AND relationship_type IN (SELECT value FROM json_each(@types))';
+    return this.#session.run((c) =>
+      c
+        .statement<[Record<string, unknown>], RelationshipRow>(
+          `SELECT * FROM memory_relationships
+           WHERE project_id = @projectId AND ${side}${typeFilter}
+           ORDER BY id`,
+        )
+        .all({ projectId: project, id, types: JSON.stringify(types ?? []) })
+        .map(toRelationship),
+    );
+  }
+}

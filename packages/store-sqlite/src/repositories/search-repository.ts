@@ -1,0 +1,217 @@
+import {
+  LIMITS,
+  parseHybridOptions,
+  parseId,
+  parseKeywordOptions,
+  parseKeywordText,
+  parseSemanticOptions,
+  toEmbedding,
+  ValidationError,
+} from '@athena/core-types';
+import type {
+  EmbeddingInput,
+  HybridQuery,
+  HybridSearchOptions,
+  KeywordSearchOptions,
+  NormalizedFilters,
+  SearchRepository,
+  SearchResult,
+  SemanticSearchOptions,
+} from '@athena/core-types';
+import { hasFilters } from '../filter-sql.js';
+import { toFtsQuery } from '../fts-query.js';
+import { toMemory, vectorBlob } from '../rows.js';
+import type { MemoryRow } from '../rows.js';
+import { hybridSql, keywordSql, semanticSql } from '../search-sql.js';
+import type { SemanticPlan } from '../search-sql.js';
+import type { Session } from '../session.js';
+import { MAX_KNN_K } from '../sqlite-store-options.js';
+
+interface SemanticRow extends MemoryRow {
+  similarity: number;
+}
+
+interface KeywordRow extends MemoryRow {
+  relevance: number;
+}
+
+interface HybridRow extends MemoryRow {
+  similarity: number;
+  keyword_score: number;
+  semantic_rank: number | null;
+  keyword_rank: number | null;
+  fused: number;
+}
+
+/** The vec0 index serves only unfiltered queries within its `k` limit. */
+function planFor(filters: NormalizedFilters, k: number, exact: boolean): SemanticPlan {
+  return exact || hasFilters(filters) || k > MAX_KNN_K ? 'exact' : 'knn';
+}
+
+function parseHybridQuery(query: unknown): { embedding: EmbeddingInput; text: string } {
+  if (query === null || typeof query !== 'object') {
+    throw new ValidationError('invalid query: must be an object with embedding and text', [
+      { path: 'query', message: 'must be an object' },
+    ]);
+  }
+  const { embedding, text } = query as { embedding?: EmbeddingInput; text?: unknown };
+  if (typeof text !== 'string' || text.length > LIMITS.contentLength) {
+    throw new ValidationError('invalid query.text: must be a string', [
+      {
+        path: 'query.text',
+        message: `must be a string of at most ${LIMITS.contentLength} characters`,
+      },
+    ]);
+  }
+  return { embedding: embedding as EmbeddingInput, text };
+}
+
+/** Semantic (sqlite-vec), keyword (FTS5) and hybrid search, each one statement. */
+export class SqliteSearchRepository implements SearchRepository {
+  readonly #session: Session;
+
+  constructor(session: Session) {
+    this.#session = session;
+  }
+
+  /**
+   * Nearest neighbours by cosine similarity. Without filters the vec0 index
+   * answers (KNN within the project's partition); with filters, or `exact`,
+   * an exact scan over the matching rows, so `limit` rows come back whenever
+   * that many match.
+   *
+   * @example
+   * ```ts
+   * const hits = await store.search.semantic(projectId, queryVector, { limit: 5, threshold: 0.3 });
+   * ```
+   */
+  async semantic(
+    projectId: number,
+    embedding: EmbeddingInput,
+    options?: SemanticSearchOptions,
+  ): Promise<SearchResult[]> {
+    const project = parseId(projectId, 'projectId');
+    const parsed = parseSemanticOptions(options);
+    return this.#session.run((c) => {
+      const vector = toEmbedding(embedding, c.embeddingDimension);
+      const plan = planFor(parsed.filters, parsed.limit, parsed.exact);
+      const { sql, params } = semanticSql(plan, parsed.filters, parsed.threshold !== undefined);
+      const rows = c.statement<[Record<string, unknown>], SemanticRow>(sql).all({
+        ...params,
+        embedding: vectorBlob(vector),
+        projectId: project,
+        candidates: parsed.limit,
+        threshold: parsed.threshold ?? null,
+      });
+      return rows.map((row, index) => ({
+        memory: toMemory(row),
+        score: row.similarity,
+        breakdown: {
+          semantic: row.similarity,
+          keyword: null,
+          semanticRank: index + 1,
+          keywordRank: null,
+          fused: row.similarity,
+        },
+      }));
+    });
+  }
+
+  /**
+   * Full-text search with FTS5 and bm25. The text is plain words, never
+   * query syntax; the score is −bm25 / (1 − bm25), in [0, 1).
+   *
+   * @example
+   * ```ts
+   * const hits = await store.search.keyword(projectId, 'pnpm workspace', { limit: 5 });
+   * ```
+   */
+  async keyword(
+    projectId: number,
+    text: string,
+    options?: KeywordSearchOptions,
+  ): Promise<SearchResult[]> {
+    const project = parseId(projectId, 'projectId');
+    const query = parseKeywordText(text);
+    const parsed = parseKeywordOptions(options);
+    const match = toFtsQuery(query);
+    return this.#session.run((c) => {
+      if (match === null) return [];
+      const { sql, params } = keywordSql(parsed.filters);
+      const rows = c.statement<[Record<string, unknown>], KeywordRow>(sql).all({
+        ...params,
+        match,
+        projectId: project,
+        limit: parsed.limit,
+      });
+      return rows.map((row, index) => {
+        const score = row.relevance / (1 + row.relevance);
+        return {
+          memory: toMemory(row),
+          score,
+          breakdown: {
+            semantic: null,
+            keyword: score,
+            semanticRank: null,
+            keywordRank: index + 1,
+            fused: score,
+          },
+        };
+      });
+    });
+  }
+
+  /**
+   * Both legs and the fusion in one SQL statement; see `hybridSql`.
+   *
+   * @example
+   * ```ts
+   * const hits = await store.search.hybrid(projectId, { embedding, text: 'pnpm' }, { fusion: 'rrf' });
+   * ```
+   */
+  async hybrid(
+    projectId: number,
+    query: HybridQuery,
+    options?: HybridSearchOptions,
+  ): Promise<SearchResult[]> {
+    const project = parseId(projectId, 'projectId');
+    const { embedding, text } = parseHybridQuery(query);
+    const parsed = parseHybridOptions(options);
+    const match = toFtsQuery(text);
+    return this.#session.run((c) => {
+      const vector = toEmbedding(embedding, c.embeddingDimension, 'query.embedding');
+      const { sql, params } = hybridSql(
+        {
+          plan: planFor(parsed.filters, parsed.candidates, false),
+          fusion: parsed.fusion,
+          withThreshold: parsed.threshold !== undefined,
+          withKeywords: match !== null,
+        },
+        parsed.filters,
+      );
+      const rows = c.statement<[Record<string, unknown>], HybridRow>(sql).all({
+        ...params,
+        embedding: vectorBlob(vector),
+        match,
+        projectId: project,
+        candidates: parsed.candidates,
+        limit: parsed.limit,
+        threshold: parsed.threshold ?? null,
+        semanticWeight: parsed.weights.semantic,
+        keywordWeight: parsed.weights.keyword,
+        rrfK: parsed.rrfK,
+      });
+      return rows.map((row) => ({
+        memory: toMemory(row),
+        score: row.fused,
+        breakdown: {
+          semantic: row.similarity,
+          keyword: row.keyword_score,
+          semanticRank: row.semantic_rank,
+          keywordRank: row.keyword_rank,
+          fused: row.fused,
+        },
+      }));
+    });
+  }
+}

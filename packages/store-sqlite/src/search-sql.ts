@@ -1,0 +1,143 @@
+import type { NormalizedFilters } from '@athena/core-types';
+import { filterSql } from './filter-sql.js';
+import type { SqlFragment } from './filter-sql.js';
+
+// Cosine similarity from sqlite-vec's cosine distance, clamped because float
+// rounding can leave it a hair outside [-1, 1].
+const similarityOf = (distance: string) => `max(-1.0, min(1.0, 1.0 - ${distance}))`;
+
+/** Which plan a semantic candidate set uses. */
+export type SemanticPlan = 'knn' | 'exact';
+
+/**
+ * The semantic candidates as `(id, distance)`, nearest first, at most
+ * `@candidates` rows. `knn` uses the vec0 index partitioned by project (only
+ * without filters); `exact` scans the filtered rows with
+ * `vec_distance_cosine`, so a selective filter still yields every match.
+ */
+function semanticCandidates(plan: SemanticPlan, where: SqlFragment): string {
+  if (plan === 'knn') {
+    return `SELECT memory_id AS id, distance FROM vec_memories
+            WHERE embedding MATCH @embedding AND k = @candidates AND project_id = @projectId`;
+  }
+  return `SELECT m.id AS id, vec_distance_cosine(m.embedding, @embedding) AS distance
+          FROM memory_vectors m
+          WHERE m.project_id = @projectId${where.sql}
+          ORDER BY distance, m.id LIMIT @candidates`;
+}
+
+/** A semantic search statement and its filter parameters. */
+export interface SearchStatement {
+  readonly sql: string;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Semantic search: nearest neighbours with `similarity`, ordered by distance.
+ * Binds `@embedding`, `@projectId`, `@candidates` (the limit) and, when
+ * `withThreshold`, `@threshold`.
+ *
+ * @example
+ * ```ts
+ * const { sql, params } = semanticSql('knn', {}, false);
+ * ```
+ */
+export function semanticSql(
+  plan: SemanticPlan,
+  filters: NormalizedFilters,
+  withThreshold: boolean,
+): SearchStatement {
+  const where = filterSql(filters, 'm');
+  const threshold = withThreshold ? `WHERE ${similarityOf('c.distance')} >= @threshold` : '';
+  return {
+    sql: `WITH c AS MATERIALIZED (${semanticCandidates(plan, where)})
+          SELECT m.*, ${similarityOf('c.distance')} AS similarity
+          FROM c JOIN memory_vectors m ON m.id = c.id
+          ${threshold}
+          ORDER BY c.distance, m.id`,
+    params: where.params,
+  };
+}
+
+/**
+ * Keyword search over the FTS5 index: `relevance` = −bm25 (higher is better),
+ * scoped to the project and filters. Binds `@match`, `@projectId`, `@limit`.
+ *
+ * @example
+ * ```ts
+ * const { sql, params } = keywordSql({ tags: ['db'] });
+ * ```
+ */
+export function keywordSql(filters: NormalizedFilters): SearchStatement {
+  const where = filterSql(filters, 'm');
+  return {
+    sql: `SELECT m.*, -bm25(memory_fts) AS relevance
+          FROM memory_fts JOIN memory_vectors m ON m.id = memory_fts.rowid
+          WHERE memory_fts MATCH @match AND m.project_id = @projectId${where.sql}
+          ORDER BY bm25(memory_fts), m.id LIMIT @limit`,
+    params: where.params,
+  };
+}
+
+/** What shapes the hybrid statement's text (everything else is bound). */
+export interface HybridShape {
+  readonly plan: SemanticPlan;
+  readonly fusion: 'weighted' | 'rrf';
+  readonly withThreshold: boolean;
+  /** False when the text has no words: the keyword leg is empty. */
+  readonly withKeywords: boolean;
+}
+
+/**
+ * Hybrid search as one statement: the top-`@candidates` of each leg,
+ * their union, the cosine similarity of every candidate (so a keyword-only
+ * hit still has a semantic score), 1-based ranks per leg, and the fused
+ * score. Binds `@embedding`, `@match`, `@projectId`, `@candidates`,
+ * `@limit`, `@threshold`, `@semanticWeight`, `@keywordWeight`, `@rrfK`.
+ *
+ * @example
+ * ```ts
+ * const { sql } = hybridSql({ plan: 'knn', fusion: 'rrf', withThreshold: false, withKeywords: true }, {});
+ * ```
+ */
+export function hybridSql(shape: HybridShape, filters: NormalizedFilters): SearchStatement {
+  const where = filterSql(filters, 'm');
+  const threshold = shape.withThreshold ? `WHERE ${similarityOf('distance')} >= @threshold` : '';
+  const keywordLeg = shape.withKeywords
+    ? `SELECT id, relevance / (1.0 + relevance) AS score,
+              row_number() OVER (ORDER BY relevance DESC, id) AS rank
+       FROM (SELECT m.id AS id, -bm25(memory_fts) AS relevance
+             FROM memory_fts JOIN memory_vectors m ON m.id = memory_fts.rowid
+             WHERE memory_fts MATCH @match AND m.project_id = @projectId${where.sql}
+             ORDER BY bm25(memory_fts), m.id LIMIT @candidates)`
+    : 'SELECT NULL AS id, NULL AS score, NULL AS rank WHERE 0';
+  const fused =
+    shape.fusion === 'rrf'
+      ? 'coalesce(1.0 / (@rrfK + semantic_rank), 0.0) + coalesce(1.0 / (@rrfK + keyword_rank), 0.0)'
+      : '@semanticWeight * max(similarity, 0.0) + @keywordWeight * keyword_score';
+  return {
+    sql: `WITH
+      semantic_raw AS MATERIALIZED (${semanticCandidates(shape.plan, where)}),
+      semantic_leg AS MATERIALIZED (
+        SELECT id, row_number() OVER (ORDER BY distance, id) AS rank
+        FROM semantic_raw ${threshold}
+      ),
+      keyword_leg AS MATERIALIZED (${keywordLeg}),
+      candidates AS (SELECT id FROM semantic_leg UNION SELECT id FROM keyword_leg),
+      scored AS (
+        SELECT m.*,
+               ${similarityOf('vec_distance_cosine(m.embedding, @embedding)')} AS similarity,
+               coalesce(k.score, 0.0) AS keyword_score,
+               s.rank AS semantic_rank,
+               k.rank AS keyword_rank
+        FROM candidates c
+        JOIN memory_vectors m ON m.id = c.id
+        LEFT JOIN semantic_leg s ON s.id = c.id
+        LEFT JOIN keyword_leg k ON k.id = c.id
+      )
+      SELECT *, ${fused} AS fused FROM scored
+      ORDER BY fused DESC, similarity DESC, id ASC
+      LIMIT @limit`,
+    params: where.params,
+  };
+}

@@ -1,0 +1,347 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { resolveCapabilities, StorageError, StoreClosedError } from '@athena/core-types';
+import type {
+  CodeRepository,
+  ConsolidationRepository,
+  DecisionRepository,
+  EpisodeRepository,
+  GoalRepository,
+  HealthReport,
+  MemoryRepository,
+  ProjectRepository,
+  RelationshipRepository,
+  Repositories,
+  SearchRepository,
+  Store,
+  StoreCapabilities,
+  TaskRepository,
+} from '@athena/core-types';
+import { AsyncMutex } from './async-mutex.js';
+import { openConnection } from './connection.js';
+import type { Connection } from './connection.js';
+import { createRepositories } from './create-repositories.js';
+import { mapSqliteError } from './map-error.js';
+import { Session } from './session.js';
+import type { Gate } from './session.js';
+import { MAX_EMBEDDING_DIMENSION, resolveSqliteStoreOptions } from './sqlite-store-options.js';
+import type { ResolvedSqliteStoreOptions, SqliteStoreOptions } from './sqlite-store-options.js';
+
+/** What the SQLite backend supports. */
+export const SQLITE_CAPABILITIES: StoreCapabilities = resolveCapabilities({
+  annIndexes: [],
+  concurrentWriters: false,
+  savepoints: true,
+  // Filtered queries scan the matching rows exactly, so `limit` rows come
+  // back whenever that many match.
+  iterativeFilteredScan: true,
+  maxEmbeddingDimension: MAX_EMBEDDING_DIMENSION,
+});
+
+/**
+ * The repositories handed to a `transaction()` callback, plus `transaction()`
+ * itself for nesting (a savepoint).
+ */
+export interface SqliteTransaction extends Repositories {
+  transaction<T>(fn: (tx: SqliteTransaction) => Promise<T>): Promise<T>;
+}
+
+/** One open transaction or savepoint. */
+interface TransactionScope {
+  active: boolean;
+  /** Serialises savepoints opened directly inside this scope. */
+  readonly children: AsyncMutex;
+}
+
+/**
+ * Athena's {@link Store} on one embedded SQLite file: better-sqlite3 for the
+ * connection, sqlite-vec (`vec0`) for vectors, FTS5 for keywords.
+ *
+ * better-sqlite3 is synchronous, so each operation runs to completion
+ * without yielding. Only `transaction()` spans awaits; while one is open,
+ * operations from outside it wait their turn, and operations started from
+ * inside its callback (through `tx` or the store itself) join it.
+ *
+ * @example
+ * ```ts
+ * const store = new SqliteStore({ path: './memory.db', embeddingDimension: 384 });
+ * await store.init();
+ * const project = await store.projects.create({ name: 'demo', path: '/src/demo' });
+ * await store.memories.store(project.id, { content: 'Use pnpm', embedding });
+ * const hits = await store.search.hybrid(project.id, { embedding, text: 'pnpm' });
+ * await store.close();
+ * ```
+ */
+export class SqliteStore implements Store {
+  readonly backend = 'sqlite';
+  readonly capabilities: StoreCapabilities = SQLITE_CAPABILITIES;
+
+  readonly projects: ProjectRepository;
+  readonly memories: MemoryRepository;
+  readonly search: SearchRepository;
+  readonly relationships: RelationshipRepository;
+  readonly episodes: EpisodeRepository;
+  readonly goals: GoalRepository;
+  readonly tasks: TaskRepository;
+  readonly code: CodeRepository;
+  readonly decisions: DecisionRepository;
+  readonly consolidation: ConsolidationRepository;
+
+  readonly #options: ResolvedSqliteStoreOptions;
+  readonly #mutex = new AsyncMutex();
+  readonly #scope = new AsyncLocalStorage<TransactionScope>();
+  #connection: Connection | null = null;
+  #opening: Promise<void> | null = null;
+  #closed = false;
+  #savepoints = 0;
+
+  constructor(options: SqliteStoreOptions) {
+    this.#options = resolveSqliteStoreOptions(options);
+    const repositories = createRepositories(
+      new Session(() => this.#requireConnection(), this.#gate),
+    );
+    this.projects = repositories.projects;
+    this.memories = repositories.memories;
+    this.search = repositories.search;
+    this.relationships = repositories.relationships;
+    this.episodes = repositories.episodes;
+    this.goals = repositories.goals;
+    this.tasks = repositories.tasks;
+    this.code = repositories.code;
+    this.decisions = repositories.decisions;
+    this.consolidation = repositories.consolidation;
+  }
+
+  /** The validated, frozen options this store was created with. */
+  get options(): ResolvedSqliteStoreOptions {
+    return this.#options;
+  }
+
+  get embeddingDimension(): number {
+    return this.#requireConnection().embeddingDimension;
+  }
+
+  /**
+   * Opens the file, loads sqlite-vec and applies pending migrations. Safe to
+   * call twice; concurrent calls share one attempt, and a failed attempt can
+   * be retried.
+   *
+   * @example
+   * ```ts
+   * await store.init();
+   * ```
+   */
+  async init(): Promise<void> {
+    if (this.#closed) throw new StoreClosedError('the store was closed; create a new SqliteStore');
+    if (this.#connection !== null) return;
+    this.#opening ??= Promise.resolve()
+      .then(() => {
+        this.#connection = openConnection(this.#options);
+      })
+      .finally(() => {
+        this.#opening = null;
+      });
+    await this.#opening;
+  }
+
+  /**
+   * Closes the database after any open transaction ends. Idempotent; the
+   * store cannot be used afterwards.
+   *
+   * @example
+   * ```ts
+   * await store.close();
+   * ```
+   */
+  async close(): Promise<void> {
+    if (this.#scope.getStore()?.active === true) {
+      throw new StorageError('close() cannot be called inside a transaction');
+    }
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#opening?.catch(() => undefined);
+    await this.#mutex.lock();
+    try {
+      this.#connection?.close();
+      this.#connection = null;
+    } finally {
+      this.#mutex.unlock();
+    }
+  }
+
+  /**
+   * Checks the database with a trivial query and reports versions, file and
+   * schema facts. Never throws: a closed or failing store reports `ok: false`.
+   *
+   * @example
+   * ```ts
+   * const report = await store.health();
+   * if (!report.ok) console.error(report.error);
+   * ```
+   */
+  async health(): Promise<HealthReport> {
+    const failed = (error: string): HealthReport => ({
+      ok: false,
+      backend: this.backend,
+      latencyMs: 0,
+      embeddingDimension:
+        this.#connection?.embeddingDimension ?? this.#options.embeddingDimension ?? 0,
+      schemaVersion: this.#connection?.schemaVersion ?? 0,
+      details: { path: this.#options.path },
+      error,
+    });
+    try {
+      return await this.#gate(() => {
+        const connection = this.#requireConnection();
+        const started = performance.now();
+        connection.statement('SELECT 1').get();
+        const latencyMs = performance.now() - started;
+        const versions = connection
+          .statement('SELECT sqlite_version() AS sqlite, vec_version() AS sqliteVec')
+          .get() as { sqlite: string; sqliteVec: string };
+        const pragma = (name: string) => connection.db.pragma(name, { simple: true });
+        return {
+          ok: true,
+          backend: this.backend,
+          latencyMs,
+          embeddingDimension: connection.embeddingDimension,
+          schemaVersion: connection.schemaVersion,
+          details: {
+            path: this.#options.path,
+            readonly: this.#options.readonly,
+            sqliteVersion: versions.sqlite,
+            sqliteVecVersion: versions.sqliteVec,
+            journalMode: pragma('journal_mode'),
+            foreignKeys: pragma('foreign_keys') === 1,
+            synchronous: pragma('synchronous'),
+            busyTimeoutMs: pragma('busy_timeout'),
+            pageCount: pragma('page_count'),
+            pageSize: pragma('page_size'),
+          },
+        };
+      });
+    } catch (error) {
+      return failed(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /**
+   * Runs `fn` in one transaction (`BEGIN IMMEDIATE`): commits when it
+   * resolves, rolls back and rethrows when it throws. Calling
+   * `transaction()` again inside — on `tx` or on the store — opens a
+   * savepoint that rolls back on its own.
+   *
+   * @example
+   * ```ts
+   * await store.transaction(async (tx) => {
+   *   const memory = await tx.memories.store(projectId, { content: 'a', embedding });
+   *   await tx.relationships.link(projectId, { fromMemoryId: memory.id, toMemoryId: other, relationshipType: 'extends' });
+   * });
+   * ```
+   */
+  async transaction<T>(fn: (tx: SqliteTransaction) => Promise<T>): Promise<T> {
+    const parent = this.#scope.getStore();
+    if (parent?.active === true) return this.#savepoint(parent, fn);
+    if (this.#closed) throw new StoreClosedError();
+    await this.#mutex.lock();
+    const scope: TransactionScope = { active: true, children: new AsyncMutex() };
+    try {
+      const { db } = this.#requireConnection();
+      try {
+        db.exec('BEGIN IMMEDIATE');
+      } catch (error) {
+        throw mapSqliteError(error);
+      }
+      let result: T;
+      try {
+        result = await this.#scope.run(scope, () => fn(this.#transactionFor(scope)));
+      } catch (error) {
+        scope.active = false;
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+      scope.active = false;
+      if (!db.inTransaction) {
+        throw new StorageError('SQLite rolled the transaction back after an error inside it');
+      }
+      try {
+        db.exec('COMMIT');
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw mapSqliteError(error);
+      }
+      return result;
+    } finally {
+      scope.active = false;
+      this.#mutex.unlock();
+    }
+  }
+
+  async #savepoint<T>(
+    parent: TransactionScope,
+    fn: (tx: SqliteTransaction) => Promise<T>,
+  ): Promise<T> {
+    await parent.children.lock();
+    const scope: TransactionScope = { active: true, children: new AsyncMutex() };
+    const name = `athena_savepoint_${++this.#savepoints}`;
+    try {
+      // A savepoint outside a transaction would silently start a new one.
+      if (!parent.active) throw new StoreClosedError('this transaction has already ended');
+      const { db } = this.#requireConnection();
+      const exec = (sql: string) => {
+        try {
+          db.exec(sql);
+        } catch (error) {
+          throw mapSqliteError(error);
+        }
+      };
+      exec(`SAVEPOINT ${name}`);
+      let result: T;
+      try {
+        result = await this.#scope.run(scope, () => fn(this.#transactionFor(scope)));
+      } catch (error) {
+        scope.active = false;
+        if (db.inTransaction) exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+        throw error;
+      }
+      scope.active = false;
+      exec(`RELEASE ${name}`);
+      return result;
+    } finally {
+      scope.active = false;
+      parent.children.unlock();
+    }
+  }
+
+  #transactionFor(scope: TransactionScope): SqliteTransaction {
+    const gate: Gate = async (work) => {
+      if (!scope.active) throw new StoreClosedError('this transaction has already ended');
+      return work();
+    };
+    const repositories = createRepositories(new Session(() => this.#requireConnection(), gate));
+    return Object.freeze({
+      ...repositories,
+      transaction: <T>(fn: (tx: SqliteTransaction) => Promise<T>) => this.#savepoint(scope, fn),
+    });
+  }
+
+  /**
+   * Lets work run when no transaction is open; work started inside a
+   * transaction's callback joins it instead of waiting for it (which would
+   * deadlock).
+   */
+  readonly #gate: Gate = async (work) => {
+    if (this.#scope.getStore()?.active === true) return work();
+    if (this.#closed) throw new StoreClosedError();
+    if (!this.#mutex.tryLock()) await this.#mutex.lock();
+    try {
+      return work();
+    } finally {
+      this.#mutex.unlock();
+    }
+  };
+
+  #requireConnection(): Connection {
+    if (this.#connection === null) throw new StoreClosedError();
+    return this.#connection;
+  }
+}

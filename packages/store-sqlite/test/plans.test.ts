@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../src/index.js';
+import { parseFilters } from '@athena/core-types';
+import { hybridSql, semanticSql } from '../src/search-sql.js';
+import { axis, rawConnection, removeTmpFiles, tmpFile } from './temp-db.js';
+
+afterEach(removeTmpFiles);
+
+function plan(path: string, sql: string): string {
+  const raw = rawConnection(path);
+  try {
+    const params = {
+      embedding: Buffer.from(new Float32Array(axis(0)).buffer),
+      projectId: 1,
+      candidates: 10,
+      limit: 10,
+      threshold: 0,
+      match: '"x"',
+      semanticWeight: 0.7,
+      keywordWeight: 0.3,
+      rrfK: 60,
+      filterTags: '["a"]',
+    };
+    const rows = raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[];
+    return rows.map((row) => row.detail).join('\n');
+  } finally {
+    raw.close();
+  }
+}
+
+describe('query plans', () => {
+  it('unfiltered semantic and hybrid search use the vec0 KNN index and the FTS5 index', async () => {
+    const path = tmpFile();
+    const store = new SqliteStore({ path, embeddingDimension: 8 });
+    await store.init();
+    await store.close();
+    const knn = plan(path, semanticSql('knn', {}, false).sql);
+    expect(knn).toMatch(/SCAN vec_memories VIRTUAL TABLE INDEX/);
+    const hybrid = plan(
+      path,
+      hybridSql({ plan: 'knn', fusion: 'weighted', withThreshold: true, withKeywords: true }, {})
+        .sql,
+    );
+    expect(hybrid).toMatch(/SCAN vec_memories VIRTUAL TABLE INDEX/);
+    expect(hybrid).toMatch(/SCAN memory_fts VIRTUAL TABLE INDEX/);
+  });
+
+  it('a filtered semantic search scans the project rows by index, not the vec0 table', async () => {
+    const path = tmpFile();
+    const store = new SqliteStore({ path, embeddingDimension: 8 });
+    await store.init();
+    await store.close();
+    const exact = plan(path, semanticSql('exact', parseFilters({ tags: ['a'] }), false).sql);
+    expect(exact).not.toMatch(/vec_memories/);
+    expect(exact).toMatch(/SEARCH m USING INDEX memory_vectors_project/);
+  });
+});
+
+describe('two stores on one file', () => {
+  it('claimBatch() never hands the same memory to two workers', async () => {
+    const path = tmpFile();
+    const first = new SqliteStore({ path, embeddingDimension: 8 });
+    await first.init();
+    const second = new SqliteStore({ path });
+    await second.init();
+    const project = await first.projects.create({ name: 'claims', path: '/claims' });
+    await first.memories.storeMany(
+      project.id,
+      Array.from({ length: 50 }, (_, i) => ({ content: `m${i}`, embedding: axis(i % 8) })),
+    );
+    const batches = await Promise.all([
+      first.consolidation.claimBatch(project.id, { worker: 'a', limit: 30 }),
+      second.consolidation.claimBatch(project.id, { worker: 'b', limit: 30 }),
+    ]);
+    const claimed = batches.flat().map((memory) => memory.id);
+    expect(claimed).toHaveLength(50);
+    expect(new Set(claimed).size).toBe(50);
+    expect(
+      await second.memories.count(project.id, { consolidationStates: ['consolidating'] }),
+    ).toBe(50);
+    await first.close();
+    await second.close();
+  });
+});
