@@ -17,7 +17,8 @@ PGPORT=${PGPORT:-5432}
 PGUSER=${PGUSER:-postgres}
 TEST_DB=${ATHENA_TEST_DB:-athena_test}
 TEST_ROLE=${ATHENA_TEST_ROLE:-athena}
-export PGHOST PGPORT PGUSER
+PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
+export PGHOST PGPORT PGUSER PGOPTIONS
 
 log() { printf '[provision-postgres] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -64,7 +65,8 @@ SRC
   work=$(mktemp -d)
   chmod 755 "$work" # apt's _apt user downloads into it
   log "fetching the pgvector source package from trixie"
-  (cd "$work" && apt-get source --download-only -qq pgvector/trixie >/dev/null)
+  (cd "$work" && apt-get source --download-only -qq pgvector/trixie >/dev/null 2>&1) ||
+    die "could not download the pgvector source package from Debian trixie (apt-get source pgvector/trixie)"
   local orig
   orig=$(ls "$work"/pgvector_*.orig.tar.* | head -n 1)
   [ -n "$orig" ] || die "apt-get source did not produce a pgvector tarball"

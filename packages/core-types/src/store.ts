@@ -355,6 +355,17 @@ export interface Repositories {
   readonly consolidation: ConsolidationRepository;
 }
 
+/**
+ * What `transaction()` hands its callback: every repository bound to one
+ * transaction, plus `transaction()` for nesting. On a backend that declares
+ * `capabilities.savepoints`, a nested transaction is a savepoint: its throw
+ * rolls back only its own work. A backend without savepoints rejects nesting
+ * with a `StorageError`.
+ */
+export interface Transaction extends Repositories {
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+}
+
 /** What `store.health()` reports. Never contains secrets. */
 export interface HealthReport {
   readonly ok: boolean;
@@ -401,5 +412,5 @@ export interface Store extends Repositories {
    * Runs `fn` with every repository bound to one transaction: commit when it
    * resolves, roll back when it throws (the error is rethrown).
    */
-  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
 }

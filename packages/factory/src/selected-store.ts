@@ -1,4 +1,10 @@
-import type { HealthReport, Repositories, Store, StoreCapabilities } from '@athena/core-types';
+import type {
+  HealthReport,
+  Repositories,
+  Store,
+  StoreCapabilities,
+  Transaction,
+} from '@athena/core-types';
 import type { BackendName } from './config.js';
 
 /** Which backend `createStore()` chose, and why. Never holds secrets. */
@@ -82,7 +88,7 @@ export class SelectedStoreImpl implements SelectedStore {
     const report = await this.#store.health();
     return { ...report, details: { ...report.details, selection: this.selection } };
   }
-  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.#store.transaction(fn);
   }
 }

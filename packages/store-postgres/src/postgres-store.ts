@@ -16,7 +16,7 @@ import type {
   HybridQuery,
   HybridSearchOptions,
   KeywordSearchOptions,
-  Repositories,
+  Transaction,
   SemanticSearchOptions,
   Store,
   StoreCapabilities,
@@ -60,7 +60,7 @@ export const POSTGRES_CAPABILITIES: StoreCapabilities = resolveCapabilities({
  * What `transaction()` hands its callback: every repository bound to one
  * transaction, plus `transaction()` for a nested savepoint.
  */
-export interface PostgresTransaction extends Repositories {
+export interface PostgresTransaction extends Transaction {
   /** Runs `fn` in a savepoint: its failure rolls back only its own work. */
   transaction<T>(fn: (tx: PostgresTransaction) => Promise<T>): Promise<T>;
 }

@@ -10,7 +10,7 @@ import type {
   MemoryRepository,
   ProjectRepository,
   RelationshipRepository,
-  Repositories,
+  Transaction,
   SearchRepository,
   Store,
   StoreCapabilities,
@@ -41,7 +41,7 @@ export const SQLITE_CAPABILITIES: StoreCapabilities = resolveCapabilities({
  * The repositories handed to a `transaction()` callback, plus `transaction()`
  * itself for nesting (a savepoint).
  */
-export interface SqliteTransaction extends Repositories {
+export interface SqliteTransaction extends Transaction {
   transaction<T>(fn: (tx: SqliteTransaction) => Promise<T>): Promise<T>;
 }
 

@@ -1,27 +1,10 @@
 import { DimensionMismatchError } from '@athena/core-types';
-import type { Repositories, Store } from '@athena/core-types';
 import { expect, it } from 'vitest';
 import { expectAthenaError } from './expect-athena-error.js';
 import { QUERY, atCosine, ids, memoryInput, present } from './fixtures.js';
 import type { SuiteContext } from './suite-context.js';
 
 class Boom extends Error {}
-
-/**
- * The repositories handed to a transaction callback. On a backend with
- * `savepoints`, they also offer `transaction()` for a nested transaction.
- */
-type NestableRepositories = Repositories & Partial<Pick<Store, 'transaction'>>;
-
-function nested(tx: Repositories): Store['transaction'] {
-  const fn = (tx as NestableRepositories).transaction;
-  if (typeof fn !== 'function') {
-    throw new Error(
-      'a backend that declares savepoints must offer transaction() on the callback repositories',
-    );
-  }
-  return fn.bind(tx) as Store['transaction'];
-}
 
 /** transaction(): commit, rollback, visibility of own writes, nesting. */
 export function transactionTests(ctx: SuiteContext): void {
@@ -182,7 +165,7 @@ export function transactionTests(ctx: SuiteContext): void {
       await store.transaction(async (tx) => {
         await tx.memories.store(project.id, memoryInput({ content: 'outer' }));
         await expect(
-          nested(tx)(async (inner) => {
+          tx.transaction(async (inner) => {
             await inner.memories.store(project.id, memoryInput({ content: 'inner' }));
             throw new Boom('inner');
           }),
@@ -203,14 +186,14 @@ export function transactionTests(ctx: SuiteContext): void {
     async (store) => {
       const project = await ctx.project();
       await store.transaction(async (tx) => {
-        await nested(tx)(async (inner) =>
+        await tx.transaction(async (inner) =>
           inner.memories.store(project.id, memoryInput({ content: 'kept' })),
         );
       });
       expect(await store.memories.count(project.id)).toBe(1);
       await expect(
         store.transaction(async (tx) => {
-          await nested(tx)(async (inner) =>
+          await tx.transaction(async (inner) =>
             inner.memories.store(project.id, memoryInput({ content: 'lost' })),
           );
           throw new Boom('outer');

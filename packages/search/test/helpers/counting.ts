@@ -1,4 +1,4 @@
-import type { Repositories, Store } from '@athena/core-types';
+import type { Repositories, Store, Transaction } from '@athena/core-types';
 import type { Embedder } from '../../src/index.js';
 
 const REPOSITORIES = [
@@ -35,6 +35,10 @@ export function countingStore(store: Store): { store: Store; calls: string[] } {
     Object.fromEntries(
       REPOSITORIES.map((name) => [name, countMethods(name, repositories[name])]),
     ) as unknown as Repositories;
+  const wrapTransaction = (tx: Transaction): Transaction => ({
+    ...wrap(tx),
+    transaction: (fn) => tx.transaction((inner) => fn(wrapTransaction(inner))),
+  });
   const wrapped: Store = {
     ...wrap(store),
     get backend() {
@@ -49,7 +53,7 @@ export function countingStore(store: Store): { store: Store; calls: string[] } {
     init: () => store.init(),
     close: () => store.close(),
     health: () => store.health(),
-    transaction: (fn) => store.transaction((tx) => fn(wrap(tx))),
+    transaction: (fn) => store.transaction((tx) => fn(wrapTransaction(tx))),
   };
   return { store: wrapped, calls };
 }
