@@ -12,7 +12,7 @@
 export interface Embedder {
   /** Length of every vector this embedder returns. */
   readonly dimension: number;
-  /** Identifies the model (and its settings) that produced a vector, e.g. `athena-hash-v1-768`. */
+  /** Identifies the model (and its settings) that produced a vector, e.g. `athena-hash-v2-768`. */
   readonly modelId: string;
   /** One text → one vector of length {@link Embedder.dimension}. */
   embed(text: string): Promise<Float32Array>;

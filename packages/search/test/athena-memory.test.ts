@@ -59,7 +59,7 @@ describe('AthenaMemory.remember', () => {
       tags: ['db', 'ci'],
       sessionId: 'session-1',
       usefulnessScore: 0.4,
-      embeddingModel: 'athena-hash-v1-64',
+      embeddingModel: 'athena-hash-v2-64',
       consolidationState: 'unconsolidated',
     });
     const expected = await hashing.embed('The test database is athena_test');

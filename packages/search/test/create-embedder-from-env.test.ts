@@ -16,7 +16,7 @@ describe('createEmbedderFromEnv', () => {
   it('defaults to the 768-dimension hashing embedder', () => {
     const embedder = createEmbedderFromEnv({});
     expect(embedder).toBeInstanceOf(HashingEmbedder);
-    expect(embedder.modelId).toBe('athena-hash-v1-768');
+    expect(embedder.modelId).toBe('athena-hash-v2-768');
   });
 
   it('honours ATHENA_EMBEDDING_DIM, and treats blank values as unset', () => {

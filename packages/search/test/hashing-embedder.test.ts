@@ -20,8 +20,8 @@ describe('HashingEmbedder', () => {
   it('defaults to 768 dimensions and names the model after the algorithm version and dimension', () => {
     const byDefault = new HashingEmbedder();
     expect(byDefault.dimension).toBe(768);
-    expect(byDefault.modelId).toBe('athena-hash-v1-768');
-    expect(embedder.modelId).toBe('athena-hash-v1-256');
+    expect(byDefault.modelId).toBe('athena-hash-v2-768');
+    expect(embedder.modelId).toBe('athena-hash-v2-256');
   });
 
   it('is deterministic across instances and calls, and L2-normalised', async () => {
@@ -33,9 +33,19 @@ describe('HashingEmbedder', () => {
     expect(norm(a)).toBeCloseTo(1, 5);
   });
 
-  it('is pinned: v1 vectors never change, because stored vectors depend on them', () => {
+  it('is pinned: vectors of one model id never change, because stored vectors depend on them', () => {
     const v = new HashingEmbedder({ dimension: 16 }).embedSync('hello world');
     expect([...v].map((x) => Math.round(x * 1e4) / 1e4)).toEqual(PINNED_HELLO_WORLD_16);
+  });
+
+  it('ignores English stop words, unless the text has nothing else', async () => {
+    const bare = await embedder.embed('deploy api gateway');
+    const wordy = await embedder.embed('How do we deploy the API to the gateway?');
+    expect([...wordy]).toEqual([...bare]);
+    const onlyStopWords = await embedder.embed('what is it');
+    const other = await embedder.embed('what was it');
+    expect(norm(onlyStopWords)).toBeCloseTo(1, 5);
+    expect(cosine(onlyStopWords, other)).toBeLessThan(0.99);
   });
 
   it('ignores case, width and Latin diacritics', async () => {
