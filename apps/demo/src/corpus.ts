@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import type {
+  CreateGoalInput,
+  CreateTaskInput,
+  MemoryType,
+  RecordEpisodeInput,
+} from '@athena/core-types';
+
+/** One bundled engineering note. */
+export interface Note {
+  readonly id: string;
+  readonly content: string;
+  readonly memoryType: MemoryType;
+  readonly domain: string;
+  readonly tags: readonly string[];
+}
+
+/** One labelled retrieval query: which notes answer it. */
+export interface LabelledQuery {
+  readonly id: string;
+  readonly query: string;
+  readonly relevant: readonly string[];
+  readonly kind: 'keyword' | 'paraphrase' | 'mixed';
+}
+
+/** The demo coding session: episodes, goals and tasks. */
+export interface Session {
+  readonly episodes: readonly (Omit<RecordEpisodeInput, 'timestamp'> & {
+    readonly minutesAgo: number;
+  })[];
+  readonly goals: readonly (CreateGoalInput & { readonly key: string })[];
+  readonly tasks: readonly (Omit<CreateTaskInput, 'goalId'> & { readonly goalKey: string })[];
+}
+
+function load<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`../corpus/${name}`, import.meta.url), 'utf8')) as T;
+}
+
+/** The 241 notes of the fictional Ledgerly project. */
+export const loadNotes = (): Note[] => load<Note[]>('notes.json');
+/** The labelled queries over those notes. */
+export const loadQueries = (): LabelledQuery[] => load<LabelledQuery[]>('queries.json');
+/** One recorded coding session. */
+export const loadSession = (): Session => load<Session>('session.json');
