@@ -817,14 +817,35 @@ const transitionSchema = z.object({
   at: instant.optional(),
 });
 
-/** Validates `consolidation.transition()` options. */
-export function parseTransitionOptions(options: unknown): {
+/**
+ * Validates `consolidation.transition()` options for a move of `memoryId` to
+ * `to`: `supersededBy` is required when moving to `superseded`, allowed only
+ * then, and must name a different memory.
+ */
+export function parseTransitionOptions(
+  options: unknown,
+  to: ConsolidationState,
+  memoryId: number,
+): {
   readonly reason: string | null;
   readonly actor: string | null;
   readonly supersededBy?: number;
   readonly at: Date;
 } {
   const parsed = parseWith(transitionSchema, options ?? {}, 'options');
+  const problem =
+    to === 'superseded' && parsed.supersededBy === undefined
+      ? 'required when moving to superseded'
+      : to !== 'superseded' && parsed.supersededBy !== undefined
+        ? 'only allowed when moving to superseded'
+        : parsed.supersededBy === memoryId
+          ? 'must be a different memory: a memory cannot supersede itself'
+          : undefined;
+  if (problem !== undefined) {
+    throw new ValidationError(`invalid options: supersededBy ${problem}`, [
+      { path: 'options.supersededBy', message: problem },
+    ]);
+  }
   return { ...parsed, at: parsed.at ?? new Date() };
 }
 

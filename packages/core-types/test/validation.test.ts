@@ -12,6 +12,7 @@ import {
   parseLink,
   parseStoreMemories,
   parseStoreMemory,
+  parseTransitionOptions,
   parseUpdateMemory,
   qualityScore,
   resolveCapabilities,
@@ -180,6 +181,22 @@ describe('ids, links and cursors', () => {
     expect(decodeCursor(encodeCursor([42, 7]), 2)).toEqual([42, 7]);
     expect(() => decodeCursor('not-a-cursor', 1)).toThrow(ValidationError);
     expect(() => decodeCursor(encodeCursor([1]), 2)).toThrow(ValidationError);
+  });
+});
+
+describe('parseTransitionOptions', () => {
+  it('requires supersededBy for superseded, only there, and never the memory itself', () => {
+    expect(parseTransitionOptions({ supersededBy: 2 }, 'superseded', 1).supersededBy).toBe(2);
+    expect(() => parseTransitionOptions({}, 'superseded', 1)).toThrow(/required/);
+    expect(() => parseTransitionOptions({ supersededBy: 2 }, 'labile', 1)).toThrow(/only allowed/);
+    expect(() => parseTransitionOptions({ supersededBy: 1 }, 'superseded', 1)).toThrow(/itself/);
+  });
+
+  it('defaults the instant to now and keeps reason and actor', () => {
+    const before = Date.now();
+    const parsed = parseTransitionOptions({ reason: 'r', actor: 'a' }, 'labile', 1);
+    expect(parsed).toMatchObject({ reason: 'r', actor: 'a' });
+    expect(parsed.at.getTime()).toBeGreaterThanOrEqual(before);
   });
 });
 

@@ -1,6 +1,5 @@
 import {
   NotFoundError,
-  ValidationError,
   assertTransition,
   parseClaimBatch,
   parseConsolidationState,
@@ -51,7 +50,7 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
     const project = parseId(projectId, 'projectId');
     const id = parseId(memoryId, 'memoryId');
     const target = parseConsolidationState(to);
-    const { reason, actor, supersededBy, at } = parseTransitionOptions(options);
+    const { reason, actor, supersededBy, at } = parseTransitionOptions(options, target, id);
     return this.#session().atomic({ operation: 'transition memory' }, async (s) => {
       const current = await s.db
         .selectFrom('memory_vectors')
@@ -64,18 +63,7 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
         throw new NotFoundError('memory', id, { details: { projectId: project } });
       const from = current.consolidation_state as ConsolidationState;
       assertTransition(from, target, { memoryId: id });
-      if (target === 'superseded') {
-        if (supersededBy === undefined) {
-          throw new ValidationError(
-            'invalid options: supersededBy is required when moving to superseded',
-            [{ path: 'options.supersededBy', message: 'required when moving to superseded' }],
-          );
-        }
-        if (supersededBy === id) {
-          throw new ValidationError('invalid options: a memory cannot supersede itself', [
-            { path: 'options.supersededBy', message: 'must be a different memory' },
-          ]);
-        }
+      if (supersededBy !== undefined) {
         await assertInProject(s, 'memory_vectors', 'memory', project, [supersededBy]);
       }
       const row = await s.db

@@ -177,6 +177,24 @@ export function consolidationTests(ctx: SuiteContext): void {
       expect(await store.consolidation.history(project.id, memoryId)).toHaveLength(2);
     });
 
+    it('supersededBy on any other transition is ValidationError and changes nothing', async () => {
+      const store = ctx.store();
+      const project = await ctx.project();
+      const { memoryId } = await memoryIn(store, project.id, 'consolidated');
+      const other = await memoryIn(store, project.id, 'unconsolidated');
+      const before = await store.memories.get(project.id, memoryId);
+      await expectAthenaError(
+        () =>
+          store.consolidation.transition(project.id, memoryId, 'labile', {
+            supersededBy: other.memoryId,
+          }),
+        ValidationError,
+        'validation',
+      );
+      expect(await store.memories.get(project.id, memoryId)).toEqual(before);
+      expect(await store.consolidation.history(project.id, memoryId)).toHaveLength(2);
+    });
+
     it('an unknown memory is NotFoundError; an unknown state is ValidationError', async () => {
       const store = ctx.store();
       const project = await ctx.project();

@@ -8,7 +8,6 @@ import {
   parseInstant,
   parseReconsolidationWindow,
   parseTransitionOptions,
-  ValidationError,
 } from '@athena/core-types';
 import type {
   ClaimBatchOptions,
@@ -71,24 +70,7 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
     const project = parseId(projectId, 'projectId');
     const id = parseId(memoryId, 'memoryId');
     const target = parseConsolidationState(to);
-    const { reason, actor, supersededBy, at } = parseTransitionOptions(options);
-    if (target === 'superseded' && supersededBy === undefined) {
-      throw new ValidationError(
-        'invalid options: supersededBy is required when moving to superseded',
-        [{ path: 'options.supersededBy', message: 'required when moving to superseded' }],
-      );
-    }
-    if (target !== 'superseded' && supersededBy !== undefined) {
-      throw new ValidationError(
-        'invalid options: supersededBy is only allowed when moving to superseded',
-        [{ path: 'options.supersededBy', message: 'only allowed when moving to superseded' }],
-      );
-    }
-    if (supersededBy === id) {
-      throw new ValidationError('invalid options: a memory cannot supersede itself', [
-        { path: 'options.supersededBy', message: 'must be a different memory' },
-      ]);
-    }
+    const { reason, actor, supersededBy, at } = parseTransitionOptions(options, target, id);
     return this.#session.run((c) =>
       c.atomic(() => {
         const current = findMemory(c, project, id);
