@@ -71,8 +71,26 @@ export interface HybridSearchOptions {
   /** Default `weighted`. */
   readonly fusion?: FusionMode;
   /**
-   * Weighted fusion: fused = semantic·max(similarity, 0) + keyword·keywordScore.
+   * Weighted fusion is relative-score fusion: each leg's scores are min–max
+   * normalised over that leg's candidates in this query, so both legs span
+   * [0, 1] whatever the backend's raw scales, and the weights mean what they
+   * say.
+   *
+   * - norm_s = (similarity − min) / (max − min) over the semantic candidates;
+   * - norm_k = (keyword − min) / (max − min) over the keyword candidates;
+   * - a leg whose max equals its min (one candidate, or all tied) gives each
+   *   of its candidates 1; a row a leg did not return gets 0 from that leg;
+   * - fused = semantic·norm_s + keyword·norm_k.
+   *
    * Default 0.7 / 0.3. Each weight ≥ 0, not both 0.
+   *
+   * @example
+   * ```ts
+   * // Semantic candidates' similarities 0.9, 0.5, 0.1 normalise to 1, 0.5, 0;
+   * // keyword scores 0.8, 0.6 to 1, 0. The 0.5-similarity memory with keyword
+   * // score 0.8 fuses to 0.7·0.5 + 0.3·1 = 0.65.
+   * await store.search.hybrid(projectId, { embedding, text }, { weights: { semantic: 0.7, keyword: 0.3 } });
+   * ```
    */
   readonly weights?: { readonly semantic: number; readonly keyword: number };
   /** RRF: fused = Σ 1 / (k + rank) over the legs a row appears in. Default 60. */
@@ -95,10 +113,26 @@ export interface HybridSearchOptions {
 export interface ScoreBreakdown {
   /** Cosine similarity to the query vector; `null` in keyword search. */
   readonly semantic: number | null;
-  /** Normalised keyword relevance; `null` in semantic search, 0 in hybrid when the text did not match. */
+  /**
+   * Keyword relevance mapped to [0, 1) by the backend (not the per-query
+   * min–max `keywordNormalized`); `null` in semantic search, 0 in hybrid when
+   * the text did not match.
+   */
   readonly keyword: number | null;
   readonly semanticRank: number | null;
   readonly keywordRank: number | null;
+  /**
+   * Hybrid search: `semantic` min–max normalised over the semantic leg's
+   * candidates (see {@link HybridSearchOptions.weights}), 0 when the row is
+   * not among them; `null` in semantic and keyword search.
+   */
+  readonly semanticNormalized: number | null;
+  /**
+   * Hybrid search: `keyword` min–max normalised over the keyword leg's
+   * candidates, 0 when the row is not among them; `null` in semantic and
+   * keyword search.
+   */
+  readonly keywordNormalized: number | null;
   /** The score results are ordered by. */
   readonly fused: number;
 }

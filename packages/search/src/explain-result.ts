@@ -13,15 +13,17 @@ export type ExplainContext =
 
 /**
  * A human-readable account of why a result ranked where it did: each leg's
- * score and rank, the fusion arithmetic, and the re-ranking terms if any.
+ * score and rank (in hybrid search also the score min–max normalised over
+ * the leg's candidates), the fusion arithmetic, and the re-ranking terms if
+ * any.
  *
  * @example
  * ```ts
- * explainResult(result, 1, { mode: 'hybrid', fusion: 'rrf', weights: { semantic: 0.7, keyword: 0.3 }, rrfK: 60 });
- * // #1 memory 7 (fact) score 0.0325225
- * //   semantic: similarity 0.8123, rank 1
- * //   keyword: score 0.4410, rank 2
- * //   fused (rrf, k=60): 1/(60+1) + 1/(60+2) = 0.0325225
+ * explainResult(result, 1, { mode: 'hybrid', fusion: 'weighted', weights: { semantic: 0.7, keyword: 0.3 }, rrfK: 60 });
+ * // #1 memory 7 (fact) score 0.85
+ * //   semantic: similarity 0.8123, rank 1, normalised 1
+ * //   keyword: score 0.441, rank 2, normalised 0.5
+ * //   fused (weighted, legs min–max normalised): 0.7·semantic 1 + 0.3·keyword 0.5 = 0.85
  * ```
  */
 export function explainResult(
@@ -41,14 +43,14 @@ export function explainResult(
     lines.push(
       breakdown.semantic === null || breakdown.semanticRank === null
         ? '  semantic: not among the semantic candidates'
-        : `  semantic: similarity ${format(breakdown.semantic)}, rank ${breakdown.semanticRank}`,
+        : `  semantic: similarity ${format(breakdown.semantic)}, rank ${breakdown.semanticRank}${normalised(breakdown.semanticNormalized)}`,
     );
   }
   if (context.mode !== 'semantic') {
     lines.push(
       breakdown.keyword === null || breakdown.keywordRank === null
         ? '  keyword: no match'
-        : `  keyword: score ${format(breakdown.keyword)}, rank ${breakdown.keywordRank}`,
+        : `  keyword: score ${format(breakdown.keyword)}, rank ${breakdown.keywordRank}${normalised(breakdown.keywordNormalized)}`,
     );
   }
   if (context.mode === 'hybrid') lines.push(`  ${explainFusion(result, context)}`);
@@ -73,12 +75,17 @@ function explainFusion(
       .map((rank) => `1/(${context.rrfK}+${rank})`);
     return `fused (rrf, k=${context.rrfK}): ${terms.join(' + ') || '0'} = ${format(breakdown.fused)}`;
   }
-  const semantic = Math.max(breakdown.semantic ?? 0, 0);
-  const keyword = breakdown.keyword ?? 0;
+  const semantic = breakdown.semanticNormalized ?? 0;
+  const keyword = breakdown.keywordNormalized ?? 0;
   return (
-    `fused (weighted): ${format(context.weights.semantic)}·max(similarity, 0) ${format(semantic)}` +
+    `fused (weighted, legs min–max normalised): ${format(context.weights.semantic)}·semantic ${format(semantic)}` +
     ` + ${format(context.weights.keyword)}·keyword ${format(keyword)} = ${format(breakdown.fused)}`
   );
+}
+
+/** `, normalised x` in hybrid search; nothing in single-leg search, where it is `null`. */
+function normalised(value: number | null): string {
+  return value === null ? '' : `, normalised ${format(value)}`;
 }
 
 /** Enough digits to tell RRF scores (≈ 0.016) apart. */

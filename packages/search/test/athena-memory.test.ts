@@ -127,10 +127,13 @@ describe('AthenaMemory.recall', () => {
     expect(top?.breakdown.rerank).toBeNull();
     expect(top?.score).toBe(top?.breakdown.fused);
     expect(top?.explain).toMatch(/^#1 memory \d+ \(fact\) score /);
-    expect(top?.explain).toContain('semantic: similarity');
-    expect(top?.explain).toContain('keyword: score');
-    expect(top?.explain).toMatch(
-      /fused \(weighted\): 0\.7·max\(similarity, 0\) [\d.]+ \+ 0\.3·keyword [\d.]+ = /,
+    // The top of both legs normalises to 1 in each: 0.7·1 + 0.3·1.
+    expect(top?.breakdown).toMatchObject({ semanticNormalized: 1, keywordNormalized: 1 });
+    expect(top?.score).toBeCloseTo(1, 10);
+    expect(top?.explain).toMatch(/semantic: similarity [\d.]+, rank 1, normalised 1\n/);
+    expect(top?.explain).toMatch(/keyword: score [\d.]+, rank 1, normalised 1\n/);
+    expect(top?.explain).toContain(
+      'fused (weighted, legs min–max normalised): 0.7·semantic 1 + 0.3·keyword 1 = 1',
     );
     expect(hits[0]?.score).toBeGreaterThanOrEqual(hits[1]?.score ?? Number.POSITIVE_INFINITY);
   });
@@ -386,7 +389,7 @@ describe('AthenaMemory.search', () => {
     expect(semantic[0]?.breakdown.keyword).toBeNull();
     expect(semantic[0]?.explain).toContain('semantic: similarity');
     const hybrid = await memory.search(projectId, 'server not listening');
-    expect(hybrid[0]?.explain).toContain('fused (weighted)');
+    expect(hybrid[0]?.explain).toContain('fused (weighted, legs min–max normalised): ');
     const after = await sqlite.memories.get(projectId, saved.id);
     expect(after?.accessCount).toBe(0);
     expect(after?.consolidationState).toBe('consolidated');

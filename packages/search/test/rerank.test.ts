@@ -74,6 +74,12 @@ describe('rerankTerms', () => {
 
 describe('explainResult', () => {
   const memory = { id: 7, memoryType: 'fact', domain: 'db' } as Memory;
+  const hybrid = {
+    mode: 'hybrid',
+    fusion: 'rrf',
+    weights: { semantic: 0.7, keyword: 0.3 },
+    rrfK: 60,
+  } as const;
   const result: SearchResult = {
     memory,
     score: 1 / 61,
@@ -82,40 +88,89 @@ describe('explainResult', () => {
       keyword: 0,
       semanticRank: 1,
       keywordRank: null,
+      semanticNormalized: 1,
+      keywordNormalized: 0,
       fused: 1 / 61,
     },
   };
 
-  it('shows legs, ranks and the fusion arithmetic', () => {
-    expect(
-      explainResult(result, 3, {
-        mode: 'hybrid',
-        fusion: 'rrf',
-        weights: { semantic: 0.7, keyword: 0.3 },
-        rrfK: 60,
-      }),
-    ).toBe(
+  it('shows legs, ranks, normalised scores and the rrf arithmetic', () => {
+    expect(explainResult(result, 3, hybrid)).toBe(
       [
         '#3 memory 7 (fact, domain db) score 0.0163934',
-        '  semantic: similarity 0.812346, rank 1',
+        '  semantic: similarity 0.812346, rank 1, normalised 1',
         '  keyword: no match',
         '  fused (rrf, k=60): 1/(60+1) = 0.0163934',
       ].join('\n'),
     );
-    const weighted = { ...result, breakdown: { ...result.breakdown, fused: 0.7 * 0.81234567 } };
-    expect(
-      explainResult(weighted, 1, {
-        mode: 'hybrid',
-        fusion: 'weighted',
-        weights: { semantic: 0.7, keyword: 0.3 },
-        rrfK: 60,
-      }),
-    ).toContain('fused (weighted): 0.7·max(similarity, 0) 0.812346 + 0.3·keyword 0 = 0.568642');
   });
 
-  it('shows only the leg that ran', () => {
-    const semantic = explainResult(result, 1, { mode: 'semantic' });
-    expect(semantic).not.toContain('keyword');
-    expect(semantic).not.toContain('fused');
+  it('shows the weighted arithmetic on the normalised scores, 0 for a leg the row is not in', () => {
+    const both: SearchResult = {
+      memory,
+      score: 0.85,
+      breakdown: {
+        semantic: 0.81234567,
+        keyword: 0.44,
+        semanticRank: 1,
+        keywordRank: 2,
+        semanticNormalized: 1,
+        keywordNormalized: 0.5,
+        fused: 0.85,
+      },
+    };
+    expect(explainResult(both, 1, { ...hybrid, fusion: 'weighted' })).toBe(
+      [
+        '#1 memory 7 (fact, domain db) score 0.85',
+        '  semantic: similarity 0.812346, rank 1, normalised 1',
+        '  keyword: score 0.44, rank 2, normalised 0.5',
+        '  fused (weighted, legs min–max normalised): 0.7·semantic 1 + 0.3·keyword 0.5 = 0.85',
+      ].join('\n'),
+    );
+    const keywordOnly: SearchResult = {
+      memory,
+      score: 0.3,
+      breakdown: {
+        semantic: 0.1,
+        keyword: 0.9,
+        semanticRank: null,
+        keywordRank: 1,
+        semanticNormalized: 0,
+        keywordNormalized: 1,
+        fused: 0.3,
+      },
+    };
+    expect(explainResult(keywordOnly, 2, { ...hybrid, fusion: 'weighted' })).toBe(
+      [
+        '#2 memory 7 (fact, domain db) score 0.3',
+        '  semantic: not among the semantic candidates',
+        '  keyword: score 0.9, rank 1, normalised 1',
+        '  fused (weighted, legs min–max normalised): 0.7·semantic 0 + 0.3·keyword 1 = 0.3',
+      ].join('\n'),
+    );
+  });
+
+  it('shows only the leg that ran, without normalised scores', () => {
+    const semantic = explainResult(
+      {
+        ...result,
+        score: 0.81234567,
+        breakdown: {
+          ...result.breakdown,
+          keyword: null,
+          semanticNormalized: null,
+          keywordNormalized: null,
+          fused: 0.81234567,
+        },
+      },
+      1,
+      { mode: 'semantic' },
+    );
+    expect(semantic).toBe(
+      [
+        '#1 memory 7 (fact, domain db) score 0.812346',
+        '  semantic: similarity 0.812346, rank 1',
+      ].join('\n'),
+    );
   });
 });

@@ -91,6 +91,8 @@ export class PostgresSearchRepository implements SearchRepository {
             keyword: null,
             semanticRank: index + 1,
             keywordRank: null,
+            semanticNormalized: null,
+            keywordNormalized: null,
             fused: similarity,
           },
         };
@@ -125,6 +127,8 @@ export class PostgresSearchRepository implements SearchRepository {
           keyword: row.score,
           semanticRank: null,
           keywordRank: index + 1,
+          semanticNormalized: null,
+          keywordNormalized: null,
           fused: row.score,
         },
       }));
@@ -164,6 +168,8 @@ export class PostgresSearchRepository implements SearchRepository {
           keyword: row.keyword,
           semanticRank: row.semantic_rank === null ? null : toNumber(row.semantic_rank),
           keywordRank: row.keyword_rank === null ? null : toNumber(row.keyword_rank),
+          semanticNormalized: row.semantic_normalized,
+          keywordNormalized: row.keyword_normalized,
           fused: row.fused,
         },
       }));

@@ -158,23 +158,41 @@ export function keywordSql(
     limit ${options.limit}`;
 }
 
-/** A hybrid hit: the memory, both scores, both ranks and the fused score. */
+/** A hybrid hit: the memory, both scores raw and normalised, both ranks and the fused score. */
 export type HybridRow = MemoryRow & {
   similarity: number;
   keyword: number;
   semantic_rank: string | number | null;
   keyword_rank: string | number | null;
+  semantic_normalized: number;
+  keyword_normalized: number;
   fused: number;
 };
+
+/**
+ * `value` min–max normalised over the rows of one leg (those whose `rank` is
+ * not null): 1 for each of them when the leg's scores are all equal, 0 for a
+ * row outside the leg. Window aggregates over the few fused candidates, after
+ * the legs' LIMITs, so the indexes still serve the legs.
+ */
+function normalizedOverLeg(value: RawBuilder<unknown>, rank: string): RawBuilder<number> {
+  const inLeg = sql`case when ${sql.ref(rank)} is not null then ${value} end`;
+  const low = sql`min(${inLeg}) over ()`;
+  const high = sql`max(${inLeg}) over ()`;
+  return sql<number>`case when ${sql.ref(rank)} is null then 0
+    when ${high} = ${low} then 1
+    else (${value} - ${low}) / (${high} - ${low}) end`;
+}
 
 /**
  * Hybrid search in one statement: the top `candidates` by the distance
  * operator (ANN index) and the top `candidates` by keyword rank (GIN index),
  * their ids united, then for each candidate the cosine similarity (always),
  * the keyword score (0 when the text did not match it), both 1-based ranks
- * (null when absent) and the fused score: weighted =
- * wS·max(similarity, 0) + wK·keyword; rrf = Σ 1/(k + rank). Ordered by fused
- * score, then similarity, then id.
+ * (null when absent), each leg's scores min–max normalised over its
+ * candidates (0 outside the leg) and the fused score: weighted =
+ * wS·norm_s + wK·norm_k; rrf = Σ 1/(k + rank). Ordered by fused score, then
+ * similarity, then id.
  */
 export function hybridSql(
   session: Session,
@@ -192,10 +210,10 @@ export function hybridSql(
       : sql`1 - (${distance}) >= cast(${options.threshold} as double precision)`;
   const fused =
     options.fusion === 'rrf'
-      ? sql`coalesce(1.0 / (cast(${options.rrfK} as double precision) + sem.rank), 0)
-          + coalesce(1.0 / (cast(${options.rrfK} as double precision) + kw.rank), 0)`
-      : sql`cast(${options.weights.semantic} as double precision) * greatest(1 - (${session.cosineDistance(sql.ref('m.embedding'), queryVector)}), 0)
-            + cast(${options.weights.keyword} as double precision) * coalesce(kw.score, 0)`;
+      ? sql`coalesce(1.0 / (cast(${options.rrfK} as double precision) + semantic_rank), 0)
+          + coalesce(1.0 / (cast(${options.rrfK} as double precision) + keyword_rank), 0)`
+      : sql`cast(${options.weights.semantic} as double precision) * semantic_normalized
+            + cast(${options.weights.keyword} as double precision) * keyword_normalized`;
   return sql<HybridRow>`
     with q as (select ${orQuerySql(session, text)} as query),
     sem_candidates as (
@@ -218,17 +236,28 @@ export function hybridSql(
     kw as (
       select id, score, row_number() over (order by score desc, id) as rank from kw_candidates
     ),
-    ids as (select id from sem union select id from kw)
-    select ${memoryColumns('m')},
-      1 - (${session.cosineDistance(sql.ref('m.embedding'), queryVector)}) as similarity,
-      coalesce(kw.score, 0) as keyword,
-      sem.rank as semantic_rank,
-      kw.rank as keyword_rank,
-      (${fused})::double precision as fused
-    from ids
-    join ${session.table('memory_vectors')} m on m.id = ids.id
-    left join sem on sem.id = ids.id
-    left join kw on kw.id = ids.id
-    order by fused desc, similarity desc, m.id asc
+    ids as (select id from sem union select id from kw),
+    scored as (
+      select ${memoryColumns('m')},
+        1 - (${session.cosineDistance(sql.ref('m.embedding'), queryVector)}) as similarity,
+        coalesce(kw.score, 0) as keyword,
+        sem.rank as semantic_rank,
+        kw.rank as keyword_rank
+      from ids
+      join ${session.table('memory_vectors')} m on m.id = ids.id
+      left join sem on sem.id = ids.id
+      left join kw on kw.id = ids.id
+    ),
+    normalized as (
+      select scored.*,
+        (${normalizedOverLeg(sql.ref('similarity'), 'semantic_rank')})::double precision
+          as semantic_normalized,
+        (${normalizedOverLeg(sql`cast(keyword as double precision)`, 'keyword_rank')})::double precision
+          as keyword_normalized
+      from scored
+    )
+    select normalized.*, (${fused})::double precision as fused
+    from normalized
+    order by fused desc, similarity desc, id asc
     limit ${options.limit}`;
 }

@@ -66,9 +66,18 @@ describePostgres('search semantics and error mapping', () => {
       weights: { semantic: 0.6, keyword: 0.4 },
     });
     expect(weighted).toHaveLength(4);
+    // Every row is a semantic candidate; only the pgvector memory matches the text,
+    // so the keyword leg is that one row and normalises to 1.
+    const similarities = weighted.map((hit) => hit.breakdown.semantic ?? Number.NaN);
+    const low = Math.min(...similarities);
+    const high = Math.max(...similarities);
     for (const hit of weighted) {
-      const { semantic, keyword, fused } = hit.breakdown;
-      expect(fused).toBeCloseTo(0.6 * Math.max(semantic ?? 0, 0) + 0.4 * (keyword ?? 0), 9);
+      const { semantic, keywordRank, semanticNormalized, keywordNormalized, fused } = hit.breakdown;
+      const matched = hit.memory.id === ids[1];
+      expect(keywordRank).toBe(matched ? 1 : null);
+      expect(keywordNormalized).toBe(matched ? 1 : 0);
+      expect(semanticNormalized).toBeCloseTo(((semantic ?? Number.NaN) - low) / (high - low), 9);
+      expect(fused).toBeCloseTo(0.6 * (semanticNormalized ?? 0) + 0.4 * (matched ? 1 : 0), 9);
       expect(hit.score).toBe(fused);
     }
     const rrf = await store.search.hybrid(projectId, query, { fusion: 'rrf', rrfK: 10 });

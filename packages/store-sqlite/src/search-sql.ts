@@ -89,11 +89,28 @@ export interface HybridShape {
 }
 
 /**
+ * `value` min–max normalised over the rows of one leg (those whose `rank` is
+ * not null): 1 for each of them when the leg's scores are all equal, 0 for a
+ * row outside the leg. Window aggregates over the whole candidate set, so
+ * they run after the legs' LIMITs and never touch the indexes' plans.
+ */
+function normalizedOverLeg(value: string, rank: string): string {
+  const inLeg = `CASE WHEN ${rank} IS NOT NULL THEN ${value} END`;
+  const low = `min(${inLeg}) OVER ()`;
+  const high = `max(${inLeg}) OVER ()`;
+  return `CASE WHEN ${rank} IS NULL THEN 0.0
+               WHEN ${high} = ${low} THEN 1.0
+               ELSE (${value} - ${low}) / (${high} - ${low}) END`;
+}
+
+/**
  * Hybrid search as one statement: the top-`@candidates` of each leg,
  * their union, the cosine similarity of every candidate (so a keyword-only
- * hit still has a semantic score), 1-based ranks per leg, and the fused
- * score. Binds `@embedding`, `@match`, `@projectId`, `@candidates`,
- * `@limit`, `@threshold`, `@semanticWeight`, `@keywordWeight`, `@rrfK`.
+ * hit still has a semantic score), 1-based ranks per leg, each leg's scores
+ * min–max normalised over its candidates, and the fused score (weighted:
+ * wS·norm_s + wK·norm_k; rrf: Σ 1/(k + rank)). Binds `@embedding`,
+ * `@match`, `@projectId`, `@candidates`, `@limit`, `@threshold`,
+ * `@semanticWeight`, `@keywordWeight`, `@rrfK`.
  *
  * @example
  * ```ts
@@ -114,7 +131,7 @@ export function hybridSql(shape: HybridShape, filters: NormalizedFilters): Searc
   const fused =
     shape.fusion === 'rrf'
       ? 'coalesce(1.0 / (@rrfK + semantic_rank), 0.0) + coalesce(1.0 / (@rrfK + keyword_rank), 0.0)'
-      : '@semanticWeight * max(similarity, 0.0) + @keywordWeight * keyword_score';
+      : '@semanticWeight * semantic_normalized + @keywordWeight * keyword_normalized';
   return {
     sql: `WITH
       semantic_raw AS MATERIALIZED (${semanticCandidates(shape.plan, where)}),
@@ -134,8 +151,14 @@ export function hybridSql(shape: HybridShape, filters: NormalizedFilters): Searc
         JOIN memory_vectors m ON m.id = c.id
         LEFT JOIN semantic_leg s ON s.id = c.id
         LEFT JOIN keyword_leg k ON k.id = c.id
+      ),
+      normalized AS (
+        SELECT *,
+               ${normalizedOverLeg('similarity', 'semantic_rank')} AS semantic_normalized,
+               ${normalizedOverLeg('keyword_score', 'keyword_rank')} AS keyword_normalized
+        FROM scored
       )
-      SELECT *, ${fused} AS fused FROM scored
+      SELECT *, ${fused} AS fused FROM normalized
       ORDER BY fused DESC, similarity DESC, id ASC
       LIMIT @limit`,
     params: where.params,

@@ -1,5 +1,5 @@
 import { DEFAULT_FUSION_WEIGHTS, DEFAULT_RRF_K } from '@athena/core-types';
-import type { SearchResult, Store } from '@athena/core-types';
+import type { ScoreBreakdown, SearchResult, Store } from '@athena/core-types';
 import { expect, it } from 'vitest';
 import {
   QUERY,
@@ -67,43 +67,92 @@ function expectNonIncreasing(hits: readonly SearchResult[]): void {
   }
 }
 
-/** search.hybrid(): weighted and RRF fusion, breakdowns, candidates, threshold. */
+function byId(hits: readonly SearchResult[], id: number): ScoreBreakdown {
+  const hit = hits.find((h) => h.memory.id === id);
+  if (hit === undefined) throw new Error(`memory ${id} not in the results`);
+  return hit.breakdown;
+}
+
+const LEGS = [
+  {
+    name: 'semantic',
+    raw: (b: ScoreBreakdown) => b.semantic,
+    rank: (b: ScoreBreakdown) => b.semanticRank,
+    normalized: (b: ScoreBreakdown) => b.semanticNormalized,
+  },
+  {
+    name: 'keyword',
+    raw: (b: ScoreBreakdown) => b.keyword,
+    rank: (b: ScoreBreakdown) => b.keywordRank,
+    normalized: (b: ScoreBreakdown) => b.keywordNormalized,
+  },
+] as const;
+
+/**
+ * Checks both normalised scores of every hit against the documented
+ * definition, computed here from the raw scores. `hits` must hold every
+ * candidate of both legs (`limit` at least the size of their union).
+ */
+function expectNormalizedAsDocumented(hits: readonly SearchResult[]): void {
+  for (const leg of LEGS) {
+    const scores = hits
+      .filter((hit) => leg.rank(hit.breakdown) !== null)
+      .map((hit) => leg.raw(hit.breakdown) ?? Number.NaN);
+    const low = Math.min(...scores);
+    const high = Math.max(...scores);
+    for (const { memory, breakdown } of hits) {
+      const normalized = leg.normalized(breakdown);
+      if (leg.rank(breakdown) === null) {
+        expect(normalized, `${leg.name} of ${memory.id}`).toBe(0);
+      } else {
+        const raw = leg.raw(breakdown) ?? Number.NaN;
+        const expected = high === low ? 1 : (raw - low) / (high - low);
+        expect(normalized, `${leg.name} of ${memory.id}`).toBeCloseTo(expected, 6);
+      }
+    }
+  }
+}
+
+/** search.hybrid(): weighted (relative-score) and RRF fusion, breakdowns, candidates, threshold. */
 export function hybridSearchTests(ctx: SuiteContext): void {
   const query = { embedding: QUERY, text: 'quokka' };
 
   it('weighted (default): a memory strong in both legs beats those strong in one', async () => {
     const store = ctx.store();
     const project = await ctx.project();
-    const both = await store.memories.store(
-      project.id,
-      memoryInput({ content: doc(['quokka', 'quokka']), embedding: atCosine(0.9, { other: 1 }) }),
-    );
-    const semanticOnly = await store.memories.store(
-      project.id,
-      memoryInput({ content: doc([]), embedding: atCosine(0.89, { other: 2 }) }),
-    );
-    const keywordOnly = await store.memories.store(
-      project.id,
-      memoryInput({
-        content: doc(['quokka', 'quokka', 'quokka']),
-        embedding: atCosine(0.1, { other: 3 }),
-      }),
-    );
-    // 0.7·0.9 + 0.3·k(both) > 0.7·0.89 > 0.7·0.1 + 0.3·k(keywordOnly), since k < 1.
-    expect(ids(await store.search.hybrid(project.id, query))).toEqual([
-      both.id,
-      semanticOnly.id,
-      keywordOnly.id,
-    ]);
-    // RRF: both = 1/61 + 1/62 > keywordOnly = 1/63 + 1/61 > semanticOnly = 1/62.
+    const seed = async (cosine: number, quokkas: number, other: number) =>
+      (
+        await store.memories.store(
+          project.id,
+          memoryInput({
+            content: doc(Array.from({ length: quokkas }, () => 'quokka')),
+            embedding: atCosine(cosine, { other }),
+          }),
+        )
+      ).id;
+    const both = await seed(0.85, 2, 1);
+    const semanticOnly = await seed(0.9, 0, 2);
+    const keywordOnly = await seed(0.1, 3, 3);
+    const weak = await seed(0.15, 1, 4);
+    // Semantic leg 0.9 … 0.1 normalises to semanticOnly 1, both 0.9375, weak
+    // 0.0625, keywordOnly 0; keyword leg to keywordOnly 1, both x, weak 0.
+    // Weighted: both 0.65625 + 0.3·x beats semanticOnly 0.7 once x > 0.15,
+    // i.e. unless two occurrences score barely above one; then keywordOnly 0.3, weak 0.04375.
+    const weighted = await store.search.hybrid(project.id, query);
+    const x = byId(weighted, both).keywordNormalized ?? Number.NaN;
+    expect(x).toBeGreaterThan(0.15);
+    expect(x).toBeLessThan(1);
+    expect(ids(weighted)).toEqual([both, semanticOnly, keywordOnly, weak]);
+    // RRF: both 2/62 > keywordOnly 1/64 + 1/61 > weak 2/63 > semanticOnly 1/61.
     expect(ids(await store.search.hybrid(project.id, query, { fusion: 'rrf' }))).toEqual([
-      both.id,
-      keywordOnly.id,
-      semanticOnly.id,
+      both,
+      keywordOnly,
+      weak,
+      semanticOnly,
     ]);
   });
 
-  it('weighted: fused = wS·max(similarity, 0) + wK·keyword, for default and custom weights', async () => {
+  it('weighted: fused = wS·norm_s + wK·norm_k, each leg min–max normalised over its candidates', async () => {
     const store = ctx.store();
     const project = await ctx.project();
     const set = await seedHybrid(store, project.id);
@@ -119,34 +168,85 @@ export function hybridSearchTests(ctx: SuiteContext): void {
       const hits = await store.search.hybrid(project.id, query, weights ? { weights } : {});
       expect(sorted(ids(hits))).toEqual(sorted([set.a, set.b, set.c, set.d, set.e, set.f]));
       for (const hit of hits) {
-        const { semantic, keyword, fused } = hit.breakdown;
-        expect(typeof semantic).toBe('number');
-        expect(typeof keyword).toBe('number');
+        const { semantic, keyword, semanticNormalized, keywordNormalized, fused } = hit.breakdown;
+        // The breakdown keeps the raw scores.
         const cos = set.cosines.get(hit.memory.id) ?? Number.NaN;
         expect(Math.abs((semantic ?? Number.NaN) - cos)).toBeLessThan(SIMILARITY_TOLERANCE);
         expect(keyword ?? Number.NaN).toBeCloseTo(keywordScores.get(hit.memory.id) ?? 0, 6);
         expect(fused).toBeCloseTo(
-          w.semantic * Math.max(semantic ?? 0, 0) + w.keyword * (keyword ?? 0),
+          w.semantic * (semanticNormalized ?? Number.NaN) +
+            w.keyword * (keywordNormalized ?? Number.NaN),
           6,
         );
         expect(hit.score).toBe(fused);
       }
+      expectNormalizedAsDocumented(hits);
+      // By hand: similarities 0.9 … −0.6 span 1.5; keyword c (best) … e (worst).
+      expect(byId(hits, set.a).semanticNormalized).toBeCloseTo(1, 6);
+      expect(byId(hits, set.d).semanticNormalized).toBeCloseTo(1.1 / 1.5, 4);
+      expect(byId(hits, set.e).semanticNormalized).toBeCloseTo(0, 6);
+      expect(byId(hits, set.c).keywordNormalized).toBeCloseTo(1, 6);
+      expect(byId(hits, set.e).keywordNormalized).toBeCloseTo(0, 6);
+      expect(byId(hits, set.b).keywordNormalized).toBe(0);
       expectNonIncreasing(hits);
-      expect(nth(hits, 0).memory.id).toBe(set.a);
     }
+    // Default weights, by hand: a ≥ 0.7 > b 0.69533 > c 0.62667 > d 0.51333 > f 0.42 > e 0,
+    // whatever the backend's keyword scale.
+    expect(ids(await store.search.hybrid(project.id, query))).toEqual([
+      set.a,
+      set.b,
+      set.c,
+      set.d,
+      set.f,
+      set.e,
+    ]);
   });
 
-  it('weighted: a negative similarity contributes nothing', async () => {
+  it('weighted: a leg normalises over its own candidates; a row outside a leg gets 0 from it', async () => {
     const store = ctx.store();
     const project = await ctx.project();
     const set = await seedHybrid(store, project.id);
-    const hits = await store.search.hybrid(project.id, query);
-    const e = hits.find((hit) => hit.memory.id === set.e);
-    expect(e?.breakdown.semantic).toBeCloseTo(-0.6, 5);
-    expect(e?.score).toBeCloseTo(
-      DEFAULT_FUSION_WEIGHTS.keyword * (e?.breakdown.keyword ?? Number.NaN),
-      6,
-    );
+    // Threshold 0.4: the semantic leg is a (0.9), b (0.89), d (0.5), so d is its
+    // minimum and b = 0.39 / 0.4. c (0.1) and e (−0.6) come in by keyword only and
+    // get 0 from the semantic leg, however low their similarity.
+    // Fused: a = 0.7 + 0.3·x, b = 0.6825, c = 0.3, then d = e = 0 by similarity.
+    const hits = await store.search.hybrid(project.id, query, { threshold: 0.4 });
+    expect(ids(hits)).toEqual([set.a, set.b, set.c, set.d, set.e]);
+    expectNormalizedAsDocumented(hits);
+    expect(byId(hits, set.b).semanticNormalized).toBeCloseTo(0.975, 3);
+    expect(byId(hits, set.d)).toMatchObject({ semanticNormalized: 0, keywordNormalized: 0 });
+    expect(byId(hits, set.e).semantic).toBeCloseTo(-0.6, 5);
+    expect(byId(hits, set.e)).toMatchObject({ semanticRank: null, semanticNormalized: 0 });
+    expect(byId(hits, set.c).fused).toBeCloseTo(0.3, 10);
+    expect(byId(hits, set.e).fused).toBe(0);
+  });
+
+  it('weighted: a leg with a single candidate gives it 1', async () => {
+    const store = ctx.store();
+    const project = await ctx.project();
+    const set = await seedHybrid(store, project.id);
+    // Semantic leg: a alone (0.9 ≥ 0.895). Keyword leg: d alone ("gibbon").
+    const single = { embedding: QUERY, text: 'gibbon' };
+    const hits = await store.search.hybrid(project.id, single, { threshold: 0.895 });
+    expect(ids(hits)).toEqual([set.a, set.d]);
+    expect(byId(hits, set.a)).toMatchObject({
+      semanticNormalized: 1,
+      keywordNormalized: 0,
+      keywordRank: null,
+    });
+    expect(byId(hits, set.d)).toMatchObject({
+      semanticNormalized: 0,
+      keywordNormalized: 1,
+      semanticRank: null,
+    });
+    expect(byId(hits, set.a).fused).toBeCloseTo(0.7, 10);
+    expect(byId(hits, set.d).fused).toBeCloseTo(0.3, 10);
+    const reweighted = await store.search.hybrid(project.id, single, {
+      threshold: 0.895,
+      weights: { semantic: 2, keyword: 3 },
+    });
+    expect(ids(reweighted)).toEqual([set.d, set.a]);
+    expect(reweighted.map((hit) => hit.score)).toEqual([3, 2]);
   });
 
   it('weights { semantic: 1, keyword: 0 } reproduce the semantic order', async () => {
@@ -169,14 +269,18 @@ export function hybridSearchTests(ctx: SuiteContext): void {
     const hybrid = await store.search.hybrid(project.id, query, {
       weights: { semantic: 0, keyword: 1 },
     });
-    expect(ids(hybrid).slice(0, 3)).toEqual(keyword);
-    const rest = hybrid.slice(3);
-    expect(sorted(ids(rest))).toEqual(sorted([set.b, set.d, set.f]));
-    for (const hit of rest) {
-      expect(hit.score).toBe(0);
-      expect(hit.breakdown.keyword).toBe(0);
-      expect(hit.breakdown.keywordRank).toBeNull();
+    // c normalises to 1 and a to x in (0, 1); e, the weakest match, to 0 like the
+    // rows that did not match, so it ties with them and similarity orders the tie.
+    expect(ids(hybrid)).toEqual([set.c, set.a, set.b, set.d, set.f, set.e]);
+    expect(nth(hybrid, 0).score).toBeCloseTo(1, 10);
+    expect(nth(hybrid, 1).score).toBeGreaterThan(0);
+    expect(nth(hybrid, 1).score).toBeLessThan(1);
+    for (const hit of hybrid.slice(2)) expect(hit.score).toBe(0);
+    for (const id of [set.b, set.d, set.f]) {
+      expect(byId(hybrid, id)).toMatchObject({ keyword: 0, keywordRank: null });
     }
+    expect(byId(hybrid, set.e).keyword).toBeGreaterThan(0);
+    expect(byId(hybrid, set.e).keywordRank).toBe(3);
   });
 
   it('the breakdown: semantic always a number, keyword 0 and rank null when the text did not match', async () => {
@@ -202,6 +306,8 @@ export function hybridSearchTests(ctx: SuiteContext): void {
           expect(keywordRank).toBe(inKeywordLeg + 1);
         }
       }
+      // Both fusions report the normalised scores.
+      expectNormalizedAsDocumented(hits);
     }
   });
 
@@ -272,8 +378,7 @@ export function hybridSearchTests(ctx: SuiteContext): void {
     const hits = await store.search.hybrid(project.id, { embedding: QUERY, text: 'platypus' });
     expect(ids(hits)).toEqual(semantic);
     for (const hit of hits) {
-      expect(hit.breakdown.keyword).toBe(0);
-      expect(hit.breakdown.keywordRank).toBeNull();
+      expect(hit.breakdown).toMatchObject({ keyword: 0, keywordRank: null, keywordNormalized: 0 });
     }
   });
 

@@ -56,7 +56,7 @@ export function keywordSearchTests(ctx: SuiteContext): void {
     expect(ids(hits)).not.toContain(unrelated);
   });
 
-  it('scores are in (0, 1), non-increasing; breakdown: keyword = score = fused, rank = position, semantic null', async () => {
+  it('scores are in (0, 1), non-increasing; breakdown: keyword = score = fused, rank = position, semantic and normalised scores null', async () => {
     const store = ctx.store();
     const project = await ctx.project();
     await storeDocs(store, project.id, [
@@ -74,6 +74,8 @@ export function keywordSearchTests(ctx: SuiteContext): void {
       expect(hit.breakdown.semantic).toBeNull();
       expect(hit.breakdown.semanticRank).toBeNull();
       expect(hit.breakdown.keywordRank).toBe(i + 1);
+      expect(hit.breakdown.semanticNormalized).toBeNull();
+      expect(hit.breakdown.keywordNormalized).toBeNull();
       if (i > 0) expect(hit.score).toBeLessThan(nth(hits, i - 1).score);
     });
   });

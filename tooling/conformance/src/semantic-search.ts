@@ -94,7 +94,7 @@ export function semanticSearchTests(ctx: SuiteContext): void {
     expect(nth(hits, 1).score).toBeCloseTo(0.6, 5);
   });
 
-  it('the breakdown of a semantic hit: semantic = score = fused, rank = position, keyword null', async () => {
+  it('the breakdown of a semantic hit: semantic = score = fused, rank = position, keyword and normalised scores null', async () => {
     const store = ctx.store();
     const project = await ctx.project();
     await seedCosines(store, project.id);
@@ -105,6 +105,8 @@ export function semanticSearchTests(ctx: SuiteContext): void {
       expect(hit.breakdown.keyword).toBeNull();
       expect(hit.breakdown.keywordRank).toBeNull();
       expect(hit.breakdown.semanticRank).toBe(i + 1);
+      expect(hit.breakdown.semanticNormalized).toBeNull();
+      expect(hit.breakdown.keywordNormalized).toBeNull();
     });
   });
 

@@ -40,6 +40,8 @@ interface HybridRow extends MemoryRow {
   keyword_score: number;
   semantic_rank: number | null;
   keyword_rank: number | null;
+  semantic_normalized: number;
+  keyword_normalized: number;
   fused: number;
 }
 
@@ -111,6 +113,8 @@ export class SqliteSearchRepository implements SearchRepository {
           keyword: null,
           semanticRank: index + 1,
           keywordRank: null,
+          semanticNormalized: null,
+          keywordNormalized: null,
           fused: row.similarity,
         },
       }));
@@ -154,6 +158,8 @@ export class SqliteSearchRepository implements SearchRepository {
             keyword: score,
             semanticRank: null,
             keywordRank: index + 1,
+            semanticNormalized: null,
+            keywordNormalized: null,
             fused: score,
           },
         };
@@ -209,6 +215,8 @@ export class SqliteSearchRepository implements SearchRepository {
           keyword: row.keyword_score,
           semanticRank: row.semantic_rank,
           keywordRank: row.keyword_rank,
+          semanticNormalized: row.semantic_normalized,
+          keywordNormalized: row.keyword_normalized,
           fused: row.fused,
         },
       }));
