@@ -22,6 +22,12 @@ const MODES: Record<string, SearchOptions> = {
   keyword: { mode: 'keyword' },
   'hybrid-weighted': { mode: 'hybrid', fusion: 'weighted' },
   'hybrid-rrf': { mode: 'hybrid', fusion: 'rrf' },
+  // Not a default: shows how much the fusion weights matter with a lexical embedder.
+  'hybrid-weighted-50/50': {
+    mode: 'hybrid',
+    fusion: 'weighted',
+    weights: { semantic: 0.5, keyword: 0.5 },
+  },
 };
 
 interface Row {
