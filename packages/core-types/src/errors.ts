@@ -37,6 +37,12 @@ export interface AthenaErrorOptions {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Marks Athena errors across copies of this package (an ESM and a CJS build
+ * loaded side by side), where `instanceof` alone would say no.
+ */
+const ATHENA_ERROR = Symbol.for('@athena/core-types/error');
+
 /** Base class of every error Athena throws. */
 export class AthenaError extends Error {
   /** Stable machine-readable code. */
@@ -47,6 +53,7 @@ export class AthenaError extends Error {
   constructor(code: AthenaErrorCode, message: string, options: AthenaErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
+    Object.defineProperty(this, ATHENA_ERROR, { value: true });
     this.code = code;
     this.details = Object.freeze({ ...options.details });
   }
@@ -167,6 +174,8 @@ export class StorageError extends AthenaError {
 
 /**
  * True when `error` is an {@link AthenaError}, optionally with the given code.
+ * Unlike `instanceof`, it also recognises errors from another copy of this
+ * package (an ESM and a CJS build loaded side by side).
  *
  * @example
  * ```ts
@@ -174,7 +183,10 @@ export class StorageError extends AthenaError {
  * ```
  */
 export function isAthenaError(error: unknown, code?: AthenaErrorCode): error is AthenaError {
-  return error instanceof AthenaError && (code === undefined || error.code === code);
+  const branded =
+    error instanceof AthenaError ||
+    (typeof error === 'object' && error !== null && ATHENA_ERROR in error);
+  return branded && (code === undefined || (error as AthenaError).code === code);
 }
 
 /** Why an embedder call failed; see {@link EmbedderError}. */

@@ -212,6 +212,17 @@ describe('errors, quality and capabilities', () => {
     expect(isAthenaError(cause)).toBe(false);
   });
 
+  it('recognises an Athena error from another copy of the package', async () => {
+    const { createRequire } = await import('node:module');
+    const cjs = createRequire(import.meta.url)(
+      '../dist/index.cjs',
+    ) as typeof import('../src/index.js');
+    const foreign = new cjs.NotFoundError('memory', 3);
+    expect(foreign instanceof AthenaError).toBe(false);
+    expect(isAthenaError(foreign, 'not_found')).toBe(true);
+    expect(isAthenaError({ code: 'not_found' })).toBe(false);
+  });
+
   it('computes the quality score with the documented weights', () => {
     expect(qualityScore({ usefulnessScore: 1, confidence: 1, accessCount: 50 })).toBeCloseTo(0.9);
     expect(qualityScore({ usefulnessScore: 0, confidence: 0, accessCount: 500 })).toBeCloseTo(0.2);
