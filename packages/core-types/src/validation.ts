@@ -110,6 +110,31 @@ const tags = z
 const similarity = z.number().finite().min(-1, 'must be in [-1, 1]').max(1, 'must be in [-1, 1]');
 
 /**
+ * `toEmbedding` for input that is already 32-bit floats: one copy, then a
+ * check for NaN, ±Infinity and the all-zero vector, with the same errors.
+ */
+function checkedCopy(value: Float32Array, path: string): Float32Array {
+  const vector = new Float32Array(value);
+  let nonZero = false;
+  for (let i = 0; i < vector.length; i++) {
+    const component = vector[i] as number;
+    if (!Number.isFinite(component)) {
+      throw new ValidationError(
+        `invalid ${path}: component ${i} is ${String(component)}, not a finite number`,
+        [{ path: `${path}[${i}]`, message: 'must be a finite number' }],
+      );
+    }
+    if (component !== 0) nonZero = true;
+  }
+  if (!nonZero) {
+    throw new ValidationError(`invalid ${path}: an all-zero vector has no direction`, [
+      { path, message: 'must not be all zeros' },
+    ]);
+  }
+  return vector;
+}
+
+/**
  * Checks a vector and copies it into a `Float32Array`: the right length, every
  * component finite, not all zeros (cosine similarity needs a direction), and
  * representable as a 32-bit float.
@@ -135,6 +160,7 @@ export function toEmbedding(
   if (value.length !== dimension) {
     throw new DimensionMismatchError(dimension, value.length, { details: { path } });
   }
+  if (value instanceof Float32Array) return checkedCopy(value, path);
   const vector = new Float32Array(dimension);
   let nonZero = false;
   for (let i = 0; i < dimension; i++) {
@@ -174,9 +200,12 @@ export function parseId(value: unknown, what = 'id'): number {
   return parseWith(id, value, what);
 }
 
+// Schemas are built once: zod compiles each one, which costs far more than a parse.
+const idsSchema = z.array(id).max(LIMITS.batch);
+
 /** Checks a list of ids (deduplicated, at most {@link LIMITS.batch}). */
 export function parseIds(value: unknown, what = 'ids'): number[] {
-  const ids = parseWith(z.array(id).max(LIMITS.batch), value, what);
+  const ids = parseWith(idsSchema, value, what);
   return [...new Set(ids)];
 }
 
@@ -422,6 +451,8 @@ export function decodeCursor(cursor: string, arity: number): number[] {
 }
 
 /** Validates `memories.list()` options. */
+const orderSchema = z.enum(['asc', 'desc']).default('desc');
+
 export function parseListMemories(options: unknown): NormalizedPage & {
   readonly filters: NormalizedFilters;
   readonly order: 'asc' | 'desc';
@@ -432,7 +463,7 @@ export function parseListMemories(options: unknown): NormalizedPage & {
     limit?: unknown;
     after?: unknown;
   };
-  const order = parseWith(z.enum(['asc', 'desc']).default('desc'), raw.order, 'order');
+  const order = parseWith(orderSchema, raw.order, 'order');
   return { ...parsePage(raw), filters: parseFilters(raw.filters), order };
 }
 
@@ -482,16 +513,14 @@ export function parseKeywordText(text: unknown): string {
   return parseWith(content, text, 'text');
 }
 
+const keywordOptionsSchema = z.object({ limit: limit(10), filters: z.unknown().optional() });
+
 /** Validates `search.keyword()` options. */
 export function parseKeywordOptions(options: unknown): {
   readonly limit: number;
   readonly filters: NormalizedFilters;
 } {
-  const parsed = parseWith(
-    z.object({ limit: limit(10), filters: z.unknown().optional() }),
-    options ?? {},
-    'options',
-  );
+  const parsed = parseWith(keywordOptionsSchema, options ?? {}, 'options');
   return { limit: parsed.limit, filters: parseFilters(parsed.filters) };
 }
 
@@ -750,13 +779,13 @@ export function parseDependency(input: unknown): z.output<typeof dependencySchem
   return parseWith(dependencySchema, input, 'dependency');
 }
 
+const impactOptionsSchema = z.object({
+  maxDepth: z.number().int().min(1).max(LIMITS.impactDepth).default(5),
+});
+
 /** Validates `code.impact()` options (maxDepth default 5). */
 export function parseImpactOptions(options: unknown): { readonly maxDepth: number } {
-  return parseWith(
-    z.object({ maxDepth: z.number().int().min(1).max(LIMITS.impactDepth).default(5) }),
-    options ?? {},
-    'options',
-  );
+  return parseWith(impactOptionsSchema, options ?? {}, 'options');
 }
 
 // ----------------------------------------------------------------- decisions
@@ -773,13 +802,13 @@ export function parseCreateDecision(input: unknown): z.output<typeof createDecis
   return parseWith(createDecisionSchema, input, 'decision');
 }
 
+const listDecisionsSchema = z.object({
+  statuses: z.array(z.enum(DECISION_STATUSES as [string, ...string[]])).optional(),
+});
+
 /** Validates `decisions.list()` options. */
 export function parseListDecisions(options: unknown): { readonly statuses?: string[] } {
-  return parseWith(
-    z.object({ statuses: z.array(z.enum(DECISION_STATUSES as [string, ...string[]])).optional() }),
-    options ?? {},
-    'options',
-  );
+  return parseWith(listDecisionsSchema, options ?? {}, 'options');
 }
 
 /** Validates optional decision notes. */
@@ -801,13 +830,11 @@ export function parseAddScenario(input: unknown): z.output<typeof scenarioSchema
 
 // ----------------------------------------------------------------- consolidation
 
+const consolidationStateSchema = z.enum(CONSOLIDATION_STATES as [string, ...string[]]);
+
 /** Validates a target consolidation state. */
 export function parseConsolidationState(value: unknown, what = 'to'): ConsolidationState {
-  return parseWith(
-    z.enum(CONSOLIDATION_STATES as [string, ...string[]]),
-    value,
-    what,
-  ) as ConsolidationState;
+  return parseWith(consolidationStateSchema, value, what) as ConsolidationState;
 }
 
 const transitionSchema = z.object({
@@ -873,18 +900,16 @@ export function parseClaimBatch(options: unknown): {
 }
 
 /** Validates `consolidation.reconsolidationWindow()` options. */
+const reconsolidationWindowSchema = z.object({
+  windowMinutes: z.number().finite().positive().default(60),
+  now: instant.optional(),
+});
+
 export function parseReconsolidationWindow(options: unknown): {
   readonly windowMinutes: number;
   readonly now: Date;
 } {
-  const parsed = parseWith(
-    z.object({
-      windowMinutes: z.number().finite().positive().default(60),
-      now: instant.optional(),
-    }),
-    options ?? {},
-    'options',
-  );
+  const parsed = parseWith(reconsolidationWindowSchema, options ?? {}, 'options');
   return { windowMinutes: parsed.windowMinutes, now: parsed.now ?? new Date() };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type * as CoreTypes from '../src/index.js';
 import {
   AthenaError,
   decodeCursor,
@@ -214,9 +215,7 @@ describe('errors, quality and capabilities', () => {
 
   it('recognises an Athena error from another copy of the package', async () => {
     const { createRequire } = await import('node:module');
-    const cjs = createRequire(import.meta.url)(
-      '../dist/index.cjs',
-    ) as typeof import('../src/index.js');
+    const cjs = createRequire(import.meta.url)('../dist/index.cjs') as typeof CoreTypes;
     const foreign = new cjs.NotFoundError('memory', 3);
     expect(foreign instanceof AthenaError).toBe(false);
     expect(isAthenaError(foreign, 'not_found')).toBe(true);

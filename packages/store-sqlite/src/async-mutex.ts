@@ -13,6 +13,11 @@ export class AsyncMutex {
   #locked = false;
   readonly #waiters: (() => void)[] = [];
 
+  /** Whether someone holds the lock (waiters only queue while it is held). */
+  get locked(): boolean {
+    return this.#locked;
+  }
+
   /** Takes the lock if it is free and nobody is waiting; never waits. */
   tryLock(): boolean {
     if (this.#locked) return false;

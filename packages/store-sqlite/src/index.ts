@@ -14,5 +14,11 @@ export {
   resolveSqliteStoreOptions,
 } from './sqlite-store-options.js';
 export type { ResolvedSqliteStoreOptions, SqliteStoreOptions } from './sqlite-store-options.js';
+export {
+  QUANTIZED_MIN_CANDIDATES,
+  QUANTIZED_MIN_DIMENSION,
+  QUANTIZED_MIN_ROWS,
+  QUANTIZED_OVERSAMPLE,
+} from './binary-quantization.js';
 export { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 export type { Migration, MigrationContext } from './migrations.js';

@@ -1,4 +1,5 @@
 import type { NormalizedFilters } from '@athena/core-types';
+import { binaryQuantizeSql } from './binary-quantization.js';
 import { filterSql } from './filter-sql.js';
 import type { SqlFragment } from './filter-sql.js';
 
@@ -7,15 +8,30 @@ import type { SqlFragment } from './filter-sql.js';
 const similarityOf = (distance: string) => `max(-1.0, min(1.0, 1.0 - ${distance}))`;
 
 /** Which plan a semantic candidate set uses. */
-export type SemanticPlan = 'knn' | 'exact';
+export type SemanticPlan = 'quantized' | 'knn' | 'exact';
 
 /**
  * The semantic candidates as `(id, distance)`, nearest first, at most
- * `@candidates` rows. `knn` uses the vec0 index partitioned by project (only
- * without filters); `exact` scans the filtered rows with
- * `vec_distance_cosine`, so a selective filter still yields every match.
+ * `@candidates` rows. `quantized` (only without filters) takes the
+ * `@quantizedCandidates` rows of the project nearest by Hamming distance
+ * between binary-quantised vectors, then re-scores them with the
+ * exact cosine distance of the float vectors. `knn` uses the exact vec0
+ * index partitioned by project (only without filters); `exact` scans the
+ * filtered rows with `vec_distance_cosine`, so a selective filter still
+ * yields every match.
  */
-function semanticCandidates(plan: SemanticPlan, where: SqlFragment): string {
+function semanticCandidates(plan: SemanticPlan, where: SqlFragment, dimension: number): string {
+  if (plan === 'quantized') {
+    // The query's bits are a constant expression: SQLite computes them once.
+    const bits = binaryQuantizeSql('@embedding', dimension);
+    return `SELECT m.id AS id, vec_distance_cosine(m.embedding, @embedding) AS distance
+            FROM (SELECT memory_id FROM memory_bits
+                  WHERE project_id = @projectId
+                  ORDER BY vec_distance_hamming(vec_bit(bits), ${bits})
+                  LIMIT @quantizedCandidates) AS q
+            JOIN memory_vectors m ON m.id = q.memory_id
+            ORDER BY distance, m.id LIMIT @candidates`;
+  }
   if (plan === 'knn') {
     return `SELECT memory_id AS id, distance FROM vec_memories
             WHERE embedding MATCH @embedding AND k = @candidates AND project_id = @projectId`;
@@ -34,23 +50,25 @@ export interface SearchStatement {
 
 /**
  * Semantic search: nearest neighbours with `similarity`, ordered by distance.
- * Binds `@embedding`, `@projectId`, `@candidates` (the limit) and, when
+ * Binds `@embedding`, `@projectId`, `@candidates` (the limit), for the
+ * `quantized` plan `@quantizedCandidates`, and, when
  * `withThreshold`, `@threshold`.
  *
  * @example
  * ```ts
- * const { sql, params } = semanticSql('knn', {}, false);
+ * const { sql, params } = semanticSql('quantized', {}, false, 768);
  * ```
  */
 export function semanticSql(
   plan: SemanticPlan,
   filters: NormalizedFilters,
   withThreshold: boolean,
+  dimension: number,
 ): SearchStatement {
   const where = filterSql(filters, 'm');
   const threshold = withThreshold ? `WHERE ${similarityOf('c.distance')} >= @threshold` : '';
   return {
-    sql: `WITH c AS MATERIALIZED (${semanticCandidates(plan, where)})
+    sql: `WITH c AS MATERIALIZED (${semanticCandidates(plan, where, dimension)})
           SELECT m.*, ${similarityOf('c.distance')} AS similarity
           FROM c JOIN memory_vectors m ON m.id = c.id
           ${threshold}
@@ -60,8 +78,30 @@ export function semanticSql(
 }
 
 /**
+ * The keyword candidates as `(id, relevance)`, relevance = −bm25 (higher is
+ * better), best first, at most `@limitParam` rows. Without filters the
+ * project is checked in `memory_bits` (a small row per memory, keyed by
+ * project and id) instead of the memory row itself, which is 30 times wider:
+ * a common word matches thousands of rows, and reading each would dominate.
+ */
+function keywordCandidates(where: SqlFragment, limitParam: string): string {
+  if (where.sql === '') {
+    return `SELECT b.memory_id AS id, -bm25(memory_fts) AS relevance
+            FROM memory_fts
+            JOIN memory_bits b ON b.project_id = @projectId AND b.memory_id = memory_fts.rowid
+            WHERE memory_fts MATCH @match
+            ORDER BY bm25(memory_fts), b.memory_id LIMIT ${limitParam}`;
+  }
+  return `SELECT m.id AS id, -bm25(memory_fts) AS relevance
+          FROM memory_fts JOIN memory_vectors m ON m.id = memory_fts.rowid
+          WHERE memory_fts MATCH @match AND m.project_id = @projectId${where.sql}
+          ORDER BY bm25(memory_fts), m.id LIMIT ${limitParam}`;
+}
+
+/**
  * Keyword search over the FTS5 index: `relevance` = −bm25 (higher is better),
- * scoped to the project and filters. Binds `@match`, `@projectId`, `@limit`.
+ * scoped to the project and filters; full rows for the top `@limit` only.
+ * Binds `@match`, `@projectId`, `@limit`.
  *
  * @example
  * ```ts
@@ -71,10 +111,9 @@ export function semanticSql(
 export function keywordSql(filters: NormalizedFilters): SearchStatement {
   const where = filterSql(filters, 'm');
   return {
-    sql: `SELECT m.*, -bm25(memory_fts) AS relevance
-          FROM memory_fts JOIN memory_vectors m ON m.id = memory_fts.rowid
-          WHERE memory_fts MATCH @match AND m.project_id = @projectId${where.sql}
-          ORDER BY bm25(memory_fts), m.id LIMIT @limit`,
+    sql: `WITH k AS MATERIALIZED (${keywordCandidates(where, '@limit')})
+          SELECT m.*, k.relevance FROM k JOIN memory_vectors m ON m.id = k.id
+          ORDER BY k.relevance DESC, m.id`,
     params: where.params,
   };
 }
@@ -86,6 +125,8 @@ export interface HybridShape {
   readonly withThreshold: boolean;
   /** False when the text has no words: the keyword leg is empty. */
   readonly withKeywords: boolean;
+  /** The database's embedding dimension (the `quantized` plan pads to whole bytes). */
+  readonly dimension: number;
 }
 
 /**
@@ -108,13 +149,18 @@ function normalizedOverLeg(value: string, rank: string): string {
  * their union, the cosine similarity of every candidate (so a keyword-only
  * hit still has a semantic score), 1-based ranks per leg, each leg's scores
  * min–max normalised over its candidates, and the fused score (weighted:
- * wS·norm_s + wK·norm_k; rrf: Σ 1/(k + rank)). Binds `@embedding`,
+ * wS·norm_s + wK·norm_k; rrf: Σ 1/(k + rank)). Full rows are read for the
+ * final `@limit` only. Binds `@embedding`,
  * `@match`, `@projectId`, `@candidates`, `@limit`, `@threshold`,
- * `@semanticWeight`, `@keywordWeight`, `@rrfK`.
+ * `@semanticWeight`, `@keywordWeight`, `@rrfK` (and, for the `quantized`
+ * plan, `@quantizedCandidates`).
  *
  * @example
  * ```ts
- * const { sql } = hybridSql({ plan: 'knn', fusion: 'rrf', withThreshold: false, withKeywords: true }, {});
+ * const { sql } = hybridSql(
+ *   { plan: 'quantized', fusion: 'rrf', withThreshold: false, withKeywords: true, dimension: 768 },
+ *   {},
+ * );
  * ```
  */
 export function hybridSql(shape: HybridShape, filters: NormalizedFilters): SearchStatement {
@@ -123,10 +169,7 @@ export function hybridSql(shape: HybridShape, filters: NormalizedFilters): Searc
   const keywordLeg = shape.withKeywords
     ? `SELECT id, relevance / (1.0 + relevance) AS score,
               row_number() OVER (ORDER BY relevance DESC, id) AS rank
-       FROM (SELECT m.id AS id, -bm25(memory_fts) AS relevance
-             FROM memory_fts JOIN memory_vectors m ON m.id = memory_fts.rowid
-             WHERE memory_fts MATCH @match AND m.project_id = @projectId${where.sql}
-             ORDER BY bm25(memory_fts), m.id LIMIT @candidates)`
+       FROM (${keywordCandidates(where, '@candidates')})`
     : 'SELECT NULL AS id, NULL AS score, NULL AS rank WHERE 0';
   const fused =
     shape.fusion === 'rrf'
@@ -134,7 +177,7 @@ export function hybridSql(shape: HybridShape, filters: NormalizedFilters): Searc
       : '@semanticWeight * semantic_normalized + @keywordWeight * keyword_normalized';
   return {
     sql: `WITH
-      semantic_raw AS MATERIALIZED (${semanticCandidates(shape.plan, where)}),
+      semantic_raw AS MATERIALIZED (${semanticCandidates(shape.plan, where, shape.dimension)}),
       semantic_leg AS MATERIALIZED (
         SELECT id, row_number() OVER (ORDER BY distance, id) AS rank
         FROM semantic_raw ${threshold}
@@ -142,7 +185,7 @@ export function hybridSql(shape: HybridShape, filters: NormalizedFilters): Searc
       keyword_leg AS MATERIALIZED (${keywordLeg}),
       candidates AS (SELECT id FROM semantic_leg UNION SELECT id FROM keyword_leg),
       scored AS (
-        SELECT m.*,
+        SELECT c.id AS id,
                ${similarityOf('vec_distance_cosine(m.embedding, @embedding)')} AS similarity,
                coalesce(k.score, 0.0) AS keyword_score,
                s.rank AS semantic_rank,
@@ -157,10 +200,15 @@ export function hybridSql(shape: HybridShape, filters: NormalizedFilters): Searc
                ${normalizedOverLeg('similarity', 'semantic_rank')} AS semantic_normalized,
                ${normalizedOverLeg('keyword_score', 'keyword_rank')} AS keyword_normalized
         FROM scored
+      ),
+      ranked AS (SELECT *, ${fused} AS fused FROM normalized),
+      top AS MATERIALIZED (
+        SELECT * FROM ranked ORDER BY fused DESC, similarity DESC, id ASC LIMIT @limit
       )
-      SELECT *, ${fused} AS fused FROM normalized
-      ORDER BY fused DESC, similarity DESC, id ASC
-      LIMIT @limit`,
+      SELECT m.*, t.similarity, t.keyword_score, t.semantic_rank, t.keyword_rank,
+             t.semantic_normalized, t.keyword_normalized, t.fused
+      FROM top t JOIN memory_vectors m ON m.id = t.id
+      ORDER BY t.fused DESC, t.similarity DESC, t.id ASC`,
     params: where.params,
   };
 }

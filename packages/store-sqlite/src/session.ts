@@ -1,8 +1,16 @@
 import { mapSqliteError } from './map-error.js';
 import type { Connection } from './connection.js';
 
-/** Decides when a unit of work may touch the connection (see `SqliteStore`). */
-export type Gate = <T>(work: () => T) => Promise<T>;
+/**
+ * Decides when a unit of work may touch the connection (see `SqliteStore`).
+ * `open()` is the fast path: true when work may run right now, as it may
+ * whenever no transaction holds the connection. Otherwise `wait()` runs it
+ * once it may, or rejects.
+ */
+export interface Gate {
+  open(): boolean;
+  wait<T>(work: () => T): Promise<T>;
+}
 
 /**
  * What a repository talks to: the store's connection behind a gate. The store
@@ -23,14 +31,22 @@ export class Session {
   }
 
   /**
-   * Runs synchronous database work once the gate allows it. Anything the
-   * driver throws comes out as an Athena error.
+   * Runs synchronous database work once the gate allows it: at once, with
+   * no queue and one settled promise, when nothing holds the connection.
+   * Anything the work throws (validation included) rejects the promise, as
+   * an Athena error.
    */
   run<T>(work: (connection: Connection) => T): Promise<T> {
-    return this.#gate(() => {
-      const connection = this.#connection();
+    if (this.#gate.open()) {
       try {
-        return work(connection);
+        return Promise.resolve(work(this.#connection()));
+      } catch (error) {
+        return Promise.reject(mapSqliteError(error));
+      }
+    }
+    return this.#gate.wait(() => {
+      try {
+        return work(this.#connection());
       } catch (error) {
         throw mapSqliteError(error);
       }

@@ -28,7 +28,8 @@ import type { ResolvedSqliteStoreOptions, SqliteStoreOptions } from './sqlite-st
 
 /** What the SQLite backend supports. */
 export const SQLITE_CAPABILITIES: StoreCapabilities = resolveCapabilities({
-  annIndexes: [],
+  // Unfiltered semantic search re-scores binary-quantised candidates.
+  annIndexes: ['quantized'],
   concurrentWriters: false,
   savepoints: true,
   // Filtered queries scan the matching rows exactly, so `limit` rows come
@@ -190,7 +191,7 @@ export class SqliteStore implements Store {
       error,
     });
     try {
-      return await this.#gate(() => {
+      return await this.#run(() => {
         const connection = this.#requireConnection();
         const started = performance.now();
         connection.statement('SELECT 1').get();
@@ -313,9 +314,11 @@ export class SqliteStore implements Store {
   }
 
   #transactionFor(scope: TransactionScope): SqliteTransaction {
-    const gate: Gate = async (work) => {
-      if (!scope.active) throw new StoreClosedError('this transaction has already ended');
-      return work();
+    const gate: Gate = {
+      open: () => scope.active,
+      wait: async () => {
+        throw new StoreClosedError('this transaction has already ended');
+      },
     };
     const repositories = createRepositories(new Session(() => this.#requireConnection(), gate));
     return Object.freeze({
@@ -327,18 +330,29 @@ export class SqliteStore implements Store {
   /**
    * Lets work run when no transaction is open; work started inside a
    * transaction's callback joins it instead of waiting for it (which would
-   * deadlock).
+   * deadlock). Work is synchronous, so running it needs no lock: only an
+   * open transaction holds the mutex.
    */
-  readonly #gate: Gate = async (work) => {
-    if (this.#scope.getStore()?.active === true) return work();
-    if (this.#closed) throw new StoreClosedError();
-    if (!this.#mutex.tryLock()) await this.#mutex.lock();
-    try {
-      return work();
-    } finally {
-      this.#mutex.unlock();
-    }
+  readonly #gate: Gate = {
+    open: () =>
+      this.#mutex.locked
+        ? this.#scope.getStore()?.active === true
+        : !this.#closed && this.#connection !== null,
+    wait: async (work) => {
+      if (this.#scope.getStore()?.active === true) return work();
+      if (this.#closed) throw new StoreClosedError();
+      await this.#mutex.lock();
+      try {
+        return work();
+      } finally {
+        this.#mutex.unlock();
+      }
+    },
   };
+
+  #run<T>(work: () => T): Promise<T> {
+    return this.#gate.open() ? Promise.resolve().then(work) : this.#gate.wait(work);
+  }
 
   #requireConnection(): Connection {
     if (this.#connection === null) throw new StoreClosedError();

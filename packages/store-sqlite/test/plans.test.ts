@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/index.js';
 import { parseFilters } from '@athena/core-types';
-import { hybridSql, semanticSql } from '../src/search-sql.js';
+import { hybridSql, keywordSql, semanticSql } from '../src/search-sql.js';
 import { axis, rawConnection, removeTmpFiles, tmpFile } from './temp-db.js';
 
 afterEach(removeTmpFiles);
@@ -20,6 +20,7 @@ function plan(path: string, sql: string): string {
       keywordWeight: 0.3,
       rrfK: 60,
       filterTags: '["a"]',
+      quantizedCandidates: 200,
     };
     const rows = raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[];
     return rows.map((row) => row.detail).join('\n');
@@ -34,15 +35,55 @@ describe('query plans', () => {
     const store = new SqliteStore({ path, embeddingDimension: 8 });
     await store.init();
     await store.close();
-    const knn = plan(path, semanticSql('knn', {}, false).sql);
+    const knn = plan(path, semanticSql('knn', {}, false, 8).sql);
     expect(knn).toMatch(/SCAN vec_memories VIRTUAL TABLE INDEX/);
     const hybrid = plan(
       path,
-      hybridSql({ plan: 'knn', fusion: 'weighted', withThreshold: true, withKeywords: true }, {})
-        .sql,
+      hybridSql(
+        { plan: 'knn', fusion: 'weighted', withThreshold: true, withKeywords: true, dimension: 8 },
+        {},
+      ).sql,
     );
     expect(hybrid).toMatch(/SCAN vec_memories VIRTUAL TABLE INDEX/);
     expect(hybrid).toMatch(/SCAN memory_fts VIRTUAL TABLE INDEX/);
+  });
+
+  it('quantised candidates come from the project range of memory_bits, re-scored by id', async () => {
+    const path = tmpFile();
+    const store = new SqliteStore({ path, embeddingDimension: 8 });
+    await store.init();
+    await store.close();
+    const quantized = plan(path, semanticSql('quantized', {}, false, 8).sql);
+    expect(quantized).toMatch(/SEARCH memory_bits USING PRIMARY KEY \(project_id=\?\)/);
+    expect(quantized).toMatch(/SEARCH m USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    expect(quantized).not.toMatch(/vec_memories/);
+    const hybrid = plan(
+      path,
+      hybridSql(
+        {
+          plan: 'quantized',
+          fusion: 'rrf',
+          withThreshold: false,
+          withKeywords: true,
+          dimension: 8,
+        },
+        {},
+      ).sql,
+    );
+    expect(hybrid).toMatch(/SEARCH memory_bits USING PRIMARY KEY \(project_id=\?\)/);
+    expect(hybrid).toMatch(/SCAN memory_fts VIRTUAL TABLE INDEX/);
+  });
+
+  it('an unfiltered keyword search checks the project in memory_bits, per FTS5 match', async () => {
+    const path = tmpFile();
+    const store = new SqliteStore({ path, embeddingDimension: 8 });
+    await store.init();
+    await store.close();
+    const keyword = plan(path, keywordSql({}).sql);
+    expect(keyword).toMatch(/SCAN memory_fts VIRTUAL TABLE INDEX/);
+    expect(keyword).toMatch(/SEARCH b USING PRIMARY KEY \(project_id=\? AND memory_id=\?\)/);
+    const filtered = plan(path, keywordSql(parseFilters({ tags: ['a'] })).sql);
+    expect(filtered).not.toMatch(/memory_bits/);
   });
 
   it('a filtered semantic search scans the project rows by index, not the vec0 table', async () => {
@@ -50,7 +91,7 @@ describe('query plans', () => {
     const store = new SqliteStore({ path, embeddingDimension: 8 });
     await store.init();
     await store.close();
-    const exact = plan(path, semanticSql('exact', parseFilters({ tags: ['a'] }), false).sql);
+    const exact = plan(path, semanticSql('exact', parseFilters({ tags: ['a'] }), false, 8).sql);
     expect(exact).not.toMatch(/vec_memories/);
     expect(exact).toMatch(/SEARCH m USING INDEX memory_vectors_project/);
   });

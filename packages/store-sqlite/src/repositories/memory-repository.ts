@@ -141,11 +141,11 @@ export class SqliteMemoryRepository implements MemoryRepository {
     });
   }
 
-  async get(projectId: number, id: number): Promise<Memory | null> {
-    const project = parseId(projectId, 'projectId');
-    const memoryId = parseId(id, 'id');
+  // Not `async`: the session's promise is returned as is, one promise per
+  // call on the hottest read path; validation errors reject it all the same.
+  get(projectId: number, id: number): Promise<Memory | null> {
     return this.#session.run((c) => {
-      const row = findMemory(c, project, memoryId);
+      const row = findMemory(c, parseId(projectId, 'projectId'), parseId(id, 'id'));
       return row === undefined ? null : toMemory(row);
     });
   }

@@ -18,6 +18,12 @@ import type {
   SearchResult,
   SemanticSearchOptions,
 } from '@athena/core-types';
+import {
+  QUANTIZED_MIN_DIMENSION,
+  QUANTIZED_MIN_ROWS,
+  quantizedCandidateCount,
+} from '../binary-quantization.js';
+import type { Connection } from '../connection.js';
 import { hasFilters } from '../filter-sql.js';
 import { toFtsQuery } from '../fts-query.js';
 import { toMemory, vectorBlob } from '../rows.js';
@@ -45,9 +51,32 @@ interface HybridRow extends MemoryRow {
   fused: number;
 }
 
-/** The vec0 index serves only unfiltered queries within its `k` limit. */
-function planFor(filters: NormalizedFilters, k: number, exact: boolean): SemanticPlan {
-  return exact || hasFilters(filters) || k > MAX_KNN_K ? 'exact' : 'knn';
+/**
+ * Unfiltered queries over a large project take binary-quantised candidates
+ * (when the dimension is large enough for sign bits to mean something) or
+ * ask the exact vec0 index (within its `k` limit); filtered ones scan the
+ * matching rows exactly.
+ */
+function planFor(
+  c: Connection,
+  projectId: number,
+  filters: NormalizedFilters,
+  k: number,
+  exact: boolean,
+): SemanticPlan {
+  if (hasFilters(filters)) return 'exact';
+  if (!exact && c.embeddingDimension >= QUANTIZED_MIN_DIMENSION && isLarge(c, projectId)) {
+    return 'quantized';
+  }
+  return k > MAX_KNN_K ? 'exact' : 'knn';
+}
+
+/** Whether the project holds at least {@link QUANTIZED_MIN_ROWS} memories (a bounded index walk). */
+function isLarge(c: Connection, projectId: number): boolean {
+  const row = c
+    .column('SELECT memory_id FROM memory_bits WHERE project_id = ? LIMIT 1 OFFSET ?')
+    .get(projectId, QUANTIZED_MIN_ROWS - 1);
+  return row !== undefined;
 }
 
 function parseHybridQuery(query: unknown): { embedding: EmbeddingInput; text: string } {
@@ -77,10 +106,11 @@ export class SqliteSearchRepository implements SearchRepository {
   }
 
   /**
-   * Nearest neighbours by cosine similarity. Without filters the vec0 index
-   * answers (KNN within the project's partition); with filters, or `exact`,
-   * an exact scan over the matching rows, so `limit` rows come back whenever
-   * that many match.
+   * Nearest neighbours by cosine similarity. Without filters, in a project
+   * of at least 2,048 memories, binary-quantised vectors give candidates
+   * that the float vectors re-score exactly (`exact: true` asks the exact
+   * vec0 index instead); with filters, an exact scan over the matching rows,
+   * so `limit` rows come back whenever that many match.
    *
    * @example
    * ```ts
@@ -96,13 +126,19 @@ export class SqliteSearchRepository implements SearchRepository {
     const parsed = parseSemanticOptions(options);
     return this.#session.run((c) => {
       const vector = toEmbedding(embedding, c.embeddingDimension);
-      const plan = planFor(parsed.filters, parsed.limit, parsed.exact);
-      const { sql, params } = semanticSql(plan, parsed.filters, parsed.threshold !== undefined);
+      const plan = planFor(c, project, parsed.filters, parsed.limit, parsed.exact);
+      const { sql, params } = semanticSql(
+        plan,
+        parsed.filters,
+        parsed.threshold !== undefined,
+        c.embeddingDimension,
+      );
       const rows = c.statement<[Record<string, unknown>], SemanticRow>(sql).all({
         ...params,
         embedding: vectorBlob(vector),
         projectId: project,
         candidates: parsed.limit,
+        quantizedCandidates: quantizedCandidateCount(parsed.limit),
         threshold: parsed.threshold ?? null,
       });
       return rows.map((row, index) => ({
@@ -186,12 +222,14 @@ export class SqliteSearchRepository implements SearchRepository {
     const match = toFtsQuery(text);
     return this.#session.run((c) => {
       const vector = toEmbedding(embedding, c.embeddingDimension, 'query.embedding');
+      const plan = planFor(c, project, parsed.filters, parsed.candidates, false);
       const { sql, params } = hybridSql(
         {
-          plan: planFor(parsed.filters, parsed.candidates, false),
+          plan,
           fusion: parsed.fusion,
           withThreshold: parsed.threshold !== undefined,
           withKeywords: match !== null,
+          dimension: c.embeddingDimension,
         },
         parsed.filters,
       );
@@ -201,6 +239,7 @@ export class SqliteSearchRepository implements SearchRepository {
         match,
         projectId: project,
         candidates: parsed.candidates,
+        quantizedCandidates: quantizedCandidateCount(parsed.candidates),
         limit: parsed.limit,
         threshold: parsed.threshold ?? null,
         semanticWeight: parsed.weights.semantic,

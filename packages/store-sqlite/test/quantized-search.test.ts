@@ -1,0 +1,148 @@
+import Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS, SCHEMA_VERSION, SqliteStore } from '../src/index.js';
+import { rawConnection, removeTmpFiles, tmpFile } from './temp-db.js';
+
+afterEach(removeTmpFiles);
+
+/** A deterministic pseudo-random generator (LCG), so the data never changes. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+/** `count` unit vectors around `clusters` random centres, like real embeddings. */
+function clustered(count: number, dimension: number, clusters: number, seed: number): number[][] {
+  const next = random(seed);
+  const gaussian = () => Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
+  const centres = Array.from({ length: clusters }, () =>
+    Array.from({ length: dimension }, gaussian),
+  );
+  return Array.from({ length: count }, (_, i) => {
+    const centre = centres[i % clusters] as number[];
+    const vector = centre.map((x) => x + 0.6 * gaussian());
+    const norm = Math.hypot(...vector);
+    return vector.map((x) => x / norm);
+  });
+}
+
+function bitsRows(path: string): { memory_id: number; project_id: number; bytes: number }[] {
+  const raw = rawConnection(path);
+  try {
+    return raw
+      .prepare(
+        'SELECT memory_id, project_id, length(bits) AS bytes FROM memory_bits ORDER BY memory_id',
+      )
+      .all() as { memory_id: number; project_id: number; bytes: number }[];
+  } finally {
+    raw.close();
+  }
+}
+
+describe('binary-quantised candidates', () => {
+  it('finds the same neighbours as the exact search on clustered data', async () => {
+    const store = new SqliteStore({ path: tmpFile(), embeddingDimension: 128 });
+    await store.init();
+    const project = await store.projects.create({ name: 'q', path: '/q' });
+    // More rows than QUANTIZED_MIN_ROWS (2,048), so the quantised plan answers.
+    const vectors = clustered(3_000, 128, 60, 7);
+    await store.memories.storeMany(
+      project.id,
+      vectors.map((embedding, i) => ({ content: `memory ${i}`, embedding })),
+    );
+    const queries = clustered(20, 128, 60, 7);
+    let found = 0;
+    for (const query of queries) {
+      const exact = await store.search.semantic(project.id, query, { exact: true });
+      const fast = await store.search.semantic(project.id, query);
+      const wanted = new Set(exact.map((hit) => hit.memory.id));
+      found += fast.filter((hit) => wanted.has(hit.memory.id)).length;
+      // Re-scored exactly: the scores are cosine similarities, nearest first.
+      expect(fast.map((hit) => hit.score)).toEqual(
+        [...fast.map((hit) => hit.score)].sort((a, b) => b - a),
+      );
+      expect(fast[0]?.score).toBeCloseTo(exact[0]?.score ?? Number.NaN, 6);
+    }
+    expect(found / (10 * queries.length)).toBeGreaterThanOrEqual(0.95);
+    const hybrid = await store.search.hybrid(project.id, {
+      embedding: queries[0] ?? [],
+      text: 'memory 5',
+    });
+    expect(hybrid).toHaveLength(10);
+    await store.close();
+  });
+
+  it('keeps one bit row per memory through insert, update and delete, padded to whole bytes', async () => {
+    const path = tmpFile();
+    const store = new SqliteStore({ path, embeddingDimension: 130 });
+    await store.init();
+    const project = await store.projects.create({ name: 'b', path: '/b' });
+    const [a, b] = clustered(2, 130, 2, 3) as [number[], number[]];
+    const ids = await store.memories.storeMany(project.id, [
+      { content: 'a', embedding: a },
+      { content: 'b', embedding: b },
+    ]);
+    expect(bitsRows(path)).toEqual(
+      ids.map((id) => ({ memory_id: id, project_id: project.id, bytes: 17 })),
+    );
+    await store.memories.update(project.id, ids[0] as number, { embedding: b });
+    const [top] = await store.search.semantic(project.id, b, { limit: 1 });
+    expect(top?.score).toBeCloseTo(1, 6);
+    await store.memories.delete(project.id, ids[1] as number);
+    expect(bitsRows(path).map((row) => row.memory_id)).toEqual([ids[0]]);
+    await store.projects.delete(project.id);
+    expect(bitsRows(path)).toEqual([]);
+    await store.close();
+  });
+
+  it('migrates a version-1 file forward: bits are backfilled and nothing is lost', async () => {
+    const path = tmpFile();
+    const dimension = 128;
+    const vectors = clustered(2_100, dimension, 30, 11);
+    // A file as the previous release wrote it: only migration 1 applied.
+    const old = new Database(path);
+    sqliteVec.load(old);
+    old.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    );
+    const [first] = MIGRATIONS;
+    first?.up(old, { embeddingDimension: dimension });
+    old.prepare('INSERT INTO schema_migrations VALUES (1, ?, 0)').run(first?.name);
+    old
+      .prepare(
+        "INSERT INTO projects (name, path, created_at, last_accessed_at) VALUES ('p', '/p', 0, 0)",
+      )
+      .run();
+    const insert = old.prepare(
+      `INSERT INTO memory_vectors (project_id, content, content_type, memory_type, tags, embedding, created_at, updated_at)
+       VALUES (1, ?, 'text', 'fact', '[]', ?, 0, 0)`,
+    );
+    old.transaction(() => {
+      for (const [i, vector] of vectors.entries()) {
+        insert.run(`old memory ${i}`, Buffer.from(new Float32Array(vector).buffer));
+      }
+    })();
+    expect(
+      old.prepare("SELECT 1 FROM sqlite_master WHERE name = 'memory_bits'").get(),
+    ).toBeUndefined();
+    old.close();
+
+    const store = new SqliteStore({ path });
+    await store.init();
+    expect(store.embeddingDimension).toBe(dimension);
+    expect((await store.health()).schemaVersion).toBe(SCHEMA_VERSION);
+    expect(await store.memories.count(1)).toBe(2_100);
+    expect(bitsRows(path)).toHaveLength(2_100);
+    const [hit] = await store.search.semantic(1, vectors[42] ?? [], { limit: 1 });
+    expect(hit?.memory.content).toBe('old memory 42');
+    expect(hit?.score).toBeCloseTo(1, 6);
+    const added = await store.memories.store(1, { content: 'new', embedding: vectors[7] ?? [] });
+    expect(bitsRows(path)).toHaveLength(2_101);
+    expect((await store.search.keyword(1, 'new')).map((h) => h.memory.id)).toEqual([added.id]);
+    await store.close();
+  });
+});
