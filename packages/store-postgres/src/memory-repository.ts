@@ -54,6 +54,34 @@ function insertRow(session: Session, projectId: number, memory: NewMemory) {
   };
 }
 
+/** Columns whose default is NULL: left out of a batch's INSERT when no row sets them. */
+const NULLABLE_COLUMNS = [
+  'domain',
+  'embedding_model',
+  'session_id',
+  'event_type',
+  'code_language',
+  'code_hash',
+] as const;
+
+/**
+ * The rows of one multi-row INSERT, without the nullable columns that are
+ * null in every row: fewer bound parameters to encode, send and parse.
+ */
+function insertRows(session: Session, projectId: number, memories: readonly NewMemory[]) {
+  const rows = memories.map((memory) => insertRow(session, projectId, memory));
+  const unused = new Set<string>(
+    NULLABLE_COLUMNS.filter((column) => rows.every((row) => row[column] === null)),
+  );
+  if (unused.size === 0) return rows;
+  return rows.map(
+    (row) =>
+      Object.fromEntries(
+        Object.entries(row).filter(([column]) => !unused.has(column)),
+      ) as typeof row,
+  );
+}
+
 /** `memory_vectors` on PostgreSQL: every operation scoped to one project. */
 export class PostgresMemoryRepository implements MemoryRepository {
   readonly #session: () => Session;
@@ -111,7 +139,7 @@ export class PostgresMemoryRepository implements MemoryRepository {
           const chunk = memories.slice(start, start + INSERT_CHUNK);
           const rows = await s.db
             .insertInto('memory_vectors')
-            .values(chunk.map((memory) => insertRow(s, project, memory)))
+            .values(insertRows(s, project, chunk))
             .returning('id')
             .execute();
           // Identity values of one INSERT grow in VALUES order.
@@ -128,12 +156,17 @@ export class PostgresMemoryRepository implements MemoryRepository {
     const project = parseId(projectId, 'projectId');
     const memoryId = parseId(id, 'id');
     return this.#session().read({ operation: 'get memory' }, async (s) => {
-      const row = await s.db
-        .selectFrom('memory_vectors')
-        .select(MEMORY_COLUMNS)
-        .where('project_id', '=', project)
-        .where('id', '=', memoryId)
-        .executeTakeFirst();
+      const { rows } = await s.cached(
+        'get memory',
+        (c) =>
+          c.db
+            .selectFrom('memory_vectors')
+            .select(MEMORY_COLUMNS)
+            .where('project_id', '=', 0)
+            .where('id', '=', 0),
+        [project, memoryId],
+      );
+      const [row] = rows;
       return row === undefined ? null : toMemory(row);
     });
   }
@@ -253,17 +286,22 @@ export class PostgresMemoryRepository implements MemoryRepository {
     const { retrieved, at } = parseRecordAccess(options);
     if (wanted.length === 0) return 0;
     return this.#session().write({ operation: 'record access' }, async (s) => {
-      const result = await s.db
-        .updateTable('memory_vectors')
-        .set({
-          access_count: sql<number>`access_count + 1`,
-          last_accessed: at,
-          ...(retrieved ? { last_retrieved: at } : {}),
-        })
-        .where('project_id', '=', project)
-        .where(sql<boolean>`id = any(${wanted}::bigint[])`)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
+      // last_retrieved = coalesce(retrieved-or-null, last_retrieved): one statement text for both.
+      const result = await s.cached(
+        'record access',
+        (c) =>
+          c.db
+            .updateTable('memory_vectors')
+            .set({
+              access_count: sql<number>`access_count + 1`,
+              last_accessed: sql<Date>`${at}`,
+              last_retrieved: sql<Date>`coalesce(cast(${at} as timestamptz), last_retrieved)`,
+            })
+            .where('project_id', '=', 0)
+            .where(sql<boolean>`id = any(${[0]}::bigint[])`),
+        [at, retrieved ? at : null, project, wanted],
+      );
+      return Number(result.numAffectedRows ?? 0);
     });
   }
 }

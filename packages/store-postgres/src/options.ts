@@ -46,6 +46,12 @@ export interface PostgresStoreCommonOptions {
   readonly efSearch?: number;
   /** Default `ivfflat.probes` of searches (per query: `options.probes`); default 10. */
   readonly probes?: number;
+  /**
+   * Own pool only: run statements as named (server-side) prepared statements,
+   * parsed once per connection; default true. Turn off behind a connection
+   * pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+   */
+  readonly preparedStatements?: boolean;
   /** Retry of transient failures; default 3 attempts, 50 ms base delay, 2 000 ms cap. */
   readonly retry?: {
     readonly attempts?: number;
@@ -77,6 +83,7 @@ export interface ResolvedOptions {
     | { readonly type: 'none' };
   readonly efSearch: number;
   readonly probes: number;
+  readonly preparedStatements: boolean;
   readonly retry: {
     readonly attempts: number;
     readonly baseDelayMs: number;
@@ -117,6 +124,12 @@ function optionalInteger(
   max: number,
 ): number | undefined {
   return value === undefined ? undefined : integer(value, field, min, min, max);
+}
+
+function flag(value: unknown, field: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw invalid(field, 'must be a boolean');
+  return value;
 }
 
 function text(value: unknown, field: string): string {
@@ -264,6 +277,7 @@ export function resolveOptions(options: PostgresStoreOptions): ResolvedOptions {
     vectorIndex: resolveVectorIndex(options.vectorIndex),
     efSearch: integer(options.efSearch, 'efSearch', 40, 1, PGVECTOR_MAX_EF_SEARCH),
     probes: integer(options.probes, 'probes', 10, 1, 32_768),
+    preparedStatements: flag(options.preparedStatements, 'preparedStatements', true),
     retry: Object.freeze({
       attempts: integer(retry.attempts, 'retry.attempts', 3, 1, 20),
       baseDelayMs: integer(retry.baseDelayMs, 'retry.baseDelayMs', 50, 0, 60_000),

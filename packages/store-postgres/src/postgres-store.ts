@@ -37,9 +37,10 @@ import type { PostgresStoreOptions, ResolvedOptions } from './options.js';
 import { openPool, toKyselyPool } from './pool.js';
 import type { PoolHandle } from './pool.js';
 import { PostgresProjectRepository } from './project-repository.js';
+import { ProjectShares } from './project-shares.js';
 import { PostgresRelationshipRepository } from './relationship-repository.js';
 import type { Database } from './schema.js';
-import { applyAnnSettings, PostgresSearchRepository } from './search-repository.js';
+import { applyAnnSettings, PostgresSearchRepository, annSettingsFor } from './search-repository.js';
 import { hybridSql, keywordSql, semanticSql } from './search-sql.js';
 import { Session } from './session.js';
 import type { SessionEnv } from './session.js';
@@ -193,7 +194,12 @@ export class PostgresStore implements Store {
   async #connect(): Promise<OpenState> {
     const pool = openPool(this.#options);
     const db = new Kysely<Database>({
-      dialect: new PostgresDialect({ pool: toKyselyPool(pool.pool, pool.onError) }),
+      dialect: new PostgresDialect({
+        pool: toKyselyPool(pool.pool, pool.onError, {
+          prepare: pool.owned && this.#options.preparedStatements,
+          annDefaults: pool.annDefaults,
+        }),
+      }),
     });
     try {
       let indexOutcome: VectorIndexOutcome | undefined;
@@ -211,6 +217,9 @@ export class PostgresStore implements Store {
         vectorSchema: outcome.vectorSchema,
         dimension: outcome.dimension,
         textSearchConfig: outcome.textSearchConfig,
+        annDefaults: pool.annDefaults,
+        projectShares: new ProjectShares(db, this.#options.schema),
+        statements: new Map(),
         afterMemoriesInserted: (session) => this.#afterMemoriesInserted(session),
       };
       return { db, pool, session: new Session(db, env, 0), schemaVersion: outcome.schemaVersion };
@@ -325,17 +334,23 @@ export class PostgresStore implements Store {
   ): Promise<string[]> {
     const session = this.#open().session;
     const project = parseId(search.projectId, 'projectId');
+    // Loaded outside the transaction, so the plan is the one the search gets.
+    await session.env.projectShares.share(project);
     return session.atomic({ operation: 'explain search' }, async (s) => {
       if (planner.enableSeqScan === false)
         await sql`select set_config('enable_seqscan', 'off', true)`.execute(s.raw);
       let statement;
       if (search.kind === 'semantic') {
         const options = parseSemanticOptions(search.options);
-        await applyAnnSettings(s, {
-          efSearch: options.efSearch,
-          probes: options.probes,
-          wanted: options.limit,
-        });
+        await applyAnnSettings(
+          s,
+          await annSettingsFor(s, project, {
+            efSearch: options.efSearch,
+            probes: options.probes,
+            wanted: options.limit,
+            limit: options.limit,
+          }),
+        );
         statement = semanticSql(
           s,
           project,
@@ -351,11 +366,15 @@ export class PostgresStore implements Store {
         );
       } else {
         const options = parseHybridOptions(search.options);
-        await applyAnnSettings(s, {
-          efSearch: options.efSearch,
-          probes: options.probes,
-          wanted: options.candidates,
-        });
+        await applyAnnSettings(
+          s,
+          await annSettingsFor(s, project, {
+            efSearch: options.efSearch,
+            probes: options.probes,
+            wanted: options.candidates,
+            limit: options.limit,
+          }),
+        );
         const vector = toEmbedding(search.query.embedding, s.env.dimension, 'query.embedding');
         statement = hybridSql(s, project, vector, parseKeywordText(search.query.text), options);
       }

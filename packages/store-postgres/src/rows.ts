@@ -4,7 +4,6 @@
  * array when the caller's pool registered pgvector's type parser) and
  * becomes a `Float32Array`.
  */
-import pgvector from 'pgvector';
 import type {
   CodeDependency,
   CodeEntity,
@@ -65,17 +64,24 @@ function toNullableDate(value: unknown): Date | null {
 
 /** The text form `[1,2,3]` (or a parsed array) as 32-bit floats. */
 export function toVector(value: unknown): Float32Array {
-  const components: unknown = typeof value === 'string' ? pgvector.fromSql(value) : value;
+  // pgvector's text form `[1,-2.5,3e-05]` is JSON (no NaN or infinities in a vector), and
+  // JSON.parse is several times faster than splitting the string.
+  const components: unknown = typeof value === 'string' ? JSON.parse(value) : value;
   return Float32Array.from(components as ArrayLike<number>);
 }
 
 /**
- * Serialises a vector for a bound parameter: `[1,2,3]` text that PostgreSQL
- * casts to `vector`. Float32 values widen to doubles exactly, so the server
- * stores the very same floats.
+ * Serialises a vector for a bound parameter in pgvector's binary format
+ * (`vector_recv`: int16 dimension, int16 0, big-endian float4 values). pg
+ * sends a Buffer as a binary parameter, so neither side formats or parses
+ * decimal text, and the server stores the very same 32-bit floats.
  */
-export function fromVector(vector: Float32Array): string {
-  return pgvector.toSql(Array.from(vector)) as string;
+export function fromVector(vector: Float32Array): Buffer {
+  const buffer = Buffer.allocUnsafe(4 + 4 * vector.length);
+  buffer.writeUInt16BE(vector.length, 0);
+  buffer.writeUInt16BE(0, 2);
+  for (let i = 0; i < vector.length; i++) buffer.writeFloatBE(vector[i] as number, 4 + 4 * i);
+  return buffer;
 }
 
 /** A jsonb value that may arrive parsed or as text. */

@@ -1,9 +1,11 @@
 import { StorageError } from '@athena/core-types';
-import { sql } from 'kysely';
-import type { Kysely, RawBuilder } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
+import type { Compilable, Kysely, QueryResult, RawBuilder } from 'kysely';
 import { isRetryableWrite, isTransient, mapError } from './map-error.js';
 import type { ErrorContext } from './map-error.js';
 import type { ResolvedOptions } from './options.js';
+import type { AnnDefaults } from './pool.js';
+import type { ProjectShares } from './project-shares.js';
 import { withRetry } from './retry.js';
 import type { RetryMode } from './retry.js';
 import { fromVector } from './rows.js';
@@ -34,6 +36,15 @@ export interface SessionEnv {
   readonly vectorSchema: string;
   readonly dimension: number;
   readonly textSearchConfig: string;
+  /**
+   * ANN settings every pooled connection starts with, and whose clients track
+   * their session settings (`toKyselyPool`); `null` when unknown (see `PoolHandle`).
+   */
+  readonly annDefaults: AnnDefaults | null;
+  /** Estimated share of the rows of each project, for the ef_search of project-filtered scans. */
+  readonly projectShares: ProjectShares;
+  /** SQL text of fixed-shape statements by name, compiled once (see `Session.cached`). */
+  readonly statements: Map<string, string>;
   /** Called after memories were inserted, so a deferred IVFFlat index can be built. */
   readonly afterMemoriesInserted: (session: Session) => Promise<void>;
 }
@@ -82,6 +93,27 @@ export class Session {
   /** The configured text-search configuration, as a bound `regconfig`. */
   get tsConfig(): RawBuilder<unknown> {
     return sql`cast(${this.env.textSearchConfig} as regconfig)`;
+  }
+
+  /**
+   * Runs a statement whose SQL text depends on nothing but the store (schema,
+   * pgvector schema): built and compiled once under `name`, then executed
+   * with `parameters`, in the order the built query binds them. Saves the
+   * query builder's work on the hottest point operations.
+   */
+  cached<R>(
+    name: string,
+    build: (session: Session) => Compilable<R>,
+    parameters: readonly unknown[],
+  ): Promise<QueryResult<R>> {
+    let text = this.env.statements.get(name);
+    if (text === undefined) {
+      text = build(this).compile().sql;
+      this.env.statements.set(name, text);
+    }
+    return this.raw.executeQuery(CompiledQuery.raw(text, [...parameters])) as Promise<
+      QueryResult<R>
+    >;
   }
 
   /** Runs a read: retried on any transient failure outside a transaction. */

@@ -23,7 +23,9 @@ describePostgres('migrations', () => {
       const applied = await adminQuery<{ version: number }>(
         `select version from "${schema}".athena_migrations`,
       );
-      expect(applied.map((row) => row.version)).toEqual([LATEST_SCHEMA_VERSION]);
+      expect(applied.map((row) => row.version)).toEqual(
+        Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1),
+      );
       const meta = await adminQuery<{ key: string; value: string }>(
         `select key, value from "${schema}".athena_meta order by key`,
       );
@@ -64,6 +66,13 @@ describePostgres('migrations', () => {
       [schema],
     );
     expect(storage[0]).toEqual({ attstorage: 'p', typmod: 12 });
+    // Room on each page for a second row version: access-statistics updates stay HOT.
+    const options = await adminQuery<{ reloptions: string[] | null }>(
+      `select c.reloptions from pg_class c join pg_namespace n on n.oid = c.relnamespace
+       where n.nspname = $1 and c.relname = 'memory_vectors'`,
+      [schema],
+    );
+    expect(options[0]?.reloptions).toEqual(['fillfactor=50']);
     const tables = await adminQuery<{ table_name: string }>(
       `select table_name from information_schema.tables where table_schema = $1 order by table_name`,
       [schema],

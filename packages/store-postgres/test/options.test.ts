@@ -62,6 +62,9 @@ describe('options', () => {
       'vectorIndex.type',
     );
     expect(issuePath({ connectionString: 'postgres://h/d', efSearch: 0 })).toBe('efSearch');
+    expect(issuePath({ connectionString: 'postgres://h/d', preparedStatements: 'yes' })).toBe(
+      'preparedStatements',
+    );
     expect(issuePath({ connectionString: 'postgres://h/d', retry: { attempts: 0 } })).toBe(
       'retry.attempts',
     );

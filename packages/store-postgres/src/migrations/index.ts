@@ -1,8 +1,9 @@
 import { initialSchema } from './initial-schema.js';
+import { memoryFillfactor } from './memory-fillfactor.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in version order. Append only: never edit a released migration. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, memoryFillfactor]);
 
 /** The schema version a fully migrated database has. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,96 @@
+import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+/** How long planner statistics are trusted before they are read again. */
+const REFRESH_MS = 60_000;
+
+interface Shares {
+  /** Share of the rows of each project among the most common values. */
+  readonly byProject: ReadonlyMap<number, number>;
+  /** Share of any other project. */
+  readonly other: number;
+}
+
+/** Every project holds all rows: what the store assumes without statistics. */
+const UNKNOWN: Shares = Object.freeze({ byProject: new Map<number, number>(), other: 1 });
+
+/**
+ * The share of `memory_vectors` rows each project holds, estimated from the
+ * planner's statistics (`pg_stats`, kept by ANALYZE and autovacuum) and
+ * cached. A project filter on an HNSW scan discards the other projects'
+ * neighbours, so a smaller share needs a larger `ef_search` for the same
+ * recall. Read once before the first use, then refreshed in the background
+ * every minute; a failed read means "unknown" (share 1), never a failed
+ * search.
+ *
+ * @example
+ * ```ts
+ * const shares = new ProjectShares(db, 'public');
+ * await shares.share(projectId); // 0.1 when the project holds 10 % of the memories
+ * ```
+ */
+export class ProjectShares {
+  /** The pool, never a transaction's connection: a background refresh outlives the call. */
+  readonly #db: Kysely<Database>;
+  readonly #schema: string;
+  #shares: Shares | null = null;
+  #loadedAt = Number.NEGATIVE_INFINITY;
+  #loading: Promise<void> | null = null;
+
+  constructor(db: Kysely<Database>, schema: string) {
+    this.#db = db;
+    this.#schema = schema;
+  }
+
+  /**
+   * The estimated share of the rows `projectId` holds, in (0, 1]. The first
+   * call waits for the statistics unless `wait` is false (a caller holding a
+   * connection of a small pool must not wait for another one).
+   */
+  async share(projectId: number, wait = true): Promise<number> {
+    if (performance.now() - this.#loadedAt > REFRESH_MS) {
+      this.#loading ??= this.#load().finally(() => {
+        this.#loading = null;
+      });
+      if (this.#shares === null && wait) await this.#loading;
+    }
+    const shares = this.#shares ?? UNKNOWN;
+    return shares.byProject.get(projectId) ?? shares.other;
+  }
+
+  async #load(): Promise<void> {
+    try {
+      const { rows } = await sql<{
+        vals: (string | number)[] | null;
+        freqs: number[] | null;
+        n_distinct: number;
+      }>`
+        select cast(cast(most_common_vals as text) as bigint[]) as vals,
+          most_common_freqs as freqs, n_distinct
+        from pg_stats
+        where schemaname = ${this.#schema} and tablename = 'memory_vectors'
+          and attname = 'project_id'`.execute(this.#db);
+      this.#shares = toShares(rows[0]);
+    } catch {
+      this.#shares = UNKNOWN;
+    }
+    this.#loadedAt = performance.now();
+  }
+}
+
+function toShares(
+  row: { vals: (string | number)[] | null; freqs: number[] | null; n_distinct: number } | undefined,
+): Shares {
+  if (row === undefined) return UNKNOWN;
+  const vals = row.vals ?? [];
+  const freqs = row.freqs ?? [];
+  const byProject = new Map(vals.map((value, i) => [Number(value), freqs[i] ?? 0]));
+  // A negative n_distinct is a fraction of the rows: nearly every row its own project.
+  const distinct = row.n_distinct >= 0 ? row.n_distinct : Number.POSITIVE_INFINITY;
+  const rest = Math.max(0, 1 - freqs.reduce((sum, f) => sum + f, 0));
+  const others = distinct - vals.length;
+  const other = others >= 1 ? rest / others : rest > 0 ? rest : 1;
+  return { byProject, other: Math.min(1, Math.max(other, 1e-6)) };
+}
