@@ -83,3 +83,75 @@ export function recallAt(found: readonly number[], truth: readonly number[], k: 
   for (const id of found.slice(0, k)) if (expected.has(id)) hits++;
   return hits / expected.size;
 }
+
+/** API and raw latencies of one operation, measured interleaved in the same run. */
+export interface PairMeasurement {
+  readonly api: LatencySummary;
+  readonly raw: LatencySummary;
+  /** What each API call returned as ids (for recall), by sample. */
+  readonly apiIds: (readonly number[])[];
+  readonly rawIds: (readonly number[])[];
+}
+
+/** Limits of one measurement: at most `samples` runs, stopping early once `budgetMs` is spent. */
+export interface MeasureLimits {
+  readonly samples: number;
+  readonly budgetMs: number;
+  readonly warmup?: number;
+}
+
+/** An operation under test: returns the ids it found (searches) or nothing. */
+export type Operation = (i: number) => unknown;
+
+/**
+ * Measures `api(i)` and `raw(i)` alternately (API first on even i, raw
+ * first on odd i), so drift of a noisy machine hits both sides alike. Stops
+ * after `samples` pairs or when `budgetMs` is spent (at least 20 pairs).
+ */
+export async function measurePair(
+  limits: MeasureLimits,
+  api: Operation,
+  raw: Operation,
+): Promise<PairMeasurement> {
+  const warmup = limits.warmup ?? Math.min(10, limits.samples);
+  for (let i = 0; i < warmup; i++) {
+    await api(i);
+    await raw(i);
+  }
+  const apiTimes: number[] = [];
+  const rawTimes: number[] = [];
+  const apiIds: (readonly number[])[] = [];
+  const rawIds: (readonly number[])[] = [];
+  const timed = async (op: Operation, i: number, times: number[], ids: (readonly number[])[]) => {
+    const start = now();
+    const found = await op(i);
+    times.push(now() - start);
+    ids.push(Array.isArray(found) ? (found as number[]) : []);
+  };
+  const started = now();
+  for (let i = 0; i < limits.samples; i++) {
+    if (i >= 20 && now() - started > limits.budgetMs) break;
+    if (i % 2 === 0) {
+      await timed(api, i, apiTimes, apiIds);
+      await timed(raw, i, rawTimes, rawIds);
+    } else {
+      await timed(raw, i, rawTimes, rawIds);
+      await timed(api, i, apiTimes, apiIds);
+    }
+  }
+  return { api: summarise(apiTimes), raw: summarise(rawTimes), apiIds, rawIds };
+}
+
+/** Mean recall@k of `found[i]` against `truth(i)`. */
+export function meanRecall(
+  found: readonly (readonly number[])[],
+  truth: (i: number) => readonly number[],
+  k = 10,
+): number {
+  if (found.length === 0) return Number.NaN;
+  let sum = 0;
+  found.forEach((ids, i) => {
+    sum += recallAt(ids, truth(i), k);
+  });
+  return sum / found.length;
+}

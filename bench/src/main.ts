@@ -1,0 +1,128 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateDataset } from './dataset.js';
+import { groundTruth } from './ground-truth.js';
+import { describeMachine } from './machine.js';
+import { runPostgres } from './postgres-bench.js';
+import { toConsole, writeReport } from './report.js';
+import type { BackendResult, BenchReport } from './results.js';
+import { runSqlite } from './sqlite-bench.js';
+import { now } from './stats.js';
+import type { BenchContext } from './workload.js';
+
+const TIERS = {
+  '10k': { rows: 10_000, budgetMs: 4_000, ingestRows: 2_048 },
+  '100k': { rows: 100_000, budgetMs: 8_000, ingestRows: 2_048 },
+  '1m': { rows: 1_000_000, budgetMs: 15_000, ingestRows: 2_048 },
+} as const;
+
+const USAGE = `pnpm bench [--tier 10k|100k|1m] [--backend sqlite|postgres|all] [--queries N] [--out DIR]
+  --tier      data set size (default 10k); 1m is documented but not run in CI
+  --backend   which store(s) to measure (default all)
+  --queries   query vectors/texts, and samples per operation (default 200)
+  --out       result directory (default bench/results)
+  PostgreSQL: ATHENA_BENCH_DATABASE_URL or ATHENA_TEST_DATABASE_URL
+  (default postgres://athena@127.0.0.1:5432/athena_test)`;
+
+const { values } = parseArgs({
+  options: {
+    tier: { type: 'string', default: '10k' },
+    backend: { type: 'string', default: 'all' },
+    queries: { type: 'string', default: '200' },
+    out: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const tierName = values.tier as keyof typeof TIERS;
+const tier = TIERS[tierName];
+const backend = values.backend ?? 'all';
+const queries = Number(values.queries);
+if (
+  tier === undefined ||
+  !['sqlite', 'postgres', 'all'].includes(backend) ||
+  !Number.isInteger(queries) ||
+  queries < 20
+) {
+  console.error(USAGE);
+  process.exit(2);
+}
+const outDir = resolve(
+  values.out ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'results'),
+);
+const url =
+  process.env.ATHENA_BENCH_DATABASE_URL ??
+  process.env.ATHENA_TEST_DATABASE_URL ??
+  'postgres://athena@127.0.0.1:5432/athena_test';
+
+const log = (message: string) => console.error(message);
+const started = now();
+const spec = {
+  rows: tier.rows,
+  dimension: 768,
+  clusters: 1000,
+  vocabulary: 5000,
+  projects: 10,
+  queries,
+  seed: 42,
+};
+log(
+  `athena bench: tier ${tierName}, ${tier.rows.toLocaleString('en-US')} memories, backend ${backend}`,
+);
+let t = now();
+const data = generateDataset(spec);
+log(`  data generated in ${((now() - t) / 1000).toFixed(1)} s`);
+t = now();
+const truth = groundTruth(data);
+log(
+  `  exact top-10 ${truth.cached ? 'read from bench/.cache' : 'computed'} in ${((now() - t) / 1000).toFixed(1)} s`,
+);
+
+const ctx: BenchContext = {
+  tier: tierName,
+  data,
+  truth,
+  ingestRows: tier.ingestRows,
+  limits: { samples: queries, budgetMs: tier.budgetMs },
+  throughputOps: 400,
+  log,
+};
+
+const backends: BackendResult[] = [];
+if (backend === 'sqlite' || backend === 'all') {
+  log('sqlite …');
+  backends.push(await runSqlite(ctx));
+}
+if (backend === 'postgres' || backend === 'all') {
+  log('postgres …');
+  backends.push(await runPostgres(ctx, url));
+}
+
+const report: BenchReport = {
+  date: new Date().toISOString(),
+  tier: tierName,
+  rows: tier.rows,
+  settings: {
+    dimension: spec.dimension,
+    clusters: spec.clusters,
+    vocabulary: spec.vocabulary,
+    projects: spec.projects,
+    queries,
+    seed: spec.seed,
+    samplesPerOperation: queries,
+    timeBudgetPerOperationMs: tier.budgetMs,
+    ingestRowsPerSide: tier.ingestRows,
+  },
+  machine: await describeMachine(backend === 'sqlite' ? null : url),
+  backends,
+  // maxRSS is in KiB.
+  peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  seconds: (now() - started) / 1000,
+};
+console.log(toConsole(report));
+for (const path of writeReport(report, outDir)) log(`wrote ${path}`);

@@ -1,0 +1,1143 @@
+import { PostgresStore } from '@athena/store-postgres';
+import pg from 'pg';
+import pgvector from 'pgvector';
+import { queryProject } from './ground-truth.js';
+import type { BackendResult, LatencyRow, RateRow } from './results.js';
+import { meanRecall, measurePair, now, summarise } from './stats.js';
+import type { LatencySummary } from './stats.js';
+import {
+  INGEST_BATCH,
+  INGEST_RUN,
+  LOAD_BATCH,
+  extraRows,
+  latencyRow,
+  measureThroughput,
+  memoryInput,
+  pickRows,
+  progressBar,
+  queryText,
+  queryVector,
+} from './workload.js';
+import type { BenchContext } from './workload.js';
+
+type Row = Record<string, unknown>;
+
+/** The store's memory columns (store-postgres MEMORY_COLUMNS): what both sides return. */
+const COLUMNS = `id, project_id, content, content_type, memory_type, domain, tags, embedding,
+  embedding_model, access_count, last_accessed, last_retrieved, usefulness_score, confidence,
+  quality_score, consolidation_state, consolidated_at, superseded_by, claimed_by,
+  claim_expires_at, version, session_id, event_type, code_language, code_hash, created_at, updated_at`;
+
+/** Session settings of the raw pool: the same ANN settings the store applies per query. */
+const RAW_SETTINGS =
+  '-c hnsw.ef_search=40 -c hnsw.iterative_scan=relaxed_order -c ivfflat.iterative_scan=relaxed_order -c ivfflat.probes=10';
+
+const HNSW = { m: 16, efConstruction: 64 };
+
+/**
+ * A vector as a binary parameter (pgvector's `vector_recv` format: int16
+ * dimension, int16 0, big-endian float4s): `pg` sends a Buffer in binary, so
+ * neither side formats or parses decimal text.
+ */
+function vectorParam(vector: Float32Array): Buffer {
+  const buffer = Buffer.allocUnsafe(4 + 4 * vector.length);
+  buffer.writeUInt16BE(vector.length, 0);
+  buffer.writeUInt16BE(0, 2);
+  for (let i = 0; i < vector.length; i++) buffer.writeFloatBE(vector[i] as number, 4 + 4 * i);
+  return buffer;
+}
+
+/** The raw side's rows: ids as numbers and the embedding as a Float32Array, like the API's memories. */
+function withVector(row: Row): Row {
+  row.embedding = new Float32Array(JSON.parse(row.embedding as string) as number[]);
+  row.id = Number(row.id);
+  return row;
+}
+
+function ids(rows: readonly Row[]): number[] {
+  return rows.map((row) => Number(row.id));
+}
+
+/** A plan line with the query vector literal shortened, so plans stay readable. */
+function shortPlan(line: string): string {
+  return line.replace(/'\[[^\]]{40,}\]'/g, "'[…query vector…]'");
+}
+
+/** Memory per HNSW build: enough to keep the graph in memory (~4 KiB per 768-d row). */
+function maintenanceWorkMem(rows: number): string {
+  const mb = Math.min(8192, Math.max(256, Math.ceil((rows * 4096) / 1048576) + 128));
+  return `${mb}MB`;
+}
+
+function rawStatements(schema: string) {
+  const t = `${schema}.memory_vectors`;
+  const orQuery = `replace(cast(plainto_tsquery('english', $3) as text), ' & ', ' | ')::tsquery`;
+  const norm = (value: string, rank: string) => {
+    const inLeg = `case when ${rank} is not null then ${value} end`;
+    return `case when ${rank} is null then 0
+      when max(${inLeg}) over () = min(${inLeg}) over () then 1
+      else (${value} - min(${inLeg}) over ()) / (max(${inLeg}) over () - min(${inLeg}) over ()) end`;
+  };
+  const hybrid = (fusion: 'rrf' | 'weighted') => `
+    with q as (select ${orQuery} as query),
+    sem as (
+      select id, row_number() over (order by d, id) as rank from (
+        select id, embedding <=> $2::vector as d from ${t}
+        where project_id = $1 order by embedding <=> $2::vector limit 40) x),
+    kw as (
+      select id, score, row_number() over (order by score desc, id) as rank from (
+        select m.id, ts_rank(m.tsv, q.query, 32) as score from ${t} m, q
+        where m.project_id = $1 and m.tsv @@ q.query order by score desc, m.id limit 40) y),
+    ids as (select id from sem union select id from kw),
+    scored as (
+      select ids.id, 1 - (m.embedding <=> $2::vector) as similarity, coalesce(kw.score, 0)::float8 as k_score,
+             sem.rank as s_rank, kw.rank as k_rank
+      from ids join ${t} m on m.id = ids.id
+      left join sem on sem.id = ids.id left join kw on kw.id = ids.id),
+    top as (
+      select id, similarity, ${
+        fusion === 'rrf'
+          ? 'coalesce(1.0 / (60 + s_rank), 0) + coalesce(1.0 / (60 + k_rank), 0)'
+          : `0.7 * (${norm('similarity', 's_rank')}) + 0.3 * (${norm('k_score', 'k_rank')})`
+      } as fused
+      from scored order by fused desc, similarity desc, id limit 10)
+    select ${COLUMNS.split(',')
+      .map((c) => `m.${c.trim()}`)
+      .join(', ')}, top.similarity, top.fused
+    from top join ${t} m on m.id = top.id
+    order by top.fused desc, top.similarity desc, m.id`;
+  return {
+    get: `select ${COLUMNS} from ${t} where project_id = $1 and id = $2`,
+    semantic: `select * from (
+        select ${COLUMNS}, embedding <=> $2::vector as distance from ${t}
+        where project_id = $1 order by embedding <=> $2::vector limit 10) c
+      order by distance, id`,
+    semanticIds: `select id from ${t} where project_id = $1 order by embedding <=> $2::vector limit 10`,
+    keyword: `select ${COLUMNS}, ts_rank(tsv, q.query, 32) as score
+      from ${t}, (select ${orQuery.replace('$3', '$2')} as query) q
+      where project_id = $1 and tsv @@ q.query
+      order by score desc, id limit 10`,
+    hybridWeighted: hybrid('weighted'),
+    hybridRrf: hybrid('rrf'),
+    recordAccess: `update ${t} set access_count = access_count + 1, last_accessed = $3, last_retrieved = $3
+      where project_id = $1 and id = any($2::bigint[])`,
+    access: `update ${t} set access_count = access_count + 1, last_accessed = now()
+      where project_id = $1 and id = any($2::bigint[])`,
+    update: `update ${t} set usefulness_score = $3, version = version + 1, updated_at = now()
+      where project_id = $1 and id = $2 returning ${COLUMNS}`,
+    insertOne: `insert into ${t} (project_id, content, embedding) values ($1, $2, $3::vector) returning ${COLUMNS}`,
+    episode: `insert into ${schema}.episodic_events (project_id, session_id, event_type, content)
+      values ($1, 'bench', 'action', 'recalled and reinforced memories') returning *`,
+  };
+}
+
+/**
+ * Multi-row INSERT of `count` memories (project, content, vector as text):
+ * measured faster here than `INSERT … SELECT FROM unnest(…::vector[])`, whose
+ * array literal PostgreSQL must parse as one value.
+ */
+function insertValues(schema: string, count: number): string {
+  const rows = Array.from(
+    { length: count },
+    (_, k) => `($${3 * k + 1}, $${3 * k + 2}, $${3 * k + 3}::vector)`,
+  );
+  return `insert into ${schema}.memory_vectors (project_id, content, embedding) values ${rows.join(', ')} returning id`;
+}
+
+/** Inserts rows with one prepared multi-row INSERT; returns the new ids in input order. */
+async function insertRows(
+  pool: pg.Pool,
+  schema: string,
+  projects: readonly number[],
+  contents: readonly string[],
+  vectors: readonly Buffer[],
+): Promise<number[]> {
+  const values: unknown[] = [];
+  projects.forEach((project, k) => values.push(project, contents[k], vectors[k]));
+  const name = `insert-${schema}-${projects.length}`;
+  const rows = await query(pool, name, insertValues(schema, projects.length), values);
+  // Identity values of one INSERT grow in VALUES order.
+  return ids(rows).sort((a, b) => a - b);
+}
+
+async function query(
+  pool: pg.Pool | pg.PoolClient,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<Row[]> {
+  const result = await pool.query<Row>({ name, text, values });
+  return result.rows;
+}
+
+/**
+ * PostgresStore against the bare `pg` driver (prepared statements, the same
+ * ANN settings) on the same tables, in the same process. Schema A holds the
+ * tier in one project (loaded through storeMany into an unindexed table,
+ * HNSW built afterwards); schema B holds it over 10 projects (loaded raw,
+ * same index built raw). Both schemas are dropped at the end.
+ */
+export async function runPostgres(ctx: BenchContext, url: string): Promise<BackendResult> {
+  const started = now();
+  const { data, truth, limits, log } = ctx;
+  const { rows, dimension, projects } = data.spec;
+  const schemaA = `athena_bench_${process.pid}_a`;
+  const schemaB = `athena_bench_${process.pid}_b`;
+  const maintenance = maintenanceWorkMem(rows);
+  const admin = new pg.Pool({
+    connectionString: url,
+    max: 2,
+    options: `-c maintenance_work_mem=${maintenance}`,
+  });
+  const raw = new pg.Pool({ connectionString: url, max: 16, options: RAW_SETTINGS });
+  // The store raises ef_search for a project holding a share s of the rows to 2·limit/s
+  // (store-postgres annSettingsFor); the raw twin of the project-filtered search uses the same.
+  const filteredEf = Math.min(1000, Math.max(40, 2 * 10 * projects));
+  const rawFiltered = new pg.Pool({
+    connectionString: url,
+    max: 4,
+    options: RAW_SETTINGS.replace('hnsw.ef_search=40', `hnsw.ef_search=${filteredEf}`),
+  });
+  const notes: string[] = [];
+  const tuning: Record<string, unknown> = {};
+  const latency: LatencyRow[] = [];
+  const ingest: RateRow[] = [];
+  const extra = extraRows(data, 2 * ctx.ingestRows + 2 * (limits.samples + 30) + 100);
+  let nextExtra = 0;
+  const takeExtra = () => nextExtra++;
+  const stores: PostgresStore[] = [];
+  const open = async (
+    options: Partial<ConstructorParameters<typeof PostgresStore>[0]> & { schema: string },
+  ) => {
+    const store = new PostgresStore({
+      connectionString: url,
+      embeddingDimension: dimension,
+      poolMax: 16,
+      ...options,
+    } as ConstructorParameters<typeof PostgresStore>[0]);
+    stores.push(store);
+    await store.init();
+    return store;
+  };
+
+  try {
+    await dropStaleSchemas(admin);
+    for (const schema of [schemaA, schemaB])
+      await admin.query(`drop schema if exists ${schema} cascade`);
+
+    // ---- A: bulk import through the API into an empty, unindexed table; HNSW built afterwards.
+    const loaderA = await open({ schema: schemaA, vectorIndex: { type: 'none' } });
+    const project = await loaderA.projects.create({ name: 'bench', path: '/bench' });
+    const pid = project.id;
+    const idsA: number[] = new Array(rows);
+    let bar = progressBar('postgres: storeMany (API, no index)', rows);
+    let t0 = now();
+    for (let start = 0; start < rows; start += LOAD_BATCH) {
+      const end = Math.min(rows, start + LOAD_BATCH);
+      const batch = [];
+      for (let r = start; r < end; r++) batch.push(memoryInput(data, r));
+      const got = await loaderA.memories.storeMany(pid, batch);
+      got.forEach((id, k) => (idsA[start + k] = id));
+      bar.update(end);
+    }
+    bar.stop();
+    const apiInsertSeconds = (now() - t0) / 1000;
+    log(`  building HNSW on A through the store (maintenance_work_mem=${maintenance}) …`);
+    t0 = now();
+    // The store builds its configured index in init(); an injected pool carries maintenance_work_mem.
+    const builder = new PostgresStore({
+      pool: admin,
+      schema: schemaA,
+      vectorIndex: { type: 'hnsw', ...HNSW },
+    });
+    stores.push(builder);
+    await builder.init();
+    const apiIndexSeconds = (now() - t0) / 1000;
+    await builder.close();
+
+    // ---- B: the store creates the schema and projects; rows go in raw, index built raw.
+    const loaderB = await open({ schema: schemaB, vectorIndex: { type: 'none' } });
+    const projectIds: number[] = [];
+    for (let p = 0; p < projects; p++) {
+      projectIds.push(
+        (await loaderB.projects.create({ name: `bench-${p}`, path: `/bench/${p}` })).id,
+      );
+    }
+    const sqlB = rawStatements(schemaB);
+    const idsB: number[] = new Array(rows);
+    bar = progressBar('postgres: INSERT VALUES (raw, no index)', rows);
+    t0 = now();
+    for (let start = 0; start < rows; start += LOAD_BATCH) {
+      const end = Math.min(rows, start + LOAD_BATCH);
+      const p: number[] = [];
+      const c: string[] = [];
+      const v: Buffer[] = [];
+      for (let r = start; r < end; r++) {
+        p.push(projectIds[data.projectOf(r)] as number);
+        c.push(data.texts[r] ?? '');
+        v.push(vectorParam(data.vectors.subarray(r * dimension, (r + 1) * dimension)));
+      }
+      const got = await insertRows(raw, schemaB, p, c, v);
+      got.forEach((id, k) => (idsB[start + k] = id));
+      bar.update(end);
+    }
+    bar.stop();
+    const rawInsertSeconds = (now() - t0) / 1000;
+    log('  building HNSW on B raw …');
+    t0 = now();
+    await admin.query(
+      `create index memory_vectors_embedding_hnsw_idx on ${schemaB}.memory_vectors using hnsw (embedding vector_cosine_ops) with (m = ${HNSW.m}, ef_construction = ${HNSW.efConstruction})`,
+    );
+    const rawIndexSeconds = (now() - t0) / 1000;
+    ingest.push({
+      operation: `bulk import ${rows.toLocaleString('en-US')} + HNSW build (empty table)`,
+      unit: 'memories/s',
+      api: rows / (apiInsertSeconds + apiIndexSeconds),
+      raw: rows / (rawInsertSeconds + rawIndexSeconds),
+      ratio: (apiInsertSeconds + apiIndexSeconds) / (rawInsertSeconds + rawIndexSeconds),
+      note: `API: storeMany (batches of ${LOAD_BATCH}) ${apiInsertSeconds.toFixed(1)} s + index via store init() ${apiIndexSeconds.toFixed(1)} s; raw: multi-row INSERT ${rawInsertSeconds.toFixed(1)} s + CREATE INDEX ${rawIndexSeconds.toFixed(1)} s; maintenance_work_mem=${maintenance}`,
+    });
+    ingest.push({
+      operation: `bulk import ${rows.toLocaleString('en-US')}, insert phase only`,
+      unit: 'memories/s',
+      api: rows / apiInsertSeconds,
+      raw: rows / rawInsertSeconds,
+      ratio: apiInsertSeconds / rawInsertSeconds,
+      note: 'rows into a table with its btree/GIN indexes but no vector index',
+    });
+    for (const schema of [schemaA, schemaB]) await admin.query(`analyze ${schema}.memory_vectors`);
+    notes.push(
+      'Both schemas are ANALYZEd after loading (autovacuum would do the same a little later).',
+    );
+
+    const sizes = await admin.query<{ total: string; heap: string; hnsw: string }>(
+      `select sum(pg_total_relation_size(c.oid)) filter (where c.relkind = 'r') as total,
+              sum(pg_relation_size(c.oid)) filter (where c.relname = 'memory_vectors') as heap,
+              sum(pg_relation_size(c.oid)) filter (where c.relname = 'memory_vectors_embedding_hnsw_idx') as hnsw
+       from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1`,
+      [schemaA],
+    );
+    const dbSizeBytes = Number(sizes.rows[0]?.total ?? 0);
+    tuning.sizes = {
+      schemaTotalBytes: dbSizeBytes,
+      memoryVectorsHeapBytes: Number(sizes.rows[0]?.heap ?? 0),
+      hnswIndexBytes: Number(sizes.rows[0]?.hnsw ?? 0),
+    };
+
+    const storeA = await open({ schema: schemaA });
+    const storeB = await open({ schema: schemaB });
+    const sqlA = rawStatements(schemaA);
+    const idOf = (row: number) => idsA[row] as number;
+    const truthAll = (i: number) => (truth.unfiltered[i % data.spec.queries] ?? []).map(idOf);
+    const truthProject = (i: number) =>
+      (truth.projectFiltered[i % data.spec.queries] ?? []).map((row) => idsB[row] as number);
+    const picks = pickRows(limits.samples + 50, rows);
+    const qv = (i: number) => queryVector(data, i);
+    const qvText = (i: number) => vectorParam(qv(i));
+
+    // ---- get by id
+    latency.push(
+      latencyRow(
+        'get by id',
+        await measurePair(
+          limits,
+          async (i) => {
+            const m = await storeA.memories.get(pid, idOf(picks[i] as number));
+            return m === null ? [] : [m.id];
+          },
+          async (i) =>
+            (await query(raw, 'get-a', sqlA.get, [pid, idOf(picks[i] as number)]))
+              .map(withVector)
+              .map((r) => r.id as number),
+        ),
+        'both: one full memory row (API: Memory object; raw: driver row, embedding parsed to Float32Array)',
+      ),
+    );
+
+    // ---- semantic, unfiltered
+    const semanticApi = async (i: number) =>
+      (await storeA.search.semantic(pid, qv(i))).map((h) => h.memory.id);
+    const semanticRaw = async (i: number) =>
+      (await query(raw, 'semantic-a', sqlA.semantic, [pid, qvText(i)]))
+        .map(withVector)
+        .map((r) => r.id as number);
+    latency.push(
+      latencyRow(
+        'semantic top-10',
+        await measurePair(limits, semanticApi, semanticRaw),
+        'both: 10 full rows + distance (HNSW, ef_search 40, iterative scan relaxed_order)',
+        truthAll,
+      ),
+    );
+
+    // ---- semantic, project-filtered (schema B: 10 % of the rows)
+    const projectOfQuery = (q: number) =>
+      projectIds[queryProject(q % data.spec.queries, projects)] as number;
+    latency.push(
+      latencyRow(
+        'semantic top-10, project (10 %)',
+        await measurePair(
+          limits,
+          async (i) =>
+            (await storeB.search.semantic(projectOfQuery(i), qv(i))).map((h) => h.memory.id),
+          async (i) =>
+            (await query(rawFiltered, 'semantic-b', sqlB.semantic, [projectOfQuery(i), qvText(i)]))
+              .map(withVector)
+              .map((r) => r.id as number),
+        ),
+        `both: 10 full rows + distance (HNSW + iterative scan, filter project_id); raw ef_search ${filteredEf}, the value the store derives for a project with 10 % of the rows`,
+        truthProject,
+      ),
+    );
+
+    // ---- keyword
+    latency.push(
+      latencyRow(
+        'keyword top-10',
+        await measurePair(
+          limits,
+          async (i) =>
+            (await storeA.search.keyword(pid, queryText(data, i))).map((h) => h.memory.id),
+          async (i) =>
+            (await query(raw, 'keyword-a', sqlA.keyword, [pid, queryText(data, i)]))
+              .map(withVector)
+              .map((r) => r.id as number),
+        ),
+        'both: 10 full rows + ts_rank score (GIN, OR of the terms)',
+      ),
+    );
+
+    // ---- hybrid, with recall against the same statement with an exact semantic leg
+    const truthQueries = Math.min(50, data.spec.queries);
+    for (const fusion of ['weighted', 'rrf'] as const) {
+      const text = fusion === 'rrf' ? sqlA.hybridRrf : sqlA.hybridWeighted;
+      const exact: number[][] = [];
+      const client = await admin.connect();
+      try {
+        for (let q = 0; q < truthQueries; q++) {
+          await client.query('begin');
+          await client.query('set local enable_indexscan = off');
+          exact.push(
+            ids((await client.query<Row>(text, [pid, qvText(q), queryText(data, q)])).rows),
+          );
+          await client.query('commit');
+        }
+      } finally {
+        client.release();
+      }
+      const measured = await measurePair(
+        limits,
+        async (i) =>
+          (
+            await storeA.search.hybrid(
+              pid,
+              { embedding: qv(i), text: queryText(data, i) },
+              { fusion },
+            )
+          ).map((h) => h.memory.id),
+        async (i) =>
+          (await query(raw, `hybrid-${fusion}-a`, text, [pid, qvText(i), queryText(data, i)]))
+            .map(withVector)
+            .map((r) => r.id as number),
+      );
+      const limited = (found: (readonly number[])[]) =>
+        found.filter((_, i) => i % data.spec.queries < truthQueries && i < data.spec.queries);
+      latency.push({
+        ...latencyRow(
+          `hybrid top-10 (${fusion})`,
+          measured,
+          'API: 10 full rows + similarity, keyword score, ranks, normalised scores, fused; raw: 10 full rows + similarity, fused (fused over ids, full rows fetched for the final 10 only)',
+        ),
+        recallApi: meanRecall(limited(measured.apiIds), (i) => exact[i] ?? []),
+        recallRaw: meanRecall(limited(measured.rawIds), (i) => exact[i] ?? []),
+      });
+    }
+    notes.push(
+      `Hybrid recall@10: against the same fused statement with an exact semantic leg (SET LOCAL enable_indexscan = off), over the first ${truthQueries} queries.`,
+    );
+
+    // ---- recordAccess
+    const tenIds = (i: number) =>
+      Array.from({ length: 10 }, (_, k) => idOf(picks[(i + k * 7) % picks.length] as number));
+    latency.push(
+      latencyRow(
+        'recordAccess (10 ids)',
+        await measurePair(
+          limits,
+          async (i) => {
+            await storeA.memories.recordAccess(pid, tenIds(i), { retrieved: true });
+          },
+          async (i) => {
+            await query(raw, 'access-a', sqlA.recordAccess, [pid, tenIds(i), new Date()]);
+          },
+        ),
+        'both: the number of rows changed',
+      ),
+    );
+
+    // ---- a 10-operation transaction
+    latency.push(
+      latencyRow(
+        'transaction (10 operations)',
+        await measurePair(
+          { ...limits, samples: Math.min(limits.samples, 200) },
+          async (i) => {
+            await storeA.transaction(async (tx) => {
+              const idsI = tenIds(i);
+              for (let k = 0; k < 4; k++) await tx.memories.get(pid, idsI[k] as number);
+              await tx.memories.update(pid, idsI[4] as number, { usefulnessScore: 0.5 });
+              await tx.memories.update(pid, idsI[5] as number, { usefulnessScore: 0.6 });
+              await tx.memories.recordAccess(pid, idsI.slice(0, 5));
+              await tx.memories.recordAccess(pid, idsI.slice(5, 10));
+              await tx.memories.store(pid, memoryInput(extra, takeExtra()));
+              await tx.episodes.record(pid, {
+                sessionId: 'bench',
+                eventType: 'action',
+                content: 'recalled and reinforced memories',
+              });
+            });
+          },
+          async (i) => {
+            const client = await raw.connect();
+            try {
+              const idsI = tenIds(i);
+              await client.query('begin');
+              for (let k = 0; k < 4; k++)
+                (await query(client, 'get-a', sqlA.get, [pid, idsI[k]])).map(withVector);
+              (await query(client, 'update-a', sqlA.update, [pid, idsI[4], 0.5])).map(withVector);
+              (await query(client, 'update-a', sqlA.update, [pid, idsI[5], 0.6])).map(withVector);
+              await query(client, 'access5-a', sqlA.access, [pid, idsI.slice(0, 5)]);
+              await query(client, 'access5-a', sqlA.access, [pid, idsI.slice(5, 10)]);
+              const r = takeExtra();
+              (
+                await query(client, 'insert-one-a', sqlA.insertOne, [
+                  pid,
+                  extra.texts[r],
+                  vectorParam(extra.vectors.subarray(r * dimension, (r + 1) * dimension)),
+                ])
+              ).map(withVector);
+              await query(client, 'episode-a', sqlA.episode, [pid]);
+              await client.query('commit');
+            } catch (error) {
+              await client.query('rollback');
+              throw error;
+            } finally {
+              client.release();
+            }
+          },
+        ),
+        '4 get, 2 update, 2 recordAccess (5 ids), 1 store (with vector, HNSW insert), 1 episode; BEGIN … COMMIT on one connection',
+      ),
+    );
+
+    // ---- concurrency: one PostgresStore (poolMax 16) against a 16-connection pg.Pool
+    const single = latency.find((r) => r.operation === 'semantic top-10')?.api.p50 ?? 1;
+    const throughput = [
+      ...(await measureThroughput(
+        'semantic top-10',
+        Math.max(100, Math.min(ctx.throughputOps, Math.round(4000 / single))),
+        async (i) => {
+          await semanticApi(i);
+        },
+        async (i) => {
+          await semanticRaw(i);
+        },
+      )),
+      ...(await measureThroughput(
+        'get by id',
+        ctx.throughputOps,
+        async (i) => {
+          await storeA.memories.get(pid, idOf(picks[i % picks.length] as number));
+        },
+        async (i) => {
+          (await query(raw, 'get-a', sqlA.get, [pid, idOf(picks[i % picks.length] as number)])).map(
+            withVector,
+          );
+        },
+      )),
+    ];
+
+    // ---- tuning measurements (before ingest, so the rows are exactly the tier)
+    tuning.postgres = await postgresTuning({
+      ctx,
+      admin,
+      raw,
+      storeA,
+      storeB,
+      schemaA,
+      schemaB,
+      pid,
+      projectOfQuery,
+      truthAll,
+      truthProject,
+    });
+
+    // ---- ingest into the indexed table: API and raw batches interleaved
+    let apiMs = 0;
+    let rawMs = 0;
+    let searchable = 0;
+    let checked = 0;
+    // Sides alternate in runs of INGEST_RUN batches (1,024 rows: one vec0 chunk on SQLite), so
+    // periodic costs (a new vector chunk, a WAL checkpoint) fall on both sides alike.
+    const batches = Math.ceil(ctx.ingestRows / (INGEST_BATCH * INGEST_RUN)) * INGEST_RUN;
+    bar = progressBar('postgres: ingest into indexed table', batches * INGEST_BATCH * 2);
+    const apiRun = async () => {
+      for (let b = 0; b < INGEST_RUN; b++) {
+        const inputs = Array.from({ length: INGEST_BATCH }, () => memoryInput(extra, takeExtra()));
+        const t = now();
+        const newIds = await storeA.memories.storeMany(pid, inputs);
+        apiMs += now() - t;
+        if (b % 4 === 0) {
+          checked++;
+          const [hit] = await storeA.search.semantic(pid, inputs[0]?.embedding ?? [], { limit: 1 });
+          if (hit?.memory.id === newIds[0]) searchable++;
+        }
+      }
+    };
+    const rawRun = async () => {
+      for (let b = 0; b < INGEST_RUN; b++) {
+        const rawRows = Array.from({ length: INGEST_BATCH }, () => takeExtra());
+        const t = now();
+        await insertRows(
+          raw,
+          schemaA,
+          rawRows.map(() => pid),
+          rawRows.map((r) => extra.texts[r] ?? ''),
+          rawRows.map((r) =>
+            vectorParam(extra.vectors.subarray(r * dimension, (r + 1) * dimension)),
+          ),
+        );
+        rawMs += now() - t;
+      }
+    };
+    for (let run = 0; run < batches / INGEST_RUN; run++) {
+      // Which side goes first alternates, so neither always inherits the other's leftovers.
+      if (run % 2 === 0) {
+        await apiRun();
+        await rawRun();
+      } else {
+        await rawRun();
+        await apiRun();
+      }
+      bar.update((run + 1) * INGEST_RUN * INGEST_BATCH * 2);
+    }
+    bar.stop();
+    ingest.push({
+      operation: `ingest into indexed table (${(batches * INGEST_BATCH).toLocaleString('en-US')} per side on top of ${rows.toLocaleString('en-US')}, batches of ${INGEST_BATCH})`,
+      unit: 'memories/s',
+      api: (batches * INGEST_BATCH) / (apiMs / 1000),
+      raw: (batches * INGEST_BATCH) / (rawMs / 1000),
+      ratio: apiMs / rawMs,
+      note: `API storeMany vs raw multi-row INSERT, interleaved, HNSW maintained; new rows found by an immediate search: ${searchable}/${checked}`,
+    });
+
+    return {
+      backend: 'postgres',
+      settings: {
+        schemas: `${schemaA} (1 project), ${schemaB} (${projects} projects), dropped afterwards`,
+        hnsw: `m=${HNSW.m}, ef_construction=${HNSW.efConstruction}, ef_search=40, iterative_scan=relaxed_order`,
+        maintenanceWorkMem: maintenance,
+        storePoolMax: 16,
+        rawPool: `pg.Pool max 16, session settings ${RAW_SETTINGS}`,
+      },
+      latency,
+      ingest,
+      throughput,
+      dbSizeBytes,
+      seconds: (now() - started) / 1000,
+      notes,
+      tuning,
+    };
+  } finally {
+    for (const store of stores) await store.close().catch(() => undefined);
+    for (const schema of [schemaA, schemaB]) {
+      await admin.query(`drop schema if exists ${schema} cascade`).catch(() => undefined);
+    }
+    await raw.end();
+    await rawFiltered.end();
+    await admin.end();
+  }
+}
+
+/**
+ * Drops the schemas of earlier runs on this host whose process is gone (a run
+ * killed before its `finally` could drop them). Schemas of live runs stay.
+ */
+async function dropStaleSchemas(admin: pg.Pool): Promise<void> {
+  const { rows } = await admin.query<{ name: string }>(
+    "select nspname as name from pg_namespace where nspname ~ '^athena_bench_[0-9]+_[ab]$'",
+  );
+  for (const { name } of rows) {
+    const pid = Number(name.split('_')[2]);
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      alive = (error as NodeJS.ErrnoException).code !== 'ESRCH';
+    }
+    if (!alive) await admin.query(`drop schema if exists ${name} cascade`);
+  }
+}
+
+/**
+ * Store changes tried as raw SQL: the keyword leg on a narrow side table
+ * `(id, project_id, tsv)`; exact search computing `(id, distance)` before
+ * fetching rows; and one HNSW graph per project (a partial index) for the
+ * project-filtered search. p50 in ms over the queries that apply.
+ */
+async function prototypes(
+  admin: pg.Pool,
+  raw: pg.Pool,
+  schemaA: string,
+  schemaB: string,
+  pid: number,
+  projectOfQuery: (q: number) => number,
+  data: BenchContext['data'],
+  n: number,
+  truthAll: (i: number) => readonly number[],
+  truthProject: (i: number) => readonly number[],
+): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  const orQuery = `replace(cast(plainto_tsquery('english', $2) as text), ' & ', ' | ')::tsquery`;
+  const keyword = (table: string) => `select k.id from ${table} k, (select ${orQuery} as q) q
+    where k.project_id = $1 and k.tsv @@ q.q order by ts_rank(k.tsv, q.q, 32) desc, k.id limit 10`;
+  await admin.query(
+    `create table ${schemaA}.bench_kw as select id, project_id, tsv from ${schemaA}.memory_vectors`,
+  );
+  await admin.query(`create index on ${schemaA}.bench_kw using gin (tsv)`);
+  await admin.query(`vacuum analyze ${schemaA}.bench_kw`);
+  const wide = await timeQueries(n, async (i) =>
+    ids(
+      (await raw.query<Row>(keyword(`${schemaA}.memory_vectors`), [pid, queryText(data, i)])).rows,
+    ),
+  );
+  const narrow = await timeQueries(n, async (i) =>
+    ids((await raw.query<Row>(keyword(`${schemaA}.bench_kw`), [pid, queryText(data, i)])).rows),
+  );
+  const same = narrow.found.every((f, i) => f.join() === (wide.found[i] ?? []).join());
+  out.keywordNarrowTable = {
+    memoryVectorsP50: wide.summary.p50,
+    narrowTableP50: narrow.summary.p50,
+    sameResults: same,
+  };
+  await admin.query(`drop table ${schemaA}.bench_kw`);
+
+  const exactN = Math.min(n, 20);
+  const exactIds = `select id from (select id, embedding <=> $2::vector as d from ${schemaA}.memory_vectors
+      where project_id = $1 order by d, id limit 10) c`;
+  const exact = await timeQueries(exactN, async (i) =>
+    ids(
+      await inTransaction(raw, ['set local enable_indexscan = off'], exactIds, [
+        pid,
+        vectorParam(queryVector(data, i)),
+      ]),
+    ),
+  );
+  out.exactIdsFirst = { p50: exact.summary.p50, recall: meanRecall(exact.found, truthAll) };
+
+  // One graph for one project: the queries of project 0 only.
+  const project = projectOfQuery(0);
+  const mine = Array.from({ length: data.spec.queries }, (_, q) => q).filter(
+    (q) => projectOfQuery(q) === project,
+  );
+  const t0 = now();
+  await admin.query(
+    `create index bench_project_hnsw on ${schemaB}.memory_vectors using hnsw (embedding vector_cosine_ops)
+     with (m = ${HNSW.m}, ef_construction = ${HNSW.efConstruction}) where project_id = ${project}`,
+  );
+  const buildSeconds = (now() - t0) / 1000;
+  await admin.query(`analyze ${schemaB}.memory_vectors`);
+  const filtered = `select id from ${schemaB}.memory_vectors where project_id = $1
+    order by embedding <=> $2::vector limit 10`;
+  const partialRuns: Record<string, unknown>[] = [];
+  for (const efSearch of [40, 80]) {
+    const r = await timeQueries(mine.length, async (k) =>
+      ids(
+        await inTransaction(raw, [`set local hnsw.ef_search = ${efSearch}`], filtered, [
+          project,
+          vectorParam(queryVector(data, mine[k] ?? 0)),
+        ]),
+      ),
+    );
+    partialRuns.push({
+      efSearch,
+      p50: r.summary.p50,
+      recall: meanRecall(r.found, (k) => truthProject(mine[k] ?? 0)),
+    });
+  }
+  const plan = (
+    await inTransaction(
+      admin,
+      [],
+      `explain (analyze, buffers, costs off, timing off) ${filtered}`,
+      [project, vectorParam(queryVector(data, mine[0] ?? 0))],
+    )
+  ).map((row) => shortPlan(String(row['QUERY PLAN'])));
+  await admin.query(`drop index ${schemaB}.bench_project_hnsw`);
+  const shared = [];
+  for (const efSearch of [40, 200]) {
+    const r = await timeQueries(mine.length, async (k) =>
+      ids(
+        await inTransaction(raw, [`set local hnsw.ef_search = ${efSearch}`], filtered, [
+          project,
+          vectorParam(queryVector(data, mine[k] ?? 0)),
+        ]),
+      ),
+    );
+    shared.push({
+      efSearch,
+      p50: r.summary.p50,
+      recall: meanRecall(r.found, (k) => truthProject(mine[k] ?? 0)),
+    });
+  }
+  out.perProjectGraph = {
+    project,
+    queries: mine.length,
+    buildSeconds,
+    partialIndex: partialRuns,
+    sharedIndex: shared,
+    plan,
+  };
+  return out;
+}
+
+interface TuningInput {
+  readonly ctx: BenchContext;
+  readonly admin: pg.Pool;
+  readonly raw: pg.Pool;
+  readonly storeA: PostgresStore;
+  readonly storeB: PostgresStore;
+  readonly schemaA: string;
+  readonly schemaB: string;
+  readonly pid: number;
+  readonly projectOfQuery: (q: number) => number;
+  readonly truthAll: (i: number) => readonly number[];
+  readonly truthProject: (i: number) => readonly number[];
+}
+
+async function timeQueries(
+  n: number,
+  fn: (i: number) => Promise<readonly number[]>,
+): Promise<{ summary: LatencySummary; found: (readonly number[])[] }> {
+  for (let i = 0; i < Math.min(5, n); i++) await fn(i);
+  const times: number[] = [];
+  const found: (readonly number[])[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = now();
+    found.push(await fn(i));
+    times.push(now() - t);
+  }
+  return { summary: summarise(times), found };
+}
+
+/** Runs `statements` then `text` in one transaction on one connection; returns the rows. */
+async function inTransaction(
+  pool: pg.Pool,
+  settings: readonly string[],
+  text: string,
+  values: unknown[],
+): Promise<Row[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    for (const setting of settings) await client.query(setting);
+    const result = await client.query<Row>(text, values);
+    await client.query('commit');
+    return result.rows;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * The semantic top-10 of the store decomposed: the raw twin, then one
+ * difference at a time (unnamed statement, the vector as decimal text, bound
+ * twice as 17-digit text, the BEGIN/set_config/COMMIT wrapper,
+ * pgvector.fromSql parsing), the twin without the embedding column, and the
+ * store itself. p50 in ms, variants interleaved query by query.
+ */
+async function overheadBreakdown(
+  raw: pg.Pool,
+  store: PostgresStore,
+  schema: string,
+  pid: number,
+  data: BenchContext['data'],
+  n: number,
+): Promise<Record<string, number>> {
+  const t = `${schema}.memory_vectors`;
+  const twin = rawStatements(schema).semantic;
+  const twice = `select * from (
+      select ${COLUMNS}, embedding <=> $3::vector as distance from ${t}
+      where project_id = $1 order by embedding <=> $2::vector limit 10) c
+    order by distance, id`;
+  const noVector = twin.replace(/\bembedding,\s+embedding_model/, 'embedding_model');
+  const qBin = (i: number) => vectorParam(queryVector(data, i));
+  const q9 = (i: number) =>
+    `[${Array.from(queryVector(data, i), (x) => x.toPrecision(9)).join(',')}]`;
+  const q17 = (i: number) => JSON.stringify(Array.from(queryVector(data, i)));
+  const parseJson = (rows: Row[]) => rows.map(withVector);
+  const parsePgvector = (rows: Row[]) =>
+    rows.map((row) => Float32Array.from(pgvector.fromSql(row.embedding as string) as number[]));
+  const wrapped = async (text: string, values: unknown[], named: boolean) => {
+    const client = await raw.connect();
+    try {
+      await client.query('begin');
+      await client.query(
+        "select set_config('hnsw.ef_search', '40', true), set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('ivfflat.probes', '10', true), set_config('ivfflat.iterative_scan', 'relaxed_order', true)",
+      );
+      const result = named
+        ? await client.query<Row>({ name: 'ov-wrapped', text, values })
+        : await client.query<Row>(text, values);
+      await client.query('commit');
+      return result.rows;
+    } finally {
+      client.release();
+    }
+  };
+  const variants: Record<string, (i: number) => Promise<unknown>> = {
+    'raw twin: prepared, 1 round trip, vector as a binary parameter, JSON.parse': async (i) =>
+      parseJson(await query(raw, 'ov-twin', twin, [pid, qBin(i)])),
+    '+ unnamed statement (parsed and planned every call)': async (i) =>
+      parseJson((await raw.query<Row>(twin, [pid, qBin(i)])).rows),
+    '+ vector as 9-digit decimal text': async (i) =>
+      parseJson(await query(raw, 'ov-twin', twin, [pid, q9(i)])),
+    '+ vector bound twice as 17-digit decimal text': async (i) =>
+      parseJson(await query(raw, 'ov-twice', twice, [pid, q17(i), q17(i)])),
+    '+ BEGIN; set_config(…); … COMMIT (3 more round trips)': async (i) =>
+      parseJson(await wrapped(twin, [pid, qBin(i)], true)),
+    '+ pgvector.fromSql instead of JSON.parse': async (i) =>
+      parsePgvector(await query(raw, 'ov-twin', twin, [pid, qBin(i)])),
+    'raw twin without the embedding column': async (i) =>
+      query(raw, 'ov-novector', noVector, [pid, qBin(i)]),
+    'the store: search.semantic': (i) => store.search.semantic(pid, queryVector(data, i)),
+  };
+  const times = new Map<string, number[]>(Object.keys(variants).map((k) => [k, []]));
+  for (let i = 0; i < n + 5; i++) {
+    for (const [name, fn] of Object.entries(variants)) {
+      const started = now();
+      await fn(i);
+      if (i >= 5) times.get(name)?.push(now() - started);
+    }
+  }
+  return Object.fromEntries([...times].map(([name, list]) => [name, summarise(list).p50]));
+}
+
+/** The measurements behind docs/tuning.md, each with the plan that explains it. */
+async function postgresTuning(input: TuningInput): Promise<Record<string, unknown>> {
+  const {
+    ctx,
+    admin,
+    raw,
+    storeA,
+    storeB,
+    schemaA,
+    schemaB,
+    pid,
+    projectOfQuery,
+    truthAll,
+    truthProject,
+  } = input;
+  const { data, log } = ctx;
+  const n = Math.min(ctx.limits.samples, 100);
+  const qvText = (i: number) => vectorParam(queryVector(data, i));
+  const out: Record<string, unknown> = {};
+  log('  tuning: ef_search sweep, iterative scan, storage, ts_rank, IVFFlat …');
+
+  const sweep = [];
+  for (const efSearch of [20, 40, 80, 160]) {
+    const all = await timeQueries(n, async (i) =>
+      (await storeA.search.semantic(pid, queryVector(data, i), { efSearch })).map(
+        (h) => h.memory.id,
+      ),
+    );
+    const own = await timeQueries(n, async (i) =>
+      (await storeB.search.semantic(projectOfQuery(i), queryVector(data, i), { efSearch })).map(
+        (h) => h.memory.id,
+      ),
+    );
+    sweep.push({
+      efSearch,
+      unfilteredP50: all.summary.p50,
+      unfilteredRecall: meanRecall(all.found, truthAll),
+      projectP50: own.summary.p50,
+      projectRecall: meanRecall(own.found, truthProject),
+      projectReturned: own.found.reduce((a, f) => a + f.length, 0) / own.found.length,
+    });
+  }
+  out.efSearchSweep = sweep;
+
+  // Where the API's time goes: the raw semantic statement changed one step at a time towards
+  // what the store sends, every variant run round-robin on the same queries.
+  out.apiOverhead = await overheadBreakdown(raw, storeA, schemaA, pid, data, n);
+
+  const t = (s: string) => `${s}.memory_vectors`;
+  const filtered = `select id from ${t(schemaB)} where project_id = $1 order by embedding <=> $2::vector limit 10`;
+  const iterative = [];
+  for (const mode of ['off', 'relaxed_order', 'strict_order']) {
+    const r = await timeQueries(n, async (i) =>
+      ids(
+        await inTransaction(raw, [`set local hnsw.iterative_scan = ${mode}`], filtered, [
+          projectOfQuery(i),
+          qvText(i),
+        ]),
+      ),
+    );
+    iterative.push({
+      iterativeScan: mode,
+      p50: r.summary.p50,
+      recall: meanRecall(r.found, truthProject),
+      returned: r.found.reduce((a, f) => a + f.length, 0) / r.found.length,
+    });
+  }
+  out.iterativeScan = iterative;
+
+  const explain = async (settings: readonly string[], text: string, values: unknown[]) =>
+    (
+      await inTransaction(
+        admin,
+        settings,
+        `explain (analyze, buffers, costs off, timing off) ${text}`,
+        values,
+      )
+    ).map((row) => shortPlan(String(row['QUERY PLAN'])));
+  const annSettings = [
+    'set local hnsw.ef_search = 40',
+    'set local hnsw.iterative_scan = relaxed_order',
+  ];
+  out.plans = {
+    semanticUnfiltered: await explain(
+      annSettings,
+      `select id from ${t(schemaA)} where project_id = $1 order by embedding <=> $2::vector limit 10`,
+      [pid, qvText(0)],
+    ),
+    semanticProject: await explain(annSettings, filtered, [projectOfQuery(0), qvText(0)]),
+    semanticProjectNoIterative: await explain(
+      ['set local hnsw.ef_search = 40', 'set local hnsw.iterative_scan = off'],
+      filtered,
+      [projectOfQuery(0), qvText(0)],
+    ),
+    hybridRrfRaw: await explain(annSettings, rawStatements(schemaA).hybridRrf, [
+      pid,
+      qvText(0),
+      queryText(data, 0),
+    ]),
+    storeSemantic: (
+      await storeA.explainSearch({
+        kind: 'semantic',
+        projectId: pid,
+        embedding: queryVector(data, 0),
+      })
+    ).map(shortPlan),
+    storeHybrid: (
+      await storeA.explainSearch({
+        kind: 'hybrid',
+        projectId: pid,
+        query: { embedding: queryVector(data, 0), text: queryText(data, 0) },
+      })
+    ).map(shortPlan),
+  };
+
+  // Exact search through the API, and exact scans over PLAIN vs the type's default (EXTERNAL) storage.
+  const exactN = Math.min(n, 20);
+  const exactApi = await timeQueries(exactN, async (i) =>
+    (await storeA.search.semantic(pid, queryVector(data, i), { exact: true })).map(
+      (h) => h.memory.id,
+    ),
+  );
+  out.exactApi = { p50: exactApi.summary.p50, recall: meanRecall(exactApi.found, truthAll) };
+  const storage: Record<string, unknown>[] = [];
+  for (const mode of ['plain', 'external']) {
+    const table = `${schemaA}.bench_storage_${mode}`;
+    await admin.query(
+      `create table ${table} (id bigint, embedding vector(${data.spec.dimension}))`,
+    );
+    if (mode === 'plain')
+      await admin.query(`alter table ${table} alter column embedding set storage plain`);
+    await admin.query(`insert into ${table} select id, embedding from ${t(schemaA)}`);
+    await admin.query(`vacuum analyze ${table}`);
+    const scan = `select id from ${table} order by embedding <=> $1::vector limit 10`;
+    const r = await timeQueries(exactN, async (i) =>
+      ids((await raw.query<Row>(scan, [qvText(i)])).rows),
+    );
+    const size = await admin.query<{ heap: string; total: string }>(
+      `select pg_relation_size($1::regclass) as heap, pg_total_relation_size($1::regclass) as total`,
+      [table],
+    );
+    storage.push({
+      storage: mode,
+      p50: r.summary.p50,
+      recall: meanRecall(r.found, truthAll),
+      heapBytes: Number(size.rows[0]?.heap ?? 0),
+      totalBytes: Number(size.rows[0]?.total ?? 0),
+      plan: await explain([], scan, [qvText(0)]),
+    });
+  }
+  out.exactScanStorage = storage;
+  await admin.query(`drop table ${schemaA}.bench_storage_external`);
+
+  // IVFFlat on the PLAIN copy: build time, probes vs recall.
+  const lists = Math.max(10, Math.round(data.spec.rows / 1000));
+  const t0 = now();
+  await admin.query(
+    `create index bench_ivf on ${schemaA}.bench_storage_plain using ivfflat (embedding vector_cosine_ops) with (lists = ${lists})`,
+  );
+  const ivfBuild = (now() - t0) / 1000;
+  const ivf = [];
+  const ivfScan = `select id from ${schemaA}.bench_storage_plain order by embedding <=> $1::vector limit 10`;
+  for (const probes of [1, 5, 10, 20]) {
+    const r = await timeQueries(n, async (i) =>
+      ids(await inTransaction(raw, [`set local ivfflat.probes = ${probes}`], ivfScan, [qvText(i)])),
+    );
+    ivf.push({ probes, p50: r.summary.p50, recall: meanRecall(r.found, truthAll) });
+  }
+  out.ivfflat = {
+    lists,
+    buildSeconds: ivfBuild,
+    sweep: ivf,
+    plan: await explain(['set local ivfflat.probes = 10'], ivfScan, [qvText(0)]),
+  };
+  await admin.query(`drop table ${schemaA}.bench_storage_plain`);
+
+  // ts_rank vs ts_rank_cd on the keyword query.
+  const rank = [];
+  for (const fn of ['ts_rank', 'ts_rank_cd']) {
+    const text = `select id from ${t(schemaA)}, (select replace(cast(plainto_tsquery('english', $2) as text), ' & ', ' | ')::tsquery as q) q
+      where project_id = $1 and tsv @@ q.q order by ${fn}(tsv, q.q, 32) desc, id limit 10`;
+    const r = await timeQueries(n, async (i) =>
+      ids((await raw.query<Row>(text, [pid, queryText(data, i)])).rows),
+    );
+    const matches = await raw.query<{ n: string }>(
+      `select avg(c)::text as n from (select (select count(*) from ${t(schemaA)} where tsv @@ replace(cast(plainto_tsquery('english', w) as text), ' & ', ' | ')::tsquery) as c
+        from unnest($1::text[]) w) s`,
+      [data.queryTexts.slice(0, 20)],
+    );
+    rank.push({
+      function: fn,
+      p50: r.summary.p50,
+      p95: r.summary.p95,
+      meanMatchingRows: Number(matches.rows[0]?.n ?? 0),
+    });
+  }
+  out.keywordRank = rank;
+  out.keywordPlan = await explain(
+    [],
+    `select id from ${t(schemaA)}, (select replace(cast(plainto_tsquery('english', $2) as text), ' & ', ' | ')::tsquery as q) q
+      where project_id = $1 and tsv @@ q.q order by ts_rank(tsv, q.q, 32) desc, id limit 10`,
+    [pid, queryText(data, 0)],
+  );
+
+  // Prototypes of store changes, as raw SQL on copies (the store's tables stay as they are).
+  out.prototypes = await prototypes(
+    admin,
+    raw,
+    schemaA,
+    schemaB,
+    pid,
+    projectOfQuery,
+    data,
+    n,
+    truthAll,
+    truthProject,
+  );
+  return out;
+}

@@ -1,0 +1,681 @@
+import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '@athena/store-sqlite';
+import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
+import { queryProject } from './ground-truth.js';
+import type { BackendResult, LatencyRow, RateRow } from './results.js';
+import { measurePair, meanRecall, now, summarise } from './stats.js';
+import {
+  INGEST_BATCH,
+  INGEST_RUN,
+  LOAD_BATCH,
+  extraRows,
+  latencyRow,
+  measureThroughput,
+  memoryInput,
+  pickRows,
+  progressBar,
+  queryText,
+  queryVector,
+} from './workload.js';
+import type { BenchContext } from './workload.js';
+
+type Row = Record<string, unknown>;
+
+/** A float32 BLOB parameter, as sqlite-vec and the store bind vectors. */
+function blob(vector: Float32Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+/** The raw side's rows: the driver's objects with the embedding as a Float32Array (copied). */
+function withVector(row: Row): Row {
+  const embedding = row.embedding as Buffer;
+  row.embedding = new Float32Array(new Uint8Array(embedding).buffer);
+  return row;
+}
+
+/** The FTS5 query the store builds: every word quoted, OR-ed. */
+function ftsQuery(text: string): string {
+  const words = new Set<string>();
+  for (const match of text.matchAll(/[\p{L}\p{N}\p{M}]+/gu)) words.add(match[0].toLowerCase());
+  return [...words].map((w) => `"${w.replaceAll('"', '""')}"`).join(' OR ');
+}
+
+const INSERT_MEMORY = `INSERT INTO memory_vectors (
+  project_id, content, content_type, memory_type, domain, tags, embedding, embedding_model,
+  usefulness_score, confidence, session_id, event_type, code_language, code_hash, created_at, updated_at
+) VALUES (?, ?, 'text', 'fact', NULL, '[]', ?, NULL, 0, 1, NULL, NULL, NULL, NULL, ?, ?)`;
+
+const KNN = `WITH c AS MATERIALIZED (
+    SELECT memory_id AS id, distance FROM vec_memories
+    WHERE embedding MATCH @embedding AND k = @k AND project_id = @projectId)
+  SELECT m.*, 1.0 - c.distance AS similarity FROM c JOIN memory_vectors m ON m.id = c.id
+  ORDER BY c.distance, m.id`;
+
+/**
+ * Approximate semantic candidates as the store computes them when its file
+ * has `memory_bits` (binary-quantised vectors, store schema ≥ 2): the
+ * `@quantized` nearest by Hamming distance, re-scored with the exact cosine.
+ */
+const QUANTIZED_CANDIDATES = `SELECT m.id AS id, vec_distance_cosine(m.embedding, @embedding) AS distance
+  FROM (SELECT memory_id FROM memory_bits WHERE project_id = @projectId
+        ORDER BY vec_distance_hamming(vec_bit(bits), vec_quantize_binary(@embedding))
+        LIMIT @quantized) AS q
+  JOIN memory_vectors m ON m.id = q.memory_id
+  ORDER BY distance, m.id LIMIT @k`;
+
+const QUANTIZED = `WITH c AS MATERIALIZED (${QUANTIZED_CANDIDATES})
+  SELECT m.*, 1.0 - c.distance AS similarity FROM c JOIN memory_vectors m ON m.id = c.id
+  ORDER BY c.distance, m.id`;
+
+/** Candidates re-scored per search: the store's rule, max(200, 4 · wanted). */
+const quantizedCount = (wanted: number) => Math.max(200, 4 * wanted);
+
+/** Smallest project the store searches through the quantised vectors. */
+const QUANTIZED_MIN_ROWS = 2048;
+
+/**
+ * Keyword candidates (id, relevance): the project is checked in the narrow
+ * `memory_bits` row when the file has it (a common word matches thousands of
+ * rows; reading each wide memory row would dominate), else in the memory row.
+ */
+const keywordCandidates = (bits: boolean, limit: string) =>
+  bits
+    ? `SELECT b.memory_id AS id, -bm25(memory_fts) AS relevance FROM memory_fts
+       JOIN memory_bits b ON b.project_id = @projectId AND b.memory_id = memory_fts.rowid
+       WHERE memory_fts MATCH @match ORDER BY bm25(memory_fts), b.memory_id LIMIT ${limit}`
+    : `SELECT m.id AS id, -bm25(memory_fts) AS relevance
+       FROM memory_fts JOIN memory_vectors m ON m.id = memory_fts.rowid
+       WHERE memory_fts MATCH @match AND m.project_id = @projectId
+       ORDER BY bm25(memory_fts), m.id LIMIT ${limit}`;
+
+/** Keyword top-`@limit` with full rows fetched for those rows only. */
+const keywordSql = (bits: boolean) => `WITH k AS MATERIALIZED (${keywordCandidates(bits, '@limit')})
+  SELECT m.*, k.relevance FROM k JOIN memory_vectors m ON m.id = k.id
+  ORDER BY k.relevance DESC, m.id`;
+
+/**
+ * Hand-written hybrid: both legs as ids and scores, fused over the ~80
+ * candidates, and full rows fetched for the final `limit` only.
+ */
+function hybridRaw(fusion: 'rrf' | 'weighted', quantized: boolean, bits: boolean): string {
+  const norm = (value: string, rank: string) => `CASE WHEN ${rank} IS NULL THEN 0.0
+    WHEN max(CASE WHEN ${rank} IS NOT NULL THEN ${value} END) OVER () = min(CASE WHEN ${rank} IS NOT NULL THEN ${value} END) OVER () THEN 1.0
+    ELSE (${value} - min(CASE WHEN ${rank} IS NOT NULL THEN ${value} END) OVER ())
+       / (max(CASE WHEN ${rank} IS NOT NULL THEN ${value} END) OVER () - min(CASE WHEN ${rank} IS NOT NULL THEN ${value} END) OVER ()) END`;
+  const fused =
+    fusion === 'rrf'
+      ? 'coalesce(1.0 / (60 + s_rank), 0.0) + coalesce(1.0 / (60 + k_rank), 0.0)'
+      : `0.7 * (${norm('similarity', 's_rank')}) + 0.3 * (${norm('k_score', 'k_rank')})`;
+  return `WITH
+    knn AS MATERIALIZED (${
+      quantized
+        ? QUANTIZED_CANDIDATES
+        : `SELECT memory_id AS id, distance FROM vec_memories
+           WHERE embedding MATCH @embedding AND k = @k AND project_id = @projectId`
+    }),
+    sem AS MATERIALIZED (SELECT id, row_number() OVER (ORDER BY distance, id) AS rank FROM knn),
+    kw AS MATERIALIZED (
+      SELECT id, relevance / (1.0 + relevance) AS score, row_number() OVER (ORDER BY relevance DESC, id) AS rank
+      FROM (${keywordCandidates(bits, '40')})),
+    ids AS (SELECT id FROM sem UNION SELECT id FROM kw),
+    scored AS (
+      SELECT ids.id, 1.0 - vec_distance_cosine(m.embedding, @embedding) AS similarity,
+             coalesce(kw.score, 0.0) AS k_score, sem.rank AS s_rank, kw.rank AS k_rank
+      FROM ids JOIN memory_vectors m ON m.id = ids.id
+      LEFT JOIN sem ON sem.id = ids.id LEFT JOIN kw ON kw.id = ids.id),
+    top AS MATERIALIZED (
+      SELECT id, similarity, ${fused} AS fused FROM scored ORDER BY fused DESC, similarity DESC, id LIMIT 10)
+  SELECT m.*, top.similarity, top.fused FROM top JOIN memory_vectors m ON m.id = top.id
+  ORDER BY top.fused DESC, top.similarity DESC, m.id`;
+}
+
+function openRaw(path: string): BetterSqlite3.Database {
+  const db = new Database(path);
+  sqliteVec.load(db);
+  // The store's pragmas (store-sqlite/src/connection.ts).
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  db.pragma('cache_size = -65536');
+  db.pragma('synchronous = NORMAL');
+  return db;
+}
+
+function fileSize(path: string): number {
+  let total = 0;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(path + suffix)) total += statSync(path + suffix).size;
+  }
+  return total;
+}
+
+/**
+ * SqliteStore against better-sqlite3 prepared statements on the same files,
+ * in the same process. Layout A: the whole tier in one project (unfiltered
+ * search, point operations, ingest). Layout B: the tier spread over 10
+ * projects (project-filtered search), loaded raw.
+ */
+export async function runSqlite(ctx: BenchContext): Promise<BackendResult> {
+  const started = now();
+  const { data, truth, limits } = ctx;
+  const { rows, dimension, projects } = data.spec;
+  const dir = mkdtempSync(join(tmpdir(), 'athena-bench-'));
+  const pathA = join(dir, 'one-project.db');
+  const pathB = join(dir, 'ten-projects.db');
+  const notes: string[] = [];
+  const tuning: Record<string, unknown> = {};
+  const latency: LatencyRow[] = [];
+  const ingest: RateRow[] = [];
+  const extra = extraRows(data, 2 * ctx.ingestRows + 2 * (limits.samples + 30) + 100);
+  let nextExtra = 0;
+  const takeExtra = () => nextExtra++;
+
+  const storeA = new SqliteStore({ path: pathA, embeddingDimension: dimension });
+  const storeB = new SqliteStore({ path: pathB, embeddingDimension: dimension });
+  let rawA: BetterSqlite3.Database | null = null;
+  let rawB: BetterSqlite3.Database | null = null;
+  try {
+    // ---- Load A through the API: storeMany in batches.
+    await storeA.init();
+    const project = await storeA.projects.create({ name: 'bench', path: '/bench' });
+    const pid = project.id;
+    const ids: number[] = new Array(rows);
+    let bar = progressBar('sqlite: storeMany (API, 1 project)', rows);
+    let t0 = now();
+    for (let start = 0; start < rows; start += LOAD_BATCH) {
+      const end = Math.min(rows, start + LOAD_BATCH);
+      const batch = [];
+      for (let r = start; r < end; r++) batch.push(memoryInput(data, r));
+      const got = await storeA.memories.storeMany(pid, batch);
+      got.forEach((id, k) => (ids[start + k] = id));
+      bar.update(end);
+    }
+    const apiLoadSeconds = (now() - t0) / 1000;
+    bar.stop();
+
+    // ---- Load B raw: the store creates the schema and projects; rows go in through prepared INSERTs.
+    await storeB.init();
+    const projectIds: number[] = [];
+    for (let p = 0; p < projects; p++) {
+      projectIds.push(
+        (await storeB.projects.create({ name: `bench-${p}`, path: `/bench/${p}` })).id,
+      );
+    }
+    rawB = openRaw(pathB);
+    const insertB = rawB.prepare(INSERT_MEMORY);
+    const idsB: number[] = new Array(rows);
+    const loadB = rawB.transaction((start: number, end: number) => {
+      const at = Date.now();
+      for (let r = start; r < end; r++) {
+        const vector = data.vectors.subarray(r * dimension, (r + 1) * dimension);
+        idsB[r] = Number(
+          insertB.run(projectIds[data.projectOf(r)], data.texts[r], blob(vector), at, at)
+            .lastInsertRowid,
+        );
+      }
+    });
+    bar = progressBar('sqlite: INSERT (raw, 10 projects)', rows);
+    t0 = now();
+    for (let start = 0; start < rows; start += LOAD_BATCH) {
+      const end = Math.min(rows, start + LOAD_BATCH);
+      loadB.immediate(start, end);
+      bar.update(end);
+    }
+    const rawLoadSeconds = (now() - t0) / 1000;
+    bar.stop();
+    ingest.push({
+      operation: `bulk import ${rows.toLocaleString('en-US')} (empty file, batches of ${LOAD_BATCH})`,
+      unit: 'memories/s',
+      api: rows / apiLoadSeconds,
+      raw: rows / rawLoadSeconds,
+      ratio: apiLoadSeconds / rawLoadSeconds,
+      note: 'API: storeMany into one project; raw: prepared INSERT (same columns, triggers fill vec0 + FTS5) in one transaction per batch, into 10 projects',
+    });
+    const dbSizeBytes = fileSize(pathA);
+
+    rawA = openRaw(pathA);
+    const db = rawA;
+    const idOf = (row: number) => ids[row] as number;
+    const truthAll = (i: number) => (truth.unfiltered[i % data.spec.queries] ?? []).map(idOf);
+    const truthProject = (i: number) =>
+      (truth.projectFiltered[i % data.spec.queries] ?? []).map((row) => idsB[row] as number);
+    const picks = pickRows(limits.samples + 50, rows);
+
+    // ---- get by id
+    const getStmt = db.prepare('SELECT * FROM memory_vectors WHERE project_id = ? AND id = ?');
+    latency.push(
+      latencyRow(
+        'get by id',
+        await measurePair(
+          limits,
+          async (i) => {
+            const m = await storeA.memories.get(pid, idOf(picks[i] as number));
+            return m === null ? [] : [m.id];
+          },
+          (i) => {
+            const row = getStmt.get(pid, idOf(picks[i] as number)) as Row | undefined;
+            return row === undefined ? [] : [withVector(row).id as number];
+          },
+        ),
+        'both: one full memory row (API: Memory object; raw: driver row + Float32Array)',
+      ),
+    );
+
+    // ---- semantic. The raw twin follows the store's plan: binary-quantised candidates re-scored
+    // exactly when the file has memory_bits and the project is large enough, else vec0 KNN.
+    const hasBits =
+      db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'memory_bits'").pluck().get() ===
+      1;
+    const quantizedFor = (rowsInProject: number) => hasBits && rowsInProject >= QUANTIZED_MIN_ROWS;
+    const statements = (conn: BetterSqlite3.Database) => ({
+      knn: conn.prepare(KNN),
+      quantized: hasBits ? conn.prepare(QUANTIZED) : null,
+    });
+    const stmtsA = statements(db);
+    const stmtsB = statements(rawB);
+    const semanticRaw = (
+      stmts: ReturnType<typeof statements>,
+      quantized: boolean,
+      project: number,
+      q: number,
+    ) => {
+      const params = { embedding: blob(queryVector(data, q)), k: 10, projectId: project };
+      const found =
+        quantized && stmts.quantized !== null
+          ? stmts.quantized.all({ ...params, quantized: quantizedCount(10) })
+          : stmts.knn.all(params);
+      return (found as Row[]).map((row) => withVector(row).id as number);
+    };
+    const planA = quantizedFor(rows) ? 'quantized' : 'knn';
+    const planB = quantizedFor(rows / projects) ? 'quantized' : 'knn';
+    const planText = (plan: string) =>
+      plan === 'quantized'
+        ? `${quantizedCount(10)} binary-quantised candidates (Hamming) re-scored exactly`
+        : 'exact vec0 KNN';
+    latency.push(
+      latencyRow(
+        'semantic top-10',
+        await measurePair(
+          limits,
+          async (i) =>
+            (await storeA.search.semantic(pid, queryVector(data, i))).map((h) => h.memory.id),
+          (i) => semanticRaw(stmtsA, planA === 'quantized', pid, i),
+        ),
+        `both: 10 full rows + similarity; raw plan: ${planText(planA)}`,
+        truthAll,
+      ),
+    );
+    latency.push(
+      latencyRow(
+        'semantic top-10, exact',
+        await measurePair(
+          limits,
+          async (i) =>
+            (await storeA.search.semantic(pid, queryVector(data, i), { exact: true })).map(
+              (h) => h.memory.id,
+            ),
+          (i) => semanticRaw(stmtsA, false, pid, i),
+        ),
+        'both: 10 full rows + similarity; API exact: true; raw: exact vec0 KNN (the fastest exact float search here)',
+        truthAll,
+      ),
+    );
+
+    // ---- semantic, project-filtered (layout B: 10 % of the rows, one project each)
+    const projectOfQuery = (q: number) =>
+      projectIds[queryProject(q % data.spec.queries, projects)] as number;
+    latency.push(
+      latencyRow(
+        'semantic top-10, project (10 %)',
+        await measurePair(
+          limits,
+          async (i) =>
+            (await storeB.search.semantic(projectOfQuery(i), queryVector(data, i))).map(
+              (h) => h.memory.id,
+            ),
+          (i) => semanticRaw(stmtsB, planB === 'quantized', projectOfQuery(i), i),
+        ),
+        `both: 10 full rows + similarity; raw plan: ${planText(planB)}`,
+        truthProject,
+      ),
+    );
+
+    // ---- keyword
+    const keywordStmt = db.prepare(keywordSql(hasBits));
+    latency.push(
+      latencyRow(
+        'keyword top-10',
+        await measurePair(
+          limits,
+          async (i) =>
+            (await storeA.search.keyword(pid, queryText(data, i))).map((h) => h.memory.id),
+          (i) =>
+            (
+              keywordStmt.all({
+                match: ftsQuery(queryText(data, i)),
+                projectId: pid,
+                limit: 10,
+              }) as Row[]
+            ).map((row) => withVector(row).id as number),
+        ),
+        'both: 10 full rows + bm25 score',
+      ),
+    );
+
+    // ---- hybrid; recall against the same statement with an exact (vec0 KNN) semantic leg
+    const truthQueries = Math.min(50, data.spec.queries);
+    for (const fusion of ['weighted', 'rrf'] as const) {
+      const stmt = db.prepare(hybridRaw(fusion, planA === 'quantized', hasBits));
+      const exactStmt = db.prepare(hybridRaw(fusion, false, hasBits));
+      const hybridParams = (i: number, quantized: boolean) => ({
+        embedding: blob(queryVector(data, i)),
+        match: ftsQuery(queryText(data, i)),
+        projectId: pid,
+        k: 40,
+        ...(quantized ? { quantized: quantizedCount(40) } : {}),
+      });
+      const exact = Array.from({ length: truthQueries }, (_, q) =>
+        (exactStmt.all(hybridParams(q, false)) as Row[]).map((row) => row.id as number),
+      );
+      const measured = await measurePair(
+        limits,
+        async (i) =>
+          (
+            await storeA.search.hybrid(
+              pid,
+              { embedding: queryVector(data, i), text: queryText(data, i) },
+              { fusion },
+            )
+          ).map((h) => h.memory.id),
+        (i) =>
+          (stmt.all(hybridParams(i, planA === 'quantized')) as Row[]).map(
+            (row) => withVector(row).id as number,
+          ),
+      );
+      const first = (found: (readonly number[])[]) => found.slice(0, truthQueries);
+      latency.push({
+        ...latencyRow(
+          `hybrid top-10 (${fusion})`,
+          measured,
+          `API: 10 full rows + both scores, ranks, normalised scores, fused; raw: 10 full rows + similarity, fused (semantic leg: ${planText(planA)})`,
+        ),
+        recallApi: meanRecall(first(measured.apiIds), (i) => exact[i] ?? []),
+        recallRaw: meanRecall(first(measured.rawIds), (i) => exact[i] ?? []),
+      });
+    }
+    notes.push(
+      `Recall@10 of semantic search: against the exact top-10 computed in JS. Hybrid: against the same fused statement with an exact vec0 KNN semantic leg, over the first ${truthQueries} queries. The file ${hasBits ? 'has' : 'does not have'} memory_bits (binary-quantised vectors); plans: one-project layout ${planA}, ten-project layout ${planB}.`,
+    );
+
+    // ---- recordAccess (10 ids)
+    const access = db.prepare(
+      `UPDATE memory_vectors SET access_count = access_count + 1, last_accessed = ?, last_retrieved = ?
+       WHERE project_id = ? AND id IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const tenIds = (i: number) =>
+      Array.from({ length: 10 }, (_, k) => idOf(picks[(i + k * 7) % picks.length] as number));
+    latency.push(
+      latencyRow(
+        'recordAccess (10 ids)',
+        await measurePair(
+          limits,
+          async (i) => {
+            await storeA.memories.recordAccess(pid, tenIds(i), { retrieved: true });
+          },
+          (i) => {
+            const at = Date.now();
+            access.run(at, at, pid, ...tenIds(i));
+          },
+        ),
+        'both: the number of rows changed',
+      ),
+    );
+
+    // ---- a 10-operation transaction
+    const update = db.prepare(
+      `UPDATE memory_vectors SET usefulness_score = ?, version = version + 1, updated_at = ?
+       WHERE project_id = ? AND id = ? RETURNING *`,
+    );
+    const access5 = db.prepare(
+      `UPDATE memory_vectors SET access_count = access_count + 1, last_accessed = ?
+       WHERE project_id = ? AND id IN (?, ?, ?, ?, ?)`,
+    );
+    const insertReturning = db.prepare(`${INSERT_MEMORY} RETURNING *`);
+    const episode = db.prepare(
+      `INSERT INTO episodic_events (project_id, session_id, timestamp, event_type, content, confidence, created_at)
+       VALUES (?, 'bench', ?, 'action', 'recalled and reinforced memories', 1, ?) RETURNING *`,
+    );
+    const rawTx = db.transaction((i: number) => {
+      const at = Date.now();
+      const idsI = tenIds(i);
+      for (let k = 0; k < 4; k++) withVector(getStmt.get(pid, idsI[k]) as Row);
+      withVector(update.get(0.5, at, pid, idsI[4]) as Row);
+      withVector(update.get(0.6, at, pid, idsI[5]) as Row);
+      access5.run(at, pid, ...idsI.slice(0, 5));
+      access5.run(at, pid, ...idsI.slice(5, 10));
+      const r = takeExtra();
+      withVector(
+        insertReturning.get(
+          pid,
+          extra.texts[r],
+          blob(extra.vectors.subarray(r * dimension, (r + 1) * dimension)),
+          at,
+          at,
+        ) as Row,
+      );
+      episode.get(pid, at, at);
+    });
+    latency.push(
+      latencyRow(
+        'transaction (10 operations)',
+        await measurePair(
+          { ...limits, samples: Math.min(limits.samples, 200) },
+          async (i) => {
+            await storeA.transaction(async (tx) => {
+              const idsI = tenIds(i);
+              for (let k = 0; k < 4; k++) await tx.memories.get(pid, idsI[k] as number);
+              await tx.memories.update(pid, idsI[4] as number, { usefulnessScore: 0.5 });
+              await tx.memories.update(pid, idsI[5] as number, { usefulnessScore: 0.6 });
+              await tx.memories.recordAccess(pid, idsI.slice(0, 5));
+              await tx.memories.recordAccess(pid, idsI.slice(5, 10));
+              await tx.memories.store(pid, memoryInput(extra, takeExtra()));
+              await tx.episodes.record(pid, {
+                sessionId: 'bench',
+                eventType: 'action',
+                content: 'recalled and reinforced memories',
+              });
+            });
+          },
+          (i) => {
+            rawTx.immediate(i);
+          },
+        ),
+        '4 get, 2 update, 2 recordAccess (5 ids), 1 store (with vector), 1 episode; BEGIN IMMEDIATE … COMMIT',
+      ),
+    );
+
+    // ---- concurrency (one connection: the store's calls are serialised; raw calls are synchronous)
+    const single = latency.find((r) => r.operation === 'semantic top-10')?.api.p50 ?? 1;
+    const ops = Math.max(40, Math.min(ctx.throughputOps, Math.round(3000 / single)));
+    const throughput = [
+      ...(await measureThroughput(
+        'semantic top-10',
+        ops,
+        async (i) => {
+          await storeA.search.semantic(pid, queryVector(data, i));
+        },
+        async (i) => {
+          semanticRaw(stmtsA, planA === 'quantized', pid, i);
+        },
+      )),
+      ...(await measureThroughput(
+        'get by id',
+        ctx.throughputOps,
+        async (i) => {
+          await storeA.memories.get(pid, idOf(picks[i % picks.length] as number));
+        },
+        async (i) => {
+          withVector(getStmt.get(pid, idOf(picks[i % picks.length] as number)) as Row);
+        },
+      )),
+    ];
+    notes.push(
+      'SQLite concurrency: N async callers of one SqliteStore (one better-sqlite3 connection; every call runs synchronously to completion, so calls are serialised); raw: the same synchronous statements. No speed-up is expected or possible on one connection.',
+    );
+
+    // ---- ingest into the loaded file: API and raw batches interleaved
+    const insertA = db.prepare(INSERT_MEMORY);
+    const rawBatch = db.transaction((rowsI: number[]) => {
+      const at = Date.now();
+      for (const r of rowsI) {
+        insertA.run(
+          pid,
+          extra.texts[r],
+          blob(extra.vectors.subarray(r * dimension, (r + 1) * dimension)),
+          at,
+          at,
+        );
+      }
+    });
+    let apiMs = 0;
+    let rawMs = 0;
+    let searchable = 0;
+    let checked = 0;
+    // Sides alternate in runs of INGEST_RUN batches (1,024 rows: one vec0 chunk on SQLite), so
+    // periodic costs (a new vector chunk, a WAL checkpoint) fall on both sides alike.
+    const batches = Math.ceil(ctx.ingestRows / (INGEST_BATCH * INGEST_RUN)) * INGEST_RUN;
+    bar = progressBar('sqlite: ingest into loaded file', batches * INGEST_BATCH * 2);
+    const apiRun = async () => {
+      for (let b = 0; b < INGEST_RUN; b++) {
+        const inputs = Array.from({ length: INGEST_BATCH }, () => memoryInput(extra, takeExtra()));
+        const t = now();
+        const newIds = await storeA.memories.storeMany(pid, inputs);
+        apiMs += now() - t;
+        if (b % 4 === 0) {
+          checked++;
+          const [hit] = await storeA.search.semantic(pid, inputs[0]?.embedding ?? [], { limit: 1 });
+          if (hit?.memory.id === newIds[0]) searchable++;
+        }
+      }
+    };
+    const rawRun = async () => {
+      for (let b = 0; b < INGEST_RUN; b++) {
+        const rawRows = Array.from({ length: INGEST_BATCH }, () => takeExtra());
+        const t = now();
+        rawBatch.immediate(rawRows);
+        rawMs += now() - t;
+      }
+    };
+    for (let run = 0; run < batches / INGEST_RUN; run++) {
+      // Which side goes first alternates, so neither always inherits the other's leftovers.
+      if (run % 2 === 0) {
+        await apiRun();
+        await rawRun();
+      } else {
+        await rawRun();
+        await apiRun();
+      }
+      bar.update((run + 1) * INGEST_RUN * INGEST_BATCH * 2);
+    }
+    bar.stop();
+    ingest.push({
+      operation: `ingest into loaded file (${(batches * INGEST_BATCH).toLocaleString('en-US')} per side, batches of ${INGEST_BATCH})`,
+      unit: 'memories/s',
+      api: (batches * INGEST_BATCH) / (apiMs / 1000),
+      raw: (batches * INGEST_BATCH) / (rawMs / 1000),
+      ratio: apiMs / rawMs,
+      note: `API storeMany vs raw prepared INSERTs in one transaction, interleaved; new rows found by an immediate search: ${searchable}/${checked}`,
+    });
+
+    // ---- tuning: what exact search costs, and a binary-quantised prototype
+    tuning.sqlite = sqliteTuning(db, data, pid, truthAll, limits.samples);
+
+    return {
+      backend: 'sqlite',
+      settings: {
+        file: 'temporary directory, deleted afterwards',
+        pragmas: 'WAL, synchronous=NORMAL, page_size=16384, cache_size=64 MiB, foreign_keys=ON',
+        layoutA: `${rows} memories in one project (unfiltered search, point operations, ingest)`,
+        layoutB: `${rows} memories over ${projects} projects (project-filtered search), loaded raw`,
+      },
+      latency,
+      ingest,
+      throughput,
+      dbSizeBytes,
+      seconds: (now() - started) / 1000,
+      notes,
+      tuning,
+    };
+  } finally {
+    rawA?.close();
+    rawB?.close();
+    await storeA.close();
+    await storeB.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Exact float search two ways (vec0 KNN, vec_distance_cosine over the base
+ * table) and the prototype a quantised index would need: binary-quantised
+ * vec0 candidates (hamming distance), re-scored exactly with the float vectors.
+ */
+function sqliteTuning(
+  db: BetterSqlite3.Database,
+  data: BenchContext['data'],
+  pid: number,
+  truth: (i: number) => readonly number[],
+  samples: number,
+): Record<string, unknown> {
+  const n = Math.min(samples, 50);
+  const q = (i: number) => blob(queryVector(data, i));
+  const time = (fn: (i: number) => unknown) => {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = now();
+      fn(i);
+      times.push(now() - t);
+    }
+    return summarise(times);
+  };
+  const out: Record<string, unknown> = {};
+  const knn = db.prepare(
+    'SELECT memory_id FROM vec_memories WHERE embedding MATCH ? AND k = 10 AND project_id = ?',
+  );
+  out.vec0KnnIdsOnly = time((i) => knn.all(q(i), pid));
+  const scan = db.prepare(
+    'SELECT id FROM memory_vectors WHERE project_id = ? ORDER BY vec_distance_cosine(embedding, ?) LIMIT 10',
+  );
+  out.baseTableScanIdsOnly = time((i) => scan.all(pid, q(i)));
+  const t0 = now();
+  db.exec(
+    `CREATE VIRTUAL TABLE bench_vec_bit USING vec0(memory_id INTEGER PRIMARY KEY, embedding bit[${data.spec.dimension}])`,
+  );
+  db.exec(
+    'INSERT INTO bench_vec_bit (memory_id, embedding) SELECT id, vec_quantize_binary(embedding) FROM memory_vectors',
+  );
+  out.binaryIndexBuildSeconds = (now() - t0) / 1000;
+  const sweep: Record<string, unknown>[] = [];
+  for (const candidates of [40, 100, 200, 400]) {
+    const stmt = db.prepare(`WITH c AS MATERIALIZED (
+        SELECT memory_id FROM bench_vec_bit WHERE embedding MATCH vec_quantize_binary(@q) AND k = ${candidates})
+      SELECT m.id FROM c JOIN memory_vectors m ON m.id = c.memory_id
+      ORDER BY vec_distance_cosine(m.embedding, @q) LIMIT 10`);
+    const found: number[][] = [];
+    const summary = time((i) =>
+      found.push((stmt.all({ q: q(i) }) as { id: number }[]).map((r) => r.id)),
+    );
+    sweep.push({
+      candidates,
+      p50: summary.p50,
+      p95: summary.p95,
+      recall: meanRecall(found, truth),
+    });
+  }
+  out.binaryRescoreSweep = sweep;
+  db.exec('DROP TABLE bench_vec_bit');
+  return out;
+}

@@ -1,0 +1,147 @@
+import cliProgress from 'cli-progress';
+import type { StoreMemoryInput } from '@athena/core-types';
+import { generateDataset, rowOf } from './dataset.js';
+import type { Dataset } from './dataset.js';
+import type { GroundTruth } from './ground-truth.js';
+import type { LatencyRow, ThroughputRow } from './results.js';
+import { meanRecall, throughput } from './stats.js';
+import type { MeasureLimits, Operation, PairMeasurement } from './stats.js';
+
+/** What every backend runner gets. */
+export interface BenchContext {
+  readonly tier: string;
+  readonly data: Dataset;
+  readonly truth: GroundTruth;
+  /** Memories written by the ingest-into-indexed measurement, per side. */
+  readonly ingestRows: number;
+  /** Per-operation limits of the latency measurements. */
+  readonly limits: MeasureLimits;
+  /** Operations per client-count step of the throughput measurement (upper bound). */
+  readonly throughputOps: number;
+  readonly log: (message: string) => void;
+}
+
+/** Rows loaded per storeMany / raw INSERT call while loading a tier. */
+export const LOAD_BATCH = 1000;
+/** Rows per call when measuring ingest into an indexed table (an agent's batch). */
+export const INGEST_BATCH = 128;
+/** Batches per side before the other side takes its turn (1,024 rows). */
+export const INGEST_RUN = 8;
+/** Client counts of the throughput measurement. */
+export const CLIENTS = [1, 4, 16] as const;
+
+/** The API input of row `row`: its text and vector (a view, no copy). */
+export function memoryInput(data: Dataset, row: number): StoreMemoryInput {
+  return {
+    content: data.texts[row] ?? '',
+    embedding: rowOf(data.vectors, row, data.spec.dimension),
+  };
+}
+
+/** Query vector `q`, as a view. */
+export function queryVector(data: Dataset, q: number): Float32Array {
+  return rowOf(data.queryVectors, q % data.spec.queries, data.spec.dimension);
+}
+
+/** Query text `q`. */
+export function queryText(data: Dataset, q: number): string {
+  return data.queryTexts[q % data.spec.queries] ?? '';
+}
+
+/**
+ * Fresh memories that are not part of the tier (a different seed), for the
+ * ingest and transaction measurements.
+ */
+export function extraRows(data: Dataset, rows: number): Dataset {
+  return generateDataset({ ...data.spec, rows, queries: 1, seed: data.spec.seed + 1 });
+}
+
+/** A progress bar on stderr while loading data. */
+export function progressBar(label: string, total: number): cliProgress.SingleBar {
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `  ${label.padEnd(34)} [{bar}] {percentage}% | {value}/{total} | {rate}/s | ETA {eta_formatted}`,
+      hideCursor: true,
+      stream: process.stderr,
+      etaBuffer: 20,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const started = performance.now();
+  bar.start(total, 0, { rate: 0 });
+  const update = bar.update.bind(bar);
+  bar.update = ((value: number) => {
+    const seconds = (performance.now() - started) / 1000;
+    update(value, { rate: Math.round(value / Math.max(seconds, 1e-3)) });
+  }) as typeof bar.update;
+  return bar;
+}
+
+/** Deterministic "random" row indexes for point lookups. */
+export function pickRows(count: number, rows: number, salt = 0): number[] {
+  const out: number[] = [];
+  let x = (0x9e3779b9 ^ salt) >>> 0;
+  for (let i = 0; i < count; i++) {
+    x = (Math.imul(x ^ (x >>> 16), 0x45d9f3b) + 0x27d4eb2d) >>> 0;
+    out.push(x % rows);
+  }
+  return out;
+}
+
+/** A latency row from a pair measurement, with recall when `truth` is given. */
+export function latencyRow(
+  operation: string,
+  measured: PairMeasurement,
+  returns: string,
+  truth?: (i: number) => readonly number[],
+): LatencyRow {
+  const returned =
+    measured.apiIds.reduce((acc, ids) => acc + ids.length, 0) / Math.max(1, measured.apiIds.length);
+  return {
+    operation,
+    api: measured.api,
+    raw: measured.raw,
+    ratio: measured.api.p50 / measured.raw.p50,
+    returns,
+    returnedApi: returned,
+    ...(truth === undefined
+      ? {}
+      : {
+          recallApi: meanRecall(measured.apiIds, truth),
+          recallRaw: meanRecall(measured.rawIds, truth),
+        }),
+  };
+}
+
+/**
+ * Throughput of `api` and `raw` with 1, 4 and 16 concurrent clients, API and
+ * raw alternating at each step. `ops` operations per step.
+ */
+export async function measureThroughput(
+  operation: string,
+  ops: number,
+  api: Operation,
+  raw: Operation,
+): Promise<ThroughputRow[]> {
+  const rows: ThroughputRow[] = [];
+  let apiSingle = 0;
+  let rawSingle = 0;
+  for (const clients of CLIENTS) {
+    const apiQps = await throughput(clients, ops, async (i) => api(i));
+    const rawQps = await throughput(clients, ops, async (i) => raw(i));
+    if (clients === 1) {
+      apiSingle = apiQps;
+      rawSingle = rawQps;
+    }
+    rows.push({
+      operation,
+      clients,
+      apiQps,
+      rawQps,
+      ratio: rawQps / apiQps,
+      apiScaling: apiQps / apiSingle,
+      rawScaling: rawQps / rawSingle,
+    });
+  }
+  return rows;
+}
