@@ -55,6 +55,13 @@ export interface MemoryVectorsTable {
   tsv: GeneratedAlways<string>;
 }
 
+/** The narrow keyword table: a copy of `memory_vectors.tsv`, kept in sync by triggers. */
+export interface MemoryTextIndexTable {
+  memory_id: Ref;
+  project_id: Ref;
+  tsv: string;
+}
+
 export interface MemoryRelationshipsTable {
   id: Id;
   project_id: Ref;
@@ -199,6 +206,7 @@ export interface AthenaMigrationsTable {
 export interface Database {
   projects: ProjectsTable;
   memory_vectors: MemoryVectorsTable;
+  memory_text_index: MemoryTextIndexTable;
   memory_relationships: MemoryRelationshipsTable;
   consolidation_log: ConsolidationLogTable;
   episodic_events: EpisodicEventsTable;

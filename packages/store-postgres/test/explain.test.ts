@@ -146,6 +146,7 @@ describePostgres('index use (EXPLAIN) on 20K memories', () => {
       })
     ).join('\n');
     expect(plan).toContain('Index Scan using memory_vectors_embedding_hnsw_idx');
+    expect(plan).not.toContain('memory_vectors_tsv_idx');
     const hits = await store.search.hybrid(
       projectId,
       { embedding: query, text: 'alpha delta' },
@@ -154,14 +155,15 @@ describePostgres('index use (EXPLAIN) on 20K memories', () => {
     expect(hits).toHaveLength(10);
   });
 
-  it('keyword search uses the GIN index on tsv', async () => {
+  it('keyword search uses the GIN index of the narrow keyword table', async () => {
     const plan = (
       await store.explainSearch(
         { kind: 'keyword', projectId, text: 'zephyr' },
         { enableSeqScan: false },
       )
     ).join('\n');
-    expect(plan).toContain('Bitmap Index Scan on memory_vectors_tsv_idx');
+    expect(plan).toContain('Bitmap Index Scan on memory_text_index_tsv_idx');
+    expect(plan).not.toContain('memory_vectors_tsv_idx');
     const hits = await store.search.keyword(projectId, 'zephyr', { limit: 5 });
     expect(hits).toHaveLength(5);
     expect(hits.every((hit) => hit.memory.content.includes('zephyr'))).toBe(true);

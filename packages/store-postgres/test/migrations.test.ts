@@ -85,6 +85,7 @@ describePostgres('migrations', () => {
       'consolidation_log',
       'episodic_events',
       'memory_relationships',
+      'memory_text_index',
       'memory_vectors',
       'planning_decisions',
       'planning_scenarios',
@@ -97,6 +98,7 @@ describePostgres('migrations', () => {
       [schema],
     );
     expect(gin.map((i) => i.indexname)).toEqual([
+      'memory_text_index_tsv_idx',
       'memory_vectors_tags_idx',
       'memory_vectors_tsv_idx',
     ]);

@@ -1,9 +1,14 @@
 import { initialSchema } from './initial-schema.js';
+import { keywordTable } from './keyword-table.js';
 import { memoryFillfactor } from './memory-fillfactor.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in version order. Append only: never edit a released migration. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([initialSchema, memoryFillfactor]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  initialSchema,
+  memoryFillfactor,
+  keywordTable,
+]);
 
 /** The schema version a fully migrated database has. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
