@@ -7,7 +7,7 @@ import { meanRecall, measurePair, now, summarise } from './stats.js';
 import type { LatencySummary } from './stats.js';
 import {
   INGEST_BATCH,
-  INGEST_RUN,
+  interleavedIngest,
   LOAD_BATCH,
   extraRows,
   latencyRow,
@@ -573,32 +573,15 @@ export async function runPostgres(ctx: BenchContext, url: string): Promise<Backe
     });
 
     // ---- ingest into the indexed table: API and raw batches interleaved
-    let apiMs = 0;
-    let rawMs = 0;
-    let searchable = 0;
-    let checked = 0;
-    // Sides alternate in runs of INGEST_RUN batches (1,024 rows: one vec0 chunk on SQLite), so
-    // periodic costs (a new vector chunk, a WAL checkpoint) fall on both sides alike.
-    const batches = Math.ceil(ctx.ingestRows / (INGEST_BATCH * INGEST_RUN)) * INGEST_RUN;
-    bar = progressBar('postgres: ingest into indexed table', batches * INGEST_BATCH * 2);
-    const apiRun = async () => {
-      for (let b = 0; b < INGEST_RUN; b++) {
-        const inputs = Array.from({ length: INGEST_BATCH }, () => memoryInput(extra, takeExtra()));
-        const t = now();
-        const newIds = await storeA.memories.storeMany(pid, inputs);
-        apiMs += now() - t;
-        if (b % 4 === 0) {
-          checked++;
-          const [hit] = await storeA.search.semantic(pid, inputs[0]?.embedding ?? [], { limit: 1 });
-          if (hit?.memory.id === newIds[0]) searchable++;
-        }
-      }
-    };
-    const rawRun = async () => {
-      for (let b = 0; b < INGEST_RUN; b++) {
-        const rawRows = Array.from({ length: INGEST_BATCH }, () => takeExtra());
-        const t = now();
-        await insertRows(
+    const indexed = await interleavedIngest({
+      label: 'postgres: ingest into indexed table',
+      ingestRows: ctx.ingestRows,
+      store: storeA,
+      projectId: pid,
+      extra,
+      takeExtra,
+      rawBatch: (rawRows) =>
+        insertRows(
           raw,
           schemaA,
           rawRows.map(() => pid),
@@ -606,29 +589,15 @@ export async function runPostgres(ctx: BenchContext, url: string): Promise<Backe
           rawRows.map((r) =>
             vectorParam(extra.vectors.subarray(r * dimension, (r + 1) * dimension)),
           ),
-        );
-        rawMs += now() - t;
-      }
-    };
-    for (let run = 0; run < batches / INGEST_RUN; run++) {
-      // Which side goes first alternates, so neither always inherits the other's leftovers.
-      if (run % 2 === 0) {
-        await apiRun();
-        await rawRun();
-      } else {
-        await rawRun();
-        await apiRun();
-      }
-      bar.update((run + 1) * INGEST_RUN * INGEST_BATCH * 2);
-    }
-    bar.stop();
+        ),
+    });
     ingest.push({
-      operation: `ingest into indexed table (${(batches * INGEST_BATCH).toLocaleString('en-US')} per side on top of ${rows.toLocaleString('en-US')}, batches of ${INGEST_BATCH})`,
+      operation: `ingest into indexed table (${indexed.rowsPerSide.toLocaleString('en-US')} per side on top of ${rows.toLocaleString('en-US')}, batches of ${INGEST_BATCH})`,
       unit: 'memories/s',
-      api: (batches * INGEST_BATCH) / (apiMs / 1000),
-      raw: (batches * INGEST_BATCH) / (rawMs / 1000),
-      ratio: apiMs / rawMs,
-      note: `API storeMany vs raw multi-row INSERT, interleaved, HNSW maintained; new rows found by an immediate search: ${searchable}/${checked}`,
+      api: indexed.rowsPerSide / (indexed.apiMs / 1000),
+      raw: indexed.rowsPerSide / (indexed.rawMs / 1000),
+      ratio: indexed.apiMs / indexed.rawMs,
+      note: `API storeMany vs raw multi-row INSERT, interleaved, HNSW maintained; new rows found by an immediate search: ${indexed.searchable}/${indexed.checked}`,
     });
 
     return {

@@ -10,7 +10,7 @@ import type { BackendResult, LatencyRow, RateRow } from './results.js';
 import { measurePair, meanRecall, now, summarise } from './stats.js';
 import {
   INGEST_BATCH,
-  INGEST_RUN,
+  interleavedIngest,
   LOAD_BATCH,
   extraRows,
   latencyRow,
@@ -540,54 +540,22 @@ export async function runSqlite(ctx: BenchContext): Promise<BackendResult> {
         );
       }
     });
-    let apiMs = 0;
-    let rawMs = 0;
-    let searchable = 0;
-    let checked = 0;
-    // Sides alternate in runs of INGEST_RUN batches (1,024 rows: one vec0 chunk on SQLite), so
-    // periodic costs (a new vector chunk, a WAL checkpoint) fall on both sides alike.
-    const batches = Math.ceil(ctx.ingestRows / (INGEST_BATCH * INGEST_RUN)) * INGEST_RUN;
-    bar = progressBar('sqlite: ingest into loaded file', batches * INGEST_BATCH * 2);
-    const apiRun = async () => {
-      for (let b = 0; b < INGEST_RUN; b++) {
-        const inputs = Array.from({ length: INGEST_BATCH }, () => memoryInput(extra, takeExtra()));
-        const t = now();
-        const newIds = await storeA.memories.storeMany(pid, inputs);
-        apiMs += now() - t;
-        if (b % 4 === 0) {
-          checked++;
-          const [hit] = await storeA.search.semantic(pid, inputs[0]?.embedding ?? [], { limit: 1 });
-          if (hit?.memory.id === newIds[0]) searchable++;
-        }
-      }
-    };
-    const rawRun = async () => {
-      for (let b = 0; b < INGEST_RUN; b++) {
-        const rawRows = Array.from({ length: INGEST_BATCH }, () => takeExtra());
-        const t = now();
-        rawBatch.immediate(rawRows);
-        rawMs += now() - t;
-      }
-    };
-    for (let run = 0; run < batches / INGEST_RUN; run++) {
-      // Which side goes first alternates, so neither always inherits the other's leftovers.
-      if (run % 2 === 0) {
-        await apiRun();
-        await rawRun();
-      } else {
-        await rawRun();
-        await apiRun();
-      }
-      bar.update((run + 1) * INGEST_RUN * INGEST_BATCH * 2);
-    }
-    bar.stop();
+    const loaded = await interleavedIngest({
+      label: 'sqlite: ingest into loaded file',
+      ingestRows: ctx.ingestRows,
+      store: storeA,
+      projectId: pid,
+      extra,
+      takeExtra,
+      rawBatch: (rawRows) => rawBatch.immediate(rawRows),
+    });
     ingest.push({
-      operation: `ingest into loaded file (${(batches * INGEST_BATCH).toLocaleString('en-US')} per side, batches of ${INGEST_BATCH})`,
+      operation: `ingest into loaded file (${loaded.rowsPerSide.toLocaleString('en-US')} per side, batches of ${INGEST_BATCH})`,
       unit: 'memories/s',
-      api: (batches * INGEST_BATCH) / (apiMs / 1000),
-      raw: (batches * INGEST_BATCH) / (rawMs / 1000),
-      ratio: apiMs / rawMs,
-      note: `API storeMany vs raw prepared INSERTs in one transaction, interleaved; new rows found by an immediate search: ${searchable}/${checked}`,
+      api: loaded.rowsPerSide / (loaded.apiMs / 1000),
+      raw: loaded.rowsPerSide / (loaded.rawMs / 1000),
+      ratio: loaded.apiMs / loaded.rawMs,
+      note: `API storeMany vs raw prepared INSERTs in one transaction, interleaved; new rows found by an immediate search: ${loaded.searchable}/${loaded.checked}`,
     });
 
     // ---- tuning: what exact search costs, and a binary-quantised prototype

@@ -1,10 +1,10 @@
 import cliProgress from 'cli-progress';
-import type { StoreMemoryInput } from '@athena/core-types';
+import type { Store, StoreMemoryInput } from '@athena/core-types';
 import { generateDataset, rowOf } from './dataset.js';
 import type { Dataset } from './dataset.js';
 import type { GroundTruth } from './ground-truth.js';
 import type { LatencyRow, ThroughputRow } from './results.js';
-import { meanRecall, throughput } from './stats.js';
+import { meanRecall, now, throughput } from './stats.js';
 import type { MeasureLimits, Operation, PairMeasurement } from './stats.js';
 
 /** What every backend runner gets. */
@@ -144,4 +144,75 @@ export async function measureThroughput(
     });
   }
   return rows;
+}
+
+/** What {@link interleavedIngest} measured: rows per side and the time each side took. */
+export interface InterleavedIngest {
+  readonly rowsPerSide: number;
+  readonly apiMs: number;
+  readonly rawMs: number;
+  /** API batches whose first new row an immediate search found, of those checked. */
+  readonly searchable: number;
+  readonly checked: number;
+}
+
+/**
+ * Ingest on top of a loaded tier, API and raw side by side: the sides
+ * alternate in runs of INGEST_RUN batches of INGEST_BATCH rows (1,024 rows:
+ * one vec0 chunk on SQLite), and which side goes first alternates too, so
+ * periodic costs (a new vector chunk, a WAL checkpoint) and leftovers fall on
+ * both alike. Every fourth API batch checks that its first row is found by an
+ * immediate search (new rows must be searchable at once).
+ */
+export async function interleavedIngest(options: {
+  readonly label: string;
+  readonly ingestRows: number;
+  readonly store: Store;
+  readonly projectId: number;
+  readonly extra: Dataset;
+  readonly takeExtra: () => number;
+  readonly rawBatch: (rows: number[]) => unknown;
+}): Promise<InterleavedIngest> {
+  const { store, projectId, extra, takeExtra } = options;
+  const batches = Math.ceil(options.ingestRows / (INGEST_BATCH * INGEST_RUN)) * INGEST_RUN;
+  const bar = progressBar(options.label, batches * INGEST_BATCH * 2);
+  let apiMs = 0;
+  let rawMs = 0;
+  let searchable = 0;
+  let checked = 0;
+  const apiRun = async () => {
+    for (let b = 0; b < INGEST_RUN; b++) {
+      const inputs = Array.from({ length: INGEST_BATCH }, () => memoryInput(extra, takeExtra()));
+      const t = now();
+      const newIds = await store.memories.storeMany(projectId, inputs);
+      apiMs += now() - t;
+      if (b % 4 === 0) {
+        checked++;
+        const [hit] = await store.search.semantic(projectId, inputs[0]?.embedding ?? [], {
+          limit: 1,
+        });
+        if (hit?.memory.id === newIds[0]) searchable++;
+      }
+    }
+  };
+  const rawRun = async () => {
+    for (let b = 0; b < INGEST_RUN; b++) {
+      const rows = Array.from({ length: INGEST_BATCH }, () => takeExtra());
+      const t = now();
+      await options.rawBatch(rows);
+      rawMs += now() - t;
+    }
+  };
+  for (let run = 0; run < batches / INGEST_RUN; run++) {
+    if (run % 2 === 0) {
+      await apiRun();
+      await rawRun();
+    } else {
+      await rawRun();
+      await apiRun();
+    }
+    bar.update((run + 1) * INGEST_RUN * INGEST_BATCH * 2);
+  }
+  bar.stop();
+  return { rowsPerSide: batches * INGEST_BATCH, apiMs, rawMs, searchable, checked };
 }
