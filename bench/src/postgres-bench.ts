@@ -6,6 +6,7 @@ import type { BackendResult, LatencyRow, RateRow } from './results.js';
 import { meanRecall, measurePair, now, summarise } from './stats.js';
 import type { LatencySummary } from './stats.js';
 import {
+  apiTransaction,
   INGEST_BATCH,
   interleavedIngest,
   LOAD_BATCH,
@@ -15,6 +16,7 @@ import {
   memoryInput,
   pickRows,
   progressBar,
+  spreadIds,
   queryText,
   queryVector,
 } from './workload.js';
@@ -457,8 +459,7 @@ export async function runPostgres(ctx: BenchContext, url: string): Promise<Backe
     );
 
     // ---- recordAccess
-    const tenIds = (i: number) =>
-      Array.from({ length: 10 }, (_, k) => idOf(picks[(i + k * 7) % picks.length] as number));
+    const tenIds = (i: number) => spreadIds(picks, idOf, i);
     latency.push(
       latencyRow(
         'recordAccess (10 ids)',
@@ -482,20 +483,7 @@ export async function runPostgres(ctx: BenchContext, url: string): Promise<Backe
         await measurePair(
           { ...limits, samples: Math.min(limits.samples, 200) },
           async (i) => {
-            await storeA.transaction(async (tx) => {
-              const idsI = tenIds(i);
-              for (let k = 0; k < 4; k++) await tx.memories.get(pid, idsI[k] as number);
-              await tx.memories.update(pid, idsI[4] as number, { usefulnessScore: 0.5 });
-              await tx.memories.update(pid, idsI[5] as number, { usefulnessScore: 0.6 });
-              await tx.memories.recordAccess(pid, idsI.slice(0, 5));
-              await tx.memories.recordAccess(pid, idsI.slice(5, 10));
-              await tx.memories.store(pid, memoryInput(extra, takeExtra()));
-              await tx.episodes.record(pid, {
-                sessionId: 'bench',
-                eventType: 'action',
-                content: 'recalled and reinforced memories',
-              });
-            });
+            await apiTransaction(storeA, pid, tenIds(i), memoryInput(extra, takeExtra()));
           },
           async (i) => {
             const client = await raw.connect();

@@ -216,3 +216,38 @@ export async function interleavedIngest(options: {
   bar.stop();
   return { rowsPerSide: batches * INGEST_BATCH, apiMs, rawMs, searchable, checked };
 }
+
+/** Ten ids for sample `i`: rows of `picks` spread by a stride of 7, so samples overlap little. */
+export function spreadIds(
+  picks: readonly number[],
+  idOf: (row: number) => number,
+  i: number,
+): number[] {
+  return Array.from({ length: 10 }, (_, k) => idOf(picks[(i + k * 7) % picks.length] as number));
+}
+
+/**
+ * The benchmark's 10-operation transaction through the API, the same on every
+ * backend: 4 gets, 2 updates, 2 recordAccess of 5 ids, 1 store (with its
+ * vector), 1 episode.
+ */
+export function apiTransaction(
+  store: Store,
+  projectId: number,
+  ids: readonly number[],
+  input: StoreMemoryInput,
+): Promise<void> {
+  return store.transaction(async (tx) => {
+    for (let k = 0; k < 4; k++) await tx.memories.get(projectId, ids[k] as number);
+    await tx.memories.update(projectId, ids[4] as number, { usefulnessScore: 0.5 });
+    await tx.memories.update(projectId, ids[5] as number, { usefulnessScore: 0.6 });
+    await tx.memories.recordAccess(projectId, ids.slice(0, 5));
+    await tx.memories.recordAccess(projectId, ids.slice(5, 10));
+    await tx.memories.store(projectId, input);
+    await tx.episodes.record(projectId, {
+      sessionId: 'bench',
+      eventType: 'action',
+      content: 'recalled and reinforced memories',
+    });
+  });
+}
