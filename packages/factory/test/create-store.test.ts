@@ -11,20 +11,13 @@ import {
 } from '../src/index.js';
 import type { SelectedStore } from '../src/index.js';
 import {
-  admin,
-  captureWarnings,
-  closedPort,
+  adminQuery,
+  describePostgres,
+  dropSchema,
   freshSchema,
-  postgresReachable,
   TEST_DATABASE_URL,
-  tempDir,
-} from './helpers.js';
-
-const reachable = await postgresReachable();
-if (!reachable && process.env['CI'] === 'true') {
-  throw new Error(`PostgreSQL is required under CI=true but ${TEST_DATABASE_URL} is unreachable`);
-}
-const skipReason = reachable ? '' : ` [skipped: PostgreSQL unreachable at ${TEST_DATABASE_URL}]`;
+} from '@athena/test-postgres';
+import { captureWarnings, closedPort, tempDir } from './helpers.js';
 
 const opened: SelectedStore[] = [];
 const dirs: (() => void)[] = [];
@@ -83,14 +76,14 @@ describe('createStore on SQLite', () => {
   });
 });
 
-describe.skipIf(!reachable)(`createStore on PostgreSQL${skipReason}`, () => {
+describePostgres('createStore on PostgreSQL', () => {
   const schemas: string[] = [];
   afterAll(async () => {
-    for (const schema of schemas) await admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    for (const schema of schemas) await dropSchema(schema);
   });
 
   it('selects PostgreSQL from ATHENA_DATABASE_URL', async () => {
-    const schema = freshSchema();
+    const schema = freshSchema('athena_factory');
     schemas.push(schema);
     const store = await track(
       createStore({
@@ -106,7 +99,7 @@ describe.skipIf(!reachable)(`createStore on PostgreSQL${skipReason}`, () => {
   });
 
   it('selects PostgreSQL from discrete variables', async () => {
-    const schema = freshSchema();
+    const schema = freshSchema('athena_factory');
     schemas.push(schema);
     const url = new URL(TEST_DATABASE_URL);
     const store = await track(
@@ -130,7 +123,7 @@ describe.skipIf(!reachable)(`createStore on PostgreSQL${skipReason}`, () => {
   });
 
   it('never shows a password in selection, health or logs', async () => {
-    const schema = freshSchema();
+    const schema = freshSchema('athena_factory');
     schemas.push(schema);
     const url = new URL(TEST_DATABASE_URL);
     url.password = 'hunter2-secret';
@@ -196,16 +189,16 @@ describe('fallback', () => {
     expect(warnings).toEqual([]);
   });
 
-  describe.skipIf(!reachable)(`on a database without pgvector${skipReason}`, () => {
+  describePostgres('on a database without pgvector', () => {
     const role = `athena_novec_${process.pid}`;
     const database = `athena_novec_${process.pid}`;
     beforeAll(async () => {
-      await admin(`CREATE ROLE ${role} LOGIN NOSUPERUSER`);
-      await admin(`CREATE DATABASE ${database} OWNER ${role}`);
+      await adminQuery(`CREATE ROLE ${role} LOGIN NOSUPERUSER`);
+      await adminQuery(`CREATE DATABASE ${database} OWNER ${role}`);
     });
     afterAll(async () => {
-      await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin(`DROP ROLE IF EXISTS ${role}`);
+      await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await adminQuery(`DROP ROLE IF EXISTS ${role}`);
     });
 
     it('falls back to SQLite and names pgvector as the reason', async () => {

@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import type { Store } from '@athena/core-types';
 import { PostgresStore } from '@athena/store-postgres';
 import { SqliteStore } from '@athena/store-sqlite';
-import pg from 'pg';
-
-const DATABASE_URL =
-  process.env['ATHENA_TEST_DATABASE_URL'] ?? 'postgres://athena@127.0.0.1:5432/athena_test';
+import {
+  dropSchema,
+  freshSchema,
+  postgresRequired,
+  TEST_DATABASE_URL,
+  unavailableReason,
+} from '@athena/test-postgres';
 
 /** A fresh, initialised store on a real database, and how to throw it away. */
 export interface OpenedStore {
@@ -19,25 +22,6 @@ export interface OpenedStore {
 export interface Backend {
   readonly name: string;
   readonly open: (dimension: number) => Promise<OpenedStore>;
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function postgresReachable(): Promise<boolean> {
-  try {
-    await admin('select 1');
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const sqlite: Backend = {
@@ -56,13 +40,12 @@ const sqlite: Backend = {
   },
 };
 
-let schemas = 0;
 const postgres: Backend = {
   name: 'postgres',
   async open(dimension) {
-    const schema = `athena_search_${process.pid}_${schemas++}`;
+    const schema = freshSchema('athena_search');
     const store = new PostgresStore({
-      connectionString: DATABASE_URL,
+      connectionString: TEST_DATABASE_URL,
       schema,
       embeddingDimension: dimension,
     });
@@ -71,19 +54,17 @@ const postgres: Backend = {
       store,
       dispose: async () => {
         await store.close();
-        await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await dropSchema(schema);
       },
     };
   },
 };
 
-const reachable = await postgresReachable();
-if (!reachable && process.env['CI'] === 'true') {
-  throw new Error(`PostgreSQL is required under CI=true but ${DATABASE_URL} is unreachable`);
-}
-if (!reachable) {
-  console.warn(`[search tests] PostgreSQL unreachable at ${DATABASE_URL}: running on SQLite only`);
+if (unavailableReason !== null) {
+  if (postgresRequired) throw new Error(unavailableReason);
+  console.warn(`[search tests] running on SQLite only: ${unavailableReason}`);
 }
 
 /** SQLite always; PostgreSQL when reachable (and always under CI=true). */
-export const BACKENDS: readonly Backend[] = reachable ? [sqlite, postgres] : [sqlite];
+export const BACKENDS: readonly Backend[] =
+  unavailableReason === null ? [sqlite, postgres] : [sqlite];
