@@ -24,11 +24,20 @@ import type { BenchContext } from './workload.js';
 
 type Row = Record<string, unknown>;
 
-/** The store's memory columns (store-postgres MEMORY_COLUMNS): what both sides return. */
-const COLUMNS = `id, project_id, content, content_type, memory_type, domain, tags, embedding,
-  embedding_model, access_count, last_accessed, last_retrieved, usefulness_score, confidence,
-  quality_score, consolidation_state, consolidated_at, superseded_by, claimed_by,
-  claim_expires_at, version, session_id, event_type, code_language, code_hash, created_at, updated_at`;
+/**
+ * The store's memory columns (store-postgres `memoryColumns`): what both sides
+ * return, the embedding in pgvector's binary form through `vector_send`.
+ */
+function columns(alias?: string): string {
+  const at = alias === undefined ? '' : `${alias}.`;
+  return `${at}id, ${at}project_id, ${at}content, ${at}content_type, ${at}memory_type, ${at}domain,
+  ${at}tags, vector_send(${at}embedding) as embedding, ${at}embedding_model, ${at}access_count,
+  ${at}last_accessed, ${at}last_retrieved, ${at}usefulness_score, ${at}confidence,
+  ${at}quality_score, ${at}consolidation_state, ${at}consolidated_at, ${at}superseded_by,
+  ${at}claimed_by, ${at}claim_expires_at, ${at}version, ${at}session_id, ${at}event_type,
+  ${at}code_language, ${at}code_hash, ${at}created_at, ${at}updated_at`;
+}
+const COLUMNS = columns();
 
 /** Session settings of the raw pool: the same ANN settings the store applies per query. */
 const RAW_SETTINGS =
@@ -49,9 +58,17 @@ function vectorParam(vector: Float32Array): Buffer {
   return buffer;
 }
 
+/** pgvector's binary form (int16 dimension, int16 0, big-endian float4s) as a Float32Array. */
+function fromVectorSend(buffer: Buffer): Float32Array {
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  const vector = new Float32Array(view.getUint16(0));
+  for (let i = 0; i < vector.length; i++) vector[i] = view.getFloat32(4 + 4 * i);
+  return vector;
+}
+
 /** The raw side's rows: ids as numbers and the embedding as a Float32Array, like the API's memories. */
 function withVector(row: Row): Row {
-  row.embedding = new Float32Array(JSON.parse(row.embedding as string) as number[]);
+  row.embedding = fromVectorSend(row.embedding as Buffer);
   row.id = Number(row.id);
   return row;
 }
@@ -103,9 +120,7 @@ function rawStatements(schema: string) {
           : `0.7 * (${norm('similarity', 's_rank')}) + 0.3 * (${norm('k_score', 'k_rank')})`
       } as fused
       from scored order by fused desc, similarity desc, id limit 10)
-    select ${COLUMNS.split(',')
-      .map((c) => `m.${c.trim()}`)
-      .join(', ')}, top.similarity, top.fused
+    select ${columns('m')}, top.similarity, top.fused
     from top join ${t} m on m.id = top.id
     order by top.fused desc, top.similarity desc, m.id`;
   return {
@@ -809,9 +824,9 @@ async function inTransaction(
 /**
  * The semantic top-10 of the store decomposed: the raw twin, then one
  * difference at a time (unnamed statement, the vector as decimal text, bound
- * twice as 17-digit text, the BEGIN/set_config/COMMIT wrapper,
- * pgvector.fromSql parsing), the twin without the embedding column, and the
- * store itself. p50 in ms, variants interleaved query by query.
+ * twice as 17-digit text, the BEGIN/set_config/COMMIT wrapper, the
+ * embedding as decimal text parsed by JSON.parse or pgvector.fromSql), the
+ * twin without the embedding column, and the store itself. p50 in ms, variants interleaved query by query.
  */
 async function overheadBreakdown(
   raw: pg.Pool,
@@ -827,12 +842,16 @@ async function overheadBreakdown(
       select ${COLUMNS}, embedding <=> $3::vector as distance from ${t}
       where project_id = $1 order by embedding <=> $2::vector limit 10) c
     order by distance, id`;
-  const noVector = twin.replace(/\bembedding,\s+embedding_model/, 'embedding_model');
+  const noVector = twin.replace(/vector_send\(embedding\) as embedding,\s+/, '');
+  const asText = twin.replace('vector_send(embedding) as embedding', 'embedding');
+  if (noVector === twin || asText === twin) throw new Error('the semantic twin lost its embedding');
   const qBin = (i: number) => vectorParam(queryVector(data, i));
   const q9 = (i: number) =>
     `[${Array.from(queryVector(data, i), (x) => x.toPrecision(9)).join(',')}]`;
   const q17 = (i: number) => JSON.stringify(Array.from(queryVector(data, i)));
   const parseJson = (rows: Row[]) => rows.map(withVector);
+  const parseText = (rows: Row[]) =>
+    rows.map((row) => new Float32Array(JSON.parse(row.embedding as string) as number[]));
   const parsePgvector = (rows: Row[]) =>
     rows.map((row) => Float32Array.from(pgvector.fromSql(row.embedding as string) as number[]));
   const wrapped = async (text: string, values: unknown[], named: boolean) => {
@@ -852,7 +871,7 @@ async function overheadBreakdown(
     }
   };
   const variants: Record<string, (i: number) => Promise<unknown>> = {
-    'raw twin: prepared, 1 round trip, vector as a binary parameter, JSON.parse': async (i) =>
+    'raw twin: prepared, 1 round trip, vectors binary both ways': async (i) =>
       parseJson(await query(raw, 'ov-twin', twin, [pid, qBin(i)])),
     '+ unnamed statement (parsed and planned every call)': async (i) =>
       parseJson((await raw.query<Row>(twin, [pid, qBin(i)])).rows),
@@ -862,8 +881,10 @@ async function overheadBreakdown(
       parseJson(await query(raw, 'ov-twice', twice, [pid, q17(i), q17(i)])),
     '+ BEGIN; set_config(…); … COMMIT (3 more round trips)': async (i) =>
       parseJson(await wrapped(twin, [pid, qBin(i)], true)),
-    '+ pgvector.fromSql instead of JSON.parse': async (i) =>
-      parsePgvector(await query(raw, 'ov-twin', twin, [pid, qBin(i)])),
+    '+ embedding as decimal text, JSON.parse': async (i) =>
+      parseText(await query(raw, 'ov-text', asText, [pid, qBin(i)])),
+    '+ embedding as decimal text, pgvector.fromSql': async (i) =>
+      parsePgvector(await query(raw, 'ov-text', asText, [pid, qBin(i)])),
     'raw twin without the embedding column': async (i) =>
       query(raw, 'ov-novector', noVector, [pid, qBin(i)]),
     'the store: search.semantic': (i) => store.search.semantic(pid, queryVector(data, i)),

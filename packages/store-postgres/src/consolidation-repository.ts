@@ -22,7 +22,7 @@ import { sql } from 'kysely';
 import { assertInProject } from './relationship-repository.js';
 import { toMemory, toNumber, toTransition } from './rows.js';
 import type { MemoryRow } from './rows.js';
-import { MEMORY_COLUMNS, memoryColumns } from './search-sql.js';
+import { memoryColumns, memorySelection } from './search-sql.js';
 import type { Session } from './session.js';
 
 /** The consolidation state machine over `memory_vectors`, logged in `consolidation_log`. */
@@ -77,7 +77,7 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
             : {}),
         })
         .where('id', '=', id)
-        .returning(MEMORY_COLUMNS)
+        .returning(memorySelection(s))
         .executeTakeFirstOrThrow();
       await s.db
         .insertInto('consolidation_log')
@@ -139,7 +139,7 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
           update ${table} m
           set consolidation_state = 'consolidating', claimed_by = ${worker}, claim_expires_at = ${expires}
           from picked where m.id = picked.id
-          returning ${memoryColumns('m')}
+          returning ${memoryColumns(s, 'm')}
         ),
         logged as (
           insert into ${s.table('consolidation_log')} (project_id, memory_id, from_state, to_state, reason, actor, at)
@@ -213,7 +213,7 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
     return this.#session().read({ operation: 'reconsolidation window' }, async (s) => {
       const rows = await s.db
         .selectFrom('memory_vectors')
-        .select(MEMORY_COLUMNS)
+        .select(memorySelection(s))
         .where('project_id', '=', project)
         .where('consolidation_state', '=', 'labile')
         .where('last_retrieved', '>=', since)

@@ -26,7 +26,7 @@ import { sql } from 'kysely';
 import { POSTGRES_MAX_BIND_PARAMETERS } from './limits.js';
 import { toMemory, toNumber } from './rows.js';
 import type { MemoryRow } from './rows.js';
-import { MEMORY_COLUMNS, filterSql, memoryColumns } from './search-sql.js';
+import { filterSql, memoryColumns, memorySelection } from './search-sql.js';
 import type { Session } from './session.js';
 
 /** Columns written per inserted memory; bounds the rows of one multi-row INSERT. */
@@ -108,7 +108,7 @@ export class PostgresMemoryRepository implements MemoryRepository {
         const row = await s.db
           .insertInto('memory_vectors')
           .values(insertRow(s, project, memory))
-          .returning(MEMORY_COLUMNS)
+          .returning(memorySelection(s))
           .executeTakeFirstOrThrow();
         return toMemory(row);
       },
@@ -161,7 +161,7 @@ export class PostgresMemoryRepository implements MemoryRepository {
         (c) =>
           c.db
             .selectFrom('memory_vectors')
-            .select(MEMORY_COLUMNS)
+            .select(memorySelection(c))
             .where('project_id', '=', 0)
             .where('id', '=', 0),
         [project, memoryId],
@@ -178,7 +178,7 @@ export class PostgresMemoryRepository implements MemoryRepository {
     return this.#session().read({ operation: 'get memories' }, async (s) => {
       const rows = await s.db
         .selectFrom('memory_vectors')
-        .select(MEMORY_COLUMNS)
+        .select(memorySelection(s))
         .where('project_id', '=', project)
         .where(sql<boolean>`id = any(${wanted}::bigint[])`)
         .execute();
@@ -212,7 +212,7 @@ export class PostgresMemoryRepository implements MemoryRepository {
         })
         .where('project_id', '=', project)
         .where('id', '=', memoryId)
-        .returning(MEMORY_COLUMNS)
+        .returning(memorySelection(s))
         .executeTakeFirst();
       if (row === undefined)
         throw new NotFoundError('memory', memoryId, { details: { projectId: project } });
@@ -255,7 +255,7 @@ export class PostgresMemoryRepository implements MemoryRepository {
             : sql`m.id < ${afterId}`;
       const direction = order === 'asc' ? sql`asc` : sql`desc`;
       const { rows } = await sql<MemoryRow>`
-        select ${memoryColumns('m')} from ${s.table('memory_vectors')} m
+        select ${memoryColumns(s, 'm')} from ${s.table('memory_vectors')} m
         where m.project_id = ${project} and ${keyset} and ${filterSql(filters, 'm')}
         order by m.id ${direction}
         limit ${limit + 1}`.execute(s.raw);

@@ -1,7 +1,7 @@
 /**
  * Row → domain mapping. `bigint` columns arrive as strings and become
- * numbers (ids stay far below 2^53); `vector` arrives as text (or as an
- * array when the caller's pool registered pgvector's type parser) and
+ * numbers (ids stay far below 2^53); `vector` is selected through
+ * `vector_send` (see `memoryColumns`), arrives as a `bytea` Buffer and
  * becomes a `Float32Array`.
  */
 import type {
@@ -62,12 +62,16 @@ function toNullableDate(value: unknown): Date | null {
   return value === null || value === undefined ? null : toDate(value);
 }
 
-/** The text form `[1,2,3]` (or a parsed array) as 32-bit floats. */
-export function toVector(value: unknown): Float32Array {
-  // pgvector's text form `[1,-2.5,3e-05]` is JSON (no NaN or infinities in a vector), and
-  // JSON.parse is several times faster than splitting the string.
-  const components: unknown = typeof value === 'string' ? JSON.parse(value) : value;
-  return Float32Array.from(components as ArrayLike<number>);
+/** A vector in pgvector's binary form as 32-bit floats. */
+export function toVector(value: Buffer): Float32Array {
+  // pgvector's binary form (`vector_send`): int16 dimension, int16 unused, big-endian float4s.
+  // Decoding it is ~10× cheaper than parsing the decimal text form, and the server skips
+  // formatting 768 floats as text (get by id: 0.27 → 0.17 ms at 768 dimensions).
+  const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
+  const dimension = view.getUint16(0);
+  const vector = new Float32Array(dimension);
+  for (let i = 0; i < dimension; i++) vector[i] = view.getFloat32(4 + 4 * i);
+  return vector;
 }
 
 /**
@@ -100,8 +104,10 @@ export function toProject(row: Selectable<ProjectsTable>): Project {
   };
 }
 
-/** A memory row; `tsv` is never selected. */
-export type MemoryRow = Omit<Selectable<MemoryVectorsTable>, 'tsv'>;
+/** A memory row as selected by `memoryColumns`: no `tsv`, the embedding in binary form. */
+export type MemoryRow = Omit<Selectable<MemoryVectorsTable>, 'tsv' | 'embedding'> & {
+  embedding: Buffer;
+};
 
 export function toMemory(row: MemoryRow): Memory {
   return {

@@ -31,7 +31,7 @@ export interface MemoryVectorsTable {
   memory_type: string;
   domain: string | null;
   tags: string[];
-  /** Written as `CAST($n AS vector)`, read as `[1,2,3]` text. */
+  /** Written as `CAST($n AS vector)` from binary, read through `vector_send` as `bytea`. */
   embedding: string;
   embedding_model: string | null;
   access_count: Generated<number>;

@@ -18,7 +18,7 @@ import type { MemoryRow } from './rows.js';
 import type { Session } from './session.js';
 
 /** Every column of `memory_vectors` but `tsv`, in table order. */
-export const MEMORY_COLUMNS = Object.freeze([
+const STORED_COLUMNS = Object.freeze([
   'id',
   'project_id',
   'content',
@@ -48,9 +48,27 @@ export const MEMORY_COLUMNS = Object.freeze([
   'updated_at',
 ] as const);
 
-/** `alias.col, alias.col, …` for every memory column. */
-export function memoryColumns(alias: string): RawBuilder<unknown> {
-  return sql.join(MEMORY_COLUMNS.map((column) => sql.ref(`${alias}.${column}`)));
+const PLAIN_COLUMNS = Object.freeze(STORED_COLUMNS.filter((column) => column !== 'embedding'));
+
+/**
+ * The selection of a `MemoryRow` for the query builder: every column but
+ * `tsv`, the embedding through `vector_send` (binary, see `toVector`).
+ */
+export function memorySelection(session: Session) {
+  return [...PLAIN_COLUMNS, session.vectorSend(sql.ref('embedding')).as('embedding')] as const;
+}
+
+/** `alias.col, …` for every memory column as a `MemoryRow` reads it (see `memorySelection`). */
+export function memoryColumns(session: Session, alias: string): RawBuilder<unknown> {
+  return sql.join([
+    ...PLAIN_COLUMNS.map((column) => sql.ref(`${alias}.${column}`)),
+    sql`${session.vectorSend(sql.ref(`${alias}.embedding`))} as embedding`,
+  ]);
+}
+
+/** `alias.col, …` for every memory column as stored (the embedding a `vector`). */
+function storedColumns(alias: string): RawBuilder<unknown> {
+  return sql.join(STORED_COLUMNS.map((column) => sql.ref(`${alias}.${column}`)));
 }
 
 /**
@@ -112,15 +130,16 @@ export function semanticSql(
   if (options.exact) {
     return sql<SemanticRow>`
       with c as materialized (
-        select ${memoryColumns('m')}, ${distance} as distance
+        select ${storedColumns('m')}, ${distance} as distance
         from ${session.table('memory_vectors')} m
         where ${where}
       )
-      select * from c order by distance, id limit ${options.limit}`;
+      select ${memoryColumns(session, 'c')}, c.distance
+      from c order by distance, id limit ${options.limit}`;
   }
   return sql<SemanticRow>`
     select * from (
-      select ${memoryColumns('m')}, ${distance} as distance
+      select ${memoryColumns(session, 'm')}, ${distance} as distance
       from ${session.table('memory_vectors')} m
       where ${where}
       order by ${distance}
@@ -185,7 +204,7 @@ export function keywordSql(
   return sql<KeywordRow>`
     with q as materialized (select ${orQuerySql(session, text)} as query),
     hits as (${keywordMatchesSql(session, projectId, options.filters, options.limit)})
-    select ${memoryColumns('m')}, hits.score
+    select ${memoryColumns(session, 'm')}, hits.score
     from hits
     join ${session.table('memory_vectors')} m on m.id = hits.id
     order by hits.score desc, m.id`;
@@ -265,7 +284,7 @@ export function hybridSql(
     ),
     ids as (select id from sem union select id from kw),
     scored as (
-      select ${memoryColumns('m')},
+      select m.id,
         1 - (${session.cosineDistance(sql.ref('m.embedding'), queryVector)}) as similarity,
         coalesce(kw.score, 0) as keyword,
         sem.rank as semantic_rank,
@@ -282,9 +301,16 @@ export function hybridSql(
         (${normalizedOverLeg(sql`cast(keyword as double precision)`, 'keyword_rank')})::double precision
           as keyword_normalized
       from scored
+    ),
+    top as (
+      select normalized.*, (${fused})::double precision as fused
+      from normalized
+      order by fused desc, similarity desc, id asc
+      limit ${options.limit}
     )
-    select normalized.*, (${fused})::double precision as fused
-    from normalized
-    order by fused desc, similarity desc, id asc
-    limit ${options.limit}`;
+    select ${memoryColumns(session, 'm')}, top.similarity, top.keyword, top.semantic_rank,
+      top.keyword_rank, top.semantic_normalized, top.keyword_normalized, top.fused
+    from top
+    join ${session.table('memory_vectors')} m on m.id = top.id
+    order by top.fused desc, top.similarity desc, top.id asc`;
 }

@@ -85,6 +85,11 @@ export class Session {
     return sql<string>`cast(${fromVector(embedding)} as ${this.vectorType})`;
   }
 
+  /** `vector_send(value)`: a vector in pgvector's binary form, as `bytea` (see `toVector`). */
+  vectorSend(value: RawBuilder<unknown>): RawBuilder<Buffer> {
+    return sql<Buffer>`${sql.id(this.env.vectorSchema)}.vector_send(${value})`;
+  }
+
   /** `left <=> right`, cosine distance, with the operator qualified by pgvector's schema. */
   cosineDistance(left: RawBuilder<unknown>, right: RawBuilder<unknown>): RawBuilder<number> {
     return sql<number>`${left} operator(${sql.id(this.env.vectorSchema)}.<=>) ${right}`;
