@@ -366,6 +366,28 @@ export async function runSqlite(ctx: BenchContext): Promise<BackendResult> {
         'both: 10 full rows + bm25 score',
       ),
     );
+    const keywordStmtB = rawB.prepare(keywordSql(hasBits));
+    latency.push(
+      latencyRow(
+        'keyword top-10, project (10 %)',
+        await measurePair(
+          limits,
+          async (i) =>
+            (await storeB.search.keyword(projectOfQuery(i), queryText(data, i))).map(
+              (h) => h.memory.id,
+            ),
+          (i) =>
+            (
+              keywordStmtB.all({
+                match: ftsQuery(queryText(data, i)),
+                projectId: projectOfQuery(i),
+                limit: 10,
+              }) as Row[]
+            ).map((row) => withVector(row).id as number),
+        ),
+        'both: 10 full rows + bm25 score (FTS5 matches every project, then the project filter)',
+      ),
+    );
 
     // ---- hybrid; recall against the same statement with an exact (vec0 KNN) semantic leg
     const truthQueries = Math.min(50, data.spec.queries);

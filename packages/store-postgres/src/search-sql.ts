@@ -163,7 +163,8 @@ export type KeywordRow = MemoryRow & { score: number };
 
 /**
  * The top `limit` keyword matches of a project as `(id, score)`, from the
- * narrow `memory_text_index` (GIN on `tsv`), ranked by `ts_rank(tsv, q, 32)` =
+ * narrow `memory_text_index` (GIN on `(project_id, tsv)`: only the project's
+ * matches are read), ranked by `ts_rank(tsv, q, 32)` =
  * rank / (rank + 1), ties by id. Needs the CTE `q` (the tsquery), MATERIALIZED:
  * inlined, a generic plan of the prepared statement re-parses the text for
  * every matching row (2 ms → 6 ms for ~2,600 matches). The wide

@@ -162,7 +162,9 @@ describePostgres('index use (EXPLAIN) on 20K memories', () => {
         { enableSeqScan: false },
       )
     ).join('\n');
-    expect(plan).toContain('Bitmap Index Scan on memory_text_index_tsv_idx');
+    expect(plan).toContain('Bitmap Index Scan on memory_text_index_project_tsv_idx');
+    // The project is part of the index condition: other projects' matches are never read.
+    expect(plan).toMatch(/Index Cond: \(\(project_id = [^)]+\) AND \(tsv @@/);
     expect(plan).not.toContain('memory_vectors_tsv_idx');
     const hits = await store.search.keyword(projectId, 'zephyr', { limit: 5 });
     expect(hits).toHaveLength(5);

@@ -100,7 +100,7 @@ describePostgres('migration 3 (keyword table) on an existing version-2 database'
       await adminQuery(`drop table "${schema}".memory_text_index`);
       await adminQuery(`drop function "${schema}".memory_text_index_insert() cascade`);
       await adminQuery(`drop function "${schema}".memory_text_index_update() cascade`);
-      await adminQuery(`delete from "${schema}".athena_migrations where version = 3`);
+      await adminQuery(`delete from "${schema}".athena_migrations where version >= 3`);
       await old.memories.storeMany(
         projectId,
         contents.map((content, i) => ({ content, embedding: embedding(i) })),

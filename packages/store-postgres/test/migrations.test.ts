@@ -98,7 +98,7 @@ describePostgres('migrations', () => {
       [schema],
     );
     expect(gin.map((i) => i.indexname)).toEqual([
-      'memory_text_index_tsv_idx',
+      'memory_text_index_project_tsv_idx',
       'memory_vectors_tags_idx',
       'memory_vectors_tsv_idx',
     ]);

@@ -1,4 +1,5 @@
 import { initialSchema } from './initial-schema.js';
+import { keywordProjectIndex } from './keyword-project-index.js';
 import { keywordTable } from './keyword-table.js';
 import { memoryFillfactor } from './memory-fillfactor.js';
 import type { Migration } from './migration.js';
@@ -8,6 +9,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   initialSchema,
   memoryFillfactor,
   keywordTable,
+  keywordProjectIndex,
 ]);
 
 /** The schema version a fully migrated database has. */

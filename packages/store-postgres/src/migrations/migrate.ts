@@ -31,31 +31,45 @@ const PGVECTOR_HELP =
   'Docker: image pgvector/pgvector:pg16) and, if the store role may not create extensions, ' +
   'run CREATE EXTENSION vector as a superuser';
 
-async function vectorExtensionSchema(db: Kysely<Database>): Promise<string | undefined> {
+const BTREE_GIN_HELP =
+  'the btree_gin extension (PostgreSQL contrib: the keyword index on (project_id, tsv)) is not ' +
+  'available. It ships with PostgreSQL (Debian/Ubuntu: part of postgresql-<major>; other ' +
+  'distributions: the postgresql-contrib package) and is trusted: a role with CREATE on the ' +
+  'database may install it, otherwise run CREATE EXTENSION btree_gin as a superuser';
+
+async function extensionSchema(db: Kysely<Database>, name: string): Promise<string | undefined> {
   const { rows } = await sql<{ schema: string }>`
     select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace
-    where e.extname = 'vector'`.execute(db);
+    where e.extname = ${name}`.execute(db);
   return rows[0]?.schema;
 }
 
-async function ensureVectorExtension(db: Kysely<Database>): Promise<string> {
-  const existing = await vectorExtensionSchema(db);
+/**
+ * The schema of extension `name`, created first when missing (under a
+ * database-wide advisory lock: concurrent CREATE EXTENSION in two schemas
+ * would collide); `ExtensionUnavailableError` with `help` when it cannot be.
+ */
+async function ensureExtension(
+  db: Kysely<Database>,
+  name: string,
+  label: string,
+  help: string,
+): Promise<string> {
+  const existing = await extensionSchema(db, name);
   if (existing !== undefined) return existing;
-  // One database-wide lock: concurrent CREATE EXTENSION in two schemas would collide.
-  await sql`select pg_advisory_lock(hashtext('athena:create-extension:vector'))`.execute(db);
+  const lock = `athena:create-extension:${name}`;
+  await sql`select pg_advisory_lock(hashtext(${lock}))`.execute(db);
   try {
-    await sql`create extension if not exists vector`.execute(db);
+    await sql`create extension if not exists ${sql.id(name)}`.execute(db);
   } catch (cause) {
-    throw new ExtensionUnavailableError(
-      'pgvector',
-      `${PGVECTOR_HELP} (${(cause as Error).message})`,
-      { cause },
-    );
+    throw new ExtensionUnavailableError(label, `${help} (${(cause as Error).message})`, {
+      cause,
+    });
   } finally {
-    await sql`select pg_advisory_unlock(hashtext('athena:create-extension:vector'))`.execute(db);
+    await sql`select pg_advisory_unlock(hashtext(${lock}))`.execute(db);
   }
-  const created = await vectorExtensionSchema(db);
-  if (created === undefined) throw new ExtensionUnavailableError('pgvector', PGVECTOR_HELP);
+  const created = await extensionSchema(db, name);
+  if (created === undefined) throw new ExtensionUnavailableError(label, help);
   return created;
 }
 
@@ -102,7 +116,8 @@ export async function migrate(
   const { schema } = options;
   try {
     return await withAdvisoryLock(base, schemaLockKey(schema), async (db) => {
-      const vectorSchema = await ensureVectorExtension(db);
+      const vectorSchema = await ensureExtension(db, 'vector', 'pgvector', PGVECTOR_HELP);
+      await ensureExtension(db, 'btree_gin', 'btree_gin', BTREE_GIN_HELP);
       // Checked before anything is created: a bad option leaves no trace.
       await checkTextSearchConfig(db, options.textSearchConfig);
       await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
