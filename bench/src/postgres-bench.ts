@@ -211,13 +211,13 @@ export async function runPostgres(ctx: BenchContext, url: string): Promise<Backe
     options: `-c maintenance_work_mem=${maintenance}`,
   });
   const raw = new pg.Pool({ connectionString: url, max: 16, options: RAW_SETTINGS });
-  // The store raises ef_search for a project holding a share s of the rows to 2·limit/s
-  // (store-postgres annSettingsFor); the raw twin of the project-filtered search uses the same.
-  const filteredEf = Math.min(1000, Math.max(40, 2 * 10 * projects));
-  const rawFiltered = new pg.Pool({
-    connectionString: url,
-    max: 4,
-    options: RAW_SETTINGS.replace('hnsw.ef_search=40', `hnsw.ef_search=${filteredEf}`),
+  // The raw twin of the project-filtered search runs with the ef_search the store uses: 40 in a
+  // project with its own graph (buildProjectGraphs), else 2·limit/share (annSettingsFor). Known
+  // once layout B is loaded; connections open afterwards and pick it up.
+  let filteredEf = Math.min(1000, Math.max(40, 2 * 10 * projects));
+  const rawFiltered = new pg.Pool({ connectionString: url, max: 4, options: RAW_SETTINGS });
+  rawFiltered.on('connect', (client) => {
+    void client.query(`set hnsw.ef_search = ${filteredEf}`);
   });
   const notes: string[] = [];
   const tuning: Record<string, unknown> = {};
@@ -345,6 +345,25 @@ export async function runPostgres(ctx: BenchContext, url: string): Promise<Backe
       hnswIndexBytes: Number(sizes.rows[0]?.hnsw ?? 0),
     };
 
+    log('  building project graphs on B through the store …');
+    t0 = now();
+    const graphBuilder = new PostgresStore({
+      pool: admin,
+      schema: schemaB,
+      vectorIndex: { type: 'hnsw', ...HNSW },
+    });
+    stores.push(graphBuilder);
+    await graphBuilder.init();
+    const graphs = await graphBuilder.buildProjectGraphs();
+    const graphSeconds = (now() - t0) / 1000;
+    await graphBuilder.close();
+    if (graphs.created.length > 0) filteredEf = 40;
+    notes.push(
+      graphs.created.length > 0
+        ? `layoutB: buildProjectGraphs() gave ${graphs.created.length} projects their own HNSW graph (partial index) in ${graphSeconds.toFixed(1)} s; project-filtered searches use them with ef_search 40`
+        : `layoutB: no project reaches buildProjectGraphs()'s default minRows (10,000): project-filtered searches use the shared graph with ef_search ${filteredEf}`,
+    );
+
     const storeA = await open({ schema: schemaA });
     const storeB = await open({ schema: schemaB });
     const sqlA = rawStatements(schemaA);
@@ -402,11 +421,14 @@ export async function runPostgres(ctx: BenchContext, url: string): Promise<Backe
           async (i) =>
             (await storeB.search.semantic(projectOfQuery(i), qv(i))).map((h) => h.memory.id),
           async (i) =>
-            (await query(rawFiltered, 'semantic-b', sqlB.semantic, [projectOfQuery(i), qvText(i)]))
+            // Unnamed: planned for the project id, so a project's own graph (partial index) matches.
+            (await rawFiltered.query<Row>(sqlB.semantic, [projectOfQuery(i), qvText(i)])).rows
               .map(withVector)
               .map((r) => r.id as number),
         ),
-        `both: 10 full rows + distance (HNSW + iterative scan, filter project_id); raw ef_search ${filteredEf}, the value the store derives for a project with 10 % of the rows`,
+        filteredEf === 40
+          ? "both: 10 full rows + distance (the project's own HNSW graph, ef_search 40)"
+          : `both: 10 full rows + distance (shared HNSW + iterative scan, filter project_id); raw ef_search ${filteredEf}, the value the store derives for a project with 10 % of the rows`,
         truthProject,
       ),
     );
@@ -673,48 +695,20 @@ async function dropStaleSchemas(admin: pg.Pool): Promise<void> {
 }
 
 /**
- * Store changes tried as raw SQL: the keyword leg on a narrow side table
- * `(id, project_id, tsv)`; exact search computing `(id, distance)` before
- * fetching rows; and one HNSW graph per project (a partial index) for the
- * project-filtered search. p50 in ms over the queries that apply.
+ * A store change tried as raw SQL: exact search computing `(id, distance)`
+ * before fetching rows. p50 in ms. (The narrow keyword table and the
+ * per-project graphs, prototyped here before, are store features now and
+ * measured through the API.)
  */
 async function prototypes(
-  admin: pg.Pool,
   raw: pg.Pool,
   schemaA: string,
-  schemaB: string,
   pid: number,
-  projectOfQuery: (q: number) => number,
   data: BenchContext['data'],
   n: number,
   truthAll: (i: number) => readonly number[],
-  truthProject: (i: number) => readonly number[],
 ): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  const orQuery = `replace(cast(plainto_tsquery('english', $2) as text), ' & ', ' | ')::tsquery`;
-  const keyword = (table: string) => `select k.id from ${table} k, (select ${orQuery} as q) q
-    where k.project_id = $1 and k.tsv @@ q.q order by ts_rank(k.tsv, q.q, 32) desc, k.id limit 10`;
-  await admin.query(
-    `create table ${schemaA}.bench_kw as select id, project_id, tsv from ${schemaA}.memory_vectors`,
-  );
-  await admin.query(`create index on ${schemaA}.bench_kw using gin (tsv)`);
-  await admin.query(`vacuum analyze ${schemaA}.bench_kw`);
-  const wide = await timeQueries(n, async (i) =>
-    ids(
-      (await raw.query<Row>(keyword(`${schemaA}.memory_vectors`), [pid, queryText(data, i)])).rows,
-    ),
-  );
-  const narrow = await timeQueries(n, async (i) =>
-    ids((await raw.query<Row>(keyword(`${schemaA}.bench_kw`), [pid, queryText(data, i)])).rows),
-  );
-  const same = narrow.found.every((f, i) => f.join() === (wide.found[i] ?? []).join());
-  out.keywordNarrowTable = {
-    memoryVectorsP50: wide.summary.p50,
-    narrowTableP50: narrow.summary.p50,
-    sameResults: same,
-  };
-  await admin.query(`drop table ${schemaA}.bench_kw`);
-
   const exactN = Math.min(n, 20);
   const exactIds = `select id from (select id, embedding <=> $2::vector as d from ${schemaA}.memory_vectors
       where project_id = $1 order by d, id limit 10) c`;
@@ -728,69 +722,6 @@ async function prototypes(
   );
   out.exactIdsFirst = { p50: exact.summary.p50, recall: meanRecall(exact.found, truthAll) };
 
-  // One graph for one project: the queries of project 0 only.
-  const project = projectOfQuery(0);
-  const mine = Array.from({ length: data.spec.queries }, (_, q) => q).filter(
-    (q) => projectOfQuery(q) === project,
-  );
-  const t0 = now();
-  await admin.query(
-    `create index bench_project_hnsw on ${schemaB}.memory_vectors using hnsw (embedding vector_cosine_ops)
-     with (m = ${HNSW.m}, ef_construction = ${HNSW.efConstruction}) where project_id = ${project}`,
-  );
-  const buildSeconds = (now() - t0) / 1000;
-  await admin.query(`analyze ${schemaB}.memory_vectors`);
-  const filtered = `select id from ${schemaB}.memory_vectors where project_id = $1
-    order by embedding <=> $2::vector limit 10`;
-  const partialRuns: Record<string, unknown>[] = [];
-  for (const efSearch of [40, 80]) {
-    const r = await timeQueries(mine.length, async (k) =>
-      ids(
-        await inTransaction(raw, [`set local hnsw.ef_search = ${efSearch}`], filtered, [
-          project,
-          vectorParam(queryVector(data, mine[k] ?? 0)),
-        ]),
-      ),
-    );
-    partialRuns.push({
-      efSearch,
-      p50: r.summary.p50,
-      recall: meanRecall(r.found, (k) => truthProject(mine[k] ?? 0)),
-    });
-  }
-  const plan = (
-    await inTransaction(
-      admin,
-      [],
-      `explain (analyze, buffers, costs off, timing off) ${filtered}`,
-      [project, vectorParam(queryVector(data, mine[0] ?? 0))],
-    )
-  ).map((row) => shortPlan(String(row['QUERY PLAN'])));
-  await admin.query(`drop index ${schemaB}.bench_project_hnsw`);
-  const shared = [];
-  for (const efSearch of [40, 200]) {
-    const r = await timeQueries(mine.length, async (k) =>
-      ids(
-        await inTransaction(raw, [`set local hnsw.ef_search = ${efSearch}`], filtered, [
-          project,
-          vectorParam(queryVector(data, mine[k] ?? 0)),
-        ]),
-      ),
-    );
-    shared.push({
-      efSearch,
-      p50: r.summary.p50,
-      recall: meanRecall(r.found, (k) => truthProject(mine[k] ?? 0)),
-    });
-  }
-  out.perProjectGraph = {
-    project,
-    queries: mine.length,
-    buildSeconds,
-    partialIndex: partialRuns,
-    sharedIndex: shared,
-    plan,
-  };
   return out;
 }
 
@@ -942,6 +873,10 @@ async function postgresTuning(input: TuningInput): Promise<Record<string, unknow
   const out: Record<string, unknown> = {};
   log('  tuning: ef_search sweep, iterative scan, storage, ts_rank, IVFFlat …');
 
+  const t = (s: string) => `${s}.memory_vectors`;
+  const filtered = `select id from ${t(schemaB)} where project_id = $1 order by embedding <=> $2::vector limit 10`;
+  // `project_id + 0` cannot match a project's own graph (a partial index): the shared graph, filtered.
+  const sharedFiltered = filtered.replace('where project_id = $1', 'where project_id + 0 = $1');
   const sweep = [];
   for (const efSearch of [20, 40, 80, 160]) {
     const all = await timeQueries(n, async (i) =>
@@ -954,6 +889,14 @@ async function postgresTuning(input: TuningInput): Promise<Record<string, unknow
         (h) => h.memory.id,
       ),
     );
+    const shared = await timeQueries(n, async (i) =>
+      ids(
+        await inTransaction(raw, [`set local hnsw.ef_search = ${efSearch}`], sharedFiltered, [
+          projectOfQuery(i),
+          qvText(i),
+        ]),
+      ),
+    );
     sweep.push({
       efSearch,
       unfilteredP50: all.summary.p50,
@@ -961,6 +904,8 @@ async function postgresTuning(input: TuningInput): Promise<Record<string, unknow
       projectP50: own.summary.p50,
       projectRecall: meanRecall(own.found, truthProject),
       projectReturned: own.found.reduce((a, f) => a + f.length, 0) / own.found.length,
+      projectSharedGraphP50: shared.summary.p50,
+      projectSharedGraphRecall: meanRecall(shared.found, truthProject),
     });
   }
   out.efSearchSweep = sweep;
@@ -969,13 +914,11 @@ async function postgresTuning(input: TuningInput): Promise<Record<string, unknow
   // what the store sends, every variant run round-robin on the same queries.
   out.apiOverhead = await overheadBreakdown(raw, storeA, schemaA, pid, data, n);
 
-  const t = (s: string) => `${s}.memory_vectors`;
-  const filtered = `select id from ${t(schemaB)} where project_id = $1 order by embedding <=> $2::vector limit 10`;
   const iterative = [];
   for (const mode of ['off', 'relaxed_order', 'strict_order']) {
     const r = await timeQueries(n, async (i) =>
       ids(
-        await inTransaction(raw, [`set local hnsw.iterative_scan = ${mode}`], filtered, [
+        await inTransaction(raw, [`set local hnsw.iterative_scan = ${mode}`], sharedFiltered, [
           projectOfQuery(i),
           qvText(i),
         ]),
@@ -1010,9 +953,13 @@ async function postgresTuning(input: TuningInput): Promise<Record<string, unknow
       [pid, qvText(0)],
     ),
     semanticProject: await explain(annSettings, filtered, [projectOfQuery(0), qvText(0)]),
-    semanticProjectNoIterative: await explain(
+    semanticProjectSharedGraph: await explain(annSettings, sharedFiltered, [
+      projectOfQuery(0),
+      qvText(0),
+    ]),
+    semanticProjectSharedGraphNoIterative: await explain(
       ['set local hnsw.ef_search = 40', 'set local hnsw.iterative_scan = off'],
-      filtered,
+      sharedFiltered,
       [projectOfQuery(0), qvText(0)],
     ),
     hybridRrfRaw: await explain(annSettings, rawStatements(schemaA).hybridRrf, [
@@ -1126,17 +1073,6 @@ async function postgresTuning(input: TuningInput): Promise<Record<string, unknow
   );
 
   // Prototypes of store changes, as raw SQL on copies (the store's tables stay as they are).
-  out.prototypes = await prototypes(
-    admin,
-    raw,
-    schemaA,
-    schemaB,
-    pid,
-    projectOfQuery,
-    data,
-    n,
-    truthAll,
-    truthProject,
-  );
+  out.prototypes = await prototypes(raw, schemaA, pid, data, n, truthAll);
   return out;
 }

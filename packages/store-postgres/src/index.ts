@@ -11,11 +11,12 @@ export type {
   PostgresConnection,
   PostgresStoreCommonOptions,
   PostgresStoreOptions,
+  ProjectGraphOptions,
   ResolvedOptions,
   VectorIndexOptions,
 } from './options.js';
 export type { PoolClientLike, PoolLike, QueryResultLike } from './pool.js';
-export type { VectorIndexInfo, VectorIndexOutcome } from './vector-index.js';
+export type { ProjectGraphsOutcome, VectorIndexInfo, VectorIndexOutcome } from './vector-index.js';
 export { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 export {
   DEFAULT_EMBEDDING_DIMENSION,

@@ -213,6 +213,41 @@ function resolveVectorIndex(value: VectorIndexOptions | undefined): ResolvedOpti
   }
 }
 
+/** Options of `PostgresStore.buildProjectGraphs`. */
+export interface ProjectGraphOptions {
+  /** A project needs at least this many memories for a graph of its own; default 10,000. */
+  readonly minRows?: number;
+  /**
+   * …and must hold less than this share of all memories; default 0.5. A
+   * project holding most of the rows is served as well by the shared graph.
+   */
+  readonly maxShare?: number;
+}
+
+/**
+ * Validates {@link ProjectGraphOptions} and applies the defaults.
+ *
+ * @example
+ * ```ts
+ * resolveProjectGraphOptions({ minRows: 5_000 }); // { minRows: 5000, maxShare: 0.5 }
+ * ```
+ */
+export function resolveProjectGraphOptions(
+  options: ProjectGraphOptions = {},
+): Required<ProjectGraphOptions> {
+  const fail = (field: string, message: string) =>
+    new ValidationError(`invalid buildProjectGraphs options: ${field} ${message}`, [
+      { path: field, message },
+    ]);
+  if (options === null || typeof options !== 'object') throw fail('options', 'must be an object');
+  const { minRows = 10_000, maxShare = 0.5 } = options;
+  if (!Number.isSafeInteger(minRows) || minRows < 1)
+    throw fail('minRows', 'must be a positive integer');
+  if (typeof maxShare !== 'number' || !(maxShare > 0 && maxShare <= 1))
+    throw fail('maxShare', 'must be a number in (0, 1]');
+  return Object.freeze({ minRows, maxShare });
+}
+
 const silentLogger = Object.freeze({ warn: () => undefined });
 
 /**

@@ -175,6 +175,14 @@ interface NamedQueryClient {
  */
 export const wantedAnnSettings = new AsyncLocalStorage<AnnDefaults>();
 
+/**
+ * Set while the statements of the current async context must be planned for
+ * their bound values every time: they run unnamed, never as a prepared
+ * statement whose generic plan could not use a partial index such as a
+ * project's own HNSW graph (`WHERE project_id = <id>`).
+ */
+export const customPlans = new AsyncLocalStorage<true>();
+
 const sameAnn = (a: AnnDefaults, b: AnnDefaults) =>
   a.efSearch === b.efSearch && a.probes === b.probes;
 
@@ -192,7 +200,7 @@ export interface OwnPoolFeatures {
  * handed out gets an error listener (`onError`), once.
  *
  * The store's own `pg.Pool` (`features`) also gets, per client: named prepared
- * statements (`prepare`), and session-level ANN settings. Each connection
+ * statements (`prepare`; not inside `customPlans.run`), and session-level ANN settings. Each connection
  * starts with `annDefaults`; a statement run inside
  * `wantedAnnSettings.run(settings, …)` on a connection whose settings differ
  * is preceded by one `set_config(…, false)` and the connection remembers its
@@ -218,7 +226,10 @@ export function toKyselyPool(
     /** The connection's ANN settings; null when unknown (a failed change). */
     let current: AnnDefaults | null = features.annDefaults;
     const send = (text: string, values: readonly unknown[]) => {
-      const name = features.prepare && values.length > 0 ? names.name(text) : undefined;
+      const name =
+        features.prepare && values.length > 0 && customPlans.getStore() === undefined
+          ? names.name(text)
+          : undefined;
       return name === undefined
         ? plain.query(text, values)
         : named.query({ name, text, values: [...values] });

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { listProjectGraphs } from './vector-index.js';
 
 /** How long planner statistics are trusted before they are read again. */
 const REFRESH_MS = 60_000;
@@ -11,15 +12,29 @@ interface Shares {
   readonly byProject: ReadonlyMap<number, number>;
   /** Share of any other project. */
   readonly other: number;
+  /** Projects with a valid HNSW graph of their own (see `buildProjectGraphs`). */
+  readonly graphs: ReadonlySet<number>;
+}
+
+/** What a project-scoped ANN search needs to know about its project (see `ProjectShares.scope`). */
+export interface ProjectScope {
+  /** Estimated share of all memories the project holds, in (0, 1]. */
+  readonly share: number;
+  /** The project has a valid HNSW graph of its own. */
+  readonly graph: boolean;
 }
 
 /** Every project holds all rows: what the store assumes without statistics. */
-const UNKNOWN: Shares = Object.freeze({ byProject: new Map<number, number>(), other: 1 });
+const UNKNOWN: Shares = Object.freeze({
+  byProject: new Map<number, number>(),
+  other: 1,
+  graphs: new Set<number>(),
+});
 
 /**
  * The share of `memory_vectors` rows each project holds, estimated from the
- * planner's statistics (`pg_stats`, kept by ANALYZE and autovacuum) and
- * cached. A project filter on an HNSW scan discards the other projects'
+ * planner's statistics (`pg_stats`, kept by ANALYZE and autovacuum), and
+ * which projects have their own HNSW graph, cached. A project filter on an HNSW scan discards the other projects'
  * neighbours, so a smaller share needs a larger `ef_search` for the same
  * recall. Read once before the first use, then refreshed in the background
  * every minute; a failed read means "unknown" (share 1), never a failed
@@ -28,7 +43,7 @@ const UNKNOWN: Shares = Object.freeze({ byProject: new Map<number, number>(), ot
  * @example
  * ```ts
  * const shares = new ProjectShares(db, 'public');
- * await shares.share(projectId); // 0.1 when the project holds 10 % of the memories
+ * await shares.scope(projectId); // { share: 0.1, graph: false } for 10 % of the memories
  * ```
  */
 export class ProjectShares {
@@ -45,11 +60,12 @@ export class ProjectShares {
   }
 
   /**
-   * The estimated share of the rows `projectId` holds, in (0, 1]. The first
-   * call waits for the statistics unless `wait` is false (a caller holding a
-   * connection of a small pool must not wait for another one).
+   * What a search in `projectId` needs to know: the estimated share of the
+   * rows it holds, in (0, 1], and whether it has its own HNSW graph. The
+   * first call waits for the statistics unless `wait` is false (a caller
+   * holding a connection of a small pool must not wait for another one).
    */
-  async share(projectId: number, wait = true): Promise<number> {
+  async scope(projectId: number, wait = true): Promise<ProjectScope> {
     if (performance.now() - this.#loadedAt > REFRESH_MS) {
       this.#loading ??= this.#load().finally(() => {
         this.#loading = null;
@@ -57,7 +73,16 @@ export class ProjectShares {
       if (this.#shares === null && wait) await this.#loading;
     }
     const shares = this.#shares ?? UNKNOWN;
-    return shares.byProject.get(projectId) ?? shares.other;
+    return {
+      share: shares.byProject.get(projectId) ?? shares.other,
+      graph: shares.graphs.has(projectId),
+    };
+  }
+
+  /** Reads the statistics and the project graphs again now (after graphs were built or dropped). */
+  async refresh(): Promise<void> {
+    await this.#loading;
+    await this.#load();
   }
 
   async #load(): Promise<void> {
@@ -72,7 +97,11 @@ export class ProjectShares {
         from pg_stats
         where schemaname = ${this.#schema} and tablename = 'memory_vectors'
           and attname = 'project_id'`.execute(this.#db);
-      this.#shares = toShares(rows[0]);
+      const graphs = await listProjectGraphs(this.#db, this.#schema);
+      this.#shares = {
+        ...toShares(rows[0]),
+        graphs: new Set([...graphs].filter(([, valid]) => valid).map(([id]) => id)),
+      };
     } catch {
       this.#shares = UNKNOWN;
     }
@@ -82,7 +111,7 @@ export class ProjectShares {
 
 function toShares(
   row: { vals: (string | number)[] | null; freqs: number[] | null; n_distinct: number } | undefined,
-): Shares {
+): Omit<Shares, 'graphs'> {
   if (row === undefined) return UNKNOWN;
   const vals = row.vals ?? [];
   const freqs = row.freqs ?? [];

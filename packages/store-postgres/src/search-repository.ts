@@ -20,7 +20,7 @@ import { PGVECTOR_MAX_EF_SEARCH } from './limits.js';
 import { toMemory, toNumber } from './rows.js';
 import { hybridSql, keywordSql, semanticSql } from './search-sql.js';
 import type { ErrorContext } from './map-error.js';
-import { wantedAnnSettings } from './pool.js';
+import { customPlans, wantedAnnSettings } from './pool.js';
 import type { Session } from './session.js';
 
 /** Per-query ANN settings: `hnsw.ef_search`, `ivfflat.probes`, iterative scans. */
@@ -35,6 +35,12 @@ export interface AnnSettings {
 export interface ResolvedAnnSettings {
   readonly efSearch: number;
   readonly probes: number;
+  /**
+   * The project has its own HNSW graph: the statement is planned for its
+   * project id (unnamed, never a generic plan), or PostgreSQL could not
+   * match the partial index `WHERE project_id = <id>`.
+   */
+  readonly projectGraph: boolean;
 }
 
 /** `hnsw.ef_search` is raised to the rows wanted (pgvector returns at most ef_search rows per pass). */
@@ -46,6 +52,7 @@ export function resolveAnnSettings(session: Session, settings: AnnSettings): Res
       PGVECTOR_MAX_EF_SEARCH,
     ),
     probes: settings.probes ?? options.probes,
+    projectGraph: false,
   };
 }
 
@@ -63,11 +70,13 @@ export interface AnnQuery extends AnnSettings {
 }
 
 /**
- * The ANN settings of a search in `projectId`. Without a per-query
- * `efSearch`, an HNSW scan of a project that holds only a share of the rows
- * gets ef_search ≥ 2·limit/share (capped at 1,000), so the project filter
- * does not starve the result: iterative scans alone return enough rows, but
- * with falling recall (0.84 at recall@10 for a 10 % project and ef_search 40).
+ * The ANN settings of a search in `projectId`. A project with its own HNSW
+ * graph (`PostgresStore.buildProjectGraphs`) is searched there, with the
+ * plain settings. Otherwise, without a per-query `efSearch`, an HNSW scan of
+ * a project that holds only a share of the rows gets ef_search ≥
+ * 2·limit/share (capped at 1,000), so the project filter does not starve the
+ * result: iterative scans alone return enough rows, but with falling recall
+ * (0.84 at recall@10 for a 10 % project and ef_search 40).
  */
 export async function annSettingsFor(
   session: Session,
@@ -75,14 +84,13 @@ export async function annSettingsFor(
   query: AnnQuery,
 ): Promise<ResolvedAnnSettings> {
   const resolved = resolveAnnSettings(session, query);
-  if (query.efSearch !== undefined || session.env.options.vectorIndex.type !== 'hnsw') {
-    return resolved;
-  }
+  if (session.env.options.vectorIndex.type !== 'hnsw') return resolved;
   // Inside a transaction the caller holds a connection: do not wait for another one.
-  const share = await session.env.projectShares.share(projectId, session.depth === 0);
-  if (share >= 1) return resolved;
+  const scope = await session.env.projectShares.scope(projectId, session.depth === 0);
+  if (scope.graph) return { ...resolved, projectGraph: true };
+  if (query.efSearch !== undefined || scope.share >= 1) return resolved;
   const needed = Math.min(
-    Math.ceil((FILTER_HEADROOM * query.limit) / share),
+    Math.ceil((FILTER_HEADROOM * query.limit) / scope.share),
     PGVECTOR_MAX_EF_SEARCH,
   );
   return needed <= resolved.efSearch ? resolved : { ...resolved, efSearch: needed };
@@ -111,7 +119,8 @@ export async function applyAnnSettings(
  * them (one extra statement) only when they differ from `settings` (see
  * `toKyselyPool`). Inside a caller's transaction they are set locally first.
  * On an injected pool, whose session settings are unknown, a short
- * transaction sets them for the query alone.
+ * transaction sets them for the query alone. A search in a project graph is
+ * planned for its project id (`customPlans`).
  */
 function withAnnSettings<T>(
   session: Session,
@@ -119,6 +128,11 @@ function withAnnSettings<T>(
   settings: ResolvedAnnSettings,
   fn: (session: Session) => Promise<T>,
 ): Promise<T> {
+  if (settings.projectGraph) {
+    return customPlans.run(true, () =>
+      withAnnSettings(session, context, { ...settings, projectGraph: false }, fn),
+    );
+  }
   if (session.depth > 0) {
     return session.read(context, async (s) => {
       await applyAnnSettings(s, settings);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { ResolvedOptions } from './options.js';
+import type { ProjectGraphOptions, ResolvedOptions } from './options.js';
 import type { Database } from './schema.js';
 
 /** An ANN index found on `memory_vectors.embedding`. */
@@ -32,15 +32,8 @@ const INDEX_NAMES = {
   ivfflat: 'memory_vectors_embedding_ivfflat_idx',
 };
 
-/**
- * The ANN indexes on `memory_vectors`, from the catalog.
- *
- * @example
- * ```ts
- * const [index] = await listVectorIndexes(db, 'public'); // { name, method: 'hnsw', valid: true }
- * ```
- */
-export async function listVectorIndexes(
+/** Every ANN index on `memory_vectors`, project graphs included. */
+async function catalogVectorIndexes(
   db: Kysely<Database>,
   schema: string,
 ): Promise<VectorIndexInfo[]> {
@@ -54,6 +47,46 @@ export async function listVectorIndexes(
     where n.nspname = ${schema} and t.relname = 'memory_vectors' and am.amname in ('hnsw', 'ivfflat')
     order by c.relname`.execute(db);
   return rows;
+}
+
+/** Name of the HNSW graph of one project: `memory_vectors_p<id>_hnsw_idx`. */
+export function projectGraphName(projectId: number): string {
+  return `memory_vectors_p${projectId}_hnsw_idx`;
+}
+
+const PROJECT_GRAPH = /^memory_vectors_p(\d+)_hnsw_idx$/;
+
+/**
+ * The shared ANN indexes on `memory_vectors` (not the project graphs), from
+ * the catalog.
+ *
+ * @example
+ * ```ts
+ * const [index] = await listVectorIndexes(db, 'public'); // { name, method: 'hnsw', valid: true }
+ * ```
+ */
+export async function listVectorIndexes(
+  db: Kysely<Database>,
+  schema: string,
+): Promise<VectorIndexInfo[]> {
+  return (await catalogVectorIndexes(db, schema)).filter((i) => !PROJECT_GRAPH.test(i.name));
+}
+
+/**
+ * The projects that have their own HNSW graph, from the catalog: project id →
+ * whether the index is valid (an interrupted concurrent build leaves an
+ * invalid one behind).
+ */
+export async function listProjectGraphs(
+  db: Kysely<Database>,
+  schema: string,
+): Promise<Map<number, boolean>> {
+  const graphs = new Map<number, boolean>();
+  for (const index of await catalogVectorIndexes(db, schema)) {
+    const match = PROJECT_GRAPH.exec(index.name);
+    if (match?.[1] !== undefined) graphs.set(Number(match[1]), index.valid);
+  }
+  return graphs;
 }
 
 async function countRows(db: Kysely<Database>, schema: string, atLeast: number): Promise<number> {
@@ -81,14 +114,22 @@ async function create(db: Kysely<Database>, target: VectorIndexTarget): Promise<
   );
 }
 
+/** Drops shared indexes of another type or invalid, and every project graph when the type is not HNSW. */
 async function dropOthers(
   db: Kysely<Database>,
   target: VectorIndexTarget,
   existing: VectorIndexInfo[],
 ): Promise<void> {
-  for (const index of existing) {
-    if (index.method === target.vectorIndex.type && index.valid) continue;
-    await sql`drop index if exists ${sql.table(`${target.schema}.${index.name}`)}`.execute(db);
+  const type = target.vectorIndex.type;
+  const names = existing
+    .filter((index) => index.method !== type || !index.valid)
+    .map((index) => index.name);
+  if (type !== 'hnsw') {
+    for (const id of (await listProjectGraphs(db, target.schema)).keys())
+      names.push(projectGraphName(id));
+  }
+  for (const name of names) {
+    await sql`drop index if exists ${sql.table(`${target.schema}.${name}`)}`.execute(db);
   }
 }
 
@@ -157,4 +198,69 @@ export async function rebuildVectorIndex(
   await create(db, target);
   const [index] = await listVectorIndexes(db, target.schema);
   return { action: 'rebuilt', index: index ?? null, ...(rows === undefined ? {} : { rows }) };
+}
+
+/** What a `buildProjectGraphs` call did, by project id. */
+export interface ProjectGraphsOutcome {
+  readonly created: readonly number[];
+  /** Graphs of projects that are gone or now hold `maxShare` or more of the memories. */
+  readonly dropped: readonly number[];
+  readonly kept: readonly number[];
+}
+
+/**
+ * Gives every project that qualifies under `policy` its own HNSW graph: a
+ * partial index `WHERE project_id = <id>` beside the shared one, built with
+ * CREATE INDEX CONCURRENTLY (writes go on during the build), and drops the
+ * graphs of projects that no longer qualify by share or no longer exist, then
+ * ANALYZEs the table. `db` must not be inside a transaction.
+ *
+ * @example
+ * ```ts
+ * await buildProjectGraphs(db, target, { minRows: 10_000, maxShare: 0.5 }); // { created: [3, 7], … }
+ * ```
+ */
+export async function buildProjectGraphs(
+  db: Kysely<Database>,
+  target: VectorIndexTarget,
+  policy: Required<ProjectGraphOptions>,
+): Promise<ProjectGraphsOutcome> {
+  const spec = target.vectorIndex;
+  if (spec.type !== 'hnsw') return { created: [], dropped: [], kept: [] };
+  const { rows } = await sql<{ project_id: string; n: string }>`
+    select project_id, count(*) as n from ${sql.table(`${target.schema}.memory_vectors`)}
+    group by project_id`.execute(db);
+  const total = rows.reduce((sum, row) => sum + Number(row.n), 0);
+  const qualifies = new Set(
+    rows
+      .filter((row) => Number(row.n) >= policy.minRows && Number(row.n) < policy.maxShare * total)
+      .map((row) => Number(row.project_id)),
+  );
+  const existing = await listProjectGraphs(db, target.schema);
+  const created: number[] = [];
+  const dropped: number[] = [];
+  const kept: number[] = [];
+  for (const [projectId, valid] of existing) {
+    if (valid && qualifies.has(projectId)) {
+      kept.push(projectId);
+      continue;
+    }
+    await sql`drop index concurrently if exists ${sql.table(`${target.schema}.${projectGraphName(projectId)}`)}`.execute(
+      db,
+    );
+    if (!qualifies.has(projectId)) dropped.push(projectId);
+  }
+  const ops = sql`${sql.id(target.vectorSchema)}.vector_cosine_ops`;
+  for (const projectId of [...qualifies].sort((a, b) => a - b)) {
+    if (kept.includes(projectId)) continue;
+    // DDL cannot take bound parameters: the project id, m and ef_construction are validated integers.
+    await sql`create index concurrently if not exists ${sql.id(projectGraphName(projectId))}
+      on ${sql.table(`${target.schema}.memory_vectors`)} using hnsw (embedding ${ops})
+      with (m = ${sql.lit(spec.m)}, ef_construction = ${sql.lit(spec.efConstruction)})
+      where project_id = ${sql.lit(projectId)}`.execute(db);
+    created.push(projectId);
+  }
+  // Fresh statistics: the planner costs a project's graph against its row estimate.
+  await sql`analyze ${sql.table(`${target.schema}.memory_vectors`)}`.execute(db);
+  return { created, dropped, kept };
 }
