@@ -46,10 +46,45 @@ function ftsQuery(text: string): string {
   return [...words].map((w) => `"${w.replaceAll('"', '""')}"`).join(' OR ');
 }
 
-const INSERT_MEMORY = `INSERT INTO memory_vectors (
-  project_id, content, content_type, memory_type, domain, tags, embedding, embedding_model,
-  usefulness_score, confidence, session_id, event_type, code_language, code_hash, created_at, updated_at
-) VALUES (?, ?, 'text', 'fact', NULL, '[]', ?, NULL, 0, 1, NULL, NULL, NULL, NULL, ?, ?)`;
+const INSERT_COLUMNS = `project_id, content, content_type, memory_type, domain, tags, embedding,
+  embedding_model, usefulness_score, confidence, session_id, event_type, code_language, code_hash,
+  created_at, updated_at`;
+const ROW_VALUES = `(?, ?, 'text', 'fact', NULL, '[]', ?, NULL, 0, 1, NULL, NULL, NULL, NULL, ?, ?)`;
+const INSERT_MEMORY = `INSERT INTO memory_vectors (${INSERT_COLUMNS}) VALUES ${ROW_VALUES}`;
+
+/** Most rows per raw INSERT statement, as in the store's storeMany. */
+const ROWS_PER_INSERT = 512;
+
+/** One raw row: project id, content, embedding BLOB. */
+type RawRow = readonly [number, string, Buffer];
+
+/**
+ * The best raw bulk insert, as the store's storeMany does it: multi-row
+ * `INSERT … VALUES … RETURNING id` of up to 512 rows (inside a transaction
+ * FTS5 flushes its pending terms at every statement, so row by row costs
+ * about twice as much). Returns the new ids in input order (AUTOINCREMENT).
+ */
+function multiRowInserter(conn: BetterSqlite3.Database): (rows: readonly RawRow[]) => number[] {
+  const statements = new Map<number, BetterSqlite3.Statement>();
+  return (rows) => {
+    const ids: number[] = [];
+    const at = Date.now();
+    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+      const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+      let statement = statements.get(chunk.length);
+      if (statement === undefined) {
+        const values = new Array<string>(chunk.length).fill(ROW_VALUES).join(', ');
+        statement = conn
+          .prepare(`INSERT INTO memory_vectors (${INSERT_COLUMNS}) VALUES ${values} RETURNING id`)
+          .pluck();
+        statements.set(chunk.length, statement);
+      }
+      const inserted = statement.all(chunk.flatMap(([p, c, e]) => [p, c, e, at, at])) as number[];
+      ids.push(...inserted.sort((a, b) => a - b));
+    }
+    return ids;
+  };
+}
 
 const KNN = `WITH c AS MATERIALIZED (
     SELECT memory_id AS id, distance FROM vec_memories
@@ -198,7 +233,7 @@ export async function runSqlite(ctx: BenchContext): Promise<BackendResult> {
     const apiLoadSeconds = (now() - t0) / 1000;
     bar.stop();
 
-    // ---- Load B raw: the store creates the schema and projects; rows go in through prepared INSERTs.
+    // ---- Load B raw: the store creates the schema and projects; rows go in through multi-row INSERTs.
     await storeB.init();
     const projectIds: number[] = [];
     for (let p = 0; p < projects; p++) {
@@ -207,17 +242,15 @@ export async function runSqlite(ctx: BenchContext): Promise<BackendResult> {
       );
     }
     rawB = openRaw(pathB);
-    const insertB = rawB.prepare(INSERT_MEMORY);
+    const insertB = multiRowInserter(rawB);
     const idsB: number[] = new Array(rows);
     const loadB = rawB.transaction((start: number, end: number) => {
-      const at = Date.now();
+      const batch: RawRow[] = [];
       for (let r = start; r < end; r++) {
         const vector = data.vectors.subarray(r * dimension, (r + 1) * dimension);
-        idsB[r] = Number(
-          insertB.run(projectIds[data.projectOf(r)], data.texts[r], blob(vector), at, at)
-            .lastInsertRowid,
-        );
+        batch.push([projectIds[data.projectOf(r)] as number, data.texts[r] ?? '', blob(vector)]);
       }
+      insertB(batch).forEach((id, k) => (idsB[start + k] = id));
     });
     bar = progressBar('sqlite: INSERT (raw, 10 projects)', rows);
     t0 = now();
@@ -234,7 +267,7 @@ export async function runSqlite(ctx: BenchContext): Promise<BackendResult> {
       api: rows / apiLoadSeconds,
       raw: rows / rawLoadSeconds,
       ratio: apiLoadSeconds / rawLoadSeconds,
-      note: 'API: storeMany into one project; raw: prepared INSERT (same columns, triggers fill vec0 + FTS5) in one transaction per batch, into 10 projects',
+      note: 'API: storeMany into one project; raw: multi-row INSERTs of up to 512 rows (same columns, triggers fill vec0 + FTS5 + bits) in one transaction per batch, into 10 projects',
     });
     const dbSizeBytes = fileSize(pathA);
 
@@ -537,18 +570,15 @@ export async function runSqlite(ctx: BenchContext): Promise<BackendResult> {
     );
 
     // ---- ingest into the loaded file: API and raw batches interleaved
-    const insertA = db.prepare(INSERT_MEMORY);
+    const insertA = multiRowInserter(db);
     const rawBatch = db.transaction((rowsI: number[]) => {
-      const at = Date.now();
-      for (const r of rowsI) {
-        insertA.run(
+      insertA(
+        rowsI.map((r): RawRow => [
           pid,
-          extra.texts[r],
+          extra.texts[r] ?? '',
           blob(extra.vectors.subarray(r * dimension, (r + 1) * dimension)),
-          at,
-          at,
-        );
-      }
+        ]),
+      );
     });
     const loaded = await interleavedIngest({
       label: 'sqlite: ingest into loaded file',
@@ -565,7 +595,7 @@ export async function runSqlite(ctx: BenchContext): Promise<BackendResult> {
       api: loaded.rowsPerSide / (loaded.apiMs / 1000),
       raw: loaded.rowsPerSide / (loaded.rawMs / 1000),
       ratio: loaded.apiMs / loaded.rawMs,
-      note: `API storeMany vs raw prepared INSERTs in one transaction, interleaved; new rows found by an immediate search: ${loaded.searchable}/${loaded.checked}`,
+      note: `API storeMany vs raw multi-row INSERTs in one transaction, interleaved; new rows found by an immediate search: ${loaded.searchable}/${loaded.checked}`,
     });
 
     // ---- tuning: what exact search costs, and a binary-quantised prototype

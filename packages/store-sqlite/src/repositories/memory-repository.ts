@@ -29,12 +29,54 @@ import { toMemory, vectorBlob } from '../rows.js';
 import type { MemoryRow } from '../rows.js';
 import type { Session } from '../session.js';
 
-const INSERT_MEMORY = `
-INSERT INTO memory_vectors (
+const INSERT_COLUMNS = `
   project_id, content, content_type, memory_type, domain, tags, embedding, embedding_model,
   usefulness_score, confidence, session_id, event_type, code_language, code_hash,
-  created_at, updated_at
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  created_at, updated_at`;
+const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const INSERT_MEMORY = `INSERT INTO memory_vectors (${INSERT_COLUMNS}) VALUES ${ROW_PLACEHOLDERS}`;
+
+/**
+ * Most rows one `storeMany` INSERT statement writes: 8,192 bound parameters,
+ * well under SQLite's 32,766. Inside a transaction, every statement that
+ * fires the insert triggers opens a statement savepoint, and FTS5 flushes
+ * its pending terms to a new index segment at each one: row by row, those
+ * flushes, the segment merges they set off and the statement journal cost
+ * as much as the rest of the insert. A multi-row statement pays them once.
+ */
+const MAX_ROWS_PER_INSERT = 512;
+
+/** `INSERT … VALUES` of `rows` memories, returning their ids. */
+function insertManySql(rows: number): string {
+  const values = new Array<string>(rows).fill(ROW_PLACEHOLDERS).join(', ');
+  return `INSERT INTO memory_vectors (${INSERT_COLUMNS}) VALUES ${values} RETURNING id`;
+}
+
+/**
+ * Row counts of the statements that insert `total` rows: as many of
+ * {@link MAX_ROWS_PER_INSERT} as fit, then the powers of two of the rest,
+ * so at most log2(max) + 1 statement texts are ever prepared.
+ *
+ * @example
+ * ```ts
+ * insertChunks(1000); // [512, 256, 128, 64, 32, 8]
+ * ```
+ */
+function insertChunks(total: number): number[] {
+  const chunks: number[] = [];
+  let left = total;
+  while (left >= MAX_ROWS_PER_INSERT) {
+    chunks.push(MAX_ROWS_PER_INSERT);
+    left -= MAX_ROWS_PER_INSERT;
+  }
+  for (let size = MAX_ROWS_PER_INSERT / 2; size >= 1; size /= 2) {
+    if (left >= size) {
+      chunks.push(size);
+      left -= size;
+    }
+  }
+  return chunks;
+}
 
 function insertParams(projectId: number, memory: NewMemory, now: number): unknown[] {
   return [
@@ -113,8 +155,8 @@ export class SqliteMemoryRepository implements MemoryRepository {
   }
 
   /**
-   * Validates every input, then inserts them all in one transaction with one
-   * prepared statement.
+   * Validates every input, then inserts them all in one transaction with a
+   * few multi-row statements (see {@link MAX_ROWS_PER_INSERT}).
    *
    * @example
    * ```ts
@@ -126,14 +168,23 @@ export class SqliteMemoryRepository implements MemoryRepository {
     return this.#session.run((c) => {
       const memories = parseStoreMemories(inputs, c.embeddingDimension);
       if (memories.length === 0) return [];
-      const insert = c.statement(INSERT_MEMORY);
       const now = Date.now();
       try {
         return c.atomic(() => {
           assertProject(c, project);
-          return memories.map((memory) =>
-            Number(insert.run(...insertParams(project, memory, now)).lastInsertRowid),
-          );
+          const ids: number[] = [];
+          let next = 0;
+          for (const rows of insertChunks(memories.length)) {
+            const params = memories
+              .slice(next, next + rows)
+              .flatMap((memory) => insertParams(project, memory, now));
+            next += rows;
+            // RETURNING promises no order, but AUTOINCREMENT gives every
+            // row a larger id than any before it: ascending is input order.
+            const inserted = c.column<number>(insertManySql(rows)).all(params);
+            ids.push(...inserted.sort((a, b) => a - b));
+          }
+          return ids;
         });
       } catch (error) {
         throw mapSqliteError(error, { foreignKey: { entity: 'project', id: project } });
