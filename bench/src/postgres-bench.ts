@@ -38,6 +38,8 @@ function columns(alias?: string): string {
   ${at}code_language, ${at}code_hash, ${at}created_at, ${at}updated_at`;
 }
 const COLUMNS = columns();
+/** The same columns as stored (the embedding a `vector`), for inner queries. */
+const STORED_COLUMNS = COLUMNS.replace('vector_send(embedding) as embedding', 'embedding');
 
 /** Session settings of the raw pool: the same ANN settings the store applies per query. */
 const RAW_SETTINGS =
@@ -127,10 +129,12 @@ function rawStatements(schema: string) {
     order by top.fused desc, top.similarity desc, m.id`;
   return {
     get: `select ${COLUMNS} from ${t} where project_id = $1 and id = $2`,
-    semantic: `select * from (
-        select ${COLUMNS}, embedding <=> $2::vector as distance from ${t}
+    // vector_send in the outer query only, as the store does: a small project may be served by
+    // sorting all its rows, and the inner projection would run for each of them.
+    semantic: `select ${columns('c')}, c.distance from (
+        select ${STORED_COLUMNS}, embedding <=> $2::vector as distance from ${t}
         where project_id = $1 order by embedding <=> $2::vector limit 10) c
-      order by distance, id`,
+      order by c.distance, c.id`,
     semanticIds: `select id from ${t} where project_id = $1 order by embedding <=> $2::vector limit 10`,
     keyword: `with q as materialized (select ${orQuery.replace('$3', '$2')} as query),
       hits as (
@@ -212,13 +216,10 @@ export async function runPostgres(ctx: BenchContext, url: string): Promise<Backe
   });
   const raw = new pg.Pool({ connectionString: url, max: 16, options: RAW_SETTINGS });
   // The raw twin of the project-filtered search runs with the ef_search the store uses: 40 in a
-  // project with its own graph (buildProjectGraphs), else 2·limit/share (annSettingsFor). Known
-  // once layout B is loaded; connections open afterwards and pick it up.
+  // project with its own graph (buildProjectGraphs), else 2·limit/share (annSettingsFor). Its
+  // pool opens once layout B is loaded and that is known.
   let filteredEf = Math.min(1000, Math.max(40, 2 * 10 * projects));
-  const rawFiltered = new pg.Pool({ connectionString: url, max: 4, options: RAW_SETTINGS });
-  rawFiltered.on('connect', (client) => {
-    void client.query(`set hnsw.ef_search = ${filteredEf}`);
-  });
+  let rawFiltered: pg.Pool | null = null;
   const notes: string[] = [];
   const tuning: Record<string, unknown> = {};
   const latency: LatencyRow[] = [];
@@ -358,6 +359,12 @@ export async function runPostgres(ctx: BenchContext, url: string): Promise<Backe
     const graphSeconds = (now() - t0) / 1000;
     await graphBuilder.close();
     if (graphs.created.length > 0) filteredEf = 40;
+    const filteredPool = new pg.Pool({
+      connectionString: url,
+      max: 4,
+      options: RAW_SETTINGS.replace('hnsw.ef_search=40', `hnsw.ef_search=${filteredEf}`),
+    });
+    rawFiltered = filteredPool;
     notes.push(
       graphs.created.length > 0
         ? `layoutB: buildProjectGraphs() gave ${graphs.created.length} projects their own HNSW graph (partial index) in ${graphSeconds.toFixed(1)} s; project-filtered searches use them with ef_search 40`
@@ -422,7 +429,7 @@ export async function runPostgres(ctx: BenchContext, url: string): Promise<Backe
             (await storeB.search.semantic(projectOfQuery(i), qv(i))).map((h) => h.memory.id),
           async (i) =>
             // Unnamed: planned for the project id, so a project's own graph (partial index) matches.
-            (await rawFiltered.query<Row>(sqlB.semantic, [projectOfQuery(i), qvText(i)])).rows
+            (await filteredPool.query<Row>(sqlB.semantic, [projectOfQuery(i), qvText(i)])).rows
               .map(withVector)
               .map((r) => r.id as number),
         ),
@@ -669,7 +676,7 @@ export async function runPostgres(ctx: BenchContext, url: string): Promise<Backe
       await admin.query(`drop schema if exists ${schema} cascade`).catch(() => undefined);
     }
     await raw.end();
-    await rawFiltered.end();
+    await rawFiltered?.end();
     await admin.end();
   }
 }
@@ -788,15 +795,15 @@ async function overheadBreakdown(
   data: BenchContext['data'],
   n: number,
 ): Promise<Record<string, number>> {
-  const t = `${schema}.memory_vectors`;
   const twin = rawStatements(schema).semantic;
-  const twice = `select * from (
-      select ${COLUMNS}, embedding <=> $3::vector as distance from ${t}
-      where project_id = $1 order by embedding <=> $2::vector limit 10) c
-    order by distance, id`;
-  const noVector = twin.replace(/vector_send\(embedding\) as embedding,\s+/, '');
-  const asText = twin.replace('vector_send(embedding) as embedding', 'embedding');
-  if (noVector === twin || asText === twin) throw new Error('the semantic twin lost its embedding');
+  const twice = twin.replace(
+    'embedding <=> $2::vector as distance',
+    'embedding <=> $3::vector as distance',
+  );
+  const noVector = twin.replace(/vector_send\(c\.embedding\) as embedding,\s+/, '');
+  const asText = twin.replace('vector_send(c.embedding) as embedding', 'c.embedding');
+  if (noVector === twin || asText === twin || twice === twin)
+    throw new Error('the semantic twin changed shape: update its variants');
   const qBin = (i: number) => vectorParam(queryVector(data, i));
   const q9 = (i: number) =>
     `[${Array.from(queryVector(data, i), (x) => x.toPrecision(9)).join(',')}]`;

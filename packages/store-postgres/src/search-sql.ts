@@ -137,15 +137,17 @@ export function semanticSql(
       select ${memoryColumns(session, 'c')}, c.distance
       from c order by distance, id limit ${options.limit}`;
   }
+  // vector_send only in the outer query: when the planner serves a small project by
+  // sorting all its rows (no index scan), the inner projection runs for every row.
   return sql<SemanticRow>`
-    select * from (
-      select ${memoryColumns(session, 'm')}, ${distance} as distance
+    select ${memoryColumns(session, 'c')}, c.distance from (
+      select ${storedColumns('m')}, ${distance} as distance
       from ${session.table('memory_vectors')} m
       where ${where}
       order by ${distance}
       limit ${options.limit}
     ) c
-    order by distance, id`;
+    order by c.distance, c.id`;
 }
 
 /**
