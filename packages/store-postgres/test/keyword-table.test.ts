@@ -101,6 +101,10 @@ describePostgres('migration 3 (keyword table) on an existing version-2 database'
       await adminQuery(`drop function "${schema}".memory_text_index_insert() cascade`);
       await adminQuery(`drop function "${schema}".memory_text_index_update() cascade`);
       await adminQuery(`delete from "${schema}".athena_migrations where version >= 3`);
+      // Version 2 also had a GIN index on memory_vectors.tsv (migration 4 drops it).
+      await adminQuery(
+        `create index memory_vectors_tsv_idx on "${schema}".memory_vectors using gin (tsv)`,
+      );
       await old.memories.storeMany(
         projectId,
         contents.map((content, i) => ({ content, embedding: embedding(i) })),

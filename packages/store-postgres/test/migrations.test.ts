@@ -100,7 +100,6 @@ describePostgres('migrations', () => {
     expect(gin.map((i) => i.indexname)).toEqual([
       'memory_text_index_project_tsv_idx',
       'memory_vectors_tags_idx',
-      'memory_vectors_tsv_idx',
     ]);
   });
 
