@@ -1051,18 +1051,25 @@ async function postgresTuning(input: TuningInput): Promise<Record<string, unknow
   };
   await admin.query(`drop table ${schemaA}.bench_storage_plain`);
 
-  // ts_rank vs ts_rank_cd on the keyword query.
+  // ts_rank vs ts_rank_cd on the keyword query, over the store's narrow keyword table.
+  const keywords = `${schemaA}.memory_text_index`;
+  const orQuery = (param: string) =>
+    `replace(cast(plainto_tsquery('english', ${param}) as text), ' & ', ' | ')::tsquery`;
+  const rankQuery = (
+    fn: string,
+  ) => `select memory_id from ${keywords}, (select ${orQuery('$2')} as q) q
+      where project_id = $1 and tsv @@ q.q order by ${fn}(tsv, q.q, 32) desc, memory_id limit 10`;
+  const matches = await raw.query<{ n: string }>(
+    `select avg(c)::text as n from (select (select count(*) from ${keywords} where tsv @@ ${orQuery('w')}) as c
+      from unnest($1::text[]) w) s`,
+    [data.queryTexts.slice(0, 20)],
+  );
   const rank = [];
   for (const fn of ['ts_rank', 'ts_rank_cd']) {
-    const text = `select id from ${t(schemaA)}, (select replace(cast(plainto_tsquery('english', $2) as text), ' & ', ' | ')::tsquery as q) q
-      where project_id = $1 and tsv @@ q.q order by ${fn}(tsv, q.q, 32) desc, id limit 10`;
     const r = await timeQueries(n, async (i) =>
-      ids((await raw.query<Row>(text, [pid, queryText(data, i)])).rows),
-    );
-    const matches = await raw.query<{ n: string }>(
-      `select avg(c)::text as n from (select (select count(*) from ${t(schemaA)} where tsv @@ replace(cast(plainto_tsquery('english', w) as text), ' & ', ' | ')::tsquery) as c
-        from unnest($1::text[]) w) s`,
-      [data.queryTexts.slice(0, 20)],
+      (await raw.query<{ memory_id: string }>(rankQuery(fn), [pid, queryText(data, i)])).rows.map(
+        (row) => Number(row.memory_id),
+      ),
     );
     rank.push({
       function: fn,
@@ -1072,12 +1079,7 @@ async function postgresTuning(input: TuningInput): Promise<Record<string, unknow
     });
   }
   out.keywordRank = rank;
-  out.keywordPlan = await explain(
-    [],
-    `select id from ${t(schemaA)}, (select replace(cast(plainto_tsquery('english', $2) as text), ' & ', ' | ')::tsquery as q) q
-      where project_id = $1 and tsv @@ q.q order by ts_rank(tsv, q.q, 32) desc, id limit 10`,
-    [pid, queryText(data, 0)],
-  );
+  out.keywordPlan = await explain([], rankQuery('ts_rank'), [pid, queryText(data, 0)]);
 
   // Prototypes of store changes, as raw SQL on copies (the store's tables stay as they are).
   out.prototypes = await prototypes(raw, schemaA, pid, data, n, truthAll);
