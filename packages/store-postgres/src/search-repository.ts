@@ -15,10 +15,11 @@ import type {
   SearchResult,
   SemanticSearchOptions,
 } from '@athena/core-types';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { PGVECTOR_MAX_EF_SEARCH } from './limits.js';
-import { toMemory, toNumber } from './rows.js';
-import { hybridSql, keywordSql, semanticSql } from './search-sql.js';
+import { fromVector, toMemory, toNumber } from './rows.js';
+import { hybridSql, keywordSql, plainSemantic, semanticSql } from './search-sql.js';
+import type { SemanticRow } from './search-sql.js';
 import type { ErrorContext } from './map-error.js';
 import { customPlans, wantedAnnSettings } from './pool.js';
 import type { Session } from './session.js';
@@ -175,7 +176,13 @@ export class PostgresSearchRepository implements SearchRepository {
     const parsed = parseSemanticOptions(options);
     const context = { operation: 'semantic search' };
     const run = async (s: Session): Promise<SearchResult[]> => {
-      const { rows } = await semanticSql(s, project, vector, parsed).execute(s.raw);
+      const plain = plainSemantic(s, parsed);
+      const { rows } =
+        plain === null
+          ? await semanticSql(s, project, vector, parsed).execute(s.raw)
+          : await s.raw.executeQuery<SemanticRow>(
+              CompiledQuery.raw(plain.text, plain.bind(project, fromVector(vector), parsed.limit)),
+            );
       return rows.map((row, index) => {
         const similarity = 1 - row.distance;
         return {

@@ -15,7 +15,7 @@ import type {
 import { sql } from 'kysely';
 import type { RawBuilder } from 'kysely';
 import type { MemoryRow } from './rows.js';
-import type { Session } from './session.js';
+import type { Session, SessionEnv } from './session.js';
 
 /** Every column of `memory_vectors` but `tsv`, in table order. */
 const STORED_COLUMNS = Object.freeze([
@@ -158,6 +158,60 @@ export function semanticSql(
  */
 export function orQuerySql(session: Session, text: string): RawBuilder<unknown> {
   return sql`cast(replace(cast(plainto_tsquery(${session.tsConfig}, ${text}) as text), ' & ', ' | ') as tsquery)`;
+}
+
+/** The semantic statement of the common shape (see `plainSemantic`), compiled once per store. */
+interface PlainSemanticStatement {
+  readonly text: string;
+  /** The bound parameters, in the statement's order. */
+  bind(projectId: number, vector: Buffer, limit: number): unknown[];
+}
+
+const plainSemanticStatements = new WeakMap<SessionEnv, PlainSemanticStatement>();
+
+/**
+ * The semantic search without filters, threshold or `exact` — the common
+ * shape — as SQL text compiled once per store, and how to bind it. Building
+ * and compiling the query tree took ~0.2 ms of the ~0.6 ms the API spent over
+ * the raw statement per search. The order of the parameters is read off a
+ * compilation with sentinel values, so it follows `semanticSql`.
+ */
+export function plainSemantic(
+  session: Session,
+  options: Pick<NormalizedSemanticOptions, 'threshold' | 'filters' | 'exact'>,
+): PlainSemanticStatement | null {
+  if (options.exact || options.threshold !== undefined) return null;
+  if (filterConditions(options.filters, 'm').length > 0) return null;
+  let statement = plainSemanticStatements.get(session.env);
+  if (statement === undefined) {
+    const project = -1;
+    const limit = -2;
+    const compiled = semanticSql(session, project, new Float32Array(session.env.dimension), {
+      limit,
+      filters: {},
+      exact: false,
+    }).compile(session.raw);
+    const roles = compiled.parameters.map((value) =>
+      Buffer.isBuffer(value)
+        ? 'vector'
+        : value === project
+          ? 'project'
+          : value === limit
+            ? 'limit'
+            : null,
+    );
+    if (roles.includes(null)) throw new Error('plainSemantic: unexpected parameter in semanticSql');
+    const text = compiled.sql;
+    statement = {
+      text,
+      bind: (projectId, vector, rowLimit) =>
+        roles.map((role) =>
+          role === 'vector' ? vector : role === 'project' ? projectId : rowLimit,
+        ),
+    };
+    plainSemanticStatements.set(session.env, statement);
+  }
+  return statement;
 }
 
 /** A keyword hit: the memory and its normalised rank in [0, 1). */
