@@ -18,8 +18,8 @@ import type {
 import { CompiledQuery, sql } from 'kysely';
 import { PGVECTOR_MAX_EF_SEARCH } from './limits.js';
 import { fromVector, toMemory, toNumber } from './rows.js';
-import { hybridSql, keywordSql, plainSemantic, semanticSql } from './search-sql.js';
-import type { SemanticRow } from './search-sql.js';
+import { hybridSql, keywordSql, plainHybrid, plainSemantic, semanticSql } from './search-sql.js';
+import type { HybridRow, SemanticRow } from './search-sql.js';
 import type { ErrorContext } from './map-error.js';
 import { customPlans, wantedAnnSettings } from './pool.js';
 import type { Session } from './session.js';
@@ -181,7 +181,10 @@ export class PostgresSearchRepository implements SearchRepository {
         plain === null
           ? await semanticSql(s, project, vector, parsed).execute(s.raw)
           : await s.raw.executeQuery<SemanticRow>(
-              CompiledQuery.raw(plain.text, plain.bind(project, fromVector(vector), parsed.limit)),
+              CompiledQuery.raw(
+                plain.text,
+                plain.bind({ project, limit: parsed.limit, vector: fromVector(vector) }),
+              ),
             );
       return rows.map((row, index) => {
         const similarity = 1 - row.distance;
@@ -271,7 +274,26 @@ export class PostgresSearchRepository implements SearchRepository {
       limit: parsed.limit,
     });
     return withAnnSettings(session, { operation: 'hybrid search' }, settings, async (s) => {
-      const { rows } = await hybridSql(s, project, vector, text, parsed).execute(s.raw);
+      const plain = plainHybrid(s, parsed);
+      const { rows } =
+        plain === null
+          ? await hybridSql(s, project, vector, text, parsed).execute(s.raw)
+          : await s.raw.executeQuery<HybridRow>(
+              CompiledQuery.raw(
+                plain.text,
+                plain.bind({
+                  project,
+                  text,
+                  config: s.env.textSearchConfig,
+                  candidates: parsed.candidates,
+                  limit: parsed.limit,
+                  rrfK: parsed.rrfK,
+                  semanticWeight: parsed.weights.semantic,
+                  keywordWeight: parsed.weights.keyword,
+                  vector: fromVector(vector),
+                }),
+              ),
+            );
       return rows.map((row) => ({
         memory: toMemory(row),
         score: row.fused,
