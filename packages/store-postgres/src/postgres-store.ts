@@ -379,55 +379,55 @@ export class PostgresStore implements Store {
     const session = this.#open().session;
     const project = parseId(search.projectId, 'projectId');
     // Loaded outside the transaction, so the plan is the one the search gets.
-    const scope = await session.env.projectShares.scope(project);
-    const explain = () =>
-      session.atomic({ operation: 'explain search' }, async (s) => {
-        if (planner.enableSeqScan === false)
-          await sql`select set_config('enable_seqscan', 'off', true)`.execute(s.raw);
-        let statement;
-        if (search.kind === 'semantic') {
-          const options = parseSemanticOptions(search.options);
-          await applyAnnSettings(
-            s,
-            await annSettingsFor(s, project, {
-              efSearch: options.efSearch,
-              probes: options.probes,
-              wanted: options.limit,
-              limit: options.limit,
-            }),
-          );
-          statement = semanticSql(
-            s,
-            project,
-            toEmbedding(search.embedding, s.env.dimension),
-            options,
-          );
-        } else if (search.kind === 'keyword') {
-          statement = keywordSql(
-            s,
-            project,
-            parseKeywordText(search.text),
-            parseKeywordOptions(search.options),
-          );
-        } else {
-          const options = parseHybridOptions(search.options);
-          await applyAnnSettings(
-            s,
-            await annSettingsFor(s, project, {
-              efSearch: options.efSearch,
-              probes: options.probes,
-              wanted: options.candidates,
-              limit: options.limit,
-            }),
-          );
-          const vector = toEmbedding(search.query.embedding, s.env.dimension, 'query.embedding');
-          statement = hybridSql(s, project, vector, parseKeywordText(search.query.text), options);
-        }
-        const { rows } = await sql<{ 'QUERY PLAN': string }>`explain ${statement}`.execute(s.raw);
-        return rows.map((row) => row['QUERY PLAN']);
-      });
-    // A project graph is only matched by a plan for the project id, as searches there get.
-    return scope.graph && search.kind !== 'keyword' ? customPlans.run(true, explain) : explain();
+    await session.env.projectShares.scope(project);
+    return session.atomic({ operation: 'explain search' }, async (s) => {
+      if (planner.enableSeqScan === false)
+        await sql`select set_config('enable_seqscan', 'off', true)`.execute(s.raw);
+      let statement;
+      let projectGraph = false;
+      if (search.kind === 'semantic') {
+        const options = parseSemanticOptions(search.options);
+        const settings = await annSettingsFor(s, project, {
+          efSearch: options.efSearch,
+          probes: options.probes,
+          wanted: options.limit,
+          limit: options.limit,
+        });
+        await applyAnnSettings(s, settings);
+        projectGraph = settings.projectGraph;
+        statement = semanticSql(
+          s,
+          project,
+          toEmbedding(search.embedding, s.env.dimension),
+          options,
+        );
+      } else if (search.kind === 'keyword') {
+        statement = keywordSql(
+          s,
+          project,
+          parseKeywordText(search.text),
+          parseKeywordOptions(search.options),
+        );
+      } else {
+        const options = parseHybridOptions(search.options);
+        const settings = await annSettingsFor(s, project, {
+          efSearch: options.efSearch,
+          probes: options.probes,
+          wanted: options.candidates,
+          limit: options.limit,
+        });
+        await applyAnnSettings(s, settings);
+        projectGraph = settings.projectGraph;
+        const vector = toEmbedding(search.query.embedding, s.env.dimension, 'query.embedding');
+        statement = hybridSql(s, project, vector, parseKeywordText(search.query.text), options);
+      }
+      const explain = sql<{ 'QUERY PLAN': string }>`explain ${statement}`;
+      // A project graph is only matched by a plan for the project id, as searches there get.
+      const { rows } = projectGraph
+        ? await customPlans.run(true, () => explain.execute(s.raw))
+        : await explain.execute(s.raw);
+      return rows.map((row) => row['QUERY PLAN']);
+    });
   }
 
   /**

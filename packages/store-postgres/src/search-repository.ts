@@ -129,11 +129,16 @@ function withAnnSettings<T>(
   settings: ResolvedAnnSettings,
   fn: (session: Session) => Promise<T>,
 ): Promise<T> {
-  if (settings.projectGraph) {
-    return customPlans.run(true, () =>
-      withAnnSettings(session, context, { ...settings, projectGraph: false }, fn),
-    );
-  }
+  const run = () => withAnnSettingsPlanned(session, context, settings, fn);
+  return settings.projectGraph ? customPlans.run(true, run) : run();
+}
+
+function withAnnSettingsPlanned<T>(
+  session: Session,
+  context: ErrorContext,
+  settings: ResolvedAnnSettings,
+  fn: (session: Session) => Promise<T>,
+): Promise<T> {
   if (session.depth > 0) {
     return session.read(context, async (s) => {
       await applyAnnSettings(s, settings);

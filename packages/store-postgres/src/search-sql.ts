@@ -15,7 +15,7 @@ import type {
 import { sql } from 'kysely';
 import type { RawBuilder } from 'kysely';
 import type { MemoryRow } from './rows.js';
-import type { Session, SessionEnv } from './session.js';
+import type { FixedStatement, Session } from './session.js';
 
 /** Every column of `memory_vectors` but `tsv`, in table order. */
 const STORED_COLUMNS = Object.freeze([
@@ -161,55 +161,6 @@ export function orQuerySql(session: Session, text: string): RawBuilder<unknown> 
 }
 
 /**
- * A statement of fixed shape, compiled once per store: its SQL text and the
- * role of each bound parameter, read off a compilation with sentinel values.
- */
-interface FixedStatement<Role extends string> {
-  readonly text: string;
-  /** The bound parameters, in the statement's order, from a value per role. */
-  bind(values: Readonly<Record<Role, unknown>>): unknown[];
-}
-
-const fixedStatements = new WeakMap<SessionEnv, Map<string, FixedStatement<string>>>();
-
-/**
- * The statement `key`, compiled from `build(sentinels)` the first time and
- * cached on the store. Every bound parameter of the compiled query must be
- * one of the sentinel values (compared with `Object.is`), or a Buffer, which
- * is taken for the `vector` role.
- */
-function fixedStatement<Role extends string>(
-  session: Session,
-  key: string,
-  sentinels: Readonly<Record<Role, unknown>>,
-  build: () => RawBuilder<unknown>,
-): FixedStatement<Role | 'vector'> {
-  let cache = fixedStatements.get(session.env);
-  if (cache === undefined) {
-    cache = new Map();
-    fixedStatements.set(session.env, cache);
-  }
-  let statement = cache.get(key);
-  if (statement === undefined) {
-    const compiled = build().compile(session.raw);
-    const entries = Object.entries(sentinels) as [Role, unknown][];
-    const roles = compiled.parameters.map((value) => {
-      if (Buffer.isBuffer(value)) return 'vector';
-      const found = entries.find(([, sentinel]) => Object.is(sentinel, value));
-      if (found === undefined)
-        throw new Error(`fixedStatement ${key}: unknown parameter ${String(value)}`);
-      return found[0];
-    });
-    statement = {
-      text: compiled.sql,
-      bind: (values) => roles.map((role) => values[role]),
-    };
-    cache.set(key, statement);
-  }
-  return statement as FixedStatement<Role | 'vector'>;
-}
-
-/**
  * The semantic search without filters, threshold or `exact` — the common
  * shape — compiled once per store; `null` for any other shape. Building and
  * compiling the query tree took ~0.3 ms of the ~0.7 ms the API spent over the
@@ -222,7 +173,7 @@ export function plainSemantic(
   if (options.exact || options.threshold !== undefined) return null;
   if (filterConditions(options.filters, 'm').length > 0) return null;
   const sentinels = { project: -1, limit: -2 };
-  return fixedStatement(session, 'semantic', sentinels, () =>
+  return session.fixed('semantic search', sentinels, () =>
     semanticSql(session, sentinels.project, new Float32Array(session.env.dimension), {
       limit: sentinels.limit,
       filters: {},
@@ -261,7 +212,7 @@ export function plainHybrid(
     text: '\u0000athena:text',
     config: session.env.textSearchConfig,
   };
-  return fixedStatement(session, `hybrid:${options.fusion}`, sentinels, () =>
+  return session.fixed(`hybrid search (${options.fusion})`, sentinels, () =>
     hybridSql(session, sentinels.project, new Float32Array(session.env.dimension), sentinels.text, {
       limit: sentinels.limit,
       filters: {},

@@ -28,6 +28,22 @@ async function unwrapCallbackError<T>(promise: Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A statement compiled once: its SQL text, and for `Session.fixed` the role
+ * of each bound parameter (`null` for `Session.cached`: positional).
+ */
+export interface CompiledStatement {
+  readonly text: string;
+  readonly roles: readonly string[] | null;
+}
+
+/** A statement of fixed shape whose parameters are bound by role (see `Session.fixed`). */
+export interface FixedStatement<Role extends string> {
+  readonly text: string;
+  /** The bound parameters, in the statement's order, from a value per role. */
+  bind(values: Readonly<Record<Role, unknown>>): unknown[];
+}
+
 /** Facts fixed at `init()`: where the tables and the pgvector type live, the dimension, the text config. */
 export interface SessionEnv {
   readonly options: ResolvedOptions;
@@ -43,8 +59,8 @@ export interface SessionEnv {
   readonly annDefaults: AnnDefaults | null;
   /** Estimated share of the rows of each project, for the ef_search of project-filtered scans. */
   readonly projectShares: ProjectShares;
-  /** SQL text of fixed-shape statements by name, compiled once (see `Session.cached`). */
-  readonly statements: Map<string, string>;
+  /** Fixed-shape statements by name, compiled once (see `Session.cached` and `Session.fixed`). */
+  readonly statements: Map<string, CompiledStatement>;
   /** Called after memories were inserted, so a deferred IVFFlat index can be built. */
   readonly afterMemoriesInserted: (session: Session) => Promise<void>;
 }
@@ -111,14 +127,47 @@ export class Session {
     build: (session: Session) => Compilable<R>,
     parameters: readonly unknown[],
   ): Promise<QueryResult<R>> {
-    let text = this.env.statements.get(name);
-    if (text === undefined) {
-      text = build(this).compile().sql;
-      this.env.statements.set(name, text);
+    let statement = this.env.statements.get(name);
+    if (statement === undefined) {
+      statement = { text: build(this).compile().sql, roles: null };
+      this.env.statements.set(name, statement);
     }
-    return this.raw.executeQuery(CompiledQuery.raw(text, [...parameters])) as Promise<
+    return this.raw.executeQuery(CompiledQuery.raw(statement.text, [...parameters])) as Promise<
       QueryResult<R>
     >;
+  }
+
+  /**
+   * Like `cached`, for a statement whose parameters repeat or whose order the
+   * builder decides: compiled once from `build()` with `sentinels` as values,
+   * each bound parameter's role read off that compilation (a value equal to a
+   * sentinel, by `Object.is`, or a Buffer: the `vector` role).
+   */
+  fixed<Role extends string>(
+    name: string,
+    sentinels: Readonly<Record<Role, unknown>>,
+    build: () => RawBuilder<unknown>,
+  ): FixedStatement<Role | 'vector'> {
+    let statement = this.env.statements.get(name);
+    if (statement === undefined) {
+      const compiled = build().compile(this.raw);
+      const entries = Object.entries(sentinels);
+      const roles = compiled.parameters.map((value) => {
+        if (Buffer.isBuffer(value)) return 'vector';
+        const found = entries.find(([, sentinel]) => Object.is(sentinel, value));
+        if (found === undefined)
+          throw new Error(`statement ${name}: unknown parameter ${String(value)}`);
+        return found[0];
+      });
+      statement = { text: compiled.sql, roles };
+      this.env.statements.set(name, statement);
+    }
+    const { text, roles } = statement;
+    if (roles === null) throw new Error(`statement ${name} was compiled by cached()`);
+    return {
+      text,
+      bind: (values) => roles.map((role) => (values as Record<string, unknown>)[role]),
+    };
   }
 
   /** Runs a read: retried on any transient failure outside a transaction. */
