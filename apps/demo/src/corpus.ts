@@ -20,7 +20,9 @@ export interface LabelledQuery {
   readonly id: string;
   readonly query: string;
   readonly relevant: readonly string[];
-  readonly kind: 'keyword' | 'paraphrase' | 'mixed';
+  readonly kind: 'keyword' | 'paraphrase' | 'mixed' | 'fuzzy';
+  /** Fuzzy queries: a misspelt term (`typo`) or another surface form of it (`form`). */
+  readonly variant?: 'typo' | 'form';
 }
 
 /** The demo coding session: episodes, goals and tasks. */

@@ -15,7 +15,11 @@ import { SqliteStore } from '@athena/store-sqlite';
 import pg from 'pg';
 import { loadNotes, loadQueries } from './corpus.js';
 import type { LabelledQuery } from './corpus.js';
+import { comparePaired } from './paired.js';
+import type { PairedComparison } from './paired.js';
 import { renderTable } from './table.js';
+
+const SINGLE_LEGS = ['semantic', 'keyword'] as const;
 
 const MODES: Record<string, SearchOptions> = {
   semantic: { mode: 'semantic' },
@@ -30,6 +34,12 @@ const MODES: Record<string, SearchOptions> = {
   },
 };
 
+/** One query's scores in one mode. */
+interface QueryScore {
+  readonly recallAt5: number;
+  readonly reciprocalRank: number;
+}
+
 interface Row {
   readonly backend: string;
   readonly embedder: string;
@@ -37,7 +47,19 @@ interface Row {
   readonly recallAt5: number;
   readonly mrrAt10: number;
   /** recall@5 per query kind. */
-  readonly byKind: Record<LabelledQuery['kind'], number>;
+  readonly byKind: Partial<Record<LabelledQuery['kind'], number>>;
+  /** Per query, in the order of queries.json. */
+  readonly perQuery: readonly QueryScore[];
+}
+
+/** A hybrid mode against one single leg, on one backend and embedder. */
+interface Comparison {
+  readonly backend: string;
+  readonly embedder: string;
+  readonly hybrid: string;
+  readonly leg: string;
+  readonly recall: PairedComparison;
+  readonly mrr: PairedComparison;
 }
 
 const POSTGRES_URL =
@@ -83,36 +105,67 @@ async function evaluate(store: Store, embedder: Embedder, backend: string): Prom
 
   const rows: Row[] = [];
   for (const [mode, options] of Object.entries(MODES)) {
-    let recall = 0;
-    let reciprocal = 0;
-    const kindTotals: Record<string, { sum: number; count: number }> = {};
+    const perQuery: QueryScore[] = [];
     for (const query of queries) {
       const hits = await memory.search(project.id, query.query, { ...options, limit: 10 });
       const found = hits.map((hit) => noteOf.get(hit.memory.id));
       const relevant = new Set(query.relevant);
-      const top5 =
-        found.slice(0, 5).filter((id) => id !== undefined && relevant.has(id)).length /
-        relevant.size;
       const first = found.findIndex((id) => id !== undefined && relevant.has(id));
-      recall += top5;
-      reciprocal += first === -1 ? 0 : 1 / (first + 1);
-      const kind = (kindTotals[query.kind] ??= { sum: 0, count: 0 });
-      kind.sum += top5;
-      kind.count += 1;
+      perQuery.push({
+        recallAt5:
+          found.slice(0, 5).filter((id) => id !== undefined && relevant.has(id)).length /
+          relevant.size,
+        reciprocalRank: first === -1 ? 0 : 1 / (first + 1),
+      });
     }
-    const byKind = Object.fromEntries(
-      Object.entries(kindTotals).map(([kind, { sum, count }]) => [kind, sum / count]),
-    ) as Row['byKind'];
+    const byKind: Row['byKind'] = {};
+    for (const kind of new Set(queries.map((query) => query.kind))) {
+      byKind[kind] = mean(
+        perQuery.filter((_, i) => queries[i]?.kind === kind).map((s) => s.recallAt5),
+      );
+    }
     rows.push({
       backend,
       embedder: embedder.modelId,
       mode,
-      recallAt5: recall / queries.length,
-      mrrAt10: reciprocal / queries.length,
+      recallAt5: mean(perQuery.map((s) => s.recallAt5)),
+      mrrAt10: mean(perQuery.map((s) => s.reciprocalRank)),
       byKind,
+      perQuery,
     });
   }
   return rows;
+}
+
+const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+
+/** Every hybrid mode against each single leg, per backend and embedder. */
+function compare(rows: readonly Row[]): Comparison[] {
+  const comparisons: Comparison[] = [];
+  for (const hybrid of rows.filter((row) => row.mode.startsWith('hybrid'))) {
+    for (const leg of SINGLE_LEGS) {
+      const single = rows.find(
+        (row) =>
+          row.backend === hybrid.backend && row.embedder === hybrid.embedder && row.mode === leg,
+      );
+      if (single === undefined) continue;
+      comparisons.push({
+        backend: hybrid.backend,
+        embedder: hybrid.embedder,
+        hybrid: hybrid.mode,
+        leg,
+        recall: comparePaired(
+          hybrid.perQuery.map((s) => s.recallAt5),
+          single.perQuery.map((s) => s.recallAt5),
+        ),
+        mrr: comparePaired(
+          hybrid.perQuery.map((s) => s.reciprocalRank),
+          single.perQuery.map((s) => s.reciprocalRank),
+        ),
+      });
+    }
+  }
+  return comparisons;
 }
 
 async function withSqlite<T>(dimension: number, fn: (store: Store) => Promise<T>): Promise<T> {
@@ -161,34 +214,78 @@ async function main(): Promise<void> {
     }
   }
 
-  const pct = (value: number) => value.toFixed(3);
+  const queries = loadQueries();
+  const kinds = [...new Set(queries.map((query) => query.kind))];
+  const pct = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(3));
   const table = renderTable(rows, [
     { header: 'backend', value: (r) => r.backend },
     { header: 'embedder', value: (r) => r.embedder },
     { header: 'mode', value: (r) => r.mode },
     { header: 'recall@5', value: (r) => pct(r.recallAt5), align: 'right' },
     { header: 'MRR@10', value: (r) => pct(r.mrrAt10), align: 'right' },
-    { header: 'r@5 keyword', value: (r) => pct(r.byKind.keyword), align: 'right' },
-    { header: 'r@5 paraphrase', value: (r) => pct(r.byKind.paraphrase), align: 'right' },
-    { header: 'r@5 mixed', value: (r) => pct(r.byKind.mixed), align: 'right' },
+    ...kinds.map((kind) => ({
+      header: `r@5 ${kind}`,
+      value: (r: Row) => pct(r.byKind[kind]),
+      align: 'right' as const,
+    })),
   ]);
-  const queries = loadQueries().length;
+
+  const comparisons = compare(rows);
+  const signed = (value: number) => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(3)}`;
+  const delta = (c: PairedComparison) =>
+    `${signed(c.meanDifference)} [${signed(c.interval[0])}, ${signed(c.interval[1])}]`;
+  const tally = (c: PairedComparison) => `${c.wins}/${c.losses}`;
+  const comparisonTable = renderTable(comparisons, [
+    { header: 'backend', value: (c) => c.backend },
+    { header: 'embedder', value: (c) => c.embedder },
+    { header: 'hybrid', value: (c) => c.hybrid },
+    { header: 'against', value: (c) => c.leg },
+    { header: 'Δ recall@5 [95% CI]', value: (c) => delta(c.recall), align: 'right' },
+    { header: 'won/lost', value: (c) => tally(c.recall), align: 'right' },
+    { header: 'Δ MRR@10 [95% CI]', value: (c) => delta(c.mrr), align: 'right' },
+    { header: 'won/lost', value: (c) => tally(c.mrr), align: 'right' },
+  ]);
+
   const notes = loadNotes().length;
-  console.log(`Retrieval quality: ${queries} labelled queries over ${notes} notes\n`);
+  const counts = kinds
+    .map((kind) => `${queries.filter((query) => query.kind === kind).length} ${kind}`)
+    .join(', ');
+  const heading = `${queries.length} labelled queries (${counts}) over ${notes} notes`;
+  const comparisonNote =
+    'Hybrid against each single leg, per query: mean difference with a paired bootstrap 95% ' +
+    'confidence interval (10 000 resamples of the queries), and the queries it won/lost.';
+  console.log(`Retrieval quality: ${heading}\n`);
   console.log(table);
+  console.log(`\n${comparisonNote}\n`);
+  console.log(comparisonTable);
 
   const date = new Date().toISOString().slice(0, 10);
   const dir = new URL('../../../bench/results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     new URL(`quality-${date}.json`, dir),
-    `${JSON.stringify({ date, queries, notes, rows }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        date,
+        queries: queries.length,
+        notes,
+        rows: rows.map((row) => ({
+          ...row,
+          perQuery: row.perQuery.map((score, i) => ({ id: queries[i]?.id, ...score })),
+        })),
+        comparisons,
+      },
+      null,
+      2,
+    )}\n`,
   );
   writeFileSync(
     new URL(`quality-${date}.md`, dir),
-    `# Retrieval quality (${date})\n\n${queries} labelled queries over ${notes} notes (apps/demo/corpus); ` +
+    `# Retrieval quality (${date})\n\n${heading} (apps/demo/corpus); ` +
       'recall@5 and MRR@10 from `pnpm evaluate`.\n\n```\n' +
       table +
+      `\n\`\`\`\n\n${comparisonNote}\n\n\`\`\`\n` +
+      comparisonTable +
       '\n```\n',
   );
 }
