@@ -137,6 +137,7 @@ async function evaluate(store: Store, embedder: Embedder, backend: string): Prom
   return rows;
 }
 
+const round = (value: number) => Math.round(value * 10_000) / 10_000;
 const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
 
 /** Every hybrid mode against each single leg, per backend and embedder. */
@@ -262,23 +263,27 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 10);
   const dir = new URL('../../../bench/results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    new URL(`quality-${date}.json`, dir),
-    `${JSON.stringify(
-      {
-        date,
-        queries: queries.length,
-        notes,
-        rows: rows.map((row) => ({
-          ...row,
-          perQuery: row.perQuery.map((score, i) => ({ id: queries[i]?.id, ...score })),
-        })),
-        comparisons,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  // Per-query scores as one [recall@5, reciprocal rank] pair per query id, on one line per row.
+  const json = JSON.stringify(
+    {
+      date,
+      queries: queries.length,
+      notes,
+      rows: rows.map(({ perQuery, ...row }) => ({
+        ...row,
+        perQuery: Object.fromEntries(
+          perQuery.map((score, i) => [
+            queries[i]?.id,
+            [round(score.recallAt5), round(score.reciprocalRank)],
+          ]),
+        ),
+      })),
+      comparisons,
+    },
+    null,
+    2,
+  ).replace(/"perQuery": \{[^}]*\}/g, (block) => block.replace(/\s+/g, ' '));
+  writeFileSync(new URL(`quality-${date}.json`, dir), `${json}\n`);
   writeFileSync(
     new URL(`quality-${date}.md`, dir),
     `# Retrieval quality (${date})\n\n${heading} (apps/demo/corpus); ` +
