@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MemoryWithoutEmbedding } from '@athena/core-types';
 import { createStore } from '@athena/factory';
 import { AthenaMemory, createEmbedderFromEnv } from '@athena/search';
 import type { RecallHit } from '@athena/search';
@@ -104,10 +105,11 @@ async function main(): Promise<void> {
       ]),
     );
 
-    let first: RecallHit | undefined;
+    let first: RecallHit<MemoryWithoutEmbedding> | undefined;
     for (const query of QUERIES) {
       started = performance.now();
-      const hits = await memory.recall(project.id, query, { limit: 5 });
+      // The agent needs the text and the scores, not the vectors.
+      const hits = await memory.recall(project.id, query, { limit: 5, includeEmbedding: false });
       const elapsed = performance.now() - started;
       first ??= hits[0];
       console.log(`\nrecall("${query}")  ${hits.length} results in ${elapsed.toFixed(1)} ms`);

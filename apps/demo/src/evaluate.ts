@@ -107,7 +107,11 @@ async function evaluate(store: Store, embedder: Embedder, backend: string): Prom
   for (const [mode, options] of Object.entries(MODES)) {
     const perQuery: QueryScore[] = [];
     for (const query of queries) {
-      const hits = await memory.search(project.id, query.query, { ...options, limit: 10 });
+      const hits = await memory.search(project.id, query.query, {
+        ...options,
+        limit: 10,
+        includeEmbedding: false,
+      });
       const found = hits.map((hit) => noteOf.get(hit.memory.id));
       const relevant = new Set(query.relevant);
       const first = found.findIndex((id) => id !== undefined && relevant.has(id));

@@ -21,8 +21,20 @@ export interface MemoryFilters {
   readonly sessionId?: string;
 }
 
+/** What every search kind's options share: the shape of the results. */
+export interface SearchResultOptions {
+  /**
+   * Return each hit's `memory.embedding`; default `true`. With `false` the
+   * vector is neither read nor decoded and the hits are typed
+   * {@link MemoryWithoutEmbedding}; which memories are found, their scores
+   * and their order do not change. The vector is most of a memory row (768
+   * floats are 3 KB), so leave it out unless you need it.
+   */
+  readonly includeEmbedding?: boolean;
+}
+
 /** Options of `search.semantic()`. */
-export interface SemanticSearchOptions {
+export interface SemanticSearchOptions extends SearchResultOptions {
   /** 1–1000; default 10. */
   readonly limit?: number;
   /** Minimum cosine similarity in [-1, 1]; rows below it are dropped. */
@@ -43,7 +55,7 @@ export interface SemanticSearchOptions {
 }
 
 /** Options of `search.keyword()`. */
-export interface KeywordSearchOptions {
+export interface KeywordSearchOptions extends SearchResultOptions {
   /** 1–1000; default 10. */
   readonly limit?: number;
   readonly filters?: MemoryFilters;
@@ -65,7 +77,7 @@ export const DEFAULT_FUSION_WEIGHTS = Object.freeze({ semantic: 0.7, keyword: 0.
 export const DEFAULT_RRF_K = 60;
 
 /** Options of `search.hybrid()`. */
-export interface HybridSearchOptions {
+export interface HybridSearchOptions extends SearchResultOptions {
   /** 1–1000; default 10. */
   readonly limit?: number;
   /** Default `weighted`. */
@@ -137,9 +149,37 @@ export interface ScoreBreakdown {
   readonly fused: number;
 }
 
-/** One search hit. */
-export interface SearchResult {
-  readonly memory: Memory;
+/** A memory as searches return it with `includeEmbedding: false`: every field but the vector. */
+export type MemoryWithoutEmbedding = Omit<Memory, 'embedding'>;
+
+/**
+ * The memory type of the hits of a search called with options `O`:
+ * {@link Memory} when `includeEmbedding` is left out or `true`,
+ * {@link MemoryWithoutEmbedding} when it is `false`, and a memory whose
+ * `embedding` may be missing when it is only known to be a `boolean`.
+ *
+ * @example
+ * ```ts
+ * const hits = await store.search.semantic(projectId, vector, { includeEmbedding: false });
+ * hits[0]?.memory.embedding; // type error: the vector was not read
+ * ```
+ */
+export type SearchHitMemory<O> = [IncludeEmbeddingOf<O>] extends [false]
+  ? MemoryWithoutEmbedding
+  : [IncludeEmbeddingOf<O>] extends [true | undefined]
+    ? Memory
+    : MemoryWithoutEmbedding & { readonly embedding?: Float32Array };
+
+/** The type of `includeEmbedding` in options `O`; `undefined` when `O` has none. */
+type IncludeEmbeddingOf<O> = O extends { readonly includeEmbedding?: infer I }
+  ? unknown extends I
+    ? undefined
+    : I
+  : undefined;
+
+/** One search hit; `M` is {@link MemoryWithoutEmbedding} for searches with `includeEmbedding: false`. */
+export interface SearchResult<M extends MemoryWithoutEmbedding = Memory> {
+  readonly memory: M;
   /** Equals `breakdown.fused`: similarity (semantic), keyword score (keyword), fused score (hybrid). */
   readonly score: number;
   readonly breakdown: ScoreBreakdown;

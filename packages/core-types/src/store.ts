@@ -46,6 +46,7 @@ import type {
   HybridSearchOptions,
   KeywordSearchOptions,
   MemoryFilters,
+  SearchHitMemory,
   SearchResult,
   SemanticSearchOptions,
 } from './search.js';
@@ -106,26 +107,34 @@ export interface MemoryRepository {
   ): Promise<number>;
 }
 
-/** Search over a project's memories, each kind one SQL statement inside the database. */
+/**
+ * Search over a project's memories, each kind one SQL statement inside the
+ * database. The hits' memory type follows `includeEmbedding` (see
+ * {@link SearchHitMemory}).
+ */
 export interface SearchRepository {
   /** Nearest neighbours by cosine similarity, highest first. */
-  semantic(
+  semantic<const O extends SemanticSearchOptions | undefined = undefined>(
     projectId: number,
     embedding: EmbeddingInput,
-    options?: SemanticSearchOptions,
-  ): Promise<SearchResult[]>;
+    options?: O,
+  ): Promise<SearchResult<SearchHitMemory<O>>[]>;
   /**
    * Full-text search: memories matching any term of `text`, most relevant
    * first. `text` is plain user text, never query syntax: quotes, operators
    * and punctuation are treated as words or ignored.
    */
-  keyword(projectId: number, text: string, options?: KeywordSearchOptions): Promise<SearchResult[]>;
+  keyword<const O extends KeywordSearchOptions | undefined = undefined>(
+    projectId: number,
+    text: string,
+    options?: O,
+  ): Promise<SearchResult<SearchHitMemory<O>>[]>;
   /** Semantic and keyword candidates fused by weighted sum or reciprocal rank fusion. */
-  hybrid(
+  hybrid<const O extends HybridSearchOptions | undefined = undefined>(
     projectId: number,
     query: HybridQuery,
-    options?: HybridSearchOptions,
-  ): Promise<SearchResult[]>;
+    options?: O,
+  ): Promise<SearchResult<SearchHitMemory<O>>[]>;
 }
 
 /** Options of `relationships.list()`. */

@@ -483,8 +483,11 @@ export function parseRecordAccess(options: unknown): {
 
 // ----------------------------------------------------------------- search
 
+const includeEmbedding = z.boolean().default(true);
+
 const semanticSchema = z.object({
   limit: limit(10),
+  includeEmbedding,
   threshold: similarity.optional(),
   filters: z.unknown().optional(),
   exact: z.boolean().default(false),
@@ -495,6 +498,7 @@ const semanticSchema = z.object({
 /** Validated semantic-search options with defaults. */
 export interface NormalizedSemanticOptions {
   readonly limit: number;
+  readonly includeEmbedding: boolean;
   readonly threshold?: number;
   readonly filters: NormalizedFilters;
   readonly exact: boolean;
@@ -513,15 +517,27 @@ export function parseKeywordText(text: unknown): string {
   return parseWith(content, text, 'text');
 }
 
-const keywordOptionsSchema = z.object({ limit: limit(10), filters: z.unknown().optional() });
+const keywordOptionsSchema = z.object({
+  limit: limit(10),
+  includeEmbedding,
+  filters: z.unknown().optional(),
+});
+
+/** Validated keyword-search options with defaults. */
+export interface NormalizedKeywordOptions {
+  readonly limit: number;
+  readonly includeEmbedding: boolean;
+  readonly filters: NormalizedFilters;
+}
 
 /** Validates `search.keyword()` options. */
-export function parseKeywordOptions(options: unknown): {
-  readonly limit: number;
-  readonly filters: NormalizedFilters;
-} {
+export function parseKeywordOptions(options: unknown): NormalizedKeywordOptions {
   const parsed = parseWith(keywordOptionsSchema, options ?? {}, 'options');
-  return { limit: parsed.limit, filters: parseFilters(parsed.filters) };
+  return {
+    limit: parsed.limit,
+    includeEmbedding: parsed.includeEmbedding,
+    filters: parseFilters(parsed.filters),
+  };
 }
 
 const weight = z.number().finite().min(0, 'must be ≥ 0');

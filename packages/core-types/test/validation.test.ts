@@ -10,6 +10,8 @@ import {
   parseFilters,
   parseHybridOptions,
   parseId,
+  parseKeywordOptions,
+  parseSemanticOptions,
   parseLink,
   parseStoreMemories,
   parseStoreMemory,
@@ -159,6 +161,18 @@ describe('search options', () => {
       ValidationError,
     );
     expect(() => parseHybridOptions({ threshold: 1.5 })).toThrow(ValidationError);
+  });
+
+  it('includes embeddings unless told not to, and accepts only a boolean for it', () => {
+    for (const parse of [parseSemanticOptions, parseKeywordOptions, parseHybridOptions]) {
+      expect(parse(undefined).includeEmbedding).toBe(true);
+      expect(parse({ includeEmbedding: false }).includeEmbedding).toBe(false);
+      const error = caught(() => parse({ includeEmbedding: 'no' }));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues).toEqual([
+        expect.objectContaining({ path: 'options.includeEmbedding' }),
+      ]);
+    }
   });
 
   it('drops empty filter lists and rejects unknown filter keys', () => {

@@ -9,7 +9,9 @@ import type {
   HybridSearchOptions,
   KeywordSearchOptions,
   Memory,
+  MemoryWithoutEmbedding,
   ScoreBreakdown,
+  SearchHitMemory,
   SearchResult,
   SemanticSearchOptions,
   Store,
@@ -45,8 +47,13 @@ export interface RecallOptions extends HybridSearchOptions {
   readonly now?: Date;
 }
 
-/** A search result with a readable explanation. */
-export interface ExplainedResult extends SearchResult {
+/**
+ * A search result with a readable explanation; `M` follows `includeEmbedding`
+ * as in the store (see `SearchHitMemory`).
+ */
+export interface ExplainedResult<
+  M extends MemoryWithoutEmbedding = Memory,
+> extends SearchResult<M> {
   /** Multi-line account of the score: legs, ranks, weights, fusion, re-ranking. */
   readonly explain: string;
 }
@@ -57,10 +64,10 @@ export interface RecallBreakdown extends ScoreBreakdown {
   readonly rerank: RerankBreakdown | null;
 }
 
-/** One result of `recall()`. */
-export interface RecallHit extends ExplainedResult {
+/** One result of `recall()`; `M` follows `includeEmbedding` (see `SearchHitMemory`). */
+export interface RecallHit<M extends MemoryWithoutEmbedding = Memory> extends ExplainedResult<M> {
   /** The memory as found, before this recall recorded its access. */
-  readonly memory: Memory;
+  readonly memory: M;
   /** The final score results are ordered by. */
   readonly score: number;
   readonly breakdown: RecallBreakdown;
@@ -207,12 +214,16 @@ export class AthenaMemory {
    * for (const hit of hits) console.log(hit.explain);
    * ```
    */
-  async recall(
+  async recall<const O extends RecallOptions | undefined = undefined>(
     projectId: number,
     query: string,
-    options: RecallOptions = {},
-  ): Promise<RecallHit[]> {
-    const { rerank: rerankOption, now = new Date(), ...searchOptions } = options;
+    options?: O,
+  ): Promise<RecallHit<SearchHitMemory<O>>[]> {
+    const {
+      rerank: rerankOption,
+      now = new Date(),
+      ...searchOptions
+    }: RecallOptions = options ?? {};
     const hybrid = parseHybridOptions(searchOptions);
     const rerank = rerankOption === false ? null : resolveRerank(rerankOption ?? {}, this.#rerank);
     const active = rerank !== null && isRerankActive(rerank);
@@ -223,11 +234,12 @@ export class AthenaMemory {
 
     this.#assertDimension();
     const embedding = await this.#embedder.embed(query);
-    const results = await this.#store.search.hybrid(
+    // Typed by the caller's options: `searchOptions` carries their includeEmbedding.
+    const results = (await this.#store.search.hybrid(
       projectId,
       { embedding, text: query },
       { ...searchOptions, limit: pool },
-    );
+    )) as SearchResult<SearchHitMemory<O>>[];
     this.#assertSameModel(projectId, results);
 
     const best = results.reduce((max, result) => Math.max(max, result.breakdown.fused), 0);
@@ -278,40 +290,41 @@ export class AthenaMemory {
    * const exact = await memory.search(projectId, 'ECONNREFUSED', { mode: 'keyword', limit: 3 });
    * ```
    */
-  async search(
+  async search<const O extends SearchOptions | undefined = undefined>(
     projectId: number,
     query: string,
-    options: SearchOptions = {},
-  ): Promise<ExplainedResult[]> {
+    options?: O,
+  ): Promise<ExplainedResult<SearchHitMemory<O>>[]> {
     // The store gets only its own options: `mode` is this method's.
-    const { mode = 'hybrid', ...legOptions } = options;
-    let results: SearchResult[];
+    const { mode = 'hybrid', ...legOptions }: SearchOptions = options ?? {};
+    // Typed by the caller's options: `legOptions` carries their includeEmbedding.
+    let results: SearchResult<SearchHitMemory<O>>[];
     let context: ExplainContext;
     if (mode === 'keyword') {
-      results = await this.#store.search.keyword(
+      results = (await this.#store.search.keyword(
         projectId,
         query,
         legOptions as KeywordSearchOptions,
-      );
+      )) as typeof results;
       context = { mode };
     } else if (mode === 'semantic') {
       this.#assertDimension();
       const embedding = await this.#embedder.embed(query);
-      results = await this.#store.search.semantic(
+      results = (await this.#store.search.semantic(
         projectId,
         embedding,
         legOptions as SemanticSearchOptions,
-      );
+      )) as typeof results;
       context = { mode };
     } else {
       const hybrid = parseHybridOptions(legOptions);
       this.#assertDimension();
       const embedding = await this.#embedder.embed(query);
-      results = await this.#store.search.hybrid(
+      results = (await this.#store.search.hybrid(
         projectId,
         { embedding, text: query },
         legOptions as HybridSearchOptions,
-      );
+      )) as typeof results;
       context = { mode, fusion: hybrid.fusion, weights: hybrid.weights, rrfK: hybrid.rrfK };
     }
     if (context.mode !== 'keyword') this.#assertSameModel(projectId, results);
@@ -394,7 +407,10 @@ export class AthenaMemory {
     }
   }
 
-  #assertSameModel(projectId: number, results: readonly SearchResult[]): void {
+  #assertSameModel(
+    projectId: number,
+    results: readonly SearchResult<MemoryWithoutEmbedding>[],
+  ): void {
     const modelId = this.#embedder.modelId;
     const others = results.filter(
       ({ memory }) => memory.embeddingModel !== null && memory.embeddingModel !== modelId,

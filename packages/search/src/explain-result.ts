@@ -1,4 +1,4 @@
-import type { FusionMode, SearchResult } from '@athena/core-types';
+import type { FusionMode, MemoryWithoutEmbedding, SearchResult } from '@athena/core-types';
 import type { RerankBreakdown } from './rerank.js';
 
 /** How a result set was produced; what {@link explainResult} needs besides the result. */
@@ -27,7 +27,7 @@ export type ExplainContext =
  * ```
  */
 export function explainResult(
-  result: SearchResult,
+  result: SearchResult<MemoryWithoutEmbedding>,
   position: number,
   context: ExplainContext,
   rerank: RerankBreakdown | null = null,
@@ -66,7 +66,7 @@ export function explainResult(
 }
 
 function explainFusion(
-  { breakdown }: SearchResult,
+  { breakdown }: SearchResult<MemoryWithoutEmbedding>,
   context: Extract<ExplainContext, { mode: 'hybrid' }>,
 ): string {
   if (context.fusion === 'rrf') {

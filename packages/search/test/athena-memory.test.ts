@@ -133,6 +133,20 @@ describe.each(BACKENDS)('on $name', (backend) => {
       expect(hits[0]?.score).toBeGreaterThanOrEqual(hits[1]?.score ?? Number.POSITIVE_INFINITY);
     });
 
+    it('leaves the vectors out with includeEmbedding: false, and still records the access', async () => {
+      const memory = service();
+      const saved = await memory.remember(projectId, 'Migrations run at startup, versioned');
+      const [bare] = await memory.recall(projectId, 'versioned migrations', {
+        includeEmbedding: false,
+      });
+      expect(bare?.memory.id).toBe(saved.id);
+      expect(bare !== undefined && 'embedding' in bare.memory).toBe(false);
+      expect(bare?.explain).toMatch(/^#1 memory \d+/);
+      expect((await db.memories.get(projectId, saved.id))?.accessCount).toBe(1);
+      const [full] = await memory.recall(projectId, 'versioned migrations');
+      expect(full?.memory.embedding).toEqual(saved.embedding);
+    });
+
     it('explains reciprocal rank fusion', async () => {
       const memory = service();
       await memory.remember(projectId, 'Reciprocal rank fusion merges ranked lists');
@@ -394,6 +408,21 @@ describe.each(BACKENDS)('on $name', (backend) => {
       const after = await db.memories.get(projectId, saved.id);
       expect(after?.accessCount).toBe(0);
       expect(after?.consolidationState).toBe('consolidated');
+    });
+
+    it('passes includeEmbedding to the store in every mode', async () => {
+      const memory = service();
+      const saved = await memory.remember(projectId, 'Redis failover crashes BullMQ workers');
+      for (const mode of ['semantic', 'keyword', 'hybrid'] as const) {
+        const [bare] = await memory.search(projectId, 'BullMQ workers', {
+          mode,
+          includeEmbedding: false,
+        });
+        expect(bare?.memory.id, mode).toBe(saved.id);
+        expect(bare !== undefined && 'embedding' in bare.memory, mode).toBe(false);
+        const [full] = await memory.search(projectId, 'BullMQ workers', { mode });
+        expect(full?.memory.embedding, mode).toEqual(saved.embedding);
+      }
     });
   });
 

@@ -21,6 +21,7 @@ import type {
   GoalStatus,
   Memory,
   MemoryType,
+  MemoryWithoutEmbedding,
   Project,
   Relationship,
   RelationshipType,
@@ -109,7 +110,14 @@ export type MemoryRow = Omit<Selectable<MemoryVectorsTable>, 'tsv' | 'embedding'
   embedding: Buffer;
 };
 
+/** A memory row selected without its vector (`memoryColumns(…, { withEmbedding: false })`). */
+export type MemoryRowWithoutEmbedding = Omit<MemoryRow, 'embedding'>;
+
 export function toMemory(row: MemoryRow): Memory {
+  return { ...toMemoryWithoutEmbedding(row), embedding: toVector(row.embedding) };
+}
+
+export function toMemoryWithoutEmbedding(row: MemoryRowWithoutEmbedding): MemoryWithoutEmbedding {
   return {
     id: toNumber(row.id),
     projectId: toNumber(row.project_id),
@@ -118,7 +126,6 @@ export function toMemory(row: MemoryRow): Memory {
     memoryType: row.memory_type as MemoryType,
     domain: row.domain,
     tags: row.tags,
-    embedding: toVector(row.embedding),
     embeddingModel: row.embedding_model,
     accessCount: row.access_count,
     lastAccessed: toNullableDate(row.last_accessed),

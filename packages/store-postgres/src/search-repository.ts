@@ -11,13 +11,15 @@ import type {
   HybridQuery,
   HybridSearchOptions,
   KeywordSearchOptions,
+  SearchHitMemory,
   SearchRepository,
   SearchResult,
   SemanticSearchOptions,
 } from '@athena/core-types';
 import { CompiledQuery, sql } from 'kysely';
 import { PGVECTOR_MAX_EF_SEARCH } from './limits.js';
-import { fromVector, toMemory, toNumber } from './rows.js';
+import { fromVector, toMemory, toMemoryWithoutEmbedding, toNumber } from './rows.js';
+import type { MemoryRow } from './rows.js';
 import { hybridSql, keywordSql, plainHybrid, plainSemantic, semanticSql } from './search-sql.js';
 import type { HybridRow, SemanticRow } from './search-sql.js';
 import type { ErrorContext } from './map-error.js';
@@ -154,6 +156,16 @@ function withAnnSettingsPlanned<T>(
   });
 }
 
+/**
+ * The row mapper for a search's hits: with or without the embedding, as the
+ * statement selected it. One cast to the hit type the options promise.
+ */
+function hitMemory<O>(includeEmbedding: boolean): (row: MemoryRow) => SearchHitMemory<O> {
+  return (includeEmbedding ? toMemory : toMemoryWithoutEmbedding) as (
+    row: MemoryRow,
+  ) => SearchHitMemory<O>;
+}
+
 /** Semantic, keyword and hybrid search on PostgreSQL, each one SQL statement. */
 export class PostgresSearchRepository implements SearchRepository {
   readonly #session: () => Session;
@@ -170,17 +182,18 @@ export class PostgresSearchRepository implements SearchRepository {
    * const hits = await store.search.semantic(project.id, queryVector, { limit: 5, threshold: 0.3 });
    * ```
    */
-  async semantic(
+  async semantic<const O extends SemanticSearchOptions | undefined = undefined>(
     projectId: number,
     embedding: EmbeddingInput,
-    options?: SemanticSearchOptions,
-  ): Promise<SearchResult[]> {
+    options?: O,
+  ): Promise<SearchResult<SearchHitMemory<O>>[]> {
     const session = this.#session();
     const project = parseId(projectId, 'projectId');
     const vector = toEmbedding(embedding, session.env.dimension);
     const parsed = parseSemanticOptions(options);
+    const toHit = hitMemory<O>(parsed.includeEmbedding);
     const context = { operation: 'semantic search' };
-    const run = async (s: Session): Promise<SearchResult[]> => {
+    const run = async (s: Session): Promise<SearchResult<SearchHitMemory<O>>[]> => {
       const plain = plainSemantic(s, parsed);
       const { rows } =
         plain === null
@@ -194,7 +207,7 @@ export class PostgresSearchRepository implements SearchRepository {
       return rows.map((row, index) => {
         const similarity = 1 - row.distance;
         return {
-          memory: toMemory(row),
+          memory: toHit(row),
           score: similarity,
           breakdown: {
             semantic: similarity,
@@ -227,19 +240,20 @@ export class PostgresSearchRepository implements SearchRepository {
    * const hits = await store.search.keyword(project.id, 'pnpm workspace', { limit: 5 });
    * ```
    */
-  async keyword(
+  async keyword<const O extends KeywordSearchOptions | undefined = undefined>(
     projectId: number,
     text: string,
-    options?: KeywordSearchOptions,
-  ): Promise<SearchResult[]> {
+    options?: O,
+  ): Promise<SearchResult<SearchHitMemory<O>>[]> {
     const session = this.#session();
     const project = parseId(projectId, 'projectId');
     const query = parseKeywordText(text);
     const parsed = parseKeywordOptions(options);
+    const toHit = hitMemory<O>(parsed.includeEmbedding);
     return session.read({ operation: 'keyword search' }, async (s) => {
       const { rows } = await keywordSql(s, project, query, parsed).execute(s.raw);
       return rows.map((row, index) => ({
-        memory: toMemory(row),
+        memory: toHit(row),
         score: row.score,
         breakdown: {
           semantic: null,
@@ -262,16 +276,17 @@ export class PostgresSearchRepository implements SearchRepository {
    * const hits = await store.search.hybrid(project.id, { embedding, text: 'pnpm' }, { fusion: 'rrf' });
    * ```
    */
-  async hybrid(
+  async hybrid<const O extends HybridSearchOptions | undefined = undefined>(
     projectId: number,
     query: HybridQuery,
-    options?: HybridSearchOptions,
-  ): Promise<SearchResult[]> {
+    options?: O,
+  ): Promise<SearchResult<SearchHitMemory<O>>[]> {
     const session = this.#session();
     const project = parseId(projectId, 'projectId');
     const vector = toEmbedding(query?.embedding, session.env.dimension, 'query.embedding');
     const text = parseKeywordText(query?.text);
     const parsed = parseHybridOptions(options);
+    const toHit = hitMemory<O>(parsed.includeEmbedding);
     const settings = await annSettingsFor(session, project, {
       efSearch: parsed.efSearch,
       probes: parsed.probes,
@@ -300,7 +315,7 @@ export class PostgresSearchRepository implements SearchRepository {
               ),
             );
       return rows.map((row) => ({
-        memory: toMemory(row),
+        memory: toHit(row),
         score: row.fused,
         breakdown: {
           semantic: row.similarity,

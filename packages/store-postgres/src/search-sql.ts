@@ -10,6 +10,7 @@
 import type {
   NormalizedFilters,
   NormalizedHybridOptions,
+  NormalizedKeywordOptions,
   NormalizedSemanticOptions,
 } from '@athena/core-types';
 import { sql } from 'kysely';
@@ -58,10 +59,19 @@ export function memorySelection(session: Session) {
   return [...PLAIN_COLUMNS, session.vectorSend(sql.ref('embedding')).as('embedding')] as const;
 }
 
-/** `alias.col, …` for every memory column as a `MemoryRow` reads it (see `memorySelection`). */
-export function memoryColumns(session: Session, alias: string): RawBuilder<unknown> {
+/**
+ * `alias.col, …` for every memory column as a `MemoryRow` reads it (see
+ * `memorySelection`); without the embedding when `withEmbedding` is false.
+ */
+export function memoryColumns(
+  session: Session,
+  alias: string,
+  withEmbedding = true,
+): RawBuilder<unknown> {
+  const plain = PLAIN_COLUMNS.map((column) => sql.ref(`${alias}.${column}`));
+  if (!withEmbedding) return sql.join(plain);
   return sql.join([
-    ...PLAIN_COLUMNS.map((column) => sql.ref(`${alias}.${column}`)),
+    ...plain,
     sql`${session.vectorSend(sql.ref(`${alias}.embedding`))} as embedding`,
   ]);
 }
@@ -119,7 +129,10 @@ export function semanticSql(
   session: Session,
   projectId: number,
   vector: Float32Array,
-  options: Pick<NormalizedSemanticOptions, 'limit' | 'threshold' | 'filters' | 'exact'>,
+  options: Pick<
+    NormalizedSemanticOptions,
+    'limit' | 'threshold' | 'filters' | 'exact' | 'includeEmbedding'
+  >,
 ): RawBuilder<SemanticRow> {
   const distance = session.cosineDistance(sql.ref('m.embedding'), session.vector(vector));
   const threshold =
@@ -134,13 +147,13 @@ export function semanticSql(
         from ${session.table('memory_vectors')} m
         where ${where}
       )
-      select ${memoryColumns(session, 'c')}, c.distance
+      select ${memoryColumns(session, 'c', options.includeEmbedding)}, c.distance
       from c order by distance, id limit ${options.limit}`;
   }
   // vector_send only in the outer query: when the planner serves a small project by
   // sorting all its rows (no index scan), the inner projection runs for every row.
   return sql<SemanticRow>`
-    select ${memoryColumns(session, 'c')}, c.distance from (
+    select ${memoryColumns(session, 'c', options.includeEmbedding)}, c.distance from (
       select ${storedColumns('m')}, ${distance} as distance
       from ${session.table('memory_vectors')} m
       where ${where}
@@ -168,16 +181,18 @@ export function orQuerySql(session: Session, text: string): RawBuilder<unknown> 
  */
 export function plainSemantic(
   session: Session,
-  options: Pick<NormalizedSemanticOptions, 'threshold' | 'filters' | 'exact'>,
+  options: Pick<NormalizedSemanticOptions, 'threshold' | 'filters' | 'exact' | 'includeEmbedding'>,
 ): FixedStatement<'project' | 'limit' | 'vector'> | null {
   if (options.exact || options.threshold !== undefined) return null;
   if (filterConditions(options.filters, 'm').length > 0) return null;
   const sentinels = { project: -1, limit: -2 };
-  return session.fixed('semantic search', sentinels, () =>
+  const name = `semantic search${options.includeEmbedding ? '' : ' (no embedding)'}`;
+  return session.fixed(name, sentinels, () =>
     semanticSql(session, sentinels.project, new Float32Array(session.env.dimension), {
       limit: sentinels.limit,
       filters: {},
       exact: false,
+      includeEmbedding: options.includeEmbedding,
     }),
   );
 }
@@ -188,7 +203,7 @@ export function plainSemantic(
  */
 export function plainHybrid(
   session: Session,
-  options: Pick<NormalizedHybridOptions, 'threshold' | 'filters' | 'fusion'>,
+  options: Pick<NormalizedHybridOptions, 'threshold' | 'filters' | 'fusion' | 'includeEmbedding'>,
 ): FixedStatement<
   | 'project'
   | 'text'
@@ -212,7 +227,8 @@ export function plainHybrid(
     text: '\u0000athena:text',
     config: session.env.textSearchConfig,
   };
-  return session.fixed(`hybrid search (${options.fusion})`, sentinels, () =>
+  const name = `hybrid search (${options.fusion}${options.includeEmbedding ? '' : ', no embedding'})`;
+  return session.fixed(name, sentinels, () =>
     hybridSql(session, sentinels.project, new Float32Array(session.env.dimension), sentinels.text, {
       limit: sentinels.limit,
       filters: {},
@@ -220,6 +236,7 @@ export function plainHybrid(
       weights: { semantic: sentinels.semanticWeight, keyword: sentinels.keywordWeight },
       rrfK: sentinels.rrfK,
       candidates: sentinels.candidates,
+      includeEmbedding: options.includeEmbedding,
     }),
   );
 }
@@ -266,12 +283,12 @@ export function keywordSql(
   session: Session,
   projectId: number,
   text: string,
-  options: { readonly limit: number; readonly filters: NormalizedFilters },
+  options: Pick<NormalizedKeywordOptions, 'limit' | 'filters' | 'includeEmbedding'>,
 ): RawBuilder<KeywordRow> {
   return sql<KeywordRow>`
     with q as materialized (select ${orQuerySql(session, text)} as query),
     hits as (${keywordMatchesSql(session, projectId, options.filters, options.limit)})
-    select ${memoryColumns(session, 'm')}, hits.score
+    select ${memoryColumns(session, 'm', options.includeEmbedding)}, hits.score
     from hits
     join ${session.table('memory_vectors')} m on m.id = hits.id
     order by hits.score desc, m.id`;
@@ -375,7 +392,7 @@ export function hybridSql(
       order by fused desc, similarity desc, id asc
       limit ${options.limit}
     )
-    select ${memoryColumns(session, 'm')}, top.similarity, top.keyword, top.semantic_rank,
+    select ${memoryColumns(session, 'm', options.includeEmbedding)}, top.similarity, top.keyword, top.semantic_rank,
       top.keyword_rank, top.semantic_normalized, top.keyword_normalized, top.fused
     from top
     join ${session.table('memory_vectors')} m on m.id = top.id

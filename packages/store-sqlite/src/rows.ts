@@ -15,6 +15,7 @@ import type {
   GoalStatus,
   Memory,
   MemoryType,
+  MemoryWithoutEmbedding,
   Project,
   Relationship,
   RelationshipType,
@@ -229,7 +230,44 @@ export function toProject(row: ProjectRow): Project {
   };
 }
 
+/** Every column of `memory_vectors` but `embedding`, as `MemoryRow` names them. */
+export const MEMORY_COLUMNS_WITHOUT_EMBEDDING = Object.freeze([
+  'id',
+  'project_id',
+  'content',
+  'content_type',
+  'memory_type',
+  'domain',
+  'tags',
+  'embedding_model',
+  'access_count',
+  'last_accessed',
+  'last_retrieved',
+  'usefulness_score',
+  'confidence',
+  'quality_score',
+  'consolidation_state',
+  'consolidated_at',
+  'superseded_by',
+  'claimed_by',
+  'claim_expires_at',
+  'version',
+  'session_id',
+  'event_type',
+  'code_language',
+  'code_hash',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly Exclude<keyof MemoryRow, 'embedding'>[]);
+
+/** A memory row selected without its vector (see {@link MEMORY_COLUMNS_WITHOUT_EMBEDDING}). */
+export type MemoryRowWithoutEmbedding = Omit<MemoryRow, 'embedding'>;
+
 export function toMemory(row: MemoryRow): Memory {
+  return { ...toMemoryWithoutEmbedding(row), embedding: blobVector(row.embedding) };
+}
+
+export function toMemoryWithoutEmbedding(row: MemoryRowWithoutEmbedding): MemoryWithoutEmbedding {
   return {
     id: row.id,
     projectId: row.project_id,
@@ -238,7 +276,6 @@ export function toMemory(row: MemoryRow): Memory {
     memoryType: row.memory_type as MemoryType,
     domain: row.domain,
     tags: JSON.parse(row.tags) as string[],
-    embedding: blobVector(row.embedding),
     embeddingModel: row.embedding_model,
     accessCount: row.access_count,
     lastAccessed: toDate(row.last_accessed),

@@ -2,10 +2,16 @@ import type { NormalizedFilters } from '@athena/core-types';
 import { binaryQuantizeSql } from './binary-quantization.js';
 import { filterSql } from './filter-sql.js';
 import type { SqlFragment } from './filter-sql.js';
+import { MEMORY_COLUMNS_WITHOUT_EMBEDDING } from './rows.js';
 
 // Cosine similarity from sqlite-vec's cosine distance, clamped because float
 // rounding can leave it a hair outside [-1, 1].
 const similarityOf = (distance: string) => `max(-1.0, min(1.0, 1.0 - ${distance}))`;
+
+/** `m.*`, or every column of `m` but the embedding. */
+function memoryColumns(withEmbedding: boolean): string {
+  return withEmbedding ? 'm.*' : MEMORY_COLUMNS_WITHOUT_EMBEDDING.map((c) => `m.${c}`).join(', ');
+}
 
 /** Which plan a semantic candidate set uses. */
 export type SemanticPlan = 'quantized' | 'knn' | 'exact';
@@ -48,6 +54,16 @@ export interface SearchStatement {
   readonly params: Readonly<Record<string, unknown>>;
 }
 
+/** What shapes the semantic statement's text (everything else is bound). */
+export interface SemanticShape {
+  readonly plan: SemanticPlan;
+  readonly withThreshold: boolean;
+  /** Select the memories' `embedding` column. */
+  readonly withEmbedding: boolean;
+  /** The database's embedding dimension (the `quantized` plan pads to whole bytes). */
+  readonly dimension: number;
+}
+
 /**
  * Semantic search: nearest neighbours with `similarity`, ordered by distance.
  * Binds `@embedding`, `@projectId`, `@candidates` (the limit), for the
@@ -56,20 +72,19 @@ export interface SearchStatement {
  *
  * @example
  * ```ts
- * const { sql, params } = semanticSql('quantized', {}, false, 768);
+ * const { sql, params } = semanticSql(
+ *   { plan: 'quantized', withThreshold: false, withEmbedding: true, dimension: 768 },
+ *   {},
+ * );
  * ```
  */
-export function semanticSql(
-  plan: SemanticPlan,
-  filters: NormalizedFilters,
-  withThreshold: boolean,
-  dimension: number,
-): SearchStatement {
+export function semanticSql(shape: SemanticShape, filters: NormalizedFilters): SearchStatement {
+  const { plan, withThreshold, dimension } = shape;
   const where = filterSql(filters, 'm');
   const threshold = withThreshold ? `WHERE ${similarityOf('c.distance')} >= @threshold` : '';
   return {
     sql: `WITH c AS MATERIALIZED (${semanticCandidates(plan, where, dimension)})
-          SELECT m.*, ${similarityOf('c.distance')} AS similarity
+          SELECT ${memoryColumns(shape.withEmbedding)}, ${similarityOf('c.distance')} AS similarity
           FROM c JOIN memory_vectors m ON m.id = c.id
           ${threshold}
           ORDER BY c.distance, m.id`,
@@ -100,19 +115,20 @@ function keywordCandidates(where: SqlFragment, limitParam: string): string {
 
 /**
  * Keyword search over the FTS5 index: `relevance` = −bm25 (higher is better),
- * scoped to the project and filters; full rows for the top `@limit` only.
- * Binds `@match`, `@projectId`, `@limit`.
+ * scoped to the project and filters; full rows (with the embedding when
+ * `withEmbedding`) for the top `@limit` only. Binds `@match`, `@projectId`,
+ * `@limit`.
  *
  * @example
  * ```ts
- * const { sql, params } = keywordSql({ tags: ['db'] });
+ * const { sql, params } = keywordSql({ tags: ['db'] }, true);
  * ```
  */
-export function keywordSql(filters: NormalizedFilters): SearchStatement {
+export function keywordSql(filters: NormalizedFilters, withEmbedding: boolean): SearchStatement {
   const where = filterSql(filters, 'm');
   return {
     sql: `WITH k AS MATERIALIZED (${keywordCandidates(where, '@limit')})
-          SELECT m.*, k.relevance FROM k JOIN memory_vectors m ON m.id = k.id
+          SELECT ${memoryColumns(withEmbedding)}, k.relevance FROM k JOIN memory_vectors m ON m.id = k.id
           ORDER BY k.relevance DESC, m.id`,
     params: where.params,
   };
@@ -125,6 +141,8 @@ export interface HybridShape {
   readonly withThreshold: boolean;
   /** False when the text has no words: the keyword leg is empty. */
   readonly withKeywords: boolean;
+  /** Select the memories' `embedding` column. */
+  readonly withEmbedding: boolean;
   /** The database's embedding dimension (the `quantized` plan pads to whole bytes). */
   readonly dimension: number;
 }
@@ -158,7 +176,14 @@ function normalizedOverLeg(value: string, rank: string): string {
  * @example
  * ```ts
  * const { sql } = hybridSql(
- *   { plan: 'quantized', fusion: 'rrf', withThreshold: false, withKeywords: true, dimension: 768 },
+ *   {
+ *     plan: 'quantized',
+ *     fusion: 'rrf',
+ *     withThreshold: false,
+ *     withKeywords: true,
+ *     withEmbedding: true,
+ *     dimension: 768,
+ *   },
  *   {},
  * );
  * ```
@@ -205,7 +230,7 @@ export function hybridSql(shape: HybridShape, filters: NormalizedFilters): Searc
       top AS MATERIALIZED (
         SELECT * FROM ranked ORDER BY fused DESC, similarity DESC, id ASC LIMIT @limit
       )
-      SELECT m.*, t.similarity, t.keyword_score, t.semantic_rank, t.keyword_rank,
+      SELECT ${memoryColumns(shape.withEmbedding)}, t.similarity, t.keyword_score, t.semantic_rank, t.keyword_rank,
              t.semantic_normalized, t.keyword_normalized, t.fused
       FROM top t JOIN memory_vectors m ON m.id = t.id
       ORDER BY t.fused DESC, t.similarity DESC, t.id ASC`,

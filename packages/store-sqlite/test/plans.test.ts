@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/index.js';
 import { parseFilters } from '@athena/core-types';
 import { hybridSql, keywordSql, semanticSql } from '../src/search-sql.js';
+import type { SemanticPlan } from '../src/search-sql.js';
 import { axis, rawConnection, removeTmpFiles, tmpFile } from './temp-db.js';
 
 afterEach(removeTmpFiles);
@@ -29,18 +30,22 @@ function plan(path: string, sql: string): string {
   }
 }
 
+/** A semantic statement shape over 8-dimensional vectors, embeddings selected. */
+const shape = (plan: SemanticPlan) =>
+  ({ plan, withThreshold: false, withEmbedding: true, dimension: 8 }) as const;
+
 describe('query plans', () => {
   it('unfiltered semantic and hybrid search use the vec0 KNN index and the FTS5 index', async () => {
     const path = tmpFile();
     const store = new SqliteStore({ path, embeddingDimension: 8 });
     await store.init();
     await store.close();
-    const knn = plan(path, semanticSql('knn', {}, false, 8).sql);
+    const knn = plan(path, semanticSql(shape('knn'), {}).sql);
     expect(knn).toMatch(/SCAN vec_memories VIRTUAL TABLE INDEX/);
     const hybrid = plan(
       path,
       hybridSql(
-        { plan: 'knn', fusion: 'weighted', withThreshold: true, withKeywords: true, dimension: 8 },
+        { ...shape('knn'), fusion: 'weighted', withThreshold: true, withKeywords: true },
         {},
       ).sql,
     );
@@ -53,22 +58,13 @@ describe('query plans', () => {
     const store = new SqliteStore({ path, embeddingDimension: 8 });
     await store.init();
     await store.close();
-    const quantized = plan(path, semanticSql('quantized', {}, false, 8).sql);
+    const quantized = plan(path, semanticSql(shape('quantized'), {}).sql);
     expect(quantized).toMatch(/SEARCH memory_bits USING PRIMARY KEY \(project_id=\?\)/);
     expect(quantized).toMatch(/SEARCH m USING INTEGER PRIMARY KEY \(rowid=\?\)/);
     expect(quantized).not.toMatch(/vec_memories/);
     const hybrid = plan(
       path,
-      hybridSql(
-        {
-          plan: 'quantized',
-          fusion: 'rrf',
-          withThreshold: false,
-          withKeywords: true,
-          dimension: 8,
-        },
-        {},
-      ).sql,
+      hybridSql({ ...shape('quantized'), fusion: 'rrf', withKeywords: true }, {}).sql,
     );
     expect(hybrid).toMatch(/SEARCH memory_bits USING PRIMARY KEY \(project_id=\?\)/);
     expect(hybrid).toMatch(/SCAN memory_fts VIRTUAL TABLE INDEX/);
@@ -79,10 +75,10 @@ describe('query plans', () => {
     const store = new SqliteStore({ path, embeddingDimension: 8 });
     await store.init();
     await store.close();
-    const keyword = plan(path, keywordSql({}).sql);
+    const keyword = plan(path, keywordSql({}, true).sql);
     expect(keyword).toMatch(/SCAN memory_fts VIRTUAL TABLE INDEX/);
     expect(keyword).toMatch(/SEARCH b USING PRIMARY KEY \(project_id=\? AND memory_id=\?\)/);
-    const filtered = plan(path, keywordSql(parseFilters({ tags: ['a'] })).sql);
+    const filtered = plan(path, keywordSql(parseFilters({ tags: ['a'] }), true).sql);
     expect(filtered).not.toMatch(/memory_bits/);
   });
 
@@ -91,7 +87,7 @@ describe('query plans', () => {
     const store = new SqliteStore({ path, embeddingDimension: 8 });
     await store.init();
     await store.close();
-    const exact = plan(path, semanticSql('exact', parseFilters({ tags: ['a'] }), false, 8).sql);
+    const exact = plan(path, semanticSql(shape('exact'), parseFilters({ tags: ['a'] })).sql);
     expect(exact).not.toMatch(/vec_memories/);
     expect(exact).toMatch(/SEARCH m USING INDEX memory_vectors_project/);
   });

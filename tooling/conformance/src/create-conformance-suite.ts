@@ -15,6 +15,7 @@ import { memoryTests } from './memories.js';
 import { paginationTests } from './pagination.js';
 import { projectTests } from './projects.js';
 import { relationshipTests } from './relationships.js';
+import { searchEmbeddingTests } from './search-embeddings.js';
 import { semanticSearchTests } from './semantic-search.js';
 import type { SuiteContext } from './suite-context.js';
 import { useStore } from './suite-context.js';
@@ -33,6 +34,7 @@ const AREAS: readonly (readonly [string, (ctx: SuiteContext) => void])[] = [
   ['semantic search', semanticSearchTests],
   ['keyword search', keywordSearchTests],
   ['hybrid search', hybridSearchTests],
+  ['search results without embeddings', searchEmbeddingTests],
   ['filters', filterTests],
   ['project isolation', isolationTests],
   ['relationships', relationshipTests],

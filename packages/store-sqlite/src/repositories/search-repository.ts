@@ -14,6 +14,7 @@ import type {
   HybridSearchOptions,
   KeywordSearchOptions,
   NormalizedFilters,
+  SearchHitMemory,
   SearchRepository,
   SearchResult,
   SemanticSearchOptions,
@@ -26,7 +27,7 @@ import {
 import type { Connection } from '../connection.js';
 import { hasFilters } from '../filter-sql.js';
 import { toFtsQuery } from '../fts-query.js';
-import { toMemory, vectorBlob } from '../rows.js';
+import { toMemory, toMemoryWithoutEmbedding, vectorBlob } from '../rows.js';
 import type { MemoryRow } from '../rows.js';
 import { hybridSql, keywordSql, semanticSql } from '../search-sql.js';
 import type { SemanticPlan } from '../search-sql.js';
@@ -79,6 +80,16 @@ function isLarge(c: Connection, projectId: number): boolean {
   return row !== undefined;
 }
 
+/**
+ * The row mapper for a search's hits: with or without the embedding, as the
+ * statement selected it. One cast to the hit type the options promise.
+ */
+function hitMemory<O>(includeEmbedding: boolean): (row: MemoryRow) => SearchHitMemory<O> {
+  return (includeEmbedding ? toMemory : toMemoryWithoutEmbedding) as (
+    row: MemoryRow,
+  ) => SearchHitMemory<O>;
+}
+
 function parseHybridQuery(query: unknown): { embedding: EmbeddingInput; text: string } {
   if (query === null || typeof query !== 'object') {
     throw new ValidationError('invalid query: must be an object with embedding and text', [
@@ -117,21 +128,25 @@ export class SqliteSearchRepository implements SearchRepository {
    * const hits = await store.search.semantic(projectId, queryVector, { limit: 5, threshold: 0.3 });
    * ```
    */
-  async semantic(
+  async semantic<const O extends SemanticSearchOptions | undefined = undefined>(
     projectId: number,
     embedding: EmbeddingInput,
-    options?: SemanticSearchOptions,
-  ): Promise<SearchResult[]> {
+    options?: O,
+  ): Promise<SearchResult<SearchHitMemory<O>>[]> {
     const project = parseId(projectId, 'projectId');
     const parsed = parseSemanticOptions(options);
+    const toHit = hitMemory<O>(parsed.includeEmbedding);
     return this.#session.run((c) => {
       const vector = toEmbedding(embedding, c.embeddingDimension);
       const plan = planFor(c, project, parsed.filters, parsed.limit, parsed.exact);
       const { sql, params } = semanticSql(
-        plan,
+        {
+          plan,
+          withThreshold: parsed.threshold !== undefined,
+          withEmbedding: parsed.includeEmbedding,
+          dimension: c.embeddingDimension,
+        },
         parsed.filters,
-        parsed.threshold !== undefined,
-        c.embeddingDimension,
       );
       const rows = c.statement<[Record<string, unknown>], SemanticRow>(sql).all({
         ...params,
@@ -142,7 +157,7 @@ export class SqliteSearchRepository implements SearchRepository {
         threshold: parsed.threshold ?? null,
       });
       return rows.map((row, index) => ({
-        memory: toMemory(row),
+        memory: toHit(row),
         score: row.similarity,
         breakdown: {
           semantic: row.similarity,
@@ -166,18 +181,19 @@ export class SqliteSearchRepository implements SearchRepository {
    * const hits = await store.search.keyword(projectId, 'pnpm workspace', { limit: 5 });
    * ```
    */
-  async keyword(
+  async keyword<const O extends KeywordSearchOptions | undefined = undefined>(
     projectId: number,
     text: string,
-    options?: KeywordSearchOptions,
-  ): Promise<SearchResult[]> {
+    options?: O,
+  ): Promise<SearchResult<SearchHitMemory<O>>[]> {
     const project = parseId(projectId, 'projectId');
     const query = parseKeywordText(text);
     const parsed = parseKeywordOptions(options);
+    const toHit = hitMemory<O>(parsed.includeEmbedding);
     const match = toFtsQuery(query);
     return this.#session.run((c) => {
       if (match === null) return [];
-      const { sql, params } = keywordSql(parsed.filters);
+      const { sql, params } = keywordSql(parsed.filters, parsed.includeEmbedding);
       const rows = c.statement<[Record<string, unknown>], KeywordRow>(sql).all({
         ...params,
         match,
@@ -187,7 +203,7 @@ export class SqliteSearchRepository implements SearchRepository {
       return rows.map((row, index) => {
         const score = row.relevance / (1 + row.relevance);
         return {
-          memory: toMemory(row),
+          memory: toHit(row),
           score,
           breakdown: {
             semantic: null,
@@ -211,14 +227,15 @@ export class SqliteSearchRepository implements SearchRepository {
    * const hits = await store.search.hybrid(projectId, { embedding, text: 'pnpm' }, { fusion: 'rrf' });
    * ```
    */
-  async hybrid(
+  async hybrid<const O extends HybridSearchOptions | undefined = undefined>(
     projectId: number,
     query: HybridQuery,
-    options?: HybridSearchOptions,
-  ): Promise<SearchResult[]> {
+    options?: O,
+  ): Promise<SearchResult<SearchHitMemory<O>>[]> {
     const project = parseId(projectId, 'projectId');
     const { embedding, text } = parseHybridQuery(query);
     const parsed = parseHybridOptions(options);
+    const toHit = hitMemory<O>(parsed.includeEmbedding);
     const match = toFtsQuery(text);
     return this.#session.run((c) => {
       const vector = toEmbedding(embedding, c.embeddingDimension, 'query.embedding');
@@ -229,6 +246,7 @@ export class SqliteSearchRepository implements SearchRepository {
           fusion: parsed.fusion,
           withThreshold: parsed.threshold !== undefined,
           withKeywords: match !== null,
+          withEmbedding: parsed.includeEmbedding,
           dimension: c.embeddingDimension,
         },
         parsed.filters,
@@ -247,7 +265,7 @@ export class SqliteSearchRepository implements SearchRepository {
         rrfK: parsed.rrfK,
       });
       return rows.map((row) => ({
-        memory: toMemory(row),
+        memory: toHit(row),
         score: row.fused,
         breakdown: {
           semantic: row.similarity,
