@@ -40,6 +40,15 @@ function columns(alias?: string): string {
 const COLUMNS = columns();
 /** The same columns as stored (the embedding a `vector`), for inner queries. */
 const STORED_COLUMNS = COLUMNS.replace('vector_send(embedding) as embedding', 'embedding');
+/** `statement` selecting the memory columns of `alias` without the embedding (`includeEmbedding: false`). */
+function withoutEmbedding(statement: string, alias: string): string {
+  const bare = columns(alias).replace(`vector_send(${alias}.embedding) as embedding, `, '');
+  const out = statement.replace(columns(alias), bare);
+  if (out === statement || bare === columns(alias)) {
+    throw new Error(`no embedding column of ${alias} to leave out`);
+  }
+  return out;
+}
 
 /** Session settings of the raw pool: the same ANN settings the store applies per query. */
 const RAW_SETTINGS =
@@ -127,14 +136,16 @@ function rawStatements(schema: string) {
     select ${columns('m')}, top.similarity, top.fused
     from top join ${t} m on m.id = top.id
     order by top.fused desc, top.similarity desc, m.id`;
+  const semantic = `select ${columns('c')}, c.distance from (
+        select ${STORED_COLUMNS}, embedding <=> $2::vector as distance from ${t}
+        where project_id = $1 order by embedding <=> $2::vector limit 10) c
+      order by c.distance, c.id`;
   return {
     get: `select ${COLUMNS} from ${t} where project_id = $1 and id = $2`,
     // vector_send in the outer query only, as the store does: a small project may be served by
     // sorting all its rows, and the inner projection would run for each of them.
-    semantic: `select ${columns('c')}, c.distance from (
-        select ${STORED_COLUMNS}, embedding <=> $2::vector as distance from ${t}
-        where project_id = $1 order by embedding <=> $2::vector limit 10) c
-      order by c.distance, c.id`,
+    semantic,
+    semanticBare: withoutEmbedding(semantic, 'c'),
     semanticIds: `select id from ${t} where project_id = $1 order by embedding <=> $2::vector limit 10`,
     keyword: `with q as materialized (select ${orQuery.replace('$3', '$2')} as query),
       hits as (
@@ -143,6 +154,7 @@ function rawStatements(schema: string) {
       select ${columns('m')}, hits.score from hits join ${t} m on m.id = hits.id
       order by hits.score desc, m.id`,
     hybridWeighted: hybrid('weighted'),
+    hybridWeightedBare: withoutEmbedding(hybrid('weighted'), 'm'),
     hybridRrf: hybrid('rrf'),
     recordAccess: `update ${t} set access_count = access_count + 1, last_accessed = $3, last_retrieved = $3
       where project_id = $1 and id = any($2::bigint[])`,
@@ -416,6 +428,22 @@ export async function runPostgres(ctx: BenchContext, url: string): Promise<Backe
         truthAll,
       ),
     );
+    latency.push(
+      latencyRow(
+        'semantic top-10, no embeddings',
+        await measurePair(
+          limits,
+          async (i) =>
+            (await storeA.search.semantic(pid, qv(i), { includeEmbedding: false })).map(
+              (h) => h.memory.id,
+            ),
+          async (i) =>
+            ids(await query(raw, 'semantic-bare-a', sqlA.semanticBare, [pid, qvText(i)])),
+        ),
+        'both: 10 rows without the embedding column + distance (API: includeEmbedding false)',
+        truthAll,
+      ),
+    );
 
     // ---- semantic, project-filtered (schema B: 10 % of the rows)
     const projectOfQuery = (q: number) =>
@@ -519,6 +547,31 @@ export async function runPostgres(ctx: BenchContext, url: string): Promise<Backe
         recallRaw: meanRecall(limited(measured.rawIds), (i) => exact[i] ?? []),
       });
     }
+    latency.push(
+      latencyRow(
+        'hybrid top-10 (weighted), no embeddings',
+        await measurePair(
+          limits,
+          async (i) =>
+            (
+              await storeA.search.hybrid(
+                pid,
+                { embedding: qv(i), text: queryText(data, i) },
+                { includeEmbedding: false },
+              )
+            ).map((h) => h.memory.id),
+          async (i) =>
+            ids(
+              await query(raw, 'hybrid-weighted-bare-a', sqlA.hybridWeightedBare, [
+                pid,
+                qvText(i),
+                queryText(data, i),
+              ]),
+            ),
+        ),
+        'both as hybrid top-10 (weighted), the final 10 rows without the embedding column (API: includeEmbedding false)',
+      ),
+    );
     notes.push(
       `Hybrid recall@10: against the same fused statement with an exact semantic leg (SET LOCAL enable_indexscan = off), over the first ${truthQueries} queries.`,
     );
@@ -847,6 +900,8 @@ async function overheadBreakdown(
     'raw twin without the embedding column': async (i) =>
       query(raw, 'ov-novector', noVector, [pid, qBin(i)]),
     'the store: search.semantic': (i) => store.search.semantic(pid, queryVector(data, i)),
+    'the store: search.semantic, includeEmbedding false': (i) =>
+      store.search.semantic(pid, queryVector(data, i), { includeEmbedding: false }),
   };
   const times = new Map<string, number[]>(Object.keys(variants).map((k) => [k, []]));
   for (let i = 0; i < n + 5; i++) {

@@ -86,6 +86,20 @@ function multiRowInserter(conn: BetterSqlite3.Database): (rows: readonly RawRow[
   };
 }
 
+/** Every memory column but the embedding (`includeEmbedding: false`). */
+const BARE_COLUMNS = `m.id, m.project_id, m.content, m.content_type, m.memory_type, m.domain, m.tags,
+  m.embedding_model, m.access_count, m.last_accessed, m.last_retrieved, m.usefulness_score,
+  m.confidence, m.quality_score, m.consolidation_state, m.consolidated_at, m.superseded_by,
+  m.claimed_by, m.claim_expires_at, m.version, m.session_id, m.event_type, m.code_language,
+  m.code_hash, m.created_at, m.updated_at`;
+
+/** `statement` selecting the memory columns without the embedding. */
+function withoutEmbedding(statement: string): string {
+  const out = statement.replace('SELECT m.*,', `SELECT ${BARE_COLUMNS},`);
+  if (out === statement) throw new Error('no m.* to narrow');
+  return out;
+}
+
 const KNN = `WITH c AS MATERIALIZED (
     SELECT memory_id AS id, distance FROM vec_memories
     WHERE embedding MATCH @embedding AND k = @k AND project_id = @projectId)
@@ -305,12 +319,17 @@ export async function runSqlite(ctx: BenchContext): Promise<BackendResult> {
       db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'memory_bits'").pluck().get() ===
       1;
     const quantizedFor = (rowsInProject: number) => hasBits && rowsInProject >= QUANTIZED_MIN_ROWS;
-    const statements = (conn: BetterSqlite3.Database) => ({
-      knn: conn.prepare(KNN),
-      quantized: hasBits ? conn.prepare(QUANTIZED) : null,
-    });
+    const statements = (conn: BetterSqlite3.Database, bare = false) => {
+      const narrow = (sql: string) => (bare ? withoutEmbedding(sql) : sql);
+      return {
+        knn: conn.prepare(narrow(KNN)),
+        quantized: hasBits ? conn.prepare(narrow(QUANTIZED)) : null,
+        bare,
+      };
+    };
     const stmtsA = statements(db);
     const stmtsB = statements(rawB);
+    const bareStmtsA = statements(db, true);
     const semanticRaw = (
       stmts: ReturnType<typeof statements>,
       quantized: boolean,
@@ -322,7 +341,9 @@ export async function runSqlite(ctx: BenchContext): Promise<BackendResult> {
         quantized && stmts.quantized !== null
           ? stmts.quantized.all({ ...params, quantized: quantizedCount(10) })
           : stmts.knn.all(params);
-      return (found as Row[]).map((row) => withVector(row).id as number);
+      return (found as Row[]).map((row) =>
+        stmts.bare ? (row.id as number) : (withVector(row).id as number),
+      );
     };
     const planA = quantizedFor(rows) ? 'quantized' : 'knn';
     const planB = quantizedFor(rows / projects) ? 'quantized' : 'knn';
@@ -340,6 +361,21 @@ export async function runSqlite(ctx: BenchContext): Promise<BackendResult> {
           (i) => semanticRaw(stmtsA, planA === 'quantized', pid, i),
         ),
         `both: 10 full rows + similarity; raw plan: ${planText(planA)}`,
+        truthAll,
+      ),
+    );
+    latency.push(
+      latencyRow(
+        'semantic top-10, no embeddings',
+        await measurePair(
+          limits,
+          async (i) =>
+            (
+              await storeA.search.semantic(pid, queryVector(data, i), { includeEmbedding: false })
+            ).map((h) => h.memory.id),
+          (i) => semanticRaw(bareStmtsA, planA === 'quantized', pid, i),
+        ),
+        `both: 10 rows without the embedding column + similarity (API: includeEmbedding false); raw plan: ${planText(planA)}`,
         truthAll,
       ),
     );
@@ -462,6 +498,32 @@ export async function runSqlite(ctx: BenchContext): Promise<BackendResult> {
         recallApi: meanRecall(first(measured.apiIds), (i) => exact[i] ?? []),
         recallRaw: meanRecall(first(measured.rawIds), (i) => exact[i] ?? []),
       });
+      if (fusion === 'weighted') {
+        const bare = db.prepare(
+          withoutEmbedding(hybridRaw(fusion, planA === 'quantized', hasBits)),
+        );
+        latency.push(
+          latencyRow(
+            'hybrid top-10 (weighted), no embeddings',
+            await measurePair(
+              limits,
+              async (i) =>
+                (
+                  await storeA.search.hybrid(
+                    pid,
+                    { embedding: queryVector(data, i), text: queryText(data, i) },
+                    { includeEmbedding: false },
+                  )
+                ).map((h) => h.memory.id),
+              (i) =>
+                (bare.all(hybridParams(i, planA === 'quantized')) as Row[]).map(
+                  (row) => row.id as number,
+                ),
+            ),
+            'both as hybrid top-10 (weighted), the final 10 rows without the embedding column (API: includeEmbedding false)',
+          ),
+        );
+      }
     }
     notes.push(
       `Recall@10 of semantic search: against the exact top-10 computed in JS. Hybrid: against the same fused statement with an exact vec0 KNN semantic leg, over the first ${truthQueries} queries. The file ${hasBits ? 'has' : 'does not have'} memory_bits (binary-quantised vectors); plans: one-project layout ${planA}, ten-project layout ${planB}.`,
