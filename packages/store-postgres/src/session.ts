@@ -141,7 +141,9 @@ export class Session {
    * Like `cached`, for a statement whose parameters repeat or whose order the
    * builder decides: compiled once from `build()` with `sentinels` as values,
    * each bound parameter's role read off that compilation (a value equal to a
-   * sentinel, by `Object.is`, or a Buffer: the `vector` role).
+   * sentinel, by `Object.is`, or a Buffer: the `vector` role). A role the
+   * builder bound several times is bound once (`$n` reused; see
+   * `bindEachRoleOnce`).
    */
   fixed<Role extends string>(
     name: string,
@@ -159,7 +161,7 @@ export class Session {
           throw new Error(`statement ${name}: unknown parameter ${String(value)}`);
         return found[0];
       });
-      statement = { text: compiled.sql, roles };
+      statement = bindEachRoleOnce(name, compiled.sql, roles);
       this.env.statements.set(name, statement);
     }
     const { text, roles } = statement;
@@ -286,4 +288,32 @@ export class Session {
       error: error instanceof Error ? error.message : String(error),
     });
   }
+}
+
+/**
+ * `text` with every placeholder of a role that occurs several times replaced
+ * by that role's first one, and the placeholders renumbered densely: the
+ * query vector of a hybrid search goes over the wire and through
+ * `vector_recv` once instead of three times, and the planner sees one
+ * expression where it saw three (0.16–0.57 ms of a ~2 ms hybrid search at
+ * 10K memories, three interleaved runs). Kysely numbers one placeholder per interpolation and writes
+ * no other `$<digits>` into these statements; a mismatch is a bug, thrown.
+ */
+export function bindEachRoleOnce(
+  name: string,
+  text: string,
+  roles: readonly string[],
+): CompiledStatement {
+  const unique = [...new Set(roles)];
+  let seen = 0;
+  const rewritten = text.replace(/\$(\d+)/g, (_, digits: string) => {
+    const role = roles[Number(digits) - 1];
+    if (role === undefined) throw new Error(`statement ${name}: no parameter $${digits}`);
+    seen += 1;
+    return `$${unique.indexOf(role) + 1}`;
+  });
+  if (seen !== roles.length) {
+    throw new Error(`statement ${name}: ${seen} placeholders for ${roles.length} parameters`);
+  }
+  return { text: rewritten, roles: unique };
 }
