@@ -6,23 +6,12 @@ import {
   describePostgres,
   dropSchema,
   freshSchema,
+  randomVectors,
 } from './helpers.js';
 
 const DIMENSION = 32;
 const ROWS = 20_000;
 const RARE_EVERY = 200;
-
-/** Cheap deterministic pseudo-random vectors (xorshift), so runs are comparable. */
-function randomVectors(count: number, seed: number): number[][] {
-  let state = seed >>> 0 || 1;
-  const next = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return ((state >>> 0) / 0xffffffff) * 2 - 1;
-  };
-  return Array.from({ length: count }, () => Array.from({ length: DIMENSION }, next));
-}
 
 const WORDS = [
   'alpha',
@@ -41,7 +30,7 @@ describePostgres('index use (EXPLAIN) on 20K memories', () => {
   const schema = freshSchema();
   let store: PostgresStore;
   let projectId: number;
-  const [query = []] = randomVectors(1, 99);
+  const [query = []] = randomVectors(1, 99, DIMENSION);
 
   beforeAll(async () => {
     store = createTestStore(schema, { embeddingDimension: DIMENSION });
@@ -49,7 +38,7 @@ describePostgres('index use (EXPLAIN) on 20K memories', () => {
     const project = await store.projects.create({ name: 'explain', path: '/explain' });
     projectId = project.id;
     const other = await store.projects.create({ name: 'other', path: '/other' });
-    const vectors = randomVectors(ROWS, 7);
+    const vectors = randomVectors(ROWS, 7, DIMENSION);
     for (let start = 0; start < ROWS; start += 5_000) {
       await store.memories.storeMany(
         start === 0 ? other.id : projectId,

@@ -31,3 +31,15 @@ export function vector(dimension: number, seed: number): number[] {
     (_, i) => Math.sin(seed * 12.9898 + i * 78.233) + (i === seed % dimension ? 2 : 0),
   );
 }
+
+/** `count` deterministic pseudo-random vectors (xorshift) of `dimension` components in [-1, 1]. */
+export function randomVectors(count: number, seed: number, dimension: number): number[][] {
+  let state = seed >>> 0 || 1;
+  const next = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return ((state >>> 0) / 0xffffffff) * 2 - 1;
+  };
+  return Array.from({ length: count }, () => Array.from({ length: dimension }, next));
+}

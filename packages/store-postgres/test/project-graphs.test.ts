@@ -7,21 +7,10 @@ import {
   describePostgres,
   dropSchema,
   freshSchema,
+  randomVectors,
 } from './helpers.js';
 
 const DIMENSION = 16;
-
-/** Deterministic pseudo-random vectors (xorshift), so every run searches the same data. */
-function randomVectors(count: number, seed: number): number[][] {
-  let state = seed >>> 0 || 1;
-  const next = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return ((state >>> 0) / 0xffffffff) * 2 - 1;
-  };
-  return Array.from({ length: count }, () => Array.from({ length: DIMENSION }, next));
-}
 
 async function graphIndex(
   schema: string,
@@ -55,7 +44,7 @@ describePostgres('project graphs (buildProjectGraphs)', () => {
   let medium: number;
   /** 50 memories: too small for a graph. */
   let small: number;
-  const queries = randomVectors(12, 99);
+  const queries = randomVectors(12, 99, DIMENSION);
 
   beforeAll(async () => {
     store = createTestStore(schema, { embeddingDimension: DIMENSION });
@@ -71,7 +60,7 @@ describePostgres('project graphs (buildProjectGraphs)', () => {
       ids.push(project.id);
       await store.memories.storeMany(
         project.id,
-        randomVectors(rows, project.id * 7).map((embedding, i) => ({
+        randomVectors(rows, project.id * 7, DIMENSION).map((embedding, i) => ({
           content: `${name} note ${i}`,
           embedding,
         })),
@@ -206,7 +195,10 @@ describePostgres('project graphs without HNSW', () => {
           const project = await store.projects.create({ name, path: `/${name}` });
           await store.memories.storeMany(
             project.id,
-            randomVectors(20, project.id).map((embedding, i) => ({ content: `n${i}`, embedding })),
+            randomVectors(20, project.id, DIMENSION).map((embedding, i) => ({
+              content: `n${i}`,
+              embedding,
+            })),
           );
         }
         expect(await store.buildProjectGraphs({ minRows: 1, maxShare: 1 })).toEqual({
