@@ -40,7 +40,12 @@ import { PostgresProjectRepository } from './project-repository.js';
 import { ProjectShares } from './project-shares.js';
 import { PostgresRelationshipRepository } from './relationship-repository.js';
 import type { Database } from './schema.js';
-import { applyAnnSettings, PostgresSearchRepository, annSettingsFor } from './search-repository.js';
+import {
+  annQueryOf,
+  annSettingsFor,
+  applyAnnSettings,
+  PostgresSearchRepository,
+} from './search-repository.js';
 import { hybridSql, keywordSql, semanticSql } from './search-sql.js';
 import { Session } from './session.js';
 import type { SessionEnv } from './session.js';
@@ -383,18 +388,17 @@ export class PostgresStore implements Store {
     return session.atomic({ operation: 'explain search' }, async (s) => {
       if (planner.enableSeqScan === false)
         await sql`select set_config('enable_seqscan', 'off', true)`.execute(s.raw);
+      // The ANN settings the search would run with; whether it reads a project's own graph.
+      const applyAnnFor = async (options: Parameters<typeof annQueryOf>[0]): Promise<boolean> => {
+        const settings = await annSettingsFor(s, project, annQueryOf(options));
+        await applyAnnSettings(s, settings);
+        return settings.projectGraph;
+      };
       let statement;
       let projectGraph = false;
       if (search.kind === 'semantic') {
         const options = parseSemanticOptions(search.options);
-        const settings = await annSettingsFor(s, project, {
-          efSearch: options.efSearch,
-          probes: options.probes,
-          wanted: options.limit,
-          limit: options.limit,
-        });
-        await applyAnnSettings(s, settings);
-        projectGraph = settings.projectGraph;
+        projectGraph = await applyAnnFor(options);
         statement = semanticSql(
           s,
           project,
@@ -410,14 +414,7 @@ export class PostgresStore implements Store {
         );
       } else {
         const options = parseHybridOptions(search.options);
-        const settings = await annSettingsFor(s, project, {
-          efSearch: options.efSearch,
-          probes: options.probes,
-          wanted: options.candidates,
-          limit: options.limit,
-        });
-        await applyAnnSettings(s, settings);
-        projectGraph = settings.projectGraph;
+        projectGraph = await applyAnnFor(options);
         const vector = toEmbedding(search.query.embedding, s.env.dimension, 'query.embedding');
         statement = hybridSql(s, project, vector, parseKeywordText(search.query.text), options);
       }

@@ -11,6 +11,8 @@ import type {
   HybridQuery,
   HybridSearchOptions,
   KeywordSearchOptions,
+  NormalizedHybridOptions,
+  NormalizedSemanticOptions,
   SearchHitMemory,
   SearchRepository,
   SearchResult,
@@ -70,6 +72,20 @@ const FILTER_HEADROOM = 2;
 export interface AnnQuery extends AnnSettings {
   /** Rows the caller wants back. */
   readonly limit: number;
+}
+
+/**
+ * What a validated semantic or hybrid search asks of the index: its
+ * `efSearch`/`probes`, its limit, and the rows wanted from the index — the
+ * limit for semantic search, the candidates per leg for hybrid search.
+ */
+export function annQueryOf(options: NormalizedSemanticOptions | NormalizedHybridOptions): AnnQuery {
+  return {
+    efSearch: options.efSearch,
+    probes: options.probes,
+    wanted: 'candidates' in options ? options.candidates : options.limit,
+    limit: options.limit,
+  };
 }
 
 /**
@@ -223,12 +239,7 @@ export class PostgresSearchRepository implements SearchRepository {
     };
     // An exact search reads no index: the ANN settings do not matter.
     if (parsed.exact) return session.read(context, run);
-    const settings = await annSettingsFor(session, project, {
-      efSearch: parsed.efSearch,
-      probes: parsed.probes,
-      wanted: parsed.limit,
-      limit: parsed.limit,
-    });
+    const settings = await annSettingsFor(session, project, annQueryOf(parsed));
     return withAnnSettings(session, context, settings, run);
   }
 
@@ -287,12 +298,7 @@ export class PostgresSearchRepository implements SearchRepository {
     const text = parseKeywordText(query?.text);
     const parsed = parseHybridOptions(options);
     const toHit = hitMemory<O>(parsed.includeEmbedding);
-    const settings = await annSettingsFor(session, project, {
-      efSearch: parsed.efSearch,
-      probes: parsed.probes,
-      wanted: parsed.candidates,
-      limit: parsed.limit,
-    });
+    const settings = await annSettingsFor(session, project, annQueryOf(parsed));
     return withAnnSettings(session, { operation: 'hybrid search' }, settings, async (s) => {
       const plain = plainHybrid(s, parsed);
       const { rows } =
