@@ -8,9 +8,12 @@ import { MEMORY_COLUMNS_WITHOUT_EMBEDDING } from './rows.js';
 // rounding can leave it a hair outside [-1, 1].
 const similarityOf = (distance: string) => `max(-1.0, min(1.0, 1.0 - ${distance}))`;
 
+/** Every column of `m` but the embedding, as select-list text. */
+const BARE_MEMORY_COLUMNS = MEMORY_COLUMNS_WITHOUT_EMBEDDING.map((c) => `m.${c}`).join(', ');
+
 /** `m.*`, or every column of `m` but the embedding. */
 function memoryColumns(withEmbedding: boolean): string {
-  return withEmbedding ? 'm.*' : MEMORY_COLUMNS_WITHOUT_EMBEDDING.map((c) => `m.${c}`).join(', ');
+  return withEmbedding ? 'm.*' : BARE_MEMORY_COLUMNS;
 }
 
 /** Which plan a semantic candidate set uses. */
