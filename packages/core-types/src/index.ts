@@ -1,7 +1,8 @@
 /**
  * `@athena/core-types`: the contract shared by every Athena package — domain
- * types, the {@link Store} interface, typed errors, input validation and the
- * consolidation state machine. No I/O, no database driver.
+ * types, the {@link Store} and {@link Embedder} interfaces, typed errors,
+ * input validation, the consolidation state machine and the registry of
+ * `ATHENA_*` variables. No I/O, no database driver.
  *
  * @packageDocumentation
  */
@@ -9,13 +10,16 @@ export * from './capabilities.js';
 export * from './code.js';
 export * from './consolidation.js';
 export * from './decision.js';
+export * from './embedder.js';
 export * from './episode.js';
 export * from './errors.js';
 export * from './memory.js';
 export * from './pagination.js';
 export * from './project.js';
 export * from './prospective.js';
+export * from './redact-url.js';
 export * from './relationship.js';
 export * from './search.js';
 export * from './store.js';
 export * from './validation.js';
+export * from './variables.js';
