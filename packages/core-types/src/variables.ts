@@ -131,15 +131,23 @@ function text<D extends string | undefined>(
     readonly default: D;
     readonly defaultText?: string;
     readonly keepWhitespace?: boolean;
+    readonly maxLength?: number;
   },
 ): VariableDefinition<string, D> {
+  const maxLength = spec.maxLength ?? Number.POSITIVE_INFINITY;
   return define({
     ...spec,
-    accepts: 'a text without NUL characters',
+    accepts:
+      spec.maxLength === undefined
+        ? 'a text without NUL characters'
+        : `a text of at most ${spec.maxLength} characters without NUL`,
     defaultText: spec.defaultText ?? (spec.default === undefined ? '—' : `\`${spec.default}\``),
-    parse: (raw) => (raw.includes('\u0000') ? undefined : raw),
+    parse: (raw) => (raw.includes('\u0000') || raw.length > maxLength ? undefined : raw),
   });
 }
+
+/** Longest query or document prefix: an instruction is one sentence. */
+const MAX_PREFIX_LENGTH = 1_000;
 
 function postgresUrl<D extends string | undefined>(
   spec: BaseSpec & { readonly default: D },
@@ -338,6 +346,7 @@ export const ATHENA_VARIABLES = Object.freeze({
   ATHENA_EMBEDDINGS_QUERY_PREFIX: text({
     name: 'ATHENA_EMBEDDINGS_QUERY_PREFIX',
     group: 'embedder',
+    maxLength: MAX_PREFIX_LENGTH,
     description:
       'text put before every query, e.g. `search_query: ` (spaces kept); replaces the preset’s',
     keepWhitespace: true,
@@ -347,6 +356,7 @@ export const ATHENA_VARIABLES = Object.freeze({
   ATHENA_EMBEDDINGS_DOCUMENT_PREFIX: text({
     name: 'ATHENA_EMBEDDINGS_DOCUMENT_PREFIX',
     group: 'embedder',
+    maxLength: MAX_PREFIX_LENGTH,
     description:
       'text put before every stored text, e.g. `search_document: ` (spaces kept); replaces the preset’s',
     keepWhitespace: true,

@@ -202,6 +202,8 @@ describe('findVariable / readVariable', () => {
     ['ATHENA_EMBEDDINGS_INPUT_TYPE_VALUES', 'a,b,c', false],
     ['ATHENA_EMBEDDINGS_INPUT_TYPE_VALUES', 'a,', false],
     ['ATHENA_POSTGRES_HOST', 'bad\u0000host', false],
+    ['ATHENA_EMBEDDINGS_QUERY_PREFIX', 'x'.repeat(1000), true],
+    ['ATHENA_EMBEDDINGS_QUERY_PREFIX', 'x'.repeat(1001), false],
   ] as const)('%s=%j is accepted: %s', (name, raw, accepted) => {
     const parse = () => parseVariable(name as AthenaVariableName, raw);
     if (accepted) expect(parse()).toBeDefined();
