@@ -296,7 +296,7 @@ export const ATHENA_VARIABLES = Object.freeze({
     name: 'ATHENA_EMBEDDING_DIM',
     group: 'store',
     description:
-      "vector length of a **new** database (an existing one keeps its own) and of the embedder; a backend may allow less (SQLite 8192, PostgreSQL 2000: its store's error)",
+      'vector length of a **new** database (an existing one keeps its own) and of the embedder; a backend may allow less (SQLite 8192, PostgreSQL 2000)',
     min: 1,
     max: MAX_EMBEDDING_DIM,
     default: 768,
