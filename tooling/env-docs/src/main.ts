@@ -12,7 +12,12 @@ let changed = 0;
 for (const file of markdownFiles(root)) {
   const path = join(root, file);
   const text = readFileSync(path, 'utf8');
-  const synced = syncVariableTables(text);
+  let synced: string;
+  try {
+    synced = syncVariableTables(text);
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
+  }
   if (synced !== text) {
     writeFileSync(path, synced);
     process.stdout.write(`updated ${file}\n`);

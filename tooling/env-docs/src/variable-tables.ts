@@ -9,8 +9,9 @@ const GROUPS: readonly VariableGroup[] = ['store', 'embedder', 'tooling'];
  * `<!-- /ATHENA_VARIABLES -->`; each token is a group (`store`, `embedder`,
  * `tooling`) or a variable name, listed in that order.
  */
-const BLOCK = /<!-- ATHENA_VARIABLES ([^>]*?) -->\n[\s\S]*?<!-- \/ATHENA_VARIABLES -->/g;
-const START = /<!-- ATHENA_VARIABLES\b/g;
+const BLOCK = /^<!-- ATHENA_VARIABLES ([^>]*?) -->\n[\s\S]*?^<!-- \/ATHENA_VARIABLES -->$/gm;
+/** Markers stand on lines of their own, so prose may quote them. */
+const START = /^<!-- ATHENA_VARIABLES\b/gm;
 
 /** The variables a marker's tokens name, in order, each once. */
 export function variablesFor(tokens: readonly string[]): VariableDefinition[] {

@@ -74,6 +74,12 @@ describe('syncVariableTables', () => {
     expect(documentedVariables(after)).toEqual(['ATHENA_BENCH_DATABASE_URL']);
   });
 
+  it('ignores a marker quoted in prose, which is not on a line of its own', () => {
+    const prose = 'Tables sit between `<!-- ATHENA_VARIABLES … -->` markers.\n';
+    expect(syncVariableTables(prose)).toBe(prose);
+    expect(documentedVariables(prose)).toEqual([]);
+  });
+
   it('refuses a start marker without its end', () => {
     expect(() => syncVariableTables('<!-- ATHENA_VARIABLES store -->\n| x |\n')).toThrow(
       /no <!-- \/ATHENA_VARIABLES -->/,
@@ -90,7 +96,13 @@ describe('the committed documentation', () => {
 
   it('has every generated table up to date with the registry (run `pnpm docs:env`)', () => {
     const stale = files
-      .filter(({ text }) => syncVariableTables(text) !== text)
+      .filter(({ file, text }) => {
+        try {
+          return syncVariableTables(text) !== text;
+        } catch (error) {
+          throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
+        }
+      })
       .map(({ file }) => file);
     expect(stale, 'run `pnpm docs:env` and commit the result').toEqual([]);
   });
