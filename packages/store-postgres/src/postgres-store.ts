@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import {
   StoreClosedError,
   parseHybridOptions,
+  parseNeighbours,
   parseId,
   parseKeywordOptions,
   parseKeywordText,
@@ -16,6 +17,7 @@ import type {
   HybridQuery,
   HybridSearchOptions,
   KeywordSearchOptions,
+  NeighbourOptions,
   Transaction,
   SemanticSearchOptions,
   Store,
@@ -46,7 +48,7 @@ import {
   applyAnnSettings,
   PostgresSearchRepository,
 } from './search-repository.js';
-import { hybridSql, keywordSql, semanticSql } from './search-sql.js';
+import { hybridSql, keywordSql, neighboursSql, semanticSql } from './search-sql.js';
 import { Session } from './session.js';
 import type { SessionEnv } from './session.js';
 import { PostgresTaskRepository } from './task-repository.js';
@@ -95,6 +97,12 @@ export type ExplainableSearch =
       readonly projectId: number;
       readonly query: HybridQuery;
       readonly options?: HybridSearchOptions;
+    }
+  | {
+      readonly kind: 'neighbours';
+      readonly projectId: number;
+      readonly memoryIds: readonly number[];
+      readonly options?: NeighbourOptions;
     };
 
 interface OpenState {
@@ -412,6 +420,17 @@ export class PostgresStore implements Store {
           parseKeywordText(search.text),
           parseKeywordOptions(search.options),
         );
+      } else if (search.kind === 'neighbours') {
+        const { ids, options } = parseNeighbours(search.memoryIds, search.options);
+        const settings = await annSettingsFor(s, project, {
+          efSearch: options.efSearch,
+          probes: options.probes,
+          wanted: options.k,
+          limit: options.k,
+        });
+        await applyAnnSettings(s, settings);
+        projectGraph = settings.projectGraph;
+        statement = neighboursSql(s, project, ids, options);
       } else {
         const options = parseHybridOptions(search.options);
         projectGraph = await applyAnnFor(options);
