@@ -130,13 +130,20 @@ async function writeEdges(
       ) as t(from_id, dependency_type, target_name, target_file, target_type)
     ),
     target as (
-      select edge.*, (
+      -- With its file, a target is looked up through the unique key's index;
+      -- without, among the project's entities of that qualified name.
+      select edge.*, case when edge.target_file is not null then (
         select case when count(*) = 1 then min(e.id) end from ${s.table('code_metadata')} e
-        where e.project_id = ${projectId} and e.qualified_name = edge.target_name
-          and (edge.target_file is null or e.file_path = edge.target_file)
+        where e.project_id = ${projectId} and e.file_path = edge.target_file
+          and e.qualified_name = edge.target_name
           and (edge.target_type is null or e.entity_type = edge.target_type)
           and e.id <> edge.from_id
-      ) as to_id
+      ) else (
+        select case when count(*) = 1 then min(e.id) end from ${s.table('code_metadata')} e
+        where e.project_id = ${projectId} and e.qualified_name = edge.target_name
+          and (edge.target_type is null or e.entity_type = edge.target_type)
+          and e.id <> edge.from_id
+      ) end as to_id
       from edge
     ),
     resolved as (
@@ -266,15 +273,13 @@ export class PostgresCodeRepository implements CodeRepository {
     return this.#session().atomic(
       { operation: 'replace code file', notFound: { entity: 'project', id: project } },
       async (s) => {
-        const exists = await s.db
-          .selectFrom('projects')
-          .select('id')
-          .where('id', '=', project)
-          .executeTakeFirst();
-        if (exists === undefined) throw new NotFoundError('project', project);
-        await sql`select pg_advisory_xact_lock(hashtext(${`athena:code:${s.env.schema}:${project}:${file.filePath}`}))`.execute(
+        const lockKey = `athena:code:${s.env.schema}:${project}:${file.filePath}`;
+        const { rows: found } = await sql<{ project: boolean }>`
+          select pg_advisory_xact_lock(hashtext(${lockKey})),
+            exists (select 1 from ${s.table('projects')} where id = ${project}) as project`.execute(
           s.raw,
         );
+        if (found[0]?.project !== true) throw new NotFoundError('project', project);
         await assertMemories(s, project, file.entities);
         const stored = (
           await s.db

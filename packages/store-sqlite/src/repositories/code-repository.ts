@@ -123,13 +123,19 @@ function writeEdge(
   edge: NormalizedFileEdge,
   now: number,
 ): boolean {
+  // One statement per shape of the reference, so a target named by its full
+  // key is found through the unique (project, file, qualified name, type)
+  // index rather than among every entity of that name in the project.
+  const conditions = [
+    'project_id = @projectId',
+    'qualified_name = @qualifiedName',
+    'id <> @fromId',
+  ];
+  if (edge.to.filePath !== null) conditions.push('file_path = @filePath');
+  if (edge.to.entityType !== null) conditions.push('entity_type = @entityType');
   const target = c
     .column<number | null>(
-      `SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM code_metadata
-       WHERE project_id = @projectId AND qualified_name = @qualifiedName
-         AND (@filePath IS NULL OR file_path = @filePath)
-         AND (@entityType IS NULL OR entity_type = @entityType)
-         AND id <> @fromId`,
+      `SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM code_metadata WHERE ${conditions.join(' AND ')}`,
     )
     .get({ projectId, fromId, ...edge.to });
   if (target !== null && target !== undefined) {
