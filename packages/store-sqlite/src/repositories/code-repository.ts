@@ -27,6 +27,7 @@ import type {
   UpsertCodeEntityInput,
 } from '@athena/core-types';
 import type { Connection } from '../connection.js';
+import { assertInProject } from './assert-in-project.js';
 import { mapSqliteError } from '../map-error.js';
 import { toCodeDependency, toCodeEntity, toUnresolvedDependency } from '../rows.js';
 import type { CodeDependencyRow, CodeEntityRow, UnresolvedDependencyRow } from '../rows.js';
@@ -102,17 +103,7 @@ function assertMemories(
   entities: readonly NewCodeEntity[],
 ): void {
   const ids = [...new Set(entities.flatMap((e) => (e.memoryId === null ? [] : [e.memoryId])))];
-  if (ids.length === 0) return;
-  const found = new Set(
-    c
-      .column(
-        `SELECT id FROM memory_vectors
-         WHERE project_id = ? AND id IN (SELECT value FROM json_each(?))`,
-      )
-      .all(projectId, JSON.stringify(ids)) as number[],
-  );
-  const missing = ids.find((id) => !found.has(id));
-  if (missing !== undefined) throw new NotFoundError('memory', missing, { details: { projectId } });
+  assertInProject(c, 'memory_vectors', 'memory', projectId, ids);
 }
 
 /** Stores one edge of a replaced file: a dependency when its target is unique, else pending. */
@@ -159,20 +150,6 @@ function writeEdge(
     now,
   );
   return false;
-}
-
-function assertEntities(c: Connection, projectId: number, ids: readonly number[]): void {
-  const found = new Set(
-    c
-      .column(
-        `SELECT id FROM code_metadata
-         WHERE project_id = ? AND id IN (SELECT value FROM json_each(?))`,
-      )
-      .all(projectId, JSON.stringify(ids)) as number[],
-  );
-  const missing = ids.find((id) => !found.has(id));
-  if (missing !== undefined)
-    throw new NotFoundError('code entity', missing, { details: { projectId } });
 }
 
 /** Code entities and their dependency graph on SQLite. */
@@ -423,7 +400,10 @@ export class SqliteCodeRepository implements CodeRepository {
     const edge = parseDependency(input);
     return this.#session.run((c) =>
       c.atomic(() => {
-        assertEntities(c, project, [edge.fromEntityId, edge.toEntityId]);
+        assertInProject(c, 'code_metadata', 'code entity', project, [
+          edge.fromEntityId,
+          edge.toEntityId,
+        ]);
         c.statement(
           `INSERT INTO code_dependencies (project_id, from_entity_id, to_entity_id, dependency_type, created_at)
            VALUES (?, ?, ?, ?, ?)
