@@ -72,8 +72,11 @@ const ENTITY_UPDATES = `name = excluded.name, language = excluded.language,
  */
 function traverseSql(near: 'to_entity_id' | 'from_entity_id'): string {
   const far = near === 'to_entity_id' ? 'from_entity_id' : 'to_entity_id';
+  // `+d.project_id`: with a plain comparison the planner walked the project's
+  // index and filtered every edge of the project at each level (918 ms on a
+  // 9,205-edge project) instead of looking up the frontier's edges (6 ms).
   const neighbours = `SELECT d.${far} AS x FROM code_dependencies d
-    WHERE d.project_id = @projectId AND d.${near} IN (SELECT value FROM json_each(b.frontier))
+    WHERE +d.project_id = @projectId AND d.${near} IN (SELECT value FROM json_each(b.frontier))
       AND (@types IS NULL OR d.dependency_type IN (SELECT value FROM json_each(@types)))`;
   return `WITH RECURSIVE bfs (depth, frontier, seen) AS (
       SELECT 0, json_array(@id), json_array(@id)
@@ -132,7 +135,8 @@ function entityParams(projectId: number, entity: NewCodeEntity, now: number) {
 const RESOLVABLE_PENDING = `
   SELECT p.id AS pending_id, p.from_entity_id, p.dependency_type, min(e.id) AS to_id
   FROM code_unresolved_dependencies p
-  JOIN code_metadata e ON e.project_id = p.project_id AND e.qualified_name = p.target_qualified_name
+  JOIN code_metadata e INDEXED BY code_metadata_project_qualified_name
+    ON e.project_id = p.project_id AND e.qualified_name = p.target_qualified_name
     AND (p.target_file_path IS NULL OR e.file_path = p.target_file_path)
     AND (p.target_entity_type IS NULL OR e.entity_type = p.target_entity_type)
     AND e.id <> p.from_entity_id
@@ -178,7 +182,13 @@ function assertMemories(
   if (missing !== undefined) throw new NotFoundError('memory', missing, { details: { projectId } });
 }
 
-/** Stores one edge of a replaced file: a dependency when its target is unique, else pending. */
+/**
+ * Stores one edge of a replaced file: a dependency when its target is unique, else pending.
+ * The target is looked up by qualified name (`INDEXED BY`): left to itself
+ * the planner chose the covering unique index on its project prefix and read
+ * every entity of the project per edge (0.95 ms per lookup with 12,500
+ * entities, 3.8 s of indexing a 960-file repository).
+ */
 function writeEdge(
   c: Connection,
   projectId: number,
@@ -188,7 +198,8 @@ function writeEdge(
 ): boolean {
   const target = c
     .column<number | null>(
-      `SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM code_metadata
+      `SELECT CASE WHEN count(*) = 1 THEN min(id) END
+       FROM code_metadata INDEXED BY code_metadata_project_qualified_name
        WHERE project_id = @projectId AND qualified_name = @qualifiedName
          AND (@filePath IS NULL OR file_path = @filePath)
          AND (@entityType IS NULL OR entity_type = @entityType)
