@@ -7,6 +7,7 @@ import type {
   CodeHotspot,
   DependencyType,
   Embedder,
+  FileEntityInput,
   HotspotOptions,
   ImpactedEntity,
   Memory,
@@ -19,7 +20,7 @@ import { codeMemory } from './entity-memory.js';
 import type { IndexProblem } from './index-problem.js';
 import { terminalProgress } from './index-progress.js';
 import type { IndexProgress, ProgressListener } from './index-progress.js';
-import type { FileIndex, LanguageIndexer } from './language-indexer.js';
+import type { ExtractedEntity, FileIndex, LanguageIndexer } from './language-indexer.js';
 import { PythonIndexer } from './python-indexer.js';
 import { scanSourceFiles } from './scan-source-files.js';
 import { TypeScriptIndexer } from './typescript-indexer.js';
@@ -70,8 +71,11 @@ export interface IndexReport {
     readonly unchanged: number;
     readonly removed: number;
   };
-  /** Edges written: resolved to an entity, or pending until their target is indexed. */
-  readonly edges: { readonly resolved: number; readonly pending: number };
+  /**
+   * Edges written, and how many edges of the project wait for their target
+   * after the run (a target in a file not indexed, or not unique).
+   */
+  readonly edges: { readonly written: number; readonly pending: number };
   /** References that resolve to no entity, recorded as written. */
   readonly unresolvedReferences: number;
   /** References into code outside the root (libraries, the standard library), counted only. */
@@ -294,8 +298,7 @@ export class CodeGraph {
       updated: 0,
       unchanged: 0,
       removed: 0,
-      resolved: 0,
-      pending: 0,
+      edges: 0,
       unresolved: 0,
       external: 0,
       memoriesCreated: 0,
@@ -303,7 +306,7 @@ export class CodeGraph {
       embedMs: 0,
       writeMs: 0,
     };
-    let written = 0;
+    let filesWritten = 0;
     report('write', 0, indexes.length + removedFiles.length);
     for (const batch of batches(dependencyOrder(indexes), batchSize)) {
       const planned = await this.#plan(projectId, batch, stored);
@@ -331,10 +334,10 @@ export class CodeGraph {
         const obsolete: number[] = [];
         for (const { index, reuse, stale } of planned) {
           const result = await tx.code.replaceFile(projectId, index.filePath, {
-            entities: index.entities.map((entity, i) => {
-              const { excerpt: _excerpt, ...fields } = entity;
-              return { ...fields, memoryId: reuse[i] ?? (ids[next++] as number) };
-            }),
+            entities: index.entities.map((entity, i) => ({
+              ...withoutExcerpt(entity),
+              memoryId: reuse[i] ?? (ids[next++] as number),
+            })),
             edges: index.edges,
             unresolved: index.unresolved,
           });
@@ -342,20 +345,20 @@ export class CodeGraph {
           totals.updated += result.updated;
           totals.unchanged += result.unchanged;
           totals.removed += result.removed.length;
-          totals.resolved += result.resolvedEdges;
-          totals.pending += result.unresolvedEdges;
+          totals.edges += result.resolvedEdges + result.unresolvedEdges;
           totals.unresolved += result.unresolvedReferences;
           totals.external += index.external;
           obsolete.push(...stale);
-          for (const gone of result.removed) if (gone.memoryId !== null) obsolete.push(gone.memoryId);
+          for (const gone of result.removed)
+            if (gone.memoryId !== null) obsolete.push(gone.memoryId);
         }
         for (const id of obsolete) await tx.memories.delete(projectId, id);
         totals.memoriesCreated += ids.length;
         totals.memoriesDeleted += obsolete.length;
       });
       totals.writeMs += performance.now() - writeStarted;
-      written += batch.length;
-      report('write', written, indexes.length + removedFiles.length);
+      filesWritten += batch.length;
+      report('write', filesWritten, indexes.length + removedFiles.length);
     }
     if (removedFiles.length > 0) {
       const writeStarted = performance.now();
@@ -371,10 +374,11 @@ export class CodeGraph {
         }
       });
       totals.writeMs += performance.now() - writeStarted;
-      written += removedFiles.length;
-      report('write', written, indexes.length + removedFiles.length);
+      filesWritten += removedFiles.length;
+      report('write', filesWritten, indexes.length + removedFiles.length);
     }
-    report('done', written, written);
+    const pending = (await this.#store.code.unresolvedDependencies(projectId)).length;
+    report('done', filesWritten, filesWritten);
     return {
       root: realRoot,
       files: {
@@ -389,7 +393,7 @@ export class CodeGraph {
         unchanged: totals.unchanged,
         removed: totals.removed,
       },
-      edges: { resolved: totals.resolved, pending: totals.pending },
+      edges: { written: totals.edges, pending },
       unresolvedReferences: totals.unresolved,
       externalReferences: totals.external,
       memories: { created: totals.memoriesCreated, deleted: totals.memoriesDeleted },
@@ -420,7 +424,7 @@ export class CodeGraph {
       const kept = new Set<number>();
       const reuse = index.entities.map((entity) => {
         const old = byKey.get(`${entity.qualifiedName}\u0000${entity.entityType}`);
-        if (old?.memoryId != null && old.codeHash === entity.codeHash) {
+        if (old !== undefined && old.memoryId !== null && old.codeHash === entity.codeHash) {
           kept.add(old.memoryId);
           return old.memoryId;
         }
@@ -484,7 +488,10 @@ export class CodeGraph {
       const found: CodeEntity[] = [];
       for (const module of modules) {
         found.push(
-          ...(await code.findEntities(projectId, { filePath: module.filePath, qualifiedName: rest })),
+          ...(await code.findEntities(projectId, {
+            filePath: module.filePath,
+            qualifiedName: rest,
+          })),
         );
       }
       if (found.length > 0) return found;
@@ -594,7 +601,8 @@ export class CodeGraph {
     if (typeof entity === 'object' && entity !== null) return entity;
     if (typeof entity === 'number') {
       const found = await this.#store.code.getEntity(projectId, entity);
-      if (found === null) throw new NotFoundError('code entity', entity, { details: { projectId } });
+      if (found === null)
+        throw new NotFoundError('code entity', entity, { details: { projectId } });
       return found;
     }
     const found = await this.find(projectId, entity);
@@ -625,6 +633,23 @@ export class CodeGraph {
       ...(options.entityTypes === undefined ? {} : { entityTypes: options.entityTypes }),
     });
   }
+}
+
+/** The fields `replaceFile()` takes: an entity without its memory excerpt. */
+function withoutExcerpt(entity: ExtractedEntity): FileEntityInput {
+  return {
+    name: entity.name,
+    qualifiedName: entity.qualifiedName,
+    entityType: entity.entityType,
+    language: entity.language ?? null,
+    signature: entity.signature ?? null,
+    docstring: entity.docstring ?? null,
+    startLine: entity.startLine ?? null,
+    endLine: entity.endLine ?? null,
+    complexity: entity.complexity ?? null,
+    codeHash: entity.codeHash ?? null,
+    exported: entity.exported ?? null,
+  };
 }
 
 /** Whether a stored file lies in the scanned `paths` (all of them when none were given). */
@@ -671,7 +696,8 @@ function dependencyOrder(indexes: readonly FileIndex[]): FileIndex[] {
 function targetsOf(index: FileIndex): Iterator<string> {
   const targets = new Set<string>();
   for (const edge of index.edges) {
-    if (edge.to.filePath !== undefined && edge.to.filePath !== index.filePath) targets.add(edge.to.filePath);
+    if (edge.to.filePath !== undefined && edge.to.filePath !== index.filePath)
+      targets.add(edge.to.filePath);
   }
   return targets.values();
 }
@@ -681,7 +707,10 @@ function* batches(indexes: readonly FileIndex[], size: number): Generator<FileIn
   let batch: FileIndex[] = [];
   let entities = 0;
   for (const index of indexes) {
-    if (batch.length > 0 && (batch.length >= size || entities + index.entities.length > MAX_BATCH_ENTITIES)) {
+    if (
+      batch.length > 0 &&
+      (batch.length >= size || entities + index.entities.length > MAX_BATCH_ENTITIES)
+    ) {
       yield batch;
       batch = [];
       entities = 0;
@@ -700,4 +729,3 @@ function cartesian(
     types.map((type) => [language, type].filter((t): t is string => t !== null)),
   );
 }
-

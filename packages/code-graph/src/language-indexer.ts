@@ -1,8 +1,4 @@
-import type {
-  FileEdgeInput,
-  FileEntityInput,
-  UnresolvedReferenceInput,
-} from '@athena/core-types';
+import type { FileEdgeInput, FileEntityInput, UnresolvedReferenceInput } from '@athena/core-types';
 import type { IndexProblem } from './index-problem.js';
 import type { SourceFile } from './source-file.js';
 

@@ -105,7 +105,11 @@ interface PyModule {
   readonly bindings: Map<string, Binding>;
   readonly starImports: string[];
   /** Every imported module (resolved name, or null when a relative import climbs too far). */
-  readonly imports: { readonly module: string | null; readonly text: string; readonly line: number }[];
+  readonly imports: {
+    readonly module: string | null;
+    readonly text: string;
+    readonly line: number;
+  }[];
   /** Calls, read only for the files being indexed: where, and what is called. */
   readonly calls: { readonly at: number; readonly callee: PyExpression }[];
   readonly syntaxErrorLines: readonly number[];
@@ -128,7 +132,8 @@ function expressionOf(node: Node): PyExpression {
     names.unshift(attribute.text);
     current = current.childForFieldName('object');
   }
-  if (current?.type === 'identifier') return { parts: [current.text, ...names], viaSuper: false, text, line };
+  if (current?.type === 'identifier')
+    return { parts: [current.text, ...names], viaSuper: false, text, line };
   const viaSuper =
     current?.type === 'call' &&
     current.childForFieldName('function')?.text === 'super' &&
@@ -244,7 +249,11 @@ export class PythonIndexer implements LanguageIndexer {
       for (const file of input.files) {
         const tree = parser.parse(file.text);
         if (tree === null) {
-          problems.push({ kind: 'syntax', path: file.path, message: 'the parser gave up on this file' });
+          problems.push({
+            kind: 'syntax',
+            path: file.path,
+            message: 'the parser gave up on this file',
+          });
           continue;
         }
         try {
@@ -302,11 +311,7 @@ function syntaxErrorLines(tree: Tree): number[] {
 }
 
 /** Statements whose blocks still belong to the enclosing module or class body. */
-const COMPOUND: ReadonlySet<string> = new Set([
-  'if_statement',
-  'try_statement',
-  'with_statement',
-]);
+const COMPOUND: ReadonlySet<string> = new Set(['if_statement', 'try_statement', 'with_statement']);
 
 /** The blocks of a compound statement, through its `elif`/`else`/`except`/`finally` clauses. */
 function nestedBlocks(node: Node): Node[] {
@@ -331,7 +336,8 @@ function readModule(
   const { name, isPackage } = moduleNameOf(file.path, packages);
   const root = tree.rootNode;
   const exportedList = allList(root);
-  const isPublic = (n: string) => (exportedList === null ? !n.startsWith('_') : exportedList.has(n));
+  const isPublic = (n: string) =>
+    exportedList === null ? !n.startsWith('_') : exportedList.has(n);
   const module: PyRecord = {
     name: name.split('.').pop() ?? name,
     qualifiedName: name,
@@ -366,13 +372,19 @@ function readModule(
     const short = nameNode.text;
     const qualifiedName = prefix + short;
     const isClass = node.type === 'class_definition';
-    const entityType: CodeEntityType = isClass ? 'class' : ownerClass === null ? 'function' : 'method';
+    const entityType: CodeEntityType = isClass
+      ? 'class'
+      : ownerClass === null
+        ? 'function'
+        : 'method';
     const key = `${qualifiedName}\u0000${entityType}`;
     // A redefinition (`if`/`else` variants, a property setter) extends the first one's record.
     if (keys.has(key)) return null;
     keys.add(key);
     const body = node.childForFieldName('body');
-    const head = file.text.slice(node.startIndex, body?.startIndex ?? node.endIndex).replace(/:\s*$/, '');
+    const head = file.text
+      .slice(node.startIndex, body?.startIndex ?? node.endIndex)
+      .replace(/:\s*$/, '');
     const decoratorText = decorators.map((d) => d.text).join(' ');
     const exported =
       ownerClass === null
@@ -388,7 +400,10 @@ function readModule(
       startLine: span.startPosition.row + 1,
       endLine: span.endPosition.row + 1,
       ownerClass,
-      signature: clip(decoratorText.length > 0 ? `${decoratorText} ${head}` : head, SIGNATURE_CHARS),
+      signature: clip(
+        decoratorText.length > 0 ? `${decoratorText} ${head}` : head,
+        SIGNATURE_CHARS,
+      ),
       docstring: docstringOf(body),
       exported,
       complexity: isClass ? null : complexityOf(body),
@@ -415,7 +430,9 @@ function readModule(
       let node: Node | null = statement;
       let decorators: Node[] = [];
       if (statement.type === 'decorated_definition') {
-        decorators = statement.namedChildren.filter((c): c is Node => c !== null && c.type === 'decorator');
+        decorators = statement.namedChildren.filter(
+          (c): c is Node => c !== null && c.type === 'decorator',
+        );
         node = statement.childForFieldName('definition');
       }
       if (node?.type === 'function_definition' || node?.type === 'class_definition') {
@@ -425,7 +442,8 @@ function readModule(
         for (const block of nestedBlocks(statement)) collect(block, prefix, ownerClass);
       } else if (ownerClass === null && statement.type === 'expression_statement') {
         const assignment = statement.namedChildren[0];
-        const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
+        const left =
+          assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
         if (left?.type === 'identifier') {
           const short = left.text;
           const constant = /^[A-Z][A-Z0-9_]*$/.test(short) || exportedList?.has(short) === true;
@@ -481,9 +499,14 @@ function readModule(
       for (const child of statement.childrenForFieldName('name')) {
         if (child === null) continue;
         const dotted = child.type === 'aliased_import' ? child.childForFieldName('name') : child;
-        const alias = child.type === 'aliased_import' ? child.childForFieldName('alias')?.text : undefined;
+        const alias =
+          child.type === 'aliased_import' ? child.childForFieldName('alias')?.text : undefined;
         if (dotted === null) continue;
-        imports.push({ module: dotted.text, text: dotted.text, line: statement.startPosition.row + 1 });
+        imports.push({
+          module: dotted.text,
+          text: dotted.text,
+          line: statement.startPosition.row + 1,
+        });
         if (alias !== undefined) bindings.set(alias, { kind: 'module', module: dotted.text });
         else {
           const first = dotted.text.split('.')[0] as string;
@@ -504,7 +527,8 @@ function readModule(
     for (const child of statement.childrenForFieldName('name')) {
       if (child === null) continue;
       const dotted = child.type === 'aliased_import' ? child.childForFieldName('name') : child;
-      const alias = child.type === 'aliased_import' ? child.childForFieldName('alias')?.text : undefined;
+      const alias =
+        child.type === 'aliased_import' ? child.childForFieldName('alias')?.text : undefined;
       if (dotted === null) continue;
       bindings.set(alias ?? dotted.text, { kind: 'member', module: from, member: dotted.text });
     }
@@ -535,7 +559,8 @@ function readModule(
 /** The names in `__all__ = [...]`, or null when the module does not define it. */
 function allList(root: Node): Set<string> | null {
   for (const statement of root.namedChildren) {
-    const assignment = statement?.type === 'expression_statement' ? statement.namedChildren[0] : null;
+    const assignment =
+      statement?.type === 'expression_statement' ? statement.namedChildren[0] : null;
     if (assignment?.type !== 'assignment') continue;
     if (assignment.childForFieldName('left')?.text !== '__all__') continue;
     const right = assignment.childForFieldName('right');
@@ -582,8 +607,16 @@ function resolveModule(
     filePath: owner.file.path,
     entityType: record.entityType,
   });
-  const from = (record: PyRecord) => ({ qualifiedName: record.qualifiedName, entityType: record.entityType });
-  const addEdge = (owner: PyRecord, target: PyRecord, targetModule: PyModule, type: DependencyType) => {
+  const from = (record: PyRecord) => ({
+    qualifiedName: record.qualifiedName,
+    entityType: record.entityType,
+  });
+  const addEdge = (
+    owner: PyRecord,
+    target: PyRecord,
+    targetModule: PyModule,
+    type: DependencyType,
+  ) => {
     if (owner === target) return;
     edges.push({ from: from(owner), to: refOf(target, targetModule), dependencyType: type });
   };
@@ -621,7 +654,12 @@ function resolveModule(
   };
 
   /** A method or nested class of `cls` or of its bases in the project (first found, in base order). */
-  const memberOf = (cls: PyRecord, where: PyModule, name: string, depth: number): Resolved | undefined => {
+  const memberOf = (
+    cls: PyRecord,
+    where: PyModule,
+    name: string,
+    depth: number,
+  ): Resolved | undefined => {
     const own = cls.members.get(name);
     if (own !== undefined) return { kind: 'entity', record: own, module: where };
     if (depth >= MAX_HOPS) return undefined;
@@ -637,7 +675,12 @@ function resolveModule(
   };
 
   /** The first base of `cls` (in the project) that has `name`. */
-  const viaBases = (cls: PyRecord, where: PyModule, name: string, depth: number): Resolved | undefined => {
+  const viaBases = (
+    cls: PyRecord,
+    where: PyModule,
+    name: string,
+    depth: number,
+  ): Resolved | undefined => {
     for (const base of cls.bases) {
       const resolved = resolveExpression(base, where, null, depth + 1);
       if (resolved?.kind === 'external') return resolved;
@@ -666,13 +709,18 @@ function resolveModule(
     } else if (cls !== null && (first === 'self' || first === 'cls')) {
       current = { kind: 'entity', record: cls, module: where };
     } else {
-      current = resolveName(where, first, depth) ?? (BUILTINS.has(first) ? { kind: 'external' } : undefined);
+      current =
+        resolveName(where, first, depth) ??
+        (BUILTINS.has(first) ? { kind: 'external' } : undefined);
     }
     for (const attribute of rest) {
       if (current === undefined || current.kind === 'external') return current;
       if (current.kind === 'module') {
         const submodule = unique(`${current.module.name}.${attribute}`);
-        current = submodule !== undefined ? { kind: 'module', module: submodule } : resolveName(current.module, attribute, depth + 1);
+        current =
+          submodule !== undefined
+            ? { kind: 'module', module: submodule }
+            : resolveName(current.module, attribute, depth + 1);
       } else if (current.record.entityType === 'class') {
         current = memberOf(current.record, current.module, attribute, depth);
       } else {
@@ -717,7 +765,11 @@ function resolveModule(
   const ownerAt = (index: number): PyRecord => {
     let best: { record: PyRecord; start: number; end: number } | undefined;
     for (const span of spans) {
-      if (span.start <= index && index < span.end && (best === undefined || span.end - span.start < best.end - best.start)) {
+      if (
+        span.start <= index &&
+        index < span.end &&
+        (best === undefined || span.end - span.start < best.end - best.start)
+      ) {
         best = span;
       }
     }
@@ -738,7 +790,9 @@ function resolveModule(
     }
     const wanted =
       resolved?.kind === 'entity' &&
-      (type === 'extends' ? resolved.record.entityType === 'class' : resolved.record.entityType !== 'variable');
+      (type === 'extends'
+        ? resolved.record.entityType === 'class'
+        : resolved.record.entityType !== 'variable');
     if (wanted) addEdge(owner, resolved.record, resolved.module, type);
     else addUnresolved(owner, type, expression.text, expression.line);
   };

@@ -108,7 +108,9 @@ function docComment(sf: ts.SourceFile, node: ts.Node): string | null {
   return null;
 }
 
-function isFunctionLike(node: ts.Node | undefined): node is ts.ArrowFunction | ts.FunctionExpression {
+function isFunctionLike(
+  node: ts.Node | undefined,
+): node is ts.ArrowFunction | ts.FunctionExpression {
   return node !== undefined && (ts.isArrowFunction(node) || ts.isFunctionExpression(node));
 }
 
@@ -151,7 +153,7 @@ function complexityOf(body: ts.Node | undefined): number | null {
 
 /** Text from `start` up to `end`, one line, bounded. */
 function headText(sf: ts.SourceFile, start: number, end: number): string {
-  return collapse(sf.text.slice(start, end).replace(/[{=]\s*$/, ''), SIGNATURE_CHARS);
+  return collapse(sf.text.slice(start, end).replace(/[{=;]\s*$/, ''), SIGNATURE_CHARS);
 }
 
 /**
@@ -254,7 +256,11 @@ function extract(file: SourceFile, sf: ts.SourceFile): Extraction {
   const functionSignature = (node: ts.SignatureDeclaration & { body?: ts.Node | undefined }) =>
     headText(sf, node.getStart(sf), node.body?.getStart(sf) ?? node.getEnd());
 
-  const classMembers = (node: ts.ClassDeclaration | ts.ClassExpression, owner: string, exported: boolean) => {
+  const classMembers = (
+    node: ts.ClassDeclaration | ts.ClassExpression,
+    owner: string,
+    exported: boolean,
+  ) => {
     for (const member of node.members) {
       const isPrivate =
         hasModifier(member, ts.SyntaxKind.PrivateKeyword) ||
@@ -262,49 +268,139 @@ function extract(file: SourceFile, sf: ts.SourceFile): Extraction {
       const memberExported = exported && !isPrivate;
       if (ts.isConstructorDeclaration(member)) {
         const qn = `${owner}.constructor`;
-        add(member, 'constructor', qn, 'method', memberExported, functionSignature(member), member, member.body);
+        add(
+          member,
+          'constructor',
+          qn,
+          'method',
+          memberExported,
+          functionSignature(member),
+          member,
+          member.body,
+        );
         continue;
       }
       const name = member.name;
-      if (name === undefined || !(ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteral(name))) {
+      if (
+        name === undefined ||
+        !(ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteral(name))
+      ) {
         continue;
       }
       const text = name.text;
-      if (ts.isMethodDeclaration(member) || ts.isGetAccessorDeclaration(member) || ts.isSetAccessorDeclaration(member)) {
-        add(member, text, `${owner}.${text}`, 'method', memberExported, functionSignature(member), member, member.body);
+      if (
+        ts.isMethodDeclaration(member) ||
+        ts.isGetAccessorDeclaration(member) ||
+        ts.isSetAccessorDeclaration(member)
+      ) {
+        add(
+          member,
+          text,
+          `${owner}.${text}`,
+          'method',
+          memberExported,
+          functionSignature(member),
+          member,
+          member.body,
+        );
       } else if (ts.isPropertyDeclaration(member) && isFunctionLike(member.initializer)) {
         const fn = member.initializer;
-        add(member, text, `${owner}.${text}`, 'method', memberExported, headText(sf, member.getStart(sf), fn.body.getStart(sf)), member, fn.body);
+        add(
+          member,
+          text,
+          `${owner}.${text}`,
+          'method',
+          memberExported,
+          headText(sf, member.getStart(sf), fn.body.getStart(sf)),
+          member,
+          fn.body,
+        );
       }
     }
   };
 
-  const collect = (statements: readonly ts.Statement[], prefix: string, inNamespace: boolean): void => {
+  const collect = (
+    statements: readonly ts.Statement[],
+    prefix: string,
+    inNamespace: boolean,
+  ): void => {
     for (const statement of statements) {
       if (ts.isFunctionDeclaration(statement)) {
         const name =
-          statement.name?.text ?? (hasModifier(statement, ts.SyntaxKind.DefaultKeyword) ? 'default' : undefined);
+          statement.name?.text ??
+          (hasModifier(statement, ts.SyntaxKind.DefaultKeyword) ? 'default' : undefined);
         if (name === undefined) continue;
-        add(statement, name, prefix + name, 'function', isExported(statement, name, inNamespace), functionSignature(statement), statement, statement.body);
+        add(
+          statement,
+          name,
+          prefix + name,
+          'function',
+          isExported(statement, name, inNamespace),
+          functionSignature(statement),
+          statement,
+          statement.body,
+        );
       } else if (ts.isClassDeclaration(statement)) {
         const name =
-          statement.name?.text ?? (hasModifier(statement, ts.SyntaxKind.DefaultKeyword) ? 'default' : undefined);
+          statement.name?.text ??
+          (hasModifier(statement, ts.SyntaxKind.DefaultKeyword) ? 'default' : undefined);
         if (name === undefined) continue;
         const exported = isExported(statement, name, inNamespace);
         const membersStart = statement.members.pos;
-        add(statement, name, prefix + name, 'class', exported, headText(sf, statement.getStart(sf), membersStart), statement, undefined);
+        add(
+          statement,
+          name,
+          prefix + name,
+          'class',
+          exported,
+          headText(sf, statement.getStart(sf), membersStart),
+          statement,
+          undefined,
+        );
         classMembers(statement, prefix + name, exported);
       } else if (ts.isInterfaceDeclaration(statement)) {
         const name = statement.name.text;
-        add(statement, name, prefix + name, 'interface', isExported(statement, name, inNamespace), headText(sf, statement.getStart(sf), statement.members.pos), statement, undefined);
+        add(
+          statement,
+          name,
+          prefix + name,
+          'interface',
+          isExported(statement, name, inNamespace),
+          headText(sf, statement.getStart(sf), statement.members.pos),
+          statement,
+          undefined,
+        );
       } else if (ts.isTypeAliasDeclaration(statement)) {
         const name = statement.name.text;
-        add(statement, name, prefix + name, 'type', isExported(statement, name, inNamespace), collapse(statement.getText(sf), SIGNATURE_CHARS), statement, undefined);
+        add(
+          statement,
+          name,
+          prefix + name,
+          'type',
+          isExported(statement, name, inNamespace),
+          collapse(statement.getText(sf), SIGNATURE_CHARS),
+          statement,
+          undefined,
+        );
       } else if (ts.isEnumDeclaration(statement)) {
         const name = statement.name.text;
-        add(statement, name, prefix + name, 'enum', isExported(statement, name, inNamespace), headText(sf, statement.getStart(sf), statement.members.pos), statement, undefined);
+        add(
+          statement,
+          name,
+          prefix + name,
+          'enum',
+          isExported(statement, name, inNamespace),
+          headText(sf, statement.getStart(sf), statement.members.pos),
+          statement,
+          undefined,
+        );
       } else if (ts.isVariableStatement(statement)) {
-        const keyword = statement.declarationList.flags & ts.NodeFlags.Const ? 'const' : statement.declarationList.flags & ts.NodeFlags.Let ? 'let' : 'var';
+        const keyword =
+          statement.declarationList.flags & ts.NodeFlags.Const
+            ? 'const'
+            : statement.declarationList.flags & ts.NodeFlags.Let
+              ? 'let'
+              : 'var';
         for (const declaration of statement.declarationList.declarations) {
           if (!ts.isIdentifier(declaration.name)) continue;
           const name = declaration.name.text;
@@ -312,10 +408,28 @@ function extract(file: SourceFile, sf: ts.SourceFile): Extraction {
           const init = declaration.initializer;
           if (isFunctionLike(init)) {
             const signature = `${keyword} ${headText(sf, declaration.getStart(sf), init.body.getStart(sf))}`;
-            add(declaration, name, prefix + name, 'function', exported, signature, statement, init.body);
+            add(
+              declaration,
+              name,
+              prefix + name,
+              'function',
+              exported,
+              signature,
+              statement,
+              init.body,
+            );
           } else if (exported) {
             const signature = `${keyword} ${collapse(declaration.getText(sf), SIGNATURE_CHARS)}`;
-            add(declaration, name, prefix + name, 'variable', exported, signature, statement, undefined);
+            add(
+              declaration,
+              name,
+              prefix + name,
+              'variable',
+              exported,
+              signature,
+              statement,
+              undefined,
+            );
           }
         }
       } else if (ts.isModuleDeclaration(statement) && ts.isIdentifier(statement.name)) {
@@ -325,7 +439,8 @@ function extract(file: SourceFile, sf: ts.SourceFile): Extraction {
           name += `.${body.name.text}`;
           body = body.body;
         }
-        if (body !== undefined && ts.isModuleBlock(body)) collect(body.statements, `${prefix}${name}.`, true);
+        if (body !== undefined && ts.isModuleBlock(body))
+          collect(body.statements, `${prefix}${name}.`, true);
       }
     }
   };
@@ -357,7 +472,11 @@ const refOf = (record: EntityRecord) => ({
 });
 
 /** Reads tsconfig.json files (following `references`) and reports what cannot be parsed. */
-function loadProjects(configFiles: readonly string[], root: string, problems: IndexProblem[]): Project[] {
+function loadProjects(
+  configFiles: readonly string[],
+  root: string,
+  problems: IndexProblem[],
+): Project[] {
   const projects: Project[] = [];
   const seen = new Set<string>();
   const queue = [...configFiles];
@@ -391,7 +510,13 @@ function loadProjects(configFiles: readonly string[], root: string, problems: In
     }
     projects.push({
       configPath,
-      options: { ...parsed.options, allowJs: true, noEmit: true, incremental: false, composite: false },
+      options: {
+        ...parsed.options,
+        allowJs: true,
+        noEmit: true,
+        incremental: false,
+        composite: false,
+      },
       references: parsed.projectReferences,
       fileNames: new Set(parsed.fileNames.map((f) => resolve(f))),
     });
@@ -440,9 +565,16 @@ export class TypeScriptIndexer implements LanguageIndexer {
     const byDepth = [...projects].sort(
       (a, b) => dirname(b.configPath as string).length - dirname(a.configPath as string).length,
     );
-    const fallback: Project = { configPath: null, options: DEFAULT_OPTIONS, references: undefined, fileNames: new Set() };
+    const fallback: Project = {
+      configPath: null,
+      options: DEFAULT_OPTIONS,
+      references: undefined,
+      fileNames: new Set(),
+    };
     for (const path of indexed.keys()) {
-      const project = byDepth.find((p) => p.fileNames.has(path) && path.startsWith(dirname(p.configPath as string) + sep));
+      const project = byDepth.find(
+        (p) => p.fileNames.has(path) && path.startsWith(dirname(p.configPath as string) + sep),
+      );
       owner.set(path, project ?? fallback);
     }
     const assigned = new Map<Project, string[]>();
@@ -463,7 +595,8 @@ export class TypeScriptIndexer implements LanguageIndexer {
       const extraction = extract(file, sf);
       extractions.set(sf, extraction);
       records.set(sf, extraction.module);
-      for (const record of extraction.entities) for (const node of record.nodes) records.set(node, record);
+      for (const record of extraction.entities)
+        for (const node of record.nodes) records.set(node, record);
       return extraction;
     };
 
@@ -497,7 +630,15 @@ export class TypeScriptIndexer implements LanguageIndexer {
             line: d.start === undefined ? 1 : lineOf(sf, d.start),
           });
         }
-        const index = resolveReferences(extraction, sf, checker, timed, records, extractionOf, indexed);
+        const index = resolveReferences(
+          extraction,
+          sf,
+          checker,
+          timed,
+          records,
+          extractionOf,
+          indexed,
+        );
         results.push(index);
         input.onFile?.(index);
       }
@@ -513,11 +654,21 @@ export class TypeScriptIndexer implements LanguageIndexer {
   ): ts.Program {
     const options = project.options;
     const host = ts.createCompilerHost(options, true);
-    const bindKey = JSON.stringify([options.strict, options.alwaysStrict, options.allowUnreachableCode, options.allowUnusedLabels, options.jsx, options.moduleDetection, options.checkJs]);
+    const bindKey = JSON.stringify([
+      options.strict,
+      options.alwaysStrict,
+      options.allowUnreachableCode,
+      options.allowUnusedLabels,
+      options.jsx,
+      options.moduleDetection,
+      options.checkJs,
+    ]);
     host.getSourceFile = (fileName, languageVersionOrOptions) => {
       const path = resolve(fileName);
       const settings =
-        typeof languageVersionOrOptions === 'object' ? languageVersionOrOptions : { languageVersion: languageVersionOrOptions };
+        typeof languageVersionOrOptions === 'object'
+          ? languageVersionOrOptions
+          : { languageVersion: languageVersionOrOptions };
       const key = `${path}|${settings.languageVersion}|${settings.impliedNodeFormat ?? ''}|${bindKey}`;
       const cached = cache.get(key);
       if (cached !== undefined) return cached;
@@ -530,7 +681,9 @@ export class TypeScriptIndexer implements LanguageIndexer {
     const readFile = host.readFile.bind(host);
     host.readFile = (fileName) => indexed.get(resolve(fileName))?.text ?? readFile(fileName);
     // Imports of a referenced project read its sources, not its (unbuilt) declarations.
-    (host as ts.CompilerHost & { useSourceOfProjectReferenceRedirect?: () => boolean }).useSourceOfProjectReferenceRedirect = () => true;
+    (
+      host as ts.CompilerHost & { useSourceOfProjectReferenceRedirect?: () => boolean }
+    ).useSourceOfProjectReferenceRedirect = () => true;
     return ts.createProgram({
       rootNames: [...paths],
       options,
@@ -557,9 +710,18 @@ function resolveReferences(
 
   const addEdge = (from: EntityRecord, to: EntityRecord, dependencyType: DependencyType) => {
     if (from === to) return;
-    edges.push({ from: { qualifiedName: from.qualifiedName, entityType: from.entityType }, to: refOf(to), dependencyType });
+    edges.push({
+      from: { qualifiedName: from.qualifiedName, entityType: from.entityType },
+      to: refOf(to),
+      dependencyType,
+    });
   };
-  const addUnresolved = (from: EntityRecord, dependencyType: DependencyType, target: string, node: ts.Node) => {
+  const addUnresolved = (
+    from: EntityRecord,
+    dependencyType: DependencyType,
+    target: string,
+    node: ts.Node,
+  ) => {
     unresolved.push({
       from: { qualifiedName: from.qualifiedName, entityType: from.entityType },
       dependencyType,
@@ -604,7 +766,9 @@ function resolveReferences(
   };
 
   /** Resolves a referenced name: an entity, something outside the root, or nothing. */
-  const classify = (symbol: ts.Symbol | undefined): EntityRecord | 'external' | 'local' | undefined => {
+  const classify = (
+    symbol: ts.Symbol | undefined,
+  ): EntityRecord | 'external' | 'local' | undefined => {
     const declarations = symbol?.declarations ?? [];
     if (declarations.length === 0) return undefined;
     for (const declaration of declarations) {
@@ -615,7 +779,9 @@ function resolveReferences(
     return inside ? 'local' : 'external';
   };
 
-  const moduleEdge = (from: EntityRecord, specifier: ts.Expression, node: ts.Node): void => {
+  // Imports, dynamic ones included, are module → module edges.
+  const moduleEdge = (specifier: ts.Expression, node: ts.Node): void => {
+    const from = extraction.module;
     if (!ts.isStringLiteralLike(specifier)) return;
     const symbol = timed(() => checker.getSymbolAtLocation(specifier));
     const declaration = symbol?.declarations?.[0];
@@ -648,7 +814,8 @@ function resolveReferences(
       external += 1;
     } else if (result === undefined || result === 'local') {
       // A type parameter or a local type is nobody's entity: not worth a record.
-      if (dependencyType !== 'uses' || result === undefined) addUnresolved(owner, dependencyType, written.getText(sf), written);
+      if (dependencyType !== 'uses' || result === undefined)
+        addUnresolved(owner, dependencyType, written.getText(sf), written);
     } else if (entityTypes === null || entityTypes.has(result.entityType)) {
       addEdge(owner, result, dependencyType);
     }
@@ -669,7 +836,8 @@ function resolveReferences(
   const call = (owner: EntityRecord, callee: ts.Expression, node: ts.Node): void => {
     const name = calleeName(callee);
     if (name === undefined) {
-      if (callee.kind !== ts.SyntaxKind.SuperKeyword) addUnresolved(owner, 'calls', callee.getText(sf), node);
+      if (callee.kind !== ts.SyntaxKind.SuperKeyword)
+        addUnresolved(owner, 'calls', callee.getText(sf), node);
       return;
     }
     reference(owner, name, callee, 'calls', null);
@@ -680,11 +848,12 @@ function resolveReferences(
     const current = own !== undefined && own.filePath === file.path ? own : owner;
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) {
       if (node.moduleSpecifier !== undefined) {
-        moduleEdge(current, node.moduleSpecifier, node);
+        moduleEdge(node.moduleSpecifier, node);
         const bindings = ts.isImportDeclaration(node)
           ? [
               ...(node.importClause?.name === undefined ? [] : [node.importClause.name]),
-              ...(node.importClause?.namedBindings !== undefined && ts.isNamedImports(node.importClause.namedBindings)
+              ...(node.importClause?.namedBindings !== undefined &&
+              ts.isNamedImports(node.importClause.namedBindings)
                 ? node.importClause.namedBindings.elements.map((e) => e.name)
                 : []),
             ]
@@ -696,15 +865,21 @@ function resolveReferences(
       return;
     }
     if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
-      moduleEdge(current, node.moduleReference.expression, node);
+      moduleEdge(node.moduleReference.expression, node);
       return;
     }
     if (ts.isCallExpression(node)) {
       const [first] = node.arguments;
       if (node.expression.kind === ts.SyntaxKind.ImportKeyword) {
-        if (first !== undefined) moduleEdge(current, first, node);
-      } else if (ts.isIdentifier(node.expression) && node.expression.text === 'require' && first !== undefined && ts.isStringLiteralLike(first) && extraction.language === 'javascript') {
-        moduleEdge(current, first, node);
+        if (first !== undefined) moduleEdge(first, node);
+      } else if (
+        ts.isIdentifier(node.expression) &&
+        node.expression.text === 'require' &&
+        first !== undefined &&
+        ts.isStringLiteralLike(first) &&
+        extraction.language === 'javascript'
+      ) {
+        moduleEdge(first, node);
       } else {
         call(current, node.expression, node);
       }
@@ -717,12 +892,18 @@ function resolveReferences(
       call(current, node.expression, node);
     } else if (ts.isHeritageClause(node)) {
       const type = node.token === ts.SyntaxKind.ExtendsKeyword ? 'extends' : 'implements';
-      const targets = ts.isInterfaceDeclaration(node.parent) ? INTERFACES : type === 'extends' ? CLASSES : INTERFACES;
+      const targets = ts.isInterfaceDeclaration(node.parent)
+        ? INTERFACES
+        : type === 'extends'
+          ? CLASSES
+          : INTERFACES;
       for (const heritage of node.types) {
         const name = calleeName(heritage.expression);
-        if (name === undefined) addUnresolved(current, type, heritage.expression.getText(sf), heritage);
+        if (name === undefined)
+          addUnresolved(current, type, heritage.expression.getText(sf), heritage);
         else reference(current, name, heritage.expression, type, targets);
-        if (heritage.typeArguments !== undefined) for (const argument of heritage.typeArguments) visit(argument, current);
+        if (heritage.typeArguments !== undefined)
+          for (const argument of heritage.typeArguments) visit(argument, current);
         if (name === undefined) visit(heritage.expression, current);
       }
       return;
@@ -739,7 +920,16 @@ function resolveReferences(
 
   const entities = [
     toEntity(extraction.module, extraction.language, file.hash),
-    ...extraction.entities.map((record) => toEntity(record, extraction.language, contentHash(record.text))),
+    ...extraction.entities.map((record) =>
+      toEntity(record, extraction.language, contentHash(record.text)),
+    ),
   ];
-  return { filePath: file.path, language: extraction.language, entities, edges, unresolved, external };
+  return {
+    filePath: file.path,
+    language: extraction.language,
+    entities,
+    edges,
+    unresolved,
+    external,
+  };
 }
