@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type {
   CodeEntityType,
   DependencyType,
@@ -198,7 +200,7 @@ function complexityOf(body: Node | null): number | null {
  */
 function moduleNameOf(
   path: string,
-  packages: ReadonlySet<string>,
+  packages: { has(directory: string): boolean },
 ): { name: string; isPackage: boolean } {
   const parts = path.replace(/\.pyi?$/, '').split('/');
   const last = parts[parts.length - 1] as string;
@@ -238,11 +240,21 @@ export class PythonIndexer implements LanguageIndexer {
     const parser = new Parser();
     parser.setLanguage(grammar);
     const problems: IndexProblem[] = [];
-    const packages = new Set(
-      input.files
-        .filter((f) => /(^|\/)__init__\.pyi?$/.test(f.path))
-        .map((f) => f.path.replace(/\/?__init__\.pyi?$/, '')),
-    );
+    // A directory is a package when it has an __init__.py on disk, scanned or not
+    // (indexing only `paths` must not rename the modules).
+    const packageCache = new Map<string, boolean>();
+    const packages = {
+      has: (directory: string): boolean => {
+        let known = packageCache.get(directory);
+        if (known === undefined) {
+          known =
+            existsSync(join(input.root, directory, '__init__.py')) ||
+            existsSync(join(input.root, directory, '__init__.pyi'));
+          packageCache.set(directory, known);
+        }
+        return known;
+      },
+    };
     const byName = new Map<string, PyModule[]>();
     const modules: PyModule[] = [];
     try {
@@ -330,7 +342,7 @@ function nestedBlocks(node: Node): Node[] {
 function readModule(
   file: SourceFile,
   tree: Tree,
-  packages: ReadonlySet<string>,
+  packages: { has(directory: string): boolean },
   changed: boolean,
 ): PyModule {
   const { name, isPackage } = moduleNameOf(file.path, packages);
@@ -408,6 +420,8 @@ function readModule(
       exported,
       complexity: isClass ? null : complexityOf(body),
       bases: (superclasses?.namedChildren ?? [])
+        // `Base[T]` (a generic base) names Base.
+        .map((c) => (c?.type === 'subscript' ? c.childForFieldName('value') : c))
         .filter((c): c is Node => c !== null && (c.type === 'identifier' || c.type === 'attribute'))
         .map(expressionOf),
       decorators: decorators

@@ -108,10 +108,23 @@ function docComment(sf: ts.SourceFile, node: ts.Node): string | null {
   return null;
 }
 
-function isFunctionLike(
+/** The function an initializer holds, through parentheses and type assertions: `((x) => x) as F`. */
+function functionIn(
   node: ts.Node | undefined,
-): node is ts.ArrowFunction | ts.FunctionExpression {
-  return node !== undefined && (ts.isArrowFunction(node) || ts.isFunctionExpression(node));
+): ts.ArrowFunction | ts.FunctionExpression | undefined {
+  let current = node;
+  while (
+    current !== undefined &&
+    (ts.isParenthesizedExpression(current) ||
+      ts.isAsExpression(current) ||
+      ts.isSatisfiesExpression(current) ||
+      ts.isTypeAssertionExpression(current))
+  ) {
+    current = current.expression;
+  }
+  return current !== undefined && (ts.isArrowFunction(current) || ts.isFunctionExpression(current))
+    ? current
+    : undefined;
 }
 
 /** Decision points of a function body, plus one: McCabe's cyclomatic complexity. */
@@ -303,8 +316,8 @@ function extract(file: SourceFile, sf: ts.SourceFile): Extraction {
           member,
           member.body,
         );
-      } else if (ts.isPropertyDeclaration(member) && isFunctionLike(member.initializer)) {
-        const fn = member.initializer;
+      } else if (ts.isPropertyDeclaration(member) && functionIn(member.initializer) !== undefined) {
+        const fn = functionIn(member.initializer) as ts.ArrowFunction | ts.FunctionExpression;
         add(
           member,
           text,
@@ -405,8 +418,8 @@ function extract(file: SourceFile, sf: ts.SourceFile): Extraction {
           if (!ts.isIdentifier(declaration.name)) continue;
           const name = declaration.name.text;
           const exported = isExported(statement, name, inNamespace);
-          const init = declaration.initializer;
-          if (isFunctionLike(init)) {
+          const init = functionIn(declaration.initializer);
+          if (init !== undefined) {
             const signature = `${keyword} ${headText(sf, declaration.getStart(sf), init.body.getStart(sf))}`;
             add(
               declaration,
