@@ -97,9 +97,12 @@ const PG_TABLE_IMPORTERS = [
 /**
  * find . -name '*.ts' | xargs perl -0777 -ne 'while(/\bclass\s+(\w+)(?:<…>)?(?:\s+extends\s+[^{]+?)?
  *   \s+implements\s+([^{]*?)\{/gs){print "$1\n" if $2 =~ /\bSQLWrapper\b/}'
+ * Corrected after the first run disagreed, by reading sql/sql.ts: the
+ * `Aliased` that perl found is declared inside `export namespace SQL` (line
+ * 567), so its qualified name is `SQL.Aliased`.
  */
 const SQL_WRAPPER_IMPLEMENTERS = (
-  'Aliased Column GelCountBuilder GelDeleteBase GelInsertBase GelRaw GelRefreshMaterializedView ' +
+  'SQL.Aliased Column GelCountBuilder GelDeleteBase GelInsertBase GelRaw GelRefreshMaterializedView ' +
   'GelRelationalQuery GelSchema GelSelectBase GelUpdateBase MySqlCountBuilder MySqlDeleteBase ' +
   'MySqlInsertBase MySqlUpdateBase Name Param PgCountBuilder PgDeleteBase PgInsertBase PgRaw ' +
   'PgRefreshMaterializedView PgRelationalQuery PgSchema PgSelectBase PgUpdateBase Placeholder SQL ' +
@@ -108,13 +111,18 @@ const SQL_WRAPPER_IMPLEMENTERS = (
   'SingleStoreInsertBase SingleStoreUpdateBase StringChunk Subquery Table TypedQueryBuilder View'
 ).split(' ');
 
-/** grep -nE "^(export )?(abstract )?class " sql/sql.ts */
+/**
+ * grep -nE "^(export )?(abstract )?class " sql/sql.ts — which missed the
+ * indented `class Aliased` inside `export namespace SQL` (corrected, after the
+ * first run disagreed, with grep -nE "^\s*(export )?(abstract )?class ").
+ */
 const SQL_MODULE_CLASSES = [
   'FakePrimitiveParam',
   'Name',
   'Param',
   'Placeholder',
   'SQL',
+  'SQL.Aliased',
   'StringChunk',
   'View',
 ];
@@ -198,14 +206,17 @@ const BASE_STORE_METHODS = (
   .map((m) => `BaseStore.${m}`);
 
 /**
- * grep -rnE "\bEpisodicStore\(" — the call sites, each inside a top-level
- * function found by reading upwards (pipeline.py:43 is in a docstring).
+ * grep -rnE "\bEpisodicStore\(" — the call sites, and around each the
+ * function it is in, by reading upwards (pipeline.py:43 is in a docstring).
+ * Corrected after the first run disagreed: pipeline.py:594 is not in
+ * process_event_batch (which ends at line 578) but in the module's
+ * `if __name__ == "__main__":` block, so the caller is the module.
  */
 const EPISODIC_STORE_CALLERS = [
   `${A}/episodic/orchestrator.py:example_multi_source`,
   `${A}/episodic/orchestrator.py:example_scheduled_ingestion`,
   `${A}/episodic/orchestrator.py:example_single_source`,
-  `${A}/episodic/pipeline.py:process_event_batch`,
+  `${A}/episodic/pipeline.py:athena.episodic.pipeline`,
 ];
 
 if (corporaUnavailable !== null) {
