@@ -196,9 +196,7 @@ async function writeReferences(
  * arrays, so an entity is expanded once however many paths lead to it (a
  * recursive CTE over (entity, depth) rows repeats an entity at every depth a
  * cycle reaches it). `except` removes the seen ones with a hashed set
- * operation. `near`/`far` name the edge columns walked from and to; each
- * reached entity's parent is the smallest-id entity one level closer with an
- * edge to it.
+ * operation. `near`/`far` name the edge columns walked from and to.
  */
 function traverseQuery(
   s: Session,
@@ -206,14 +204,11 @@ function traverseQuery(
   id: number,
   options: NormalizedTraverseOptions,
 ) {
-  const [near, far] =
-    options.direction === 'dependents'
-      ? [sql.raw('to_entity_id'), sql.raw('from_entity_id')]
-      : [sql.raw('from_entity_id'), sql.raw('to_entity_id')];
+  const [near, far] = edgeColumns(options);
   const deps = s.table('code_dependencies');
   const types = options.dependencyTypes === null ? null : [...options.dependencyTypes];
   const maxDepth = options.maxDepth ?? 2 ** 31 - 1;
-  return sql<Selectable<CodeMetadataTable> & { walk_depth: number; walk_parent: string }>`
+  return sql<Selectable<CodeMetadataTable> & { walk_depth: number }>`
     with recursive bfs(depth, frontier, seen) as (
       select 0, array[${id}]::bigint[], array[${id}]::bigint[]
       union all
@@ -228,16 +223,34 @@ function traverseQuery(
       ) n
       where cardinality(b.frontier) > 0 and b.depth < ${maxDepth}
     ),
-    reached as materialized (select unnest(frontier) as id, depth from bfs)
-    select e.*, r.depth as walk_depth, (
-      select min(d.${near}) from ${deps} d
-      join reached p on p.id = d.${near} and p.depth = r.depth - 1
-      where d.${far} = r.id
-        and (${types}::text[] is null or d.dependency_type = any(${types}::text[]))
-    ) as walk_parent
-    from reached r join ${s.table('code_metadata')} e on e.id = r.id
-    where r.depth > 0
+    reached as (select unnest(frontier) as id, depth from bfs where depth > 0)
+    select e.*, r.depth as walk_depth
+    from reached r join ${s.table('code_metadata')} e on e.id = r.id and e.project_id = ${project}
     order by r.depth, e.id`;
+}
+
+/** The edge columns a walk goes from and to. */
+function edgeColumns(options: NormalizedTraverseOptions) {
+  return options.direction === 'dependents'
+    ? [sql.raw('to_entity_id'), sql.raw('from_entity_id')]
+    : [sql.raw('from_entity_id'), sql.raw('to_entity_id')];
+}
+
+/** The edges from reached entities to reached entities (or the start), hash-joined. */
+function stepsQuery(
+  s: Session,
+  children: readonly number[],
+  candidates: readonly number[],
+  options: NormalizedTraverseOptions,
+) {
+  const [near, far] = edgeColumns(options);
+  const types = options.dependencyTypes === null ? null : [...options.dependencyTypes];
+  return sql<{ child: string; parent: string }>`
+    select d.${far} as child, d.${near} as parent
+    from ${s.table('code_dependencies')} d
+    join unnest(${[...candidates]}::bigint[]) c(id) on c.id = d.${near}
+    where d.${far} = any(${[...children]}::bigint[])
+      and (${types}::text[] is null or d.dependency_type = any(${types}::text[]))`;
 }
 
 /** `code_metadata` and `code_dependencies` on PostgreSQL. */
@@ -738,9 +751,16 @@ export class PostgresCodeRepository implements CodeRepository {
       const reached = rows.map((row) => ({
         entity: toCodeEntity(row),
         depth: Number(row.walk_depth),
-        parentId: toNumber(row.walk_parent),
       }));
-      return withPaths(id, reached, options.entityTypes);
+      const ids = reached.map((r) => r.entity.id);
+      const steps =
+        ids.length === 0
+          ? []
+          : (await stepsQuery(s, ids, [id, ...ids], options).execute(s.raw)).rows.map((row) => ({
+              child: toNumber(row.child),
+              parent: toNumber(row.parent),
+            }));
+      return withPaths(id, reached, steps, options.entityTypes);
     });
   }
 
