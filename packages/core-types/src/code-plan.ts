@@ -24,6 +24,7 @@ const FIELDS = [
   'endLine',
   'complexity',
   'codeHash',
+  'exported',
   'memoryId',
 ] as const satisfies readonly (keyof CodeEntity & keyof NewCodeEntity)[];
 

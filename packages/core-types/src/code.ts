@@ -1,6 +1,6 @@
 /** What a code entity is. */
 export type CodeEntityType =
-  'file' | 'module' | 'class' | 'interface' | 'type' | 'function' | 'method' | 'variable';
+  'file' | 'module' | 'class' | 'interface' | 'type' | 'function' | 'method' | 'variable' | 'enum';
 
 /** Every {@link CodeEntityType}. */
 export const CODE_ENTITY_TYPES: readonly CodeEntityType[] = Object.freeze([
@@ -12,6 +12,7 @@ export const CODE_ENTITY_TYPES: readonly CodeEntityType[] = Object.freeze([
   'function',
   'method',
   'variable',
+  'enum',
 ]);
 
 /** How one entity depends on another. */
@@ -47,6 +48,8 @@ export interface CodeEntity {
   readonly endLine: number | null;
   readonly complexity: number | null;
   readonly codeHash: string | null;
+  /** Visible outside its module (exported, public); `null` when the indexer did not say. */
+  readonly exported: boolean | null;
   /** The memory that describes this entity, if any. */
   readonly memoryId: number | null;
   readonly createdAt: Date;
@@ -67,6 +70,8 @@ export interface UpsertCodeEntityInput {
   readonly endLine?: number | null;
   readonly complexity?: number | null;
   readonly codeHash?: string | null;
+  /** Default `null` (unknown). */
+  readonly exported?: boolean | null;
   readonly memoryId?: number | null;
 }
 
@@ -87,17 +92,62 @@ export interface AddDependencyInput {
   readonly dependencyType: DependencyType;
 }
 
-/** One entity affected by a change, and how far from the change it is. */
+/** One entity affected by a change (or reached by a walk), and how far from the start it is. */
 export interface ImpactedEntity {
   readonly entity: CodeEntity;
   /** 1 = depends directly on the changed entity. The shortest distance is reported. */
   readonly depth: number;
+  /**
+   * One shortest chain of entity ids from the start to this entity: `path[0]`
+   * is the start, the last id is `entity.id`, and it has `depth + 1` ids.
+   * Among equally short chains, each step takes the smallest id.
+   */
+  readonly path: readonly number[];
 }
 
 /** Options of `code.impact()`. */
 export interface ImpactOptions {
-  /** Maximum distance to follow, 1–50; default 5. */
-  readonly maxDepth?: number;
+  /** Maximum distance to follow, 1–50, or `null` for no bound (the walk still ends: each entity is visited once); default 5. */
+  readonly maxDepth?: number | null;
+  /** Follow only edges of these types; default every type. */
+  readonly dependencyTypes?: readonly DependencyType[];
+  /** Report only entities of these types; the walk still passes through the others. Default every type. */
+  readonly entityTypes?: readonly CodeEntityType[];
+}
+
+/** Which way `code.traverse()` walks: to what depends on the start, or to what it depends on. */
+export type TraverseDirection = 'dependents' | 'dependencies';
+
+/** Every {@link TraverseDirection}. */
+export const TRAVERSE_DIRECTIONS: readonly TraverseDirection[] = Object.freeze([
+  'dependents',
+  'dependencies',
+]);
+
+/** Options of `code.traverse()`. */
+export interface TraverseOptions extends ImpactOptions {
+  readonly direction: TraverseDirection;
+}
+
+/** Options of `code.hotspots()`. */
+export interface HotspotOptions {
+  /** 1–1000; default 20. */
+  readonly limit?: number;
+  /** Rank by dependents (`fanIn`, the default) or by dependencies (`fanOut`). */
+  readonly orderBy?: 'fanIn' | 'fanOut';
+  /** Only entities of these types; default every type. */
+  readonly entityTypes?: readonly CodeEntityType[];
+  /** Count only edges of these types; default every type. */
+  readonly dependencyTypes?: readonly DependencyType[];
+}
+
+/** One entry of `code.hotspots()`. */
+export interface CodeHotspot {
+  readonly entity: CodeEntity;
+  /** Distinct entities that depend on it directly. */
+  readonly fanIn: number;
+  /** Distinct entities it depends on directly. */
+  readonly fanOut: number;
 }
 
 /** One entity of `code.replaceFile()`: an upsert input whose file is the replaced file. */
@@ -124,11 +174,46 @@ export interface FileEdgeInput {
   readonly dependencyType: DependencyType;
 }
 
+/**
+ * A reference an indexer found but could not resolve to any entity (a call
+ * through an untyped value, an import of a module that is not there). It is
+ * kept as written and never matched to an entity by name, so that nothing is
+ * guessed.
+ */
+export interface UnresolvedReferenceInput {
+  /** An entity of the replaced file, as in an edge's `from`. */
+  readonly from: CodeEntityRef;
+  readonly dependencyType: DependencyType;
+  /** The reference as written, e.g. `client.query` or `./missing`. */
+  readonly target: string;
+  readonly line?: number | null;
+}
+
+/** A stored {@link UnresolvedReferenceInput} (`code_unresolved_references`). */
+export interface UnresolvedReference {
+  readonly id: number;
+  readonly projectId: number;
+  readonly fromEntityId: number;
+  readonly dependencyType: DependencyType;
+  readonly target: string;
+  readonly line: number | null;
+  readonly createdAt: Date;
+}
+
+/** Filters of `code.unresolvedReferences()`. */
+export interface ListUnresolvedReferencesOptions {
+  /** Only references from entities of this file. */
+  readonly filePath?: string;
+  readonly dependencyType?: DependencyType;
+}
+
 /** Input of `code.replaceFile()`: everything the file now declares. */
 export interface ReplaceFileInput {
   readonly entities: readonly FileEntityInput[];
   /** The outgoing edges of the file's entities; default none. */
   readonly edges?: readonly FileEdgeInput[];
+  /** References of the file's entities that resolve to nothing; replaced like the edges. Default none. */
+  readonly unresolved?: readonly UnresolvedReferenceInput[];
 }
 
 /** What `code.replaceFile()` did. */
@@ -144,6 +229,8 @@ export interface ReplaceFileResult {
   /** The file's outgoing edges: stored as dependencies, or pending until their target is indexed. */
   readonly resolvedEdges: number;
   readonly unresolvedEdges: number;
+  /** How many unresolved references the file now has. */
+  readonly unresolvedReferences: number;
 }
 
 /** An edge whose target is not indexed (or not unique) yet: `code_unresolved_dependencies`. */

@@ -9,6 +9,7 @@
 export * from './capabilities.js';
 export * from './code.js';
 export * from './code-plan.js';
+export * from './code-walk.js';
 export * from './consolidation.js';
 export * from './decision.js';
 export * from './embedder.js';

@@ -3,12 +3,18 @@ import type {
   AddDependencyInput,
   CodeDependency,
   CodeEntity,
+  CodeEntityType,
+  CodeHotspot,
+  HotspotOptions,
   ImpactedEntity,
   ImpactOptions,
   ListUnresolvedOptions,
+  ListUnresolvedReferencesOptions,
   ReplaceFileInput,
   ReplaceFileResult,
+  TraverseOptions,
   UnresolvedDependency,
+  UnresolvedReference,
   UpsertCodeEntityInput,
 } from './code.js';
 import type { ConsolidationState } from './consolidation.js';
@@ -230,6 +236,10 @@ export interface FindCodeEntitiesOptions {
   readonly filePath?: string;
   readonly name?: string;
   readonly qualifiedName?: string;
+  /** Only entities of these types. */
+  readonly entityTypes?: readonly CodeEntityType[];
+  /** Only entities whose line range contains this line (entities without one never match). */
+  readonly line?: number;
 }
 
 /** Code entities and their dependency graph (`code_metadata`, `code_dependencies`). */
@@ -267,6 +277,11 @@ export interface CodeRepository {
     projectId: number,
     options?: ListUnresolvedOptions,
   ): Promise<UnresolvedDependency[]>;
+  /** References that resolve to no entity (see `ReplaceFileInput.unresolved`), by id. */
+  unresolvedReferences(
+    projectId: number,
+    options?: ListUnresolvedReferencesOptions,
+  ): Promise<UnresolvedReference[]>;
   getEntity(projectId: number, id: number): Promise<CodeEntity | null>;
   /** By file path, then start line, then id. */
   findEntities(projectId: number, options?: FindCodeEntitiesOptions): Promise<CodeEntity[]>;
@@ -285,6 +300,23 @@ export interface CodeRepository {
    * safe on cycles; never includes the entity itself.
    */
   impact(projectId: number, entityId: number, options?: ImpactOptions): Promise<ImpactedEntity[]>;
+  /**
+   * A breadth-first walk from `entityId` in one direction, inside the
+   * database: `dependents` is `impact()`, `dependencies` what the entity
+   * depends on, transitively. Each entity once, at its shortest depth with
+   * one shortest path, by depth then id; safe on cycles; never the start.
+   */
+  traverse(
+    projectId: number,
+    entityId: number,
+    options: TraverseOptions,
+  ): Promise<ImpactedEntity[]>;
+  /**
+   * The most depended-on entities (or, with `orderBy: 'fanOut'`, the most
+   * dependent ones), counted inside the database: by the chosen count
+   * descending, then the other descending, then id.
+   */
+  hotspots(projectId: number, options?: HotspotOptions): Promise<CodeHotspot[]>;
 }
 
 /** Options of `decisions.list()`. */

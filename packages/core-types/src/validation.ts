@@ -7,8 +7,8 @@
 import { z } from 'zod';
 import { CONSOLIDATION_STATES } from './consolidation.js';
 import type { ConsolidationState } from './consolidation.js';
-import { CODE_ENTITY_TYPES, DEPENDENCY_TYPES } from './code.js';
-import type { CodeEntityType, DependencyType } from './code.js';
+import { CODE_ENTITY_TYPES, DEPENDENCY_TYPES, TRAVERSE_DIRECTIONS } from './code.js';
+import type { CodeEntityType, DependencyType, TraverseDirection } from './code.js';
 import { DECISION_STATUSES, SCENARIO_TYPES } from './decision.js';
 import { EPISODE_EVENT_TYPE_ALIASES, EPISODE_EVENT_TYPES, EPISODE_OUTCOMES } from './episode.js';
 import type { EpisodeEventType } from './episode.js';
@@ -816,6 +816,7 @@ const entityFields = {
   endLine: lineNumber.nullable().default(null),
   complexity: z.number().finite().min(0).nullable().default(null),
   codeHash: shortText.nullable().default(null),
+  exported: z.boolean().nullable().default(null),
   memoryId: id.nullable().default(null),
 };
 const lineRange = {
@@ -899,10 +900,19 @@ const fileEdgeSchema = z
     dependencyType: z.enum(DEPENDENCY_TYPES as [string, ...string[]]),
   })
   .strict();
+const unresolvedReferenceSchema = z
+  .object({
+    from: entityRefSchema,
+    dependencyType: z.enum(DEPENDENCY_TYPES as [string, ...string[]]),
+    target: shortText,
+    line: lineNumber.nullable().default(null),
+  })
+  .strict();
 const replaceFileSchema = z
   .object({
     entities: z.array(z.unknown()).max(LIMITS.batch),
     edges: z.array(z.unknown()).max(LIMITS.batch).default([]),
+    unresolved: z.array(z.unknown()).max(LIMITS.batch).default([]),
   })
   .strict();
 
@@ -920,12 +930,50 @@ export interface NormalizedFileEdge {
   readonly dependencyType: DependencyType;
 }
 
+/** A validated unresolved reference of `replaceFile()`: `from` is an index into the file's entities. */
+export interface NormalizedUnresolvedReference {
+  readonly from: number;
+  readonly dependencyType: DependencyType;
+  readonly target: string;
+  readonly line: number | null;
+}
+
 /** A validated `replaceFile()` input. */
 export interface NormalizedReplaceFile {
   readonly filePath: string;
   readonly entities: readonly NewCodeEntity[];
   /** Deduplicated, in input order. */
   readonly edges: readonly NormalizedFileEdge[];
+  /** Deduplicated, in input order. */
+  readonly unresolved: readonly NormalizedUnresolvedReference[];
+}
+
+/** The index of the one entity of the file that `from` names; a `ValidationError` otherwise. */
+function sourceIndex(
+  entities: readonly NewCodeEntity[],
+  byName: ReadonlyMap<string, readonly number[]>,
+  file: string,
+  from: { qualifiedName: string; filePath?: string | undefined; entityType?: string | undefined },
+  path: string,
+): number {
+  if (from.filePath !== undefined && from.filePath !== file) {
+    throw new ValidationError(`invalid ${path}.from.filePath: must be the replaced file`, [
+      { path: `${path}.from.filePath`, message: `must be ${JSON.stringify(file)} or absent` },
+    ]);
+  }
+  const matches = (byName.get(from.qualifiedName) ?? []).filter(
+    (at) => from.entityType === undefined || entities[at]?.entityType === from.entityType,
+  );
+  if (matches.length !== 1) {
+    const problem =
+      matches.length === 0
+        ? 'names no entity of the file'
+        : 'names several entities of the file: give entityType';
+    throw new ValidationError(`invalid ${path}.from: ${problem}`, [
+      { path: `${path}.from`, message: problem },
+    ]);
+  }
+  return matches[0] as number;
 }
 
 /**
@@ -948,33 +996,18 @@ export function parseReplaceFile(filePath: unknown, input: unknown): NormalizedR
     seen.set(key, index);
     return entity as NewCodeEntity;
   });
+  const byName = new Map<string, number[]>();
+  entities.forEach((entity, index) => {
+    const list = byName.get(entity.qualifiedName);
+    if (list === undefined) byName.set(entity.qualifiedName, [index]);
+    else list.push(index);
+  });
   const edgeKeys = new Set<string>();
   const edges: NormalizedFileEdge[] = [];
   raw.edges.forEach((candidate, index) => {
     const path = `input.edges[${index}]`;
     const edge = parseWith(fileEdgeSchema, candidate, path);
-    const from = edge.from;
-    if (from.filePath !== undefined && from.filePath !== file) {
-      throw new ValidationError(`invalid ${path}.from.filePath: must be the replaced file`, [
-        { path: `${path}.from.filePath`, message: `must be ${JSON.stringify(file)} or absent` },
-      ]);
-    }
-    const matches = entities.flatMap((entity, at) =>
-      entity.qualifiedName === from.qualifiedName &&
-      (from.entityType === undefined || entity.entityType === from.entityType)
-        ? [at]
-        : [],
-    );
-    if (matches.length !== 1) {
-      const problem =
-        matches.length === 0
-          ? 'names no entity of the file'
-          : 'names several entities of the file: give entityType';
-      throw new ValidationError(`invalid ${path}.from: ${problem}`, [
-        { path: `${path}.from`, message: problem },
-      ]);
-    }
-    const fromIndex = matches[0] as number;
+    const fromIndex = sourceIndex(entities, byName, file, edge.from, path);
     const source = entities[fromIndex] as NewCodeEntity;
     const to: NormalizedEntityRef = {
       qualifiedName: edge.to.qualifiedName,
@@ -1001,14 +1034,37 @@ export function parseReplaceFile(filePath: unknown, input: unknown): NormalizedR
     edgeKeys.add(key);
     edges.push({ from: fromIndex, to, dependencyType: edge.dependencyType as DependencyType });
   });
-  return { filePath: file, entities, edges };
+  const referenceKeys = new Set<string>();
+  const unresolved: NormalizedUnresolvedReference[] = [];
+  raw.unresolved.forEach((candidate, index) => {
+    const path = `input.unresolved[${index}]`;
+    const reference = parseWith(unresolvedReferenceSchema, candidate, path);
+    const from = sourceIndex(entities, byName, file, reference.from, path);
+    const key = JSON.stringify([from, reference.dependencyType, reference.target, reference.line]);
+    if (referenceKeys.has(key)) return;
+    referenceKeys.add(key);
+    unresolved.push({
+      from,
+      dependencyType: reference.dependencyType as DependencyType,
+      target: reference.target,
+      line: reference.line,
+    });
+  });
+  return { filePath: file, entities, edges, unresolved };
 }
+
+const entityTypes = z.array(entityType).min(1, 'must name at least one type');
+const dependencyTypes = z
+  .array(z.enum(DEPENDENCY_TYPES as [string, ...string[]]))
+  .min(1, 'must name at least one type');
 
 const findEntitiesSchema = z
   .object({
     filePath: shortText.optional(),
     name: shortText.optional(),
     qualifiedName: shortText.optional(),
+    entityTypes: entityTypes.optional(),
+    line: lineNumber.optional(),
   })
   .strict();
 
@@ -1042,13 +1098,92 @@ export function parseDependency(input: unknown): z.output<typeof dependencySchem
   return parseWith(dependencySchema, input, 'dependency');
 }
 
-const impactOptionsSchema = z.object({
-  maxDepth: z.number().int().min(1).max(LIMITS.impactDepth).default(5),
+const impactOptionsFields = {
+  maxDepth: z.number().int().min(1).max(LIMITS.impactDepth).nullable().default(5),
+  dependencyTypes: dependencyTypes.optional(),
+  entityTypes: entityTypes.optional(),
+};
+const impactOptionsSchema = z.object(impactOptionsFields);
+const traverseOptionsSchema = z.object({
+  ...impactOptionsFields,
+  direction: z.enum(TRAVERSE_DIRECTIONS as [string, ...string[]]),
 });
 
-/** Validates `code.impact()` options (maxDepth default 5). */
-export function parseImpactOptions(options: unknown): { readonly maxDepth: number } {
-  return parseWith(impactOptionsSchema, options ?? {}, 'options');
+/** Validated options of a walk over the code graph; absent filters are `null`. */
+export interface NormalizedTraverseOptions {
+  readonly direction: TraverseDirection;
+  /** `null`: no bound. */
+  readonly maxDepth: number | null;
+  readonly dependencyTypes: readonly DependencyType[] | null;
+  readonly entityTypes: readonly CodeEntityType[] | null;
+}
+
+/** Validates `code.impact()` options (maxDepth default 5, `null` for no bound). */
+export function parseImpactOptions(options: unknown): NormalizedTraverseOptions {
+  const parsed = parseWith(impactOptionsSchema, options ?? {}, 'options');
+  return {
+    direction: 'dependents',
+    maxDepth: parsed.maxDepth,
+    dependencyTypes: (parsed.dependencyTypes as DependencyType[] | undefined) ?? null,
+    entityTypes: (parsed.entityTypes as CodeEntityType[] | undefined) ?? null,
+  };
+}
+
+/** Validates `code.traverse()` options: `direction` is required, the rest as in `impact()`. */
+export function parseTraverseOptions(options: unknown): NormalizedTraverseOptions {
+  const parsed = parseWith(traverseOptionsSchema, options, 'options');
+  return {
+    direction: parsed.direction as TraverseDirection,
+    maxDepth: parsed.maxDepth,
+    dependencyTypes: (parsed.dependencyTypes as DependencyType[] | undefined) ?? null,
+    entityTypes: (parsed.entityTypes as CodeEntityType[] | undefined) ?? null,
+  };
+}
+
+const hotspotOptionsSchema = z
+  .object({
+    limit: limit(20),
+    orderBy: z.enum(['fanIn', 'fanOut']).default('fanIn'),
+    entityTypes: entityTypes.optional(),
+    dependencyTypes: dependencyTypes.optional(),
+  })
+  .strict();
+
+/** Validated `code.hotspots()` options; absent filters are `null`. */
+export interface NormalizedHotspotOptions {
+  readonly limit: number;
+  readonly orderBy: 'fanIn' | 'fanOut';
+  readonly entityTypes: readonly CodeEntityType[] | null;
+  readonly dependencyTypes: readonly DependencyType[] | null;
+}
+
+/** Validates `code.hotspots()` options (limit default 20, ranked by fan-in). */
+export function parseHotspotOptions(options: unknown): NormalizedHotspotOptions {
+  const parsed = parseWith(hotspotOptionsSchema, options ?? {}, 'options');
+  return {
+    limit: parsed.limit,
+    orderBy: parsed.orderBy,
+    entityTypes: (parsed.entityTypes as CodeEntityType[] | undefined) ?? null,
+    dependencyTypes: (parsed.dependencyTypes as DependencyType[] | undefined) ?? null,
+  };
+}
+
+const listUnresolvedReferencesSchema = z
+  .object({
+    filePath: shortText.optional(),
+    dependencyType: z.enum(DEPENDENCY_TYPES as [string, ...string[]]).optional(),
+  })
+  .strict();
+
+/** Validates `code.unresolvedReferences()` options. */
+export function parseListUnresolvedReferences(options: unknown): {
+  readonly filePath?: string;
+  readonly dependencyType?: DependencyType;
+} {
+  return parseWith(listUnresolvedReferencesSchema, options ?? {}, 'options') as {
+    filePath?: string;
+    dependencyType?: DependencyType;
+  };
 }
 
 // ----------------------------------------------------------------- decisions

@@ -2,34 +2,51 @@ import {
   NotFoundError,
   parseDependency,
   parseFindEntities,
+  parseHotspotOptions,
   parseId,
   parseImpactOptions,
   parseListUnresolved,
+  parseListUnresolvedReferences,
   parseReplaceFile,
+  parseTraverseOptions,
   parseUpsertEntities,
   parseUpsertEntity,
   planFileReplacement,
+  withPaths,
 } from '@athena/core-types';
 import type {
   AddDependencyInput,
   CodeDependency,
   CodeEntity,
+  CodeHotspot,
   CodeRepository,
   FindCodeEntitiesOptions,
+  HotspotOptions,
   ImpactedEntity,
   ImpactOptions,
   ListUnresolvedOptions,
+  ListUnresolvedReferencesOptions,
   NewCodeEntity,
   NormalizedFileEdge,
+  NormalizedTraverseOptions,
+  NormalizedUnresolvedReference,
   ReplaceFileInput,
   ReplaceFileResult,
+  TraverseOptions,
   UnresolvedDependency,
+  UnresolvedReference,
   UpsertCodeEntityInput,
 } from '@athena/core-types';
 import type { Insertable, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { assertInProject } from './relationship-repository.js';
-import { toCodeDependency, toCodeEntity, toNumber, toUnresolvedDependency } from './rows.js';
+import {
+  toCodeDependency,
+  toCodeEntity,
+  toNumber,
+  toUnresolvedDependency,
+  toUnresolvedReference,
+} from './rows.js';
 import type { CodeMetadataTable } from './schema.js';
 import type { Session } from './session.js';
 
@@ -47,6 +64,7 @@ function entityFields(entity: NewCodeEntity) {
     end_line: entity.endLine,
     complexity: entity.complexity,
     code_hash: entity.codeHash,
+    exported: entity.exported,
     memory_id: entity.memoryId,
   };
 }
@@ -161,6 +179,87 @@ async function writeEdges(
   return toNumber(rows[0]?.resolved ?? 0);
 }
 
+/** Stores a replaced file's unresolved references in one statement. */
+async function writeReferences(
+  s: Session,
+  projectId: number,
+  references: readonly {
+    readonly fromId: number;
+    readonly reference: NormalizedUnresolvedReference;
+  }[],
+): Promise<void> {
+  if (references.length === 0) return;
+  await sql`
+    insert into ${s.table('code_unresolved_references')} (project_id, from_entity_id, dependency_type, target, line)
+    select ${projectId}, * from unnest(
+      ${references.map((r) => r.fromId)}::bigint[], ${references.map((r) => r.reference.dependencyType)}::text[],
+      ${references.map((r) => r.reference.target)}::text[], ${references.map((r) => r.reference.line)}::int[]
+    )`.execute(s.raw);
+}
+
+/**
+ * A breadth-first walk in one statement. Each row of `bfs` is one level: the
+ * entities first reached at that depth and every entity seen so far, as
+ * arrays, so an entity is expanded once however many paths lead to it (a
+ * recursive CTE over (entity, depth) rows repeats an entity at every depth a
+ * cycle reaches it). `except` removes the seen ones with a hashed set
+ * operation. `near`/`far` name the edge columns walked from and to.
+ */
+function traverseQuery(
+  s: Session,
+  project: number,
+  id: number,
+  options: NormalizedTraverseOptions,
+) {
+  const [near, far] = edgeColumns(options);
+  const deps = s.table('code_dependencies');
+  const types = options.dependencyTypes === null ? null : [...options.dependencyTypes];
+  const maxDepth = options.maxDepth ?? 2 ** 31 - 1;
+  return sql<Selectable<CodeMetadataTable> & { walk_depth: number }>`
+    with recursive bfs(depth, frontier, seen) as (
+      select 0, array[${id}]::bigint[], array[${id}]::bigint[]
+      union all
+      select b.depth + 1, n.next, b.seen || n.next
+      from bfs b cross join lateral (
+        select array(
+          select d.${far} from ${deps} d
+          where d.project_id = ${project} and d.${near} = any(b.frontier)
+            and (${types}::text[] is null or d.dependency_type = any(${types}::text[]))
+          except select unnest(b.seen)
+        ) as next
+      ) n
+      where cardinality(b.frontier) > 0 and b.depth < ${maxDepth}
+    ),
+    reached as (select unnest(frontier) as id, depth from bfs where depth > 0)
+    select e.*, r.depth as walk_depth
+    from reached r join ${s.table('code_metadata')} e on e.id = r.id and e.project_id = ${project}
+    order by r.depth, e.id`;
+}
+
+/** The edge columns a walk goes from and to. */
+function edgeColumns(options: NormalizedTraverseOptions) {
+  return options.direction === 'dependents'
+    ? [sql.raw('to_entity_id'), sql.raw('from_entity_id')]
+    : [sql.raw('from_entity_id'), sql.raw('to_entity_id')];
+}
+
+/** The edges from reached entities to reached entities (or the start), hash-joined. */
+function stepsQuery(
+  s: Session,
+  children: readonly number[],
+  candidates: readonly number[],
+  options: NormalizedTraverseOptions,
+) {
+  const [near, far] = edgeColumns(options);
+  const types = options.dependencyTypes === null ? null : [...options.dependencyTypes];
+  return sql<{ child: string; parent: string }>`
+    select d.${far} as child, d.${near} as parent
+    from ${s.table('code_dependencies')} d
+    join unnest(${[...candidates]}::bigint[]) c(id) on c.id = d.${near}
+    where d.${far} = any(${[...children]}::bigint[])
+      and (${types}::text[] is null or d.dependency_type = any(${types}::text[]))`;
+}
+
 /** `code_metadata` and `code_dependencies` on PostgreSQL. */
 export class PostgresCodeRepository implements CodeRepository {
   readonly #session: () => Session;
@@ -226,6 +325,7 @@ export class PostgresCodeRepository implements CodeRepository {
                   end_line: eb.ref('excluded.end_line'),
                   complexity: eb.ref('excluded.complexity'),
                   code_hash: eb.ref('excluded.code_hash'),
+                  exported: eb.ref('excluded.exported'),
                   memory_id: eb.ref('excluded.memory_id'),
                   updated_at: eb.ref('excluded.updated_at'),
                 })),
@@ -300,7 +400,11 @@ export class PostgresCodeRepository implements CodeRepository {
           // point at a removed entity wait, by its key, for it to come back.
           await sql`
             with old_edges as (delete from ${deps} where from_entity_id = any(${storedIds}::bigint[])),
-            old_pending as (delete from ${pending} where from_entity_id = any(${storedIds}::bigint[]))
+            old_pending as (delete from ${pending} where from_entity_id = any(${storedIds}::bigint[])),
+            old_references as (
+              delete from ${s.table('code_unresolved_references')}
+              where from_entity_id = any(${storedIds}::bigint[])
+            )
             insert into ${pending} (project_id, from_entity_id, dependency_type,
               target_qualified_name, target_file_path, target_entity_type)
             select d.project_id, d.from_entity_id, d.dependency_type, e.qualified_name, e.file_path, e.entity_type
@@ -346,12 +450,13 @@ export class PostgresCodeRepository implements CodeRepository {
             update ${entitiesTable} e set name = v.name, language = v.language,
               signature = v.signature, docstring = v.docstring, start_line = v.start_line,
               end_line = v.end_line, complexity = v.complexity, code_hash = v.code_hash,
-              memory_id = v.memory_id, updated_at = ${now}
+              exported = v.exported, memory_id = v.memory_id, updated_at = ${now}
             from unnest(${column('id')}::bigint[], ${column('name')}::text[], ${column('language')}::text[],
               ${column('signature')}::text[], ${column('docstring')}::text[], ${column('start_line')}::int[],
               ${column('end_line')}::int[], ${column('complexity')}::float8[], ${column('code_hash')}::text[],
-              ${column('memory_id')}::bigint[])
-              as v(id, name, language, signature, docstring, start_line, end_line, complexity, code_hash, memory_id)
+              ${column('exported')}::boolean[], ${column('memory_id')}::bigint[])
+              as v(id, name, language, signature, docstring, start_line, end_line, complexity, code_hash,
+                exported, memory_id)
             where e.id = v.id
             returning e.*`.execute(s.raw);
           const byId = new Map(rows.map((row) => [toNumber(row.id), row]));
@@ -366,6 +471,14 @@ export class PostgresCodeRepository implements CodeRepository {
           s,
           project,
           file.edges.map((edge) => ({ fromId: (written[edge.from] as CodeEntity).id, edge })),
+        );
+        await writeReferences(
+          s,
+          project,
+          file.unresolved.map((reference) => ({
+            fromId: (written[reference.from] as CodeEntity).id,
+            reference,
+          })),
         );
         await resolvePending(
           s,
@@ -383,6 +496,7 @@ export class PostgresCodeRepository implements CodeRepository {
           removed: [...plan.remove],
           resolvedEdges,
           unresolvedEdges: file.edges.length - resolvedEdges,
+          unresolvedReferences: file.unresolved.length,
         };
       },
     );
@@ -423,6 +537,40 @@ export class PostgresCodeRepository implements CodeRepository {
     });
   }
 
+  /**
+   * References that resolve to no entity, by id.
+   *
+   * @example
+   * ```ts
+   * const calls = await store.code.unresolvedReferences(project.id, { dependencyType: 'calls' });
+   * ```
+   */
+  async unresolvedReferences(
+    projectId: number,
+    options?: ListUnresolvedReferencesOptions,
+  ): Promise<UnresolvedReference[]> {
+    const project = parseId(projectId, 'projectId');
+    const { filePath, dependencyType } = parseListUnresolvedReferences(options);
+    return this.#session().read({ operation: 'list unresolved code references' }, async (s) => {
+      let query = s.db
+        .selectFrom('code_unresolved_references')
+        .selectAll()
+        .where('project_id', '=', project);
+      if (dependencyType !== undefined) query = query.where('dependency_type', '=', dependencyType);
+      if (filePath !== undefined) {
+        query = query.where('from_entity_id', 'in', (eb) =>
+          eb
+            .selectFrom('code_metadata')
+            .select('id')
+            .where('project_id', '=', project)
+            .where('file_path', '=', filePath),
+        );
+      }
+      const rows = await query.orderBy('id').execute();
+      return rows.map(toUnresolvedReference);
+    });
+  }
+
   async getEntity(projectId: number, id: number): Promise<CodeEntity | null> {
     const project = parseId(projectId, 'projectId');
     const entityId = parseId(id, 'id');
@@ -439,12 +587,16 @@ export class PostgresCodeRepository implements CodeRepository {
 
   async findEntities(projectId: number, options?: FindCodeEntitiesOptions): Promise<CodeEntity[]> {
     const project = parseId(projectId, 'projectId');
-    const { filePath, name, qualifiedName } = parseFindEntities(options);
+    const { filePath, name, qualifiedName, entityTypes, line } = parseFindEntities(options);
     return this.#session().read({ operation: 'find code entities' }, async (s) => {
       let query = s.db.selectFrom('code_metadata').selectAll().where('project_id', '=', project);
       if (filePath !== undefined) query = query.where('file_path', '=', filePath);
       if (name !== undefined) query = query.where('name', '=', name);
       if (qualifiedName !== undefined) query = query.where('qualified_name', '=', qualifiedName);
+      if (entityTypes !== undefined) query = query.where('entity_type', 'in', entityTypes);
+      if (line !== undefined) {
+        query = query.where('start_line', '<=', line).where('end_line', '>=', line);
+      }
       const rows = await query
         .orderBy('file_path')
         .orderBy(sql`start_line asc nulls last`)
@@ -559,9 +711,7 @@ export class PostgresCodeRepository implements CodeRepository {
   }
 
   /**
-   * Transitive dependents, each at its shortest depth, by depth then id.
-   * A recursive CTE walks the reverse edges breadth-first; `union` (not
-   * `union all`) over (id, depth) plus the depth bound make cycles harmless.
+   * Transitive dependents: {@link traverse} towards what depends on the entity.
    *
    * @example
    * ```ts
@@ -575,23 +725,88 @@ export class PostgresCodeRepository implements CodeRepository {
   ): Promise<ImpactedEntity[]> {
     const project = parseId(projectId, 'projectId');
     const id = parseId(entityId, 'entityId');
-    const { maxDepth } = parseImpactOptions(options);
-    return this.#session().read({ operation: 'code impact' }, async (s) => {
+    return this.#traverse(project, id, parseImpactOptions(options));
+  }
+
+  /**
+   * A breadth-first walk in one recursive CTE (see {@link traverseQuery}).
+   *
+   * @example
+   * ```ts
+   * const uses = await store.code.traverse(project.id, fn.id, { direction: 'dependencies', maxDepth: null });
+   * ```
+   */
+  async traverse(
+    projectId: number,
+    entityId: number,
+    options: TraverseOptions,
+  ): Promise<ImpactedEntity[]> {
+    const project = parseId(projectId, 'projectId');
+    const id = parseId(entityId, 'entityId');
+    return this.#traverse(project, id, parseTraverseOptions(options));
+  }
+
+  #traverse(
+    project: number,
+    id: number,
+    options: NormalizedTraverseOptions,
+  ): Promise<ImpactedEntity[]> {
+    return this.#session().read({ operation: 'walk code graph' }, async (s) => {
+      const { rows } = await traverseQuery(s, project, id, options).execute(s.raw);
+      const reached = rows.map((row) => ({
+        entity: toCodeEntity(row),
+        depth: Number(row.walk_depth),
+      }));
+      const ids = reached.map((r) => r.entity.id);
+      const steps =
+        ids.length === 0
+          ? []
+          : (await stepsQuery(s, ids, [id, ...ids], options).execute(s.raw)).rows.map((row) => ({
+              child: toNumber(row.child),
+              parent: toNumber(row.parent),
+            }));
+      return withPaths(id, reached, steps, options.entityTypes);
+    });
+  }
+
+  /**
+   * Fan-in and fan-out per entity by two grouped counts over the edges.
+   *
+   * @example
+   * ```ts
+   * const [top] = await store.code.hotspots(project.id, { limit: 10, entityTypes: ['function', 'method'] });
+   * ```
+   */
+  async hotspots(projectId: number, options?: HotspotOptions): Promise<CodeHotspot[]> {
+    const project = parseId(projectId, 'projectId');
+    const { limit, orderBy, entityTypes, dependencyTypes } = parseHotspotOptions(options);
+    const types = dependencyTypes === null ? null : [...dependencyTypes];
+    const kinds = entityTypes === null ? null : [...entityTypes];
+    const [first, second] =
+      orderBy === 'fanIn'
+        ? [sql.raw('fan_in'), sql.raw('fan_out')]
+        : [sql.raw('fan_out'), sql.raw('fan_in')];
+    return this.#session().read({ operation: 'code hotspots' }, async (s) => {
       const deps = s.table('code_dependencies');
-      const { rows } = await sql<Selectable<CodeMetadataTable> & { depth: number }>`
-        with recursive walk(id, depth) as (
-          select d.from_entity_id, 1 from ${deps} d
-          where d.project_id = ${project} and d.to_entity_id = ${id}
-          union
-          select d.from_entity_id, w.depth + 1 from walk w
-          join ${deps} d on d.to_entity_id = w.id and d.project_id = ${project}
-          where w.depth < ${maxDepth}
-        ),
-        shortest as (select id, min(depth) as depth from walk where id <> ${id} group by id)
-        select e.*, shortest.depth from shortest
-        join ${s.table('code_metadata')} e on e.id = shortest.id
-        order by shortest.depth, e.id`.execute(s.raw);
-      return rows.map((row) => ({ entity: toCodeEntity(row), depth: Number(row.depth) }));
+      const typeFilter = sql`(${types}::text[] is null or dependency_type = any(${types}::text[]))`;
+      const { rows } = await sql<
+        Selectable<CodeMetadataTable> & { fan_in: string | number; fan_out: string | number }
+      >`
+        select e.*, coalesce(fi.n, 0) as fan_in, coalesce(fo.n, 0) as fan_out
+        from ${s.table('code_metadata')} e
+        left join (select to_entity_id as id, count(distinct from_entity_id) as n from ${deps}
+                   where project_id = ${project} and ${typeFilter} group by to_entity_id) fi on fi.id = e.id
+        left join (select from_entity_id as id, count(distinct to_entity_id) as n from ${deps}
+                   where project_id = ${project} and ${typeFilter} group by from_entity_id) fo on fo.id = e.id
+        where e.project_id = ${project}
+          and (${kinds}::text[] is null or e.entity_type = any(${kinds}::text[]))
+        order by ${first} desc, ${second} desc, e.id
+        limit ${limit}`.execute(s.raw);
+      return rows.map((row) => ({
+        entity: toCodeEntity(row),
+        fanIn: toNumber(row.fan_in),
+        fanOut: toNumber(row.fan_out),
+      }));
     });
   }
 }

@@ -28,6 +28,7 @@ import type {
   Scenario,
   ScenarioType,
   Task,
+  UnresolvedReference,
   TaskStatus,
   TransitionLogEntry,
   UnresolvedDependency,
@@ -37,6 +38,7 @@ import type {
   CodeDependenciesTable,
   CodeMetadataTable,
   CodeUnresolvedDependenciesTable,
+  CodeUnresolvedReferencesTable,
   ConsolidationLogTable,
   EpisodicEventsTable,
   MemoryRelationshipsTable,
@@ -254,6 +256,7 @@ export function toCodeEntity(row: Selectable<CodeMetadataTable>): CodeEntity {
     endLine: row.end_line,
     complexity: row.complexity,
     codeHash: row.code_hash,
+    exported: row.exported,
     memoryId: toNullableNumber(row.memory_id),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
@@ -284,6 +287,20 @@ export function toUnresolvedDependency(
       filePath: row.target_file_path,
       entityType: row.target_entity_type as CodeEntityType | null,
     },
+    createdAt: toDate(row.created_at),
+  };
+}
+
+export function toUnresolvedReference(
+  row: Selectable<CodeUnresolvedReferencesTable>,
+): UnresolvedReference {
+  return {
+    id: toNumber(row.id),
+    projectId: toNumber(row.project_id),
+    fromEntityId: toNumber(row.from_entity_id),
+    dependencyType: row.dependency_type as DependencyType,
+    target: row.target,
+    line: row.line,
     createdAt: toDate(row.created_at),
   };
 }

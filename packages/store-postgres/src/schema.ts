@@ -149,9 +149,20 @@ export interface CodeMetadataTable {
   end_line: number | null;
   complexity: number | null;
   code_hash: string | null;
+  exported: boolean | null;
   memory_id: NullableRef;
   created_at: CreatedAt;
   updated_at: CreatedAt;
+}
+
+export interface CodeUnresolvedReferencesTable {
+  id: Id;
+  project_id: Ref;
+  from_entity_id: Ref;
+  dependency_type: string;
+  target: string;
+  line: number | null;
+  created_at: CreatedAt;
 }
 
 export interface CodeDependenciesTable {
@@ -227,6 +238,7 @@ export interface Database {
   code_metadata: CodeMetadataTable;
   code_dependencies: CodeDependenciesTable;
   code_unresolved_dependencies: CodeUnresolvedDependenciesTable;
+  code_unresolved_references: CodeUnresolvedReferencesTable;
   planning_decisions: PlanningDecisionsTable;
   planning_scenarios: PlanningScenariosTable;
   athena_meta: AthenaMetaTable;

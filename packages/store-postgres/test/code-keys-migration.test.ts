@@ -22,6 +22,9 @@ describePostgres('migration 5 (qualified code names, pending edges, event vocabu
       const project = await old.projects.create({ name: 'v4', path: '/v4' });
       projectId = project.id;
       // Back to version 4: the code tables as they were, with rows written then.
+      // Undo migration 6 (code graph) first: it builds on these tables.
+      await adminQuery(`drop table "${schema}".code_unresolved_references`);
+      await adminQuery(`alter table "${schema}".code_metadata drop column exported`);
       await adminQuery(`drop table "${schema}".code_unresolved_dependencies`);
       await adminQuery(`drop index "${schema}".code_dependencies_project_idx`);
       await adminQuery(`alter table "${schema}".code_metadata drop column qualified_name`);

@@ -102,6 +102,9 @@ describePostgres('migration 3 (keyword table) on an existing version-2 database'
       await adminQuery(`drop function "${schema}".memory_text_index_update() cascade`);
       await adminQuery(`delete from "${schema}".athena_migrations where version >= 3`);
       // Undo migration 5 (code keys) too, so it applies again after 3 and 4.
+      // Undo migration 6 (code graph) first: it builds on these tables.
+      await adminQuery(`drop table "${schema}".code_unresolved_references`);
+      await adminQuery(`alter table "${schema}".code_metadata drop column exported`);
       await adminQuery(`drop table "${schema}".code_unresolved_dependencies`);
       await adminQuery(`drop index "${schema}".code_dependencies_project_idx`);
       await adminQuery(`alter table "${schema}".code_metadata drop column qualified_name`);

@@ -83,6 +83,7 @@ describePostgres('migrations', () => {
       'code_dependencies',
       'code_metadata',
       'code_unresolved_dependencies',
+      'code_unresolved_references',
       'consolidation_log',
       'episodic_events',
       'memory_relationships',

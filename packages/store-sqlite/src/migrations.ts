@@ -323,6 +323,30 @@ UPDATE episodic_events SET event_type = 'tool_execution' WHERE event_type = 'too
 `;
 
 /**
+ * Migration 4, for the code graph. `exported` says whether an entity is
+ * visible outside its module (NULL: the indexer did not say).
+ * `code_unresolved_references` holds what an indexer saw but could not
+ * resolve (a call through an untyped value, a missing module): kept as
+ * written and never matched by name, unlike the pending edges, so nothing is
+ * guessed. It goes with its source entity.
+ */
+const CODE_GRAPH = `
+ALTER TABLE code_metadata ADD COLUMN exported INTEGER CHECK (exported IN (0, 1));
+
+CREATE TABLE code_unresolved_references (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  project_id      INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  from_entity_id  INTEGER NOT NULL REFERENCES code_metadata(id) ON DELETE CASCADE,
+  dependency_type TEXT NOT NULL,
+  target          TEXT NOT NULL,
+  line            INTEGER,
+  created_at      INTEGER NOT NULL
+);
+CREATE INDEX code_unresolved_references_project ON code_unresolved_references (project_id, id);
+CREATE INDEX code_unresolved_references_from ON code_unresolved_references (from_entity_id);
+`;
+
+/**
  * Every schema change, oldest first. Append only: a released migration is
  * never edited, because databases in the field have already applied it.
  */
@@ -393,6 +417,13 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
     name: 'qualified code names, pending code edges, event vocabulary',
     up(db: Database): void {
       db.exec(CODE_KEYS_AND_PENDING_EDGES);
+    },
+  },
+  {
+    version: 4,
+    name: 'code graph: exported entities, unresolved references',
+    up(db: Database): void {
+      db.exec(CODE_GRAPH);
     },
   },
 ]);

@@ -25,6 +25,7 @@ import type {
   TaskStatus,
   TransitionLogEntry,
   UnresolvedDependency,
+  UnresolvedReference,
 } from '@athena/core-types';
 
 // Row shapes as better-sqlite3 returns them: snake_case columns, INTEGER
@@ -159,9 +160,21 @@ export interface CodeEntityRow {
   end_line: number | null;
   complexity: number | null;
   code_hash: string | null;
+  /** 0, 1 or NULL. */
+  exported: number | null;
   memory_id: number | null;
   created_at: number;
   updated_at: number;
+}
+
+export interface UnresolvedReferenceRow {
+  id: number;
+  project_id: number;
+  from_entity_id: number;
+  dependency_type: string;
+  target: string;
+  line: number | null;
+  created_at: number;
 }
 
 export interface UnresolvedDependencyRow {
@@ -414,9 +427,22 @@ export function toCodeEntity(row: CodeEntityRow): CodeEntity {
     endLine: row.end_line,
     complexity: row.complexity,
     codeHash: row.code_hash,
+    exported: row.exported === null ? null : row.exported === 1,
     memoryId: row.memory_id,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
+  };
+}
+
+export function toUnresolvedReference(row: UnresolvedReferenceRow): UnresolvedReference {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    fromEntityId: row.from_entity_id,
+    dependencyType: row.dependency_type as DependencyType,
+    target: row.target,
+    line: row.line,
+    createdAt: new Date(row.created_at),
   };
 }
 

@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { codeTests } from './code.js';
 import { codeFileTests } from './code-files.js';
+import { codeGraphTests } from './code-graph.js';
 import type { ConformanceOptions } from './conformance-options.js';
 import { consolidationTests } from './consolidation.js';
 import { decisionTests } from './decisions.js';
@@ -45,6 +46,7 @@ const AREAS: readonly (readonly [string, (ctx: SuiteContext) => void])[] = [
   ['goals and tasks', goalTaskTests],
   ['code', codeTests],
   ['code files', codeFileTests],
+  ['code graph', codeGraphTests],
   ['decisions', decisionTests],
   ['consolidation', consolidationTests],
   ['transactions', transactionTests],

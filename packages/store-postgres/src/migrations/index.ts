@@ -1,3 +1,4 @@
+import { codeGraph } from './code-graph.js';
 import { codeKeys } from './code-keys.js';
 import { initialSchema } from './initial-schema.js';
 import { keywordProjectIndex } from './keyword-project-index.js';
@@ -12,6 +13,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   keywordTable,
   keywordProjectIndex,
   codeKeys,
+  codeGraph,
 ]);
 
 /** The schema version a fully migrated database has. */

@@ -2,45 +2,119 @@ import {
   NotFoundError,
   parseDependency,
   parseFindEntities,
+  parseHotspotOptions,
   parseId,
   parseImpactOptions,
   parseListUnresolved,
+  parseListUnresolvedReferences,
   parseReplaceFile,
+  parseTraverseOptions,
   parseUpsertEntities,
   parseUpsertEntity,
   planFileReplacement,
+  withPaths,
 } from '@athena/core-types';
 import type {
   AddDependencyInput,
   CodeDependency,
   CodeEntity,
+  CodeHotspot,
   CodeRepository,
   FindCodeEntitiesOptions,
+  HotspotOptions,
   ImpactedEntity,
   ImpactOptions,
   ListUnresolvedOptions,
+  ListUnresolvedReferencesOptions,
   NewCodeEntity,
   NormalizedFileEdge,
+  NormalizedTraverseOptions,
   ReplaceFileInput,
   ReplaceFileResult,
+  TraverseOptions,
   UnresolvedDependency,
+  UnresolvedReference,
   UpsertCodeEntityInput,
 } from '@athena/core-types';
 import type { Connection } from '../connection.js';
 import { assertInProject } from './assert-in-project.js';
 import { mapSqliteError } from '../map-error.js';
-import { toCodeDependency, toCodeEntity, toUnresolvedDependency } from '../rows.js';
-import type { CodeDependencyRow, CodeEntityRow, UnresolvedDependencyRow } from '../rows.js';
+import {
+  toCodeDependency,
+  toCodeEntity,
+  toUnresolvedDependency,
+  toUnresolvedReference,
+} from '../rows.js';
+import type {
+  CodeDependencyRow,
+  CodeEntityRow,
+  UnresolvedDependencyRow,
+  UnresolvedReferenceRow,
+} from '../rows.js';
 import type { Session } from '../session.js';
 
 const ENTITY_COLUMNS = `project_id, file_path, name, qualified_name, entity_type, language, signature,
-  docstring, start_line, end_line, complexity, code_hash, memory_id, created_at, updated_at`;
+  docstring, start_line, end_line, complexity, code_hash, exported, memory_id, created_at, updated_at`;
 const ENTITY_VALUES = `@projectId, @filePath, @name, @qualifiedName, @entityType, @language, @signature,
-  @docstring, @startLine, @endLine, @complexity, @codeHash, @memoryId, @now, @now`;
+  @docstring, @startLine, @endLine, @complexity, @codeHash, @exported, @memoryId, @now, @now`;
 const ENTITY_UPDATES = `name = excluded.name, language = excluded.language,
   signature = excluded.signature, docstring = excluded.docstring, start_line = excluded.start_line,
   end_line = excluded.end_line, complexity = excluded.complexity, code_hash = excluded.code_hash,
-  memory_id = excluded.memory_id, updated_at = excluded.updated_at`;
+  exported = excluded.exported, memory_id = excluded.memory_id, updated_at = excluded.updated_at`;
+
+/**
+ * A breadth-first walk in one statement. Each row of `bfs` is one level: the
+ * entities first reached at that depth and every entity seen so far, as JSON
+ * arrays, so an entity is expanded once however many paths lead to it (a
+ * recursive CTE over (entity, depth) rows repeats an entity at every depth a
+ * cycle reaches it). `near`/`far` name the edge columns walked from and to.
+ * The final join is forced to run from the walk to the entities (CROSS JOIN,
+ * `+e.project_id`): the planner otherwise scanned the project's entities.
+ */
+function traverseSql(near: 'to_entity_id' | 'from_entity_id'): string {
+  const far = near === 'to_entity_id' ? 'from_entity_id' : 'to_entity_id';
+  // `+d.project_id`: with a plain comparison the planner walked the project's
+  // index and filtered every edge of the project at each level (918 ms on a
+  // 9,205-edge project) instead of looking up the frontier's edges (6 ms).
+  const neighbours = `SELECT d.${far} AS x FROM code_dependencies d
+    WHERE +d.project_id = @projectId AND d.${near} IN (SELECT value FROM json_each(b.frontier))
+      AND (@types IS NULL OR d.dependency_type IN (SELECT value FROM json_each(@types)))`;
+  return `WITH RECURSIVE bfs (depth, frontier, seen) AS (
+      SELECT 0, json_array(@id), json_array(@id)
+      UNION ALL
+      SELECT b.depth + 1,
+        (SELECT json_group_array(x) FROM (${neighbours} EXCEPT SELECT value FROM json_each(b.seen))),
+        (SELECT json_group_array(x) FROM (SELECT value AS x FROM json_each(b.seen) UNION ${neighbours}))
+      FROM bfs b WHERE json_array_length(b.frontier) > 0 AND b.depth < @maxDepth
+    )
+    SELECT e.*, b.depth AS walk_depth
+    FROM bfs b CROSS JOIN json_each(b.frontier) f CROSS JOIN code_metadata e ON e.id = f.value
+    WHERE b.depth > 0 AND +e.project_id = @projectId
+    ORDER BY b.depth, e.id`;
+}
+
+/**
+ * The edges from reached entities to reached entities (or the start), from
+ * which each one's parent is chosen. `+d.near`: as an index key next to
+ * `far` the planner probed every (child, candidate) pair (1.2 s for 3,265
+ * entities); as a filter it reads each child's edges once.
+ */
+function stepsSql(near: 'to_entity_id' | 'from_entity_id'): string {
+  const far = near === 'to_entity_id' ? 'from_entity_id' : 'to_entity_id';
+  return `SELECT d.${far} AS child, d.${near} AS parent FROM code_dependencies d
+    WHERE d.${far} IN (SELECT value FROM json_each(@children))
+      AND +d.${near} IN (SELECT value FROM json_each(@candidates))
+      AND (@types IS NULL OR d.dependency_type IN (SELECT value FROM json_each(@types)))`;
+}
+
+const TRAVERSE_SQL = {
+  dependents: { walk: traverseSql('to_entity_id'), steps: stepsSql('to_entity_id') },
+  dependencies: { walk: traverseSql('from_entity_id'), steps: stepsSql('from_entity_id') },
+} as const;
+
+/** A JSON array of the filter's values, or NULL for no filter. */
+const jsonFilter = (values: readonly string[] | null) =>
+  values === null ? null : JSON.stringify(values);
 
 /** One entity's bound parameters for {@link ENTITY_VALUES}. */
 function entityParams(projectId: number, entity: NewCodeEntity, now: number) {
@@ -57,6 +131,7 @@ function entityParams(projectId: number, entity: NewCodeEntity, now: number) {
     endLine: entity.endLine,
     complexity: entity.complexity,
     codeHash: entity.codeHash,
+    exported: entity.exported === null ? null : entity.exported ? 1 : 0,
     memoryId: entity.memoryId,
     now,
   };
@@ -70,7 +145,8 @@ function entityParams(projectId: number, entity: NewCodeEntity, now: number) {
 const RESOLVABLE_PENDING = `
   SELECT p.id AS pending_id, p.from_entity_id, p.dependency_type, min(e.id) AS to_id
   FROM code_unresolved_dependencies p
-  JOIN code_metadata e ON e.project_id = p.project_id AND e.qualified_name = p.target_qualified_name
+  JOIN code_metadata e INDEXED BY code_metadata_project_qualified_name
+    ON e.project_id = p.project_id AND e.qualified_name = p.target_qualified_name
     AND (p.target_file_path IS NULL OR e.file_path = p.target_file_path)
     AND (p.target_entity_type IS NULL OR e.entity_type = p.target_entity_type)
     AND e.id <> p.from_entity_id
@@ -106,7 +182,13 @@ function assertMemories(
   assertInProject(c, 'memory_vectors', 'memory', projectId, ids);
 }
 
-/** Stores one edge of a replaced file: a dependency when its target is unique, else pending. */
+/**
+ * Stores one edge of a replaced file: a dependency when its target is unique, else pending.
+ * A target named without its file is looked up by qualified name (`INDEXED
+ * BY`): left to itself the planner chose the covering unique index on its
+ * project prefix and read every entity of the project per edge (0.95 ms per
+ * lookup with 12,500 entities, 3.8 s of indexing a 960-file repository).
+ */
 function writeEdge(
   c: Connection,
   projectId: number,
@@ -114,9 +196,8 @@ function writeEdge(
   edge: NormalizedFileEdge,
   now: number,
 ): boolean {
-  // One statement per shape of the reference, so a target named by its full
-  // key is found through the unique (project, file, qualified name, type)
-  // index rather than among every entity of that name in the project.
+  // One statement per shape of the reference, so a target named with its file
+  // is found through the unique (project, file, qualified name, type) index.
   const conditions = [
     'project_id = @projectId',
     'qualified_name = @qualifiedName',
@@ -126,7 +207,9 @@ function writeEdge(
   if (edge.to.entityType !== null) conditions.push('entity_type = @entityType');
   const target = c
     .column<number | null>(
-      `SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM code_metadata WHERE ${conditions.join(' AND ')}`,
+      `SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM code_metadata ${
+        edge.to.filePath === null ? 'INDEXED BY code_metadata_project_qualified_name' : ''
+      } WHERE ${conditions.join(' AND ')}`,
     )
     .get({ projectId, fromId, ...edge.to });
   if (target !== null && target !== undefined) {
@@ -252,6 +335,9 @@ export class SqliteCodeRepository implements CodeRepository {
           `DELETE FROM code_unresolved_dependencies WHERE from_entity_id IN (SELECT value FROM json_each(?))`,
         ).run(storedIds);
         c.statement(
+          `DELETE FROM code_unresolved_references WHERE from_entity_id IN (SELECT value FROM json_each(?))`,
+        ).run(storedIds);
+        c.statement(
           `INSERT INTO code_unresolved_dependencies (project_id, from_entity_id, dependency_type,
              target_qualified_name, target_file_path, target_entity_type, created_at)
            SELECT d.project_id, d.from_entity_id, d.dependency_type, e.qualified_name, e.file_path, e.entity_type, ?
@@ -274,7 +360,8 @@ export class SqliteCodeRepository implements CodeRepository {
         const update = c.statement<[Record<string, unknown>], CodeEntityRow>(
           `UPDATE code_metadata SET name = @name, language = @language, signature = @signature,
              docstring = @docstring, start_line = @startLine, end_line = @endLine,
-             complexity = @complexity, code_hash = @codeHash, memory_id = @memoryId, updated_at = @now
+             complexity = @complexity, code_hash = @codeHash, exported = @exported, memory_id = @memoryId,
+             updated_at = @now
            WHERE id = @id RETURNING *`,
         );
         for (const { index, id } of plan.update) {
@@ -292,6 +379,14 @@ export class SqliteCodeRepository implements CodeRepository {
           const from = (entities[edge.from] as CodeEntity).id;
           if (writeEdge(c, project, from, edge, now)) resolvedEdges += 1;
         }
+        const reference = c.statement(
+          `INSERT INTO code_unresolved_references (project_id, from_entity_id, dependency_type, target, line, created_at)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        );
+        for (const ref of file.unresolved) {
+          const from = (entities[ref.from] as CodeEntity).id;
+          reference.run(project, from, ref.dependencyType, ref.target, ref.line, now);
+        }
         const names = new Set([
           ...plan.insert.map((index) => (file.entities[index] as NewCodeEntity).qualifiedName),
           ...plan.remove.map((e) => e.qualifiedName),
@@ -305,6 +400,7 @@ export class SqliteCodeRepository implements CodeRepository {
           removed: [...plan.remove],
           resolvedEdges,
           unresolvedEdges: file.edges.length - resolvedEdges,
+          unresolvedReferences: file.unresolved.length,
         };
       }),
     );
@@ -341,6 +437,37 @@ export class SqliteCodeRepository implements CodeRepository {
     );
   }
 
+  /**
+   * @example
+   * ```ts
+   * const calls = await store.code.unresolvedReferences(projectId, { dependencyType: 'calls' });
+   * ```
+   */
+  async unresolvedReferences(
+    projectId: number,
+    options?: ListUnresolvedReferencesOptions,
+  ): Promise<UnresolvedReference[]> {
+    const project = parseId(projectId, 'projectId');
+    const { filePath, dependencyType } = parseListUnresolvedReferences(options);
+    return this.#session.run((c) =>
+      c
+        .statement<[Record<string, unknown>], UnresolvedReferenceRow>(
+          `SELECT r.* FROM code_unresolved_references r
+           WHERE r.project_id = @projectId
+             AND (@dependencyType IS NULL OR r.dependency_type = @dependencyType)
+             AND (@filePath IS NULL OR r.from_entity_id IN (
+               SELECT id FROM code_metadata WHERE project_id = @projectId AND file_path = @filePath))
+           ORDER BY r.id`,
+        )
+        .all({
+          projectId: project,
+          filePath: filePath ?? null,
+          dependencyType: dependencyType ?? null,
+        })
+        .map(toUnresolvedReference),
+    );
+  }
+
   async getEntity(projectId: number, id: number): Promise<CodeEntity | null> {
     const project = parseId(projectId, 'projectId');
     const entityId = parseId(id, 'id');
@@ -357,11 +484,14 @@ export class SqliteCodeRepository implements CodeRepository {
   /** By file path, then start line (unknown last), then id. */
   async findEntities(projectId: number, options?: FindCodeEntitiesOptions): Promise<CodeEntity[]> {
     const project = parseId(projectId, 'projectId');
-    const { filePath, name, qualifiedName } = parseFindEntities(options);
+    const { filePath, name, qualifiedName, entityTypes, line } = parseFindEntities(options);
     const conditions = ['project_id = @projectId'];
     if (filePath !== undefined) conditions.push('file_path = @filePath');
     if (name !== undefined) conditions.push('name = @name');
     if (qualifiedName !== undefined) conditions.push('qualified_name = @qualifiedName');
+    if (entityTypes !== undefined)
+      conditions.push('entity_type IN (SELECT value FROM json_each(@entityTypes))');
+    if (line !== undefined) conditions.push('start_line <= @line AND end_line >= @line');
     return this.#session.run((c) =>
       c
         .statement<[Record<string, unknown>], CodeEntityRow>(
@@ -373,6 +503,8 @@ export class SqliteCodeRepository implements CodeRepository {
           filePath: filePath ?? null,
           name: name ?? null,
           qualifiedName: qualifiedName ?? null,
+          entityTypes: entityTypes === undefined ? null : JSON.stringify(entityTypes),
+          line: line ?? null,
         })
         .map(toCodeEntity),
     );
@@ -467,9 +599,7 @@ export class SqliteCodeRepository implements CodeRepository {
   }
 
   /**
-   * Transitive dependents by a recursive CTE walking edges backwards. `UNION`
-   * drops repeated (entity, depth) pairs and the depth bound stops cycles;
-   * `min(depth)` keeps each entity at its shortest distance.
+   * Transitive dependents: {@link traverse} towards what depends on the entity.
    *
    * @example
    * ```ts
@@ -483,28 +613,88 @@ export class SqliteCodeRepository implements CodeRepository {
   ): Promise<ImpactedEntity[]> {
     const project = parseId(projectId, 'projectId');
     const id = parseId(entityId, 'entityId');
-    const { maxDepth } = parseImpactOptions(options);
+    return this.#traverse(project, id, parseImpactOptions(options));
+  }
+
+  /**
+   * A breadth-first walk in one recursive CTE (see {@link traverseSql}).
+   *
+   * @example
+   * ```ts
+   * const uses = await store.code.traverse(projectId, entity.id, { direction: 'dependencies', maxDepth: null });
+   * ```
+   */
+  async traverse(
+    projectId: number,
+    entityId: number,
+    options: TraverseOptions,
+  ): Promise<ImpactedEntity[]> {
+    const project = parseId(projectId, 'projectId');
+    const id = parseId(entityId, 'entityId');
+    return this.#traverse(project, id, parseTraverseOptions(options));
+  }
+
+  #traverse(
+    project: number,
+    id: number,
+    options: NormalizedTraverseOptions,
+  ): Promise<ImpactedEntity[]> {
+    const sql = TRAVERSE_SQL[options.direction];
+    const types = jsonFilter(options.dependencyTypes);
+    return this.#session.run((c) => {
+      const rows = c
+        .statement<[Record<string, unknown>], CodeEntityRow & { walk_depth: number }>(sql.walk)
+        .all({ projectId: project, id, maxDepth: options.maxDepth ?? 2 ** 31 - 1, types });
+      const reached = rows.map((row) => ({ entity: toCodeEntity(row), depth: row.walk_depth }));
+      const ids = reached.map((r) => r.entity.id);
+      const steps =
+        ids.length === 0
+          ? []
+          : c
+              .statement<[Record<string, unknown>], { child: number; parent: number }>(sql.steps)
+              .all({
+                children: JSON.stringify(ids),
+                candidates: JSON.stringify([id, ...ids]),
+                types,
+              });
+      return withPaths(id, reached, steps, options.entityTypes);
+    });
+  }
+
+  /**
+   * Fan-in and fan-out per entity by two grouped counts over the edges.
+   *
+   * @example
+   * ```ts
+   * const [top] = await store.code.hotspots(projectId, { limit: 10, entityTypes: ['function', 'method'] });
+   * ```
+   */
+  async hotspots(projectId: number, options?: HotspotOptions): Promise<CodeHotspot[]> {
+    const project = parseId(projectId, 'projectId');
+    const { limit, orderBy, entityTypes, dependencyTypes } = parseHotspotOptions(options);
+    const [first, second] = orderBy === 'fanIn' ? ['fan_in', 'fan_out'] : ['fan_out', 'fan_in'];
+    const typeFilter = `(@types IS NULL OR dependency_type IN (SELECT value FROM json_each(@types)))`;
     return this.#session.run((c) =>
       c
-        .statement<[Record<string, unknown>], CodeEntityRow & { impact_depth: number }>(
-          `WITH RECURSIVE walk (entity_id, depth) AS (
-             SELECT from_entity_id, 1 FROM code_dependencies
-             WHERE project_id = @projectId AND to_entity_id = @id
-             UNION
-             SELECT d.from_entity_id, w.depth + 1
-             FROM walk w JOIN code_dependencies d ON d.to_entity_id = w.entity_id
-             WHERE w.depth < @maxDepth AND d.project_id = @projectId
-           ),
-           nearest AS (
-             SELECT entity_id, min(depth) AS depth FROM walk WHERE entity_id <> @id GROUP BY entity_id
-           )
-           SELECT e.*, n.depth AS impact_depth
-           FROM nearest n JOIN code_metadata e ON e.id = n.entity_id
+        .statement<[Record<string, unknown>], CodeEntityRow & { fan_in: number; fan_out: number }>(
+          `SELECT e.*, coalesce(fi.n, 0) AS fan_in, coalesce(fo.n, 0) AS fan_out
+           FROM code_metadata e
+           LEFT JOIN (SELECT to_entity_id AS id, count(DISTINCT from_entity_id) AS n FROM code_dependencies
+                      WHERE project_id = @projectId AND ${typeFilter} GROUP BY to_entity_id) fi ON fi.id = e.id
+           LEFT JOIN (SELECT from_entity_id AS id, count(DISTINCT to_entity_id) AS n FROM code_dependencies
+                      WHERE project_id = @projectId AND ${typeFilter} GROUP BY from_entity_id) fo ON fo.id = e.id
            WHERE e.project_id = @projectId
-           ORDER BY n.depth, e.id`,
+             AND (@entityTypes IS NULL OR e.entity_type IN (SELECT value FROM json_each(@entityTypes)))
+           ORDER BY ${first} DESC, ${second} DESC, e.id
+           LIMIT @limit`,
         )
-        .all({ projectId: project, id, maxDepth })
-        .map((row) => ({ entity: toCodeEntity(row), depth: row.impact_depth })),
+        .all({
+          projectId: project,
+          types: jsonFilter(dependencyTypes),
+          entityTypes: jsonFilter(entityTypes),
+          limit,
+        })
+        .map((row) => ({ entity: toCodeEntity(row), fanIn: row.fan_in, fanOut: row.fan_out })),
     );
   }
 }
