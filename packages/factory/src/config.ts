@@ -22,7 +22,7 @@ export interface PostgresSettings {
   readonly password?: string;
   readonly poolMin?: number;
   readonly poolMax?: number;
-  /** Schema for Athena's tables; default `public`. */
+  /** Schema for Athena's tables; else `ATHENA_POSTGRES_SCHEMA`; default `public`. */
   readonly schema?: string;
   /** How long to wait for a connection before falling back; default 5000. */
   readonly connectionTimeoutMs?: number;
@@ -41,6 +41,13 @@ export interface CreateStoreOptions {
   readonly env?: Environment;
   /** Receives the fallback warning; default `console.warn`. */
   readonly logger?: { warn(message: string): void };
+  /**
+   * Call `init()` (connect, migrate) before returning; default true. With
+   * `false` the store is returned unopened — to read `migrationStatus()`
+   * before migrating — and there is no fallback: PostgreSQL's
+   * reachability is only known once it is used.
+   */
+  readonly initialize?: boolean;
 }
 
 /** Resolved PostgreSQL connection settings. `display` is safe to print. */
@@ -214,11 +221,12 @@ function resolvePostgres(options: PostgresSettings, env: Environment): ResolvedP
           1,
           600_000,
         );
+  const schema = pick(env, options.schema, 'options.postgres.schema', 'ATHENA_POSTGRES_SCHEMA');
   const common = {
     poolMin,
     poolMax,
     connectionTimeoutMs: timeout,
-    ...(options.schema === undefined ? {} : { schema: options.schema }),
+    ...(schema === undefined ? {} : { schema: String(schema.value) }),
   };
 
   const urlSource = pick(

@@ -61,6 +61,12 @@ export const ENV_VARIABLES: readonly EnvVariable[] = Object.freeze([
     default: '10',
   },
   {
+    name: 'ATHENA_POSTGRES_SCHEMA',
+    aliases: [],
+    description: "schema of Athena's tables (created when missing); does not select PostgreSQL",
+    default: 'public',
+  },
+  {
     name: 'ATHENA_SQLITE_PATH',
     aliases: ['ATHENA_DB_PATH'],
     description: 'SQLite file; its directory is created',

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { BackendUnavailableError, ExtensionUnavailableError } from '@athena/core-types';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -148,5 +149,36 @@ export function openConnection(options: ResolvedSqliteStoreOptions): Connection 
   } catch (error) {
     db.close();
     throw mapSqliteError(error);
+  }
+}
+
+/**
+ * Runs `read` on the database file opened read-only, without loading
+ * extensions or migrating, then closes it; `read(null)` when the file does
+ * not exist (or is `:memory:`), so nothing is ever created.
+ *
+ * @example
+ * ```ts
+ * const status = inspectFile('/data/memory.db', migrationStatusOf);
+ * ```
+ */
+export function inspectFile<T>(path: string, read: (db: BetterSqlite3.Database | null) => T): T {
+  if (path === ':memory:' || !existsSync(path)) return read(null);
+  let db: BetterSqlite3.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new BackendUnavailableError(`cannot open SQLite database ${path}: ${reason}`, {
+      cause: error,
+      details: { path },
+    });
+  }
+  try {
+    return read(db);
+  } catch (error) {
+    throw mapSqliteError(error);
+  } finally {
+    db.close();
   }
 }
