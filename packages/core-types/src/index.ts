@@ -12,6 +12,7 @@ export * from './decision.js';
 export * from './episode.js';
 export * from './errors.js';
 export * from './memory.js';
+export * from './memory-checksum.js';
 export * from './pagination.js';
 export * from './project.js';
 export * from './records.js';

@@ -80,6 +80,14 @@ export interface RecordPageOptions {
   readonly projectIds?: readonly number[];
 }
 
+/** What `records.checksum()` returns. */
+export interface RecordChecksum {
+  /** Memories hashed. */
+  readonly memories: number;
+  /** `sha256:<hex>`, see `MemoryChecksum`. */
+  readonly checksum: string;
+}
+
 /** Options of `records.count()`. */
 export interface RecordCountOptions {
   /** Only records of these projects; default every project. */
@@ -108,6 +116,13 @@ export interface RecordRepository {
   page<T extends RecordTable>(table: T, options?: RecordPageOptions): Promise<RecordOf<T>[]>;
   /** How many records `table` holds (in the given projects). */
   count(table: RecordTable, options?: RecordCountOptions): Promise<number>;
+  /**
+   * The `MemoryChecksum` of the memories (of the given projects): content
+   * and embedding of each, in id order. Backends hash where it is cheapest
+   * (PostgreSQL in SQL: only 32 bytes per memory leave the server), with
+   * the same result for the same memories.
+   */
+  checksum(options?: RecordCountOptions): Promise<RecordChecksum>;
   /**
    * Validates every record, then inserts them verbatim with new ids, in one
    * multi-row statement per batch, all or none; returns the new ids in input

@@ -93,7 +93,7 @@ export interface MigrationStatus {
 export interface BulkLoadOptions {
   /**
    * How many memories the load will insert. A backend may use it to build
-   * its ANN index once after the load instead of maintaining it row by row
+   * its indexes once after the load instead of maintaining them row by row
    * (PostgreSQL does when the load is at least as large as the table).
    */
   readonly memories?: number;

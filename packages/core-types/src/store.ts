@@ -464,10 +464,10 @@ export interface Store extends Repositories {
   /**
    * Like `transaction()`, for loading many rows at once (imports, copies):
    * all or nothing, and the backend may defer index maintenance to the end —
-   * PostgreSQL drops its ANN index inside the transaction and builds it once
-   * before committing, which is several times faster than maintaining it
-   * row by row, but blocks other writers and ANN readers of the table until
-   * the load commits.
+   * PostgreSQL drops its ANN and GIN indexes inside the transaction and
+   * builds them once before committing (when the load is at least the
+   * table's size), which is several times faster than maintaining them row by
+   * row, but blocks other users of the memory table until the load commits.
    */
   bulkLoad<T>(fn: (tx: Transaction) => Promise<T>, options?: BulkLoadOptions): Promise<T>;
 }

@@ -1,4 +1,5 @@
 import {
+  MemoryChecksum,
   NotFoundError,
   parseRecordCount,
   parseRecordPage,
@@ -7,6 +8,7 @@ import {
   parseSupersessionLinks,
 } from '@athena/core-types';
 import type {
+  RecordChecksum,
   RecordCountOptions,
   RecordOf,
   RecordPageOptions,
@@ -23,6 +25,9 @@ import { toNumber } from './rows.js';
 import type { TableName } from './schema.js';
 import { memorySelection } from './search-sql.js';
 import type { Session } from './session.js';
+
+/** Memories hashed per statement of `checksum()`: 320 kB of digests. */
+const CHECKSUM_PAGE = 10_000;
 
 /** Project id of each existing row among `ids` of `table`. */
 async function projectsOf(
@@ -111,6 +116,37 @@ export class PostgresRecordRepository implements RecordRepository {
         s.raw,
       );
       return toNumber(rows[0]?.n ?? 0);
+    });
+  }
+
+  /**
+   * Hashes every memory in SQL (`memoryDigest`'s form: content length, content,
+   * `vector_send` of the embedding), 10,000 rows per statement by id, so only
+   * 32 bytes per memory leave the server.
+   *
+   * @example
+   * ```ts
+   * const { checksum } = await store.records.checksum({ projectIds: [project.id] });
+   * ```
+   */
+  async checksum(options?: RecordCountOptions): Promise<RecordChecksum> {
+    const { projectIds } = parseRecordCount(options);
+    return this.#session().read({ operation: 'checksum memories' }, async (s) => {
+      const checksum = new MemoryChecksum();
+      const content = sql`convert_to(content, 'UTF8')`;
+      let after = 0;
+      for (;;) {
+        const { rows } = await sql<{ id: string; digest: Buffer }>`
+          select id, sha256(int4send(octet_length(${content})) || ${content} || ${s.vectorSend(sql.ref('embedding'))}) as digest
+          from ${s.table('memory_vectors')}
+          where id > ${after} and ${inProjects('memories', projectIds)}
+          order by id limit ${CHECKSUM_PAGE}`.execute(s.raw);
+        for (const row of rows) checksum.addDigest(row.digest);
+        const last = rows.at(-1);
+        if (last === undefined || rows.length < CHECKSUM_PAGE) break;
+        after = toNumber(last.id);
+      }
+      return { memories: checksum.count, checksum: checksum.digest() };
     });
   }
 

@@ -1,6 +1,6 @@
 import { RECORD_TABLES } from '@athena/core-types';
 import type { RecordTable, Store } from '@athena/core-types';
-import { MemoryChecksum } from './checksum.js';
+import { MemoryChecksum } from '@athena/core-types';
 import { Loader } from './loader.js';
 import { checkEmbeddings, countTables, embeddingModels, sourceProjects } from './preflight.js';
 import { readPages } from './read-pages.js';
@@ -106,10 +106,7 @@ export async function copy(
         tx,
         loaded.projectIds,
         { counts: totals, checksum: digest },
-        {
-          batchSize,
-          onProgress,
-        },
+        { onProgress },
       );
       return { counts: loaded.counts, checksum: digest, projects: loaded.projects };
     },

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { RECORD_TABLES } from '@athena/core-types';
 import type { Store } from '@athena/core-types';
-import { MemoryChecksum } from './checksum.js';
+import { MemoryChecksum } from '@athena/core-types';
 import { encodeRecord } from './codec.js';
 import { EXPORT_FORMAT, EXPORT_VERSION } from './export-format.js';
 import type { ExportEnd, ExportHeader } from './export-format.js';

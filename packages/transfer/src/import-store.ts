@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { ConflictError, RECORD_TABLES, StorageError, ValidationError } from '@athena/core-types';
 import type { Store } from '@athena/core-types';
-import { MemoryChecksum } from './checksum.js';
+import { MemoryChecksum } from '@athena/core-types';
 import { decodeRecord } from './codec.js';
 import type { TransferReport } from './copy.js';
 import { parseBody, parseHeader, parseLine } from './export-format.js';
@@ -134,7 +134,7 @@ export async function importStore(
           mismatches,
         );
       }
-      await verifyTarget(tx, loaded.projectIds, end, { batchSize, onProgress });
+      await verifyTarget(tx, loaded.projectIds, end, { onProgress });
       return { counts: loaded.counts, checksum: digest, projects: loaded.projects };
     },
     { memories: header.counts.memories },

@@ -5,7 +5,6 @@
  *
  * @packageDocumentation
  */
-export { MemoryChecksum } from './checksum.js';
 export { decodeRecord, decodeVector, encodeRecord, encodeVector } from './codec.js';
 export { copy } from './copy.js';
 export type { TransferReport } from './copy.js';

@@ -1,6 +1,5 @@
 import { RECORD_TABLES } from '@athena/core-types';
 import type { Repositories } from '@athena/core-types';
-import { MemoryChecksum } from './checksum.js';
 import type { TableCounts, TransferProgress } from './transfer-options.js';
 import { VerificationError } from './verification-error.js';
 import type { Mismatch } from './verification-error.js';
@@ -14,14 +13,14 @@ import type { Mismatch } from './verification-error.js';
  *
  * @example
  * ```ts
- * await verifyTarget(tx, result.projectIds, { counts, checksum }, { batchSize: 500, onProgress });
+ * await verifyTarget(tx, result.projectIds, { counts, checksum }, { onProgress });
  * ```
  */
 export async function verifyTarget(
   tx: Repositories,
   projectIds: readonly number[],
   expected: { readonly counts: TableCounts; readonly checksum: string },
-  options: { readonly batchSize: number; readonly onProgress: (p: TransferProgress) => void },
+  options: { readonly onProgress: (p: TransferProgress) => void },
 ): Promise<void> {
   const mismatches: Mismatch[] = [];
   if (projectIds.length > 0) {
@@ -32,29 +31,16 @@ export async function verifyTarget(
       }
     }
   }
-  const checksum = new MemoryChecksum();
-  let after = 0;
-  for (;;) {
-    if (projectIds.length === 0) break;
-    const page = await tx.records.page('memories', {
-      projectIds,
-      after,
-      limit: options.batchSize,
-    });
-    for (const memory of page) checksum.add(memory);
-    options.onProgress({
-      phase: 'verify',
-      table: 'memories',
-      done: checksum.count,
-      total: expected.counts.memories,
-    });
-    const last = page.at(-1);
-    if (last === undefined || page.length < options.batchSize) break;
-    after = last.id;
-  }
-  const actual = checksum.digest();
-  if (actual !== expected.checksum) {
-    mismatches.push({ what: 'checksum', expected: expected.checksum, actual });
+  // The target hashes its own rows (PostgreSQL in SQL): the vectors need not travel back.
+  const { checksum } = await tx.records.checksum({ projectIds: [...projectIds] });
+  options.onProgress({
+    phase: 'verify',
+    table: 'memories',
+    done: expected.counts.memories,
+    total: expected.counts.memories,
+  });
+  if (checksum !== expected.checksum) {
+    mismatches.push({ what: 'checksum', expected: expected.checksum, actual: checksum });
   }
   if (mismatches.length > 0) {
     throw new VerificationError(

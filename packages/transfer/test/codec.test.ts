@@ -1,12 +1,7 @@
-import { ValidationError } from '@athena/core-types';
+import { createHash } from 'node:crypto';
+import { MemoryChecksum, memoryDigest, ValidationError } from '@athena/core-types';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeRecord,
-  decodeVector,
-  encodeRecord,
-  encodeVector,
-  MemoryChecksum,
-} from '../src/index.js';
+import { decodeRecord, decodeVector, encodeRecord, encodeVector } from '../src/index.js';
 
 describe('vector encoding', () => {
   it('round-trips every 32-bit float exactly, signed zero and extremes included', () => {
@@ -56,7 +51,13 @@ describe('record encoding', () => {
   });
 });
 
-describe('MemoryChecksum', () => {
+describe('MemoryChecksum (of core-types, which transfers compare)', () => {
+  it("hashes a memory in pgvector's binary form of the vector", () => {
+    const digest = memoryDigest('ab', new Float32Array([1, -2]));
+    const form = Buffer.from([0, 0, 0, 2, 0x61, 0x62, 0, 2, 0, 0, 0x3f, 0x80, 0, 0, 0xc0, 0, 0, 0]);
+    expect(digest.toString('hex')).toBe(createHash('sha256').update(form).digest('hex'));
+  });
+
   it('depends on every byte of content and vector, and on their boundaries', () => {
     const digest = (...memories: { content: string; embedding: Float32Array }[]) => {
       const checksum = new MemoryChecksum();

@@ -1,6 +1,7 @@
 import {
   ConflictError,
   DimensionMismatchError,
+  MemoryChecksum,
   NotFoundError,
   RECORD_TABLES,
   ValidationError,
@@ -191,6 +192,36 @@ export function recordTests(ctx: SuiteContext): void {
       ValidationError,
       'validation',
     );
+  });
+
+  it('checksum() hashes content and embedding of every memory in id order, per project', async () => {
+    const store = ctx.store();
+    const [a, b] = [await ctx.project(), await ctx.project()];
+    await store.memories.storeMany(a.id, [
+      { content: 'ünïcode ✓ and emoji 🧠', embedding: [0.1, -0.2, 0.3, 1e-30, -0, 5, 6, 7] },
+      { content: 'second', embedding: unitVector(2) },
+    ]);
+    await store.memories.storeMany(b.id, [{ content: 'other', embedding: unitVector(3) }]);
+    const hash = new MemoryChecksum();
+    for (const memory of await store.records.page('memories', { projectIds: [a.id] })) {
+      hash.add(memory);
+    }
+    const expected = hash.digest();
+    expect(await store.records.checksum({ projectIds: [a.id] })).toEqual({
+      memories: 2,
+      checksum: expected,
+    });
+    const both = await store.records.checksum({ projectIds: [a.id, b.id] });
+    expect(both.memories).toBe(3);
+    expect(both.checksum).not.toBe(expected);
+    const [first] = await store.records.page('memories', { projectIds: [a.id], limit: 1 });
+    await store.memories.update(a.id, present(first).id, { content: 'ünïcode ✓ and emoji 🧠!' });
+    expect((await store.records.checksum({ projectIds: [a.id] })).checksum).not.toBe(expected);
+    expect(await store.records.checksum({ projectIds: [999_999_999] })).toEqual({
+      memories: 0,
+      checksum: new MemoryChecksum().digest(),
+    });
+    expect((await store.records.checksum()).memories).toBe(await store.records.count('memories'));
   });
 
   it('insert() writes every field verbatim with new ids; linkSupersession() restores supersession', async () => {

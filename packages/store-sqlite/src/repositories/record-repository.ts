@@ -1,4 +1,5 @@
 import {
+  MemoryChecksum,
   NotFoundError,
   parseRecordCount,
   parseRecordPage,
@@ -8,6 +9,7 @@ import {
 } from '@athena/core-types';
 import type {
   NewRecord,
+  RecordChecksum,
   RecordCountOptions,
   RecordOf,
   RecordPageOptions,
@@ -18,6 +20,7 @@ import type {
 } from '@athena/core-types';
 import type { Connection } from '../connection.js';
 import { SQLITE_RECORD_TABLES } from '../record-tables.js';
+import { blobVector } from '../rows.js';
 import type { SqliteReference } from '../record-tables.js';
 import type { Session } from '../session.js';
 import { insertChunks } from './memory-repository.js';
@@ -136,6 +139,39 @@ export class SqliteRecordRepository implements RecordRepository {
             )
             .get(JSON.stringify(projectIds)) as number),
     );
+  }
+
+  /**
+   * Reads the memories one row at a time (constant memory) and hashes each
+   * in JavaScript.
+   *
+   * @example
+   * ```ts
+   * const { checksum } = await store.records.checksum({ projectIds: [project.id] });
+   * ```
+   */
+  async checksum(options?: RecordCountOptions): Promise<RecordChecksum> {
+    const { projectIds } = parseRecordCount(options);
+    return this.#session.run((c) => {
+      const checksum = new MemoryChecksum();
+      const rows =
+        projectIds === undefined
+          ? c
+              .statement<unknown[], { content: string; embedding: Buffer }>(
+                'SELECT content, embedding FROM memory_vectors ORDER BY id',
+              )
+              .iterate()
+          : c
+              .statement<unknown[], { content: string; embedding: Buffer }>(
+                `SELECT content, embedding FROM memory_vectors
+                 WHERE project_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+              )
+              .iterate(JSON.stringify(projectIds));
+      for (const row of rows) {
+        checksum.add({ content: row.content, embedding: blobVector(row.embedding) });
+      }
+      return { memories: checksum.count, checksum: checksum.digest() };
+    });
   }
 
   /**
