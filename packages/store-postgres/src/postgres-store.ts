@@ -539,14 +539,16 @@ export class PostgresStore implements Store {
   /**
    * Runs `fn` in one transaction, like `transaction()`, for a load of many
    * rows. When the load brings at least as many memories (`options.memories`)
-   * as the table holds, the shared ANN index is dropped inside the
-   * transaction and built once before it commits, with `maintenance_work_mem`
-   * raised for the build (to fit the graph, at most 1 GiB): an HNSW index
-   * maintained row by row costs ~1.5 ms per 768-dimension row, a build a
-   * fraction of that. Until the load commits, other writers and ANN searches
-   * of `memory_vectors` wait (DROP INDEX locks the table). A failure rolls
-   * everything back, the index included. Nested in a transaction it is a
-   * plain savepoint.
+   * as the table holds, the indexes that are slow to maintain row by row —
+   * the ANN index (HNSW: ~1.5 ms per 768-dimension row) and the GIN indexes
+   * on tags and keywords — are dropped inside the transaction and built once
+   * from their catalog definitions before it commits, with
+   * `maintenance_work_mem` raised for the HNSW graph (to fit it, at most
+   * 1 GiB). Measured on 20K memories: the insert phase 5.7 → 3.6 s without
+   * the GIN indexes, which then build in 0.6 s. Until the load commits,
+   * other writers and readers of `memory_vectors` wait (DROP INDEX locks the
+   * table). A failure rolls everything back, the indexes included. Nested in
+   * a transaction it is a plain savepoint.
    *
    * @example
    * ```ts
@@ -565,9 +567,9 @@ export class PostgresStore implements Store {
       { operation: 'bulk load' },
       async (session) => {
         rebuilt = null;
-        const deferred = await this.#dropVectorIndexFor(session, memories);
+        const suspended = await this.#suspendIndexesFor(session, memories);
         const value = await this.#ambient.run(session, () => fn(this.#transactionView(session)));
-        if (deferred) rebuilt = await this.#buildVectorIndexIn(session);
+        if (suspended !== null) rebuilt = await this.#restoreIndexes(session, suspended);
         return value;
       },
       true,
@@ -576,29 +578,48 @@ export class PostgresStore implements Store {
     return result;
   }
 
-  /** Drops the shared ANN index when a load of `memories` is at least the table's size. */
-  async #dropVectorIndexFor(session: Session, memories: number): Promise<boolean> {
-    if (memories === 0 || this.#options.vectorIndex.type === 'none') return false;
-    const context = { operation: 'bulk load: suspend the vector index' };
+  /**
+   * When a load of `memories` is at least the table's size, drops the ANN
+   * and GIN indexes of `memory_vectors` and `memory_text_index` and returns
+   * their definitions (`pg_get_indexdef`); otherwise null.
+   */
+  async #suspendIndexesFor(session: Session, memories: number): Promise<string[] | null> {
+    if (memories === 0) return null;
     try {
-      const { rows } = await sql<{ n: string }>`
+      const { rows: size } = await sql<{ n: string }>`
         select count(*) as n from (select 1 from ${session.table('memory_vectors')}
         limit ${memories + 1}) s`.execute(session.raw);
-      if (Number(rows[0]?.n ?? 0) > memories) return false;
-      for (const index of await listVectorIndexes(session.raw, this.#options.schema)) {
-        await sql`drop index ${sql.table(`${this.#options.schema}.${index.name}`)}`.execute(
-          session.raw,
-        );
+      if (Number(size[0]?.n ?? 0) > memories) return null;
+      const { rows } = await sql<{ name: string; definition: string }>`
+        select c.relname as name, pg_get_indexdef(i.indexrelid) as definition
+        from pg_index i
+        join pg_class c on c.oid = i.indexrelid
+        join pg_am am on am.oid = c.relam
+        join pg_class t on t.oid = i.indrelid
+        join pg_namespace n on n.oid = t.relnamespace
+        where n.nspname = ${this.#options.schema}
+          and t.relname in ('memory_vectors', 'memory_text_index')
+          and am.amname in ('hnsw', 'ivfflat', 'gin')
+        order by c.relname`.execute(session.raw);
+      for (const { name } of rows) {
+        await sql`drop index ${sql.table(`${this.#options.schema}.${name}`)}`.execute(session.raw);
       }
-      return true;
+      return rows.map((row) => row.definition);
     } catch (error) {
-      throw mapError(error, context);
+      throw mapError(error, { operation: 'bulk load: suspend indexes' });
     }
   }
 
-  /** Builds the configured ANN index inside the load's transaction, with room for the graph. */
-  async #buildVectorIndexIn(session: Session): Promise<VectorIndexOutcome> {
-    const context = { operation: 'bulk load: build the vector index' };
+  /**
+   * Recreates the suspended indexes inside the load's transaction (room for
+   * the HNSW graph in `maintenance_work_mem`), then makes sure the configured
+   * ANN index exists — an IVFFlat index deferred until enough rows exist may
+   * now be due.
+   */
+  async #restoreIndexes(
+    session: Session,
+    definitions: readonly string[],
+  ): Promise<VectorIndexOutcome> {
     try {
       // pg_settings reports maintenance_work_mem in kB; a server configured higher keeps its value.
       const { rows } = await sql<{ n: string; kb: string }>`
@@ -615,11 +636,11 @@ export class PostgresStore implements Store {
       await sql`select set_config('maintenance_work_mem', ${`${megabytes}MB`}, true)`.execute(
         session.raw,
       );
-      const outcome = await ensureVectorIndex(session.raw, this.#target(this.#open()));
-      await sql`analyze ${session.table('memory_vectors')}`.execute(session.raw);
-      return outcome;
+      // Definitions read from the catalog a moment ago, in this transaction: DDL, no values.
+      for (const definition of definitions) await sql.raw(definition).execute(session.raw);
+      return await ensureVectorIndex(session.raw, this.#target(this.#open()));
     } catch (error) {
-      throw mapError(error, context);
+      throw mapError(error, { operation: 'bulk load: rebuild indexes' });
     }
   }
 

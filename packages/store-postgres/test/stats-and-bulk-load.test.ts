@@ -143,6 +143,17 @@ describePostgres('PostgreSQL stats, migration status and bulk loads', () => {
     // DROP INDEX took the table's ACCESS EXCLUSIVE lock; others saw the old catalog meanwhile.
     expect(locked).toBe(1);
     expect(await hnswIndexes(store.schema)).toEqual([HNSW]);
+    const gin = await adminQuery<{ indexdef: string }>(
+      `select indexdef from pg_indexes where schemaname = $1 and indexdef like '%USING gin%' order by indexname`,
+      [store.schema],
+    );
+    // Rebuilt from their own definitions: the keyword index keeps its pending-list limit.
+    expect(gin.map((row) => row.indexdef.replace(`${store.schema}.`, ''))).toEqual([
+      "CREATE INDEX memory_text_index_project_tsv_idx ON memory_text_index USING gin (project_id, tsv) WITH (gin_pending_list_limit='256')",
+      'CREATE INDEX memory_vectors_tags_idx ON memory_vectors USING gin (tags)',
+    ]);
+    const hits = await store.search.keyword(project.id, 'memory');
+    expect(hits.length).toBeGreaterThan(0);
     const [hit] = await store.search.semantic(project.id, [1, 0, 0, 0, 0, 0, 0, 0], { limit: 1 });
     expect(hit?.memory.content).toBe('seed');
     expect((await store.stats()).indexes.every((index) => index.present && index.valid)).toBe(true);
