@@ -91,6 +91,7 @@ export class Loader {
   readonly #links: Record<SupersedingTable, number[]> = { memories: [], decisions: [] };
   readonly #projects: { name: string; sourceId: number; targetId: number }[] = [];
   #table: RecordTable | null = null;
+  #inflight: Promise<void> | null = null;
   #batch: object[] = [];
   #oldIds: number[] = [];
   #origins: string[] = [];
@@ -155,35 +156,63 @@ export class Loader {
     if (this.#batch.length >= this.#batchSize) await this.flush();
   }
 
-  /** Writes the records added so far. */
+  /**
+   * Starts writing the records added so far, after the previous write
+   * finished: one insert is in flight while the caller reads and prepares
+   * the next batch (the target's round trip overlaps the source's reads).
+   */
   async flush(): Promise<void> {
+    await this.#settle();
     const table = this.#table;
     if (table === null || this.#batch.length === 0) return;
-    let ids: number[];
-    try {
-      ids = await this.#tx.records.insert(table, this.#batch as RecordOf<typeof table>[]);
-    } catch (error) {
-      throw withOrigins(error, table, this.#origins);
-    }
+    const batch = this.#batch;
+    const oldIds = this.#oldIds;
+    const origins = this.#origins;
+    this.#batch = [];
+    this.#oldIds = [];
+    this.#origins = [];
+    // The batch's projects are the last ones added (for their new ids).
+    const firstProject = this.#projects.length - batch.length;
+    const inflight = this.#tx.records
+      .insert(table, batch as RecordOf<typeof table>[])
+      .then((ids) => this.#inserted(table, oldIds, ids, firstProject))
+      .catch((error: unknown) => {
+        throw withOrigins(error, table, origins);
+      });
+    // Awaited by the next #settle(); handled now so a failure while the caller
+    // prepares the next batch is not an unhandled rejection.
+    inflight.catch(() => undefined);
+    this.#inflight = inflight;
+  }
+
+  /** Waits for the write in flight, if any; rethrows its failure. */
+  async #settle(): Promise<void> {
+    const inflight = this.#inflight;
+    this.#inflight = null;
+    if (inflight !== null) await inflight;
+  }
+
+  #inserted(
+    table: RecordTable,
+    oldIds: readonly number[],
+    ids: readonly number[],
+    firstProject: number,
+  ): void {
     if (REFERENCED.has(table)) {
       let map = this.#maps.get(table);
       if (map === undefined) {
         map = new IdMap();
         this.#maps.set(table, map);
       }
-      for (let i = 0; i < ids.length; i++) map.append(this.#oldIds[i] as number, ids[i] as number);
+      for (let i = 0; i < ids.length; i++) map.append(oldIds[i] as number, ids[i] as number);
     }
     if (table === 'projects') {
-      const first = this.#projects.length - ids.length;
       ids.forEach((id, i) => {
-        const project = this.#projects[first + i];
+        const project = this.#projects[firstProject + i];
         if (project !== undefined) project.targetId = id;
       });
     }
     this.#written[table] += ids.length;
-    this.#batch = [];
-    this.#oldIds = [];
-    this.#origins = [];
     this.#onProgress({
       phase: 'write',
       table,
@@ -195,6 +224,7 @@ export class Loader {
   /** Writes the rest, links supersession, and says what was written. */
   async finish(): Promise<LoadResult> {
     await this.flush();
+    await this.#settle();
     for (const table of SUPERSEDING) await this.#link(table);
     return {
       counts: { ...this.#written },
@@ -213,6 +243,7 @@ export class Loader {
       );
     }
     await this.flush();
+    await this.#settle();
     this.#table = table;
   }
 
@@ -227,8 +258,9 @@ export class Loader {
     }
     let id = this.#maps.get(table)?.get(value);
     // A parent goal or task may still wait in the current batch.
-    if (id === undefined && table === this.#table && this.#batch.length > 0) {
+    if (id === undefined && table === this.#table) {
       await this.flush();
+      await this.#settle();
       id = this.#maps.get(table)?.get(value);
     }
     if (id === undefined) {
