@@ -1,0 +1,318 @@
+/**
+ * `pnpm bench:transfer`: moves a 100K-memory SQLite database with the
+ * `athena` command — copy to PostgreSQL (HNSW index build included), export to
+ * JSON Lines, import into PostgreSQL and into SQLite, copy back — each step a
+ * separate `node apps/cli/dist/main.js` process whose wall time and peak RSS
+ * (the kernel's VmHWM) are measured, and saves the figures.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { SqliteStore } from '@athena/store-sqlite';
+import pg from 'pg';
+import { generateDataset } from './dataset.js';
+import { describeMachine } from './machine.js';
+import type { MachineInfo } from './results.js';
+import { now } from './stats.js';
+import { memoryInput, progressBar } from './workload.js';
+
+const USAGE = `pnpm bench:transfer [--rows N] [--out DIR]
+  --rows   memories in the source database (default 100000)
+  --out    result directory (default bench/results)
+  PostgreSQL: ATHENA_BENCH_DATABASE_URL or ATHENA_TEST_DATABASE_URL
+  (default postgres://athena@127.0.0.1:5432/athena_test)`;
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '100000' },
+    out: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const rows = Number(values.rows);
+if (!Number.isInteger(rows) || rows < 1000) {
+  console.error(USAGE);
+  process.exit(2);
+}
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = resolve(values.out ?? join(here, '..', 'results'));
+const cli = resolve(here, '..', '..', 'apps', 'cli', 'dist', 'main.js');
+const url =
+  process.env.ATHENA_BENCH_DATABASE_URL ??
+  process.env.ATHENA_TEST_DATABASE_URL ??
+  'postgres://athena@127.0.0.1:5432/athena_test';
+const DIMENSION = 768;
+const log = (message: string) => console.error(message);
+
+/** One CLI step: what it did and what it cost. */
+interface Step {
+  readonly name: string;
+  readonly command: string;
+  readonly seconds: number;
+  readonly peakRssBytes: number;
+  readonly memoriesPerSecond: number;
+  readonly report: Record<string, unknown>;
+}
+
+/** The high-water mark of a process's resident set, from /proc (Linux), in bytes. */
+function peakRss(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    return kb === undefined ? 0 : Number(kb) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Runs `athena --json …args` with `env`, polling its peak RSS every 20 ms
+ * until it exits; the last reading is the process's high-water mark up to
+ * its final 20 ms.
+ */
+function athena(name: string, args: string[], env: Record<string, string>): Promise<Step> {
+  return new Promise((resolvePromise, reject) => {
+    const started = now();
+    const child = spawn(process.execPath, [cli, '--json', ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let peak = 0;
+    const timer = setInterval(() => {
+      if (child.pid !== undefined) peak = Math.max(peak, peakRss(child.pid));
+    }, 20);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      const seconds = (now() - started) / 1000;
+      if (code !== 0) {
+        reject(new Error(`${name} exited ${code}: ${Buffer.concat(err).toString('utf8')}`));
+        return;
+      }
+      const report = JSON.parse(Buffer.concat(out).toString('utf8')) as Record<string, unknown>;
+      const counts = report['counts'] as Record<string, number>;
+      resolvePromise({
+        name,
+        command: `athena ${args.join(' ').replace(url, '<url>')}`,
+        seconds,
+        peakRssBytes: peak,
+        memoriesPerSecond: (counts['memories'] ?? 0) / seconds,
+        report,
+      });
+    });
+  });
+}
+
+async function populate(
+  path: string,
+): Promise<{ seconds: number; counts: Record<string, number> }> {
+  const data = generateDataset({
+    rows,
+    dimension: DIMENSION,
+    clusters: 1000,
+    vocabulary: 5000,
+    projects: 10,
+    queries: 1,
+    seed: 42,
+  });
+  const store = new SqliteStore({ path, embeddingDimension: DIMENSION });
+  await store.init();
+  const started = now();
+  try {
+    const projects: number[] = [];
+    for (let p = 0; p < 10; p++) {
+      projects.push((await store.projects.create({ name: `bench-${p}`, path: `/bench/${p}` })).id);
+    }
+    const ids: number[][] = projects.map(() => []);
+    const bar = progressBar('sqlite source: memories', rows);
+    for (let start = 0; start < rows; start += 10_000) {
+      // Rows of a project are every 10th row of the data set: one storeMany per project.
+      for (let p = 0; p < 10; p++) {
+        const batch = [];
+        for (let r = start + p; r < Math.min(rows, start + 10_000); r += 10) {
+          batch.push({ ...memoryInput(data, r), embeddingModel: 'bench-clusters-768' });
+        }
+        ids[p]?.push(...(await store.memories.storeMany(projects[p] as number, batch)));
+      }
+      bar.update(Math.min(rows, start + 10_000));
+    }
+    bar.stop();
+    // A few of everything else, so every table is copied.
+    for (const [p, projectId] of projects.entries()) {
+      const own = ids[p] as number[];
+      for (let i = 0; i + 1 < Math.min(own.length, 200); i += 2) {
+        await store.relationships.link(projectId, {
+          fromMemoryId: own[i] as number,
+          toMemoryId: own[i + 1] as number,
+          relationshipType: 'extends',
+        });
+      }
+      await store.episodes.recordMany(
+        projectId,
+        Array.from({ length: 100 }, (_, i) => ({
+          sessionId: `s${i % 5}`,
+          eventType: 'action' as const,
+          content: `event ${i}`,
+        })),
+      );
+      const goal = await store.goals.create(projectId, { title: 'goal' });
+      await store.tasks.create(projectId, { title: 'task', goalId: goal.id });
+      await store.decisions.create(projectId, { title: 'decision' });
+    }
+    return { seconds: (now() - started) / 1000, counts: (await store.stats()).counts };
+  } finally {
+    await store.close();
+  }
+}
+
+interface TransferBenchReport {
+  readonly date: string;
+  readonly rows: number;
+  readonly dimension: number;
+  readonly machine: MachineInfo;
+  readonly source: {
+    readonly seconds: number;
+    readonly counts: Record<string, number>;
+    readonly bytes: number;
+  };
+  readonly exportBytes: number;
+  readonly steps: readonly Step[];
+  readonly checksumsEqual: boolean;
+  readonly targets: readonly { target: string; measured: string; met: boolean }[];
+  readonly seconds: number;
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const rate = (value: number) => `${Math.round(value).toLocaleString('en-US')} memories/s`;
+
+function toMarkdown(report: TransferBenchReport): string {
+  const lines = [
+    `# Transfer benchmark: ${report.rows.toLocaleString('en-US')} memories, ${report.dimension} dimensions`,
+    '',
+    `${report.date} · ${report.machine.cpu} (${report.machine.cores} cores, ${mib(report.machine.memoryBytes)}) · Node ${report.machine.node} · ` +
+      `PostgreSQL ${report.machine.versions.postgresql ?? '?'} + pgvector ${report.machine.versions.pgvector ?? '?'} · SQLite ${report.machine.versions.sqlite ?? '?'} · commit ${report.machine.versions.commit ?? '?'}`,
+    '',
+    `Source: a SQLite file of ${report.rows.toLocaleString('en-US')} memories over 10 projects (plus ${report.source.counts.relationships} relationships, ${report.source.counts.episodes} episodes, goals, tasks, decisions), ${mib(report.source.bytes)}, loaded in ${report.source.seconds.toFixed(1)} s. Every step is one \`athena\` process (\`node apps/cli/dist/main.js --json …\`); time is its wall time, start to exit; peak RSS its VmHWM.`,
+    '',
+    '| step | command | seconds | memories/s | peak RSS |',
+    '| ---- | ------- | ------: | ---------: | -------: |',
+    ...report.steps.map(
+      (step) =>
+        `| ${step.name} | \`${step.command}\` | ${step.seconds.toFixed(1)} | ${Math.round(step.memoriesPerSecond).toLocaleString('en-US')} | ${mib(step.peakRssBytes)} |`,
+    ),
+    '',
+    `Export file: ${mib(report.exportBytes)}. Checksums of every step equal: **${report.checksumsEqual ? 'yes' : 'NO'}** (\`${String(report.steps[0]?.report['checksum'] ?? '')}\`).`,
+    '',
+    '| target | measured | met |',
+    '| ------ | -------- | --- |',
+    ...report.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`),
+    '',
+    `Whole run: ${report.seconds.toFixed(0)} s.`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = now();
+  const dir = mkdtempSync(join(tmpdir(), 'athena-transfer-bench-'));
+  const stamp = `${process.pid}`;
+  const schemas = [`athena_tbench_${stamp}_copy`, `athena_tbench_${stamp}_import`];
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    for (const schema of schemas) await admin.query(`drop schema if exists ${schema} cascade`);
+    const source = join(dir, 'source.db');
+    log(`athena transfer bench: ${rows.toLocaleString('en-US')} memories, ${DIMENSION} dimensions`);
+    const populated = await populate(source);
+    const sqlite = (path: string) => ({
+      ATHENA_DB_TYPE: 'sqlite',
+      ATHENA_SQLITE_PATH: path,
+      ATHENA_EMBEDDING_DIM: String(DIMENSION),
+    });
+    const postgres = (schema: string) => ({
+      ATHENA_DATABASE_URL: url,
+      ATHENA_POSTGRES_SCHEMA: schema,
+      ATHENA_FALLBACK: 'none',
+      ATHENA_EMBEDDING_DIM: String(DIMENSION),
+    });
+    const file = join(dir, 'export.jsonl');
+    const steps: Step[] = [];
+    const step = async (name: string, args: string[], env: Record<string, string>) => {
+      log(`  ${name} …`);
+      const result = await athena(name, args, env);
+      log(
+        `    ${result.seconds.toFixed(1)} s, ${rate(result.memoriesPerSecond)}, peak RSS ${mib(result.peakRssBytes)}`,
+      );
+      steps.push(result);
+    };
+    await step(
+      'copy SQLite → PostgreSQL',
+      ['copy', '--to', url, '--to-schema', schemas[0] as string],
+      sqlite(source),
+    );
+    await step('export SQLite → file', ['export', file], sqlite(source));
+    await step('import file → PostgreSQL', ['import', file], postgres(schemas[1] as string));
+    await step('import file → SQLite', ['import', file], sqlite(join(dir, 'imported.db')));
+    await step(
+      'copy PostgreSQL → SQLite',
+      ['copy', '--to', join(dir, 'back.db')],
+      postgres(schemas[0] as string),
+    );
+    const checksums = new Set(steps.map((s) => s.report['checksum']));
+    const copyStep = steps[0] as Step;
+    const report: TransferBenchReport = {
+      date: new Date().toISOString(),
+      rows,
+      dimension: DIMENSION,
+      machine: await describeMachine(url),
+      source: { ...populated, bytes: statSync(source).size },
+      exportBytes: statSync(file).size,
+      steps,
+      checksumsEqual: checksums.size === 1,
+      targets: [
+        {
+          target: 'copy SQLite → PostgreSQL ≥ 2,000 memories/s (index build included)',
+          measured: rate(copyStep.memoriesPerSecond),
+          met: copyStep.memoriesPerSecond >= 2000,
+        },
+        {
+          target: 'copy SQLite → PostgreSQL peak RSS ≤ 500 MiB',
+          measured: mib(copyStep.peakRssBytes),
+          met: copyStep.peakRssBytes <= 500 * 2 ** 20,
+        },
+        {
+          target: 'every step verified with the same checksum',
+          measured: `${checksums.size} distinct`,
+          met: checksums.size === 1,
+        },
+      ],
+      seconds: (now() - started) / 1000,
+    };
+    mkdirSync(outDir, { recursive: true });
+    const name = `${report.date.slice(0, 16).replace(/[T:]/g, '-')}-transfer-${rows >= 1000 ? `${rows / 1000}k` : rows}`;
+    const markdown = toMarkdown(report);
+    writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(outDir, `${name}.md`), markdown);
+    writeFileSync(join(outDir, 'latest-transfer.md'), markdown);
+    console.log(markdown);
+    log(`wrote ${join(outDir, `${name}.{json,md}`)}`);
+  } finally {
+    for (const schema of schemas) await admin.query(`drop schema if exists ${schema} cascade`);
+    await admin.end();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
