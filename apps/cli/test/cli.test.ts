@@ -645,6 +645,17 @@ function cliSuite(make: (root: string) => Backend): void {
     const schemaless = await run(['copy', '--to', join(root, 'x.db'), '--to-schema', 'public']);
     expect(schemaless.code).toBe(EXIT.validation);
     oneLine(schemaless, /only a PostgreSQL --to has a schema/);
+    const mixed = await run([
+      '--project',
+      'ledgerly',
+      'copy',
+      '--from',
+      target,
+      '--to',
+      join(root, 'y.db'),
+    ]);
+    expect(mixed.code).toBe(EXIT.validation);
+    oneLine(mixed, /with --from, copy moves every project/);
     const untargeted = await run(['copy']);
     expect(untargeted.code).toBe(EXIT.usage);
     oneLine(untargeted, /required option '--to <database>' not specified/);

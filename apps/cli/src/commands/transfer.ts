@@ -187,6 +187,12 @@ async function runCopy(
     ...storeOptionsOf(options.to, options.toSchema, ctx.cwd, '--to'),
     embeddingDimension: from.embeddingDimension,
   });
+  if (options.from !== undefined && ctx.options.project !== undefined) {
+    throw new ValidationError(
+      'invalid --project: it names a project of the environment database; with --from, copy moves every project',
+      [{ path: '--project', message: 'not with --from' }],
+    );
+  }
   const projectIds = options.from === undefined ? await projectScope(ctx) : undefined;
   const progress = ctx.progress();
   let report: TransferReport;
