@@ -1,35 +1,30 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  describePostgres,
-  dropSchema,
-  freshSchema,
-  TEST_DATABASE_URL,
-} from '@athena/test-postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropSchema, freshSchema, TEST_DATABASE_URL } from '@athena/test-postgres';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { athena } from './run-cli.js';
 import type { CliRun } from './run-cli.js';
 
 /** Exit codes, as the README documents them. */
-const EXIT = { ok: 0, failure: 1, usage: 2, notFound: 3, validation: 4, unavailable: 5 };
+export const EXIT = { ok: 0, failure: 1, usage: 2, notFound: 3, validation: 4, unavailable: 5 };
 
 /** A usage or input error is one line on stderr, never a stack trace. */
-function oneLine(run: CliRun, pattern: RegExp): void {
+export function oneLine(run: CliRun, pattern: RegExp): void {
   expect(run.stderr).toMatch(pattern);
   expect(run.stderr.trim().split('\n')).toHaveLength(1);
   expect(run.stderr).not.toMatch(/\n\s+at /);
   expect(run.stdout).toBe('');
 }
 
-interface Backend {
+export interface Backend {
   readonly name: 'sqlite' | 'postgres';
   /** The environment of a fresh, empty database; `label` tells several apart. */
   database(label: string): Record<string, string>;
   cleanup(): Promise<void>;
 }
 
-function sqliteBackend(root: string): Backend {
+export function sqliteBackend(root: string): Backend {
   return {
     name: 'sqlite',
     database: (label) => ({
@@ -40,7 +35,7 @@ function sqliteBackend(root: string): Backend {
   };
 }
 
-function postgresBackend(): Backend {
+export function postgresBackend(): Backend {
   const schemas: string[] = [];
   return {
     name: 'postgres',
@@ -60,7 +55,7 @@ function postgresBackend(): Backend {
 }
 
 /** Every command, on one backend, as a subprocess. */
-function cliSuite(make: (root: string) => Backend): void {
+export function cliSuite(make: (root: string) => Backend): void {
   let root: string;
   let backend: Backend;
   let env: Record<string, string>;
@@ -669,120 +664,3 @@ function cliSuite(make: (root: string) => Backend): void {
     expect(debug.stderr).toMatch(/NotFoundError: memory 999999 not found\n\s+at /);
   });
 }
-
-describe('athena on SQLite', () => {
-  cliSuite((root) => sqliteBackend(root));
-});
-
-describePostgres('athena on PostgreSQL', () => {
-  cliSuite(() => postgresBackend());
-
-  it('copy --to postgres:// with --to-schema, from SQLite', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'athena-cli-pg-'));
-    const schema = freshSchema('athena_cli_copy');
-    try {
-      const cwd = join(root, 'app');
-      mkdirSync(cwd);
-      const env = {
-        ATHENA_DB_TYPE: 'sqlite',
-        ATHENA_SQLITE_PATH: join(root, 'm.db'),
-        ATHENA_EMBEDDING_DIM: '32',
-      };
-      await athena(['init'], { env, cwd });
-      await athena(['remember', 'copied to postgres'], { env, cwd });
-      const copied = await athena(
-        ['--json', 'copy', '--to', TEST_DATABASE_URL, '--to-schema', schema],
-        { env, cwd },
-      );
-      expect(copied.code).toBe(EXIT.ok);
-      expect(copied.json()).toMatchObject({
-        to: { backend: 'postgres' },
-        counts: { projects: 1, memories: 1 },
-      });
-      const there = {
-        ATHENA_DATABASE_URL: TEST_DATABASE_URL,
-        ATHENA_POSTGRES_SCHEMA: schema,
-        ATHENA_FALLBACK: 'none',
-        ATHENA_EMBEDDING_DIM: '32',
-      };
-      const listed = await athena(['--json', 'list'], { env: there, cwd });
-      expect(listed.json<{ items: { content: string }[] }>().items.map((m) => m.content)).toEqual([
-        'copied to postgres',
-      ]);
-      const narrow = {
-        ATHENA_DB_TYPE: 'sqlite',
-        ATHENA_SQLITE_PATH: join(root, 'n.db'),
-        ATHENA_EMBEDDING_DIM: '16',
-      };
-      const other = join(root, 'other');
-      mkdirSync(other);
-      await athena(['init'], { env: narrow, cwd: other });
-      const wrongDimension = await athena(
-        ['copy', '--to', TEST_DATABASE_URL, '--to-schema', schema],
-        {
-          env: narrow,
-          cwd: other,
-        },
-      );
-      expect(wrongDimension.code).toBe(EXIT.validation);
-      oneLine(wrongDimension, /16 dimensions but this database stores 32/);
-    } finally {
-      await dropSchema(schema);
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
-});
-
-describe('athena without a reachable database', () => {
-  it('exits 5 when PostgreSQL is configured, unreachable and fallback is off', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'athena-cli-down-'));
-    try {
-      const env = {
-        ATHENA_DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:9/x',
-        ATHENA_FALLBACK: 'none',
-      };
-      const down = await athena(['list'], { env, cwd });
-      expect(down.code).toBe(EXIT.unavailable);
-      oneLine(down, /PostgreSQL .* is configured but unavailable/);
-      expect(down.stderr).not.toContain('secret');
-      const doctor = await athena(['doctor'], { env, cwd });
-      expect(doctor.code).toBe(EXIT.failure);
-      expect(doctor.stdout).toMatch(/^FAIL {2}connection/m);
-    } finally {
-      rmSync(cwd, { recursive: true, force: true });
-    }
-  });
-
-  it('--version and --help exit 0; an unknown command exits 2', async () => {
-    const cwd = tmpdir();
-    expect((await athena(['--version'], { env: {}, cwd })).stdout.trim()).toMatch(
-      /^\d+\.\d+\.\d+$/,
-    );
-    const help = await athena(['--help'], { env: {}, cwd });
-    expect(help.code).toBe(EXIT.ok);
-    for (const command of [
-      'init',
-      'remember',
-      'recall',
-      'search',
-      'forget',
-      'show',
-      'list',
-      'event',
-      'goal',
-      'task',
-      'decision',
-      'stats',
-      'doctor',
-      'migrate',
-      'export',
-      'import',
-      'copy',
-    ]) {
-      expect(help.stdout).toMatch(new RegExp(`\\n  ${command}\\b`));
-    }
-    const unknown = await athena(['remembr'], { env: {}, cwd });
-    expect(unknown.code).toBe(EXIT.usage);
-    expect(unknown.stderr).toBe("athena: unknown command 'remembr'\n(Did you mean remember?)\n");
-  });
-});
