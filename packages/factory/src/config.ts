@@ -32,7 +32,11 @@ export interface PostgresSettings {
 export interface CreateStoreOptions {
   /** Force a backend; otherwise `ATHENA_DB_TYPE`, then auto-detection. */
   readonly type?: BackendName;
-  readonly sqlite?: { readonly path?: string };
+  readonly sqlite?: {
+    readonly path?: string;
+    /** `SqliteStoreOptions.mmapSizeBytes`: bytes of the file read through a memory map (0: none). */
+    readonly mmapSizeBytes?: number;
+  };
   readonly postgres?: PostgresSettings;
   /** Dimension of a new database; an existing database keeps its own. */
   readonly embeddingDimension?: number;
@@ -74,7 +78,7 @@ export interface ResolvedConfig {
   readonly type: BackendName;
   /** Why this backend was chosen, e.g. `ATHENA_DATABASE_URL is set`. */
   readonly reason: string;
-  readonly sqlite: { readonly path: string };
+  readonly sqlite: { readonly path: string; readonly mmapSizeBytes?: number };
   /** Present when `type` is `postgres`. */
   readonly postgres?: ResolvedPostgres;
   readonly embeddingDimension?: number;
@@ -310,7 +314,12 @@ export function resolveConfig(
   return {
     type,
     reason,
-    sqlite: { path: sqlitePath },
+    sqlite: {
+      path: sqlitePath,
+      ...(options.sqlite?.mmapSizeBytes === undefined
+        ? {}
+        : { mmapSizeBytes: options.sqlite.mmapSizeBytes }),
+    },
     ...(type === 'postgres' ? { postgres: resolvePostgres(options.postgres ?? {}, env) } : {}),
     ...(dimensionSource === undefined
       ? {}

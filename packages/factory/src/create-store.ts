@@ -20,7 +20,7 @@ function makeSqliteDirectory(path: string): void {
 async function openSqlite(config: ResolvedConfig): Promise<Store> {
   const path = config.sqlite.path;
   makeSqliteDirectory(path);
-  const store = await newSqliteStore(path, config.embeddingDimension);
+  const store = await newSqliteStore(path, config.embeddingDimension, config.sqlite.mmapSizeBytes);
   await store.init();
   return store;
 }
@@ -73,7 +73,11 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sel
   if (options.initialize === false) {
     const store =
       config.type === 'sqlite'
-        ? await newSqliteStore(config.sqlite.path, config.embeddingDimension)
+        ? await newSqliteStore(
+            config.sqlite.path,
+            config.embeddingDimension,
+            config.sqlite.mmapSizeBytes,
+          )
         : await newPostgresStore(requirePostgres(config), config.embeddingDimension, logger);
     return config.type === 'sqlite'
       ? new SelectedStoreImpl(

@@ -269,6 +269,15 @@ describe('availability', () => {
   });
 });
 
+describe('createStore({ sqlite: { mmapSizeBytes } })', () => {
+  it('passes the memory-map size to the SQLite store', async () => {
+    const store = await track(
+      createStore({ sqlite: { mmapSizeBytes: 0 }, env: { ATHENA_SQLITE_PATH: sqlitePath() } }),
+    );
+    expect((await store.health()).details['mmapSizeBytes']).toBe(0);
+  });
+});
+
 describe('createStore({ initialize: false })', () => {
   it('returns the selected store unopened: migrationStatus() first, init() later', async () => {
     const path = sqlitePath();

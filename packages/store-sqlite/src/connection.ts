@@ -86,19 +86,11 @@ const PAGE_SIZE = 16_384;
 /** Upper bound of the page cache, in KiB (allocated only as pages are used). */
 const CACHE_SIZE_KIB = 65_536;
 
-/**
- * Upper bound of the memory-mapped part of the file, in bytes (address
- * space, not memory). Reading pages through the map skips a system call and
- * a copy per page: re-scoring the few hundred random rows of a quantised
- * search over a file much larger than the page cache gets 3–4× faster.
- */
-const MMAP_SIZE_BYTES = 1_073_741_824;
-
 function applyPragmas(db: BetterSqlite3.Database, options: ResolvedSqliteStoreOptions): void {
   db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
   db.pragma('foreign_keys = ON');
   db.pragma(`cache_size = -${CACHE_SIZE_KIB}`);
-  db.pragma(`mmap_size = ${MMAP_SIZE_BYTES}`);
+  db.pragma(`mmap_size = ${options.mmapSizeBytes}`);
   if (options.readonly) return;
   // Only takes effect on a new, empty file, and must precede WAL. Larger
   // pages shorten the overflow chains of vec0's multi-megabyte vector chunks,

@@ -231,6 +231,7 @@ export class SqliteStore implements Store {
             foreignKeys: pragma('foreign_keys') === 1,
             synchronous: pragma('synchronous'),
             busyTimeoutMs: pragma('busy_timeout'),
+            mmapSizeBytes: pragma('mmap_size'),
             pageCount: pragma('page_count'),
             pageSize: pragma('page_size'),
           },
