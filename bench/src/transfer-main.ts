@@ -57,18 +57,25 @@ interface Step {
   readonly command: string;
   readonly seconds: number;
   readonly peakRssBytes: number;
+  /** The largest anonymous resident set sampled (every 20 ms). */
+  readonly peakAnonBytes: number;
   readonly memoriesPerSecond: number;
   readonly report: Record<string, unknown>;
 }
 
-/** The high-water mark of a process's resident set, from /proc (Linux), in bytes. */
-function peakRss(pid: number): number {
+/**
+ * From /proc (Linux), in bytes: the high-water mark of a process's resident
+ * set (VmHWM), and its anonymous part now (RssAnon: heap, stacks, SQLite's
+ * page cache — not mapped files).
+ */
+function memoryOf(pid: number): { hwm: number; anon: number } {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-    return kb === undefined ? 0 : Number(kb) * 1024;
+    const kb = (field: string) =>
+      Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+    return { hwm: kb('VmHWM') * 1024, anon: kb('RssAnon') * 1024 };
   } catch {
-    return 0;
+    return { hwm: 0, anon: 0 };
   }
 }
 
@@ -85,8 +92,12 @@ function athena(name: string, args: string[], env: Record<string, string>): Prom
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let peak = 0;
+    let anon = 0;
     const timer = setInterval(() => {
-      if (child.pid !== undefined) peak = Math.max(peak, peakRss(child.pid));
+      if (child.pid === undefined) return;
+      const memory = memoryOf(child.pid);
+      peak = Math.max(peak, memory.hwm);
+      anon = Math.max(anon, memory.anon);
     }, 20);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -107,6 +118,7 @@ function athena(name: string, args: string[], env: Record<string, string>): Prom
         command: `athena ${args.join(' ').replace(url, '<url>')}`,
         seconds,
         peakRssBytes: peak,
+        peakAnonBytes: anon,
         memoriesPerSecond: (counts['memories'] ?? 0) / seconds,
         report,
       });
@@ -203,13 +215,13 @@ function toMarkdown(report: TransferBenchReport): string {
     `${report.date} · ${report.machine.cpu} (${report.machine.cores} cores, ${mib(report.machine.memoryBytes)}) · Node ${report.machine.node} · ` +
       `PostgreSQL ${report.machine.versions.postgresql ?? '?'} + pgvector ${report.machine.versions.pgvector ?? '?'} · SQLite ${report.machine.versions.sqlite ?? '?'} · commit ${report.machine.versions.commit ?? '?'}`,
     '',
-    `Source: a SQLite file of ${report.rows.toLocaleString('en-US')} memories over 10 projects (plus ${report.source.counts.relationships} relationships, ${report.source.counts.episodes} episodes, goals, tasks, decisions), ${mib(report.source.bytes)}, loaded in ${report.source.seconds.toFixed(1)} s. Every step is one \`athena\` process (\`node apps/cli/dist/main.js --json …\`); time is its wall time, start to exit; peak RSS its VmHWM.`,
+    `Source: a SQLite file of ${report.rows.toLocaleString('en-US')} memories over 10 projects (plus ${report.source.counts.relationships} relationships, ${report.source.counts.episodes} episodes, goals, tasks, decisions), ${mib(report.source.bytes)}, loaded in ${report.source.seconds.toFixed(1)} s. Every step is one \`athena\` process (\`node apps/cli/dist/main.js --json …\`); time is its wall time, start to exit; peak RSS its VmHWM (mapped files included), the anonymous part the largest RssAnon sampled every 20 ms.`,
     '',
-    '| step | command | seconds | memories/s | peak RSS |',
-    '| ---- | ------- | ------: | ---------: | -------: |',
+    '| step | command | seconds | memories/s | peak RSS | of it anonymous |',
+    '| ---- | ------- | ------: | ---------: | -------: | --------------: |',
     ...report.steps.map(
       (step) =>
-        `| ${step.name} | \`${step.command}\` | ${step.seconds.toFixed(1)} | ${Math.round(step.memoriesPerSecond).toLocaleString('en-US')} | ${mib(step.peakRssBytes)} |`,
+        `| ${step.name} | \`${step.command}\` | ${step.seconds.toFixed(1)} | ${Math.round(step.memoriesPerSecond).toLocaleString('en-US')} | ${mib(step.peakRssBytes)} | ${mib(step.peakAnonBytes)} |`,
     ),
     '',
     `Export file: ${mib(report.exportBytes)}. Checksums of every step equal: **${report.checksumsEqual ? 'yes' : 'NO'}** (\`${String(report.steps[0]?.report['checksum'] ?? '')}\`).`,
