@@ -265,7 +265,7 @@ async function main(): Promise<void> {
       log(`  ${name} …`);
       const result = await athena(name, args, env);
       log(
-        `    ${result.seconds.toFixed(1)} s, ${rate(result.memoriesPerSecond)}, peak RSS ${mib(result.peakRssBytes)}`,
+        `    ${result.seconds.toFixed(1)} s, ${rate(result.memoriesPerSecond)}, peak RSS ${mib(result.peakRssBytes)} (anonymous ${mib(result.peakAnonBytes)})`,
       );
       steps.push(result);
     };
