@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -60,6 +60,8 @@ interface Step {
   /** The largest anonymous resident set sampled (every 20 ms). */
   readonly peakAnonBytes: number;
   readonly memoriesPerSecond: number;
+  /** The machine's 1-minute load average when the step ended (other processes share the cores). */
+  readonly loadAverage: number;
   readonly report: Record<string, unknown>;
 }
 
@@ -119,6 +121,7 @@ function athena(name: string, args: string[], env: Record<string, string>): Prom
         seconds,
         peakRssBytes: peak,
         peakAnonBytes: anon,
+        loadAverage: loadavg()[0] ?? 0,
         memoriesPerSecond: (counts['memories'] ?? 0) / seconds,
         report,
       });
@@ -215,13 +218,13 @@ function toMarkdown(report: TransferBenchReport): string {
     `${report.date} · ${report.machine.cpu} (${report.machine.cores} cores, ${mib(report.machine.memoryBytes)}) · Node ${report.machine.node} · ` +
       `PostgreSQL ${report.machine.versions.postgresql ?? '?'} + pgvector ${report.machine.versions.pgvector ?? '?'} · SQLite ${report.machine.versions.sqlite ?? '?'} · commit ${report.machine.versions.commit ?? '?'}`,
     '',
-    `Source: a SQLite file of ${report.rows.toLocaleString('en-US')} memories over 10 projects (plus ${report.source.counts.relationships} relationships, ${report.source.counts.episodes} episodes, goals, tasks, decisions), ${mib(report.source.bytes)}, loaded in ${report.source.seconds.toFixed(1)} s. Every step is one \`athena\` process (\`node apps/cli/dist/main.js --json …\`); time is its wall time, start to exit; peak RSS its VmHWM (mapped files included), the anonymous part the largest RssAnon sampled every 20 ms.`,
+    `Source: a SQLite file of ${report.rows.toLocaleString('en-US')} memories over 10 projects (plus ${report.source.counts.relationships} relationships, ${report.source.counts.episodes} episodes, goals, tasks, decisions), ${mib(report.source.bytes)}, loaded in ${report.source.seconds.toFixed(1)} s. Every step is one \`athena\` process (\`node apps/cli/dist/main.js --json …\`); time is its wall time, start to exit; peak RSS its VmHWM (mapped files included), the anonymous part the largest RssAnon sampled every 20 ms; load average: the machine's 1-minute load when the step ended (${report.machine.cores} cores, shared with other work).`,
     '',
-    '| step | command | seconds | memories/s | peak RSS | of it anonymous |',
-    '| ---- | ------- | ------: | ---------: | -------: | --------------: |',
+    '| step | command | seconds | memories/s | peak RSS | of it anonymous | load average |',
+    '| ---- | ------- | ------: | ---------: | -------: | --------------: | -----------: |',
     ...report.steps.map(
       (step) =>
-        `| ${step.name} | \`${step.command}\` | ${step.seconds.toFixed(1)} | ${Math.round(step.memoriesPerSecond).toLocaleString('en-US')} | ${mib(step.peakRssBytes)} | ${mib(step.peakAnonBytes)} |`,
+        `| ${step.name} | \`${step.command}\` | ${step.seconds.toFixed(1)} | ${Math.round(step.memoriesPerSecond).toLocaleString('en-US')} | ${mib(step.peakRssBytes)} | ${mib(step.peakAnonBytes)} | ${step.loadAverage.toFixed(1)} |`,
     ),
     '',
     `Export file: ${mib(report.exportBytes)}. Checksums of every step equal: **${report.checksumsEqual ? 'yes' : 'NO'}** (\`${String(report.steps[0]?.report['checksum'] ?? '')}\`).`,
