@@ -60,24 +60,33 @@ interface Step {
   /** The largest anonymous resident set sampled (every 20 ms). */
   readonly peakAnonBytes: number;
   readonly memoriesPerSecond: number;
+  /** CPU time of the athena process itself (user + system, to its last 20 ms). */
+  readonly clientCpuSeconds: number;
   /** The machine's 1-minute load average when the step ended (other processes share the cores). */
   readonly loadAverage: number;
   readonly report: Record<string, unknown>;
 }
+
+/** Kernel clock ticks per second (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS = 100;
 
 /**
  * From /proc (Linux), in bytes: the high-water mark of a process's resident
  * set (VmHWM), and its anonymous part now (RssAnon: heap, stacks, SQLite's
  * page cache — not mapped files).
  */
-function memoryOf(pid: number): { hwm: number; anon: number } {
+function memoryOf(pid: number): { hwm: number; anon: number; cpuSeconds: number } {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    // /proc/<pid>/stat fields 14 and 15 (after the parenthesised name): utime, stime in ticks.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpuSeconds = (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / CLOCK_TICKS;
     const kb = (field: string) =>
       Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
-    return { hwm: kb('VmHWM') * 1024, anon: kb('RssAnon') * 1024 };
+    return { hwm: kb('VmHWM') * 1024, anon: kb('RssAnon') * 1024, cpuSeconds };
   } catch {
-    return { hwm: 0, anon: 0 };
+    return { hwm: 0, anon: 0, cpuSeconds: 0 };
   }
 }
 
@@ -95,11 +104,13 @@ function athena(name: string, args: string[], env: Record<string, string>): Prom
     });
     let peak = 0;
     let anon = 0;
+    let cpu = 0;
     const timer = setInterval(() => {
       if (child.pid === undefined) return;
       const memory = memoryOf(child.pid);
       peak = Math.max(peak, memory.hwm);
       anon = Math.max(anon, memory.anon);
+      cpu = Math.max(cpu, memory.cpuSeconds);
     }, 20);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -121,6 +132,7 @@ function athena(name: string, args: string[], env: Record<string, string>): Prom
         seconds,
         peakRssBytes: peak,
         peakAnonBytes: anon,
+        clientCpuSeconds: cpu,
         loadAverage: loadavg()[0] ?? 0,
         memoriesPerSecond: (counts['memories'] ?? 0) / seconds,
         report,
@@ -218,13 +230,13 @@ function toMarkdown(report: TransferBenchReport): string {
     `${report.date} · ${report.machine.cpu} (${report.machine.cores} cores, ${mib(report.machine.memoryBytes)}) · Node ${report.machine.node} · ` +
       `PostgreSQL ${report.machine.versions.postgresql ?? '?'} + pgvector ${report.machine.versions.pgvector ?? '?'} · SQLite ${report.machine.versions.sqlite ?? '?'} · commit ${report.machine.versions.commit ?? '?'}`,
     '',
-    `Source: a SQLite file of ${report.rows.toLocaleString('en-US')} memories over 10 projects (plus ${report.source.counts.relationships} relationships, ${report.source.counts.episodes} episodes, goals, tasks, decisions), ${mib(report.source.bytes)}, loaded in ${report.source.seconds.toFixed(1)} s. Every step is one \`athena\` process (\`node apps/cli/dist/main.js --json …\`); time is its wall time, start to exit; peak RSS its VmHWM (mapped files included), the anonymous part the largest RssAnon sampled every 20 ms; load average: the machine's 1-minute load when the step ended (${report.machine.cores} cores, shared with other work).`,
+    `Source: a SQLite file of ${report.rows.toLocaleString('en-US')} memories over 10 projects (plus ${report.source.counts.relationships} relationships, ${report.source.counts.episodes} episodes, goals, tasks, decisions), ${mib(report.source.bytes)}, loaded in ${report.source.seconds.toFixed(1)} s. Every step is one \`athena\` process (\`node apps/cli/dist/main.js --json …\`); time is its wall time, start to exit; peak RSS its VmHWM (mapped files included), the anonymous part the largest RssAnon sampled every 20 ms; athena CPU: user + system time of that process (the rest of the wall time is the database's work, or waiting for a core); load average: the machine's 1-minute load when the step ended (${report.machine.cores} cores, shared with other work).`,
     '',
-    '| step | command | seconds | memories/s | peak RSS | of it anonymous | load average |',
-    '| ---- | ------- | ------: | ---------: | -------: | --------------: | -----------: |',
+    '| step | command | seconds | memories/s | peak RSS | of it anonymous | athena CPU s | load average |',
+    '| ---- | ------- | ------: | ---------: | -------: | --------------: | -----------: | -----------: |',
     ...report.steps.map(
       (step) =>
-        `| ${step.name} | \`${step.command}\` | ${step.seconds.toFixed(1)} | ${Math.round(step.memoriesPerSecond).toLocaleString('en-US')} | ${mib(step.peakRssBytes)} | ${mib(step.peakAnonBytes)} | ${step.loadAverage.toFixed(1)} |`,
+        `| ${step.name} | \`${step.command}\` | ${step.seconds.toFixed(1)} | ${Math.round(step.memoriesPerSecond).toLocaleString('en-US')} | ${mib(step.peakRssBytes)} | ${mib(step.peakAnonBytes)} | ${step.clientCpuSeconds.toFixed(1)} | ${step.loadAverage.toFixed(1)} |`,
     ),
     '',
     `Export file: ${mib(report.exportBytes)}. Checksums of every step equal: **${report.checksumsEqual ? 'yes' : 'NO'}** (\`${String(report.steps[0]?.report['checksum'] ?? '')}\`).`,
