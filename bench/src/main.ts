@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { readVariable } from '@athena/core-types';
 import { generateDataset } from './dataset.js';
 import { groundTruth } from './ground-truth.js';
 import { describeMachine } from './machine.js';
@@ -55,10 +56,7 @@ if (
 const outDir = resolve(
   values.out ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'results'),
 );
-const url =
-  process.env.ATHENA_BENCH_DATABASE_URL ??
-  process.env.ATHENA_TEST_DATABASE_URL ??
-  'postgres://athena@127.0.0.1:5432/athena_test';
+const url = readVariable(process.env, 'ATHENA_BENCH_DATABASE_URL');
 
 const log = (message: string) => console.error(message);
 const started = now();

@@ -1,6 +1,8 @@
 import { PostgresStore } from '@athena/store-postgres';
 import pg from 'pg';
 import pgvector from 'pgvector';
+import { CODE_TREE, codeFile } from './code-files.js';
+import type { CodeFile } from './code-files.js';
 import { queryProject } from './ground-truth.js';
 import type { BackendResult, LatencyRow, RateRow } from './results.js';
 import { meanRecall, measurePair, now, summarise } from './stats.js';
@@ -97,6 +99,102 @@ function shortPlan(line: string): string {
 function maintenanceWorkMem(rows: number): string {
   const mb = Math.min(8192, Math.max(256, Math.ceil((rows * 4096) / 1048576) + 128));
   return `${mb}MB`;
+}
+
+/** The store's neighbour statement: a LATERAL ANN scan per source memory. */
+function neighboursStatement(schema: string): string {
+  const t = `${schema}.memory_vectors`;
+  return `select q.id as source, n.id, n.distance
+    from unnest($2::bigint[]) with ordinality as s(id, position)
+    join ${t} q on q.id = s.id and q.project_id = $1
+    left join lateral (
+      select m.id, m.embedding <=> q.embedding as distance from ${t} m
+      where m.project_id = $1 and m.id <> q.id
+      order by m.embedding <=> q.embedding limit $3) n on true
+    order by s.position, n.distance, n.id`;
+}
+
+/**
+ * The hand-written re-index of one file, in one transaction: upsert every
+ * entity by its key (always updating: no change detection) in one multi-row
+ * statement, delete the entities the file no longer has, replace the file's
+ * edges with one INSERT joining each target's key. Unlike the store it keeps
+ * no pending edges: an edge to an unindexed target is dropped.
+ */
+async function rawReplaceFile(
+  pool: pg.Pool,
+  schema: string,
+  projectId: number,
+  file: CodeFile,
+): Promise<number[]> {
+  const entities = `${schema}.code_metadata`;
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const column = <T>(pick: (e: CodeFile['entities'][number]) => T) => file.entities.map(pick);
+    const { rows } = await client.query<{
+      id: string;
+      qualified_name: string;
+      entity_type: string;
+    }>({
+      name: `code-upsert-${schema}`,
+      text: `insert into ${entities} (project_id, file_path, name, qualified_name, entity_type, language,
+          signature, start_line, end_line, code_hash)
+        select $1, $2, * from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+          $8::int[], $9::int[], $10::text[])
+        on conflict (project_id, file_path, qualified_name, entity_type) do update set
+          name = excluded.name, language = excluded.language, signature = excluded.signature,
+          start_line = excluded.start_line, end_line = excluded.end_line,
+          code_hash = excluded.code_hash, updated_at = now()
+        returning id, qualified_name, entity_type`,
+      values: [
+        projectId,
+        file.path,
+        column((e) => e.name),
+        column((e) => e.qualifiedName ?? e.name),
+        column((e) => e.entityType),
+        column((e) => e.language ?? null),
+        column((e) => e.signature ?? null),
+        column((e) => e.startLine ?? null),
+        column((e) => e.endLine ?? null),
+        column((e) => e.codeHash ?? null),
+      ],
+    });
+    const ids = new Map(rows.map((r) => [`${r.qualified_name}/${r.entity_type}`, Number(r.id)]));
+    const all = [...ids.values()];
+    await client.query({
+      name: `code-vanished-${schema}`,
+      text: `delete from ${entities} where project_id = $1 and file_path = $2 and id <> all($3::bigint[])`,
+      values: [projectId, file.path, all],
+    });
+    await client.query({
+      name: `code-edges-${schema}`,
+      text: `with old as (delete from ${schema}.code_dependencies where from_entity_id = any($2::bigint[]))
+        insert into ${schema}.code_dependencies (project_id, from_entity_id, to_entity_id, dependency_type)
+        select $1, e.from_id, t.id, e.dependency_type
+        from unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[])
+          as e(from_id, dependency_type, file_path, qualified_name, entity_type)
+        join ${entities} t on t.project_id = $1 and t.file_path = e.file_path
+          and t.qualified_name = e.qualified_name and t.entity_type = e.entity_type
+        on conflict do nothing`,
+      values: [
+        projectId,
+        all,
+        file.edges.map((e) => ids.get(`${e.from.qualifiedName}/${e.from.entityType ?? ''}`)),
+        file.edges.map((e) => e.dependencyType),
+        file.edges.map((e) => e.to.filePath ?? file.path),
+        file.edges.map((e) => e.to.qualifiedName),
+        file.edges.map((e) => e.to.entityType ?? null),
+      ],
+    });
+    await client.query('commit');
+    return all;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 function rawStatements(schema: string) {
@@ -633,6 +731,60 @@ export async function runPostgres(ctx: BenchContext, url: string): Promise<Backe
           },
         ),
         '4 get, 2 update, 2 recordAccess (5 ids), 1 store (with vector, HNSW insert), 1 episode; BEGIN … COMMIT on one connection',
+      ),
+    );
+
+    // ---- neighbours of 10 memories (consolidation's clustering query)
+    const neighboursA = neighboursStatement(schemaA);
+    latency.push(
+      latencyRow(
+        'neighbours (10 memories, k 10)',
+        await measurePair(
+          { ...limits, samples: Math.min(limits.samples, 200) },
+          async (i) =>
+            (await storeA.search.neighbours(pid, tenIds(i), { k: 10 })).flatMap((entry) =>
+              entry.neighbours.map((n) => n.id),
+            ),
+          async (i) =>
+            (await query(raw, 'neighbours-a', neighboursA, [pid, tenIds(i), 10])).flatMap((row) =>
+              row.id === null ? [] : [Number(row.id)],
+            ),
+        ),
+        'both: 10 × 10 (id, distance); one LATERAL HNSW scan per memory (ef_search 40, iterative scan)',
+      ),
+    );
+
+    // ---- re-indexing one file of a 100-file tree (code.replaceFile)
+    const codeApi = (await storeA.projects.create({ name: 'code-api', path: '/code-api' })).id;
+    const codeRaw = (await storeA.projects.create({ name: 'code-raw', path: '/code-raw' })).id;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let f = 0; f < CODE_TREE.files; f++) {
+        const file = codeFile(f);
+        if (pass === 0)
+          await storeA.code.replaceFile(codeApi, file.path, {
+            entities: file.entities,
+            edges: file.edges,
+          });
+        await rawReplaceFile(raw, schemaA, codeRaw, file);
+      }
+    }
+    latency.push(
+      latencyRow(
+        'replaceFile (20 entities, 30 edges)',
+        await measurePair(
+          { ...limits, samples: Math.min(limits.samples, 200) },
+          async (i) => {
+            const file = codeFile(i % CODE_TREE.files, i + 1);
+            return (
+              await storeA.code.replaceFile(codeApi, file.path, {
+                entities: file.entities,
+                edges: file.edges,
+              })
+            ).entities.map((e) => e.id);
+          },
+          async (i) => rawReplaceFile(raw, schemaA, codeRaw, codeFile(i % CODE_TREE.files, i + 1)),
+        ),
+        'a re-index changing 2 entities; API: compare with the stored file, update what changed, pending edges; raw: one multi-row upsert of all by key, delete vanished, replace edges by one key join',
       ),
     );
 

@@ -5,6 +5,8 @@ import { SqliteStore } from '@athena/store-sqlite';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
+import { CODE_TREE, codeFile } from './code-files.js';
+import type { CodeFile } from './code-files.js';
 import { queryProject } from './ground-truth.js';
 import type { BackendResult, LatencyRow, RateRow } from './results.js';
 import { measurePair, meanRecall, now, summarise } from './stats.js';
@@ -124,6 +126,105 @@ const QUANTIZED = `WITH c AS MATERIALIZED (${QUANTIZED_CANDIDATES})
 
 /** Candidates re-scored per search: the store's rule, max(200, 4 · wanted). */
 const quantizedCount = (wanted: number) => Math.max(200, 4 * wanted);
+
+/**
+ * The store's neighbour statement for a large project (quantised plan, no
+ * filter): per source a correlated subquery ranks the project's sign bits
+ * against the source's stored bits, re-scores the best exactly and keeps k.
+ */
+const NEIGHBOURS_QUANTIZED = `SELECT q.id AS source, (
+    SELECT json_group_array(json_array(id, distance)) FROM (
+      SELECT m.id AS id, vec_distance_cosine(m.embedding, q.embedding) AS distance
+      FROM (SELECT memory_id FROM memory_bits WHERE project_id = @projectId AND memory_id <> q.id
+            ORDER BY vec_distance_hamming(vec_bit(bits), vec_bit(qb.bits)) LIMIT @candidates) AS c
+      JOIN memory_vectors m ON m.id = c.memory_id
+      ORDER BY distance, id LIMIT @k)) AS neighbours
+  FROM json_each(@ids) s
+  JOIN memory_vectors q ON q.id = s.value AND q.project_id = @projectId
+  JOIN memory_bits qb ON qb.project_id = @projectId AND qb.memory_id = q.id
+  ORDER BY s.key`;
+
+/** The store's neighbour statement for a small project: an exact scan per source. */
+const NEIGHBOURS_EXACT = `SELECT q.id AS source, (
+    SELECT json_group_array(json_array(id, distance)) FROM (
+      SELECT m.id AS id, vec_distance_cosine(m.embedding, q.embedding) AS distance
+      FROM memory_vectors m WHERE m.project_id = @projectId AND m.id <> q.id
+      ORDER BY distance, id LIMIT @k)) AS neighbours
+  FROM json_each(@ids) s
+  JOIN memory_vectors q ON q.id = s.value AND q.project_id = @projectId
+  ORDER BY s.key`;
+
+/**
+ * The hand-written re-index of one file: upsert every entity by its key
+ * (always updating: no change detection), delete the entities the file no
+ * longer has, replace the file's edges by joining each target's key. Unlike
+ * the store it keeps no pending edges: an edge to an unindexed target is
+ * dropped.
+ */
+function rawFileIndexer(conn: BetterSqlite3.Database, projectId: number) {
+  const upsert = conn
+    .prepare(
+      `INSERT INTO code_metadata (project_id, file_path, name, qualified_name, entity_type, language,
+         signature, start_line, end_line, code_hash, created_at, updated_at)
+       VALUES (@projectId, @filePath, @name, @qualifiedName, @entityType, @language, @signature,
+         @startLine, @endLine, @codeHash, @now, @now)
+       ON CONFLICT (project_id, file_path, qualified_name, entity_type) DO UPDATE SET
+         name = excluded.name, language = excluded.language, signature = excluded.signature,
+         start_line = excluded.start_line, end_line = excluded.end_line,
+         code_hash = excluded.code_hash, updated_at = excluded.updated_at
+       RETURNING id`,
+    )
+    .pluck();
+  const vanished = conn.prepare(
+    `DELETE FROM code_metadata WHERE project_id = ? AND file_path = ?
+       AND id NOT IN (SELECT value FROM json_each(?))`,
+  );
+  const dropEdges = conn.prepare(
+    'DELETE FROM code_dependencies WHERE from_entity_id IN (SELECT value FROM json_each(?))',
+  );
+  const edge = conn.prepare(
+    `INSERT OR IGNORE INTO code_dependencies (project_id, from_entity_id, to_entity_id, dependency_type, created_at)
+     SELECT @projectId, @fromId, id, @dependencyType, @now FROM code_metadata
+     WHERE project_id = @projectId AND file_path = @filePath AND qualified_name = @qualifiedName
+       AND entity_type = @entityType`,
+  );
+  return conn.transaction((file: CodeFile) => {
+    const now = Date.now();
+    const ids = new Map<string, number>();
+    for (const e of file.entities) {
+      const qualifiedName = e.qualifiedName ?? e.name;
+      const id = upsert.get({
+        projectId,
+        filePath: file.path,
+        name: e.name,
+        qualifiedName,
+        entityType: e.entityType,
+        language: e.language ?? null,
+        signature: e.signature ?? null,
+        startLine: e.startLine ?? null,
+        endLine: e.endLine ?? null,
+        codeHash: e.codeHash ?? null,
+        now,
+      }) as number;
+      ids.set(`${qualifiedName}/${e.entityType}`, id);
+    }
+    const all = JSON.stringify([...ids.values()]);
+    vanished.run(projectId, file.path, all);
+    dropEdges.run(all);
+    for (const e of file.edges) {
+      edge.run({
+        projectId,
+        fromId: ids.get(`${e.from.qualifiedName}/${e.from.entityType ?? ''}`),
+        dependencyType: e.dependencyType,
+        now,
+        filePath: e.to.filePath ?? file.path,
+        qualifiedName: e.to.qualifiedName,
+        entityType: e.to.entityType ?? null,
+      });
+    }
+    return [...ids.values()];
+  });
+}
 
 /** Smallest project the store searches through the quantised vectors. */
 const QUANTIZED_MIN_ROWS = 2048;
@@ -599,6 +700,70 @@ export async function runSqlite(ctx: BenchContext): Promise<BackendResult> {
           },
         ),
         '4 get, 2 update, 2 recordAccess (5 ids), 1 store (with vector), 1 episode; BEGIN IMMEDIATE … COMMIT',
+      ),
+    );
+
+    // ---- neighbours of 10 memories (consolidation's clustering query)
+    const neighbourStmt = db.prepare(
+      planA === 'quantized' ? NEIGHBOURS_QUANTIZED : NEIGHBOURS_EXACT,
+    );
+    latency.push(
+      latencyRow(
+        'neighbours (10 memories, k 10)',
+        await measurePair(
+          { ...limits, samples: Math.min(limits.samples, 200) },
+          async (i) =>
+            (await storeA.search.neighbours(pid, tenIds(i), { k: 10 })).flatMap((entry) =>
+              entry.neighbours.map((n) => n.id),
+            ),
+          (i) =>
+            (
+              neighbourStmt.all({
+                ids: JSON.stringify(tenIds(i)),
+                projectId: pid,
+                k: 10,
+                candidates: quantizedCount(10),
+              }) as { neighbours: string }[]
+            ).flatMap((row) =>
+              (JSON.parse(row.neighbours) as [number, number][]).map(([id]) => id),
+            ),
+        ),
+        `both: 10 × 10 (id, similarity); plan: ${planA === 'quantized' ? `${quantizedCount(10)} Hamming candidates per memory re-scored exactly` : 'exact scan per memory'}`,
+      ),
+    );
+
+    // ---- re-indexing one file of a 100-file tree (code.replaceFile)
+    const codeApi = (await storeA.projects.create({ name: 'code-api', path: '/code-api' })).id;
+    const codeRaw = (await storeA.projects.create({ name: 'code-raw', path: '/code-raw' })).id;
+    const indexRaw = rawFileIndexer(db, codeRaw);
+    for (let pass = 0; pass < 2; pass++) {
+      for (let f = 0; f < CODE_TREE.files; f++) {
+        const file = codeFile(f);
+        if (pass === 0)
+          await storeA.code.replaceFile(codeApi, file.path, {
+            entities: file.entities,
+            edges: file.edges,
+          });
+        indexRaw(file);
+      }
+    }
+    latency.push(
+      latencyRow(
+        'replaceFile (20 entities, 30 edges)',
+        await measurePair(
+          { ...limits, samples: Math.min(limits.samples, 200) },
+          async (i) => {
+            const file = codeFile(i % CODE_TREE.files, i + 1);
+            return (
+              await storeA.code.replaceFile(codeApi, file.path, {
+                entities: file.entities,
+                edges: file.edges,
+              })
+            ).entities.map((e) => e.id);
+          },
+          (i) => indexRaw(codeFile(i % CODE_TREE.files, i + 1)),
+        ),
+        'a re-index changing 2 entities; API: compare with the stored file, update what changed, pending edges; raw: upsert all by key, delete vanished, replace edges by key joins',
       ),
     );
 

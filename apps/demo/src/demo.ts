@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findVariable } from '@athena/core-types';
 import type { MemoryWithoutEmbedding } from '@athena/core-types';
 import { createStore } from '@athena/factory';
 import { AthenaMemory, createEmbedderFromEnv } from '@athena/search';
@@ -26,7 +27,8 @@ function fmt(value: number | null, digits = 3): string {
 }
 
 async function main(): Promise<void> {
-  const keep = process.env['ATHENA_SQLITE_PATH'] !== undefined;
+  // A SQLite file the user named (ATHENA_SQLITE_PATH or its alias) is kept; otherwise a scratch one.
+  const keep = findVariable(process.env, 'ATHENA_SQLITE_PATH') !== undefined;
   const scratch = keep ? undefined : mkdtempSync(join(tmpdir(), 'athena-demo-'));
   const embedder = createEmbedderFromEnv();
   const store = await createStore({

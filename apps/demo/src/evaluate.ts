@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findVariable, readVariable } from '@athena/core-types';
 import type { Store } from '@athena/core-types';
 import { AthenaMemory, createEmbedderFromEnv, HashingEmbedder } from '@athena/search';
 import type { Embedder, SearchOptions } from '@athena/search';
@@ -63,9 +64,8 @@ interface Comparison {
 }
 
 const POSTGRES_URL =
-  process.env['ATHENA_DATABASE_URL'] ??
-  process.env['ATHENA_TEST_DATABASE_URL'] ??
-  'postgres://athena@127.0.0.1:5432/athena_test';
+  findVariable(process.env, 'ATHENA_DATABASE_URL')?.value ??
+  readVariable(process.env, 'ATHENA_BENCH_DATABASE_URL');
 
 async function postgresReachable(): Promise<boolean> {
   const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
@@ -80,7 +80,7 @@ async function postgresReachable(): Promise<boolean> {
 
 function embedders(): Embedder[] {
   const list: Embedder[] = [new HashingEmbedder({ dimension: 768 })];
-  if (process.env['ATHENA_EMBEDDER'] === 'openai') list.push(createEmbedderFromEnv());
+  if (readVariable(process.env, 'ATHENA_EMBEDDER') === 'openai') list.push(createEmbedderFromEnv());
   return list;
 }
 

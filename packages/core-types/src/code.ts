@@ -26,12 +26,19 @@ export const DEPENDENCY_TYPES: readonly DependencyType[] = Object.freeze([
   'uses',
 ]);
 
-/** An indexed piece of code (`code_metadata`), unique per (project, file, name, type). */
+/**
+ * An indexed piece of code (`code_metadata`), unique per (project, file,
+ * qualified name, type): two methods `run` of different classes in one file
+ * are two entities (`Reader.run`, `Writer.run`).
+ */
 export interface CodeEntity {
   readonly id: number;
   readonly projectId: number;
   readonly filePath: string;
+  /** The short name, e.g. `run`. */
   readonly name: string;
+  /** The name within its file, e.g. `Reader.run`; equals `name` for top-level entities. */
+  readonly qualifiedName: string;
   readonly entityType: CodeEntityType;
   readonly language: string | null;
   readonly signature: string | null;
@@ -46,10 +53,12 @@ export interface CodeEntity {
   readonly updatedAt: Date;
 }
 
-/** Input of `code.upsertEntity()`; (filePath, name, entityType) identifies the entity. */
+/** Input of `code.upsertEntity()`; (filePath, qualifiedName, entityType) identifies the entity. */
 export interface UpsertCodeEntityInput {
   readonly filePath: string;
   readonly name: string;
+  /** Default `name`. Qualify members (`Reader.run`) so same-named ones never collide. */
+  readonly qualifiedName?: string;
   readonly entityType: CodeEntityType;
   readonly language?: string | null;
   readonly signature?: string | null;
@@ -89,4 +98,73 @@ export interface ImpactedEntity {
 export interface ImpactOptions {
   /** Maximum distance to follow, 1–50; default 5. */
   readonly maxDepth?: number;
+}
+
+/** One entity of `code.replaceFile()`: an upsert input whose file is the replaced file. */
+export type FileEntityInput = Omit<UpsertCodeEntityInput, 'filePath'>;
+
+/**
+ * Names an entity by its key. In an edge's `from`, an entity of the
+ * replaced file (`entityType` may be left out when the qualified name alone
+ * is unique among the file's entities). In an edge's `to`, any entity of the
+ * project, indexed or not yet: with `filePath` (and `entityType`) the edge
+ * resolves to exactly that entity; without, only while one entity of the
+ * project matches.
+ */
+export interface CodeEntityRef {
+  readonly qualifiedName: string;
+  readonly filePath?: string;
+  readonly entityType?: CodeEntityType;
+}
+
+/** An edge of `code.replaceFile()`: an entity of the file depends on `to`. */
+export interface FileEdgeInput {
+  readonly from: CodeEntityRef;
+  readonly to: CodeEntityRef;
+  readonly dependencyType: DependencyType;
+}
+
+/** Input of `code.replaceFile()`: everything the file now declares. */
+export interface ReplaceFileInput {
+  readonly entities: readonly FileEntityInput[];
+  /** The outgoing edges of the file's entities; default none. */
+  readonly edges?: readonly FileEdgeInput[];
+}
+
+/** What `code.replaceFile()` did. */
+export interface ReplaceFileResult {
+  /** The file's entities, in input order. */
+  readonly entities: CodeEntity[];
+  /** How many of `entities` are new, changed (`updatedAt` moved) and unchanged. */
+  readonly created: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  /** Entities of the file that the input no longer declares, deleted with their edges. */
+  readonly removed: CodeEntity[];
+  /** The file's outgoing edges: stored as dependencies, or pending until their target is indexed. */
+  readonly resolvedEdges: number;
+  readonly unresolvedEdges: number;
+}
+
+/** An edge whose target is not indexed (or not unique) yet: `code_unresolved_dependencies`. */
+export interface UnresolvedDependency {
+  readonly id: number;
+  readonly projectId: number;
+  readonly fromEntityId: number;
+  readonly dependencyType: DependencyType;
+  /** The target as the edge named it. */
+  readonly target: {
+    readonly qualifiedName: string;
+    readonly filePath: string | null;
+    readonly entityType: CodeEntityType | null;
+  };
+  readonly createdAt: Date;
+}
+
+/** Filters of `code.unresolvedDependencies()`. */
+export interface ListUnresolvedOptions {
+  /** Only edges from entities of this file. */
+  readonly filePath?: string;
+  /** Only edges whose target has this qualified name. */
+  readonly qualifiedName?: string;
 }

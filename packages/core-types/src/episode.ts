@@ -1,4 +1,7 @@
-/** What kind of thing happened in a session. */
+/**
+ * What kind of thing happened in a session: the vocabulary of the original
+ * Athena's `EventType`.
+ */
 export type EpisodeEventType =
   | 'conversation'
   | 'action'
@@ -7,8 +10,15 @@ export type EpisodeEventType =
   | 'success'
   | 'file_change'
   | 'test_run'
-  | 'tool_call'
-  | 'observation';
+  | 'deployment'
+  | 'refactoring'
+  | 'debugging'
+  | 'tool_execution'
+  | 'session_checkpoint'
+  | 'discovery'
+  | 'learning'
+  | 'observation'
+  | 'reflection';
 
 /** Every {@link EpisodeEventType}. */
 export const EPISODE_EVENT_TYPES: readonly EpisodeEventType[] = Object.freeze([
@@ -19,9 +29,27 @@ export const EPISODE_EVENT_TYPES: readonly EpisodeEventType[] = Object.freeze([
   'success',
   'file_change',
   'test_run',
-  'tool_call',
+  'deployment',
+  'refactoring',
+  'debugging',
+  'tool_execution',
+  'session_checkpoint',
+  'discovery',
+  'learning',
   'observation',
+  'reflection',
 ]);
+
+/**
+ * Names accepted on input for an {@link EpisodeEventType}: `tool_call` (this
+ * package's name before 0.2) is stored and returned as `tool_execution`.
+ */
+export const EPISODE_EVENT_TYPE_ALIASES: Readonly<Record<string, EpisodeEventType>> = Object.freeze(
+  { tool_call: 'tool_execution' },
+);
+
+/** An event type as input accepts it: a type or one of its aliases. */
+export type EpisodeEventTypeInput = EpisodeEventType | 'tool_call';
 
 /** How an event turned out. */
 export type EpisodeOutcome = 'success' | 'failure' | 'partial' | 'ongoing';
@@ -76,7 +104,8 @@ export interface EpisodicEvent {
 /** Input of `episodes.record()` / `recordMany()`. */
 export interface RecordEpisodeInput {
   readonly sessionId: string;
-  readonly eventType: EpisodeEventType;
+  /** `tool_call` is accepted and stored as `tool_execution`. */
+  readonly eventType: EpisodeEventTypeInput;
   readonly content: string;
   /** Default now. */
   readonly timestamp?: Date;
@@ -99,6 +128,7 @@ export interface ListEpisodesOptions {
   readonly from?: Date;
   /** Exclusive upper bound on `timestamp`. */
   readonly to?: Date;
-  readonly eventTypes?: readonly EpisodeEventType[];
+  /** Aliases are accepted (`tool_call` lists `tool_execution` events). */
+  readonly eventTypes?: readonly EpisodeEventTypeInput[];
   readonly consolidationStatus?: EpisodeConsolidationStatus;
 }

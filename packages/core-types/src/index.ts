@@ -1,14 +1,17 @@
 /**
  * `@athena/core-types`: the contract shared by every Athena package — domain
- * types, the {@link Store} interface, typed errors, input validation and the
- * consolidation state machine. No I/O, no database driver.
+ * types, the {@link Store} and {@link Embedder} interfaces, typed errors,
+ * input validation, the consolidation state machine and the registry of
+ * `ATHENA_*` variables. No I/O, no database driver.
  *
  * @packageDocumentation
  */
 export * from './capabilities.js';
 export * from './code.js';
+export * from './code-plan.js';
 export * from './consolidation.js';
 export * from './decision.js';
+export * from './embedder.js';
 export * from './episode.js';
 export * from './errors.js';
 export * from './memory.js';
@@ -17,8 +20,10 @@ export * from './pagination.js';
 export * from './project.js';
 export * from './records.js';
 export * from './prospective.js';
+export * from './redact-url.js';
 export * from './relationship.js';
 export * from './search.js';
 export * from './stats.js';
 export * from './store.js';
 export * from './validation.js';
+export * from './variables.js';

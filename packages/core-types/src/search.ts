@@ -184,3 +184,28 @@ export interface SearchResult<M extends MemoryWithoutEmbedding = Memory> {
   readonly score: number;
   readonly breakdown: ScoreBreakdown;
 }
+
+/** Options of `search.neighbours()`. */
+export interface NeighbourOptions {
+  /** Neighbours per memory, 1–100; default 10. */
+  readonly k?: number;
+  /** Drop neighbours less similar than this cosine similarity, in [-1, 1]. */
+  readonly minSimilarity?: number;
+  /** Only neighbours in these consolidation states; default every state. */
+  readonly states?: readonly ConsolidationState[];
+  /** Backend tuning, as in {@link SemanticSearchOptions}. */
+  readonly efSearch?: number;
+  readonly probes?: number;
+}
+
+/** One neighbour: a memory of the project and its cosine similarity to the source. */
+export interface Neighbour {
+  readonly id: number;
+  readonly similarity: number;
+}
+
+/** The neighbours of one memory, most similar first (ties by id). */
+export interface MemoryNeighbours {
+  readonly memoryId: number;
+  readonly neighbours: readonly Neighbour[];
+}

@@ -5,6 +5,10 @@ import type {
   CodeEntity,
   ImpactedEntity,
   ImpactOptions,
+  ListUnresolvedOptions,
+  ReplaceFileInput,
+  ReplaceFileResult,
+  UnresolvedDependency,
   UpsertCodeEntityInput,
 } from './code.js';
 import type { ConsolidationState } from './consolidation.js';
@@ -48,6 +52,8 @@ import type {
   HybridSearchOptions,
   KeywordSearchOptions,
   MemoryFilters,
+  MemoryNeighbours,
+  NeighbourOptions,
   SearchHitMemory,
   SearchResult,
   SemanticSearchOptions,
@@ -137,6 +143,17 @@ export interface SearchRepository {
     query: HybridQuery,
     options?: O,
   ): Promise<SearchResult<SearchHitMemory<O>>[]>;
+  /**
+   * For each memory of `memoryIds`, its `k` most similar memories of the
+   * project (never itself), through the vector index, in one statement. Ids
+   * that are not memories of the project are left out of the result, which
+   * follows the order of `memoryIds` (repeats removed).
+   */
+  neighbours(
+    projectId: number,
+    memoryIds: readonly number[],
+    options?: NeighbourOptions,
+  ): Promise<MemoryNeighbours[]>;
 }
 
 /** Options of `relationships.list()`. */
@@ -214,12 +231,44 @@ export interface TaskRepository {
 export interface FindCodeEntitiesOptions {
   readonly filePath?: string;
   readonly name?: string;
+  readonly qualifiedName?: string;
 }
 
 /** Code entities and their dependency graph (`code_metadata`, `code_dependencies`). */
 export interface CodeRepository {
-  /** Inserts, or updates the entity with the same (filePath, name, entityType). */
+  /**
+   * Inserts, or updates the entity with the same (filePath, qualifiedName,
+   * entityType). Pending edges that name it are resolved.
+   */
   upsertEntity(projectId: number, input: UpsertCodeEntityInput): Promise<CodeEntity>;
+  /**
+   * `upsertEntity` for many entities in one transaction, all or none, in
+   * batched statements; returns them in input order. Two inputs with the same
+   * key are a `ValidationError`.
+   */
+  upsertEntities(
+    projectId: number,
+    inputs: readonly UpsertCodeEntityInput[],
+  ): Promise<CodeEntity[]>;
+  /**
+   * Makes the stored file say exactly what `input` says, in one transaction:
+   * entities that still exist keep their ids (updated only when a field
+   * changed), new ones are inserted, the rest are deleted with their edges.
+   * The file's outgoing edges are replaced: an edge whose target is indexed
+   * (and unique) becomes a dependency, any other is kept pending and resolved
+   * when its target arrives. Edges of other files that pointed at a deleted
+   * entity go back to pending, so they resolve again if it returns.
+   */
+  replaceFile(
+    projectId: number,
+    filePath: string,
+    input: ReplaceFileInput,
+  ): Promise<ReplaceFileResult>;
+  /** Pending edges, by id. */
+  unresolvedDependencies(
+    projectId: number,
+    options?: ListUnresolvedOptions,
+  ): Promise<UnresolvedDependency[]>;
   getEntity(projectId: number, id: number): Promise<CodeEntity | null>;
   /** By file path, then start line, then id. */
   findEntities(projectId: number, options?: FindCodeEntitiesOptions): Promise<CodeEntity[]>;

@@ -8,8 +8,10 @@ import { z } from 'zod';
 import { CONSOLIDATION_STATES } from './consolidation.js';
 import type { ConsolidationState } from './consolidation.js';
 import { CODE_ENTITY_TYPES, DEPENDENCY_TYPES } from './code.js';
+import type { CodeEntityType, DependencyType } from './code.js';
 import { DECISION_STATUSES, SCENARIO_TYPES } from './decision.js';
-import { EPISODE_EVENT_TYPES, EPISODE_OUTCOMES } from './episode.js';
+import { EPISODE_EVENT_TYPE_ALIASES, EPISODE_EVENT_TYPES, EPISODE_OUTCOMES } from './episode.js';
+import type { EpisodeEventType } from './episode.js';
 import { DimensionMismatchError, ValidationError } from './errors.js';
 import type { ValidationIssue } from './errors.js';
 import { CONTENT_TYPES, MEMORY_TYPES } from './memory.js';
@@ -514,6 +516,42 @@ export function parseSemanticOptions(options: unknown): NormalizedSemanticOption
   return { ...parsed, filters: parseFilters(parsed.filters) } as NormalizedSemanticOptions;
 }
 
+const neighbourSchema = z
+  .object({
+    k: z
+      .number()
+      .int('must be an integer')
+      .min(1, 'must be in 1–100')
+      .max(100, 'must be in 1–100')
+      .default(10),
+    minSimilarity: similarity.optional(),
+    states: z
+      .array(z.enum(CONSOLIDATION_STATES as [string, ...string[]]))
+      .min(1, 'must name at least one state')
+      .transform((states) => [...new Set(states)] as ConsolidationState[])
+      .optional(),
+    efSearch: z.number().int().min(1).max(1000).optional(),
+    probes: z.number().int().min(1).max(10_000).optional(),
+  })
+  .strict();
+
+/** Validated `search.neighbours()` options with defaults. */
+export type NormalizedNeighbourOptions = z.output<typeof neighbourSchema>;
+
+const neighbourIdsSchema = z.array(id).max(LIMITS.limit, `at most ${LIMITS.limit} ids`);
+
+/**
+ * Validates `search.neighbours()` arguments: at most {@link LIMITS.limit}
+ * ids (repeats removed, order kept) and the options.
+ */
+export function parseNeighbours(
+  memoryIds: unknown,
+  options: unknown,
+): { readonly ids: number[]; readonly options: NormalizedNeighbourOptions } {
+  const ids = [...new Set(parseWith(neighbourIdsSchema, memoryIds, 'memoryIds'))];
+  return { ids, options: parseWith(neighbourSchema, options ?? {}, 'options') };
+}
+
 /** Validates a keyword query: plain text, non-blank. */
 export function parseKeywordText(text: unknown): string {
   return parseWith(content, text, 'text');
@@ -604,9 +642,17 @@ export function parseListRelationships(options: unknown): z.output<typeof listRe
 
 // ----------------------------------------------------------------- episodes
 
+/** An event type or an alias of one, normalised to the type. */
+const eventType = z
+  .enum([...EPISODE_EVENT_TYPES, ...Object.keys(EPISODE_EVENT_TYPE_ALIASES)] as [
+    string,
+    ...string[],
+  ])
+  .transform((value) => (EPISODE_EVENT_TYPE_ALIASES[value] ?? value) as EpisodeEventType);
+
 const episodeSchema = z.object({
   sessionId: shortText,
-  eventType: z.enum(EPISODE_EVENT_TYPES as [string, ...string[]]),
+  eventType,
   content,
   timestamp: instant.optional(),
   durationMs: count.nullable().default(null),
@@ -657,7 +703,10 @@ const listEpisodesSchema = z.object({
   sessionId: shortText.optional(),
   from: instant.optional(),
   to: instant.optional(),
-  eventTypes: z.array(z.enum(EPISODE_EVENT_TYPES as [string, ...string[]])).optional(),
+  eventTypes: z
+    .array(eventType)
+    .transform((types) => [...new Set(types)])
+    .optional(),
   consolidationStatus: z.enum(['unconsolidated', 'consolidated']).optional(),
   limit: z.number().int().min(1).max(LIMITS.limit).default(50),
   after: z.string().min(1).nullable().default(null),
@@ -757,28 +806,226 @@ export function parseListTasks(options: unknown): z.output<typeof listTasksSchem
 // ----------------------------------------------------------------- code
 
 const lineNumber = z.number().int().min(1, 'must be ≥ 1');
+const entityType = z.enum(CODE_ENTITY_TYPES as [string, ...string[]]);
+const entityFields = {
+  name: shortText,
+  qualifiedName: shortText.optional(),
+  entityType,
+  language: shortText.nullable().default(null),
+  signature: longText.nullable().default(null),
+  docstring: longText.nullable().default(null),
+  startLine: lineNumber.nullable().default(null),
+  endLine: lineNumber.nullable().default(null),
+  complexity: z.number().finite().min(0).nullable().default(null),
+  codeHash: shortText.nullable().default(null),
+  memoryId: id.nullable().default(null),
+};
+const lineRange = {
+  check: (e: { startLine: number | null; endLine: number | null }) =>
+    e.startLine === null || e.endLine === null || e.endLine >= e.startLine,
+  issue: { message: 'must be ≥ startLine', path: ['endLine'] },
+};
 const upsertEntitySchema = z
-  .object({
-    filePath: shortText,
-    name: shortText,
-    entityType: z.enum(CODE_ENTITY_TYPES as [string, ...string[]]),
-    language: shortText.nullable().default(null),
-    signature: longText.nullable().default(null),
-    docstring: longText.nullable().default(null),
-    startLine: lineNumber.nullable().default(null),
-    endLine: lineNumber.nullable().default(null),
-    complexity: z.number().finite().min(0).nullable().default(null),
-    codeHash: shortText.nullable().default(null),
-    memoryId: id.nullable().default(null),
-  })
-  .refine((e) => e.startLine === null || e.endLine === null || e.endLine >= e.startLine, {
-    message: 'must be ≥ startLine',
-    path: ['endLine'],
-  });
+  .object({ filePath: shortText, ...entityFields })
+  .refine(lineRange.check, lineRange.issue);
+const fileEntitySchema = z.object(entityFields).strict().refine(lineRange.check, lineRange.issue);
 
-/** Validates `code.upsertEntity()` input. */
-export function parseUpsertEntity(input: unknown): z.output<typeof upsertEntitySchema> {
-  return parseWith(upsertEntitySchema, input, 'entity');
+/** A validated code entity: every field present, `qualifiedName` defaulted to `name`. */
+export type NewCodeEntity = Omit<z.output<typeof upsertEntitySchema>, 'qualifiedName'> & {
+  readonly qualifiedName: string;
+  readonly entityType: CodeEntityType;
+};
+
+function withQualifiedName<E extends { name: string; qualifiedName?: string | undefined }>(
+  entity: E,
+): E & { qualifiedName: string } {
+  return { ...entity, qualifiedName: entity.qualifiedName ?? entity.name };
+}
+
+/** The key of a code entity within its project, as one string (for maps and sets). */
+export function codeEntityKey(entity: {
+  readonly filePath: string;
+  readonly qualifiedName: string;
+  readonly entityType: string;
+}): string {
+  return JSON.stringify([entity.filePath, entity.qualifiedName, entity.entityType]);
+}
+
+/** Validates `code.upsertEntity()` input (`qualifiedName` defaults to `name`). */
+export function parseUpsertEntity(input: unknown, path = 'entity'): NewCodeEntity {
+  return withQualifiedName(parseWith(upsertEntitySchema, input, path)) as NewCodeEntity;
+}
+
+function batchArray(inputs: unknown, what: string): unknown[] {
+  if (!Array.isArray(inputs) || inputs.length > LIMITS.batch) {
+    throw new ValidationError(`invalid ${what}: must be an array of at most ${LIMITS.batch}`, [
+      { path: what, message: `must be an array of at most ${LIMITS.batch}` },
+    ]);
+  }
+  return inputs;
+}
+
+function rejectDuplicateKey(seen: Map<string, number>, key: string, path: string): void {
+  const first = seen.get(key);
+  if (first !== undefined) {
+    throw new ValidationError(
+      `invalid ${path}: the same (filePath, qualifiedName, entityType) as entry ${first}`,
+      [{ path, message: `duplicates entry ${first}` }],
+    );
+  }
+}
+
+/** Validates every `code.upsertEntities()` input; two inputs with one key are rejected. */
+export function parseUpsertEntities(inputs: unknown): NewCodeEntity[] {
+  const seen = new Map<string, number>();
+  return batchArray(inputs, 'entities').map((input, index) => {
+    const entity = parseUpsertEntity(input, `entities[${index}]`);
+    const key = codeEntityKey(entity);
+    rejectDuplicateKey(seen, key, `entities[${index}]`);
+    seen.set(key, index);
+    return entity;
+  });
+}
+
+const entityRefSchema = z
+  .object({
+    qualifiedName: shortText,
+    filePath: shortText.optional(),
+    entityType: entityType.optional(),
+  })
+  .strict();
+const fileEdgeSchema = z
+  .object({
+    from: entityRefSchema,
+    to: entityRefSchema,
+    dependencyType: z.enum(DEPENDENCY_TYPES as [string, ...string[]]),
+  })
+  .strict();
+const replaceFileSchema = z
+  .object({
+    entities: z.array(z.unknown()).max(LIMITS.batch),
+    edges: z.array(z.unknown()).max(LIMITS.batch).default([]),
+  })
+  .strict();
+
+/** The target of a validated edge: absent parts are `null`. */
+export interface NormalizedEntityRef {
+  readonly qualifiedName: string;
+  readonly filePath: string | null;
+  readonly entityType: CodeEntityType | null;
+}
+
+/** A validated `replaceFile()` edge: `from` is an index into the file's entities. */
+export interface NormalizedFileEdge {
+  readonly from: number;
+  readonly to: NormalizedEntityRef;
+  readonly dependencyType: DependencyType;
+}
+
+/** A validated `replaceFile()` input. */
+export interface NormalizedReplaceFile {
+  readonly filePath: string;
+  readonly entities: readonly NewCodeEntity[];
+  /** Deduplicated, in input order. */
+  readonly edges: readonly NormalizedFileEdge[];
+}
+
+/**
+ * Validates `code.replaceFile()` input: the entities (no two with one key),
+ * and every edge, whose `from` must name exactly one of them. An edge from an
+ * entity to itself is rejected, repeated edges are kept once.
+ */
+export function parseReplaceFile(filePath: unknown, input: unknown): NormalizedReplaceFile {
+  const file = parseWith(shortText, filePath, 'filePath');
+  const raw = parseWith(replaceFileSchema, input, 'input');
+  const seen = new Map<string, number>();
+  const entities = raw.entities.map((candidate, index) => {
+    const path = `input.entities[${index}]`;
+    const entity = {
+      ...withQualifiedName(parseWith(fileEntitySchema, candidate, path)),
+      filePath: file,
+    };
+    const key = codeEntityKey(entity);
+    rejectDuplicateKey(seen, key, path);
+    seen.set(key, index);
+    return entity as NewCodeEntity;
+  });
+  const edgeKeys = new Set<string>();
+  const edges: NormalizedFileEdge[] = [];
+  raw.edges.forEach((candidate, index) => {
+    const path = `input.edges[${index}]`;
+    const edge = parseWith(fileEdgeSchema, candidate, path);
+    const from = edge.from;
+    if (from.filePath !== undefined && from.filePath !== file) {
+      throw new ValidationError(`invalid ${path}.from.filePath: must be the replaced file`, [
+        { path: `${path}.from.filePath`, message: `must be ${JSON.stringify(file)} or absent` },
+      ]);
+    }
+    const matches = entities.flatMap((entity, at) =>
+      entity.qualifiedName === from.qualifiedName &&
+      (from.entityType === undefined || entity.entityType === from.entityType)
+        ? [at]
+        : [],
+    );
+    if (matches.length !== 1) {
+      const problem =
+        matches.length === 0
+          ? 'names no entity of the file'
+          : 'names several entities of the file: give entityType';
+      throw new ValidationError(`invalid ${path}.from: ${problem}`, [
+        { path: `${path}.from`, message: problem },
+      ]);
+    }
+    const fromIndex = matches[0] as number;
+    const source = entities[fromIndex] as NewCodeEntity;
+    const to: NormalizedEntityRef = {
+      qualifiedName: edge.to.qualifiedName,
+      filePath: edge.to.filePath ?? null,
+      entityType: (edge.to.entityType ?? null) as CodeEntityType | null,
+    };
+    if (
+      to.filePath === file &&
+      to.qualifiedName === source.qualifiedName &&
+      (to.entityType === null || to.entityType === source.entityType)
+    ) {
+      throw new ValidationError(`invalid ${path}: an entity cannot depend on itself`, [
+        { path: `${path}.to`, message: 'an entity cannot depend on itself' },
+      ]);
+    }
+    const key = JSON.stringify([
+      fromIndex,
+      edge.dependencyType,
+      to.qualifiedName,
+      to.filePath,
+      to.entityType,
+    ]);
+    if (edgeKeys.has(key)) return;
+    edgeKeys.add(key);
+    edges.push({ from: fromIndex, to, dependencyType: edge.dependencyType as DependencyType });
+  });
+  return { filePath: file, entities, edges };
+}
+
+const findEntitiesSchema = z
+  .object({
+    filePath: shortText.optional(),
+    name: shortText.optional(),
+    qualifiedName: shortText.optional(),
+  })
+  .strict();
+
+/** Validates `code.findEntities()` options. */
+export function parseFindEntities(options: unknown): z.output<typeof findEntitiesSchema> {
+  return parseWith(findEntitiesSchema, options ?? {}, 'options');
+}
+
+const listUnresolvedSchema = z
+  .object({ filePath: shortText.optional(), qualifiedName: shortText.optional() })
+  .strict();
+
+/** Validates `code.unresolvedDependencies()` options. */
+export function parseListUnresolved(options: unknown): z.output<typeof listUnresolvedSchema> {
+  return parseWith(listUnresolvedSchema, options ?? {}, 'options');
 }
 
 const dependencySchema = z

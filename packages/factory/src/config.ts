@@ -1,9 +1,14 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ValidationError } from '@athena/core-types';
-import { readVariable } from './env.js';
-import type { Environment } from './env.js';
-import { redactUrl } from './redact.js';
+import {
+  ATHENA_VARIABLES,
+  findVariable,
+  parseVariable,
+  readVariable,
+  redactUrl,
+  ValidationError,
+} from '@athena/core-types';
+import type { AthenaVariableName, Environment, VariableValue } from '@athena/core-types';
 
 /** The backends the factory can build. */
 export type BackendName = 'sqlite' | 'postgres';
@@ -90,64 +95,33 @@ export function defaultSqlitePath(): string {
   return join(homedir(), '.athena', 'memory.db');
 }
 
-interface Source {
+interface Source<T> {
+  /** The option or variable (or alias) that supplied the value. */
   readonly name: string;
-  readonly value: string | number;
+  readonly value: T;
 }
 
-function invalid(source: Source, expectation: string, shown: string = String(source.value)): never {
-  const message = `${source.name} must be ${expectation}, got "${shown}"`;
-  throw new ValidationError(message, [{ path: source.name, message: `must be ${expectation}` }]);
+function invalid(name: string, expectation: string, shown: string): never {
+  const message = `invalid ${name}: must be ${expectation}, got ${shown}`;
+  throw new ValidationError(message, [{ path: name, message: `must be ${expectation}` }]);
 }
 
-function pick(
+/**
+ * An option given in code wins over its variable; both are checked by the
+ * variable's rule in the registry, so `options.postgres.port` and
+ * `ATHENA_POSTGRES_PORT` accept the same values.
+ */
+function pick<N extends AthenaVariableName>(
   env: Environment,
-  option: unknown,
+  option: VariableValue<N> | undefined,
   optionName: string,
-  variable: string,
-): Source | undefined {
-  if (option !== undefined) return { name: optionName, value: option as string | number };
-  return readVariable(env, variable);
-}
-
-function integer(source: Source, min: number, max: number): number {
-  const value = typeof source.value === 'number' ? source.value : Number(source.value.trim());
-  if (typeof source.value === 'string' && !/^\d+$/.test(source.value.trim())) {
-    invalid(source, `an integer in ${min}–${max}`);
+  variable: N,
+): Source<VariableValue<N>> | undefined {
+  if (option !== undefined) {
+    return { name: optionName, value: parseVariable(variable, String(option), optionName) };
   }
-  if (!Number.isInteger(value) || value < min || value > max)
-    invalid(source, `an integer in ${min}–${max}`);
-  return value;
-}
-
-function oneOf<T extends string>(source: Source, values: readonly T[]): T {
-  const value = String(source.value).trim().toLowerCase();
-  const aliases: Record<string, string> = {
-    postgresql: 'postgres',
-    pg: 'postgres',
-    sqlite3: 'sqlite',
-  };
-  const normalised = aliases[value] ?? value;
-  if (!(values as readonly string[]).includes(normalised))
-    invalid(source, `one of ${values.join(', ')}`);
-  return normalised as T;
-}
-
-function postgresUrl(source: Source): string {
-  const value = String(source.value);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return invalid(source, 'a postgres:// URL', redactUrl(value));
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    invalid(source, 'a postgres:// or postgresql:// URL', redactUrl(value));
-  }
-  if (url.hostname === '' && !url.searchParams.has('host')) {
-    invalid(source, 'a postgres:// URL with a host', redactUrl(value));
-  }
-  return value;
+  const found = findVariable(env, variable);
+  return found === undefined ? undefined : { name: found.source, value: found.value };
 }
 
 /** Options that say where PostgreSQL is; pool or schema settings alone do not select it. */
@@ -175,22 +149,21 @@ function detect(
 ): { type: BackendName; reason: string } {
   if (options.type !== undefined) {
     return {
-      type: oneOf({ name: 'options.type', value: options.type }, ['sqlite', 'postgres']),
+      type: parseVariable('ATHENA_DB_TYPE', String(options.type), 'options.type'),
       reason: `options.type is ${options.type}`,
     };
   }
-  const explicit = readVariable(env, 'ATHENA_DB_TYPE');
+  const explicit = findVariable(env, 'ATHENA_DB_TYPE');
   if (explicit !== undefined) {
-    const type = oneOf<BackendName>(explicit, ['sqlite', 'postgres']);
-    return { type, reason: `${explicit.name}=${type}` };
+    return { type: explicit.value, reason: `${explicit.source}=${explicit.value}` };
   }
   const connectionOption = CONNECTION_OPTIONS.find((key) => options.postgres?.[key] !== undefined);
   if (connectionOption !== undefined) {
     return { type: 'postgres', reason: `options.postgres.${connectionOption} is given` };
   }
   for (const variable of POSTGRES_VARIABLES) {
-    const found = readVariable(env, variable);
-    if (found !== undefined) return { type: 'postgres', reason: `${found.name} is set` };
+    const found = findVariable(env, variable);
+    if (found !== undefined) return { type: 'postgres', reason: `${found.source} is set` };
   }
   return { type: 'sqlite', reason: 'no PostgreSQL setting found: embedded SQLite is the default' };
 }
@@ -208,23 +181,25 @@ function resolvePostgres(options: PostgresSettings, env: Environment): ResolvedP
     'options.postgres.poolMax',
     'ATHENA_POSTGRES_POOL_MAX',
   );
-  const poolMin = poolMinSource === undefined ? 2 : integer(poolMinSource, 0, 1000);
+  const poolMin = poolMinSource?.value ?? ATHENA_VARIABLES.ATHENA_POSTGRES_POOL_MIN.default;
+  // An unset maximum follows a minimum above its default, rather than failing.
   const poolMax =
-    poolMaxSource === undefined ? Math.max(10, poolMin) : integer(poolMaxSource, 1, 1000);
+    poolMaxSource?.value ?? Math.max(ATHENA_VARIABLES.ATHENA_POSTGRES_POOL_MAX.default, poolMin);
   if (poolMin > poolMax) {
     invalid(
-      poolMinSource ?? { name: 'pool size', value: poolMin },
+      poolMinSource?.name ?? 'pool size',
       `≤ the maximum pool size (${poolMax})`,
+      JSON.stringify(String(poolMin)),
     );
   }
-  const timeout =
-    options.connectionTimeoutMs === undefined
-      ? 5000
-      : integer(
-          { name: 'options.postgres.connectionTimeoutMs', value: options.connectionTimeoutMs },
-          1,
-          600_000,
-        );
+  const timeout = options.connectionTimeoutMs ?? 5000;
+  if (!Number.isInteger(timeout) || timeout < 1 || timeout > 600_000) {
+    invalid(
+      'options.postgres.connectionTimeoutMs',
+      'an integer in 1–600000',
+      JSON.stringify(String(timeout)),
+    );
+  }
   const schema = pick(env, options.schema, 'options.postgres.schema', 'ATHENA_POSTGRES_SCHEMA');
   const common = {
     poolMin,
@@ -242,38 +217,24 @@ function resolvePostgres(options: PostgresSettings, env: Environment): ResolvedP
   const hasDiscreteOption =
     options.host !== undefined || options.database !== undefined || options.user !== undefined;
   if (urlSource !== undefined && !(hasDiscreteOption && options.connectionString === undefined)) {
-    const connectionString = postgresUrl(urlSource);
+    const connectionString = urlSource.value;
     return { ...common, connection: { connectionString }, display: redactUrl(connectionString) };
   }
 
-  const text = (
-    option: string | undefined,
-    optionName: string,
-    variable: string,
-    fallback: string,
-  ) => String(pick(env, option, optionName, variable)?.value ?? fallback);
-  const host = text(options.host, 'options.postgres.host', 'ATHENA_POSTGRES_HOST', 'localhost');
-  const portSource = pick(env, options.port, 'options.postgres.port', 'ATHENA_POSTGRES_PORT');
-  const port = portSource === undefined ? 5432 : integer(portSource, 1, 65_535);
-  const database = text(
-    options.database,
-    'options.postgres.database',
-    'ATHENA_POSTGRES_DB',
-    'athena',
-  );
-  const user = text(options.user, 'options.postgres.user', 'ATHENA_POSTGRES_USER', 'postgres');
-  const password = pick(
-    env,
-    options.password,
-    'options.postgres.password',
-    'ATHENA_POSTGRES_PASSWORD',
-  )?.value;
+  // Texts given in code are taken as they are; the environment's are parsed.
+  const host = options.host ?? readVariable(env, 'ATHENA_POSTGRES_HOST');
+  const port =
+    pick(env, options.port, 'options.postgres.port', 'ATHENA_POSTGRES_PORT')?.value ??
+    ATHENA_VARIABLES.ATHENA_POSTGRES_PORT.default;
+  const database = options.database ?? readVariable(env, 'ATHENA_POSTGRES_DB');
+  const user = options.user ?? readVariable(env, 'ATHENA_POSTGRES_USER');
+  const password = options.password ?? readVariable(env, 'ATHENA_POSTGRES_PASSWORD');
   const connection = {
     host,
     port,
     database,
     user,
-    ...(password === undefined ? {} : { password: String(password) }),
+    ...(password === undefined ? {} : { password }),
   };
   const auth =
     password === undefined ? encodeURIComponent(user) : `${encodeURIComponent(user)}:***`;
@@ -286,8 +247,11 @@ function resolvePostgres(options: PostgresSettings, env: Environment): ResolvedP
 
 /**
  * Turns options and environment into the configuration `createStore()` acts
- * on. Pure apart from reading `homedir()`; throws `ValidationError` naming the
- * variable and its (redacted) value for anything malformed.
+ * on. Every variable is read and checked through the `ATHENA_VARIABLES`
+ * registry of `@athena/core-types`, and an option given in code by the rule
+ * of its variable. Pure apart from reading `homedir()`; throws
+ * `ValidationError` naming the variable (or option) and its (redacted) value
+ * for anything malformed.
  *
  * @example
  * ```ts
@@ -300,17 +264,15 @@ export function resolveConfig(
   env: Environment = options.env ?? process.env,
 ): ResolvedConfig {
   const { type, reason } = detect(options, env);
-  const sqlitePath = String(
-    pick(env, options.sqlite?.path, 'options.sqlite.path', 'ATHENA_SQLITE_PATH')?.value ??
-      defaultSqlitePath(),
-  );
-  const dimensionSource = pick(
+  const sqlitePath =
+    options.sqlite?.path ?? readVariable(env, 'ATHENA_SQLITE_PATH') ?? defaultSqlitePath();
+  const dimension = pick(
     env,
     options.embeddingDimension,
     'options.embeddingDimension',
     'ATHENA_EMBEDDING_DIM',
   );
-  const fallbackSource = pick(env, options.fallback, 'options.fallback', 'ATHENA_FALLBACK');
+  const fallback = pick(env, options.fallback, 'options.fallback', 'ATHENA_FALLBACK');
   return {
     type,
     reason,
@@ -321,12 +283,8 @@ export function resolveConfig(
         : { mmapSizeBytes: options.sqlite.mmapSizeBytes }),
     },
     ...(type === 'postgres' ? { postgres: resolvePostgres(options.postgres ?? {}, env) } : {}),
-    ...(dimensionSource === undefined
-      ? {}
-      : { embeddingDimension: integer(dimensionSource, 1, 16_000) }),
-    fallback:
-      fallbackSource === undefined
-        ? 'sqlite'
-        : oneOf<FallbackMode>(fallbackSource, ['sqlite', 'none']),
+    // Unset, the store decides: a new database gets its default, an existing one keeps its own.
+    ...(dimension === undefined ? {} : { embeddingDimension: dimension.value }),
+    fallback: fallback?.value ?? ATHENA_VARIABLES.ATHENA_FALLBACK.default,
   };
 }

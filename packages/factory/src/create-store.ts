@@ -5,7 +5,7 @@ import type { Store } from '@athena/core-types';
 import { resolveConfig } from './config.js';
 import type { CreateStoreOptions, ResolvedConfig, ResolvedPostgres } from './config.js';
 import { newPostgresStore, newSqliteStore } from './loaders.js';
-import { redactSecrets } from './redact.js';
+import { redactSecrets } from './redact-secrets.js';
 import { SelectedStoreImpl } from './selected-store.js';
 import type { SelectedStore } from './selected-store.js';
 

@@ -23,7 +23,8 @@ export type {
   DiagnosticCheck,
 } from './diagnose.js';
 export { ENV_VARIABLES } from './env.js';
-export type { Environment, EnvVariable } from './env.js';
+export type { EnvVariable } from './env.js';
+export type { Environment } from '@athena/core-types';
 export { getStore, resetStore } from './global-store.js';
-export { redactUrl } from './redact.js';
+export { redactUrl } from '@athena/core-types';
 export type { BackendSelection, SelectedStore } from './selected-store.js';

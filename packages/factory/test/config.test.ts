@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '@athena/core-types';
+import { ATHENA_VARIABLES, ValidationError } from '@athena/core-types';
 import { defaultSqlitePath, ENV_VARIABLES, resolveConfig } from '../src/index.js';
 
 function expectInvalid(fn: () => unknown, ...fragments: string[]): void {
@@ -240,26 +240,59 @@ describe('common settings', () => {
     );
   });
 
-  it('documents every variable it reads', () => {
-    const names = ENV_VARIABLES.flatMap((v) => [v.name, ...v.aliases]);
-    expect(names).toEqual(
-      expect.arrayContaining([
-        'ATHENA_DB_TYPE',
-        'ATHENA_DATABASE_URL',
-        'DATABASE_URL',
-        'ATHENA_POSTGRES_HOST',
-        'ATHENA_POSTGRES_PORT',
-        'ATHENA_POSTGRES_DB',
-        'ATHENA_POSTGRES_DBNAME',
-        'ATHENA_POSTGRES_USER',
-        'ATHENA_POSTGRES_PASSWORD',
-        'ATHENA_POSTGRES_POOL_MIN',
-        'ATHENA_POSTGRES_POOL_MAX',
-        'ATHENA_POSTGRES_SCHEMA',
-        'ATHENA_SQLITE_PATH',
-        'ATHENA_EMBEDDING_DIM',
-        'ATHENA_FALLBACK',
-      ]),
+  it('checks ATHENA_EMBEDDING_DIM and options.embeddingDimension by the one rule of the registry', () => {
+    expect(resolveConfig({}, { ATHENA_EMBEDDING_DIM: '16000' }).embeddingDimension).toBe(16_000);
+    expect(resolveConfig({ embeddingDimension: 1 }, {}).embeddingDimension).toBe(1);
+    expectInvalid(
+      () => resolveConfig({}, { ATHENA_EMBEDDING_DIM: '16001' }),
+      'ATHENA_EMBEDDING_DIM',
+      'an integer in 1–16000',
     );
+    expectInvalid(
+      () => resolveConfig({ embeddingDimension: 16_001 }, {}),
+      'options.embeddingDimension',
+      'an integer in 1–16000',
+    );
+    expectInvalid(
+      () => resolveConfig({ embeddingDimension: 1.5 }, {}),
+      'options.embeddingDimension',
+    );
+  });
+
+  it('names the alias that supplied a bad value', () => {
+    expectInvalid(
+      () => resolveConfig({ type: 'postgres' }, { ATHENA_POSTGRES_MIN_SIZE: 'two' }),
+      'ATHENA_POSTGRES_MIN_SIZE (alias of ATHENA_POSTGRES_POOL_MIN)',
+      '"two"',
+    );
+  });
+
+  it('checks options by the rule of their variable', () => {
+    expectInvalid(
+      () => resolveConfig({ type: 'mysql' as 'sqlite' }, {}),
+      'options.type',
+      '"mysql"',
+    );
+    expectInvalid(
+      () => resolveConfig({ fallback: 'never' as 'none' }, {}),
+      'options.fallback',
+      '"never"',
+    );
+    expectInvalid(
+      () => resolveConfig({ postgres: { connectionString: 'mysql://u:pw@h/db' } }, {}),
+      'options.postgres.connectionString',
+    );
+    expect(resolveConfig({ type: 'PostgreSQL' as 'postgres' }, {}).type).toBe('postgres');
+  });
+
+  it('keeps ENV_VARIABLES as a view of the registry’s store variables', () => {
+    const store = Object.values(ATHENA_VARIABLES).filter((v) => v.group === 'store');
+    expect(ENV_VARIABLES.map((v) => v.name)).toEqual(store.map((v) => v.name));
+    expect(ENV_VARIABLES.find((v) => v.name === 'ATHENA_SQLITE_PATH')).toEqual({
+      name: 'ATHENA_SQLITE_PATH',
+      aliases: ['ATHENA_DB_PATH'],
+      description: 'SQLite file; its directory is created',
+      default: '`~/.athena/memory.db`',
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BackendUnavailableError } from '@athena/core-types';
+import { BackendUnavailableError, ValidationError } from '@athena/core-types';
 import {
   createStore,
   getAvailableBackends,
@@ -66,6 +66,20 @@ describe('createStore on SQLite', () => {
     expect(second.embeddingDimension).toBe(12);
   });
 
+  it('leaves a dimension the variable allows but SQLite cannot store to the store’s own error', async () => {
+    const error = await createStore({
+      env: { ATHENA_SQLITE_PATH: sqlitePath(), ATHENA_EMBEDDING_DIM: '9000' },
+    }).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues[0]).toEqual({
+      path: 'options.embeddingDimension',
+      message: 'must be an integer in 1–8192',
+    });
+  });
+
   it('exposes the selection in health()', async () => {
     const store = await track(
       createStore({ sqlite: { path: sqlitePath() }, embeddingDimension: 4, env: {} }),
@@ -120,6 +134,20 @@ describePostgres('createStore on PostgreSQL', () => {
     expect(store.selection.reason).toBe('ATHENA_POSTGRES_HOST is set');
     const health = await store.health();
     expect(health.ok).toBe(true);
+  });
+
+  it('refuses a dimension above pgvector’s index limit with the store’s error, without falling back', async () => {
+    const { warnings, logger } = captureWarnings();
+    const error = await createStore({
+      logger,
+      env: { ATHENA_DATABASE_URL: TEST_DATABASE_URL, ATHENA_EMBEDDING_DIM: '3000' },
+    }).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues[0]?.path).toBe('embeddingDimension');
+    expect(warnings).toEqual([]);
   });
 
   it('never shows a password in selection, health or logs', async () => {

@@ -6,6 +6,8 @@ import {
   parseHybridOptions,
 } from '@athena/core-types';
 import type {
+  Embedder,
+  EmbedOptions,
   HybridSearchOptions,
   KeywordSearchOptions,
   Memory,
@@ -17,11 +19,14 @@ import type {
   Store,
   StoreMemoryInput,
 } from '@athena/core-types';
-import type { Embedder } from './embedder.js';
 import { explainResult } from './explain-result.js';
 import type { ExplainContext } from './explain-result.js';
 import { isRerankActive, rerankTerms, resolveRerank } from './rerank.js';
 import type { RerankBreakdown, RerankSettings, ResolvedRerank } from './rerank.js';
+
+/** Stored texts are embedded as documents, search text as queries (prefixes, provider fields). */
+const AS_DOCUMENT: EmbedOptions = Object.freeze({ inputType: 'document' });
+const AS_QUERY: EmbedOptions = Object.freeze({ inputType: 'query' });
 
 /** Options of the {@link AthenaMemory} constructor. */
 export interface AthenaMemoryOptions {
@@ -99,9 +104,9 @@ export interface ReembedReport {
 
 /**
  * The retrieval pipeline over any {@link Store}: embeds on the way in
- * (`remember`), embeds the query and runs hybrid search on the way out
- * (`recall`), records the access and makes consolidated memories labile, as
- * retrieval does in the brain. Vectors are tagged with the embedder's
+ * (`remember`, as documents), embeds the query (as a query) and runs hybrid
+ * search on the way out (`recall`), records the access and makes
+ * consolidated memories labile, as retrieval does in the brain. Vectors are tagged with the embedder's
  * `modelId`, and recall refuses to compare a query with vectors of another
  * model (`EmbeddingModelMismatchError`) — `reembed()` fixes that.
  *
@@ -135,7 +140,7 @@ export class AthenaMemory {
   }
 
   /**
-   * Embeds `content` and stores it with `embeddingModel = embedder.modelId`.
+   * Embeds `content` (as a document) and stores it with `embeddingModel = embedder.modelId`.
    *
    * @example
    * ```ts
@@ -151,7 +156,7 @@ export class AthenaMemory {
     metadata: RememberMetadata = {},
   ): Promise<Memory> {
     this.#assertDimension();
-    const embedding = await this.#embedder.embed(content);
+    const embedding = await this.#embedder.embed(content, AS_DOCUMENT);
     return this.#store.memories.store(projectId, {
       ...metadata,
       content,
@@ -161,8 +166,8 @@ export class AthenaMemory {
   }
 
   /**
-   * Embeds every item with one `embedMany` (which batches requests) and
-   * stores them with one `storeMany`: all or none. Returns the ids in input
+   * Embeds every item as a document with one `embedMany` (which batches
+   * requests) and stores them with one `storeMany`: all or none. Returns the ids in input
    * order. Vectors are held in memory until stored, so split very large
    * imports (hundreds of thousands of items) into several calls.
    *
@@ -182,7 +187,10 @@ export class AthenaMemory {
     }
     if (items.length === 0) return [];
     this.#assertDimension();
-    const vectors = await this.#embedder.embedMany(items.map((item) => item.content));
+    const vectors = await this.#embedder.embedMany(
+      items.map((item) => item.content),
+      AS_DOCUMENT,
+    );
     const modelId = this.#embedder.modelId;
     return this.#store.memories.storeMany(
       projectId,
@@ -233,7 +241,7 @@ export class AthenaMemory {
       : hybrid.limit;
 
     this.#assertDimension();
-    const embedding = await this.#embedder.embed(query);
+    const embedding = await this.#embedder.embed(query, AS_QUERY);
     // Typed by the caller's options: `searchOptions` carries their includeEmbedding.
     const results = (await this.#store.search.hybrid(
       projectId,
@@ -309,7 +317,7 @@ export class AthenaMemory {
       context = { mode };
     } else if (mode === 'semantic') {
       this.#assertDimension();
-      const embedding = await this.#embedder.embed(query);
+      const embedding = await this.#embedder.embed(query, AS_QUERY);
       results = (await this.#store.search.semantic(
         projectId,
         embedding,
@@ -319,7 +327,7 @@ export class AthenaMemory {
     } else {
       const hybrid = parseHybridOptions(legOptions);
       this.#assertDimension();
-      const embedding = await this.#embedder.embed(query);
+      const embedding = await this.#embedder.embed(query, AS_QUERY);
       results = (await this.#store.search.hybrid(
         projectId,
         { embedding, text: query },
@@ -381,7 +389,10 @@ export class AthenaMemory {
           ? page.items
           : page.items.filter((m) => m.embeddingModel !== modelId);
       if (stale.length > 0) {
-        const vectors = await this.#embedder.embedMany(stale.map((m) => m.content));
+        const vectors = await this.#embedder.embedMany(
+          stale.map((m) => m.content),
+          AS_DOCUMENT,
+        );
         await this.#store.transaction(async (tx) => {
           for (const [index, m] of stale.entries()) {
             await tx.memories.update(projectId, m.id, {

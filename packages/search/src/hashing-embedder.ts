@@ -1,5 +1,5 @@
-import { ValidationError } from '@athena/core-types';
-import type { Embedder } from './embedder.js';
+import { resolveInputType, ValidationError } from '@athena/core-types';
+import type { Embedder, EmbedOptions } from '@athena/core-types';
 
 /** Options of {@link HashingEmbedder}. */
 export interface HashingEmbedderOptions {
@@ -68,6 +68,9 @@ const encoder = new TextEncoder();
  * 5. Weight = family weight × (1 + ln tf) (sublinear term frequency).
  * 6. L2-normalise.
  *
+ * The embedding is symmetric: `options.inputType` is checked but changes
+ * nothing, since a query and a document with the same words share features.
+ *
  * Blank text throws a `ValidationError` (Athena never stores blank content).
  * It never returns an all-zero vector: in the astronomically rare case that
  * every feature cancels out, a fixed bucket derived from the text is set.
@@ -104,8 +107,9 @@ export class HashingEmbedder implements Embedder {
    * const v = await new HashingEmbedder().embed('sqlite-vec loads as an extension');
    * ```
    */
-  embed(text: string): Promise<Float32Array> {
+  embed(text: string, options?: EmbedOptions): Promise<Float32Array> {
     try {
+      resolveInputType(options);
       return Promise.resolve(this.embedSync(text));
     } catch (error) {
       return Promise.reject(error);
@@ -120,8 +124,9 @@ export class HashingEmbedder implements Embedder {
    * const [a, b] = await new HashingEmbedder().embedMany(['alpha', 'beta']);
    * ```
    */
-  embedMany(texts: readonly string[]): Promise<Float32Array[]> {
+  embedMany(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]> {
     try {
+      resolveInputType(options);
       texts.forEach((text, index) => assertText(text, `texts[${index}]`));
       return Promise.resolve(texts.map((text) => this.embedSync(text)));
     } catch (error) {

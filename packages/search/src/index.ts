@@ -8,6 +8,7 @@
 export * from './athena-memory.js';
 export * from './create-embedder-from-env.js';
 export * from './embedder.js';
+export * from './embedding-presets.js';
 export * from './explain-result.js';
 export * from './hashing-embedder.js';
 export * from './openai-compatible-embedder.js';

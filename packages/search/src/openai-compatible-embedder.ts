@@ -1,6 +1,19 @@
-import { DimensionMismatchError, EmbedderError, ValidationError } from '@athena/core-types';
-import type { EmbedderErrorReason } from '@athena/core-types';
-import type { Embedder } from './embedder.js';
+import { createHash } from 'node:crypto';
+import {
+  DimensionMismatchError,
+  EmbedderError,
+  parseVariable,
+  resolveInputType,
+  ValidationError,
+} from '@athena/core-types';
+import type {
+  Embedder,
+  EmbedderErrorReason,
+  EmbedInputType,
+  EmbedOptions,
+  InputTypeValues,
+} from '@athena/core-types';
+import { presetForModel } from './embedding-presets.js';
 
 /** The part of a fetch `Response` this embedder reads. */
 export interface FetchResponseLike {
@@ -34,8 +47,32 @@ export interface OpenAICompatibleEmbedderOptions {
   readonly dimension: number;
   /** Sent as `Authorization: Bearer …`; never logged nor put in an error. */
   readonly apiKey?: string;
-  /** Recorded next to stored vectors; default `model`. Change it when the weights change. */
+  /**
+   * Start of the `modelId` recorded next to stored vectors; default `model`.
+   * Change it when the weights change. When queries and documents are told
+   * apart (prefixes or an input-type field), a digest of those settings is
+   * appended: see {@link OpenAICompatibleEmbedder.modelId}.
+   */
   readonly modelId?: string;
+  /**
+   * `auto` (default): apply the query and document prefixes known for
+   * `model` ({@link EMBEDDING_PRESETS}); `none`: no preset. `queryPrefix` and
+   * `documentPrefix` override either.
+   */
+  readonly prefixes?: 'auto' | 'none';
+  /** Text put before every query (`inputType: 'query'`); `''` for none. Default: the preset's. */
+  readonly queryPrefix?: string;
+  /** Text put before every document (`inputType: 'document'`); `''` for none. Default: the preset's. */
+  readonly documentPrefix?: string;
+  /**
+   * A request field that tells the provider the input type, for providers
+   * that take one: `input_type` (Voyage; NVIDIA NIM with values
+   * `query`/`passage`), `task` (Jina, `retrieval.query`/`retrieval.passage`).
+   * Default none.
+   */
+  readonly inputTypeField?: string;
+  /** The values of `inputTypeField`; default `{ query: 'query', document: 'document' }`. */
+  readonly inputTypeValues?: InputTypeValues;
   /** Texts per request, 1–2048; default 64. */
   readonly batchSize?: number;
   /** Per attempt, in milliseconds; default 30 000. */
@@ -65,7 +102,20 @@ export const OPENAI_COMPATIBLE_DEFAULTS = Object.freeze({
 /** Largest `batchSize` accepted (OpenAI's per-request input limit). */
 export const MAX_EMBEDDING_BATCH = 2048;
 
+/** How an {@link OpenAICompatibleEmbedder} tells queries from documents. */
+export interface InputHandling {
+  /** The preset the prefixes came from, or `null`. */
+  readonly preset: string | null;
+  readonly queryPrefix: string;
+  readonly documentPrefix: string;
+  /** The request field carrying the input type, or `null` when none is sent. */
+  readonly inputTypeField: string | null;
+  /** The field's values; `null` when no field is sent. */
+  readonly inputTypeValues: InputTypeValues | null;
+}
+
 interface Settings {
+  readonly input: InputHandling;
   readonly endpoint: string;
   /** The endpoint without its query string: safe for messages. */
   readonly safeEndpoint: string;
@@ -98,6 +148,12 @@ type Attempt =
  * `EmbedderError` at once. A vector of the wrong length throws
  * `DimensionMismatchError`.
  *
+ * Queries and documents: `embed(text, { inputType })` puts the query or the
+ * document prefix before each text and, when `inputTypeField` is set, sends
+ * the input type in that field. Known models get their prefixes by default
+ * (nomic-embed-text: `search_query: ` / `search_document: `; e5: `query: ` /
+ * `passage: `; bge-…-en and mxbai-embed-large: a query instruction).
+ *
  * @example
  * ```ts
  * const embedder = new OpenAICompatibleEmbedder({
@@ -105,11 +161,20 @@ type Attempt =
  *   model: 'nomic-embed-text-v1.5',
  *   dimension: 768,
  * });
- * const vector = await embedder.embed('How do I run the tests?');
+ * embedder.inputHandling.queryPrefix; // 'search_query: '
+ * const query = await embedder.embed('How do I run the tests?', { inputType: 'query' });
  * ```
  */
 export class OpenAICompatibleEmbedder implements Embedder {
   readonly dimension: number;
+  /**
+   * `options.modelId ?? model`, followed by `#` and 8 hex digits of a
+   * SHA-256 over the prefixes and input-type field whenever any is in use
+   * (`nomic-embed-text-v1.5#…`). Vectors embedded with other prefixes live in
+   * another space, and recall refuses to compare vectors of different
+   * `modelId`s; without prefixes nor field the `modelId` is the bare name, as
+   * before prefixes existed.
+   */
   readonly modelId: string;
   readonly #settings: Settings;
 
@@ -117,7 +182,9 @@ export class OpenAICompatibleEmbedder implements Embedder {
     const defaults = OPENAI_COMPATIBLE_DEFAULTS;
     const model = requireText(options.model, 'model');
     this.dimension = requireInteger(options.dimension, 'dimension', 1, 65_536);
-    this.modelId = options.modelId === undefined ? model : requireText(options.modelId, 'modelId');
+    const input = resolveInputHandling(model, options);
+    const base = options.modelId === undefined ? model : requireText(options.modelId, 'modelId');
+    this.modelId = withInputDigest(base, input);
     const { endpoint, safeEndpoint } = resolveEndpoint(options.baseUrl);
     const fetchImpl = options.fetch ?? (globalThis.fetch as unknown as FetchLike | undefined);
     if (fetchImpl === undefined) {
@@ -126,6 +193,7 @@ export class OpenAICompatibleEmbedder implements Embedder {
       ]);
     }
     this.#settings = Object.freeze({
+      input,
       endpoint,
       safeEndpoint,
       model,
@@ -154,31 +222,40 @@ export class OpenAICompatibleEmbedder implements Embedder {
     });
   }
 
+  /** The prefixes and input-type field this embedder applies. */
+  get inputHandling(): InputHandling {
+    return this.#settings.input;
+  }
+
   /**
-   * Embeds one text (one request).
+   * Embeds one text (one request), as a document unless `options.inputType`
+   * says `query`.
    *
    * @example
    * ```ts
    * const vector = await embedder.embed('pgvector needs CREATE EXTENSION vector');
+   * const query = await embedder.embed('which extension?', { inputType: 'query' });
    * ```
    */
-  async embed(text: string): Promise<Float32Array> {
-    const [vector] = await this.embedMany([text]);
+  async embed(text: string, options?: EmbedOptions): Promise<Float32Array> {
+    const [vector] = await this.embedMany([text], options);
     // embedMany checked the count, so this only satisfies the type checker.
     if (vector === undefined) throw this.#malformed('no vector returned');
     return vector;
   }
 
   /**
-   * Embeds every text in order, `batchSize` texts per request. Blank texts are
-   * rejected before any request is sent.
+   * Embeds every text in order, `batchSize` texts per request, with the
+   * prefix (and field value) of `options.inputType` (default `document`).
+   * Blank texts are rejected before any request is sent.
    *
    * @example
    * ```ts
    * const vectors = await embedder.embedMany(['first note', 'second note']);
    * ```
    */
-  async embedMany(texts: readonly string[]): Promise<Float32Array[]> {
+  async embedMany(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]> {
+    const inputType = resolveInputType(options);
     texts.forEach((text, index) => {
       if (typeof text !== 'string' || text.trim().length === 0) {
         throw new ValidationError(`invalid texts[${index}]: must be a non-blank string`, [
@@ -186,17 +263,20 @@ export class OpenAICompatibleEmbedder implements Embedder {
         ]);
       }
     });
+    const { input, batchSize } = this.#settings;
+    const prefix = inputType === 'query' ? input.queryPrefix : input.documentPrefix;
     const vectors: Float32Array[] = [];
-    for (let start = 0; start < texts.length; start += this.#settings.batchSize) {
-      vectors.push(...(await this.#post(texts.slice(start, start + this.#settings.batchSize))));
+    for (let start = 0; start < texts.length; start += batchSize) {
+      const batch = texts.slice(start, start + batchSize).map((text) => prefix + text);
+      vectors.push(...(await this.#post(batch, inputType)));
     }
     return vectors;
   }
 
-  async #post(batch: readonly string[]): Promise<Float32Array[]> {
+  async #post(batch: readonly string[], inputType: EmbedInputType): Promise<Float32Array[]> {
     const { retries, retryBaseDelayMs, maxRetryDelayMs } = this.#settings;
     for (let attempt = 0; ; attempt++) {
-      const result = await this.#attempt(batch);
+      const result = await this.#attempt(batch, inputType);
       if (result.ok) return result.vectors;
       if (!result.retryable || attempt >= retries) throw result.error;
       if (result.retryAfterMs !== null && result.retryAfterMs > maxRetryDelayMs) {
@@ -217,8 +297,12 @@ export class OpenAICompatibleEmbedder implements Embedder {
     }
   }
 
-  async #attempt(batch: readonly string[]): Promise<Attempt> {
-    const { endpoint, safeEndpoint, model, apiKey, timeoutMs } = this.#settings;
+  async #attempt(batch: readonly string[], inputType: EmbedInputType): Promise<Attempt> {
+    const { endpoint, safeEndpoint, model, apiKey, timeoutMs, input } = this.#settings;
+    const body: Record<string, unknown> = { model, input: batch };
+    if (input.inputTypeField !== null && input.inputTypeValues !== null) {
+      body[input.inputTypeField] = input.inputTypeValues[inputType];
+    }
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'application/json',
@@ -227,17 +311,17 @@ export class OpenAICompatibleEmbedder implements Embedder {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     let status: number;
-    let body: string;
+    let text: string;
     let response: FetchResponseLike;
     try {
       response = await this.#settings.fetch(endpoint, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ model, input: batch }),
+        body: JSON.stringify(body),
         signal: controller.signal,
       });
       status = response.status;
-      body = await response.text();
+      text = await response.text();
     } catch (cause) {
       const timedOut = controller.signal.aborted;
       const reason: EmbedderErrorReason = timedOut ? 'timeout' : 'network';
@@ -267,12 +351,12 @@ export class OpenAICompatibleEmbedder implements Embedder {
         retryAfterMs: parseRetryAfter(response.headers),
         error: new EmbedderError(
           rateLimited ? 'rate_limited' : 'http_status',
-          `embedding request to ${safeEndpoint} (model ${model}) failed: HTTP ${status} ${response.statusText}${this.#snippet(body)}`,
+          `embedding request to ${safeEndpoint} (model ${model}) failed: HTTP ${status} ${response.statusText}${this.#snippet(text)}`,
           { status, details: this.#details() },
         ),
       };
     }
-    return { ok: true, vectors: this.#parse(body, batch.length) };
+    return { ok: true, vectors: this.#parse(text, batch.length) };
   }
 
   #parse(body: string, expected: number): Float32Array[] {
@@ -346,6 +430,85 @@ export class OpenAICompatibleEmbedder implements Embedder {
     const safe = key === null ? trimmed : trimmed.split(key).join('[redacted]');
     return `: ${safe.length > 200 ? `${safe.slice(0, 200)}…` : safe}`;
   }
+}
+
+function resolveInputHandling(
+  model: string,
+  options: OpenAICompatibleEmbedderOptions,
+): InputHandling {
+  // Options follow the rules of their variables, named after the option.
+  const mode =
+    options.prefixes === undefined
+      ? 'auto'
+      : parseVariable('ATHENA_EMBEDDINGS_PREFIXES', String(options.prefixes), 'prefixes');
+  const preset = mode === 'auto' ? presetForModel(model) : null;
+  const queryPrefix = prefix(
+    options.queryPrefix ?? preset?.queryPrefix ?? '',
+    'ATHENA_EMBEDDINGS_QUERY_PREFIX',
+    'queryPrefix',
+  );
+  const documentPrefix = prefix(
+    options.documentPrefix ?? preset?.documentPrefix ?? '',
+    'ATHENA_EMBEDDINGS_DOCUMENT_PREFIX',
+    'documentPrefix',
+  );
+  // A preset both of whose prefixes are overridden contributes nothing.
+  const presetName =
+    preset !== null && (options.queryPrefix === undefined || options.documentPrefix === undefined)
+      ? preset.name
+      : null;
+  if (options.inputTypeField === undefined) {
+    return Object.freeze({
+      preset: presetName,
+      queryPrefix,
+      documentPrefix,
+      inputTypeField: null,
+      inputTypeValues: null,
+    });
+  }
+  const field = parseVariable(
+    'ATHENA_EMBEDDINGS_INPUT_TYPE_FIELD',
+    String(options.inputTypeField),
+    'inputTypeField',
+  );
+  const values = options.inputTypeValues ?? { query: 'query', document: 'document' };
+  return Object.freeze({
+    preset: presetName,
+    queryPrefix,
+    documentPrefix,
+    inputTypeField: field,
+    inputTypeValues: Object.freeze({
+      query: requireText(values.query, 'inputTypeValues.query'),
+      document: requireText(values.document, 'inputTypeValues.document'),
+    }),
+  });
+}
+
+function prefix(
+  value: unknown,
+  variable: 'ATHENA_EMBEDDINGS_QUERY_PREFIX' | 'ATHENA_EMBEDDINGS_DOCUMENT_PREFIX',
+  path: string,
+): string {
+  if (typeof value !== 'string') {
+    throw new ValidationError(`invalid ${path}: must be a string`, [
+      { path, message: 'must be a string' },
+    ]);
+  }
+  return value === '' ? value : parseVariable(variable, value, path);
+}
+
+/** `base`, plus a digest of the input handling when queries and documents are embedded differently. */
+function withInputDigest(base: string, input: InputHandling): string {
+  const { queryPrefix, documentPrefix, inputTypeField, inputTypeValues } = input;
+  if (queryPrefix === '' && documentPrefix === '' && inputTypeField === null) return base;
+  const canonical = JSON.stringify([
+    queryPrefix,
+    documentPrefix,
+    inputTypeField,
+    inputTypeValues?.query ?? null,
+    inputTypeValues?.document ?? null,
+  ]);
+  return `${base}#${createHash('sha256').update(canonical).digest('hex').slice(0, 8)}`;
 }
 
 function resolveEndpoint(baseUrl: unknown): { endpoint: string; safeEndpoint: string } {

@@ -4,11 +4,13 @@ import {
   ValidationError,
 } from '@athena/core-types';
 import type { Store } from '@athena/core-types';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AthenaMemory, HashingEmbedder } from '../src/index.js';
-import type { Embedder } from '../src/index.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AthenaMemory, HashingEmbedder, OpenAICompatibleEmbedder } from '../src/index.js';
+import type { Embedder, OpenAICompatibleEmbedderOptions } from '../src/index.js';
 import { countingEmbedder, countingStore } from './helpers/counting.js';
 import { BACKENDS } from './helpers/backends.js';
+import { ok, startEmbeddingsServer } from './helpers/embeddings-server.js';
+import type { EmbeddingsServer } from './helpers/embeddings-server.js';
 
 const DIM = 64;
 const DAY = 86_400_000;
@@ -82,6 +84,7 @@ describe.each(BACKENDS)('on $name', (backend) => {
       ];
       const ids = await service(counted.store, embedder.embedder).rememberMany(projectId, items);
       expect(embedder.calls).toEqual(['embedMany(5)']);
+      expect(embedder.inputTypes).toEqual(['document']);
       expect(counted.calls).toEqual(['memories.storeMany']);
       const stored = await db.memories.getMany(projectId, ids);
       expect(stored.map((m) => m.content)).toEqual(items.map((item) => item.content));
@@ -375,6 +378,7 @@ describe.each(BACKENDS)('on $name', (backend) => {
       });
       expect(report).toEqual({ scanned: 3, reembedded: 3 });
       expect(embedder.calls).toEqual(['embedMany(2)', 'embedMany(1)']);
+      expect(embedder.inputTypes).toEqual(['document', 'document']);
       expect(counted.calls.filter((c) => c === 'memories.list')).toHaveLength(2);
       const page = await db.memories.list(projectId, { order: 'asc' });
       expect(page.items.map((m) => m.embeddingModel)).toEqual(Array(3).fill(hashing.modelId));
@@ -423,6 +427,83 @@ describe.each(BACKENDS)('on $name', (backend) => {
         const [full] = await memory.search(projectId, 'BullMQ workers', { mode });
         expect(full?.memory.embedding, mode).toEqual(saved.embedding);
       }
+    });
+  });
+
+  describe('input types', () => {
+    it('embeds stored text as documents and search text as queries', async () => {
+      const embedder = countingEmbedder(hashing);
+      const memory = service(db, embedder.embedder);
+      await memory.remember(projectId, 'Migrations run at startup');
+      await memory.rememberMany(projectId, [{ content: 'Use pnpm' }, { content: 'Node 20' }]);
+      expect(embedder.inputTypes).toEqual(['document', 'document']);
+      embedder.inputTypes.length = 0;
+
+      await memory.recall(projectId, 'when do migrations run?');
+      await memory.search(projectId, 'migrations', { mode: 'semantic' });
+      await memory.search(projectId, 'migrations', { mode: 'hybrid' });
+      await memory.search(projectId, 'migrations');
+      await memory.search(projectId, 'migrations', { mode: 'keyword' });
+      expect(embedder.inputTypes).toEqual(['query', 'query', 'query', 'query']);
+      embedder.inputTypes.length = 0;
+
+      await memory.reembed(projectId, { force: true });
+      expect(embedder.inputTypes).toEqual(['document']);
+    });
+  });
+
+  describe('with an embedder that prefixes queries and documents', () => {
+    let server: EmbeddingsServer;
+    beforeAll(async () => {
+      server = await startEmbeddingsServer();
+    });
+    afterAll(() => server.close());
+
+    const nomic = (options: Partial<OpenAICompatibleEmbedderOptions> = {}) =>
+      new OpenAICompatibleEmbedder({
+        baseUrl: server.url,
+        model: 'nomic-embed-text-v1.5',
+        dimension: DIM,
+        ...options,
+      });
+
+    it('sends search_document: for remember and search_query: for recall, end to end', async () => {
+      server.respond(ok(DIM));
+      const embedder = nomic();
+      const memory = service(db, embedder);
+      const saved = await memory.remember(projectId, 'Migrations run at startup');
+      await memory.rememberMany(projectId, [{ content: 'Use pnpm' }]);
+      const hits = await memory.recall(projectId, 'migrations');
+      expect(server.requests.map((r) => r.body.input)).toEqual([
+        ['search_document: Migrations run at startup'],
+        ['search_document: Use pnpm'],
+        ['search_query: migrations'],
+      ]);
+      expect((await db.memories.get(projectId, saved.id))?.embeddingModel).toBe(embedder.modelId);
+      expect(hits.map((hit) => hit.memory.id)).toContain(saved.id);
+    });
+
+    it('never mixes vectors embedded before prefixes with prefixed ones; reembed() moves them over', async () => {
+      server.respond(ok(DIM));
+      // A database filled before prefixes existed: raw text, modelId = the bare model name.
+      const before = nomic({ prefixes: 'none' });
+      expect(before.modelId).toBe('nomic-embed-text-v1.5');
+      const [old] = await service(db, before).rememberMany(projectId, [
+        { content: 'Migrations run at startup' },
+      ]);
+      const memory = service(db, nomic());
+      await expect(memory.recall(projectId, 'migrations')).rejects.toBeInstanceOf(
+        EmbeddingModelMismatchError,
+      );
+      expect((await db.memories.get(projectId, old ?? 0))?.accessCount).toBe(0);
+
+      server.respond(ok(DIM));
+      expect(await memory.reembed(projectId)).toEqual({ scanned: 1, reembedded: 1 });
+      expect(server.requests.map((r) => r.body.input)).toEqual([
+        ['search_document: Migrations run at startup'],
+      ]);
+      const [hit] = await memory.recall(projectId, 'migrations');
+      expect(hit?.memory.id).toBe(old);
     });
   });
 

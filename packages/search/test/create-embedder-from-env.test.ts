@@ -1,6 +1,8 @@
 import { ValidationError } from '@athena/core-types';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HashingEmbedder, OpenAICompatibleEmbedder, createEmbedderFromEnv } from '../src/index.js';
+import { ok, startEmbeddingsServer } from './helpers/embeddings-server.js';
+import type { EmbeddingsServer } from './helpers/embeddings-server.js';
 
 function validationPath(fn: () => unknown): string | undefined {
   try {
@@ -41,8 +43,23 @@ describe('createEmbedderFromEnv', () => {
       ATHENA_EMBEDDING_DIM: '768',
     });
     expect(embedder).toBeInstanceOf(OpenAICompatibleEmbedder);
-    expect(embedder.modelId).toBe('nomic-embed-text');
+    expect(embedder.modelId).toMatch(/^nomic-embed-text#[0-9a-f]{8}$/);
     expect(embedder.dimension).toBe(768);
+    expect((embedder as OpenAICompatibleEmbedder).inputHandling).toMatchObject({
+      preset: 'nomic-embed-text',
+      queryPrefix: 'search_query: ',
+      documentPrefix: 'search_document: ',
+    });
+  });
+
+  it('keeps the bare model name as modelId with ATHENA_EMBEDDINGS_PREFIXES=none', () => {
+    const embedder = createEmbedderFromEnv({
+      ATHENA_EMBEDDER: 'openai',
+      ATHENA_EMBEDDINGS_URL: 'http://127.0.0.1:11434',
+      ATHENA_EMBEDDINGS_MODEL: 'nomic-embed-text',
+      ATHENA_EMBEDDINGS_PREFIXES: 'None',
+    });
+    expect(embedder.modelId).toBe('nomic-embed-text');
   });
 
   it('names the variable in every error', () => {
@@ -54,7 +71,7 @@ describe('createEmbedderFromEnv', () => {
     expect(validationPath(() => createEmbedderFromEnv({ ATHENA_EMBEDDER: 'word2vec' }))).toBe(
       'ATHENA_EMBEDDER',
     );
-    for (const dim of ['0', '-3', '12.5', 'abc', '99999999']) {
+    for (const dim of ['0', '-3', '12.5', 'abc', '16001', '99999999']) {
       expect(validationPath(() => createEmbedderFromEnv({ ATHENA_EMBEDDING_DIM: dim }))).toBe(
         'ATHENA_EMBEDDING_DIM',
       );
@@ -70,5 +87,91 @@ describe('createEmbedderFromEnv', () => {
     expect(
       validationPath(() => createEmbedderFromEnv({ ...openai, ATHENA_EMBEDDINGS_MODEL: '' })),
     ).toBe('ATHENA_EMBEDDINGS_MODEL');
+    expect(
+      validationPath(() => createEmbedderFromEnv({ ...openai, ATHENA_EMBEDDINGS_PREFIXES: 'on' })),
+    ).toBe('ATHENA_EMBEDDINGS_PREFIXES');
+    expect(
+      validationPath(() =>
+        createEmbedderFromEnv({ ...openai, ATHENA_EMBEDDINGS_INPUT_TYPE_FIELD: 'model' }),
+      ),
+    ).toBe('ATHENA_EMBEDDINGS_INPUT_TYPE_FIELD');
+    expect(
+      validationPath(() =>
+        createEmbedderFromEnv({
+          ...openai,
+          ATHENA_EMBEDDINGS_INPUT_TYPE_FIELD: 'input_type',
+          ATHENA_EMBEDDINGS_INPUT_TYPE_VALUES: 'query',
+        }),
+      ),
+    ).toBe('ATHENA_EMBEDDINGS_INPUT_TYPE_VALUES');
+  });
+
+  it('does not read the openai variables for the hashing embedder', () => {
+    expect(
+      createEmbedderFromEnv({
+        ATHENA_EMBEDDINGS_URL: 'not a url',
+        ATHENA_EMBEDDINGS_PREFIXES: '?',
+      }),
+    ).toBeInstanceOf(HashingEmbedder);
+  });
+});
+
+describe('createEmbedderFromEnv against a local embeddings server', () => {
+  let server: EmbeddingsServer;
+  beforeAll(async () => {
+    server = await startEmbeddingsServer();
+  });
+  afterAll(() => server.close());
+
+  const base = () => ({
+    ATHENA_EMBEDDER: 'openai',
+    ATHENA_EMBEDDINGS_URL: server.url,
+    ATHENA_EMBEDDING_DIM: '8',
+  });
+
+  it('applies the preset of the model: nomic-embed-text gets search_query / search_document', async () => {
+    server.respond(ok(8));
+    const embedder = createEmbedderFromEnv({
+      ...base(),
+      ATHENA_EMBEDDINGS_MODEL: 'nomic-embed-text',
+    });
+    await embedder.embed('where are the tests?', { inputType: 'query' });
+    await embedder.embedMany(['tests live in test/'], { inputType: 'document' });
+    expect(server.requests.map((r) => r.body.input)).toEqual([
+      ['search_query: where are the tests?'],
+      ['search_document: tests live in test/'],
+    ]);
+  });
+
+  it('takes prefixes from the environment with their trailing space, over the preset', async () => {
+    server.respond(ok(8));
+    const embedder = createEmbedderFromEnv({
+      ...base(),
+      ATHENA_EMBEDDINGS_MODEL: 'nomic-embed-text',
+      ATHENA_EMBEDDINGS_QUERY_PREFIX: 'Instruct: find the passage\nQuery: ',
+      ATHENA_EMBEDDINGS_DOCUMENT_PREFIX: 'doc: ',
+    });
+    await embedder.embed('q', { inputType: 'query' });
+    await embedder.embed('d');
+    expect(server.requests.map((r) => r.body.input)).toEqual([
+      ['Instruct: find the passage\nQuery: q'],
+      ['doc: d'],
+    ]);
+  });
+
+  it('sends the input-type field and values the environment names', async () => {
+    server.respond(ok(8));
+    const embedder = createEmbedderFromEnv({
+      ...base(),
+      ATHENA_EMBEDDINGS_MODEL: 'nvidia/nv-embedqa-e5-v5',
+      ATHENA_EMBEDDINGS_INPUT_TYPE_FIELD: 'input_type',
+      ATHENA_EMBEDDINGS_INPUT_TYPE_VALUES: 'query, passage',
+    });
+    await embedder.embed('q', { inputType: 'query' });
+    await embedder.embed('d', { inputType: 'document' });
+    expect(server.requests.map((r) => [r.body.input, r.body.input_type])).toEqual([
+      [['q'], 'query'],
+      [['d'], 'passage'],
+    ]);
   });
 });

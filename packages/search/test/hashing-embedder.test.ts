@@ -85,6 +85,18 @@ describe('HashingEmbedder', () => {
     expect(many.map((v) => [...v])).toEqual(single.map((v) => [...v]));
   });
 
+  it('is symmetric: the input type changes nothing, an unknown one is rejected', async () => {
+    const text = 'How are migrations versioned?';
+    const document = await embedder.embed(text);
+    expect([...(await embedder.embed(text, { inputType: 'query' }))]).toEqual([...document]);
+    expect([...(await embedder.embed(text, { inputType: 'document' }))]).toEqual([...document]);
+    const [many] = await embedder.embedMany([text], { inputType: 'query' });
+    expect([...(many ?? [])]).toEqual([...document]);
+    const bad = { inputType: 'passage' } as unknown as { inputType: 'query' };
+    await expect(embedder.embed(text, bad)).rejects.toBeInstanceOf(ValidationError);
+    await expect(embedder.embedMany([text], bad)).rejects.toBeInstanceOf(ValidationError);
+  });
+
   it('never returns an all-zero vector: symbols only, one dimension, scripts without spaces', async () => {
     for (const [dimension, text] of [
       [256, '!!! ???'],

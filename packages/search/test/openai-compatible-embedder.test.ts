@@ -269,18 +269,206 @@ describe('OpenAICompatibleEmbedder', () => {
   });
 });
 
+describe('OpenAICompatibleEmbedder: queries and documents', () => {
+  const texts = (n = 0) => server.requests[n]?.body.input;
+
+  it('sends raw text for a model without a preset, and keeps the bare modelId', async () => {
+    server.respond(ok(DIM));
+    const e = embedder();
+    await e.embed('how?', { inputType: 'query' });
+    await e.embed('because.', { inputType: 'document' });
+    expect([texts(0), texts(1)]).toEqual([['how?'], ['because.']]);
+    expect(e.modelId).toBe('test-model');
+    expect(e.inputHandling).toEqual({
+      preset: null,
+      queryPrefix: '',
+      documentPrefix: '',
+      inputTypeField: null,
+      inputTypeValues: null,
+    });
+  });
+
+  it.each([
+    ['nomic-embed-text-v1.5', 'nomic-embed-text', 'search_query: ', 'search_document: '],
+    ['nomic-embed-text:latest', 'nomic-embed-text', 'search_query: ', 'search_document: '],
+    ['intfloat/e5-large-v2', 'e5', 'query: ', 'passage: '],
+    ['multilingual-e5-small', 'e5', 'query: ', 'passage: '],
+    [
+      'BAAI/bge-small-en-v1.5',
+      'bge-en',
+      'Represent this sentence for searching relevant passages: ',
+      '',
+    ],
+    ['bge-large:335m', 'bge-en', 'Represent this sentence for searching relevant passages: ', ''],
+    [
+      'mxbai-embed-large',
+      'mxbai-embed-large',
+      'Represent this sentence for searching relevant passages: ',
+      '',
+    ],
+  ])(
+    'prefixes %s with the %s preset: queries and documents differ',
+    async (model, preset, queryPrefix, documentPrefix) => {
+      server.respond(ok(DIM));
+      const e = embedder({ model });
+      await e.embedMany(['how do I run tests?'], { inputType: 'query' });
+      await e.embedMany(['run pnpm test', 'use vitest'], { inputType: 'document' });
+      await e.embed('default is a document');
+      expect(texts(0)).toEqual([`${queryPrefix}how do I run tests?`]);
+      expect(texts(1)).toEqual([`${documentPrefix}run pnpm test`, `${documentPrefix}use vitest`]);
+      expect(texts(2)).toEqual([`${documentPrefix}default is a document`]);
+      expect(server.requests.map((r) => r.body.model)).toEqual([model, model, model]);
+      expect(e.inputHandling.preset).toBe(preset);
+      expect(e.modelId).toMatch(
+        new RegExp(`^${model.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}#[0-9a-f]{8}$`),
+      );
+    },
+  );
+
+  it('leaves models without a fixed prefix alone: bge-m3, e5 instruct variants', () => {
+    for (const model of [
+      'bge-m3',
+      'multilingual-e5-large-instruct',
+      'intfloat/e5-mistral-7b-instruct',
+    ]) {
+      expect(embedder({ model }).inputHandling.preset, model).toBeNull();
+      expect(embedder({ model }).modelId, model).toBe(model);
+    }
+  });
+
+  it('lets explicit prefixes override the preset, one side or both, and prefixes: none disable it', async () => {
+    server.respond(ok(DIM));
+    const noQuery = embedder({ model: 'nomic-embed-text-v1.5', queryPrefix: '' });
+    await noQuery.embed('q', { inputType: 'query' });
+    await noQuery.embed('d');
+    expect([texts(0), texts(1)]).toEqual([['q'], ['search_document: d']]);
+    expect(noQuery.inputHandling.preset).toBe('nomic-embed-text');
+
+    const custom = embedder({
+      model: 'nomic-embed-text-v1.5',
+      queryPrefix: 'Q: ',
+      documentPrefix: 'D: ',
+    });
+    expect(custom.inputHandling).toMatchObject({
+      preset: null,
+      queryPrefix: 'Q: ',
+      documentPrefix: 'D: ',
+    });
+
+    const none = embedder({ model: 'nomic-embed-text-v1.5', prefixes: 'none' });
+    await none.embed('q', { inputType: 'query' });
+    expect(texts(2)).toEqual(['q']);
+    expect(none.modelId).toBe('nomic-embed-text-v1.5');
+
+    const onlyQuery = embedder({ prefixes: 'none', queryPrefix: 'query: ' });
+    await onlyQuery.embedMany(['d1'], { inputType: 'document' });
+    await onlyQuery.embedMany(['q1'], { inputType: 'query' });
+    expect([texts(3), texts(4)]).toEqual([['d1'], ['query: q1']]);
+  });
+
+  it('records the prefixes in the modelId: the same settings give the same id, other settings another', () => {
+    const nomic = embedder({ model: 'nomic-embed-text-v1.5' });
+    const again = embedder({ model: 'nomic-embed-text-v1.5' });
+    const bare = embedder({ model: 'nomic-embed-text-v1.5', prefixes: 'none' });
+    const other = embedder({ model: 'nomic-embed-text-v1.5', documentPrefix: '' });
+    const swapped = embedder({
+      model: 'nomic-embed-text-v1.5',
+      queryPrefix: 'search_document: ',
+      documentPrefix: 'search_query: ',
+    });
+    const field = embedder({ model: 'nomic-embed-text-v1.5', inputTypeField: 'input_type' });
+    expect(nomic.modelId).toBe(again.modelId);
+    const ids = [nomic, bare, other, swapped, field].map((e) => e.modelId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(bare.modelId).toBe('nomic-embed-text-v1.5');
+    // An explicit modelId is the start of the id; the digest still follows.
+    expect(embedder({ model: 'nomic-embed-text-v1.5', modelId: 'nomic@q8' }).modelId).toBe(
+      `nomic@q8#${nomic.modelId.split('#')[1]}`,
+    );
+  });
+
+  it('sends the input type in a provider field when asked: input_type with default values', async () => {
+    server.respond(ok(DIM));
+    const voyage = embedder({ model: 'voyage-3', inputTypeField: 'input_type' });
+    await voyage.embedMany(['q1', 'q2'], { inputType: 'query' });
+    await voyage.embedMany(['d1']);
+    expect(server.requests[0]?.body).toEqual({
+      model: 'voyage-3',
+      input: ['q1', 'q2'],
+      input_type: 'query',
+    });
+    expect(server.requests[1]?.body).toEqual({
+      model: 'voyage-3',
+      input: ['d1'],
+      input_type: 'document',
+    });
+    expect(voyage.modelId).toMatch(/^voyage-3#[0-9a-f]{8}$/);
+  });
+
+  it('maps the input type to the provider’s own values, in every batch', async () => {
+    server.respond(ok(DIM));
+    const jina = embedder({
+      model: 'jina-embeddings-v3',
+      inputTypeField: 'task',
+      inputTypeValues: { query: 'retrieval.query', document: 'retrieval.passage' },
+      batchSize: 1,
+    });
+    await jina.embedMany(['a', 'b'], { inputType: 'document' });
+    await jina.embed('q', { inputType: 'query' });
+    expect(server.requests.map((r) => r.body.task)).toEqual([
+      'retrieval.passage',
+      'retrieval.passage',
+      'retrieval.query',
+    ]);
+  });
+
+  it('rejects an unknown inputType before any request', async () => {
+    server.respond(ok(DIM));
+    const error = await failure(
+      embedder().embed('x', { inputType: 'passage' as unknown as 'query' }),
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues[0]?.path).toBe('options.inputType');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('validates the prefix and input-type options, naming the option', () => {
+    const bad: [Partial<OpenAICompatibleEmbedderOptions>, string][] = [
+      [{ prefixes: 'sometimes' as 'auto' }, 'prefixes'],
+      [{ queryPrefix: 'x'.repeat(1001) }, 'queryPrefix'],
+      [{ documentPrefix: 'nul\u0000' }, 'documentPrefix'],
+      [{ inputTypeField: 'input' }, 'inputTypeField'],
+      [{ inputTypeField: 'input-type' }, 'inputTypeField'],
+      [
+        { inputTypeField: 'task', inputTypeValues: { query: '', document: 'd' } },
+        'inputTypeValues.query',
+      ],
+    ];
+    for (const [options, path] of bad) {
+      let error: unknown;
+      try {
+        embedder(options);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error, path).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues[0]?.path, path).toBe(path);
+    }
+  });
+});
+
 const liveUrl = process.env.ATHENA_EMBEDDINGS_URL;
 
 describe.skipIf(liveUrl === undefined || liveUrl === '')(
   'live embeddings server (runs only when ATHENA_EMBEDDINGS_URL is set)',
   () => {
-    it('embeds with the configured model: related sentences are closer than unrelated ones', async () => {
+    it('embeds with the configured model: a query is closer to the related passage than to an unrelated one', async () => {
       const live = createEmbedderFromEnv({ ...process.env, ATHENA_EMBEDDER: 'openai' });
-      const [cat, kitten, tax] = await live.embedMany([
-        'The cat sat on the mat.',
-        'A kitten is sitting on a rug.',
-        'Quarterly tax filings are due next week.',
-      ]);
+      const cat = await live.embed('Where did the cat sit?', { inputType: 'query' });
+      const [kitten, tax] = await live.embedMany(
+        ['A kitten is sitting on a rug.', 'Quarterly tax filings are due next week.'],
+        { inputType: 'document' },
+      );
       const cosine = (a: Float32Array, b: Float32Array) => {
         let dot = 0;
         let na = 0;
@@ -294,9 +482,7 @@ describe.skipIf(liveUrl === undefined || liveUrl === '')(
         return dot / Math.sqrt(na * nb);
       };
       expect(cat).toHaveLength(live.dimension);
-      expect(cosine(cat as Float32Array, kitten as Float32Array)).toBeGreaterThan(
-        cosine(cat as Float32Array, tax as Float32Array),
-      );
+      expect(cosine(cat, kitten as Float32Array)).toBeGreaterThan(cosine(cat, tax as Float32Array));
     });
   },
 );

@@ -1,8 +1,14 @@
 import {
+  NotFoundError,
   parseDependency,
+  parseFindEntities,
   parseId,
   parseImpactOptions,
+  parseListUnresolved,
+  parseReplaceFile,
+  parseUpsertEntities,
   parseUpsertEntity,
+  planFileReplacement,
 } from '@athena/core-types';
 import type {
   AddDependencyInput,
@@ -12,14 +18,148 @@ import type {
   FindCodeEntitiesOptions,
   ImpactedEntity,
   ImpactOptions,
+  ListUnresolvedOptions,
+  NewCodeEntity,
+  NormalizedFileEdge,
+  ReplaceFileInput,
+  ReplaceFileResult,
+  UnresolvedDependency,
   UpsertCodeEntityInput,
 } from '@athena/core-types';
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { assertInProject } from './relationship-repository.js';
-import { toCodeDependency, toCodeEntity } from './rows.js';
+import { toCodeDependency, toCodeEntity, toNumber, toUnresolvedDependency } from './rows.js';
 import type { CodeMetadataTable } from './schema.js';
 import type { Session } from './session.js';
+
+/** Rows per multi-row INSERT: 15 parameters each, far below PostgreSQL's 65,535. */
+const ENTITY_BATCH = 1_000;
+
+/** The columns a re-index may change (the key never changes). */
+function entityFields(entity: NewCodeEntity) {
+  return {
+    name: entity.name,
+    language: entity.language,
+    signature: entity.signature,
+    docstring: entity.docstring,
+    start_line: entity.startLine,
+    end_line: entity.endLine,
+    complexity: entity.complexity,
+    code_hash: entity.codeHash,
+    memory_id: entity.memoryId,
+  };
+}
+
+function entityRow(
+  projectId: number,
+  entity: NewCodeEntity,
+  now: Date,
+): Insertable<CodeMetadataTable> {
+  return {
+    project_id: projectId,
+    file_path: entity.filePath,
+    qualified_name: entity.qualifiedName,
+    entity_type: entity.entityType,
+    ...entityFields(entity),
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/** Checks that every memory an entity links to is a memory of the project. */
+async function assertMemories(
+  s: Session,
+  projectId: number,
+  entities: readonly NewCodeEntity[],
+): Promise<void> {
+  const ids = [...new Set(entities.flatMap((e) => (e.memoryId === null ? [] : [e.memoryId])))];
+  if (ids.length > 0) await assertInProject(s, 'memory_vectors', 'memory', projectId, ids);
+}
+
+/**
+ * Turns the pending edges that name one of `names` and now match exactly one
+ * entity of the project (never the edge's own source) into dependencies, in
+ * one statement.
+ */
+async function resolvePending(
+  s: Session,
+  projectId: number,
+  names: ReadonlySet<string>,
+): Promise<void> {
+  if (names.size === 0) return;
+  const pending = s.table('code_unresolved_dependencies');
+  await sql`
+    with matched as (
+      select p.id as pending_id, p.from_entity_id, p.dependency_type, min(e.id) as to_id
+      from ${pending} p
+      join ${s.table('code_metadata')} e on e.project_id = p.project_id
+        and e.qualified_name = p.target_qualified_name
+        and (p.target_file_path is null or e.file_path = p.target_file_path)
+        and (p.target_entity_type is null or e.entity_type = p.target_entity_type)
+        and e.id <> p.from_entity_id
+      where p.project_id = ${projectId} and p.target_qualified_name = any(${[...names]}::text[])
+      group by p.id, p.from_entity_id, p.dependency_type
+      having count(*) = 1
+    ),
+    resolved as (
+      insert into ${s.table('code_dependencies')} (project_id, from_entity_id, to_entity_id, dependency_type)
+      select ${projectId}, from_entity_id, to_id, dependency_type from matched
+      on conflict do nothing
+    )
+    delete from ${pending} where id in (select pending_id from matched)`.execute(s.raw);
+}
+
+/**
+ * Stores a replaced file's edges in one statement: each target that matches
+ * exactly one entity of the project becomes a dependency, every other edge is
+ * kept pending. Returns how many resolved.
+ */
+async function writeEdges(
+  s: Session,
+  projectId: number,
+  edges: readonly { readonly fromId: number; readonly edge: NormalizedFileEdge }[],
+): Promise<number> {
+  if (edges.length === 0) return 0;
+  const { rows } = await sql<{ resolved: string | number }>`
+    with edge as (
+      select * from unnest(
+        ${edges.map((e) => e.fromId)}::bigint[], ${edges.map((e) => e.edge.dependencyType)}::text[],
+        ${edges.map((e) => e.edge.to.qualifiedName)}::text[], ${edges.map((e) => e.edge.to.filePath)}::text[],
+        ${edges.map((e) => e.edge.to.entityType)}::text[]
+      ) as t(from_id, dependency_type, target_name, target_file, target_type)
+    ),
+    target as (
+      -- With its file, a target is looked up through the unique key's index;
+      -- without, among the project's entities of that qualified name.
+      select edge.*, case when edge.target_file is not null then (
+        select case when count(*) = 1 then min(e.id) end from ${s.table('code_metadata')} e
+        where e.project_id = ${projectId} and e.file_path = edge.target_file
+          and e.qualified_name = edge.target_name
+          and (edge.target_type is null or e.entity_type = edge.target_type)
+          and e.id <> edge.from_id
+      ) else (
+        select case when count(*) = 1 then min(e.id) end from ${s.table('code_metadata')} e
+        where e.project_id = ${projectId} and e.qualified_name = edge.target_name
+          and (edge.target_type is null or e.entity_type = edge.target_type)
+          and e.id <> edge.from_id
+      ) end as to_id
+      from edge
+    ),
+    resolved as (
+      insert into ${s.table('code_dependencies')} (project_id, from_entity_id, to_entity_id, dependency_type)
+      select ${projectId}, from_id, to_id, dependency_type from target where to_id is not null
+      on conflict do nothing
+    ),
+    pending as (
+      insert into ${s.table('code_unresolved_dependencies')} (project_id, from_entity_id, dependency_type,
+        target_qualified_name, target_file_path, target_entity_type)
+      select ${projectId}, from_id, dependency_type, target_name, target_file, target_type
+      from target where to_id is null
+    )
+    select count(*) filter (where to_id is not null) as resolved from target`.execute(s.raw);
+  return toNumber(rows[0]?.resolved ?? 0);
+}
 
 /** `code_metadata` and `code_dependencies` on PostgreSQL. */
 export class PostgresCodeRepository implements CodeRepository {
@@ -30,7 +170,7 @@ export class PostgresCodeRepository implements CodeRepository {
   }
 
   /**
-   * Inserts an entity or updates the one with the same (filePath, name, entityType).
+   * Inserts an entity or updates the one with the same (filePath, qualifiedName, entityType).
    *
    * @example
    * ```ts
@@ -39,44 +179,248 @@ export class PostgresCodeRepository implements CodeRepository {
    */
   async upsertEntity(projectId: number, input: UpsertCodeEntityInput): Promise<CodeEntity> {
     const project = parseId(projectId, 'projectId');
-    const entity = parseUpsertEntity(input);
-    return this.#session().write(
-      { operation: 'upsert code entity', notFound: { entity: 'project', id: project } },
+    const [entity] = await this.#upsert(project, [parseUpsertEntity(input)]);
+    return entity as CodeEntity;
+  }
+
+  /**
+   * Many upserts in one transaction, 1,000 rows per statement.
+   *
+   * @example
+   * ```ts
+   * const [reader, run] = await store.code.upsertEntities(project.id, [
+   *   { filePath: 'src/io.ts', name: 'Reader', entityType: 'class' },
+   *   { filePath: 'src/io.ts', name: 'run', qualifiedName: 'Reader.run', entityType: 'method' },
+   * ]);
+   * ```
+   */
+  async upsertEntities(
+    projectId: number,
+    inputs: readonly UpsertCodeEntityInput[],
+  ): Promise<CodeEntity[]> {
+    return this.#upsert(parseId(projectId, 'projectId'), parseUpsertEntities(inputs));
+  }
+
+  #upsert(project: number, entities: readonly NewCodeEntity[]): Promise<CodeEntity[]> {
+    return this.#session().atomic(
+      { operation: 'upsert code entities', notFound: { entity: 'project', id: project } },
       async (s) => {
-        if (entity.memoryId !== null)
-          await assertInProject(s, 'memory_vectors', 'memory', project, [entity.memoryId]);
+        await assertMemories(s, project, entities);
         const now = new Date();
-        const fields = {
-          language: entity.language,
-          signature: entity.signature,
-          docstring: entity.docstring,
-          start_line: entity.startLine,
-          end_line: entity.endLine,
-          complexity: entity.complexity,
-          code_hash: entity.codeHash,
-          memory_id: entity.memoryId,
-        };
-        const row = await s.db
-          .insertInto('code_metadata')
-          .values({
-            project_id: project,
-            file_path: entity.filePath,
-            name: entity.name,
-            entity_type: entity.entityType,
-            ...fields,
-            created_at: now,
-            updated_at: now,
-          })
-          .onConflict((oc) =>
-            oc
-              .columns(['project_id', 'file_path', 'name', 'entity_type'])
-              .doUpdateSet({ ...fields, updated_at: now }),
-          )
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return toCodeEntity(row);
+        const byKey = new Map<string, Selectable<CodeMetadataTable>>();
+        for (let start = 0; start < entities.length; start += ENTITY_BATCH) {
+          const rows = await s.db
+            .insertInto('code_metadata')
+            .values(
+              entities.slice(start, start + ENTITY_BATCH).map((e) => entityRow(project, e, now)),
+            )
+            .onConflict((oc) =>
+              oc
+                .columns(['project_id', 'file_path', 'qualified_name', 'entity_type'])
+                .doUpdateSet((eb) => ({
+                  name: eb.ref('excluded.name'),
+                  language: eb.ref('excluded.language'),
+                  signature: eb.ref('excluded.signature'),
+                  docstring: eb.ref('excluded.docstring'),
+                  start_line: eb.ref('excluded.start_line'),
+                  end_line: eb.ref('excluded.end_line'),
+                  complexity: eb.ref('excluded.complexity'),
+                  code_hash: eb.ref('excluded.code_hash'),
+                  memory_id: eb.ref('excluded.memory_id'),
+                  updated_at: eb.ref('excluded.updated_at'),
+                })),
+            )
+            .returningAll()
+            .execute();
+          for (const row of rows) {
+            byKey.set(JSON.stringify([row.file_path, row.qualified_name, row.entity_type]), row);
+          }
+        }
+        await resolvePending(s, project, new Set(entities.map((e) => e.qualifiedName)));
+        // RETURNING promises no order: put the rows back in input order by key.
+        return entities.map((e) =>
+          toCodeEntity(
+            byKey.get(
+              JSON.stringify([e.filePath, e.qualifiedName, e.entityType]),
+            ) as Selectable<CodeMetadataTable>,
+          ),
+        );
       },
     );
+  }
+
+  /**
+   * Makes the stored file say what `input` says, in one transaction of at
+   * most eight statements whatever the file's size. A transaction-level
+   * advisory lock on (project, file) serialises concurrent re-indexes of one
+   * file, whose compare-then-write would otherwise race.
+   *
+   * @example
+   * ```ts
+   * const result = await store.code.replaceFile(project.id, 'src/io.ts', {
+   *   entities: [{ name: 'Reader', entityType: 'class' }, { name: 'parse', entityType: 'function' }],
+   *   edges: [{ from: { qualifiedName: 'Reader' }, to: { qualifiedName: 'parse', filePath: 'src/io.ts' }, dependencyType: 'calls' }],
+   * });
+   * ```
+   */
+  async replaceFile(
+    projectId: number,
+    filePath: string,
+    input: ReplaceFileInput,
+  ): Promise<ReplaceFileResult> {
+    const project = parseId(projectId, 'projectId');
+    const file = parseReplaceFile(filePath, input);
+    return this.#session().atomic(
+      { operation: 'replace code file', notFound: { entity: 'project', id: project } },
+      async (s) => {
+        const lockKey = `athena:code:${s.env.schema}:${project}:${file.filePath}`;
+        const { rows: found } = await sql<{ project: boolean }>`
+          select pg_advisory_xact_lock(hashtext(${lockKey})),
+            exists (select 1 from ${s.table('projects')} where id = ${project}) as project`.execute(
+          s.raw,
+        );
+        if (found[0]?.project !== true) throw new NotFoundError('project', project);
+        await assertMemories(s, project, file.entities);
+        const stored = (
+          await s.db
+            .selectFrom('code_metadata')
+            .selectAll()
+            .where('project_id', '=', project)
+            .where('file_path', '=', file.filePath)
+            .execute()
+        ).map(toCodeEntity);
+        const plan = planFileReplacement(stored, file.entities);
+        const storedIds = stored.map((e) => e.id);
+        const removedIds = plan.remove.map((e) => e.id);
+        const deps = s.table('code_dependencies');
+        const pending = s.table('code_unresolved_dependencies');
+        const entitiesTable = s.table('code_metadata');
+        if (storedIds.length > 0) {
+          // The file's own edges are replaced below; edges of other files that
+          // point at a removed entity wait, by its key, for it to come back.
+          await sql`
+            with old_edges as (delete from ${deps} where from_entity_id = any(${storedIds}::bigint[])),
+            old_pending as (delete from ${pending} where from_entity_id = any(${storedIds}::bigint[]))
+            insert into ${pending} (project_id, from_entity_id, dependency_type,
+              target_qualified_name, target_file_path, target_entity_type)
+            select d.project_id, d.from_entity_id, d.dependency_type, e.qualified_name, e.file_path, e.entity_type
+            from ${deps} d join ${entitiesTable} e on e.id = d.to_entity_id
+            where d.to_entity_id = any(${removedIds}::bigint[])
+              and d.from_entity_id <> all(${storedIds}::bigint[])`.execute(s.raw);
+        }
+        if (removedIds.length > 0) {
+          await s.db
+            .deleteFrom('code_metadata')
+            .where(sql<boolean>`id = any(${removedIds}::bigint[])`)
+            .execute();
+        }
+        const now = new Date();
+        const entities: (CodeEntity | undefined)[] = new Array(file.entities.length);
+        for (let start = 0; start < plan.insert.length; start += ENTITY_BATCH) {
+          const indexes = plan.insert.slice(start, start + ENTITY_BATCH);
+          const rows = await s.db
+            .insertInto('code_metadata')
+            .values(indexes.map((i) => entityRow(project, file.entities[i] as NewCodeEntity, now)))
+            .returningAll()
+            .execute();
+          const byKey = new Map(
+            rows.map((row) => [JSON.stringify([row.qualified_name, row.entity_type]), row]),
+          );
+          for (const i of indexes) {
+            const e = file.entities[i] as NewCodeEntity;
+            entities[i] = toCodeEntity(
+              byKey.get(
+                JSON.stringify([e.qualifiedName, e.entityType]),
+              ) as Selectable<CodeMetadataTable>,
+            );
+          }
+        }
+        if (plan.update.length > 0) {
+          const changed = plan.update.map(({ index, id }) => ({
+            id,
+            ...entityFields(file.entities[index] as NewCodeEntity),
+          }));
+          const column = <K extends keyof (typeof changed)[number]>(key: K) =>
+            changed.map((row) => row[key]);
+          const { rows } = await sql<Selectable<CodeMetadataTable>>`
+            update ${entitiesTable} e set name = v.name, language = v.language,
+              signature = v.signature, docstring = v.docstring, start_line = v.start_line,
+              end_line = v.end_line, complexity = v.complexity, code_hash = v.code_hash,
+              memory_id = v.memory_id, updated_at = ${now}
+            from unnest(${column('id')}::bigint[], ${column('name')}::text[], ${column('language')}::text[],
+              ${column('signature')}::text[], ${column('docstring')}::text[], ${column('start_line')}::int[],
+              ${column('end_line')}::int[], ${column('complexity')}::float8[], ${column('code_hash')}::text[],
+              ${column('memory_id')}::bigint[])
+              as v(id, name, language, signature, docstring, start_line, end_line, complexity, code_hash, memory_id)
+            where e.id = v.id
+            returning e.*`.execute(s.raw);
+          const byId = new Map(rows.map((row) => [toNumber(row.id), row]));
+          for (const { index, id } of plan.update) {
+            entities[index] = toCodeEntity(byId.get(id) as Selectable<CodeMetadataTable>);
+          }
+        }
+        const storedById = new Map(stored.map((e) => [e.id, e]));
+        for (const { index, id } of plan.unchanged) entities[index] = storedById.get(id);
+        const written = entities as CodeEntity[];
+        const resolvedEdges = await writeEdges(
+          s,
+          project,
+          file.edges.map((edge) => ({ fromId: (written[edge.from] as CodeEntity).id, edge })),
+        );
+        await resolvePending(
+          s,
+          project,
+          new Set([
+            ...plan.insert.map((i) => (file.entities[i] as NewCodeEntity).qualifiedName),
+            ...plan.remove.map((e) => e.qualifiedName),
+          ]),
+        );
+        return {
+          entities: written,
+          created: plan.insert.length,
+          updated: plan.update.length,
+          unchanged: plan.unchanged.length,
+          removed: [...plan.remove],
+          resolvedEdges,
+          unresolvedEdges: file.edges.length - resolvedEdges,
+        };
+      },
+    );
+  }
+
+  /**
+   * Pending edges, by id.
+   *
+   * @example
+   * ```ts
+   * const pending = await store.code.unresolvedDependencies(project.id, { filePath: 'src/io.ts' });
+   * ```
+   */
+  async unresolvedDependencies(
+    projectId: number,
+    options?: ListUnresolvedOptions,
+  ): Promise<UnresolvedDependency[]> {
+    const project = parseId(projectId, 'projectId');
+    const { filePath, qualifiedName } = parseListUnresolved(options);
+    return this.#session().read({ operation: 'list unresolved code dependencies' }, async (s) => {
+      let query = s.db
+        .selectFrom('code_unresolved_dependencies')
+        .selectAll()
+        .where('project_id', '=', project);
+      if (qualifiedName !== undefined)
+        query = query.where('target_qualified_name', '=', qualifiedName);
+      if (filePath !== undefined) {
+        query = query.where('from_entity_id', 'in', (eb) =>
+          eb
+            .selectFrom('code_metadata')
+            .select('id')
+            .where('project_id', '=', project)
+            .where('file_path', '=', filePath),
+        );
+      }
+      const rows = await query.orderBy('id').execute();
+      return rows.map(toUnresolvedDependency);
+    });
   }
 
   async getEntity(projectId: number, id: number): Promise<CodeEntity | null> {
@@ -95,10 +439,12 @@ export class PostgresCodeRepository implements CodeRepository {
 
   async findEntities(projectId: number, options?: FindCodeEntitiesOptions): Promise<CodeEntity[]> {
     const project = parseId(projectId, 'projectId');
+    const { filePath, name, qualifiedName } = parseFindEntities(options);
     return this.#session().read({ operation: 'find code entities' }, async (s) => {
       let query = s.db.selectFrom('code_metadata').selectAll().where('project_id', '=', project);
-      if (options?.filePath !== undefined) query = query.where('file_path', '=', options.filePath);
-      if (options?.name !== undefined) query = query.where('name', '=', options.name);
+      if (filePath !== undefined) query = query.where('file_path', '=', filePath);
+      if (name !== undefined) query = query.where('name', '=', name);
+      if (qualifiedName !== undefined) query = query.where('qualified_name', '=', qualifiedName);
       const rows = await query
         .orderBy('file_path')
         .orderBy(sql`start_line asc nulls last`)

@@ -4,6 +4,7 @@ import {
   StoreClosedError,
   parseBulkLoadOptions,
   parseHybridOptions,
+  parseNeighbours,
   parseId,
   parseKeywordOptions,
   parseKeywordText,
@@ -21,6 +22,7 @@ import type {
   HybridQuery,
   HybridSearchOptions,
   KeywordSearchOptions,
+  NeighbourOptions,
   Transaction,
   SemanticSearchOptions,
   Store,
@@ -52,7 +54,7 @@ import {
   applyAnnSettings,
   PostgresSearchRepository,
 } from './search-repository.js';
-import { hybridSql, keywordSql, semanticSql } from './search-sql.js';
+import { hybridSql, keywordSql, neighboursSql, semanticSql } from './search-sql.js';
 import { Session } from './session.js';
 import type { SessionEnv } from './session.js';
 import { postgresStats, readMigrationStatus } from './stats.js';
@@ -104,6 +106,12 @@ export type ExplainableSearch =
       readonly projectId: number;
       readonly query: HybridQuery;
       readonly options?: HybridSearchOptions;
+    }
+  | {
+      readonly kind: 'neighbours';
+      readonly projectId: number;
+      readonly memoryIds: readonly number[];
+      readonly options?: NeighbourOptions;
     };
 
 interface OpenState {
@@ -424,6 +432,17 @@ export class PostgresStore implements Store {
           parseKeywordText(search.text),
           parseKeywordOptions(search.options),
         );
+      } else if (search.kind === 'neighbours') {
+        const { ids, options } = parseNeighbours(search.memoryIds, search.options);
+        const settings = await annSettingsFor(s, project, {
+          efSearch: options.efSearch,
+          probes: options.probes,
+          wanted: options.k,
+          limit: options.k,
+        });
+        await applyAnnSettings(s, settings);
+        projectGraph = settings.projectGraph;
+        statement = neighboursSql(s, project, ids, options);
       } else {
         const options = parseHybridOptions(search.options);
         projectGraph = await applyAnnFor(options);

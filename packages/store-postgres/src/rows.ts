@@ -30,11 +30,13 @@ import type {
   Task,
   TaskStatus,
   TransitionLogEntry,
+  UnresolvedDependency,
 } from '@athena/core-types';
 import type { Selectable } from 'kysely';
 import type {
   CodeDependenciesTable,
   CodeMetadataTable,
+  CodeUnresolvedDependenciesTable,
   ConsolidationLogTable,
   EpisodicEventsTable,
   MemoryRelationshipsTable,
@@ -243,6 +245,7 @@ export function toCodeEntity(row: Selectable<CodeMetadataTable>): CodeEntity {
     projectId: toNumber(row.project_id),
     filePath: row.file_path,
     name: row.name,
+    qualifiedName: row.qualified_name,
     entityType: row.entity_type as CodeEntityType,
     language: row.language,
     signature: row.signature,
@@ -264,6 +267,23 @@ export function toCodeDependency(row: Selectable<CodeDependenciesTable>): CodeDe
     fromEntityId: toNumber(row.from_entity_id),
     toEntityId: toNumber(row.to_entity_id),
     dependencyType: row.dependency_type as DependencyType,
+    createdAt: toDate(row.created_at),
+  };
+}
+
+export function toUnresolvedDependency(
+  row: Selectable<CodeUnresolvedDependenciesTable>,
+): UnresolvedDependency {
+  return {
+    id: toNumber(row.id),
+    projectId: toNumber(row.project_id),
+    fromEntityId: toNumber(row.from_entity_id),
+    dependencyType: row.dependency_type as DependencyType,
+    target: {
+      qualifiedName: row.target_qualified_name,
+      filePath: row.target_file_path,
+      entityType: row.target_entity_type as CodeEntityType | null,
+    },
     createdAt: toDate(row.created_at),
   };
 }

@@ -140,6 +140,7 @@ export interface CodeMetadataTable {
   project_id: Ref;
   file_path: string;
   name: string;
+  qualified_name: string;
   entity_type: string;
   language: string | null;
   signature: string | null;
@@ -159,6 +160,17 @@ export interface CodeDependenciesTable {
   from_entity_id: Ref;
   to_entity_id: Ref;
   dependency_type: string;
+  created_at: CreatedAt;
+}
+
+export interface CodeUnresolvedDependenciesTable {
+  id: Id;
+  project_id: Ref;
+  from_entity_id: Ref;
+  dependency_type: string;
+  target_qualified_name: string;
+  target_file_path: string | null;
+  target_entity_type: string | null;
   created_at: CreatedAt;
 }
 
@@ -214,6 +226,7 @@ export interface Database {
   prospective_tasks: ProspectiveTasksTable;
   code_metadata: CodeMetadataTable;
   code_dependencies: CodeDependenciesTable;
+  code_unresolved_dependencies: CodeUnresolvedDependenciesTable;
   planning_decisions: PlanningDecisionsTable;
   planning_scenarios: PlanningScenariosTable;
   athena_meta: AthenaMetaTable;

@@ -3,6 +3,7 @@ import {
   parseId,
   parseKeywordOptions,
   parseKeywordText,
+  parseNeighbours,
   parseSemanticOptions,
   toEmbedding,
 } from '@athena/core-types';
@@ -11,6 +12,8 @@ import type {
   HybridQuery,
   HybridSearchOptions,
   KeywordSearchOptions,
+  MemoryNeighbours,
+  NeighbourOptions,
   NormalizedHybridOptions,
   NormalizedSemanticOptions,
   SearchHitMemory,
@@ -22,7 +25,14 @@ import { CompiledQuery, sql } from 'kysely';
 import { PGVECTOR_MAX_EF_SEARCH } from './limits.js';
 import { fromVector, toMemory, toMemoryWithoutEmbedding, toNumber } from './rows.js';
 import type { MemoryRow } from './rows.js';
-import { hybridSql, keywordSql, plainHybrid, plainSemantic, semanticSql } from './search-sql.js';
+import {
+  hybridSql,
+  keywordSql,
+  neighboursSql,
+  plainHybrid,
+  plainSemantic,
+  semanticSql,
+} from './search-sql.js';
 import type { HybridRow, SemanticRow } from './search-sql.js';
 import type { ErrorContext } from './map-error.js';
 import { customPlans, wantedAnnSettings } from './pool.js';
@@ -333,6 +343,46 @@ export class PostgresSearchRepository implements SearchRepository {
           fused: row.fused,
         },
       }));
+    });
+  }
+
+  /**
+   * The `k` nearest memories of each given memory: one statement whose
+   * LATERAL join runs an index scan per source, with the ANN settings a
+   * semantic search for `k` rows in this project would get.
+   *
+   * @example
+   * ```ts
+   * const [first] = await store.search.neighbours(project.id, [memory.id], { k: 5, minSimilarity: 0.8 });
+   * ```
+   */
+  async neighbours(
+    projectId: number,
+    memoryIds: readonly number[],
+    options?: NeighbourOptions,
+  ): Promise<MemoryNeighbours[]> {
+    const session = this.#session();
+    const project = parseId(projectId, 'projectId');
+    const { ids, options: parsed } = parseNeighbours(memoryIds, options);
+    if (ids.length === 0) return [];
+    const settings = await annSettingsFor(session, project, {
+      efSearch: parsed.efSearch,
+      probes: parsed.probes,
+      wanted: parsed.k,
+      limit: parsed.k,
+    });
+    const context = { operation: 'neighbour search' };
+    return withAnnSettings(session, context, settings, async (s) => {
+      const { rows } = await neighboursSql(s, project, ids, parsed).execute(s.raw);
+      const bySource = new Map<number, { id: number; similarity: number }[]>();
+      for (const row of rows) {
+        const source = toNumber(row.source);
+        let list = bySource.get(source);
+        if (list === undefined) bySource.set(source, (list = []));
+        if (row.id !== null)
+          list.push({ id: toNumber(row.id), similarity: 1 - (row.distance as number) });
+      }
+      return [...bySource].map(([memoryId, neighbours]) => ({ memoryId, neighbours }));
     });
   }
 }

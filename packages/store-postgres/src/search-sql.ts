@@ -398,3 +398,56 @@ export function hybridSql(
     join ${session.table('memory_vectors')} m on m.id = top.id
     order by top.fused desc, top.similarity desc, top.id asc`;
 }
+
+/** A row of {@link neighboursSql}: one neighbour of one source memory, or `null`s for none. */
+export interface NeighbourRow {
+  readonly source: string | number;
+  readonly id: string | number | null;
+  readonly distance: number | null;
+}
+
+/**
+ * The `k` nearest memories of each memory in `ids`, one statement: a LATERAL
+ * join runs one ANN scan per source, ordered by the distance operator with
+ * the source's own vector as argument (so the HNSW or IVFFlat index serves
+ * each), with iterative scans skipping the source itself and memories outside
+ * `states`. Rows come back by the position of the source in `ids`, then by
+ * distance and id; a source of the project without a neighbour gets one row
+ * of `null`s (LEFT JOIN), so one round trip answers every source.
+ * `minSimilarity` is applied to the scan's results, not inside it: as a
+ * filter of the index scan it would keep an iterative scan going through
+ * the whole graph whenever fewer than `k` rows pass.
+ */
+export function neighboursSql(
+  session: Session,
+  projectId: number,
+  ids: readonly number[],
+  options: {
+    readonly k: number;
+    readonly minSimilarity?: number | undefined;
+    readonly states?: readonly string[] | undefined;
+  },
+): RawBuilder<NeighbourRow> {
+  const distance = session.cosineDistance(sql.ref('m.embedding'), sql.ref('q.embedding'));
+  const states =
+    options.states === undefined
+      ? sql`true`
+      : sql`m.consolidation_state = any(${[...options.states]}::text[])`;
+  const threshold =
+    options.minSimilarity === undefined
+      ? sql`true`
+      : sql`1 - n.distance >= cast(${options.minSimilarity} as double precision)`;
+  const memories = session.table('memory_vectors');
+  return sql<NeighbourRow>`
+    select q.id as source, n.id, n.distance
+    from unnest(${[...ids]}::bigint[]) with ordinality as s(id, position)
+    join ${memories} q on q.id = s.id and q.project_id = ${projectId}
+    left join lateral (
+      select m.id, ${distance} as distance
+      from ${memories} m
+      where m.project_id = ${projectId} and m.id <> q.id and ${states}
+      order by ${distance}
+      limit ${options.k}
+    ) n on ${threshold}
+    order by s.position, n.distance, n.id`;
+}

@@ -143,6 +143,37 @@ describePostgres('index use (EXPLAIN) on 20K memories', () => {
     expect(hits).toHaveLength(10);
   });
 
+  it('neighbours() runs one HNSW index scan per source memory, with recall against an exact search', async () => {
+    const sources = (await store.memories.list(projectId, { limit: 20 })).items.map((m) => m.id);
+    const plan = (
+      await store.explainSearch({
+        kind: 'neighbours',
+        projectId,
+        memoryIds: sources,
+        options: { k: 10, states: ['unconsolidated'] },
+      })
+    ).join('\n');
+    expect(plan).toContain('Index Scan using memory_vectors_embedding_hnsw_idx');
+    expect(plan).not.toMatch(/Seq Scan on memory_vectors/);
+    const result = await store.search.neighbours(projectId, sources, { k: 10 });
+    expect(result.map((entry) => entry.memoryId)).toEqual(sources);
+    let found = 0;
+    for (const entry of result) {
+      const source = await store.memories.get(projectId, entry.memoryId);
+      const exact = await store.search.semantic(projectId, source?.embedding ?? [], {
+        limit: 11,
+        exact: true,
+        includeEmbedding: false,
+      });
+      const truth = new Set(
+        exact.map((hit) => hit.memory.id).filter((id) => id !== entry.memoryId),
+      );
+      found += entry.neighbours.filter((n) => truth.has(n.id)).length;
+      expect(entry.neighbours.map((n) => n.id)).not.toContain(entry.memoryId);
+    }
+    expect(found / (10 * sources.length)).toBeGreaterThanOrEqual(0.9);
+  });
+
   it('keyword search uses the GIN index of the narrow keyword table', async () => {
     const plan = (
       await store.explainSearch(

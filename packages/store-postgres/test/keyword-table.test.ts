@@ -101,6 +101,13 @@ describePostgres('migration 3 (keyword table) on an existing version-2 database'
       await adminQuery(`drop function "${schema}".memory_text_index_insert() cascade`);
       await adminQuery(`drop function "${schema}".memory_text_index_update() cascade`);
       await adminQuery(`delete from "${schema}".athena_migrations where version >= 3`);
+      // Undo migration 5 (code keys) too, so it applies again after 3 and 4.
+      await adminQuery(`drop table "${schema}".code_unresolved_dependencies`);
+      await adminQuery(`drop index "${schema}".code_dependencies_project_idx`);
+      await adminQuery(`alter table "${schema}".code_metadata drop column qualified_name`);
+      await adminQuery(
+        `alter table "${schema}".code_metadata add unique (project_id, file_path, name, entity_type)`,
+      );
       // Version 2 also had a GIN index on memory_vectors.tsv (migration 4 drops it).
       await adminQuery(
         `create index memory_vectors_tsv_idx on "${schema}".memory_vectors using gin (tsv)`,

@@ -82,6 +82,7 @@ describePostgres('migrations', () => {
       'athena_migrations',
       'code_dependencies',
       'code_metadata',
+      'code_unresolved_dependencies',
       'consolidation_log',
       'episodic_events',
       'memory_relationships',

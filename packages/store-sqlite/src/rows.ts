@@ -24,6 +24,7 @@ import type {
   Task,
   TaskStatus,
   TransitionLogEntry,
+  UnresolvedDependency,
 } from '@athena/core-types';
 
 // Row shapes as better-sqlite3 returns them: snake_case columns, INTEGER
@@ -149,6 +150,7 @@ export interface CodeEntityRow {
   project_id: number;
   file_path: string;
   name: string;
+  qualified_name: string;
   entity_type: string;
   language: string | null;
   signature: string | null;
@@ -160,6 +162,17 @@ export interface CodeEntityRow {
   memory_id: number | null;
   created_at: number;
   updated_at: number;
+}
+
+export interface UnresolvedDependencyRow {
+  id: number;
+  project_id: number;
+  from_entity_id: number;
+  dependency_type: string;
+  target_qualified_name: string;
+  target_file_path: string | null;
+  target_entity_type: string | null;
+  created_at: number;
 }
 
 export interface CodeDependencyRow {
@@ -392,6 +405,7 @@ export function toCodeEntity(row: CodeEntityRow): CodeEntity {
     projectId: row.project_id,
     filePath: row.file_path,
     name: row.name,
+    qualifiedName: row.qualified_name,
     entityType: row.entity_type as CodeEntityType,
     language: row.language,
     signature: row.signature,
@@ -403,6 +417,21 @@ export function toCodeEntity(row: CodeEntityRow): CodeEntity {
     memoryId: row.memory_id,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
+  };
+}
+
+export function toUnresolvedDependency(row: UnresolvedDependencyRow): UnresolvedDependency {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    fromEntityId: row.from_entity_id,
+    dependencyType: row.dependency_type as DependencyType,
+    target: {
+      qualifiedName: row.target_qualified_name,
+      filePath: row.target_file_path,
+      entityType: row.target_entity_type as CodeEntityType | null,
+    },
+    createdAt: new Date(row.created_at),
   };
 }
 

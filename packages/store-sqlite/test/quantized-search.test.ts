@@ -76,6 +76,50 @@ describe('binary-quantised candidates', () => {
     await store.close();
   });
 
+  it('neighbours() in a large project: quantised candidates agree with an exact search, states filter before ranking', async () => {
+    const store = new SqliteStore({ path: tmpFile(), embeddingDimension: 128 });
+    await store.init();
+    const project = await store.projects.create({ name: 'n', path: '/n' });
+    const ids = await store.memories.storeMany(
+      project.id,
+      clustered(3_000, 128, 60, 5).map((embedding, i) => ({ content: `memory ${i}`, embedding })),
+    );
+    const sources = ids.filter((_, i) => i % 150 === 0);
+    const result = await store.search.neighbours(project.id, sources, { k: 10 });
+    expect(result.map((entry) => entry.memoryId)).toEqual(sources);
+    let found = 0;
+    for (const entry of result) {
+      const source = await store.memories.get(project.id, entry.memoryId);
+      const exact = await store.search.semantic(project.id, source?.embedding ?? [], {
+        limit: 11,
+        exact: true,
+        includeEmbedding: false,
+      });
+      const truth = new Set(
+        exact.map((hit) => hit.memory.id).filter((id) => id !== entry.memoryId),
+      );
+      found += entry.neighbours.filter((n) => truth.has(n.id)).length;
+      expect(entry.neighbours.map((n) => n.id)).not.toContain(entry.memoryId);
+    }
+    expect(found / (10 * sources.length)).toBeGreaterThanOrEqual(0.95);
+    // Every memory of the first source's cluster (same index modulo 60) but one is consolidated:
+    // the filtered neighbours are still k memories, all consolidated.
+    const members = ids.filter((_, i) => i % 60 === 0).slice(1);
+    const settled = members.slice(1);
+    for (const id of settled) {
+      await store.consolidation.transition(project.id, id, 'consolidating');
+      await store.consolidation.transition(project.id, id, 'consolidated');
+    }
+    const [filtered] = await store.search.neighbours(project.id, [ids[0] as number], {
+      k: 10,
+      states: ['consolidated'],
+    });
+    expect(filtered?.neighbours).toHaveLength(10);
+    const consolidated = new Set(settled);
+    expect(filtered?.neighbours.every((n) => consolidated.has(n.id))).toBe(true);
+    await store.close();
+  });
+
   it('keeps one bit row per memory through insert, update and delete, padded to whole bytes', async () => {
     const path = tmpFile();
     const store = new SqliteStore({ path, embeddingDimension: 130 });

@@ -43,7 +43,7 @@ const summary = (impacted: readonly ImpactedEntity[]) =>
 
 /** code: entities, dependencies and impact analysis. */
 export function codeTests(ctx: SuiteContext): void {
-  it('upsertEntity() inserts, then updates the entity with the same (filePath, name, entityType)', async () => {
+  it('upsertEntity() inserts, then updates the entity with the same (filePath, qualifiedName, entityType)', async () => {
     const store = ctx.store();
     const project = await ctx.project();
     const first = await store.code.upsertEntity(project.id, {
@@ -59,6 +59,7 @@ export function codeTests(ctx: SuiteContext): void {
       projectId: project.id,
       filePath: 'src/a.ts',
       name: 'parse',
+      qualifiedName: 'parse',
       entityType: 'function',
       language: 'typescript',
       signature: 'parse(x: string): number',

@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { codeTests } from './code.js';
+import { codeFileTests } from './code-files.js';
 import type { ConformanceOptions } from './conformance-options.js';
 import { consolidationTests } from './consolidation.js';
 import { decisionTests } from './decisions.js';
@@ -11,6 +12,7 @@ import { hybridSearchTests } from './hybrid-search.js';
 import { isolationTests } from './isolation.js';
 import { keywordSearchTests } from './keyword-search.js';
 import { lifecycleTests } from './lifecycle.js';
+import { neighbourTests } from './neighbours.js';
 import { memoryTests } from './memories.js';
 import { paginationTests } from './pagination.js';
 import { projectTests } from './projects.js';
@@ -36,6 +38,7 @@ const AREAS: readonly (readonly [string, (ctx: SuiteContext) => void])[] = [
   ['semantic search', semanticSearchTests],
   ['keyword search', keywordSearchTests],
   ['hybrid search', hybridSearchTests],
+  ['neighbours', neighbourTests],
   ['search results without embeddings', searchEmbeddingTests],
   ['filters', filterTests],
   ['project isolation', isolationTests],
@@ -43,6 +46,7 @@ const AREAS: readonly (readonly [string, (ctx: SuiteContext) => void])[] = [
   ['episodes', episodeTests],
   ['goals and tasks', goalTaskTests],
   ['code', codeTests],
+  ['code files', codeFileTests],
   ['decisions', decisionTests],
   ['consolidation', consolidationTests],
   ['transactions', transactionTests],

@@ -1,4 +1,4 @@
-import { ValidationError } from '@athena/core-types';
+import { EPISODE_EVENT_TYPES, ValidationError } from '@athena/core-types';
 import type { EpisodicEvent, RecordEpisodeInput, Store } from '@athena/core-types';
 import { expect, it } from 'vitest';
 import { expectAthenaError } from './expect-athena-error.js';
@@ -117,6 +117,33 @@ export function episodeTests(ctx: SuiteContext): void {
       phase: null,
       branch: null,
     });
+  });
+
+  it('every event type of the vocabulary round-trips; tool_call is recorded and listed as tool_execution', async () => {
+    const store = ctx.store();
+    const project = await ctx.project();
+    expect(EPISODE_EVENT_TYPES).toHaveLength(16);
+    const recorded = await store.episodes.recordMany(
+      project.id,
+      EPISODE_EVENT_TYPES.map((eventType, minute) => event({ eventType, timestamp: at(minute) })),
+    );
+    expect(recorded.map((e) => e.eventType)).toEqual([...EPISODE_EVENT_TYPES]);
+    for (const e of recorded) expect(await store.episodes.get(project.id, e.id)).toEqual(e);
+    const alias = await store.episodes.record(
+      project.id,
+      event({ eventType: 'tool_call', timestamp: at(30) }),
+    );
+    expect(alias.eventType).toBe('tool_execution');
+    const tools = await listAll(store, project.id, { eventTypes: ['tool_call'] });
+    expect(tools.map((e) => e.eventType)).toEqual(['tool_execution', 'tool_execution']);
+    expect(ids(tools)).toEqual([
+      nth(recorded, EPISODE_EVENT_TYPES.indexOf('tool_execution')).id,
+      alias.id,
+    ]);
+    const reflections = await listAll(store, project.id, {
+      eventTypes: ['reflection', 'session_checkpoint'],
+    });
+    expect(reflections.map((e) => e.eventType)).toEqual(['session_checkpoint', 'reflection']);
   });
 
   it('recordMany() returns the events in input order', async () => {

@@ -1,4 +1,5 @@
 import type { Repositories, Store, Transaction } from '@athena/core-types';
+import type { EmbedInputType } from '@athena/core-types';
 import type { Embedder } from '../../src/index.js';
 
 const REPOSITORIES = [
@@ -62,21 +63,32 @@ export function countingStore(store: Store): { store: Store; calls: string[] } {
   return { store: wrapped, calls };
 }
 
-/** Wraps an embedder to record how many texts each call received. */
-export function countingEmbedder(embedder: Embedder): { embedder: Embedder; calls: string[] } {
+/**
+ * Wraps a real embedder to record how many texts each call received and the
+ * input type it was asked for (`unset` when the caller gave none).
+ */
+export function countingEmbedder(embedder: Embedder): {
+  embedder: Embedder;
+  calls: string[];
+  inputTypes: (EmbedInputType | 'unset')[];
+} {
   const calls: string[] = [];
+  const inputTypes: (EmbedInputType | 'unset')[] = [];
   return {
     calls,
+    inputTypes,
     embedder: {
       dimension: embedder.dimension,
       modelId: embedder.modelId,
-      embed(text) {
+      embed(text, options) {
         calls.push('embed');
-        return embedder.embed(text);
+        inputTypes.push(options?.inputType ?? 'unset');
+        return embedder.embed(text, options);
       },
-      embedMany(texts) {
+      embedMany(texts, options) {
         calls.push(`embedMany(${texts.length})`);
-        return embedder.embedMany(texts);
+        inputTypes.push(options?.inputType ?? 'unset');
+        return embedder.embedMany(texts, options);
       },
     },
   };

@@ -7,7 +7,8 @@ export interface ReceivedRequest {
   readonly method: string;
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
-  readonly body: { model?: unknown; input?: unknown };
+  /** `model` and `input`, and any other field the client sent (e.g. `input_type`). */
+  readonly body: { model?: unknown; input?: unknown; [field: string]: unknown };
 }
 
 /** Answers one request; `n` counts requests from 1. */

@@ -1,3 +1,4 @@
+import { codeKeys } from './code-keys.js';
 import { initialSchema } from './initial-schema.js';
 import { keywordProjectIndex } from './keyword-project-index.js';
 import { keywordTable } from './keyword-table.js';
@@ -10,6 +11,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   memoryFillfactor,
   keywordTable,
   keywordProjectIndex,
+  codeKeys,
 ]);
 
 /** The schema version a fully migrated database has. */

@@ -1,10 +1,14 @@
 import {
   NotFoundError,
   parseDependency,
+  parseFindEntities,
   parseId,
   parseImpactOptions,
+  parseListUnresolved,
+  parseReplaceFile,
+  parseUpsertEntities,
   parseUpsertEntity,
-  ValidationError,
+  planFileReplacement,
 } from '@athena/core-types';
 import type {
   AddDependencyInput,
@@ -14,36 +18,138 @@ import type {
   FindCodeEntitiesOptions,
   ImpactedEntity,
   ImpactOptions,
+  ListUnresolvedOptions,
+  NewCodeEntity,
+  NormalizedFileEdge,
+  ReplaceFileInput,
+  ReplaceFileResult,
+  UnresolvedDependency,
   UpsertCodeEntityInput,
 } from '@athena/core-types';
 import type { Connection } from '../connection.js';
+import { assertInProject } from './assert-in-project.js';
 import { mapSqliteError } from '../map-error.js';
-import { toCodeDependency, toCodeEntity } from '../rows.js';
-import type { CodeDependencyRow, CodeEntityRow } from '../rows.js';
+import { toCodeDependency, toCodeEntity, toUnresolvedDependency } from '../rows.js';
+import type { CodeDependencyRow, CodeEntityRow, UnresolvedDependencyRow } from '../rows.js';
 import type { Session } from '../session.js';
 
-function assertEntities(c: Connection, projectId: number, ids: readonly number[]): void {
-  const found = new Set(
-    c
-      .column(
-        `SELECT id FROM code_metadata
-         WHERE project_id = ? AND id IN (SELECT value FROM json_each(?))`,
-      )
-      .all(projectId, JSON.stringify(ids)) as number[],
-  );
-  const missing = ids.find((id) => !found.has(id));
-  if (missing !== undefined)
-    throw new NotFoundError('code entity', missing, { details: { projectId } });
+const ENTITY_COLUMNS = `project_id, file_path, name, qualified_name, entity_type, language, signature,
+  docstring, start_line, end_line, complexity, code_hash, memory_id, created_at, updated_at`;
+const ENTITY_VALUES = `@projectId, @filePath, @name, @qualifiedName, @entityType, @language, @signature,
+  @docstring, @startLine, @endLine, @complexity, @codeHash, @memoryId, @now, @now`;
+const ENTITY_UPDATES = `name = excluded.name, language = excluded.language,
+  signature = excluded.signature, docstring = excluded.docstring, start_line = excluded.start_line,
+  end_line = excluded.end_line, complexity = excluded.complexity, code_hash = excluded.code_hash,
+  memory_id = excluded.memory_id, updated_at = excluded.updated_at`;
+
+/** One entity's bound parameters for {@link ENTITY_VALUES}. */
+function entityParams(projectId: number, entity: NewCodeEntity, now: number) {
+  return {
+    projectId,
+    filePath: entity.filePath,
+    name: entity.name,
+    qualifiedName: entity.qualifiedName,
+    entityType: entity.entityType,
+    language: entity.language,
+    signature: entity.signature,
+    docstring: entity.docstring,
+    startLine: entity.startLine,
+    endLine: entity.endLine,
+    complexity: entity.complexity,
+    codeHash: entity.codeHash,
+    memoryId: entity.memoryId,
+    now,
+  };
 }
 
-function optionalText(value: unknown, what: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new ValidationError(`invalid options.${what}: must be a non-empty string`, [
-      { path: `options.${what}`, message: 'must be a non-empty string' },
-    ]);
+/**
+ * Pending edges naming one of `@names` whose target now matches exactly one
+ * entity of the project (never the edge's own source): `(pending_id,
+ * from_entity_id, dependency_type, to_id)`.
+ */
+const RESOLVABLE_PENDING = `
+  SELECT p.id AS pending_id, p.from_entity_id, p.dependency_type, min(e.id) AS to_id
+  FROM code_unresolved_dependencies p
+  JOIN code_metadata e ON e.project_id = p.project_id AND e.qualified_name = p.target_qualified_name
+    AND (p.target_file_path IS NULL OR e.file_path = p.target_file_path)
+    AND (p.target_entity_type IS NULL OR e.entity_type = p.target_entity_type)
+    AND e.id <> p.from_entity_id
+  WHERE p.project_id = @projectId AND p.target_qualified_name IN (SELECT value FROM json_each(@names))
+  GROUP BY p.id
+  HAVING count(*) = 1`;
+
+/** Turns the pending edges that name one of `names` and now resolve into dependencies. */
+function resolvePending(
+  c: Connection,
+  projectId: number,
+  names: ReadonlySet<string>,
+  now: number,
+): void {
+  if (names.size === 0) return;
+  const params = { projectId, names: JSON.stringify([...names]), now };
+  c.statement(
+    `INSERT OR IGNORE INTO code_dependencies (project_id, from_entity_id, to_entity_id, dependency_type, created_at)
+     SELECT @projectId, from_entity_id, to_id, dependency_type, @now FROM (${RESOLVABLE_PENDING})`,
+  ).run(params);
+  c.statement(
+    `DELETE FROM code_unresolved_dependencies WHERE id IN (SELECT pending_id FROM (${RESOLVABLE_PENDING}))`,
+  ).run(params);
+}
+
+/** Checks that every memory an entity links to is a memory of the project. */
+function assertMemories(
+  c: Connection,
+  projectId: number,
+  entities: readonly NewCodeEntity[],
+): void {
+  const ids = [...new Set(entities.flatMap((e) => (e.memoryId === null ? [] : [e.memoryId])))];
+  assertInProject(c, 'memory_vectors', 'memory', projectId, ids);
+}
+
+/** Stores one edge of a replaced file: a dependency when its target is unique, else pending. */
+function writeEdge(
+  c: Connection,
+  projectId: number,
+  fromId: number,
+  edge: NormalizedFileEdge,
+  now: number,
+): boolean {
+  // One statement per shape of the reference, so a target named by its full
+  // key is found through the unique (project, file, qualified name, type)
+  // index rather than among every entity of that name in the project.
+  const conditions = [
+    'project_id = @projectId',
+    'qualified_name = @qualifiedName',
+    'id <> @fromId',
+  ];
+  if (edge.to.filePath !== null) conditions.push('file_path = @filePath');
+  if (edge.to.entityType !== null) conditions.push('entity_type = @entityType');
+  const target = c
+    .column<number | null>(
+      `SELECT CASE WHEN count(*) = 1 THEN min(id) END FROM code_metadata WHERE ${conditions.join(' AND ')}`,
+    )
+    .get({ projectId, fromId, ...edge.to });
+  if (target !== null && target !== undefined) {
+    c.statement(
+      `INSERT OR IGNORE INTO code_dependencies (project_id, from_entity_id, to_entity_id, dependency_type, created_at)
+       VALUES (?, ?, ?, ?, ?)`,
+    ).run(projectId, fromId, target, edge.dependencyType, now);
+    return true;
   }
-  return value;
+  c.statement(
+    `INSERT INTO code_unresolved_dependencies (project_id, from_entity_id, dependency_type,
+       target_qualified_name, target_file_path, target_entity_type, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    projectId,
+    fromId,
+    edge.dependencyType,
+    edge.to.qualifiedName,
+    edge.to.filePath,
+    edge.to.entityType,
+    now,
+  );
+  return false;
 }
 
 /** Code entities and their dependency graph on SQLite. */
@@ -62,50 +168,177 @@ export class SqliteCodeRepository implements CodeRepository {
    */
   async upsertEntity(projectId: number, input: UpsertCodeEntityInput): Promise<CodeEntity> {
     const project = parseId(projectId, 'projectId');
-    const entity = parseUpsertEntity(input);
-    return this.#session.run((c) => {
-      if (entity.memoryId !== null) {
-        const memory = c
-          .statement('SELECT 1 FROM memory_vectors WHERE project_id = ? AND id = ?')
-          .get(project, entity.memoryId);
-        if (memory === undefined) throw new NotFoundError('memory', entity.memoryId);
-      }
-      const now = Date.now();
-      try {
-        const row = c
-          .statement<unknown[], CodeEntityRow>(
-            `INSERT INTO code_metadata (project_id, file_path, name, entity_type, language, signature,
-               docstring, start_line, end_line, complexity, code_hash, memory_id, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (project_id, file_path, name, entity_type) DO UPDATE SET
-               language = excluded.language, signature = excluded.signature,
-               docstring = excluded.docstring, start_line = excluded.start_line,
-               end_line = excluded.end_line, complexity = excluded.complexity,
-               code_hash = excluded.code_hash, memory_id = excluded.memory_id,
-               updated_at = excluded.updated_at
-             RETURNING *`,
-          )
-          .get(
-            project,
-            entity.filePath,
-            entity.name,
-            entity.entityType,
-            entity.language,
-            entity.signature,
-            entity.docstring,
-            entity.startLine,
-            entity.endLine,
-            entity.complexity,
-            entity.codeHash,
-            entity.memoryId,
-            now,
-            now,
+    const [entity] = await this.#upsert(project, [parseUpsertEntity(input)]);
+    return entity as CodeEntity;
+  }
+
+  /**
+   * @example
+   * ```ts
+   * const [reader, run] = await store.code.upsertEntities(projectId, [
+   *   { filePath: 'src/io.ts', name: 'Reader', entityType: 'class' },
+   *   { filePath: 'src/io.ts', name: 'run', qualifiedName: 'Reader.run', entityType: 'method' },
+   * ]);
+   * ```
+   */
+  async upsertEntities(
+    projectId: number,
+    inputs: readonly UpsertCodeEntityInput[],
+  ): Promise<CodeEntity[]> {
+    return this.#upsert(parseId(projectId, 'projectId'), parseUpsertEntities(inputs));
+  }
+
+  #upsert(project: number, entities: readonly NewCodeEntity[]): Promise<CodeEntity[]> {
+    return this.#session.run((c) =>
+      c.atomic(() => {
+        assertMemories(c, project, entities);
+        const now = Date.now();
+        const upsert = c.statement<[Record<string, unknown>], CodeEntityRow>(
+          `INSERT INTO code_metadata (${ENTITY_COLUMNS}) VALUES (${ENTITY_VALUES})
+           ON CONFLICT (project_id, file_path, qualified_name, entity_type) DO UPDATE SET ${ENTITY_UPDATES}
+           RETURNING *`,
+        );
+        try {
+          const rows = entities.map(
+            (entity) => upsert.get(entityParams(project, entity, now)) as CodeEntityRow,
           );
-        return toCodeEntity(row as CodeEntityRow);
-      } catch (error) {
-        throw mapSqliteError(error, { foreignKey: { entity: 'project', id: project } });
-      }
-    });
+          resolvePending(c, project, new Set(entities.map((e) => e.qualifiedName)), now);
+          return rows.map(toCodeEntity);
+        } catch (error) {
+          throw mapSqliteError(error, { foreignKey: { entity: 'project', id: project } });
+        }
+      }),
+    );
+  }
+
+  /**
+   * @example
+   * ```ts
+   * const result = await store.code.replaceFile(projectId, 'src/io.ts', {
+   *   entities: [{ name: 'Reader', entityType: 'class' }, { name: 'parse', entityType: 'function' }],
+   *   edges: [{ from: { qualifiedName: 'Reader' }, to: { qualifiedName: 'parse', filePath: 'src/io.ts' }, dependencyType: 'calls' }],
+   * });
+   * ```
+   */
+  async replaceFile(
+    projectId: number,
+    filePath: string,
+    input: ReplaceFileInput,
+  ): Promise<ReplaceFileResult> {
+    const project = parseId(projectId, 'projectId');
+    const file = parseReplaceFile(filePath, input);
+    return this.#session.run((c) =>
+      c.atomic(() => {
+        if (c.column('SELECT 1 FROM projects WHERE id = ?').get(project) === undefined) {
+          throw new NotFoundError('project', project);
+        }
+        assertMemories(c, project, file.entities);
+        const now = Date.now();
+        const stored = c
+          .statement<unknown[], CodeEntityRow>(
+            'SELECT * FROM code_metadata WHERE project_id = ? AND file_path = ?',
+          )
+          .all(project, file.filePath)
+          .map(toCodeEntity);
+        const plan = planFileReplacement(stored, file.entities);
+        const storedIds = JSON.stringify(stored.map((e) => e.id));
+        const removedIds = JSON.stringify(plan.remove.map((e) => e.id));
+        // The file's own edges are replaced below; edges of other files that
+        // point at a removed entity wait, by its key, for it to come back.
+        c.statement(
+          `DELETE FROM code_dependencies WHERE from_entity_id IN (SELECT value FROM json_each(?))`,
+        ).run(storedIds);
+        c.statement(
+          `DELETE FROM code_unresolved_dependencies WHERE from_entity_id IN (SELECT value FROM json_each(?))`,
+        ).run(storedIds);
+        c.statement(
+          `INSERT INTO code_unresolved_dependencies (project_id, from_entity_id, dependency_type,
+             target_qualified_name, target_file_path, target_entity_type, created_at)
+           SELECT d.project_id, d.from_entity_id, d.dependency_type, e.qualified_name, e.file_path, e.entity_type, ?
+           FROM code_dependencies d JOIN code_metadata e ON e.id = d.to_entity_id
+           WHERE d.to_entity_id IN (SELECT value FROM json_each(?))`,
+        ).run(now, removedIds);
+        c.statement(`DELETE FROM code_metadata WHERE id IN (SELECT value FROM json_each(?))`).run(
+          removedIds,
+        );
+
+        const rows: CodeEntityRow[] = new Array(file.entities.length);
+        const insert = c.statement<[Record<string, unknown>], CodeEntityRow>(
+          `INSERT INTO code_metadata (${ENTITY_COLUMNS}) VALUES (${ENTITY_VALUES}) RETURNING *`,
+        );
+        for (const index of plan.insert) {
+          rows[index] = insert.get(
+            entityParams(project, file.entities[index] as NewCodeEntity, now),
+          ) as CodeEntityRow;
+        }
+        const update = c.statement<[Record<string, unknown>], CodeEntityRow>(
+          `UPDATE code_metadata SET name = @name, language = @language, signature = @signature,
+             docstring = @docstring, start_line = @startLine, end_line = @endLine,
+             complexity = @complexity, code_hash = @codeHash, memory_id = @memoryId, updated_at = @now
+           WHERE id = @id RETURNING *`,
+        );
+        for (const { index, id } of plan.update) {
+          rows[index] = update.get({
+            ...entityParams(project, file.entities[index] as NewCodeEntity, now),
+            id,
+          }) as CodeEntityRow;
+        }
+        const entities = rows.map((row) => (row === undefined ? undefined : toCodeEntity(row)));
+        const byId = new Map(stored.map((e) => [e.id, e]));
+        for (const { index, id } of plan.unchanged) entities[index] = byId.get(id);
+
+        let resolvedEdges = 0;
+        for (const edge of file.edges) {
+          const from = (entities[edge.from] as CodeEntity).id;
+          if (writeEdge(c, project, from, edge, now)) resolvedEdges += 1;
+        }
+        const names = new Set([
+          ...plan.insert.map((index) => (file.entities[index] as NewCodeEntity).qualifiedName),
+          ...plan.remove.map((e) => e.qualifiedName),
+        ]);
+        resolvePending(c, project, names, now);
+        return {
+          entities: entities as CodeEntity[],
+          created: plan.insert.length,
+          updated: plan.update.length,
+          unchanged: plan.unchanged.length,
+          removed: [...plan.remove],
+          resolvedEdges,
+          unresolvedEdges: file.edges.length - resolvedEdges,
+        };
+      }),
+    );
+  }
+
+  /**
+   * @example
+   * ```ts
+   * const pending = await store.code.unresolvedDependencies(projectId, { filePath: 'src/io.ts' });
+   * ```
+   */
+  async unresolvedDependencies(
+    projectId: number,
+    options?: ListUnresolvedOptions,
+  ): Promise<UnresolvedDependency[]> {
+    const project = parseId(projectId, 'projectId');
+    const { filePath, qualifiedName } = parseListUnresolved(options);
+    return this.#session.run((c) =>
+      c
+        .statement<[Record<string, unknown>], UnresolvedDependencyRow>(
+          `SELECT p.* FROM code_unresolved_dependencies p
+           WHERE p.project_id = @projectId
+             AND (@qualifiedName IS NULL OR p.target_qualified_name = @qualifiedName)
+             AND (@filePath IS NULL OR p.from_entity_id IN (
+               SELECT id FROM code_metadata WHERE project_id = @projectId AND file_path = @filePath))
+           ORDER BY p.id`,
+        )
+        .all({
+          projectId: project,
+          filePath: filePath ?? null,
+          qualifiedName: qualifiedName ?? null,
+        })
+        .map(toUnresolvedDependency),
+    );
   }
 
   async getEntity(projectId: number, id: number): Promise<CodeEntity | null> {
@@ -124,18 +357,23 @@ export class SqliteCodeRepository implements CodeRepository {
   /** By file path, then start line (unknown last), then id. */
   async findEntities(projectId: number, options?: FindCodeEntitiesOptions): Promise<CodeEntity[]> {
     const project = parseId(projectId, 'projectId');
-    const filePath = optionalText(options?.filePath, 'filePath');
-    const name = optionalText(options?.name, 'name');
+    const { filePath, name, qualifiedName } = parseFindEntities(options);
     const conditions = ['project_id = @projectId'];
     if (filePath !== undefined) conditions.push('file_path = @filePath');
     if (name !== undefined) conditions.push('name = @name');
+    if (qualifiedName !== undefined) conditions.push('qualified_name = @qualifiedName');
     return this.#session.run((c) =>
       c
         .statement<[Record<string, unknown>], CodeEntityRow>(
           `SELECT * FROM code_metadata WHERE ${conditions.join(' AND ')}
            ORDER BY file_path, start_line NULLS LAST, id`,
         )
-        .all({ projectId: project, filePath: filePath ?? null, name: name ?? null })
+        .all({
+          projectId: project,
+          filePath: filePath ?? null,
+          name: name ?? null,
+          qualifiedName: qualifiedName ?? null,
+        })
         .map(toCodeEntity),
     );
   }
@@ -162,7 +400,10 @@ export class SqliteCodeRepository implements CodeRepository {
     const edge = parseDependency(input);
     return this.#session.run((c) =>
       c.atomic(() => {
-        assertEntities(c, project, [edge.fromEntityId, edge.toEntityId]);
+        assertInProject(c, 'code_metadata', 'code entity', project, [
+          edge.fromEntityId,
+          edge.toEntityId,
+        ]);
         c.statement(
           `INSERT INTO code_dependencies (project_id, from_entity_id, to_entity_id, dependency_type, created_at)
            VALUES (?, ?, ?, ?, ?)

@@ -1,27 +1,14 @@
-import { NotFoundError, parseId, parseLink, parseListRelationships } from '@athena/core-types';
+import { parseId, parseLink, parseListRelationships } from '@athena/core-types';
+import { assertInProject } from './assert-in-project.js';
 import type {
   LinkMemoriesInput,
   ListRelationshipsOptions,
   Relationship,
   RelationshipRepository,
 } from '@athena/core-types';
-import type { Connection } from '../connection.js';
 import { toRelationship } from '../rows.js';
 import type { RelationshipRow } from '../rows.js';
 import type { Session } from '../session.js';
-
-function assertMemories(c: Connection, projectId: number, ids: readonly number[]): void {
-  const found = new Set(
-    c
-      .column(
-        `SELECT id FROM memory_vectors
-         WHERE project_id = ? AND id IN (SELECT value FROM json_each(?))`,
-      )
-      .all(projectId, JSON.stringify(ids)) as number[],
-  );
-  const missing = ids.find((id) => !found.has(id));
-  if (missing !== undefined) throw new NotFoundError('memory', missing, { details: { projectId } });
-}
 
 /** Typed links between memories (`memory_relationships`) on SQLite. */
 export class SqliteRelationshipRepository implements RelationshipRepository {
@@ -42,7 +29,10 @@ export class SqliteRelationshipRepository implements RelationshipRepository {
     const link = parseLink(input);
     return this.#session.run((c) =>
       c.atomic(() => {
-        assertMemories(c, project, [link.fromMemoryId, link.toMemoryId]);
+        assertInProject(c, 'memory_vectors', 'memory', project, [
+          link.fromMemoryId,
+          link.toMemoryId,
+        ]);
         const row = c
           .statement<unknown[], RelationshipRow>(
             `INSERT INTO memory_relationships

@@ -4,6 +4,7 @@ import {
   parseId,
   parseKeywordOptions,
   parseKeywordText,
+  parseNeighbours,
   parseSemanticOptions,
   toEmbedding,
   ValidationError,
@@ -13,6 +14,8 @@ import type {
   HybridQuery,
   HybridSearchOptions,
   KeywordSearchOptions,
+  MemoryNeighbours,
+  NeighbourOptions,
   NormalizedFilters,
   SearchHitMemory,
   SearchRepository,
@@ -29,7 +32,7 @@ import { hasFilters } from '../filter-sql.js';
 import { toFtsQuery } from '../fts-query.js';
 import { toMemory, toMemoryWithoutEmbedding, vectorBlob } from '../rows.js';
 import type { MemoryRow } from '../rows.js';
-import { hybridSql, keywordSql, semanticSql } from '../search-sql.js';
+import { hybridSql, keywordSql, neighboursSql, semanticSql } from '../search-sql.js';
 import type { SemanticPlan } from '../search-sql.js';
 import type { Session } from '../session.js';
 import { MAX_KNN_K } from '../sqlite-store-options.js';
@@ -276,6 +279,51 @@ export class SqliteSearchRepository implements SearchRepository {
           keywordNormalized: row.keyword_normalized,
           fused: row.fused,
         },
+      }));
+    });
+  }
+
+  /**
+   * The `k` nearest memories of each given memory, one statement for all of
+   * them. In a project of at least 2,048 memories (and 128+ dimensions) the
+   * candidates come from the binary-quantised vectors and are re-scored
+   * exactly, as in semantic search; in a smaller one, from an exact scan.
+   *
+   * @example
+   * ```ts
+   * const [first] = await store.search.neighbours(projectId, [memory.id], { k: 5, minSimilarity: 0.8 });
+   * ```
+   */
+  async neighbours(
+    projectId: number,
+    memoryIds: readonly number[],
+    options?: NeighbourOptions,
+  ): Promise<MemoryNeighbours[]> {
+    const project = parseId(projectId, 'projectId');
+    const { ids, options: parsed } = parseNeighbours(memoryIds, options);
+    if (ids.length === 0) return [];
+    return this.#session.run((c) => {
+      const quantized = c.embeddingDimension >= QUANTIZED_MIN_DIMENSION && isLarge(c, project);
+      const sql = neighboursSql({
+        plan: quantized ? 'quantized' : 'exact',
+        withStates: parsed.states !== undefined,
+        withThreshold: parsed.minSimilarity !== undefined,
+      });
+      const rows = c
+        .statement<[Record<string, unknown>], { source: number; neighbours: string }>(sql)
+        .all({
+          ids: JSON.stringify(ids),
+          projectId: project,
+          k: parsed.k,
+          candidates: quantizedCandidateCount(parsed.k),
+          states: parsed.states === undefined ? null : JSON.stringify(parsed.states),
+          threshold: parsed.minSimilarity ?? null,
+        });
+      return rows.map((row) => ({
+        memoryId: row.source,
+        neighbours: (JSON.parse(row.neighbours) as [number, number][])
+          .map(([id, distance]) => ({ id, similarity: Math.max(-1, Math.min(1, 1 - distance)) }))
+          .sort((a, b) => b.similarity - a.similarity || a.id - b.id),
       }));
     });
   }

@@ -1,6 +1,7 @@
 /**
- * Removes the password from a PostgreSQL URL so it can appear in a message.
- * Unparseable input is replaced whole: it may be a URL with a secret in it.
+ * Removes the password from a URL (and the values of query parameters named
+ * like a secret) so it can appear in a message. Unparseable input is replaced
+ * whole: it may be a URL with a secret in it.
  *
  * @example
  * ```ts
@@ -19,12 +20,4 @@ export function redactUrl(value: string): string {
     if (/pass|secret|key|token/i.test(key)) url.searchParams.set(key, '***');
   }
   return url.toString();
-}
-
-/** Replaces every occurrence of each secret in `text` with `***`. */
-export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  return secrets.reduce<string>(
-    (acc, secret) => (secret === undefined || secret === '' ? acc : acc.split(secret).join('***')),
-    text,
-  );
 }
