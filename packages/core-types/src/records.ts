@@ -1,4 +1,4 @@
-import type { CodeDependency, CodeEntity } from './code.js';
+import type { CodeDependency, CodeEntity, UnresolvedDependency } from './code.js';
 import type { Decision, Scenario } from './decision.js';
 import type { EpisodicEvent } from './episode.js';
 import type { Memory } from './memory.js';
@@ -21,6 +21,7 @@ export type RecordTable =
   | 'tasks'
   | 'codeEntities'
   | 'codeDependencies'
+  | 'unresolvedDependencies'
   | 'decisions'
   | 'scenarios';
 
@@ -39,6 +40,7 @@ export const RECORD_TABLES: readonly RecordTable[] = Object.freeze([
   'tasks',
   'codeEntities',
   'codeDependencies',
+  'unresolvedDependencies',
   'decisions',
   'scenarios',
 ]);
@@ -54,6 +56,8 @@ export interface RecordTypes {
   readonly tasks: Task;
   readonly codeEntities: CodeEntity;
   readonly codeDependencies: CodeDependency;
+  /** Code edges waiting for their target to be indexed (`code_unresolved_dependencies`). */
+  readonly unresolvedDependencies: UnresolvedDependency;
   readonly decisions: Decision;
   readonly scenarios: Scenario;
 }

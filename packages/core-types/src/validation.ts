@@ -1316,6 +1316,7 @@ const RECORD_SCHEMAS = {
       ...projectRef,
       filePath: shortText,
       name: shortText,
+      qualifiedName: shortText,
       entityType: enumOf(CODE_ENTITY_TYPES),
       language: shortText.nullable(),
       signature: longText.nullable(),
@@ -1341,6 +1342,19 @@ const RECORD_SCHEMAS = {
       createdAt: instant,
     })
     .refine(...differentEnds('fromEntityId', 'toEntityId')),
+  unresolvedDependencies: z.object({
+    ...projectRef,
+    fromEntityId: id,
+    dependencyType: enumOf(DEPENDENCY_TYPES),
+    target: z
+      .object({
+        qualifiedName: shortText,
+        filePath: shortText.nullable(),
+        entityType: enumOf(CODE_ENTITY_TYPES).nullable(),
+      })
+      .strict(),
+    createdAt: instant,
+  }),
   decisions: z.object({
     ...projectRef,
     title: shortText,

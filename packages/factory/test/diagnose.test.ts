@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EmbedderError } from '@athena/core-types';
+import { SCHEMA_VERSION as SQLITE_SCHEMA_VERSION } from '@athena/store-sqlite';
 import { createStore, diagnose } from '../src/index.js';
 import type { DiagnosableEmbedder, Diagnosis } from '../src/index.js';
 import {
@@ -64,7 +65,7 @@ describe('diagnose on SQLite', () => {
       'embedding model',
     ]);
     expect(byName(diagnosis, 'backend')?.detail).toContain('no PostgreSQL setting found');
-    expect(byName(diagnosis, 'schema')?.detail).toBe('version 2 (latest)');
+    expect(byName(diagnosis, 'schema')?.detail).toBe(`version ${SQLITE_SCHEMA_VERSION} (latest)`);
     expect(
       diagnosis.checks.every((check) => check.status === 'ok' && check.fix === undefined),
     ).toBe(true);
@@ -94,7 +95,9 @@ describe('diagnose on SQLite', () => {
       fix: expect.stringContaining('athena migrate'),
     });
     const db2 = rawSqlite(path);
-    expect(db2.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(1);
+    expect(db2.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(
+      SQLITE_SCHEMA_VERSION - 1,
+    );
     db2.close();
   });
 

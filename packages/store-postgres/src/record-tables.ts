@@ -11,6 +11,7 @@ import {
   toScenario,
   toTask,
   toTransition,
+  toUnresolvedDependency,
 } from './rows.js';
 import type { TableName } from './schema.js';
 import type { Session } from './session.js';
@@ -188,11 +189,12 @@ export const POSTGRES_RECORD_TABLES: Tables = Object.freeze({
   },
   codeEntities: {
     sqlTable: 'code_metadata',
-    columns: 14,
+    columns: 15,
     row: (e) => ({
       project_id: e.projectId,
       file_path: e.filePath,
       name: e.name,
+      qualified_name: e.qualifiedName,
       entity_type: e.entityType,
       language: e.language,
       signature: e.signature,
@@ -223,6 +225,21 @@ export const POSTGRES_RECORD_TABLES: Tables = Object.freeze({
       { field: 'fromEntityId', table: 'code_metadata', entity: 'code entity' },
       { field: 'toEntityId', table: 'code_metadata', entity: 'code entity' },
     ],
+  },
+  unresolvedDependencies: {
+    sqlTable: 'code_unresolved_dependencies',
+    columns: 7,
+    row: (d) => ({
+      project_id: d.projectId,
+      from_entity_id: d.fromEntityId,
+      dependency_type: d.dependencyType,
+      target_qualified_name: d.target.qualifiedName,
+      target_file_path: d.target.filePath,
+      target_entity_type: d.target.entityType,
+      created_at: d.createdAt,
+    }),
+    toRecord: toUnresolvedDependency,
+    references: [{ field: 'fromEntityId', table: 'code_metadata', entity: 'code entity' }],
   },
   decisions: {
     sqlTable: 'planning_decisions',

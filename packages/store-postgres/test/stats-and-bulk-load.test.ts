@@ -115,7 +115,7 @@ describePostgres('PostgreSQL stats, migration status and bulk loads', () => {
     const store = create();
     const status = await store.migrationStatus();
     expect(status).toMatchObject({ backend: 'postgres', initialised: false, currentVersion: 0 });
-    expect(status.pending.map((migration) => migration.version)).toEqual([1, 2, 3, 4]);
+    expect(status.pending.map((migration) => migration.version)).toEqual([1, 2, 3, 4, 5]);
     const found = await adminQuery(`select 1 from pg_namespace where nspname = $1`, [store.schema]);
     expect(found).toEqual([]);
   });

@@ -12,6 +12,7 @@ import {
   toScenario,
   toTask,
   toTransition,
+  toUnresolvedDependency,
   vectorBlob,
 } from './rows.js';
 
@@ -267,6 +268,7 @@ export const SQLITE_RECORD_TABLES: Tables = Object.freeze({
       'project_id',
       'file_path',
       'name',
+      'qualified_name',
       'entity_type',
       'language',
       'signature',
@@ -283,6 +285,7 @@ export const SQLITE_RECORD_TABLES: Tables = Object.freeze({
       e.projectId,
       e.filePath,
       e.name,
+      e.qualifiedName,
       e.entityType,
       e.language,
       e.signature,
@@ -307,6 +310,29 @@ export const SQLITE_RECORD_TABLES: Tables = Object.freeze({
       { field: 'fromEntityId', table: 'code_metadata', entity: 'code entity' },
       { field: 'toEntityId', table: 'code_metadata', entity: 'code entity' },
     ],
+  },
+  unresolvedDependencies: {
+    sqlTable: 'code_unresolved_dependencies',
+    columns: [
+      'project_id',
+      'from_entity_id',
+      'dependency_type',
+      'target_qualified_name',
+      'target_file_path',
+      'target_entity_type',
+      'created_at',
+    ],
+    values: (d) => [
+      d.projectId,
+      d.fromEntityId,
+      d.dependencyType,
+      d.target.qualifiedName,
+      d.target.filePath,
+      d.target.entityType,
+      ms(d.createdAt),
+    ],
+    toRecord: toUnresolvedDependency,
+    references: [{ field: 'fromEntityId', table: 'code_metadata', entity: 'code entity' }],
   },
   decisions: {
     sqlTable: 'planning_decisions',

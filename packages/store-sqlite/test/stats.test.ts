@@ -73,7 +73,7 @@ describe('SQLite stats and migration status', () => {
     stores.push(store);
     const status = await store.migrationStatus();
     expect(status).toMatchObject({ backend: 'sqlite', initialised: false, currentVersion: 0 });
-    expect(status.pending.map((migration) => migration.version)).toEqual([1, 2]);
+    expect(status.pending.map((migration) => migration.version)).toEqual([1, 2, 3]);
     expect(existsSync(path)).toBe(false);
   });
 

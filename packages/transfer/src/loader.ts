@@ -22,6 +22,7 @@ const ENTITY: Readonly<Record<RecordTable, string>> = {
   tasks: 'task',
   codeEntities: 'code entity',
   codeDependencies: 'code dependency',
+  unresolvedDependencies: 'unresolved code dependency',
   decisions: 'decision',
   scenarios: 'scenario',
 };

@@ -32,6 +32,7 @@ export const REFERENCES: Readonly<Record<RecordTable, readonly Reference[]>> = O
     { field: 'fromEntityId', table: 'codeEntities' },
     { field: 'toEntityId', table: 'codeEntities' },
   ],
+  unresolvedDependencies: [{ field: 'fromEntityId', table: 'codeEntities' }],
   decisions: [],
   scenarios: [{ field: 'decisionId', table: 'decisions' }],
 });
@@ -67,6 +68,7 @@ export const DATE_FIELDS: Readonly<Record<RecordTable, readonly string[]>> = Obj
   tasks: ['dueAt', 'completedAt', 'createdAt', 'updatedAt'],
   codeEntities: ['createdAt', 'updatedAt'],
   codeDependencies: ['createdAt'],
+  unresolvedDependencies: ['createdAt'],
   decisions: ['validatedAt', 'createdAt', 'updatedAt'],
   scenarios: ['createdAt'],
 });

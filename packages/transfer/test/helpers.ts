@@ -149,7 +149,7 @@ const DEPENDENCIES: DependencyType[] = ['imports', 'calls', 'extends', 'implemen
  * claims, consolidations, labile and superseded memories with their
  * transition log, relationships, episodes (some consolidated), a goal tree
  * three levels deep with tasks and sub-tasks, code entities with a
- * dependency graph (a cycle included), decisions superseded in a chain, with
+ * dependency graph (a cycle included) and pending edges, decisions superseded in a chain, with
  * scenarios.
  */
 export async function generateProject(
@@ -293,6 +293,25 @@ export async function generateProject(
       });
     }
   }
+  // Same-named members told apart by their qualified names; edges to code not indexed yet stay pending.
+  await store.code.replaceFile(p, 'src/workers.ts', {
+    entities: [
+      { name: 'run', qualifiedName: 'Worker.run', entityType: 'method', startLine: 3 },
+      { name: 'run', qualifiedName: 'Reader.run', entityType: 'method', startLine: 9 },
+    ],
+    edges: [
+      {
+        from: { qualifiedName: 'Worker.run' },
+        to: { qualifiedName: 'Queue.take' },
+        dependencyType: 'calls',
+      },
+      {
+        from: { qualifiedName: 'Reader.run' },
+        to: { qualifiedName: 'Stream.read', filePath: 'src/stream.ts', entityType: 'method' },
+        dependencyType: 'calls',
+      },
+    ],
+  });
   let decision = await store.decisions.create(p, {
     title: 'decision 0',
     alternatives: ['x', 'y'],

@@ -33,6 +33,7 @@ const REFERENCES: Readonly<Record<RecordTable, readonly (readonly [string, Recor
     ['fromEntityId', 'codeEntities'],
     ['toEntityId', 'codeEntities'],
   ],
+  unresolvedDependencies: [['fromEntityId', 'codeEntities']],
   decisions: [],
   scenarios: [['decisionId', 'decisions']],
 };
@@ -152,6 +153,10 @@ export function recordTests(ctx: SuiteContext): void {
         toEntityId: nth(entities, 1).id,
       }),
     ]);
+    expect(await page('unresolvedDependencies')).toEqual(
+      await store.code.unresolvedDependencies(project.id),
+    );
+    expect(await page('unresolvedDependencies')).toHaveLength(1);
     const decisions = await store.decisions.list(project.id);
     expect(await page('decisions')).toEqual(decisions);
     expect(await page('scenarios')).toEqual(

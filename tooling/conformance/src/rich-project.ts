@@ -12,8 +12,9 @@ const at = (minutes: number) => new Date(BASE.getTime() + minutes * 60_000);
  * explicit creation times, access counts, an update (version 2), a memory
  * consolidated then made labile, one still claimed (`consolidating` with a
  * lease), one superseded, the transition log, a relationship, a consolidated
- * episode with context, a goal tree, tasks under it (one completed), two code
- * entities (one describing a memory) and a dependency, a superseded decision,
+ * episode with context, a goal tree, tasks under it (one completed), three code
+ * entities (one describing a memory, one with a qualified name), a dependency
+ * and a pending edge to code not indexed yet, a superseded decision,
  * a validated one and a scenario.
  *
  * @example
@@ -158,6 +159,19 @@ export async function richProject(store: Store, projectId: number): Promise<void
     fromEntityId: file.id,
     toEntityId: fn.id,
     dependencyType: 'imports',
+  });
+  // A method with a qualified name, and an edge to code not indexed yet: kept pending.
+  await store.code.replaceFile(p, 'src/client.ts', {
+    entities: [
+      { name: 'send', qualifiedName: 'Client.send', entityType: 'method', language: 'typescript' },
+    ],
+    edges: [
+      {
+        from: { qualifiedName: 'Client.send' },
+        to: { qualifiedName: 'Backoff.next', filePath: 'src/backoff.ts', entityType: 'method' },
+        dependencyType: 'calls',
+      },
+    ],
   });
   const decision = await store.decisions.create(p, {
     title: 'Retry five times',
