@@ -35,6 +35,8 @@ import type {
 } from './memory.js';
 import type { Page, PageOptions } from './pagination.js';
 import type { CreateProjectInput, Project } from './project.js';
+import type { RecordRepository } from './records.js';
+import type { BulkLoadOptions, MigrationStatus, StatsOptions, StoreStats } from './stats.js';
 import type {
   CreateGoalInput,
   CreateTaskInput,
@@ -443,6 +445,8 @@ export interface Repositories {
   readonly code: CodeRepository;
   readonly decisions: DecisionRepository;
   readonly consolidation: ConsolidationRepository;
+  /** Whole tables as domain records, written verbatim: export, import and copy. */
+  readonly records: RecordRepository;
 }
 
 /**
@@ -468,6 +472,24 @@ export interface HealthReport {
   readonly details: Readonly<Record<string, unknown>>;
   /** Why `ok` is false. */
   readonly error?: string;
+  /**
+   * Versions of the engine and its extensions, by name (`sqlite`,
+   * `sqlite-vec`; `postgresql`, `pgvector`, `btree_gin`), when known.
+   */
+  readonly versions?: Readonly<Record<string, string>>;
+  /** The connection pool, on backends that keep one. */
+  readonly pool?: PoolHealth;
+}
+
+/** Connections of a store's pool, as `health()` reports them; `null` when the pool does not say. */
+export interface PoolHealth {
+  /** Open connections. */
+  readonly total: number | null;
+  readonly idle: number | null;
+  /** Callers waiting for a connection. */
+  readonly waiting: number | null;
+  /** The configured maximum, when the store owns the pool. */
+  readonly max: number | null;
 }
 
 /**
@@ -503,4 +525,30 @@ export interface Store extends Repositories {
    * resolves, roll back when it throws (the error is rethrown).
    */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  /**
+   * Row counts (per table, per consolidation state, per embedding model), the
+   * database's size and the health of every index it relies on. Reads only.
+   *
+   * @example
+   * ```ts
+   * const { counts, memoriesByState, indexes } = await store.stats();
+   * ```
+   */
+  stats(options?: StatsOptions): Promise<StoreStats>;
+  /**
+   * Which schema migrations the database has applied and which `init()`
+   * would apply. Callable before `init()` (then it opens the database just
+   * to look, creating nothing: a missing file or schema is reported as not
+   * initialised) and after it. Never changes the database.
+   */
+  migrationStatus(): Promise<MigrationStatus>;
+  /**
+   * Like `transaction()`, for loading many rows at once (imports, copies):
+   * all or nothing, and the backend may defer index maintenance to the end —
+   * PostgreSQL drops its ANN and GIN indexes inside the transaction and
+   * builds them once before committing (when the load is at least the
+   * table's size), which is several times faster than maintaining them row by
+   * row, but blocks other users of the memory table until the load commits.
+   */
+  bulkLoad<T>(fn: (tx: Transaction) => Promise<T>, options?: BulkLoadOptions): Promise<T>;
 }

@@ -283,6 +283,13 @@ export const ATHENA_VARIABLES = Object.freeze({
     max: 1000,
     default: 10,
   }),
+  ATHENA_POSTGRES_SCHEMA: text({
+    name: 'ATHENA_POSTGRES_SCHEMA',
+    group: 'store',
+    description: "schema of Athena's tables, created when missing; does not select PostgreSQL",
+    default: undefined,
+    defaultText: '`public`',
+  }),
   ATHENA_SQLITE_PATH: text({
     name: 'ATHENA_SQLITE_PATH',
     aliases: ['ATHENA_DB_PATH'],

@@ -27,7 +27,7 @@ export interface PostgresSettings {
   readonly password?: string;
   readonly poolMin?: number;
   readonly poolMax?: number;
-  /** Schema for Athena's tables; default `public`. */
+  /** Schema for Athena's tables; else `ATHENA_POSTGRES_SCHEMA`; default `public`. */
   readonly schema?: string;
   /** How long to wait for a connection before falling back; default 5000. */
   readonly connectionTimeoutMs?: number;
@@ -37,7 +37,11 @@ export interface PostgresSettings {
 export interface CreateStoreOptions {
   /** Force a backend; otherwise `ATHENA_DB_TYPE`, then auto-detection. */
   readonly type?: BackendName;
-  readonly sqlite?: { readonly path?: string };
+  readonly sqlite?: {
+    readonly path?: string;
+    /** `SqliteStoreOptions.mmapSizeBytes`: bytes of the file read through a memory map (0: none). */
+    readonly mmapSizeBytes?: number;
+  };
   readonly postgres?: PostgresSettings;
   /** Dimension of a new database; an existing database keeps its own. */
   readonly embeddingDimension?: number;
@@ -46,6 +50,13 @@ export interface CreateStoreOptions {
   readonly env?: Environment;
   /** Receives the fallback warning; default `console.warn`. */
   readonly logger?: { warn(message: string): void };
+  /**
+   * Call `init()` (connect, migrate) before returning; default true. With
+   * `false` the store is returned unopened — to read `migrationStatus()`
+   * before migrating — and there is no fallback: PostgreSQL's
+   * reachability is only known once it is used.
+   */
+  readonly initialize?: boolean;
 }
 
 /** Resolved PostgreSQL connection settings. `display` is safe to print. */
@@ -72,7 +83,7 @@ export interface ResolvedConfig {
   readonly type: BackendName;
   /** Why this backend was chosen, e.g. `ATHENA_DATABASE_URL is set`. */
   readonly reason: string;
-  readonly sqlite: { readonly path: string };
+  readonly sqlite: { readonly path: string; readonly mmapSizeBytes?: number };
   /** Present when `type` is `postgres`. */
   readonly postgres?: ResolvedPostgres;
   readonly embeddingDimension?: number;
@@ -189,11 +200,12 @@ function resolvePostgres(options: PostgresSettings, env: Environment): ResolvedP
       JSON.stringify(String(timeout)),
     );
   }
+  const schema = pick(env, options.schema, 'options.postgres.schema', 'ATHENA_POSTGRES_SCHEMA');
   const common = {
     poolMin,
     poolMax,
     connectionTimeoutMs: timeout,
-    ...(options.schema === undefined ? {} : { schema: options.schema }),
+    ...(schema === undefined ? {} : { schema: String(schema.value) }),
   };
 
   const urlSource = pick(
@@ -264,7 +276,12 @@ export function resolveConfig(
   return {
     type,
     reason,
-    sqlite: { path: sqlitePath },
+    sqlite: {
+      path: sqlitePath,
+      ...(options.sqlite?.mmapSizeBytes === undefined
+        ? {}
+        : { mmapSizeBytes: options.sqlite.mmapSizeBytes }),
+    },
     ...(type === 'postgres' ? { postgres: resolvePostgres(options.postgres ?? {}, env) } : {}),
     // Unset, the store decides: a new database gets its default, an existing one keeps its own.
     ...(dimension === undefined ? {} : { embeddingDimension: dimension.value }),

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { BackendUnavailableError, isAthenaError } from '@athena/core-types';
 import type { Store } from '@athena/core-types';
 import { resolveConfig } from './config.js';
-import type { CreateStoreOptions, ResolvedConfig } from './config.js';
+import type { CreateStoreOptions, ResolvedConfig, ResolvedPostgres } from './config.js';
 import { newPostgresStore, newSqliteStore } from './loaders.js';
 import { redactSecrets } from './redact-secrets.js';
 import { SelectedStoreImpl } from './selected-store.js';
@@ -12,21 +12,31 @@ import type { SelectedStore } from './selected-store.js';
 /** Error codes that mean "PostgreSQL cannot be used here", which is what fallback is for. */
 const FALLBACK_CODES = new Set(['backend_unavailable', 'extension_unavailable', 'transient']);
 
+/** Creates the directory of the SQLite file, so a new database can be created there. */
+function makeSqliteDirectory(path: string): void {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+}
+
 async function openSqlite(config: ResolvedConfig): Promise<Store> {
   const path = config.sqlite.path;
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const store = await newSqliteStore(path, config.embeddingDimension);
+  makeSqliteDirectory(path);
+  const store = await newSqliteStore(path, config.embeddingDimension, config.sqlite.mmapSizeBytes);
   await store.init();
   return store;
+}
+
+function requirePostgres(config: ResolvedConfig): ResolvedPostgres {
+  if (config.postgres === undefined) {
+    throw new Error('unreachable: postgres selected without settings');
+  }
+  return config.postgres;
 }
 
 async function openPostgres(
   config: ResolvedConfig,
   logger: { warn(message: string): void },
 ): Promise<Store> {
-  const settings = config.postgres;
-  if (settings === undefined) throw new Error('unreachable: postgres selected without settings');
-  const store = await newPostgresStore(settings, config.embeddingDimension, logger);
+  const store = await newPostgresStore(requirePostgres(config), config.embeddingDimension, logger);
   try {
     await store.init();
   } catch (error) {
@@ -59,6 +69,24 @@ function describeFailure(error: unknown, secret: string | undefined): string {
 export async function createStore(options: CreateStoreOptions = {}): Promise<SelectedStore> {
   const config = resolveConfig(options);
   const logger = options.logger ?? { warn: (message: string) => console.warn(message) };
+
+  if (options.initialize === false) {
+    const store =
+      config.type === 'sqlite'
+        ? await newSqliteStore(
+            config.sqlite.path,
+            config.embeddingDimension,
+            config.sqlite.mmapSizeBytes,
+          )
+        : await newPostgresStore(requirePostgres(config), config.embeddingDimension, logger);
+    return config.type === 'sqlite'
+      ? new SelectedStoreImpl(
+          store,
+          { backend: 'sqlite', reason: config.reason, sqlitePath: config.sqlite.path },
+          () => makeSqliteDirectory(config.sqlite.path),
+        )
+      : new SelectedStoreImpl(store, { backend: 'postgres', reason: config.reason });
+  }
 
   if (config.type === 'sqlite') {
     const store = await openSqlite(config);

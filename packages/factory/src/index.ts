@@ -14,6 +14,14 @@ export type {
   ResolvedPostgres,
 } from './config.js';
 export { createStore } from './create-store.js';
+export { diagnose } from './diagnose.js';
+export type {
+  CheckStatus,
+  DiagnosableEmbedder,
+  DiagnoseOptions,
+  Diagnosis,
+  DiagnosticCheck,
+} from './diagnose.js';
 export { ENV_VARIABLES } from './env.js';
 export type { EnvVariable } from './env.js';
 export type { Environment } from '@athena/core-types';

@@ -22,11 +22,16 @@ async function load<T>(name: 'sqlite' | 'postgres', importer: () => Promise<T>):
  * Builds an un-initialised SQLite store. The module is imported on first use
  * only, so an application that never uses SQLite never loads better-sqlite3.
  */
-export async function newSqliteStore(path: string, embeddingDimension?: number): Promise<Store> {
+export async function newSqliteStore(
+  path: string,
+  embeddingDimension?: number,
+  mmapSizeBytes?: number,
+): Promise<Store> {
   const { SqliteStore } = await load('sqlite', () => import('@athena/store-sqlite'));
   return new SqliteStore({
     path,
     ...(embeddingDimension === undefined ? {} : { embeddingDimension }),
+    ...(mmapSizeBytes === undefined ? {} : { mmapSizeBytes }),
   });
 }
 

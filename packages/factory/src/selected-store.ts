@@ -1,8 +1,12 @@
 import type {
+  BulkLoadOptions,
   HealthReport,
+  MigrationStatus,
   Repositories,
+  StatsOptions,
   Store,
   StoreCapabilities,
+  StoreStats,
   Transaction,
 } from '@athena/core-types';
 import type { BackendName } from './config.js';
@@ -32,10 +36,13 @@ export interface SelectedStore extends Store {
 /** Delegates the whole Store contract to the chosen backend and adds `selection`. */
 export class SelectedStoreImpl implements SelectedStore {
   readonly #store: Store;
+  readonly #beforeInit: () => void;
   readonly selection: BackendSelection;
 
-  constructor(store: Store, selection: BackendSelection) {
+  /** `beforeInit` runs before each `init()` (the SQLite file's directory is created there). */
+  constructor(store: Store, selection: BackendSelection, beforeInit: () => void = () => undefined) {
     this.#store = store;
+    this.#beforeInit = beforeInit;
     this.selection = Object.freeze({ ...selection });
   }
 
@@ -78,7 +85,11 @@ export class SelectedStoreImpl implements SelectedStore {
   get consolidation(): Repositories['consolidation'] {
     return this.#store.consolidation;
   }
-  init(): Promise<void> {
+  get records(): Repositories['records'] {
+    return this.#store.records;
+  }
+  async init(): Promise<void> {
+    this.#beforeInit();
     return this.#store.init();
   }
   close(): Promise<void> {
@@ -90,5 +101,14 @@ export class SelectedStoreImpl implements SelectedStore {
   }
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.#store.transaction(fn);
+  }
+  stats(options?: StatsOptions): Promise<StoreStats> {
+    return this.#store.stats(options);
+  }
+  migrationStatus(): Promise<MigrationStatus> {
+    return this.#store.migrationStatus();
+  }
+  bulkLoad<T>(fn: (tx: Transaction) => Promise<T>, options?: BulkLoadOptions): Promise<T> {
+    return this.#store.bulkLoad(fn, options);
   }
 }

@@ -224,6 +224,16 @@ describe('common settings', () => {
     );
   });
 
+  it('reads ATHENA_POSTGRES_SCHEMA, which alone does not select PostgreSQL; the option wins', () => {
+    expect(resolveConfig({}, { ATHENA_POSTGRES_SCHEMA: 'team' }).type).toBe('sqlite');
+    const env = { ATHENA_DATABASE_URL: 'postgres://db/athena', ATHENA_POSTGRES_SCHEMA: 'team' };
+    expect(resolveConfig({}, env).postgres?.schema).toBe('team');
+    expect(resolveConfig({ postgres: { schema: 'mine' } }, env).postgres?.schema).toBe('mine');
+    expect(
+      resolveConfig({}, { ATHENA_DATABASE_URL: 'postgres://db/athena' }).postgres,
+    ).not.toHaveProperty('schema');
+  });
+
   it('ignores empty variables', () => {
     expect(resolveConfig({}, { ATHENA_DATABASE_URL: '', ATHENA_DB_TYPE: '  ' }).type).toBe(
       'sqlite',

@@ -296,3 +296,31 @@ describe('availability', () => {
     expect(await isBackendAvailable('postgres')).toBe(true);
   });
 });
+
+describe('createStore({ sqlite: { mmapSizeBytes } })', () => {
+  it('passes the memory-map size to the SQLite store', async () => {
+    const store = await track(
+      createStore({ sqlite: { mmapSizeBytes: 0 }, env: { ATHENA_SQLITE_PATH: sqlitePath() } }),
+    );
+    expect((await store.health()).details['mmapSizeBytes']).toBe(0);
+  });
+});
+
+describe('createStore({ initialize: false })', () => {
+  it('returns the selected store unopened: migrationStatus() first, init() later', async () => {
+    const path = sqlitePath();
+    const store = await track(
+      createStore({
+        initialize: false,
+        env: { ATHENA_SQLITE_PATH: path, ATHENA_EMBEDDING_DIM: '8' },
+      }),
+    );
+    expect(store.selection).toMatchObject({ backend: 'sqlite', sqlitePath: path });
+    expect(existsSync(path)).toBe(false);
+    const before = await store.migrationStatus();
+    expect(before).toMatchObject({ initialised: false, currentVersion: 0 });
+    await store.init();
+    expect((await store.migrationStatus()).pending).toEqual([]);
+    expect(store.embeddingDimension).toBe(8);
+  });
+});

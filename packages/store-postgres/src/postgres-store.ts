@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import {
   StoreClosedError,
+  parseBulkLoadOptions,
   parseHybridOptions,
   parseNeighbours,
   parseId,
@@ -12,8 +13,12 @@ import {
   toEmbedding,
 } from '@athena/core-types';
 import type {
+  BulkLoadOptions,
   EmbeddingInput,
   HealthReport,
+  MigrationStatus,
+  StatsOptions,
+  StoreStats,
   HybridQuery,
   HybridSearchOptions,
   KeywordSearchOptions,
@@ -39,6 +44,7 @@ import type { PostgresStoreOptions, ProjectGraphOptions, ResolvedOptions } from 
 import { customPlans, openPool, toKyselyPool } from './pool.js';
 import type { PoolHandle } from './pool.js';
 import { PostgresProjectRepository } from './project-repository.js';
+import { PostgresRecordRepository } from './record-repository.js';
 import { ProjectShares } from './project-shares.js';
 import { PostgresRelationshipRepository } from './relationship-repository.js';
 import type { Database } from './schema.js';
@@ -51,8 +57,11 @@ import {
 import { hybridSql, keywordSql, neighboursSql, semanticSql } from './search-sql.js';
 import { Session } from './session.js';
 import type { SessionEnv } from './session.js';
+import { postgresStats, readMigrationStatus } from './stats.js';
+import type { ExpectedVectorIndex } from './stats.js';
 import { PostgresTaskRepository } from './task-repository.js';
 import {
+  INDEX_NAMES,
   buildProjectGraphs,
   ensureVectorIndex,
   listVectorIndexes,
@@ -124,6 +133,7 @@ function repositories(session: () => Session) {
     code: new PostgresCodeRepository(session),
     decisions: new PostgresDecisionRepository(session),
     consolidation: new PostgresConsolidationRepository(session),
+    records: new PostgresRecordRepository(session),
   };
 }
 
@@ -154,6 +164,7 @@ export class PostgresStore implements Store {
   readonly code: PostgresCodeRepository;
   readonly decisions: PostgresDecisionRepository;
   readonly consolidation: PostgresConsolidationRepository;
+  readonly records: PostgresRecordRepository;
 
   readonly #options: ResolvedOptions;
   /** The open transaction of the current async context, so nested `transaction()` calls become savepoints. */
@@ -178,6 +189,7 @@ export class PostgresStore implements Store {
     this.code = repos.code;
     this.decisions = repos.decisions;
     this.consolidation = repos.consolidation;
+    this.records = repos.records;
   }
 
   /** The database's embedding dimension, known after `init()`. */
@@ -484,6 +496,182 @@ export class PostgresStore implements Store {
   }
 
   /**
+   * Row counts, consolidation states, embedding models, the schema's size on
+   * disk and the health of every index, read in one repeatable-read
+   * transaction so the figures agree.
+   *
+   * @example
+   * ```ts
+   * const { counts, sizeBytes, indexes } = await store.stats();
+   * ```
+   */
+  async stats(options?: StatsOptions): Promise<StoreStats> {
+    const state = this.#open();
+    const projectId =
+      options?.projectId === undefined ? null : parseId(options.projectId, 'projectId');
+    const spec = this.#options.vectorIndex;
+    const vectorIndex: ExpectedVectorIndex | null =
+      spec.type === 'none'
+        ? null
+        : {
+            name: INDEX_NAMES[spec.type],
+            kind: spec.type,
+            minRows: spec.type === 'ivfflat' ? spec.minRows : 0,
+          };
+    return state.session.atomic({ operation: 'stats' }, async (s) => {
+      await sql`set transaction isolation level repeatable read, read only`.execute(s.raw);
+      return postgresStats(s, { schemaVersion: state.schemaVersion, vectorIndex, projectId });
+    });
+  }
+
+  /**
+   * The applied and pending migrations. Before `init()` it connects just to
+   * look (a missing schema is reported as not initialised, and nothing is
+   * created), then disconnects.
+   *
+   * @example
+   * ```ts
+   * const { pending } = await new PostgresStore({ connectionString }).migrationStatus();
+   * ```
+   */
+  async migrationStatus(): Promise<MigrationStatus> {
+    if (this.#closed) throw new StoreClosedError();
+    const state = this.#state;
+    const context = { operation: 'read migration status' };
+    if (state !== null) {
+      return state.session.read(context, (s) => readMigrationStatus(s.raw, this.#options.schema));
+    }
+    const pool = openPool(this.#options);
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: toKyselyPool(pool.pool, pool.onError) }),
+    });
+    try {
+      return await readMigrationStatus(db, this.#options.schema);
+    } catch (error) {
+      throw mapError(error, context);
+    } finally {
+      await db.destroy().catch(() => undefined);
+      await pool.release().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Runs `fn` in one transaction, like `transaction()`, for a load of many
+   * rows. When the load brings at least as many memories (`options.memories`)
+   * as the table holds, the indexes that are slow to maintain row by row —
+   * the ANN index (HNSW: ~1.5 ms per 768-dimension row) and the GIN indexes
+   * on tags and keywords — are dropped inside the transaction and built once
+   * from their catalog definitions before it commits, with
+   * `maintenance_work_mem` raised for the HNSW graph (to fit it, at most
+   * 1 GiB). Measured on 20K memories: the insert phase 5.7 → 3.6 s without
+   * the GIN indexes, which then build in 0.6 s. Until the load commits,
+   * other writers and readers of `memory_vectors` wait (DROP INDEX locks the
+   * table). The loaded tables are ANALYZEd before commit. A failure rolls
+   * everything back, the indexes included. Nested in a transaction it is a
+   * plain savepoint.
+   *
+   * @example
+   * ```ts
+   * await store.bulkLoad((tx) => tx.records.insert('memories', records), { memories: records.length });
+   * ```
+   */
+  async bulkLoad<T>(
+    fn: (tx: PostgresTransaction) => Promise<T>,
+    options?: BulkLoadOptions,
+  ): Promise<T> {
+    const { memories } = parseBulkLoadOptions(options);
+    if (this.#ambient.getStore() !== undefined) return this.transaction(fn);
+    const state = this.#open();
+    let rebuilt: VectorIndexOutcome | null = null;
+    const result = await state.session.atomic(
+      { operation: 'bulk load' },
+      async (session) => {
+        rebuilt = null;
+        const suspended = await this.#suspendIndexesFor(session, memories);
+        const value = await this.#ambient.run(session, () => fn(this.#transactionView(session)));
+        if (suspended !== null) rebuilt = await this.#restoreIndexes(session, suspended);
+        return value;
+      },
+      true,
+    );
+    this.#noteIndex(rebuilt ?? undefined);
+    return result;
+  }
+
+  /**
+   * When a load of `memories` is at least the table's size, drops the ANN
+   * and GIN indexes of `memory_vectors` and `memory_text_index` and returns
+   * their definitions (`pg_get_indexdef`); otherwise null.
+   */
+  async #suspendIndexesFor(session: Session, memories: number): Promise<string[] | null> {
+    if (memories === 0) return null;
+    try {
+      const { rows: size } = await sql<{ n: string }>`
+        select count(*) as n from (select 1 from ${session.table('memory_vectors')}
+        limit ${memories + 1}) s`.execute(session.raw);
+      if (Number(size[0]?.n ?? 0) > memories) return null;
+      const { rows } = await sql<{ name: string; definition: string }>`
+        select c.relname as name, pg_get_indexdef(i.indexrelid) as definition
+        from pg_index i
+        join pg_class c on c.oid = i.indexrelid
+        join pg_am am on am.oid = c.relam
+        join pg_class t on t.oid = i.indrelid
+        join pg_namespace n on n.oid = t.relnamespace
+        where n.nspname = ${this.#options.schema}
+          and t.relname in ('memory_vectors', 'memory_text_index')
+          and am.amname in ('hnsw', 'ivfflat', 'gin')
+        order by c.relname`.execute(session.raw);
+      for (const { name } of rows) {
+        await sql`drop index ${sql.table(`${this.#options.schema}.${name}`)}`.execute(session.raw);
+      }
+      return rows.map((row) => row.definition);
+    } catch (error) {
+      throw mapError(error, { operation: 'bulk load: suspend indexes' });
+    }
+  }
+
+  /**
+   * Recreates the suspended indexes inside the load's transaction (room for
+   * the HNSW graph in `maintenance_work_mem`), then makes sure the configured
+   * ANN index exists — an IVFFlat index deferred until enough rows exist may
+   * now be due.
+   */
+  async #restoreIndexes(
+    session: Session,
+    definitions: readonly string[],
+  ): Promise<VectorIndexOutcome> {
+    try {
+      // pg_settings reports maintenance_work_mem in kB; a server configured higher keeps its value.
+      const { rows } = await sql<{ n: string; kb: string }>`
+        select (select count(*) from ${session.table('memory_vectors')}) as n,
+               (select setting from pg_settings where name = 'maintenance_work_mem') as kb`.execute(
+        session.raw,
+      );
+      const graphBytes =
+        Number(rows[0]?.n ?? 0) * (4 * session.env.dimension + 1024) + 64 * 2 ** 20;
+      const megabytes = Math.max(
+        Math.ceil(Number(rows[0]?.kb ?? 0) / 1024),
+        Math.min(1024, Math.ceil(graphBytes / 2 ** 20)),
+      );
+      await sql`select set_config('maintenance_work_mem', ${`${megabytes}MB`}, true)`.execute(
+        session.raw,
+      );
+      // Definitions read from the catalog a moment ago, in this transaction: DDL, no values.
+      for (const definition of definitions) await sql.raw(definition).execute(session.raw);
+      const outcome = await ensureVectorIndex(session.raw, this.#target(this.#open()));
+      // Statistics of the loaded rows (ANALYZE counts this transaction's own). With the
+      // empty table's, a keyset page of a project was planned as a bitmap scan and sort
+      // of all its rows: paging through 20K fresh memories took 8.0 s instead of 3.0 s,
+      // through 100K minutes.
+      await sql`analyze ${session.table('memory_vectors')}`.execute(session.raw);
+      await sql`analyze ${session.table('memory_text_index')}`.execute(session.raw);
+      return outcome;
+    } catch (error) {
+      throw mapError(error, { operation: 'bulk load: rebuild indexes' });
+    }
+  }
+
+  /**
    * Round trip, versions, pool and index facts. Never throws and never
    * reports a password.
    *
@@ -524,20 +712,33 @@ export class PostgresStore implements Store {
       const { rows } = await sql<{
         server: string;
         pgvector: string | null;
+        btree_gin: string | null;
         version: number | null;
       }>`
         select current_setting('server_version') as server,
           (select extversion from pg_extension where extname = 'vector') as pgvector,
+          (select extversion from pg_extension where extname = 'btree_gin') as btree_gin,
           (select max(version) from ${sql.table(`${this.#options.schema}.athena_migrations`)}) as version`.execute(
         state.db,
       );
       const indexes = await listVectorIndexes(state.db, this.#options.schema);
       const facts = rows[0];
+      const versions: Record<string, string> = {};
+      if (facts?.server) versions['postgresql'] = facts.server;
+      if (facts?.pgvector) versions['pgvector'] = facts.pgvector;
+      if (facts?.btree_gin) versions['btree_gin'] = facts.btree_gin;
       return {
         ok: true,
         ...base,
         latencyMs,
         schemaVersion: Number(facts?.version ?? state.schemaVersion),
+        versions,
+        pool: {
+          total: poolStats.total,
+          idle: poolStats.idle,
+          waiting: poolStats.waiting,
+          max: state.pool.owned ? this.#options.poolMax : null,
+        },
         details: {
           serverVersion: facts?.server ?? null,
           pgvectorVersion: facts?.pgvector ?? null,

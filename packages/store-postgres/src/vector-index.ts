@@ -27,7 +27,8 @@ export interface VectorIndexTarget {
   readonly vectorIndex: ResolvedOptions['vectorIndex'];
 }
 
-const INDEX_NAMES = {
+/** The name of the shared ANN index of each kind. */
+export const INDEX_NAMES = {
   hnsw: 'memory_vectors_embedding_hnsw_idx',
   ivfflat: 'memory_vectors_embedding_ivfflat_idx',
 };

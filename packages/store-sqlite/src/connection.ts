@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { BackendUnavailableError, ExtensionUnavailableError } from '@athena/core-types';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -85,19 +86,11 @@ const PAGE_SIZE = 16_384;
 /** Upper bound of the page cache, in KiB (allocated only as pages are used). */
 const CACHE_SIZE_KIB = 65_536;
 
-/**
- * Upper bound of the memory-mapped part of the file, in bytes (address
- * space, not memory). Reading pages through the map skips a system call and
- * a copy per page: re-scoring the few hundred random rows of a quantised
- * search over a file much larger than the page cache gets 3–4× faster.
- */
-const MMAP_SIZE_BYTES = 1_073_741_824;
-
 function applyPragmas(db: BetterSqlite3.Database, options: ResolvedSqliteStoreOptions): void {
   db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
   db.pragma('foreign_keys = ON');
   db.pragma(`cache_size = -${CACHE_SIZE_KIB}`);
-  db.pragma(`mmap_size = ${MMAP_SIZE_BYTES}`);
+  db.pragma(`mmap_size = ${options.mmapSizeBytes}`);
   if (options.readonly) return;
   // Only takes effect on a new, empty file, and must precede WAL. Larger
   // pages shorten the overflow chains of vec0's multi-megabyte vector chunks,
@@ -148,5 +141,36 @@ export function openConnection(options: ResolvedSqliteStoreOptions): Connection 
   } catch (error) {
     db.close();
     throw mapSqliteError(error);
+  }
+}
+
+/**
+ * Runs `read` on the database file opened read-only, without loading
+ * extensions or migrating, then closes it; `read(null)` when the file does
+ * not exist (or is `:memory:`), so nothing is ever created.
+ *
+ * @example
+ * ```ts
+ * const status = inspectFile('/data/memory.db', migrationStatusOf);
+ * ```
+ */
+export function inspectFile<T>(path: string, read: (db: BetterSqlite3.Database | null) => T): T {
+  if (path === ':memory:' || !existsSync(path)) return read(null);
+  let db: BetterSqlite3.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new BackendUnavailableError(`cannot open SQLite database ${path}: ${reason}`, {
+      cause: error,
+      details: { path },
+    });
+  }
+  try {
+    return read(db);
+  } catch (error) {
+    throw mapSqliteError(error);
+  } finally {
+    db.close();
   }
 }

@@ -6,6 +6,7 @@ import { SqliteEpisodeRepository } from './repositories/episode-repository.js';
 import { SqliteGoalRepository } from './repositories/goal-repository.js';
 import { SqliteMemoryRepository } from './repositories/memory-repository.js';
 import { SqliteProjectRepository } from './repositories/project-repository.js';
+import { SqliteRecordRepository } from './repositories/record-repository.js';
 import { SqliteRelationshipRepository } from './repositories/relationship-repository.js';
 import { SqliteSearchRepository } from './repositories/search-repository.js';
 import { SqliteTaskRepository } from './repositories/task-repository.js';
@@ -32,5 +33,6 @@ export function createRepositories(session: Session): Repositories {
     code: new SqliteCodeRepository(session),
     decisions: new SqliteDecisionRepository(session),
     consolidation: new SqliteConsolidationRepository(session),
+    records: new SqliteRecordRepository(session),
   });
 }

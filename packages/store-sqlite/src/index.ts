@@ -9,6 +9,7 @@ export type { SqliteTransaction } from './sqlite-store.js';
 export {
   DEFAULT_BUSY_TIMEOUT_MS,
   DEFAULT_EMBEDDING_DIMENSION,
+  DEFAULT_MMAP_SIZE_BYTES,
   MAX_EMBEDDING_DIMENSION,
   MAX_KNN_K,
   resolveSqliteStoreOptions,

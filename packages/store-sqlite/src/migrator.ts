@@ -1,4 +1,5 @@
 import { DimensionMismatchError, MigrationError } from '@athena/core-types';
+import type { MigrationStatus } from '@athena/core-types';
 import type BetterSqlite3 from 'better-sqlite3';
 import { DEFAULT_EMBEDDING_DIMENSION } from './sqlite-store-options.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
@@ -123,5 +124,38 @@ export function migrate(
   return {
     embeddingDimension: resolveDimension(db, requestedDimension),
     schemaVersion: SCHEMA_VERSION,
+  };
+}
+
+/**
+ * Which migrations `db` has applied and which {@link migrate} would apply.
+ * Reads only; `db` may be `null` for a database that does not exist yet.
+ *
+ * @example
+ * ```ts
+ * const { pending } = migrationStatusOf(db);
+ * ```
+ */
+export function migrationStatusOf(db: BetterSqlite3.Database | null): MigrationStatus {
+  const rows =
+    db !== null && tableExists(db, 'schema_migrations')
+      ? (db
+          .prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version')
+          .all() as { version: number; name: string; applied_at: number }[])
+      : [];
+  const done = new Set(rows.map((row) => row.version));
+  return {
+    backend: 'sqlite',
+    initialised: rows.length > 0,
+    currentVersion: Math.max(0, ...done),
+    latestVersion: SCHEMA_VERSION,
+    applied: rows.map((row) => ({
+      version: row.version,
+      name: row.name,
+      appliedAt: new Date(row.applied_at),
+    })),
+    pending: MIGRATIONS.filter((migration) => !done.has(migration.version)).map(
+      ({ version, name }) => ({ version, name }),
+    ),
   };
 }

@@ -1,6 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { resolveCapabilities, StorageError, StoreClosedError } from '@athena/core-types';
+import {
+  parseBulkLoadOptions,
+  parseId,
+  resolveCapabilities,
+  StorageError,
+  StoreClosedError,
+} from '@athena/core-types';
 import type {
+  BulkLoadOptions,
   CodeRepository,
   ConsolidationRepository,
   DecisionRepository,
@@ -8,23 +15,29 @@ import type {
   GoalRepository,
   HealthReport,
   MemoryRepository,
+  MigrationStatus,
   ProjectRepository,
+  RecordRepository,
   RelationshipRepository,
+  StatsOptions,
   Transaction,
   SearchRepository,
   Store,
   StoreCapabilities,
+  StoreStats,
   TaskRepository,
 } from '@athena/core-types';
 import { AsyncMutex } from './async-mutex.js';
-import { openConnection } from './connection.js';
+import { inspectFile, openConnection } from './connection.js';
 import type { Connection } from './connection.js';
 import { createRepositories } from './create-repositories.js';
 import { mapSqliteError } from './map-error.js';
+import { migrationStatusOf } from './migrator.js';
 import { Session } from './session.js';
 import type { Gate } from './session.js';
 import { MAX_EMBEDDING_DIMENSION, resolveSqliteStoreOptions } from './sqlite-store-options.js';
 import type { ResolvedSqliteStoreOptions, SqliteStoreOptions } from './sqlite-store-options.js';
+import { sqliteStats } from './stats.js';
 
 /** What the SQLite backend supports. */
 export const SQLITE_CAPABILITIES: StoreCapabilities = resolveCapabilities({
@@ -86,6 +99,7 @@ export class SqliteStore implements Store {
   readonly code: CodeRepository;
   readonly decisions: DecisionRepository;
   readonly consolidation: ConsolidationRepository;
+  readonly records: RecordRepository;
 
   readonly #options: ResolvedSqliteStoreOptions;
   readonly #mutex = new AsyncMutex();
@@ -110,6 +124,7 @@ export class SqliteStore implements Store {
     this.code = repositories.code;
     this.decisions = repositories.decisions;
     this.consolidation = repositories.consolidation;
+    this.records = repositories.records;
   }
 
   /** The validated, frozen options this store was created with. */
@@ -206,6 +221,7 @@ export class SqliteStore implements Store {
           latencyMs,
           embeddingDimension: connection.embeddingDimension,
           schemaVersion: connection.schemaVersion,
+          versions: { sqlite: versions.sqlite, 'sqlite-vec': versions.sqliteVec },
           details: {
             path: this.#options.path,
             readonly: this.#options.readonly,
@@ -215,6 +231,7 @@ export class SqliteStore implements Store {
             foreignKeys: pragma('foreign_keys') === 1,
             synchronous: pragma('synchronous'),
             busyTimeoutMs: pragma('busy_timeout'),
+            mmapSizeBytes: pragma('mmap_size'),
             pageCount: pragma('page_count'),
             pageSize: pragma('page_size'),
           },
@@ -223,6 +240,57 @@ export class SqliteStore implements Store {
     } catch (error) {
       return failed(error instanceof Error ? error.message : String(error));
     }
+  }
+
+  /**
+   * Row counts, consolidation states, embedding models, the file's size (with
+   * its WAL) and the health of every index, read in one go.
+   *
+   * @example
+   * ```ts
+   * const { counts, sizeBytes, indexes } = await store.stats();
+   * ```
+   */
+  async stats(options?: StatsOptions): Promise<StoreStats> {
+    const projectId =
+      options?.projectId === undefined ? null : parseId(options.projectId, 'projectId');
+    return this.#run(() => sqliteStats(this.#requireConnection(), this.#options.path, projectId));
+  }
+
+  /**
+   * The applied and pending migrations. Before `init()` the file is opened
+   * read-only just to look (a missing file is reported as not initialised
+   * and is not created).
+   *
+   * @example
+   * ```ts
+   * const { pending } = await new SqliteStore({ path }).migrationStatus();
+   * ```
+   */
+  async migrationStatus(): Promise<MigrationStatus> {
+    if (this.#connection === null) {
+      if (this.#closed) throw new StoreClosedError();
+      return inspectFile(this.#options.path, migrationStatusOf);
+    }
+    return this.#run(() => migrationStatusOf(this.#requireConnection().db));
+  }
+
+  /**
+   * A `transaction()`: SQLite's indexes (vec0, FTS5, the binary vectors) are
+   * maintained by triggers as rows arrive, which costs no more than a
+   * rebuild would.
+   *
+   * @example
+   * ```ts
+   * await store.bulkLoad((tx) => tx.records.insert('memories', records), { memories: records.length });
+   * ```
+   */
+  async bulkLoad<T>(
+    fn: (tx: SqliteTransaction) => Promise<T>,
+    options?: BulkLoadOptions,
+  ): Promise<T> {
+    parseBulkLoadOptions(options);
+    return this.transaction(fn);
   }
 
   /**

@@ -26,6 +26,17 @@ describe('opening a database', () => {
     await store.close();
   });
 
+  it('maps 1 GiB of the file by default, or what mmapSizeBytes says (0: none)', async () => {
+    const mapped = new SqliteStore({ path: tmpFile(), embeddingDimension: 8 });
+    await mapped.init();
+    expect((await mapped.health()).details['mmapSizeBytes']).toBe(1_073_741_824);
+    await mapped.close();
+    const unmapped = new SqliteStore({ path: tmpFile(), embeddingDimension: 8, mmapSizeBytes: 0 });
+    await unmapped.init();
+    expect((await unmapped.health()).details['mmapSizeBytes']).toBe(0);
+    await unmapped.close();
+  });
+
   it('records each migration once and re-opens an existing file without losing data', async () => {
     const path = tmpFile();
     const first = new SqliteStore({ path, embeddingDimension: 8 });
@@ -137,6 +148,7 @@ describe('opening a database', () => {
       ValidationError,
     );
     expect(() => new SqliteStore({ path: ':memory:', busyTimeoutMs: -1 })).toThrow(ValidationError);
+    expect(() => new SqliteStore({ path: ':memory:', mmapSizeBytes: -1 })).toThrow(ValidationError);
     const options = { path: ':memory:', embeddingDimension: 8 };
     const store = new SqliteStore(options);
     options.embeddingDimension = 16;

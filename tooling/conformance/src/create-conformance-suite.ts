@@ -17,9 +17,11 @@ import { neighbourTests } from './neighbours.js';
 import { memoryTests } from './memories.js';
 import { paginationTests } from './pagination.js';
 import { projectTests } from './projects.js';
+import { recordTests } from './records.js';
 import { relationshipTests } from './relationships.js';
 import { searchEmbeddingTests } from './search-embeddings.js';
 import { semanticSearchTests } from './semantic-search.js';
+import { statsTests } from './stats.js';
 import type { SuiteContext } from './suite-context.js';
 import { useStore } from './suite-context.js';
 import { textFidelityTests } from './text-fidelity.js';
@@ -52,6 +54,8 @@ const AREAS: readonly (readonly [string, (ctx: SuiteContext) => void])[] = [
   ['transactions', transactionTests],
   ['text fidelity', textFidelityTests],
   ['timestamps', timestampTests],
+  ['records and bulk loads', recordTests],
+  ['stats and migration status', statsTests],
 ];
 
 /**

@@ -13,6 +13,7 @@ const REPOSITORIES = [
   'code',
   'decisions',
   'consolidation',
+  'records',
 ] as const satisfies readonly (keyof Repositories)[];
 
 /**
@@ -55,6 +56,9 @@ export function countingStore(store: Store): { store: Store; calls: string[] } {
     close: () => store.close(),
     health: () => store.health(),
     transaction: (fn) => store.transaction((tx) => fn(wrapTransaction(tx))),
+    stats: (options) => store.stats(options),
+    migrationStatus: () => store.migrationStatus(),
+    bulkLoad: (fn, options) => store.bulkLoad((tx) => fn(wrapTransaction(tx)), options),
   };
   return { store: wrapped, calls };
 }

@@ -53,24 +53,24 @@ function insertManySql(rows: number): string {
 }
 
 /**
- * Row counts of the statements that insert `total` rows: as many of
- * {@link MAX_ROWS_PER_INSERT} as fit, then the powers of two of the rest,
- * so at most log2(max) + 1 statement texts are ever prepared.
+ * Row counts of the statements that insert `total` rows: as many of `max`
+ * (default {@link MAX_ROWS_PER_INSERT}) as fit, then the powers of two of
+ * the rest, so at most log2(max) + 1 statement texts are ever prepared.
  *
  * @example
  * ```ts
  * insertChunks(1000); // [512, 256, 128, 64, 32, 8]
  * ```
  */
-function insertChunks(total: number): number[] {
+export function insertChunks(total: number, max = MAX_ROWS_PER_INSERT): number[] {
   const chunks: number[] = [];
   let left = total;
-  while (left >= MAX_ROWS_PER_INSERT) {
-    chunks.push(MAX_ROWS_PER_INSERT);
-    left -= MAX_ROWS_PER_INSERT;
+  while (left >= max) {
+    chunks.push(max);
+    left -= max;
   }
-  for (let size = MAX_ROWS_PER_INSERT / 2; size >= 1; size /= 2) {
-    if (left >= size) {
+  for (let size = 2 ** Math.floor(Math.log2(max / 2)); size >= 1; size /= 2) {
+    while (left >= size) {
       chunks.push(size);
       left -= size;
     }

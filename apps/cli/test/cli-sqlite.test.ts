@@ -1,0 +1,6 @@
+import { describe } from 'vitest';
+import { cliSuite, sqliteBackend } from './cli-suite.js';
+
+describe('athena on SQLite', () => {
+  cliSuite((root) => sqliteBackend(root));
+});

@@ -1,0 +1,16 @@
+import { defineConfig } from 'tsup';
+
+// The workspace packages are bundled into the command, so the packed
+// package installs from the registry alone (`npx athena`); their third-party
+// dependencies (native better-sqlite3, pg, …) stay external and are listed in
+// package.json.
+export default defineConfig({
+  entry: ['src/main.ts'],
+  format: ['esm'],
+  dts: false,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  noExternal: [/^@athena\//],
+  banner: { js: '#!/usr/bin/env node' },
+});
