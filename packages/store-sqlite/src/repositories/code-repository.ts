@@ -64,12 +64,16 @@ const ENTITY_UPDATES = `name = excluded.name, language = excluded.language,
 
 /**
  * A breadth-first walk in one statement. Each row of `bfs` is one level: the
- * entities first reached at that depth and every entity seen so far, as JSON
- * arrays, so an entity is expanded once however many paths lead to it (a
- * recursive CTE over (entity, depth) rows repeats an entity at every depth a
- * cycle reaches it). `near`/`far` name the edge columns walked from and to.
- * The final join is forced to run from the walk to the entities (CROSS JOIN,
- * `+e.project_id`): the planner otherwise scanned the project's entities.
+ * entities first reached at that depth (`frontier`) and every entity reached
+ * before it (`prior`), as JSON arrays, so an entity is expanded once however
+ * many paths lead to it (a recursive CTE over (entity, depth) rows repeats an
+ * entity at every depth a cycle reaches it). The next `prior` is the two
+ * arrays spliced as text — they are disjoint by construction — so each level
+ * looks its frontier's edges up once (the union that rebuilt the seen set by
+ * a second lookup took 18 ms of a 3,265-entity walk; this one takes 10).
+ * `near`/`far` name the edge columns walked from and to. The final join is
+ * forced to run from the walk to the entities (CROSS JOIN, `+e.project_id`):
+ * the planner otherwise scanned the project's entities.
  */
 function traverseSql(near: 'to_entity_id' | 'from_entity_id'): string {
   const far = near === 'to_entity_id' ? 'from_entity_id' : 'to_entity_id';
@@ -79,13 +83,15 @@ function traverseSql(near: 'to_entity_id' | 'from_entity_id'): string {
   const neighbours = `SELECT d.${far} AS x FROM code_dependencies d
     WHERE +d.project_id = @projectId AND d.${near} IN (SELECT value FROM json_each(b.frontier))
       AND (@types IS NULL OR d.dependency_type IN (SELECT value FROM json_each(@types)))`;
-  return `WITH RECURSIVE bfs (depth, frontier, seen) AS (
-      SELECT 0, json_array(@id), json_array(@id)
+  return `WITH RECURSIVE bfs (depth, frontier, prior) AS (
+      SELECT 0, json_array(@id), '[]'
       UNION ALL
       SELECT b.depth + 1,
-        (SELECT json_group_array(x) FROM (${neighbours} EXCEPT SELECT value FROM json_each(b.seen))),
-        (SELECT json_group_array(x) FROM (SELECT value AS x FROM json_each(b.seen) UNION ${neighbours}))
-      FROM bfs b WHERE json_array_length(b.frontier) > 0 AND b.depth < @maxDepth
+        (SELECT json_group_array(x) FROM (${neighbours}
+           EXCEPT SELECT value FROM json_each(b.prior) EXCEPT SELECT value FROM json_each(b.frontier))),
+        CASE WHEN b.prior = '[]' THEN b.frontier
+             ELSE substr(b.prior, 1, length(b.prior) - 1) || ',' || substr(b.frontier, 2) END
+      FROM bfs b WHERE b.frontier <> '[]' AND b.depth < @maxDepth
     )
     SELECT e.*, b.depth AS walk_depth
     FROM bfs b CROSS JOIN json_each(b.frontier) f CROSS JOIN code_metadata e ON e.id = f.value
