@@ -5,6 +5,9 @@ export function oneOf<T extends string>(values: readonly T[]): z.ZodEnum<{ [K in
   return z.enum(values as unknown as [T, ...T[]]);
 }
 
+/** A text with something in it besides whitespace. */
+export const TEXT = z.string().regex(/\S/, 'must not be blank');
+
 /** A record id. */
 export const ID = z.number().int().positive();
 

@@ -4,7 +4,7 @@ import { CODE_ENTITY_TYPES, DEPENDENCY_TYPES } from '@athena/core-types';
 import { entityLabel } from '@athena/code-graph';
 import { registerAthenaTool } from '../athena-tool.js';
 import type { Session } from '../athena-tool.js';
-import { defined, oneOf } from '../schemas.js';
+import { defined, oneOf, TEXT } from '../schemas.js';
 import { toolResult } from '../tool-result.js';
 
 const ENTITY_TYPES = z.array(oneOf(CODE_ENTITY_TYPES)).min(1).optional();
@@ -77,12 +77,9 @@ export function registerCodeTools(session: Session): void {
         'extends, implements, uses), transitively, each with its depth and one shortest dependency path. ' +
         'Ask before changing a signature or behaviour.',
       inputSchema: {
-        entity: z
-          .string()
-          .min(1)
-          .describe(
-            'The entity: file:line (src/db.ts:42), a file path (its module), a qualified name (Reader.run, pkg.mod.f) or a name.',
-          ),
+        entity: TEXT.describe(
+          'The entity: file:line (src/db.ts:42), a file path (its module), a qualified name (Reader.run, pkg.mod.f) or a name.',
+        ),
         maxDepth: z
           .number()
           .int()
@@ -130,7 +127,7 @@ export function registerCodeTools(session: Session): void {
         'Find code in the indexed project by what it does or by names in it: hybrid search over the code ' +
         'graph (signatures, doc comments, source excerpts), each hit with its file and line.',
       inputSchema: {
-        query: z.string().min(1).describe('What the code does, or identifiers in it.'),
+        query: TEXT.describe('What the code does, or identifiers in it.'),
         limit: z
           .number()
           .int()

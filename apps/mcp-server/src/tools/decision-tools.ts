@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Decision } from '@athena/core-types';
 import { registerAthenaTool } from '../athena-tool.js';
 import type { Session } from '../athena-tool.js';
-import { defined, UNIT } from '../schemas.js';
+import { defined, TEXT, UNIT } from '../schemas.js';
 import { clip, toolResult } from '../tool-result.js';
 
 /** A decision in one line, as the tools and resources print it. */
@@ -21,10 +21,9 @@ export function registerDecisionTools(session: Session): void {
         'Record a design or planning decision with its rationale and the alternatives that were rejected, ' +
         'so that later sessions do not reopen it without reason. It starts as proposed.',
       inputSchema: {
-        title: z
-          .string()
-          .min(1)
-          .describe('The decision, e.g. "Use PostgreSQL advisory locks for the scheduler".'),
+        title: TEXT.describe(
+          'The decision, e.g. "Use PostgreSQL advisory locks for the scheduler".',
+        ),
         rationale: z.string().min(1).optional().describe('Why.'),
         alternatives: z
           .array(z.string().min(1))

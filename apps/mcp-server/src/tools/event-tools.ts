@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EPISODE_EVENT_TYPES, EPISODE_OUTCOMES } from '@athena/core-types';
 import { registerAthenaTool } from '../athena-tool.js';
 import type { Session } from '../athena-tool.js';
-import { defined, INSTANT, oneOf, UNIT } from '../schemas.js';
+import { defined, INSTANT, oneOf, TEXT, UNIT } from '../schemas.js';
 import { toolResult } from '../tool-result.js';
 
 /** The session of events recorded without `session`. */
@@ -20,7 +20,7 @@ export function registerEventTools(session: Session): void {
         'conversation turn) with its outcome and what was learned. Events are the raw episodic log that ' +
         'consolidation later turns into memories; record the noteworthy ones, not every keystroke.',
       inputSchema: {
-        content: z.string().min(1).describe('What happened, in a sentence or two.'),
+        content: TEXT.describe('What happened, in a sentence or two.'),
         type: oneOf(EPISODE_EVENT_TYPES).describe('The kind of event.'),
         session: z.string().min(1).optional().describe(`Session id (default ${DEFAULT_SESSION}).`),
         outcome: oneOf(EPISODE_OUTCOMES).optional().describe('How it turned out.'),

@@ -3,7 +3,7 @@ import { GOAL_STATUSES } from '@athena/core-types';
 import type { Goal } from '@athena/core-types';
 import { registerAthenaTool } from '../athena-tool.js';
 import type { Session } from '../athena-tool.js';
-import { defined, ID, INSTANT, oneOf, UNIT } from '../schemas.js';
+import { defined, ID, INSTANT, oneOf, TEXT, UNIT } from '../schemas.js';
 import { clip, toolResult } from '../tool-result.js';
 
 /** A goal in one line, as the tools print it. */
@@ -22,7 +22,7 @@ export function registerGoalTools(session: Session): void {
         'Create a goal of the project: an outcome worth working towards over several sessions. Goals nest ' +
         '(parentId); tasks serve goals (create_task with goalId).',
       inputSchema: {
-        title: z.string().min(1).describe('The outcome, short.'),
+        title: TEXT.describe('The outcome, short.'),
         description: z
           .string()
           .min(1)

@@ -3,7 +3,7 @@ import { CONTENT_TYPES, MEMORY_TYPES, NotFoundError } from '@athena/core-types';
 import type { MemoryFilters, MemoryWithoutEmbedding } from '@athena/core-types';
 import { registerAthenaTool } from '../athena-tool.js';
 import type { Session } from '../athena-tool.js';
-import { defined, ID, oneOf, UNIT } from '../schemas.js';
+import { defined, ID, oneOf, TEXT, UNIT } from '../schemas.js';
 import { clip, toolResult } from '../tool-result.js';
 
 const FILTERS = {
@@ -46,10 +46,7 @@ export function registerMemoryTools(session: Session): void {
         'its reason, a pattern that worked, a pitfall, a preference. Write it self-contained (it will be read ' +
         "without today's context), one idea per memory. Returns the new memory id.",
       inputSchema: {
-        content: z
-          .string()
-          .min(1)
-          .describe('The memory, self-contained, in one to a few sentences.'),
+        content: TEXT.describe('The memory, self-contained, in one to a few sentences.'),
         type: oneOf(MEMORY_TYPES).optional().describe('What kind of memory (default fact).'),
         contentType: oneOf(CONTENT_TYPES)
           .optional()
@@ -97,10 +94,7 @@ export function registerMemoryTools(session: Session): void {
         '(semantic + keyword) search over the memories, best first. Marks the memories as used (that keeps ' +
         'useful memories alive). Use `search` instead to look without side effects.',
       inputSchema: {
-        query: z
-          .string()
-          .min(1)
-          .describe('What you want to know, in natural language or keywords.'),
+        query: TEXT.describe('What you want to know, in natural language or keywords.'),
         limit: z
           .number()
           .int()
@@ -135,7 +129,7 @@ export function registerMemoryTools(session: Session): void {
         "Look through the project's memories without side effects: `keyword` for exact words (error " +
         'codes, names), `semantic` for meaning, `hybrid` (default) for both.',
       inputSchema: {
-        query: z.string().min(1).describe('The words or the meaning to look for.'),
+        query: TEXT.describe('The words or the meaning to look for.'),
         mode: z
           .enum(['semantic', 'keyword', 'hybrid'])
           .optional()

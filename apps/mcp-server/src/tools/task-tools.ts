@@ -3,7 +3,7 @@ import { TASK_STATUSES } from '@athena/core-types';
 import type { Task } from '@athena/core-types';
 import { registerAthenaTool } from '../athena-tool.js';
 import type { Session } from '../athena-tool.js';
-import { defined, ID, INSTANT, oneOf } from '../schemas.js';
+import { defined, ID, INSTANT, oneOf, TEXT } from '../schemas.js';
 import { clip, toolResult } from '../tool-result.js';
 
 /** A task in one line, as the tools and resources print it. */
@@ -25,7 +25,7 @@ export function registerTaskTools(session: Session): void {
         '(goalId) or part of a bigger task (parentTaskId). Tasks outlive the session, so write them so that ' +
         'another agent could pick them up.',
       inputSchema: {
-        title: z.string().min(1).describe('What to do, short.'),
+        title: TEXT.describe('What to do, short.'),
         description: z.string().min(1).optional().describe('Detail: context, acceptance criteria.'),
         goalId: ID.optional().describe('The goal it serves.'),
         parentTaskId: ID.optional().describe('The task it is part of.'),
@@ -60,7 +60,7 @@ export function registerTaskTools(session: Session): void {
         'blocked or cancelled with a reason in the description; or change its title, priority or due date.',
       inputSchema: {
         id: ID.describe('The task id.'),
-        title: z.string().min(1).optional().describe('New title.'),
+        title: TEXT.optional().describe('New title.'),
         description: z.string().min(1).optional().describe('New description.'),
         status: oneOf(TASK_STATUSES).optional().describe('New status.'),
         priority: PRIORITY.optional().describe('New priority, 1–10.'),
