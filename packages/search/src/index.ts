@@ -14,3 +14,4 @@ export * from './hashing-embedder.js';
 export * from './openai-compatible-embedder.js';
 export * from './rerank.js';
 export * from './resolve-project.js';
+export * from './without-embedding.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONTENT_TYPES, MEMORY_TYPES, NotFoundError } from '@athena/core-types';
 import type { MemoryFilters, MemoryWithoutEmbedding } from '@athena/core-types';
+import { withoutEmbedding } from '@athena/search';
 import { registerAthenaTool } from '../athena-tool.js';
 import type { Session } from '../athena-tool.js';
 import { defined, ID, oneOf, TEXT, UNIT } from '../schemas.js';
@@ -76,10 +77,9 @@ export function registerMemoryTools(session: Session): void {
           usefulnessScore: args.usefulness,
         }),
       );
-      const { embedding: _vector, ...stored } = saved;
       return toolResult(
         `Remembered memory ${saved.id} (${saved.memoryType}) in project ${project.name}.`,
-        { project: project.name, memory: stored },
+        { project: project.name, memory: withoutEmbedding(saved) },
       );
     },
   );
