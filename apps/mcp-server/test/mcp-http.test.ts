@@ -101,7 +101,7 @@ describe('athena-mcp over Streamable HTTP', () => {
     await expect(connectHttp(url, 'wrong-token')).rejects.toThrow(/401|unauthorized/i);
     await expect(connectHttp(url)).rejects.toThrow(/401|unauthorized/i);
     for (const headers of [
-      {},
+      {} as Record<string, string>,
       { authorization: 'Bearer wrong' },
       { authorization: `Basic ${TOKEN}` },
       { authorization: `Bearer ${TOKEN}x` },
