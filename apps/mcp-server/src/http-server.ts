@@ -63,6 +63,10 @@ export async function startHttpServer(
   }
   const authorized = options.token === undefined ? null : bearerTokenCheck(options.token);
   const sessions = new Map<string, StreamableHTTPServerTransport>();
+  // On loopback, a web page could reach the server through DNS rebinding
+  // (evil.example resolving to 127.0.0.1): only this machine's own names are
+  // accepted as Host. Filled in once the port is known.
+  let allowedHosts: string[] | null = null;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (authorized !== null && !authorized(req.headers.authorization)) {
@@ -102,6 +106,7 @@ export async function startHttpServer(
     }
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      ...(allowedHosts === null ? {} : { enableDnsRebindingProtection: true, allowedHosts }),
       onsessioninitialized: (id) => {
         sessions.set(id, transport);
       },
@@ -128,6 +133,10 @@ export async function startHttpServer(
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
+  if (isLoopback(options.host)) {
+    const port = portOf(server);
+    allowedHosts = ['127.0.0.1', 'localhost', '[::1]', options.host].map((h) => `${h}:${port}`);
+  }
   return server;
 }
 

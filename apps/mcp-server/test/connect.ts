@@ -37,7 +37,7 @@ export async function connectStdio(options: {
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
   readonly roots?: readonly string[];
-}): Promise<Connected> {
+}): Promise<Connected & { setRoots(dirs: readonly string[]): Promise<void> }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [MAIN],
@@ -53,16 +53,25 @@ export async function connectStdio(options: {
     { name: 'athena-test', version: '1.0.0' },
     { capabilities: options.roots === undefined ? {} : { roots: { listChanged: true } } },
   );
+  const asRoots = (dirs: readonly string[]) =>
+    dirs.map((dir) => ({ uri: pathToFileURL(dir).href, name: dir }));
+  let roots = asRoots(options.roots ?? []);
   if (options.roots !== undefined) {
-    const roots = options.roots.map((dir) => ({ uri: pathToFileURL(dir).href, name: dir }));
     client.setRequestHandler(ListRootsRequestSchema, () => ({ roots }));
   }
   await client.connect(transport);
-  return wrap(
-    client,
-    () => stderr,
-    () => client.close(),
-  );
+  return {
+    ...wrap(
+      client,
+      () => stderr,
+      () => client.close(),
+    ),
+    // Changes the client's roots and tells the server, as an editor does when a folder is opened.
+    setRoots: async (dirs) => {
+      roots = asRoots(dirs);
+      await client.sendRootsListChanged();
+    },
+  };
 }
 
 /** Connects the SDK's `Client` over Streamable HTTP, with `token` as bearer when given. */

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,16 @@ import { bearerTokenCheck, isLoopback } from '../src/bearer-token.js';
 import { connectHttp, MAIN, textOf } from './connect.js';
 
 const TOKEN = 'correct-horse-battery-staple-7f3a';
+const INITIALIZE = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: {
+    protocolVersion: '2025-06-18',
+    capabilities: {},
+    clientInfo: { name: 'raw', version: '1' },
+  },
+});
 
 /** Starts the built server with `args`; resolves with its URL once it listens, or its exit. */
 function start(
@@ -40,16 +51,7 @@ function post(url: string, headers: Record<string, string>): Promise<Response> {
       accept: 'application/json, text/event-stream',
       ...headers,
     },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'raw', version: '1' },
-      },
-    }),
+    body: INITIALIZE,
   });
 }
 
@@ -137,6 +139,35 @@ describe('athena-mcp over Streamable HTTP', () => {
       body: '{not json',
     });
     expect(badJson.status).toBe(400);
+  });
+
+  it('refuses a foreign Host header on loopback (DNS rebinding)', async () => {
+    const { port } = new URL(url);
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/mcp',
+            method: 'POST',
+            headers: {
+              host,
+              authorization: `Bearer ${TOKEN}`,
+              'content-type': 'application/json',
+              accept: 'application/json, text/event-stream',
+            },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end(INITIALIZE);
+      });
+    expect(await status(`evil.example:${port}`)).toBe(403);
+    expect(await status(`localhost:${port}`)).toBe(200);
   });
 
   it('refuses to listen on a non-loopback address without a token', async () => {

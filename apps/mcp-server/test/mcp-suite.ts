@@ -427,6 +427,17 @@ export function mcpSuite(make: (root: string) => Backend): void {
       const clinic = await rooted.call('stats');
       const clinicId = structured<{ stats: { projectId: number } }>(clinic).stats.projectId;
       expect(resources.map((r) => r.uri)).toContain(`athena://projects/${clinicId}/tasks/open`);
+
+      // The client opens another folder: the next call works in that folder's project.
+      const pharmacy = join(root, 'pharmacy');
+      mkdirSync(pharmacy);
+      await rooted.setRoots([pharmacy]);
+      await expect
+        .poll(async () => structured<{ project: string }>(await rooted.call('stats')).project)
+        .toBe('pharmacy');
+      expect(textOf(await rooted.call('recall', { query: 'appointments' }))).toBe(
+        'No memory matches.',
+      );
     } finally {
       await rooted.close();
     }
