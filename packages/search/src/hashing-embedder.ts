@@ -45,7 +45,8 @@ const CHAR_GRAM_SIZES = [3, 4, 5] as const;
 const WORD = /[\p{L}\p{N}]+/gu;
 const SYMBOL_RUN = /\S+/gu;
 const LATIN_DIACRITICS = /[\u0300-\u036f]/g;
-const encoder = new TextEncoder();
+// Printable ASCII is its own NFKC, NFD and NFC form and has no combining marks.
+const NON_ASCII = /[^\x20-\x7e\t\n\r]/;
 
 /**
  * An offline, dependency-free, deterministic embedder based on the hashing
@@ -184,6 +185,7 @@ export class HashingEmbedder implements Embedder {
  * ```
  */
 export function normaliseText(text: string): string {
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
   return text
     .normalize('NFKC')
     .toLowerCase()
@@ -218,12 +220,43 @@ function normalise(vector: Float32Array, text: string): Float32Array {
   return vector;
 }
 
-/** 32-bit FNV-1a over the UTF-8 bytes of `value`, unsigned. */
+/**
+ * 32-bit FNV-1a over the UTF-8 bytes of `value`, unsigned. The bytes are
+ * computed inline, as `TextEncoder` would produce them (a lone surrogate is
+ * U+FFFD): encoding every feature into a fresh `Uint8Array` was the largest
+ * cost of embedding code entities.
+ */
 function fnv1a(value: string): number {
   let hash = 0x811c9dc5;
-  for (const byte of encoder.encode(value)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193);
+  const byte = (b: number) => {
+    hash = Math.imul(hash ^ b, 0x01000193);
+  };
+  for (let i = 0; i < value.length; i++) {
+    let code = value.charCodeAt(i);
+    if (code < 0x80) {
+      byte(code);
+      continue;
+    }
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const low = code <= 0xdbff && i + 1 < value.length ? value.charCodeAt(i + 1) : 0;
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+        i += 1;
+      } else {
+        code = 0xfffd;
+      }
+    }
+    if (code < 0x800) {
+      byte(0xc0 | (code >> 6));
+    } else if (code < 0x10000) {
+      byte(0xe0 | (code >> 12));
+      byte(0x80 | ((code >> 6) & 0x3f));
+    } else {
+      byte(0xf0 | (code >> 18));
+      byte(0x80 | ((code >> 12) & 0x3f));
+      byte(0x80 | ((code >> 6) & 0x3f));
+    }
+    byte(0x80 | (code & 0x3f));
   }
   return hash >>> 0;
 }
