@@ -1,9 +1,9 @@
-import { basename, resolve } from 'node:path';
-import { NotFoundError, ValidationError } from '@athena/core-types';
+import { resolve } from 'node:path';
+import { CodeGraph } from '@athena/code-graph';
 import type { Project } from '@athena/core-types';
 import { createStore } from '@athena/factory';
 import type { CreateStoreOptions, SelectedStore } from '@athena/factory';
-import { AthenaMemory, createEmbedderFromEnv } from '@athena/search';
+import { AthenaMemory, createEmbedderFromEnv, resolveProject } from '@athena/search';
 import type { Embedder } from '@athena/search';
 import { progressBars } from './progress.js';
 import type { ProgressReporter } from './progress.js';
@@ -83,39 +83,24 @@ export class CliContext {
     return new AthenaMemory({ store: await this.store(), embedder: this.embedder() });
   }
 
+  /** The code graph (index, impact, search) over the store. */
+  async codeGraph(): Promise<CodeGraph> {
+    return new CodeGraph({ store: await this.store(), embedder: this.embedder() });
+  }
+
   /**
    * The project of `--project` (an id, a name or a path), else the one
    * created by `athena init` at the current directory.
    */
   async project(): Promise<Project> {
     const store = await this.store();
-    const wanted = this.options.project;
-    if (wanted === undefined) {
-      const found = await store.projects.getByPath(this.cwd);
-      if (found === null) {
-        throw new NotFoundError('project at', this.cwd, {
-          details: { hint: 'run `athena init` in the project directory, or pass --project' },
-        });
-      }
-      return found;
-    }
-    if (wanted.trim() === '') {
-      throw new ValidationError('invalid --project: must not be empty', [
-        { path: '--project', message: 'must not be empty' },
-      ]);
-    }
-    const byId = /^\d+$/.test(wanted) ? await store.projects.get(Number(wanted)) : null;
-    const found =
-      byId ??
-      (await store.projects.getByName(wanted)) ??
-      (await store.projects.getByPath(resolve(this.cwd, wanted)));
-    if (found === null) throw new NotFoundError('project', wanted);
-    return found;
-  }
-
-  /** The default name of a project at the current directory. */
-  defaultProjectName(): string {
-    return basename(this.cwd) || 'athena';
+    const { project } = await resolveProject(store.projects, {
+      cwd: this.cwd,
+      ...(this.options.project === undefined ? {} : { project: this.options.project }),
+      argument: '--project',
+      hint: 'run `athena init` in the project directory, or pass --project',
+    });
+    return project;
   }
 
   /** Progress bars for a long operation: only on a terminal, never with `--json`. */

@@ -663,4 +663,85 @@ export function cliSuite(make: (root: string) => Backend): void {
     expect(debug.code).toBe(EXIT.notFound);
     expect(debug.stderr).toMatch(/NotFoundError: memory 999999 not found\n\s+at /);
   });
+
+  it('code index, impact and search: the code graph of a small TypeScript project', async () => {
+    const codeEnv = { ...backend.database('code'), ATHENA_EMBEDDING_DIM: '32' };
+    const app = join(root, 'invoices');
+    writeCodeFixture(app);
+    const code = (args: string[]) => run(args, { cwd: app, env: codeEnv });
+    await code(['init']);
+    const indexed = await code(['--json', 'code', 'index']);
+    expect(indexed.code).toBe(EXIT.ok);
+    expect(indexed.json()).toMatchObject({
+      root: app,
+      files: { scanned: 3, indexed: 3, removed: 0 },
+      entities: { created: 6 },
+      problems: [],
+    });
+    const again = await code(['code', 'index']);
+    expect(again.stdout).toMatch(/files\s+3 scanned, 0 indexed, 3 unchanged/);
+
+    const impact = await code(['--json', 'code', 'impact', 'query', '--types', 'function']);
+    const { impacted } = impact.json<{
+      impacted: { depth: number; entity: { qualifiedName: string }; path: number[] }[];
+    }>();
+    expect(impacted.map((i) => [i.depth, i.entity.qualifiedName, i.path.length])).toEqual([
+      [1, 'findUser', 2],
+      [2, 'handler', 3],
+    ]);
+    const table = await code(['code', 'impact', 'src/db.ts', '--unbounded']);
+    expect(table.stdout).toMatch(/1 +\d+ +src\/users\.ts:1 module src\/users/);
+    expect(table.stdout).toMatch(/2 +\d+ +src\/api\.ts:1 module src\/api/);
+    expect((await code(['code', 'impact', 'handler'])).stdout).toBe(
+      'Nothing depends on handler.\n',
+    );
+
+    const search = await code([
+      '--json',
+      'code',
+      'search',
+      'customer',
+      'lookup',
+      '--types',
+      'function',
+    ]);
+    expect(
+      search.json<{ hits: { entity: { name: string } }[] }>().hits.map((h) => h.entity.name)[0],
+    ).toBe('findUser');
+
+    const unknown = await code(['code', 'impact', 'nowhere']);
+    expect(unknown.code).toBe(EXIT.notFound);
+    oneLine(unknown, /code entity nowhere not found/);
+    const badKind = await code(['code', 'impact', 'query', '--kinds', 'inherits']);
+    expect(badKind.code).toBe(EXIT.usage);
+    oneLine(badKind, /must be a comma-separated list of imports, calls/);
+    const badDepth = await code(['code', 'impact', 'query', '--depth', '99']);
+    expect(badDepth.code).toBe(EXIT.usage);
+  });
+}
+
+/** Three TypeScript files: api → users → db, each calling the next. */
+export function writeCodeFixture(dir: string): void {
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { strict: true, module: 'ESNext', moduleResolution: 'Bundler' },
+    }),
+  );
+  writeFileSync(
+    join(dir, 'src', 'db.ts'),
+    '/** Runs one SQL statement against the invoice database. */\n' +
+      'export function query(sql: string): string {\n  return sql;\n}\n',
+  );
+  writeFileSync(
+    join(dir, 'src', 'users.ts'),
+    "import { query } from './db';\n\n/** Looks a customer up by id. */\n" +
+      'export function findUser(id: number): string {\n  return query(`select ${id}`);\n}\n',
+  );
+  writeFileSync(
+    join(dir, 'src', 'api.ts'),
+    "import { findUser } from './users';\n\n" +
+      'export function handler(): string {\n  return findUser(1);\n}\n',
+  );
 }

@@ -16,6 +16,7 @@ import type {
 } from '@athena/core-types';
 import { AthenaMemory } from '@athena/search';
 import type { ExplainedResult } from '@athena/search';
+import { entityLabel } from './entity-label.js';
 import { codeMemory } from './entity-memory.js';
 import type { IndexProblem } from './index-problem.js';
 import { terminalProgress } from './index-progress.js';
@@ -610,9 +611,7 @@ export class CodeGraph {
     if (found.length === 0) {
       throw new NotFoundError('code entity', entity, { details: { projectId } });
     }
-    const candidates = found
-      .slice(0, 10)
-      .map((e) => `${e.filePath}:${e.startLine ?? '?'} ${e.entityType} ${e.qualifiedName}`);
+    const candidates = found.slice(0, 10).map((e) => entityLabel(e));
     throw new ValidationError(
       `invalid entity: ${JSON.stringify(entity)} names ${found.length} entities (${candidates.join('; ')}); give file:line or a qualified name`,
       [{ path: 'entity', message: `ambiguous: ${found.length} entities` }],

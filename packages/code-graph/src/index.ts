@@ -8,6 +8,7 @@
  */
 export * from './code-graph.js';
 export * from './content-hash.js';
+export * from './entity-label.js';
 export * from './entity-memory.js';
 export * from './index-problem.js';
 export * from './index-progress.js';

@@ -14,10 +14,11 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 /**
  * Who reads a variable: `store` (the factory's backend selection),
- * `embedder` (`createEmbedderFromEnv` of `@athena/search`), `tooling` (the
- * repository's benchmark and evaluation scripts).
+ * `embedder` (`createEmbedderFromEnv` of `@athena/search`), `mcp` (the MCP
+ * server, `athena-mcp`), `tooling` (the repository's benchmark and
+ * evaluation scripts).
  */
-export type VariableGroup = 'store' | 'embedder' | 'tooling';
+export type VariableGroup = 'store' | 'embedder' | 'mcp' | 'tooling';
 
 /** One environment variable. `T` is its parsed type, `D` its default (`undefined`: none). */
 export interface VariableDefinition<T = unknown, D extends T | undefined = T | undefined> {
@@ -394,6 +395,15 @@ export const ATHENA_VARIABLES = Object.freeze({
       if (parts.length !== 2 || query === undefined || document === undefined) return undefined;
       return query === '' || document === '' ? undefined : Object.freeze({ query, document });
     },
+  }),
+  ATHENA_MCP_TOKEN: text({
+    name: 'ATHENA_MCP_TOKEN',
+    group: 'mcp',
+    description:
+      'bearer token the MCP server requires on every HTTP request (`--http`); mandatory when it listens on a non-loopback address; never logged',
+    secret: true,
+    maxLength: 4_096,
+    default: undefined,
   }),
   ATHENA_BENCH_DATABASE_URL: postgresUrl({
     name: 'ATHENA_BENCH_DATABASE_URL',

@@ -13,3 +13,5 @@ export * from './explain-result.js';
 export * from './hashing-embedder.js';
 export * from './openai-compatible-embedder.js';
 export * from './rerank.js';
+export * from './resolve-project.js';
+export * from './without-embedding.js';

@@ -2,7 +2,7 @@ import { ATHENA_VARIABLES } from '@athena/core-types';
 import type { VariableDefinition, VariableGroup } from '@athena/core-types';
 
 const VARIABLES = Object.values(ATHENA_VARIABLES) as readonly VariableDefinition[];
-const GROUPS: readonly VariableGroup[] = ['store', 'embedder', 'tooling'];
+const GROUPS: readonly VariableGroup[] = ['store', 'embedder', 'mcp', 'tooling'];
 
 /**
  * A generated table sits between `<!-- ATHENA_VARIABLES tokens… -->` and

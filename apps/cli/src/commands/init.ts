@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { ConflictError } from '@athena/core-types';
 import type { Project } from '@athena/core-types';
+import { resolveProject } from '@athena/search';
 import { action } from '../run.js';
 import { renderFields } from '../table.js';
 
@@ -30,22 +30,14 @@ export function registerInitCommand(program: Command): void {
     .action(
       action(async (ctx, options: { name?: string; description?: string }) => {
         const store = await ctx.store();
-        let project = await store.projects.getByPath(ctx.cwd);
-        const created = project === null;
-        if (project === null) {
-          const name = options.name ?? ctx.defaultProjectName();
-          const taken = await store.projects.getByName(name);
-          if (taken !== null) {
-            throw new ConflictError(
-              `a project named ${name} exists already (at ${taken.path}): choose another with --name`,
-            );
-          }
-          project = await store.projects.create({
-            name,
-            path: ctx.cwd,
+        const { project, created } = await resolveProject(store.projects, {
+          cwd: ctx.cwd,
+          create: {
+            ...(options.name === undefined ? {} : { name: options.name }),
             description: options.description ?? null,
-          });
-        }
+            hint: 'choose another with --name',
+          },
+        });
         const status = await store.migrationStatus();
         ctx.print<InitResult>({
           result: {

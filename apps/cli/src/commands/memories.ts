@@ -16,6 +16,7 @@ import type {
   Relationship,
   TransitionLogEntry,
 } from '@athena/core-types';
+import { withoutEmbedding } from '@athena/search';
 import type { ExplainedResult, RecallHit } from '@athena/search';
 import type { CliContext } from '../cli-context.js';
 import { id, integerIn, list, listOf, numberIn } from '../parse.js';
@@ -51,13 +52,6 @@ function withFilters(command: Command): Command {
       `consolidation states (${CONSOLIDATION_STATES.join(', ')})`,
       listOf(CONSOLIDATION_STATES),
     );
-}
-
-/** A memory as the CLI prints it: without its vector unless asked. */
-function withoutEmbedding<M extends MemoryWithoutEmbedding>(memory: M): MemoryWithoutEmbedding {
-  const rest: Record<string, unknown> = { ...memory };
-  delete rest['embedding'];
-  return rest as unknown as MemoryWithoutEmbedding;
 }
 
 /** Text of the positional words, or stdin for `-`. */
