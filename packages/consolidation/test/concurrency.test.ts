@@ -18,39 +18,48 @@ describe.each(BACKENDS)('workers in separate processes on $name', (backend) => {
     await opened.dispose();
   });
 
-  it('two concurrent workers never take one memory twice and leave one representative per cluster', async () => {
-    const { store, location } = opened;
-    const project = await store.projects.create({ name: 'p', path: '/p' });
-    const groups = await seedGroups(store, project.id, GROUPS, DIMENSION);
-    const options = { batchSize: 7, episodes: false };
-    const workers = await Promise.all(
-      ['worker-a', 'worker-b'].map((workerId) =>
-        spawnWorker({
-          location,
-          projectId: project.id,
-          options: { ...options, workerId },
-          mode: 'run',
-        }),
-      ),
-    );
-    for (const worker of workers) worker.go();
-    const runs = await Promise.all(workers.map((worker) => worker.result()));
-    console.warn(runs.map((r) => [r.workerId, r.claimed, r.clusters, r.superseded, r.linked]));
-    expect(runs.map((run) => run.errors)).toEqual([0, 0]);
-    expect(runs.reduce((sum, run) => sum + run.claimed, 0)).toBe(GROUPS * 4);
-    for (const group of groups) {
-      for (const id of group.ids) {
-        const claims = (await store.consolidation.history(project.id, id)).filter(
-          (h) => h.toState === 'consolidating',
-        );
-        expect(claims, `claims of memory ${id}`).toHaveLength(1);
+  it.each([
+    { path: 'the heuristic', slowPath: false },
+    { path: 'the slow path', slowPath: true },
+  ])(
+    'two concurrent workers on $path never take one memory twice and leave one representative per cluster',
+    async ({ slowPath }) => {
+      const { store, location } = opened;
+      const project = await store.projects.create({ name: 'p', path: '/p' });
+      const groups = await seedGroups(store, project.id, GROUPS, DIMENSION);
+      const options = { batchSize: 7, episodes: false };
+      const workers = await Promise.all(
+        ['worker-a', 'worker-b'].map((workerId) =>
+          spawnWorker({
+            location,
+            projectId: project.id,
+            options: { ...options, workerId },
+            mode: 'run',
+            slowPath,
+          }),
+        ),
+      );
+      for (const worker of workers) worker.go();
+      const runs = await Promise.all(workers.map((worker) => worker.result()));
+      expect(runs.map((run) => run.errors)).toEqual([0, 0]);
+      expect(runs.reduce((sum, run) => sum + run.claimed, 0)).toBe(GROUPS * 4);
+      // The slow path keeps each worker busy for seconds, so both take batches
+      // (SQLite's busy handler may otherwise let the first worker finish alone).
+      if (slowPath) expect(runs.every((run) => run.claimed > 0)).toBe(true);
+      for (const group of groups) {
+        for (const id of group.ids) {
+          const claims = (await store.consolidation.history(project.id, id)).filter(
+            (h) => h.toState === 'consolidating',
+          );
+          expect(claims, `claims of memory ${id}`).toHaveLength(1);
+        }
       }
-    }
-    await expectOneRepresentativePerGroup(store, project.id, groups);
-    expect(await store.memories.count(project.id, { consolidationStates: ['superseded'] })).toBe(
-      runs.reduce((sum, run) => sum + run.superseded, 0),
-    );
-  });
+      await expectOneRepresentativePerGroup(store, project.id, groups);
+      expect(await store.memories.count(project.id, { consolidationStates: ['superseded'] })).toBe(
+        runs.reduce((sum, run) => sum + run.superseded, 0),
+      );
+    },
+  );
 
   it('a worker killed with SIGKILL mid-batch leaves nothing half-written; the next run finishes the work once', async () => {
     const { store, location } = opened;

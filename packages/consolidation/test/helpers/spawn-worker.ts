@@ -36,6 +36,8 @@ export async function spawnWorker(config: {
   readonly projectId: number;
   readonly options: ConsolidatorOptions;
   readonly mode: 'run' | 'hang';
+  /** Test embedder and a slow local summarizer instead of the hashing embedder alone. */
+  readonly slowPath?: boolean;
 }): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [SCRIPT, JSON.stringify(config)], {
     cwd: fileURLToPath(new URL('../..', import.meta.url)),

@@ -2,6 +2,10 @@
 // crash tests. argv[2] is a JSON config: { location, projectId, options, mode }.
 // It opens the store, prints "ready", waits for a line on stdin, then:
 // - mode "run": one pass; prints the run record as JSON and exits;
+// With "slowPath": true the worker embeds with a test embedder (the first
+// number n of a text → the unit vector of axis 2n, the axes `groups.ts`
+// uses) and summarises with a local summarizer that takes a few
+// milliseconds, like a model would, outside the settle transaction.
 // - mode "hang": one pass whose first settle transaction stops right before
 //   moving the batch out of `consolidating` (links and representatives are
 //   written, the transaction is open), prints "settling" and waits to be killed.
@@ -50,9 +54,38 @@ const hanging = () =>
       ),
   });
 
+function axisVector(text) {
+  const vector = new Float32Array(location.dimension);
+  vector[2 * Number(/\d+/.exec(text)?.[0] ?? 0)] = 1;
+  return vector;
+}
+
+const axisEmbedder = {
+  dimension: location.dimension,
+  modelId: 'test-axis',
+  embed: async (text) => axisVector(text),
+  embedMany: async (texts) => texts.map(axisVector),
+};
+
+const slowSummarizer = {
+  modelId: 'test-summarizer',
+  async summarizeCluster(items) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const group = /\d+/.exec(items[0].content)?.[0];
+    return {
+      summary: `Service ${group} listens on port ${8000 + Number(group)} (from ${items.length} notes)`,
+      relations: items.map((item) => ({ id: item.id, relation: 'reinforces' })),
+    };
+  },
+  async summarizeEpisodes() {
+    throw new Error('no episodes in these tests');
+  },
+};
+
 const consolidator = createConsolidator({
   store: config.mode === 'hang' ? hanging() : store,
-  embedder: new HashingEmbedder({ dimension: location.dimension }),
+  embedder: config.slowPath ? axisEmbedder : new HashingEmbedder({ dimension: location.dimension }),
+  summarizer: config.slowPath ? slowSummarizer : null,
   options: config.options,
 });
 process.stdout.write('ready\n');
