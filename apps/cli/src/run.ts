@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isAthenaError } from '@athena/core-types';
 import { CliContext } from './cli-context.js';
 import type { GlobalOptions } from './cli-context.js';
+import { registerConsolidateCommand } from './commands/consolidate.js';
 import { registerDecisionCommands } from './commands/decisions.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEventCommands } from './commands/events.js';
@@ -69,6 +70,7 @@ export function buildProgram(): Command {
   registerGoalCommands(program);
   registerTaskCommands(program);
   registerDecisionCommands(program);
+  registerConsolidateCommand(program);
   registerStatsCommand(program);
   registerDoctorCommand(program);
   registerMigrateCommand(program);
