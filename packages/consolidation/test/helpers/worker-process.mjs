@@ -9,7 +9,9 @@
 // - mode "hang": one pass whose first settle transaction stops right before
 //   moving the batch out of `consolidating` (links and representatives are
 //   written, the transaction is open), prints "settling" and waits to be killed.
+import process from 'node:process';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createConsolidator } from '@athena/consolidation';
 import { HashingEmbedder } from '@athena/search';
 import { PostgresStore } from '@athena/store-postgres';
@@ -70,7 +72,7 @@ const axisEmbedder = {
 const slowSummarizer = {
   modelId: 'test-summarizer',
   async summarizeCluster(items) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     const group = /\d+/.exec(items[0].content)?.[0];
     return {
       summary: `Service ${group} listens on port ${8000 + Number(group)} (from ${items.length} notes)`,
