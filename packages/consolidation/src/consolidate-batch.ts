@@ -9,6 +9,7 @@ import type {
   TransitionChange,
 } from '@athena/core-types';
 import { decideMembers } from './decide-members.js';
+import { normalizedText } from './text-signals.js';
 import type { MemberDecision } from './decide-members.js';
 import { clusterKey, planClusters } from './plan-clusters.js';
 import type { PlannedCluster } from './plan-clusters.js';
@@ -58,7 +59,8 @@ function stillMine(memories: readonly Memory[], workerId: string): Memory[] {
 
 /**
  * The consolidated memories the batch resembles, through the store's vector
- * index (one statement for the whole batch), and their rows.
+ * index (one statement for the whole batch), and their rows. Members that
+ * repeat an earlier member's text word for word are not searched for.
  */
 async function readExisting(
   repos: Repositories,
@@ -66,15 +68,18 @@ async function readExisting(
   batch: readonly Memory[],
   options: ResolvedConsolidatorOptions,
 ): Promise<{ neighbours: Map<number, Neighbour[]>; existing: Map<number, Memory> }> {
-  const found = await repos.search.neighbours(
-    projectId,
-    batch.map((m) => m.id),
-    {
-      k: options.neighbours,
-      minSimilarity: options.similarityThreshold,
-      states: REPRESENTATIVE_STATES,
-    },
-  );
+  // A member whose text repeats an earlier one of the batch needs no search
+  // of its own: it joins that member's cluster (their similarity is 1).
+  const firsts = new Map<string, number>();
+  for (const member of batch) {
+    const key = normalizedText(member.content);
+    if (!firsts.has(key)) firsts.set(key, member.id);
+  }
+  const found = await repos.search.neighbours(projectId, [...firsts.values()], {
+    k: options.neighbours,
+    minSimilarity: options.similarityThreshold,
+    states: REPRESENTATIVE_STATES,
+  });
   const neighbours = new Map(found.map((entry) => [entry.memoryId, [...entry.neighbours]]));
   const ids = [...new Set(found.flatMap((entry) => entry.neighbours.map((n) => n.id)))];
   const rows = ids.length === 0 ? [] : await repos.memories.getMany(projectId, ids);
