@@ -3,6 +3,7 @@ import { isAthenaError } from '@athena/core-types';
 import { CliContext } from './cli-context.js';
 import type { GlobalOptions } from './cli-context.js';
 import { registerCodeCommands } from './commands/code.js';
+import { registerConsolidateCommand } from './commands/consolidate.js';
 import { registerDecisionCommands } from './commands/decisions.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEventCommands } from './commands/events.js';
@@ -71,6 +72,7 @@ export function buildProgram(): Command {
   registerTaskCommands(program);
   registerDecisionCommands(program);
   registerCodeCommands(program);
+  registerConsolidateCommand(program);
   registerStatsCommand(program);
   registerDoctorCommand(program);
   registerMigrateCommand(program);

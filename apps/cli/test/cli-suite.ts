@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropSchema, freshSchema, TEST_DATABASE_URL } from '@athena/test-postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { athena } from './run-cli.js';
+import { athena, MAIN } from './run-cli.js';
 import type { CliRun } from './run-cli.js';
 
 /** Exit codes, as the README documents them. */
@@ -744,4 +745,55 @@ export function writeCodeFixture(dir: string): void {
     "import { findUser } from './users';\n\n" +
       'export function handler(): string {\n  return findUser(1);\n}\n',
   );
+  it('consolidate runs one pass and prints its record; --watch repeats until SIGTERM', async () => {
+    const first = await run(['--json', 'consolidate', '--worker', 'cli-test']);
+    expect(first.code).toBe(EXIT.ok);
+    const record = first.json<{
+      workerId: string;
+      claimed: number;
+      episodes: number;
+      errors: number;
+    }>();
+    expect(record).toMatchObject({ workerId: 'cli-test', errors: 0 });
+    expect(record.claimed).toBeGreaterThanOrEqual(3);
+    expect(record.episodes).toBeGreaterThan(0);
+    const stats = (await run(['--json', 'stats'])).json<{
+      memoriesByState: Record<string, number>;
+      counts: Record<string, number>;
+    }>();
+    expect(stats.memoriesByState['unconsolidated']).toBe(0);
+    expect(stats.counts['consolidationRuns']).toBe(1);
+    const again = await run(['consolidate']);
+    expect(again.code).toBe(EXIT.ok);
+    expect(again.stdout).toMatch(/claimed\s+0/);
+    const bad = await run(['consolidate', '--batch-size', '0']);
+    expect(bad.code).toBe(EXIT.usage);
+    oneLine(bad, /--batch-size/);
+
+    const watcher = spawn(
+      process.execPath,
+      [MAIN, '--json', 'consolidate', '--watch', '--interval', '50'],
+      {
+        cwd,
+        env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    const twoPasses = new Promise<void>((resolve) => {
+      watcher.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        out += chunk;
+        if (out.split('\n').filter((line) => line.startsWith('{')).length >= 2) resolve();
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => watcher.on('exit', resolve));
+    await twoPasses;
+    watcher.kill('SIGTERM');
+    expect(await exited).toBe(EXIT.ok);
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { claimed: number; errors: number });
+    expect(lines.every((line) => line.claimed === 0 && line.errors === 0)).toBe(true);
+  });
 }

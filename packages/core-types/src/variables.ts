@@ -14,11 +14,12 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 /**
  * Who reads a variable: `store` (the factory's backend selection),
- * `embedder` (`createEmbedderFromEnv` of `@athena/search`), `mcp` (the MCP
+ * `embedder` (`createEmbedderFromEnv` of `@athena/search`), `summarizer`
+ * (`createSummarizerFromEnv` of `@athena/consolidation`), `mcp` (the MCP
  * server, `athena-mcp`), `tooling` (the repository's benchmark and
  * evaluation scripts).
  */
-export type VariableGroup = 'store' | 'embedder' | 'mcp' | 'tooling';
+export type VariableGroup = 'store' | 'embedder' | 'summarizer' | 'mcp' | 'tooling';
 
 /** One environment variable. `T` is its parsed type, `D` its default (`undefined`: none). */
 export interface VariableDefinition<T = unknown, D extends T | undefined = T | undefined> {
@@ -395,6 +396,33 @@ export const ATHENA_VARIABLES = Object.freeze({
       if (parts.length !== 2 || query === undefined || document === undefined) return undefined;
       return query === '' || document === '' ? undefined : Object.freeze({ query, document });
     },
+  }),
+  ATHENA_LLM_URL: httpUrl({
+    name: 'ATHENA_LLM_URL',
+    group: 'summarizer',
+    description:
+      "server root of an OpenAI-compatible `/v1/chat/completions` (llama.cpp, Ollama, OpenAI): the consolidation worker's slow path (summaries, contradictions); unset = heuristic only",
+  }),
+  ATHENA_LLM_MODEL: text({
+    name: 'ATHENA_LLM_MODEL',
+    group: 'summarizer',
+    description: 'chat model name, required with `ATHENA_LLM_URL`',
+    default: undefined,
+  }),
+  ATHENA_LLM_API_KEY: text({
+    name: 'ATHENA_LLM_API_KEY',
+    group: 'summarizer',
+    description: 'bearer token for `ATHENA_LLM_URL`; optional for local servers; never logged',
+    secret: true,
+    default: undefined,
+  }),
+  ATHENA_LLM_TIMEOUT_MS: integer({
+    name: 'ATHENA_LLM_TIMEOUT_MS',
+    group: 'summarizer',
+    description: 'time allowed for one chat completion, per attempt',
+    min: 100,
+    max: 600_000,
+    default: 30_000,
   }),
   ATHENA_MCP_TOKEN: text({
     name: 'ATHENA_MCP_TOKEN',
