@@ -114,28 +114,35 @@ export async function readOutcome(
 }
 
 /**
- * The memory that stands for a note after consolidation: its final
- * successor, or — when that memory is linked (`reinforces`/`extends`) to a
- * memory that is not one of the notes, the consolidated memory the worker
- * wrote for its cluster — that memory.
+ * The memories that stand for `notes` after consolidation: each note's
+ * final successor, followed along its clustering link (`reinforces`,
+ * `extends`: the worker links a member to its cluster's representative) to
+ * the memory it points to. A group is consolidated as the issue asks when
+ * this set has exactly one memory.
  */
 export function representativesOf(
   outcome: ConsolidationOutcome,
   notes: readonly string[],
 ): Set<number> {
-  const noteMemories = new Set(outcome.noteMemory.values());
+  const clusterLink = new Map<number, number>();
+  for (const link of outcome.links) {
+    if (CLUSTER_LINK_TYPES.has(link.type)) clusterLink.set(link.from, link.to);
+  }
   const representatives = new Set<number>();
   for (const note of notes) {
     const memory = outcome.noteMemory.get(note);
     if (memory === undefined) throw new RangeError(`note ${note} has no memory`);
-    const final = finalSuccessor(outcome.supersededBy, memory);
-    const written = outcome.links.find(
-      (link) =>
-        link.from === final && CLUSTER_LINK_TYPES.has(link.type) && !noteMemories.has(link.to),
-    );
-    representatives.add(
-      written === undefined ? final : finalSuccessor(outcome.supersededBy, written.to),
-    );
+    let current = finalSuccessor(outcome.supersededBy, memory);
+    const seen = new Set<number>();
+    for (
+      let next = clusterLink.get(current);
+      next !== undefined && !seen.has(current);
+      next = clusterLink.get(current)
+    ) {
+      seen.add(current);
+      current = finalSuccessor(outcome.supersededBy, next);
+    }
+    representatives.add(current);
   }
   return representatives;
 }
