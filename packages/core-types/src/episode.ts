@@ -98,6 +98,8 @@ export interface EpisodicEvent {
   readonly confidence: number;
   readonly consolidationStatus: EpisodeConsolidationStatus;
   readonly consolidatedAt: Date | null;
+  /** The memory the event was consolidated into (its provenance), when known. */
+  readonly consolidatedInto: number | null;
   readonly createdAt: Date;
 }
 
@@ -131,4 +133,14 @@ export interface ListEpisodesOptions {
   /** Aliases are accepted (`tool_call` lists `tool_execution` events). */
   readonly eventTypes?: readonly EpisodeEventTypeInput[];
   readonly consolidationStatus?: EpisodeConsolidationStatus;
+  /** Only events consolidated into this memory: the provenance of a lesson. */
+  readonly consolidatedInto?: number;
+}
+
+/** Options of `episodes.markConsolidated()`. */
+export interface MarkConsolidatedOptions {
+  /** Default now. */
+  readonly at?: Date;
+  /** The memory of the project the events were consolidated into, kept as their provenance. */
+  readonly into?: number;
 }

@@ -11,6 +11,7 @@ export * from './code.js';
 export * from './code-plan.js';
 export * from './code-walk.js';
 export * from './consolidation.js';
+export * from './consolidation-run.js';
 export * from './decision.js';
 export * from './embedder.js';
 export * from './episode.js';

@@ -4,6 +4,7 @@ import type {
   UnresolvedDependency,
   UnresolvedReference,
 } from './code.js';
+import type { ConsolidationRun } from './consolidation-run.js';
 import type { Decision, Scenario } from './decision.js';
 import type { EpisodicEvent } from './episode.js';
 import type { Memory } from './memory.js';
@@ -29,7 +30,8 @@ export type RecordTable =
   | 'unresolvedDependencies'
   | 'unresolvedReferences'
   | 'decisions'
-  | 'scenarios';
+  | 'scenarios'
+  | 'consolidationRuns';
 
 /**
  * Every {@link RecordTable}, in dependency order: a table's records refer
@@ -50,6 +52,7 @@ export const RECORD_TABLES: readonly RecordTable[] = Object.freeze([
   'unresolvedReferences',
   'decisions',
   'scenarios',
+  'consolidationRuns',
 ]);
 
 /** The domain record stored in each {@link RecordTable}. */
@@ -69,6 +72,8 @@ export interface RecordTypes {
   readonly unresolvedReferences: UnresolvedReference;
   readonly decisions: Decision;
   readonly scenarios: Scenario;
+  /** Records of consolidation passes (`consolidation_runs`). */
+  readonly consolidationRuns: ConsolidationRun;
 }
 
 /** The domain record of table `T`. */

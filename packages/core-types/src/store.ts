@@ -19,13 +19,24 @@ import type {
 } from './code.js';
 import type { ConsolidationState } from './consolidation.js';
 import type {
+  ConsolidationRun,
+  ConsolidationRunInput,
+  ListRunsOptions,
+  TransitionChange,
+} from './consolidation-run.js';
+import type {
   AddScenarioInput,
   CreateDecisionInput,
   Decision,
   DecisionStatus,
   Scenario,
 } from './decision.js';
-import type { EpisodicEvent, ListEpisodesOptions, RecordEpisodeInput } from './episode.js';
+import type {
+  EpisodicEvent,
+  ListEpisodesOptions,
+  MarkConsolidatedOptions,
+  RecordEpisodeInput,
+} from './episode.js';
 import type {
   EmbeddingInput,
   Memory,
@@ -201,8 +212,17 @@ export interface EpisodeRepository {
     projectId: number,
     options?: ListEpisodesOptions & PageOptions,
   ): Promise<Page<EpisodicEvent>>;
-  /** Marks events consolidated; returns how many changed. */
-  markConsolidated(projectId: number, ids: readonly number[], at?: Date): Promise<number>;
+  /**
+   * Marks unconsolidated events consolidated (at `at`, default now; `into`
+   * records the memory they became, which must be a memory of the project:
+   * otherwise `NotFoundError`). A `Date` as third argument is `{ at }`.
+   * Returns how many changed: events already consolidated are left as they are.
+   */
+  markConsolidated(
+    projectId: number,
+    ids: readonly number[],
+    options?: Date | MarkConsolidatedOptions,
+  ): Promise<number>;
 }
 
 /** Goals (`prospective_goals`). */
@@ -407,6 +427,41 @@ export interface ConsolidationRepository {
     to: ConsolidationState,
     options?: TransitionOptions,
   ): Promise<Memory>;
+  /**
+   * Applies many transitions at once, in order (a memory may appear more
+   * than once: `unconsolidated → consolidating → consolidated`), each
+   * validated against the state machine and logged like `transition()`. All
+   * or nothing: an unknown memory (`NotFoundError`), a forbidden move
+   * (`InvalidTransitionError`) or a `supersededBy` outside the project
+   * changes nothing. Returns how many transitions were applied.
+   *
+   * @example
+   * ```ts
+   * await tx.consolidation.transitionMany(projectId, [
+   *   { memoryId: 7, to: 'consolidated' },
+   *   { memoryId: 8, to: 'superseded', supersededBy: 7 },
+   * ], { actor: 'worker-1' });
+   * ```
+   */
+  transitionMany(
+    projectId: number,
+    changes: readonly TransitionChange[],
+    options?: Omit<TransitionOptions, 'supersededBy'>,
+  ): Promise<number>;
+  /**
+   * Takes the project's consolidation lock for the rest of the enclosing
+   * transaction, waiting while another transaction holds it: consolidation
+   * workers settle one batch of a project at a time, so a cluster never gets
+   * two representatives. PostgreSQL: a transaction-level advisory lock
+   * (other projects are not blocked). SQLite: the transaction already holds
+   * the database's single write lock, so this returns at once. Outside a
+   * transaction it throws a `StorageError` (the lock would end with the call).
+   */
+  lock(projectId: number): Promise<void>;
+  /** Stores the record of one consolidation pass. */
+  recordRun(projectId: number, run: ConsolidationRunInput): Promise<ConsolidationRun>;
+  /** The project's consolidation runs, newest first (by id). */
+  listRuns(projectId: number, options?: ListRunsOptions): Promise<ConsolidationRun[]>;
   /** The memory's transition log, oldest first. */
   history(projectId: number, memoryId: number): Promise<TransitionLogEntry[]>;
   /**

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { CONSOLIDATION_STATES } from './consolidation.js';
 import type { ConsolidationState } from './consolidation.js';
+import type { ConsolidationRunInput } from './consolidation-run.js';
 import { CODE_ENTITY_TYPES, DEPENDENCY_TYPES, TRAVERSE_DIRECTIONS } from './code.js';
 import type { CodeEntityType, DependencyType, TraverseDirection } from './code.js';
 import { DECISION_STATUSES, SCENARIO_TYPES } from './decision.js';
@@ -708,6 +709,7 @@ const listEpisodesSchema = z.object({
     .transform((types) => [...new Set(types)])
     .optional(),
   consolidationStatus: z.enum(['unconsolidated', 'consolidated']).optional(),
+  consolidatedInto: id.optional(),
   limit: z.number().int().min(1).max(LIMITS.limit).default(50),
   after: z.string().min(1).nullable().default(null),
 });
@@ -1313,6 +1315,132 @@ export function parseReconsolidationWindow(options: unknown): {
   return { windowMinutes: parsed.windowMinutes, now: parsed.now ?? new Date() };
 }
 
+const transitionChangeSchema = z.object({
+  memoryId: id,
+  to: consolidationStateSchema,
+  supersededBy: id.optional(),
+});
+const transitionManySchema = z.array(transitionChangeSchema).max(LIMITS.batch);
+const transitionManyOptionsSchema = z.object({
+  reason: longText.nullable().default(null),
+  actor: shortText.nullable().default(null),
+  at: instant.optional(),
+});
+
+/** A validated change of `consolidation.transitionMany()`. */
+export interface NormalizedTransitionChange {
+  readonly memoryId: number;
+  readonly to: ConsolidationState;
+  readonly supersededBy: number | null;
+}
+
+/**
+ * Validates `consolidation.transitionMany()` input: each change names a
+ * memory and a state, `supersededBy` exactly when moving to `superseded`
+ * (and another memory).
+ */
+export function parseTransitionMany(
+  changes: unknown,
+  options: unknown,
+): {
+  readonly changes: readonly NormalizedTransitionChange[];
+  readonly reason: string | null;
+  readonly actor: string | null;
+  readonly at: Date;
+} {
+  const parsed = parseWith(transitionManySchema, changes, 'changes');
+  const issues: ValidationIssue[] = [];
+  parsed.forEach((change, i) => {
+    const problem =
+      change.to === 'superseded' && change.supersededBy === undefined
+        ? 'required when moving to superseded'
+        : change.to !== 'superseded' && change.supersededBy !== undefined
+          ? 'only allowed when moving to superseded'
+          : change.supersededBy === change.memoryId
+            ? 'must be a different memory: a memory cannot supersede itself'
+            : undefined;
+    if (problem !== undefined)
+      issues.push({ path: `changes[${i}].supersededBy`, message: problem });
+  });
+  if (issues.length > 0) {
+    throw new ValidationError(
+      `invalid changes: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      issues,
+    );
+  }
+  const rest = parseWith(transitionManyOptionsSchema, options ?? {}, 'options');
+  return {
+    changes: parsed.map((c) => ({
+      memoryId: c.memoryId,
+      to: c.to as ConsolidationState,
+      supersededBy: c.supersededBy ?? null,
+    })),
+    reason: rest.reason,
+    actor: rest.actor,
+    at: rest.at ?? new Date(),
+  };
+}
+
+const runCount = z
+  .number()
+  .int('must be an integer')
+  .min(0, 'must be at least 0')
+  .max(Number.MAX_SAFE_INTEGER);
+const runFields = {
+  workerId: shortText,
+  startedAt: instant,
+  finishedAt: instant,
+  claimed: runCount,
+  clusters: runCount,
+  created: runCount,
+  superseded: runCount,
+  linked: runCount,
+  episodes: runCount,
+  released: runCount,
+  closed: runCount,
+  fallbacks: runCount,
+  errors: runCount,
+  error: longText.nullable(),
+  phases: z.record(shortText, z.number().finite().min(0, 'must be at least 0')),
+};
+const finishedAfterStart: [
+  (run: { startedAt: Date; finishedAt: Date }) => boolean,
+  { message: string; path: string[] },
+] = [
+  (run) => run.finishedAt.getTime() >= run.startedAt.getTime(),
+  { message: 'must not be before startedAt', path: ['finishedAt'] },
+];
+const runInputSchema = z.object(runFields).refine(...finishedAfterStart);
+
+const markConsolidatedSchema = z.object({ at: instant.optional(), into: id.optional() });
+
+/** Validates the third argument of `episodes.markConsolidated()`: a `Date` or `{ at, into }`. */
+export function parseMarkConsolidated(options: unknown): {
+  readonly at: Date;
+  readonly into: number | null;
+} {
+  if (options === undefined || options instanceof Date) {
+    return { at: parseInstant(options, 'at'), into: null };
+  }
+  const parsed = parseWith(markConsolidatedSchema, options, 'options');
+  return { at: parsed.at ?? new Date(), into: parsed.into ?? null };
+}
+
+/** Validates `consolidation.recordRun()` input. */
+export function parseRunInput(input: unknown): ConsolidationRunInput {
+  return parseWith(runInputSchema, input, 'run');
+}
+
+const listRunsSchema = z.object({ limit: limit(50), before: id.optional() });
+
+/** Validates `consolidation.listRuns()` options. */
+export function parseListRuns(options: unknown): {
+  readonly limit: number;
+  readonly before?: number;
+} {
+  return dropUndefined(parseWith(listRunsSchema, options ?? {}, 'options'));
+}
+
 function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
@@ -1418,6 +1546,7 @@ const RECORD_SCHEMAS = {
     confidence: unit,
     consolidationStatus: z.enum(['unconsolidated', 'consolidated']),
     consolidatedAt: nullableInstant,
+    consolidatedInto: id.nullable(),
     createdAt: instant,
   }),
   goals: z.object({
@@ -1521,6 +1650,7 @@ const RECORD_SCHEMAS = {
     impact: longText.nullable(),
     createdAt: instant,
   }),
+  consolidationRuns: z.object({ ...projectRef, ...runFields }).refine(...finishedAfterStart),
 } satisfies Record<RecordTable, z.ZodType>;
 
 /**

@@ -7,6 +7,11 @@ export function schemaLockKey(schema: string): string {
   return `athena:migrate:${schema}`;
 }
 
+/** The advisory-lock key serialising consolidation of one project (see `consolidation.lock()`). */
+export function consolidationLockKey(schema: string, projectId: number): string {
+  return `athena:consolidate:${schema}:${projectId}`;
+}
+
 /**
  * Runs `fn` on one connection while holding the session-level advisory lock
  * `hashtext(key)`; other holders of the same key wait. The lock is released

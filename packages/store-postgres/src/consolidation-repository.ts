@@ -1,6 +1,10 @@
 import {
   NotFoundError,
+  StorageError,
   assertTransition,
+  parseListRuns,
+  parseRunInput,
+  parseTransitionMany,
   parseClaimBatch,
   parseConsolidationState,
   parseId,
@@ -12,6 +16,10 @@ import {
 import type {
   ClaimBatchOptions,
   ConsolidationRepository,
+  ConsolidationRun,
+  ConsolidationRunInput,
+  ListRunsOptions,
+  TransitionChange,
   ConsolidationState,
   Memory,
   ReconsolidationWindowOptions,
@@ -20,10 +28,15 @@ import type {
 } from '@athena/core-types';
 import { sql } from 'kysely';
 import { assertInProject } from './relationship-repository.js';
-import { toMemory, toNumber, toTransition } from './rows.js';
+import { consolidationLockKey } from './advisory-lock.js';
+import { runRow } from './record-tables.js';
+import { toMemory, toNumber, toRun, toTransition } from './rows.js';
 import type { MemoryRow } from './rows.js';
 import { memoryColumns, memorySelection } from './search-sql.js';
 import type { Session } from './session.js';
+
+/** A claim made by `transitionMany()` to `consolidating` lapses like a default claim. */
+const TRANSITION_LEASE_MS = 300_000;
 
 /** The consolidation state machine over `memory_vectors`, logged in `consolidation_log`. */
 export class PostgresConsolidationRepository implements ConsolidationRepository {
@@ -92,6 +105,143 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
         })
         .execute();
       return toMemory(row);
+    });
+  }
+
+  /**
+   * Locks the memories (`FOR UPDATE`), checks every change in order against
+   * the state machine, then writes the final state of each memory in one
+   * UPDATE and every change to the log in one INSERT.
+   *
+   * @example
+   * ```ts
+   * await tx.consolidation.transitionMany(project.id, [{ memoryId: 7, to: 'consolidated' }]);
+   * ```
+   */
+  async transitionMany(
+    projectId: number,
+    changes: readonly TransitionChange[],
+    options?: Omit<TransitionOptions, 'supersededBy'>,
+  ): Promise<number> {
+    const project = parseId(projectId, 'projectId');
+    const parsed = parseTransitionMany(changes, options);
+    if (parsed.changes.length === 0) return 0;
+    const { actor, reason, at } = parsed;
+    return this.#session().atomic({ operation: 'transition memories' }, async (s) => {
+      const ids = [...new Set(parsed.changes.map((c) => c.memoryId))];
+      const rows = await s.db
+        .selectFrom('memory_vectors')
+        .select(['id', 'consolidation_state'])
+        .where('project_id', '=', project)
+        .where(sql<boolean>`id = any(${ids}::bigint[])`)
+        .orderBy('id')
+        .forUpdate()
+        .execute();
+      const state = new Map(
+        rows.map((row) => [toNumber(row.id), row.consolidation_state as ConsolidationState]),
+      );
+      const targets = [
+        ...new Set(
+          parsed.changes.flatMap((c) => (c.supersededBy === null ? [] : [c.supersededBy])),
+        ),
+      ];
+      if (targets.length > 0)
+        await assertInProject(s, 'memory_vectors', 'memory', project, targets);
+      const log: { id: number; from: ConsolidationState; to: ConsolidationState }[] = [];
+      const final = new Map<
+        number,
+        { to: ConsolidationState; supersededBy: number | null; consolidated: boolean }
+      >();
+      for (const change of parsed.changes) {
+        const from = state.get(change.memoryId);
+        if (from === undefined)
+          throw new NotFoundError('memory', change.memoryId, { details: { projectId: project } });
+        assertTransition(from, change.to, { memoryId: change.memoryId });
+        state.set(change.memoryId, change.to);
+        log.push({ id: change.memoryId, from, to: change.to });
+        const before = final.get(change.memoryId);
+        final.set(change.memoryId, {
+          to: change.to,
+          supersededBy: change.supersededBy ?? before?.supersededBy ?? null,
+          consolidated: change.to === 'consolidated' || (before?.consolidated ?? false),
+        });
+      }
+      const entries = [...final.entries()];
+      const expires = new Date(at.getTime() + TRANSITION_LEASE_MS);
+      await sql`
+        update ${s.table('memory_vectors')} m set
+          consolidation_state = f.state,
+          consolidated_at = case when f.consolidated then ${at}::timestamptz else m.consolidated_at end,
+          superseded_by = coalesce(f.superseded_by, m.superseded_by),
+          claimed_by = case when f.state = 'consolidating' then ${actor}::text else null end,
+          claim_expires_at = case when f.state = 'consolidating' then ${expires}::timestamptz else null end
+        from unnest(
+          ${entries.map(([id]) => id)}::bigint[],
+          ${entries.map(([, f]) => f.to)}::text[],
+          ${entries.map(([, f]) => f.supersededBy)}::bigint[],
+          ${entries.map(([, f]) => f.consolidated)}::boolean[]
+        ) as f(id, state, superseded_by, consolidated)
+        where m.id = f.id`.execute(s.raw);
+      await sql`
+        insert into ${s.table('consolidation_log')} (project_id, memory_id, from_state, to_state, reason, actor, at)
+        select ${project}, l.id, l.from_state, l.to_state, ${reason}::text, ${actor}::text, ${at}::timestamptz
+        from unnest(
+          ${log.map((l) => l.id)}::bigint[],
+          ${log.map((l) => l.from)}::text[],
+          ${log.map((l) => l.to)}::text[]
+        ) with ordinality as l(id, from_state, to_state, n)
+        order by l.n`.execute(s.raw);
+      return log.length;
+    });
+  }
+
+  /**
+   * A transaction-level advisory lock on the project's key: released by
+   * COMMIT or ROLLBACK (or the server, when the connection dies), and other
+   * projects never wait on it.
+   */
+  async lock(projectId: number): Promise<void> {
+    const project = parseId(projectId, 'projectId');
+    const session = this.#session();
+    if (session.depth === 0) {
+      throw new StorageError('consolidation.lock() must be called inside store.transaction()');
+    }
+    await session.write({ operation: 'lock project for consolidation' }, async (s) => {
+      const key = consolidationLockKey(s.env.schema, project);
+      await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(s.raw);
+    });
+  }
+
+  /**
+   * @example
+   * ```ts
+   * const run = await store.consolidation.recordRun(project.id, { workerId: 'w1', ...counters });
+   * ```
+   */
+  async recordRun(projectId: number, run: ConsolidationRunInput): Promise<ConsolidationRun> {
+    const project = parseId(projectId, 'projectId');
+    const parsed = parseRunInput(run);
+    return this.#session().write({ operation: 'record consolidation run' }, async (s) => {
+      const row = await s.db
+        .insertInto('consolidation_runs')
+        .values(runRow({ ...parsed, projectId: project }) as never)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toRun(row);
+    });
+  }
+
+  async listRuns(projectId: number, options?: ListRunsOptions): Promise<ConsolidationRun[]> {
+    const project = parseId(projectId, 'projectId');
+    const { limit, before } = parseListRuns(options);
+    return this.#session().read({ operation: 'list consolidation runs' }, async (s) => {
+      let query = s.db
+        .selectFrom('consolidation_runs')
+        .selectAll()
+        .where('project_id', '=', project);
+      if (before !== undefined) query = query.where('id', '<', before);
+      const rows = await query.orderBy('id', 'desc').limit(limit).execute();
+      return rows.map(toRun);
     });
   }
 

@@ -3,8 +3,8 @@ import {
   encodeCursor,
   parseId,
   parseIds,
-  parseInstant,
   parseListEpisodes,
+  parseMarkConsolidated,
   parseRecordEpisode,
   parseRecordEpisodes,
 } from '@athena/core-types';
@@ -12,6 +12,7 @@ import type {
   EpisodeRepository,
   EpisodicEvent,
   ListEpisodesOptions,
+  MarkConsolidatedOptions,
   NewEpisode,
   Page,
   PageOptions,
@@ -19,6 +20,7 @@ import type {
 } from '@athena/core-types';
 import { sql } from 'kysely';
 import { POSTGRES_MAX_BIND_PARAMETERS } from './limits.js';
+import { assertInProject } from './relationship-repository.js';
 import { toEpisode, toNumber } from './rows.js';
 import type { Session } from './session.js';
 
@@ -141,6 +143,9 @@ export class PostgresEpisodeRepository implements EpisodeRepository {
       if (parsed.consolidationStatus !== undefined) {
         query = query.where('consolidation_status', '=', parsed.consolidationStatus);
       }
+      if (parsed.consolidatedInto !== undefined) {
+        query = query.where('consolidated_into', '=', parsed.consolidatedInto);
+      }
       if (cursor !== null) {
         const [at = 0, id = 0] = cursor;
         query = query.where(sql<boolean>`(timestamp, id) > (${new Date(at)}, ${id})`);
@@ -162,20 +167,37 @@ export class PostgresEpisodeRepository implements EpisodeRepository {
     });
   }
 
-  async markConsolidated(projectId: number, ids: readonly number[], at?: Date): Promise<number> {
+  /**
+   * @example
+   * ```ts
+   * await store.episodes.markConsolidated(project.id, [3, 4], { into: lesson.id });
+   * ```
+   */
+  async markConsolidated(
+    projectId: number,
+    ids: readonly number[],
+    options?: Date | MarkConsolidatedOptions,
+  ): Promise<number> {
     const project = parseId(projectId, 'projectId');
     const wanted = parseIds(ids, 'ids');
-    const when = parseInstant(at);
+    const { at, into } = parseMarkConsolidated(options);
     if (wanted.length === 0) return 0;
-    return this.#session().write({ operation: 'mark episodes consolidated' }, async (s) => {
-      const result = await s.db
+    const update = (s: Session) =>
+      s.db
         .updateTable('episodic_events')
-        .set({ consolidation_status: 'consolidated', consolidated_at: when })
+        .set({ consolidation_status: 'consolidated', consolidated_at: at, consolidated_into: into })
         .where('project_id', '=', project)
         .where('consolidation_status', '=', 'unconsolidated')
         .where(sql<boolean>`id = any(${wanted}::bigint[])`)
         .executeTakeFirst();
-      return toNumber(result.numUpdatedRows);
+    if (into === null) {
+      return this.#session().write({ operation: 'mark episodes consolidated' }, async (s) =>
+        toNumber((await update(s)).numUpdatedRows),
+      );
+    }
+    return this.#session().atomic({ operation: 'mark episodes consolidated' }, async (s) => {
+      await assertInProject(s, 'memory_vectors', 'memory', project, [into]);
+      return toNumber((await update(s)).numUpdatedRows);
     });
   }
 }

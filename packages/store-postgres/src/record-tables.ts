@@ -8,6 +8,7 @@ import {
   toMemory,
   toProject,
   toRelationship,
+  toRun,
   toScenario,
   toTask,
   toTransition,
@@ -42,6 +43,28 @@ const memoryRef = (field: string): PostgresReference => ({
   table: 'memory_vectors',
   entity: 'memory',
 });
+
+/** The insert object of a consolidation run. */
+export function runRow(r: NewRecord<'consolidationRuns'>): Record<string, unknown> {
+  return {
+    project_id: r.projectId,
+    worker_id: r.workerId,
+    started_at: r.startedAt,
+    finished_at: r.finishedAt,
+    claimed: r.claimed,
+    clusters: r.clusters,
+    created: r.created,
+    superseded: r.superseded,
+    linked: r.linked,
+    episodes: r.episodes,
+    released: r.released,
+    closed: r.closed,
+    fallbacks: r.fallbacks,
+    errors: r.errors,
+    error: r.error,
+    phases: JSON.stringify(r.phases),
+  };
+}
 
 type Tables = { readonly [T in RecordTable]: PostgresRecordTable<T> };
 
@@ -124,7 +147,7 @@ export const POSTGRES_RECORD_TABLES: Tables = Object.freeze({
   },
   episodes: {
     sqlTable: 'episodic_events',
-    columns: 18,
+    columns: 19,
     row: (e) => ({
       project_id: e.projectId,
       session_id: e.sessionId,
@@ -142,10 +165,11 @@ export const POSTGRES_RECORD_TABLES: Tables = Object.freeze({
       confidence: e.confidence,
       consolidation_status: e.consolidationStatus,
       consolidated_at: e.consolidatedAt,
+      consolidated_into: e.consolidatedInto,
       created_at: e.createdAt,
     }),
     toRecord: toEpisode,
-    references: [],
+    references: [memoryRef('consolidatedInto')],
   },
   goals: {
     sqlTable: 'prospective_goals',
@@ -290,5 +314,12 @@ export const POSTGRES_RECORD_TABLES: Tables = Object.freeze({
     }),
     toRecord: toScenario,
     references: [{ field: 'decisionId', table: 'planning_decisions', entity: 'decision' }],
+  },
+  consolidationRuns: {
+    sqlTable: 'consolidation_runs',
+    columns: 16,
+    row: runRow,
+    toRecord: toRun,
+    references: [],
   },
 } satisfies Tables);

@@ -8,6 +8,7 @@ import type {
   CodeDependency,
   CodeEntity,
   CodeEntityType,
+  ConsolidationRun,
   ConsolidationState,
   ContentType,
   Decision,
@@ -40,6 +41,7 @@ import type {
   CodeUnresolvedDependenciesTable,
   CodeUnresolvedReferencesTable,
   ConsolidationLogTable,
+  ConsolidationRunsTable,
   EpisodicEventsTable,
   MemoryRelationshipsTable,
   MemoryVectorsTable,
@@ -203,6 +205,7 @@ export function toEpisode(row: Selectable<EpisodicEventsTable>): EpisodicEvent {
     confidence: row.confidence,
     consolidationStatus: row.consolidation_status as EpisodicEvent['consolidationStatus'],
     consolidatedAt: toNullableDate(row.consolidated_at),
+    consolidatedInto: row.consolidated_into === null ? null : toNumber(row.consolidated_into),
     createdAt: toDate(row.created_at),
   };
 }
@@ -332,5 +335,27 @@ export function toScenario(row: Selectable<PlanningScenariosTable>): Scenario {
     probability: row.probability,
     impact: row.impact,
     createdAt: toDate(row.created_at),
+  };
+}
+
+export function toRun(row: Selectable<ConsolidationRunsTable>): ConsolidationRun {
+  return {
+    id: toNumber(row.id),
+    projectId: toNumber(row.project_id),
+    workerId: row.worker_id,
+    startedAt: toDate(row.started_at),
+    finishedAt: toDate(row.finished_at),
+    claimed: row.claimed,
+    clusters: row.clusters,
+    created: row.created,
+    superseded: row.superseded,
+    linked: row.linked,
+    episodes: row.episodes,
+    released: row.released,
+    closed: row.closed,
+    fallbacks: row.fallbacks,
+    errors: row.errors,
+    error: row.error,
+    phases: fromJson(row.phases) as Record<string, number>,
   };
 }

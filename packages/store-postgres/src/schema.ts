@@ -102,6 +102,7 @@ export interface EpisodicEventsTable {
   confidence: number;
   consolidation_status: Generated<string>;
   consolidated_at: Date | null;
+  consolidated_into: Generated<string | number | null>;
   created_at: CreatedAt;
 }
 
@@ -212,6 +213,28 @@ export interface PlanningScenariosTable {
   created_at: CreatedAt;
 }
 
+/** One consolidation pass (`consolidation_runs`). */
+export interface ConsolidationRunsTable {
+  id: Id;
+  project_id: Ref;
+  worker_id: string;
+  started_at: Date;
+  finished_at: Date;
+  claimed: number;
+  clusters: number;
+  created: number;
+  superseded: number;
+  linked: number;
+  episodes: number;
+  released: number;
+  closed: number;
+  fallbacks: number;
+  errors: number;
+  error: string | null;
+  /** jsonb: phase name → milliseconds. */
+  phases: ColumnType<unknown, string, string>;
+}
+
 /** Key/value facts about the database: the embedding dimension, the text-search configuration. */
 export interface AthenaMetaTable {
   key: string;
@@ -241,6 +264,7 @@ export interface Database {
   code_unresolved_references: CodeUnresolvedReferencesTable;
   planning_decisions: PlanningDecisionsTable;
   planning_scenarios: PlanningScenariosTable;
+  consolidation_runs: ConsolidationRunsTable;
   athena_meta: AthenaMetaTable;
   athena_migrations: AthenaMigrationsTable;
 }

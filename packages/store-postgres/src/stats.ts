@@ -45,6 +45,8 @@ export const EXPECTED_INDEXES: Readonly<
   planning_decisions_project_idx: { table: 'planning_decisions', kind: 'btree' },
   planning_scenarios_decision_idx: { table: 'planning_scenarios', kind: 'btree' },
   memory_text_index_project_tsv_idx: { table: 'memory_text_index', kind: 'gin' },
+  consolidation_runs_project_idx: { table: 'consolidation_runs', kind: 'btree' },
+  episodic_events_consolidated_into_idx: { table: 'episodic_events', kind: 'btree' },
 });
 
 interface CatalogIndex {

@@ -85,6 +85,7 @@ describePostgres('migrations', () => {
       'code_unresolved_dependencies',
       'code_unresolved_references',
       'consolidation_log',
+      'consolidation_runs',
       'episodic_events',
       'memory_relationships',
       'memory_text_index',

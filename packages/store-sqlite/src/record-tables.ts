@@ -9,6 +9,7 @@ import {
   toMillis,
   toProject,
   toRelationship,
+  toRun,
   toScenario,
   toTask,
   toTransition,
@@ -45,6 +46,48 @@ const memoryRef = (field: string): SqliteReference => ({
   table: 'memory_vectors',
   entity: 'memory',
 });
+
+/** The columns of `consolidation_runs` a run record writes, in `runValues` order. */
+export const RUN_COLUMNS: readonly string[] = Object.freeze([
+  'project_id',
+  'worker_id',
+  'started_at',
+  'finished_at',
+  'claimed',
+  'clusters',
+  'created',
+  'superseded',
+  'linked',
+  'episodes',
+  'released',
+  'closed',
+  'fallbacks',
+  'errors',
+  'error',
+  'phases',
+]);
+
+/** A run's values for {@link RUN_COLUMNS}. */
+export function runValues(r: NewRecord<'consolidationRuns'>): unknown[] {
+  return [
+    r.projectId,
+    r.workerId,
+    ms(r.startedAt),
+    ms(r.finishedAt),
+    r.claimed,
+    r.clusters,
+    r.created,
+    r.superseded,
+    r.linked,
+    r.episodes,
+    r.released,
+    r.closed,
+    r.fallbacks,
+    r.errors,
+    r.error,
+    JSON.stringify(r.phases),
+  ];
+}
 
 type Tables = { readonly [T in RecordTable]: SqliteRecordTable<T> };
 
@@ -170,6 +213,7 @@ export const SQLITE_RECORD_TABLES: Tables = Object.freeze({
       'confidence',
       'consolidation_status',
       'consolidated_at',
+      'consolidated_into',
       'created_at',
     ],
     values: (e) => [
@@ -193,10 +237,11 @@ export const SQLITE_RECORD_TABLES: Tables = Object.freeze({
       e.confidence,
       e.consolidationStatus,
       toMillis(e.consolidatedAt),
+      e.consolidatedInto,
       ms(e.createdAt),
     ],
     toRecord: toEpisode,
-    references: [],
+    references: [memoryRef('consolidatedInto')],
   },
   goals: {
     sqlTable: 'prospective_goals',
@@ -404,5 +449,12 @@ export const SQLITE_RECORD_TABLES: Tables = Object.freeze({
     ],
     toRecord: toScenario,
     references: [{ field: 'decisionId', table: 'planning_decisions', entity: 'decision' }],
+  },
+  consolidationRuns: {
+    sqlTable: 'consolidation_runs',
+    columns: RUN_COLUMNS,
+    values: runValues,
+    toRecord: toRun,
+    references: [],
   },
 } satisfies Tables);

@@ -2,6 +2,7 @@ import type {
   CodeDependency,
   CodeEntity,
   CodeEntityType,
+  ConsolidationRun,
   ConsolidationState,
   ContentType,
   Decision,
@@ -113,6 +114,7 @@ export interface EpisodeRow {
   confidence: number;
   consolidation_status: string;
   consolidated_at: number | null;
+  consolidated_into: number | null;
   created_at: number;
 }
 
@@ -374,6 +376,7 @@ export function toEpisode(row: EpisodeRow): EpisodicEvent {
     confidence: row.confidence,
     consolidationStatus: row.consolidation_status as EpisodeConsolidationStatus,
     consolidatedAt: toDate(row.consolidated_at),
+    consolidatedInto: row.consolidated_into,
     createdAt: new Date(row.created_at),
   };
 }
@@ -499,5 +502,47 @@ export function toScenario(row: ScenarioRow): Scenario {
     probability: row.probability,
     impact: row.impact,
     createdAt: new Date(row.created_at),
+  };
+}
+
+export interface RunRow {
+  id: number;
+  project_id: number;
+  worker_id: string;
+  started_at: number;
+  finished_at: number;
+  claimed: number;
+  clusters: number;
+  created: number;
+  superseded: number;
+  linked: number;
+  episodes: number;
+  released: number;
+  closed: number;
+  fallbacks: number;
+  errors: number;
+  error: string | null;
+  phases: string;
+}
+
+export function toRun(row: RunRow): ConsolidationRun {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    workerId: row.worker_id,
+    startedAt: new Date(row.started_at),
+    finishedAt: new Date(row.finished_at),
+    claimed: row.claimed,
+    clusters: row.clusters,
+    created: row.created,
+    superseded: row.superseded,
+    linked: row.linked,
+    episodes: row.episodes,
+    released: row.released,
+    closed: row.closed,
+    fallbacks: row.fallbacks,
+    errors: row.errors,
+    error: row.error,
+    phases: JSON.parse(row.phases) as Record<string, number>,
   };
 }

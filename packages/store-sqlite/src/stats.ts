@@ -42,6 +42,8 @@ export const EXPECTED_INDEXES: Readonly<Record<string, string>> = Object.freeze(
   planning_decisions_superseded_by: 'planning_decisions',
   planning_scenarios_decision: 'planning_scenarios',
   planning_scenarios_project: 'planning_scenarios',
+  consolidation_runs_project: 'consolidation_runs',
+  episodic_events_consolidated_into: 'episodic_events',
 });
 
 /**

@@ -26,6 +26,7 @@ const ENTITY: Readonly<Record<RecordTable, string>> = {
   unresolvedReferences: 'unresolved code reference',
   decisions: 'decision',
   scenarios: 'scenario',
+  consolidationRuns: 'consolidation run',
 };
 
 function invalid(origin: string, message: string, path = origin): ValidationError {

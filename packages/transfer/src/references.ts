@@ -21,7 +21,7 @@ export const REFERENCES: Readonly<Record<RecordTable, readonly Reference[]>> = O
     { field: 'toMemoryId', table: 'memories' },
   ],
   transitions: [{ field: 'memoryId', table: 'memories' }],
-  episodes: [],
+  episodes: [{ field: 'consolidatedInto', table: 'memories' }],
   goals: [{ field: 'parentGoalId', table: 'goals' }],
   tasks: [
     { field: 'goalId', table: 'goals' },
@@ -36,6 +36,7 @@ export const REFERENCES: Readonly<Record<RecordTable, readonly Reference[]>> = O
   unresolvedReferences: [{ field: 'fromEntityId', table: 'codeEntities' }],
   decisions: [],
   scenarios: [{ field: 'decisionId', table: 'decisions' }],
+  consolidationRuns: [],
 });
 
 /**
@@ -73,4 +74,5 @@ export const DATE_FIELDS: Readonly<Record<RecordTable, readonly string[]>> = Obj
   unresolvedReferences: ['createdAt'],
   decisions: ['validatedAt', 'createdAt', 'updatedAt'],
   scenarios: ['createdAt'],
+  consolidationRuns: ['startedAt', 'finishedAt'],
 });

@@ -22,7 +22,7 @@ const REFERENCES: Readonly<Record<RecordTable, readonly (readonly [string, Recor
     ['toMemoryId', 'memories'],
   ],
   transitions: [['memoryId', 'memories']],
-  episodes: [],
+  episodes: [['consolidatedInto', 'memories']],
   goals: [['parentGoalId', 'goals']],
   tasks: [
     ['goalId', 'goals'],
@@ -37,6 +37,7 @@ const REFERENCES: Readonly<Record<RecordTable, readonly (readonly [string, Recor
   unresolvedReferences: [['fromEntityId', 'codeEntities']],
   decisions: [],
   scenarios: [['decisionId', 'decisions']],
+  consolidationRuns: [],
 };
 
 type IdMaps = Map<RecordTable, Map<number, number>>;

@@ -116,7 +116,27 @@ export async function richProject(store: Store, projectId: number): Promise<void
     },
     { sessionId: 'session-1', eventType: 'action', content: 'edited retry.ts', timestamp: at(31) },
   ]);
-  await store.episodes.markConsolidated(p, [present(episode, 'episode').id], at(32));
+  await store.episodes.markConsolidated(p, [present(episode, 'episode').id], {
+    at: at(32),
+    into: m1,
+  });
+  await store.consolidation.recordRun(p, {
+    workerId: 'worker-1',
+    startedAt: at(33),
+    finishedAt: at(34),
+    claimed: 2,
+    clusters: 1,
+    created: 1,
+    superseded: 1,
+    linked: 1,
+    episodes: 1,
+    released: 0,
+    closed: 0,
+    fallbacks: 0,
+    errors: 0,
+    error: null,
+    phases: { claim: 1.5, settle: 12.25 },
+  });
   const root = await store.goals.create(p, {
     title: 'Reliable webhooks',
     priority: 8,

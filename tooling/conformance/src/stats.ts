@@ -34,6 +34,7 @@ export function statsTests(ctx: SuiteContext): void {
         unresolvedReferences: 1,
         decisions: 2,
         scenarios: 1,
+        consolidationRuns: 1,
       },
       memoriesByState: {
         unconsolidated: 1,

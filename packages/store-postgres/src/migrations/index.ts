@@ -1,5 +1,6 @@
 import { codeGraph } from './code-graph.js';
 import { codeKeys } from './code-keys.js';
+import { consolidationRuns } from './consolidation-runs.js';
 import { initialSchema } from './initial-schema.js';
 import { keywordProjectIndex } from './keyword-project-index.js';
 import { keywordTable } from './keyword-table.js';
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   keywordProjectIndex,
   codeKeys,
   codeGraph,
+  consolidationRuns,
 ]);
 
 /** The schema version a fully migrated database has. */

@@ -1,6 +1,10 @@
 import {
   assertTransition,
   NotFoundError,
+  parseListRuns,
+  parseRunInput,
+  parseTransitionMany,
+  StorageError,
   parseClaimBatch,
   parseConsolidationState,
   parseId,
@@ -12,6 +16,10 @@ import {
 import type {
   ClaimBatchOptions,
   ConsolidationRepository,
+  ConsolidationRun,
+  ConsolidationRunInput,
+  ListRunsOptions,
+  TransitionChange,
   ConsolidationState,
   Memory,
   ReconsolidationWindowOptions,
@@ -19,8 +27,9 @@ import type {
   TransitionOptions,
 } from '@athena/core-types';
 import type { Connection } from '../connection.js';
-import { toMemory, toTransition } from '../rows.js';
-import type { MemoryRow, TransitionRow } from '../rows.js';
+import { RUN_COLUMNS, runValues } from '../record-tables.js';
+import { toMemory, toRun, toTransition } from '../rows.js';
+import type { MemoryRow, RunRow, TransitionRow } from '../rows.js';
 import type { Session } from '../session.js';
 import { findMemory } from './memory-repository.js';
 
@@ -103,6 +112,117 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
         logMany(c, { projectId: project, ids: [id], from, to: target, reason, actor, at: when });
         return toMemory(row as MemoryRow);
       }),
+    );
+  }
+
+  /**
+   * Every change in order, in one IMMEDIATE transaction (or the caller's),
+   * through prepared statements: SQLite runs in-process, so a statement per
+   * change costs microseconds.
+   *
+   * @example
+   * ```ts
+   * await store.consolidation.transitionMany(projectId, [{ memoryId: 7, to: 'consolidated' }]);
+   * ```
+   */
+  async transitionMany(
+    projectId: number,
+    changes: readonly TransitionChange[],
+    options?: Omit<TransitionOptions, 'supersededBy'>,
+  ): Promise<number> {
+    const project = parseId(projectId, 'projectId');
+    const parsed = parseTransitionMany(changes, options);
+    if (parsed.changes.length === 0) return 0;
+    const when = parsed.at.getTime();
+    return this.#session.run((c) =>
+      c.atomic(() => {
+        const update = c.statement<[Record<string, unknown>]>(
+          `UPDATE memory_vectors SET
+             consolidation_state = @to,
+             consolidated_at = CASE WHEN @to = 'consolidated' THEN @at ELSE consolidated_at END,
+             superseded_by = CASE WHEN @to = 'superseded' THEN @supersededBy ELSE superseded_by END,
+             claimed_by = CASE WHEN @to = 'consolidating' THEN @actor ELSE NULL END,
+             claim_expires_at = CASE WHEN @to = 'consolidating' THEN @expires ELSE NULL END,
+             updated_at = @at
+           WHERE id = @id`,
+        );
+        const log = c.statement(
+          `INSERT INTO consolidation_log (project_id, memory_id, from_state, to_state, reason, actor, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        );
+        for (const change of parsed.changes) {
+          const current = findMemory(c, project, change.memoryId);
+          if (current === undefined) throw new NotFoundError('memory', change.memoryId);
+          const from = current.consolidation_state as ConsolidationState;
+          assertTransition(from, change.to, { memoryId: change.memoryId });
+          if (
+            change.supersededBy !== null &&
+            findMemory(c, project, change.supersededBy) === undefined
+          ) {
+            throw new NotFoundError('memory', change.supersededBy);
+          }
+          update.run({
+            id: change.memoryId,
+            to: change.to,
+            at: when,
+            supersededBy: change.supersededBy,
+            actor: parsed.actor,
+            expires: when + DEFAULT_LEASE_MS,
+          });
+          log.run(project, change.memoryId, from, change.to, parsed.reason, parsed.actor, when);
+        }
+        return parsed.changes.length;
+      }),
+    );
+  }
+
+  /**
+   * Nothing to take: a transaction on SQLite is `BEGIN IMMEDIATE`, which
+   * holds the database's single write lock (across processes) until it ends.
+   */
+  async lock(projectId: number): Promise<void> {
+    parseId(projectId, 'projectId');
+    return this.#session.run((c) => {
+      if (!c.db.inTransaction) {
+        throw new StorageError('consolidation.lock() must be called inside store.transaction()');
+      }
+    });
+  }
+
+  /**
+   * @example
+   * ```ts
+   * const run = await store.consolidation.recordRun(projectId, { workerId: 'w1', ...counters });
+   * ```
+   */
+  async recordRun(projectId: number, run: ConsolidationRunInput): Promise<ConsolidationRun> {
+    const project = parseId(projectId, 'projectId');
+    const parsed = parseRunInput(run);
+    return this.#session.run((c) => {
+      if (c.statement('SELECT 1 FROM projects WHERE id = ?').get(project) === undefined) {
+        throw new NotFoundError('project', project);
+      }
+      const row = c
+        .statement<unknown[], RunRow>(
+          `INSERT INTO consolidation_runs (${RUN_COLUMNS.join(', ')})
+           VALUES (${RUN_COLUMNS.map(() => '?').join(', ')}) RETURNING *`,
+        )
+        .get(...runValues({ ...parsed, projectId: project }));
+      return toRun(row as RunRow);
+    });
+  }
+
+  async listRuns(projectId: number, options?: ListRunsOptions): Promise<ConsolidationRun[]> {
+    const project = parseId(projectId, 'projectId');
+    const { limit, before } = parseListRuns(options);
+    return this.#session.run((c) =>
+      c
+        .statement<unknown[], RunRow>(
+          `SELECT * FROM consolidation_runs WHERE project_id = ? AND id < ?
+           ORDER BY id DESC LIMIT ?`,
+        )
+        .all(project, before ?? Number.MAX_SAFE_INTEGER, limit)
+        .map(toRun),
     );
   }
 

@@ -3,8 +3,9 @@ import {
   encodeCursor,
   parseId,
   parseIds,
-  parseInstant,
+  NotFoundError,
   parseListEpisodes,
+  parseMarkConsolidated,
   parseRecordEpisode,
   parseRecordEpisodes,
 } from '@athena/core-types';
@@ -12,6 +13,7 @@ import type {
   EpisodeRepository,
   EpisodicEvent,
   ListEpisodesOptions,
+  MarkConsolidatedOptions,
   NewEpisode,
   Page,
   PageOptions,
@@ -22,6 +24,7 @@ import { mapSqliteError } from '../map-error.js';
 import { toEpisode } from '../rows.js';
 import type { EpisodeRow } from '../rows.js';
 import type { Session } from '../session.js';
+import { findMemory } from './memory-repository.js';
 
 const INSERT_EPISODE = `
 INSERT INTO episodic_events (
@@ -161,6 +164,10 @@ export class SqliteEpisodeRepository implements EpisodeRepository {
       conditions.push('consolidation_status = @status');
       params['status'] = parsed.consolidationStatus;
     }
+    if (parsed.consolidatedInto !== undefined) {
+      conditions.push('consolidated_into = @into');
+      params['into'] = parsed.consolidatedInto;
+    }
     return this.#session.run((c) => {
       const rows = c
         .statement<[Record<string, unknown>], EpisodeRow>(
@@ -179,21 +186,33 @@ export class SqliteEpisodeRepository implements EpisodeRepository {
   }
 
   /** Marks unconsolidated events consolidated; already consolidated ones are not counted. */
-  async markConsolidated(projectId: number, ids: readonly number[], at?: Date): Promise<number> {
+  /**
+   * @example
+   * ```ts
+   * await store.episodes.markConsolidated(projectId, [3, 4], { into: lesson.id });
+   * ```
+   */
+  async markConsolidated(
+    projectId: number,
+    ids: readonly number[],
+    options?: Date | MarkConsolidatedOptions,
+  ): Promise<number> {
     const project = parseId(projectId, 'projectId');
     const wanted = parseIds(ids, 'ids');
-    const when = parseInstant(at, 'at');
+    const { at, into } = parseMarkConsolidated(options);
     if (wanted.length === 0) return 0;
-    return this.#session.run(
-      (c) =>
-        c
-          .statement(
-            `UPDATE episodic_events
-             SET consolidation_status = 'consolidated', consolidated_at = ?
-             WHERE project_id = ? AND consolidation_status = 'unconsolidated'
-               AND id IN (SELECT value FROM json_each(?))`,
-          )
-          .run(when.getTime(), project, JSON.stringify(wanted)).changes,
-    );
+    return this.#session.run((c) => {
+      if (into !== null && findMemory(c, project, into) === undefined) {
+        throw new NotFoundError('memory', into, { details: { projectId: project } });
+      }
+      return c
+        .statement(
+          `UPDATE episodic_events
+           SET consolidation_status = 'consolidated', consolidated_at = ?, consolidated_into = ?
+           WHERE project_id = ? AND consolidation_status = 'unconsolidated'
+             AND id IN (SELECT value FROM json_each(?))`,
+        )
+        .run(at.getTime(), into, project, JSON.stringify(wanted)).changes;
+    });
   }
 }
