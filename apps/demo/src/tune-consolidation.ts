@@ -1,11 +1,11 @@
 /**
  * Threshold search on the TUNE half of the labelled consolidation set only
- * (SQLite, hashing embedder unless `--embedder openai`): every pair of
+ * (SQLite, hashing embedder): every pair of
  * similarity and duplicate thresholds of a small grid consolidates the whole
- * set in its own project, and is scored on the tune half. The winner keeps
- * every fact (no supersede of a note that is not a duplicate of it) and has
- * the best mean B-cubed F1 over duplicate and shared-term groups; the
- * held-out half is never looked at here.
+ * set in its own project, and is scored on the tune half. The winner
+ * supersedes no note that is not a near duplicate (neither a different fact
+ * nor a rewording) and has the best mean B-cubed F1 over duplicate and
+ * shared-term groups; the held-out half is never looked at here.
  *
  *   pnpm --filter @athena/demo tune:consolidation [--min-cluster 2]
  */
@@ -24,8 +24,8 @@ import { renderTable } from './table.js';
 const { values } = parseArgs({ options: { 'min-cluster': { type: 'string', default: '2' } } });
 const minClusterSize = Number(values['min-cluster']);
 
-const SIMILARITY = [0.55, 0.6, 0.65, 0.7, 0.75, 0.8];
-const DUPLICATE = [0.8, 0.85, 0.88, 0.9, 0.92, 0.95];
+const SIMILARITY = [0.55, 0.6, 0.62, 0.65, 0.68, 0.7, 0.75, 0.8];
+const DUPLICATE = [0.8, 0.82, 0.85, 0.88, 0.9, 0.92, 0.95];
 
 interface Trial {
   readonly similarity: number;
@@ -79,11 +79,17 @@ async function main(): Promise<void> {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+  // Disqualified: any supersede of a note that is not a duplicate (a lost fact or a lost
+  // wording). Then the objective, the F1 of all notes, duplicate recall, and on a tie the higher
+  // duplicate threshold: a supersede drops a wording, so the safer end of a plateau wins.
+  const unsafe = (t: Trial) => Number(t.tune.duplicates.wrong + t.tune.duplicates.rewordings > 0);
   const ranked = [...trials].sort(
     (a, b) =>
-      Number(a.tune.duplicates.wrong > 0) - Number(b.tune.duplicates.wrong > 0) ||
+      unsafe(a) - unsafe(b) ||
       b.objective - a.objective ||
-      b.tune.clusters.f1 - a.tune.clusters.f1,
+      b.tune.clusters.f1 - a.tune.clusters.f1 ||
+      b.tune.duplicates.recall - a.tune.duplicates.recall ||
+      b.duplicate - a.duplicate,
   );
   const f = (value: number) => value.toFixed(3);
   console.log(
@@ -122,7 +128,12 @@ async function main(): Promise<void> {
       },
       {
         header: 'contra found',
-        value: (t) => String(t.tune.contradictions.detected),
+        value: (t) => `${t.tune.contradictions.detected}/${t.tune.contradictions.pairs}`,
+        align: 'right',
+      },
+      {
+        header: 'contradicts right',
+        value: (t) => `${t.tune.contradictions.correctLinks}/${t.tune.contradictions.links}`,
         align: 'right',
       },
     ]),
