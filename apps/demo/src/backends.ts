@@ -17,11 +17,18 @@ export const POSTGRES_URL =
   findVariable(process.env, 'ATHENA_DATABASE_URL')?.value ??
   readVariable(process.env, 'ATHENA_BENCH_DATABASE_URL');
 
-/** A fresh database: `store` is initialised; `open()` gives another store on the same database. */
+/** A fresh database: `store` is initialised; `second()` gives a second worker its store. */
 export interface FreshDatabase {
   readonly store: Store;
-  /** Another, initialised store on the same database (the caller closes it): a second worker. */
-  open(): Promise<Store>;
+  /**
+   * The store a second, concurrent worker of this process uses, and how to
+   * let go of it: on PostgreSQL another store (its own pool), as another
+   * process would have; on SQLite the same store, because a second
+   * connection in one process waits for the write lock synchronously and so
+   * blocks the event loop the first connection needs to commit (SQLITE_BUSY
+   * after the busy timeout). Two processes would each have their own.
+   */
+  second(): Promise<{ readonly store: Store; close(): Promise<void> }>;
 }
 
 /** Runs `fn` on a fresh database of one backend and deletes it afterwards. */
@@ -40,14 +47,10 @@ async function postgresReachable(): Promise<boolean> {
 
 const withSqlite: Backend = async (dimension, fn) => {
   const dir = mkdtempSync(join(tmpdir(), 'athena-quality-'));
-  const open = async () => {
-    const store = new SqliteStore({ path: join(dir, 'quality.db'), embeddingDimension: dimension });
-    await store.init();
-    return store;
-  };
-  const store = await open();
+  const store = new SqliteStore({ path: join(dir, 'quality.db'), embeddingDimension: dimension });
+  await store.init();
   try {
-    return await fn({ store, open });
+    return await fn({ store, second: async () => ({ store, close: async () => undefined }) });
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -70,7 +73,13 @@ const withPostgres: Backend = async (dimension, fn) => {
   };
   const store = await open();
   try {
-    return await fn({ store, open });
+    return await fn({
+      store,
+      second: async () => {
+        const other = await open();
+        return { store: other, close: () => other.close() };
+      },
+    });
   } finally {
     await store.close();
     const client = new pg.Client({ connectionString: POSTGRES_URL });

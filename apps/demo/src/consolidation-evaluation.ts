@@ -42,6 +42,8 @@ export interface SplitScores {
 export interface RepresentativeCount {
   readonly groups: number;
   readonly exactlyOne: number;
+  /** The same, per kind of group. */
+  readonly byKind: Readonly<Partial<Record<GroupKind, { groups: number; exactlyOne: number }>>>;
   /** Group id → representatives, for the groups with more or fewer than one. */
   readonly others: Readonly<Record<string, number>>;
 }
@@ -147,6 +149,37 @@ export function representativesOf(
   return representatives;
 }
 
+/**
+ * Per group of two or more notes among `notes`: how many memories stand for
+ * it (see {@link representativesOf}); exactly one is what the issue asks.
+ */
+export function countRepresentatives(
+  outcome: ConsolidationOutcome,
+  notes: readonly ConsolidationNote[],
+): RepresentativeCount {
+  const groups = new Map<string, { kind: GroupKind; members: string[] }>();
+  for (const note of notes) {
+    if (note.kind === 'singleton') continue;
+    const entry = groups.get(note.group) ?? { kind: note.kind, members: [] };
+    entry.members.push(note.id);
+    groups.set(note.group, entry);
+  }
+  const others: Record<string, number> = {};
+  const byKind: Partial<Record<GroupKind, { groups: number; exactlyOne: number }>> = {};
+  let exactlyOne = 0;
+  for (const [group, { kind, members }] of groups) {
+    const count = representativesOf(outcome, members).size;
+    const tally = byKind[kind] ?? { groups: 0, exactlyOne: 0 };
+    tally.groups += 1;
+    if (count === 1) {
+      exactlyOne += 1;
+      tally.exactlyOne += 1;
+    } else others[group] = count;
+    byKind[kind] = tally;
+  }
+  return { groups: groups.size, exactlyOne, byKind, others };
+}
+
 /** Scores the outcome over the notes of one split (or all). */
 export function scoreSplit(
   outcome: ConsolidationOutcome,
@@ -174,19 +207,6 @@ export function scoreSplit(
     .filter((pair) => split === 'all' || pair.split === split)
     .map((pair) => pair.notes);
 
-  const groups = new Map<string, string[]>();
-  for (const note of evaluated) {
-    if (note.kind !== 'singleton')
-      groups.set(note.group, [...(groups.get(note.group) ?? []), note.id]);
-  }
-  const others: Record<string, number> = {};
-  let exactlyOne = 0;
-  for (const [group, members] of groups) {
-    const count = representativesOf(outcome, members).size;
-    if (count === 1) exactlyOne += 1;
-    else others[group] = count;
-  }
-
   return {
     split,
     clusters: bCubed(gold, predicted),
@@ -196,6 +216,6 @@ export function scoreSplit(
     contradictions: contradictionScores(outcome, splitPairs, ids),
     contradictionsMerged: splitPairs.filter(([a, b]) => predicted.get(a) === predicted.get(b))
       .length,
-    representatives: { groups: groups.size, exactlyOne, others },
+    representatives: countRepresentatives(outcome, evaluated),
   };
 }

@@ -27,10 +27,10 @@ import {
   listAll,
   loadSet,
   readOutcome,
-  representativesOf,
+  countRepresentatives,
   scoreSplit,
 } from './consolidation-evaluation.js';
-import type { SplitScores } from './consolidation-evaluation.js';
+import type { RepresentativeCount, SplitScores } from './consolidation-evaluation.js';
 import { loadConsolidationNotes, loadContradictions, loadNotes, loadQueries } from './corpus.js';
 import type { ConsolidationNote, GroupKind } from './corpus.js';
 import { RETRIEVAL_MODES, scoreQueries } from './retrieval-scores.js';
@@ -71,12 +71,14 @@ interface Evaluation {
   readonly heldOut: SplitScores;
   readonly runs: number;
   readonly superseded: number;
-  readonly twoWorkers: {
-    readonly groups: number;
-    readonly exactlyOne: number;
-    readonly others: Readonly<Record<string, number>>;
+  /** Every group of the set (both halves) after one worker. */
+  readonly oneWorker: RepresentativeCount;
+  readonly twoWorkers: RepresentativeCount & {
+    /** Groups whose count of representatives differs from the one-worker run's. */
+    readonly differFromOneWorker: readonly string[];
     readonly leftUnconsolidated: number;
     readonly runsPerWorker: readonly number[];
+    readonly superseded: number;
   };
   readonly retrieval: readonly RetrievalComparison[];
 }
@@ -105,7 +107,7 @@ async function quality(
   store: Store,
   embedder: Embedder,
   notes: readonly ConsolidationNote[],
-): Promise<Pick<Evaluation, 'heldOut' | 'runs' | 'superseded'>> {
+): Promise<Pick<Evaluation, 'heldOut' | 'runs' | 'superseded' | 'oneWorker'>> {
   const project = await store.projects.create({ name: 'consolidation-one', path: '/eval/one' });
   const noteMemory = await loadSet(store, embedder, project.id, notes);
   const runs: ConsolidationRunInput[] = await consolidateAll(
@@ -115,6 +117,7 @@ async function quality(
   const { outcome } = await readOutcome(store, project.id, noteMemory);
   return {
     heldOut: scoreSplit(outcome, notes, loadContradictions(), 'held-out'),
+    oneWorker: countRepresentatives(outcome, notes),
     runs: runs.length,
     superseded: runs.reduce((sum, run) => sum + run.superseded, 0),
   };
@@ -124,37 +127,30 @@ async function twoWorkers(
   db: FreshDatabase,
   embedder: Embedder,
   notes: readonly ConsolidationNote[],
+  oneWorker: RepresentativeCount,
 ): Promise<Evaluation['twoWorkers']> {
   const { store } = db;
   const project = await store.projects.create({ name: 'consolidation-two', path: '/eval/two' });
   const noteMemory = await loadSet(store, embedder, project.id, notes);
-  const second = await db.open();
+  const second = await db.second();
   try {
     const runs = await Promise.all([
       consolidateAll(consolidator(store, embedder, 'eval-a'), project.id),
-      consolidateAll(consolidator(second, embedder, 'eval-b'), project.id),
+      consolidateAll(consolidator(second.store, embedder, 'eval-b'), project.id),
     ]);
     const { outcome, memories } = await readOutcome(store, project.id, noteMemory);
-    const groups = new Map<string, string[]>();
-    for (const note of notes) {
-      if (note.kind !== 'singleton')
-        groups.set(note.group, [...(groups.get(note.group) ?? []), note.id]);
-    }
-    const others: Record<string, number> = {};
-    let exactlyOne = 0;
-    for (const [group, members] of groups) {
-      const count = representativesOf(outcome, members).size;
-      if (count === 1) exactlyOne += 1;
-      else others[group] = count;
-    }
+    const count = countRepresentatives(outcome, notes);
+    const groups = new Set(notes.filter((n) => n.kind !== 'singleton').map((n) => n.group));
     return {
-      groups: groups.size,
-      exactlyOne,
-      others,
+      ...count,
+      differFromOneWorker: [...groups].filter(
+        (group) => (count.others[group] ?? 1) !== (oneWorker.others[group] ?? 1),
+      ),
       leftUnconsolidated: memories.filter((m) =>
         ['unconsolidated', 'consolidating'].includes(m.consolidationState),
       ).length,
       runsPerWorker: runs.map((list) => list.length),
+      superseded: runs.flat().reduce((sum, run) => sum + run.superseded, 0),
     };
   } finally {
     await second.close();
@@ -233,7 +229,7 @@ async function evaluate(
 ): Promise<Evaluation> {
   const notes = loadConsolidationNotes();
   const one = await quality(db.store, embedder, notes);
-  const two = await twoWorkers(db, embedder, notes);
+  const two = await twoWorkers(db, embedder, notes, one.oneWorker);
   const shipped = loadNotes();
   // The shipped corpus holds no near-exact duplicates, so the second corpus adds the set's
   // duplicates of corpus notes (`-d` notes); a query labelled with a note counts its duplicate.
@@ -343,6 +339,13 @@ function qualityTable(rows: readonly Evaluation[]): string {
   ]);
 }
 
+const representatives = (count: RepresentativeCount) =>
+  `${count.exactlyOne}/${count.groups} (` +
+  KINDS.filter((kind) => count.byKind[kind] !== undefined)
+    .map((kind) => `${kind} ${count.byKind[kind]?.exactlyOne}/${count.byKind[kind]?.groups}`)
+    .join(', ') +
+  ')';
+
 function otherTable(rows: readonly Evaluation[]): string {
   return renderTable(rows, [
     { header: 'backend', value: (r) => r.backend },
@@ -363,13 +366,21 @@ function otherTable(rows: readonly Evaluation[]): string {
       align: 'right',
     },
     {
-      header: 'one representative (1 worker)',
-      value: (r) => `${r.heldOut.representatives.exactlyOne}/${r.heldOut.representatives.groups}`,
+      header: 'one representative, 1 worker',
+      value: (r) => representatives(r.oneWorker),
+    },
+    {
+      header: '2 workers',
+      value: (r) => representatives(r.twoWorkers),
+    },
+    {
+      header: 'differ',
+      value: (r) => String(r.twoWorkers.differFromOneWorker.length),
       align: 'right',
     },
     {
-      header: 'one representative (2 workers, all groups)',
-      value: (r) => `${r.twoWorkers.exactlyOne}/${r.twoWorkers.groups}`,
+      header: 'superseded 1 / 2 workers',
+      value: (r) => `${r.superseded} / ${r.twoWorkers.superseded}`,
       align: 'right',
     },
     {

@@ -77,6 +77,11 @@ describe('scoreSplit', () => {
     expect(scores.duplicates).toMatchObject({ superseded: 1, correct: 0, wrong: 1 });
     expect(scores.contradictionsMerged).toBe(1);
     expect(scores.contradictions.detected).toBe(0);
-    expect(scores.representatives).toEqual({ groups: 1, exactlyOne: 1, others: {} });
+    expect(scores.representatives).toEqual({
+      groups: 1,
+      exactlyOne: 1,
+      byKind: { duplicate: { groups: 1, exactlyOne: 1 } },
+      others: {},
+    });
   });
 });
