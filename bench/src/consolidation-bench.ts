@@ -215,9 +215,21 @@ export async function benchConsolidation(
       }
       ids.push(...(await loader.memories.storeMany(project.id, batch)));
     }
-    for (let w = 1; w < workers; w++) stores.push(await db.open());
+    // PostgreSQL: each worker its own store (pool), as separate processes would have. SQLite: one
+    // store for both, because a second connection in one process waits for the write lock
+    // synchronously, blocking the event loop the first needs to commit (SQLITE_BUSY); two
+    // processes would each have their own connection, and still one writer at a time.
+    const workerStores: Store[] = [loader];
+    for (let w = 1; w < workers; w++) {
+      if (backend === 'sqlite') workerStores.push(loader);
+      else {
+        const store = await db.open();
+        stores.push(store);
+        workerStores.push(store);
+      }
+    }
     const embedder = new HashingEmbedder({ dimension: backlog.dimension });
-    const consolidators = stores.slice(0, workers).map((store, w) =>
+    const consolidators = workerStores.map((store, w) =>
       createConsolidator({
         store,
         embedder,

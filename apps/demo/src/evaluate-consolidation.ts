@@ -78,6 +78,8 @@ interface Evaluation {
     readonly differFromOneWorker: readonly string[];
     readonly leftUnconsolidated: number;
     readonly runsPerWorker: readonly number[];
+    /** Memories each worker claimed: both must have worked for the check to mean anything. */
+    readonly claimedPerWorker: readonly number[];
     readonly superseded: number;
   };
   readonly retrieval: readonly RetrievalComparison[];
@@ -150,6 +152,7 @@ async function twoWorkers(
         ['unconsolidated', 'consolidating'].includes(m.consolidationState),
       ).length,
       runsPerWorker: runs.map((list) => list.length),
+      claimedPerWorker: runs.map((list) => list.reduce((sum, run) => sum + run.claimed, 0)),
       superseded: runs.flat().reduce((sum, run) => sum + run.superseded, 0),
     };
   } finally {
@@ -372,6 +375,11 @@ function otherTable(rows: readonly Evaluation[]): string {
     {
       header: '2 workers',
       value: (r) => representatives(r.twoWorkers),
+    },
+    {
+      header: 'claimed by each',
+      value: (r) => r.twoWorkers.claimedPerWorker.join(' + '),
+      align: 'right',
     },
     {
       header: 'differ',
