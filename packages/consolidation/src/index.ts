@@ -20,3 +20,5 @@ export * from './plan-clusters.js';
 export * from './reconsolidate.js';
 export * from './summarizer.js';
 export * from './text-signals.js';
+export * from './create-summarizer-from-env.js';
+export * from './openai-compatible-summarizer.js';

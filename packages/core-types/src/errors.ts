@@ -27,7 +27,8 @@ export type AthenaErrorCode =
   | 'transient'
   | 'storage'
   | 'embedder'
-  | 'embedding_model_mismatch';
+  | 'embedding_model_mismatch'
+  | 'summarizer';
 
 /** Options accepted by every {@link AthenaError} constructor. */
 export interface AthenaErrorOptions {
@@ -254,5 +255,32 @@ export class EmbeddingModelMismatchError extends AthenaError {
     this.expected = expected;
     this.found = Object.freeze([...found]);
     this.memoryIds = Object.freeze([...memoryIds]);
+  }
+}
+
+/**
+ * Why a summarizer call failed; see {@link SummarizerError}. The reasons of
+ * an embedder, plus `invalid_answer`: the model answered, but not what was
+ * asked (not the JSON schema, a blank summary, unknown member ids).
+ */
+export type SummarizerErrorReason = EmbedderErrorReason | 'invalid_answer';
+
+/**
+ * A chat model (the consolidation worker's slow path) failed to summarise.
+ * The worker keeps its heuristic result when this is thrown. Messages and
+ * details name the URL and model, never the API key.
+ */
+export class SummarizerError extends AthenaError {
+  readonly reason: SummarizerErrorReason;
+  /** The HTTP status, or `null` when there was no answer. */
+  readonly status: number | null;
+
+  constructor(reason: SummarizerErrorReason, message: string, options: EmbedderErrorOptions = {}) {
+    super('summarizer', message, {
+      ...options,
+      details: { reason, status: options.status ?? null, ...options.details },
+    });
+    this.reason = reason;
+    this.status = options.status ?? null;
   }
 }

@@ -17,7 +17,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
  * `embedder` (`createEmbedderFromEnv` of `@athena/search`), `tooling` (the
  * repository's benchmark and evaluation scripts).
  */
-export type VariableGroup = 'store' | 'embedder' | 'tooling';
+export type VariableGroup = 'store' | 'embedder' | 'summarizer' | 'tooling';
 
 /** One environment variable. `T` is its parsed type, `D` its default (`undefined`: none). */
 export interface VariableDefinition<T = unknown, D extends T | undefined = T | undefined> {
@@ -394,6 +394,33 @@ export const ATHENA_VARIABLES = Object.freeze({
       if (parts.length !== 2 || query === undefined || document === undefined) return undefined;
       return query === '' || document === '' ? undefined : Object.freeze({ query, document });
     },
+  }),
+  ATHENA_LLM_URL: httpUrl({
+    name: 'ATHENA_LLM_URL',
+    group: 'summarizer',
+    description:
+      'server root of an OpenAI-compatible `/v1/chat/completions` (llama.cpp, Ollama, OpenAI): the consolidation worker\'s slow path (summaries, contradictions); unset = heuristic only',
+  }),
+  ATHENA_LLM_MODEL: text({
+    name: 'ATHENA_LLM_MODEL',
+    group: 'summarizer',
+    description: 'chat model name, required with `ATHENA_LLM_URL`',
+    default: undefined,
+  }),
+  ATHENA_LLM_API_KEY: text({
+    name: 'ATHENA_LLM_API_KEY',
+    group: 'summarizer',
+    description: 'bearer token for `ATHENA_LLM_URL`; optional for local servers; never logged',
+    secret: true,
+    default: undefined,
+  }),
+  ATHENA_LLM_TIMEOUT_MS: integer({
+    name: 'ATHENA_LLM_TIMEOUT_MS',
+    group: 'summarizer',
+    description: 'time allowed for one chat completion, per attempt',
+    min: 100,
+    max: 600_000,
+    default: 30_000,
   }),
   ATHENA_BENCH_DATABASE_URL: postgresUrl({
     name: 'ATHENA_BENCH_DATABASE_URL',

@@ -221,14 +221,17 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
   async recordRun(projectId: number, run: ConsolidationRunInput): Promise<ConsolidationRun> {
     const project = parseId(projectId, 'projectId');
     const parsed = parseRunInput(run);
-    return this.#session().write({ operation: 'record consolidation run' }, async (s) => {
-      const row = await s.db
-        .insertInto('consolidation_runs')
-        .values(runRow({ ...parsed, projectId: project }) as never)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toRun(row);
-    });
+    return this.#session().write(
+      { operation: 'record consolidation run', notFound: { entity: 'project', id: project } },
+      async (s) => {
+        const row = await s.db
+          .insertInto('consolidation_runs')
+          .values(runRow({ ...parsed, projectId: project }) as never)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return toRun(row);
+      },
+    );
   }
 
   async listRuns(projectId: number, options?: ListRunsOptions): Promise<ConsolidationRun[]> {

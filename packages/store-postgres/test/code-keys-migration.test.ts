@@ -31,6 +31,9 @@ describePostgres('migration 5 (qualified code names, pending edges, event vocabu
       await adminQuery(
         `alter table "${schema}".code_metadata add unique (project_id, file_path, name, entity_type)`,
       );
+      // Undo migration 7 (consolidation runs, episode provenance) too.
+      await adminQuery(`drop table "${schema}".consolidation_runs`);
+      await adminQuery(`alter table "${schema}".episodic_events drop column consolidated_into`);
       await adminQuery(`delete from "${schema}".athena_migrations where version >= 5`);
       const inserted = await adminQuery<{ id: string; name: string }>(
         `insert into "${schema}".code_metadata (project_id, file_path, name, entity_type)

@@ -100,6 +100,9 @@ describePostgres('migration 3 (keyword table) on an existing version-2 database'
       await adminQuery(`drop table "${schema}".memory_text_index`);
       await adminQuery(`drop function "${schema}".memory_text_index_insert() cascade`);
       await adminQuery(`drop function "${schema}".memory_text_index_update() cascade`);
+      // Undo migration 7 (consolidation runs, episode provenance) too.
+      await adminQuery(`drop table "${schema}".consolidation_runs`);
+      await adminQuery(`alter table "${schema}".episodic_events drop column consolidated_into`);
       await adminQuery(`delete from "${schema}".athena_migrations where version >= 3`);
       // Undo migration 5 (code keys) too, so it applies again after 3 and 4.
       // Undo migration 6 (code graph) first: it builds on these tables.

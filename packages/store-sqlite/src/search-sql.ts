@@ -275,7 +275,7 @@ export function neighboursSql(shape: NeighbourShape): string {
       ? `SELECT m.id AS id, vec_distance_cosine(m.embedding, q.embedding) AS distance
          FROM (SELECT memory_id FROM memory_bits
                WHERE project_id = @projectId AND memory_id <> q.id
-                 ${shape.withStates ? `AND memory_id IN (SELECT id FROM memory_vectors WHERE project_id = @projectId ${states('consolidation_state')})` : ''}
+                 ${shape.withStates ? 'AND memory_id IN allowed' : ''}
                ORDER BY vec_distance_hamming(vec_bit(bits), vec_bit(qb.bits))
                LIMIT @candidates) AS c
          JOIN memory_vectors m ON m.id = c.memory_id`
@@ -287,7 +287,15 @@ export function neighboursSql(shape: NeighbourShape): string {
     shape.plan === 'quantized'
       ? 'JOIN memory_bits qb ON qb.project_id = @projectId AND qb.memory_id = q.id'
       : '';
-  return `SELECT q.id AS source, (
+  // The memories in the wanted states, gathered once per statement rather
+  // than once per source memory.
+  const allowed =
+    shape.plan === 'quantized' && shape.withStates
+      ? `WITH allowed(id) AS MATERIALIZED (
+           SELECT id FROM memory_vectors WHERE project_id = @projectId ${states('consolidation_state')})
+         `
+      : '';
+  return `${allowed}SELECT q.id AS source, (
             SELECT json_group_array(json_array(id, distance)) FROM (
               SELECT id, distance FROM (${scored}) ${threshold}
               ORDER BY distance, id LIMIT @k)

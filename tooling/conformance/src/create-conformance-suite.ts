@@ -4,6 +4,7 @@ import { codeFileTests } from './code-files.js';
 import { codeGraphTests } from './code-graph.js';
 import type { ConformanceOptions } from './conformance-options.js';
 import { consolidationTests } from './consolidation.js';
+import { consolidationWorkerTests } from './consolidation-worker.js';
 import { decisionTests } from './decisions.js';
 import { episodeTests } from './episodes.js';
 import { filterTests } from './filters.js';
@@ -51,6 +52,7 @@ const AREAS: readonly (readonly [string, (ctx: SuiteContext) => void])[] = [
   ['code graph', codeGraphTests],
   ['decisions', decisionTests],
   ['consolidation', consolidationTests],
+  ['consolidation worker support', consolidationWorkerTests],
   ['transactions', transactionTests],
   ['text fidelity', textFidelityTests],
   ['timestamps', timestampTests],
