@@ -17,6 +17,8 @@ import pg from 'pg';
 import { generateDataset, rowOf } from './dataset.js';
 import { Random } from './random.js';
 import { now } from './stats.js';
+import { timedStore } from './timed-store.js';
+import type { OperationTime } from './timed-store.js';
 import { LOAD_BATCH } from './workload.js';
 
 /** The synthetic backlog: texts and vectors, and which rows duplicate which. */
@@ -45,6 +47,12 @@ export interface ConsolidationBenchRow {
   readonly phaseShares: Readonly<Record<string, number>>;
   /** Phase → summed milliseconds over every worker's runs. */
   readonly phaseMs: Readonly<Record<string, number>>;
+  /**
+   * Store operations the workers called (through a timing wrapper of the
+   * store), summed over the workers: where the phases' time goes.
+   * `transaction` includes the calls made inside it.
+   */
+  readonly storeTimes: Readonly<Record<string, OperationTime>>;
   /** Passes per worker. */
   readonly runs: readonly number[];
   /** What the store holds afterwards, by consolidation state. */
@@ -229,7 +237,8 @@ export async function benchConsolidation(
       }
     }
     const embedder = new HashingEmbedder({ dimension: backlog.dimension });
-    const consolidators = workerStores.map((store, w) =>
+    const timed = workerStores.map((store) => timedStore(store));
+    const consolidators = timed.map(({ store }, w) =>
       createConsolidator({
         store,
         embedder,
@@ -264,6 +273,13 @@ export async function benchConsolidation(
       Object.entries(phaseMs).map(([phase, ms]) => [phase, phaseTotal === 0 ? 0 : ms / phaseTotal]),
     );
 
+    const storeTimes: Record<string, OperationTime> = {};
+    for (const { times } of timed) {
+      for (const [name, time] of times) {
+        const sum = storeTimes[name] ?? { calls: 0, ms: 0 };
+        storeTimes[name] = { calls: sum.calls + time.calls, ms: sum.ms + time.ms };
+      }
+    }
     const stats = await loader.stats();
     const states = { ...stats.memoriesByState } as Record<string, number>;
     // A duplicate pair is merged when one of the two is superseded.
@@ -288,6 +304,7 @@ export async function benchConsolidation(
       totals,
       phaseShares,
       phaseMs,
+      storeTimes,
       runs: records.map((runs) => runs.length),
       states,
       duplicatePairsNotMerged,

@@ -105,6 +105,18 @@ export function consolidationMarkdown(report: ConsolidationReport): string {
           .join(', ')} | ${r.duplicatePairsNotMerged} |`,
     ),
     '',
+    'Where the time goes: store operations the workers called, summed over the workers (`transaction` includes the calls inside it), ms (calls).',
+    '',
+    '| backend | workers | store operations |',
+    '|---|--:|---|',
+    ...report.results.map(
+      (r) =>
+        `| ${r.backend} | ${r.workers} | ${Object.entries(r.storeTimes)
+          .sort(([, a], [, b]) => b.ms - a.ms)
+          .map(([name, t]) => `${name} ${Math.round(t.ms).toLocaleString('en-US')} (${t.calls})`)
+          .join(', ')} |`,
+    ),
+    '',
     '## Targets',
     '',
     '| backend | target | measured | met |',
