@@ -6,7 +6,8 @@
  * detection, per kind of group); two workers at once consolidate it again
  * and every group is checked for exactly one representative; and the
  * retrieval evaluation runs before and after consolidating its corpus.
- * Prints tables and writes bench/results/consolidation-quality-<date>.{json,md}.
+ * Prints tables and writes
+ * bench/results/consolidation-quality-<date>-s<similarity>-d<duplicate>.{json,md}.
  *
  *   pnpm evaluate:consolidation [--similarity 0.75] [--duplicate 0.92] [--min-cluster 2]
  *                               [--backend sqlite|postgres|all] [--json]
@@ -453,14 +454,15 @@ async function main(): Promise<void> {
   console.log(tables.join('\n\n'));
 
   const date = new Date().toISOString().slice(0, 10);
+  const name = `consolidation-quality-${date}-s${thresholds.similarityThreshold}-d${thresholds.duplicateThreshold}`;
   const dir = new URL('../../../bench/results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
   writeFileSync(
-    new URL(`consolidation-quality-${date}.json`, dir),
+    new URL(`${name}.json`, dir),
     `${JSON.stringify({ date, thresholds, rows }, null, 2)}\n`,
   );
   writeFileSync(
-    new URL(`consolidation-quality-${date}.md`, dir),
+    new URL(`${name}.md`, dir),
     `# Consolidation quality (${date})\n\n${heading} (apps/demo/corpus/consolidation); ` +
       'from `pnpm evaluate:consolidation`.\n\n```\n' +
       tables.join('\n```\n\n```\n') +
