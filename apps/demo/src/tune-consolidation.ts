@@ -8,8 +8,10 @@
  * shared-term groups; the held-out half is never looked at here.
  *
  *   pnpm --filter @athena/demo tune:consolidation [--min-cluster 2]
+ *
+ * Prints the ranked grid and writes bench/results/consolidation-tuning-<date>.md.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -92,51 +94,58 @@ async function main(): Promise<void> {
       b.duplicate - a.duplicate,
   );
   const f = (value: number) => value.toFixed(3);
-  console.log(
-    `Threshold search on the tune half (${notes.filter((n) => n.split === 'tune').length} notes), minClusterSize ${minClusterSize}\n`,
-  );
-  console.log(
-    renderTable(ranked, [
-      { header: 'similarity', value: (t) => String(t.similarity), align: 'right' },
-      { header: 'duplicate', value: (t) => String(t.duplicate), align: 'right' },
-      { header: 'objective', value: (t) => f(t.objective), align: 'right' },
-      { header: 'F1 dup', value: (t) => f(t.tune.clustersByKind.duplicate.f1), align: 'right' },
-      {
-        header: 'F1 shared',
-        value: (t) => f(t.tune.clustersByKind['shared-terms'].f1),
-        align: 'right',
-      },
-      {
-        header: 'F1 none',
-        value: (t) => f(t.tune.clustersByKind['no-shared-terms'].f1),
-        align: 'right',
-      },
-      {
-        header: 'P single',
-        value: (t) => f(t.tune.clustersByKind.singleton.precision),
-        align: 'right',
-      },
-      { header: 'F1 all', value: (t) => f(t.tune.clusters.f1), align: 'right' },
-      { header: 'dup P', value: (t) => f(t.tune.duplicates.precision), align: 'right' },
-      { header: 'dup R', value: (t) => f(t.tune.duplicates.recall), align: 'right' },
-      { header: 'reworded', value: (t) => String(t.tune.duplicates.rewordings), align: 'right' },
-      { header: 'lost facts', value: (t) => String(t.tune.duplicates.wrong), align: 'right' },
-      {
-        header: 'contra merged',
-        value: (t) => String(t.tune.contradictionsMerged),
-        align: 'right',
-      },
-      {
-        header: 'contra found',
-        value: (t) => `${t.tune.contradictions.detected}/${t.tune.contradictions.pairs}`,
-        align: 'right',
-      },
-      {
-        header: 'contradicts right',
-        value: (t) => `${t.tune.contradictions.correctLinks}/${t.tune.contradictions.links}`,
-        align: 'right',
-      },
-    ]),
+  const heading = `Threshold search on the tune half (${notes.filter((n) => n.split === 'tune').length} notes), minClusterSize ${minClusterSize}`;
+  const table = renderTable(ranked, [
+    { header: 'similarity', value: (t) => String(t.similarity), align: 'right' },
+    { header: 'duplicate', value: (t) => String(t.duplicate), align: 'right' },
+    { header: 'objective', value: (t) => f(t.objective), align: 'right' },
+    { header: 'F1 dup', value: (t) => f(t.tune.clustersByKind.duplicate.f1), align: 'right' },
+    {
+      header: 'F1 shared',
+      value: (t) => f(t.tune.clustersByKind['shared-terms'].f1),
+      align: 'right',
+    },
+    {
+      header: 'F1 none',
+      value: (t) => f(t.tune.clustersByKind['no-shared-terms'].f1),
+      align: 'right',
+    },
+    {
+      header: 'P single',
+      value: (t) => f(t.tune.clustersByKind.singleton.precision),
+      align: 'right',
+    },
+    { header: 'F1 all', value: (t) => f(t.tune.clusters.f1), align: 'right' },
+    { header: 'dup P', value: (t) => f(t.tune.duplicates.precision), align: 'right' },
+    { header: 'dup R', value: (t) => f(t.tune.duplicates.recall), align: 'right' },
+    { header: 'reworded', value: (t) => String(t.tune.duplicates.rewordings), align: 'right' },
+    { header: 'lost facts', value: (t) => String(t.tune.duplicates.wrong), align: 'right' },
+    {
+      header: 'contra merged',
+      value: (t) => String(t.tune.contradictionsMerged),
+      align: 'right',
+    },
+    {
+      header: 'contra found',
+      value: (t) => `${t.tune.contradictions.detected}/${t.tune.contradictions.pairs}`,
+      align: 'right',
+    },
+    {
+      header: 'contradicts right',
+      value: (t) => `${t.tune.contradictions.correctLinks}/${t.tune.contradictions.links}`,
+      align: 'right',
+    },
+  ]);
+  console.log(`${heading}\n\n${table}`);
+  const date = new Date().toISOString().slice(0, 10);
+  const results = new URL('../../../bench/results/', import.meta.url);
+  mkdirSync(results, { recursive: true });
+  writeFileSync(
+    new URL(`consolidation-tuning-${date}.md`, results),
+    `# Consolidation threshold search (${date})\n\n${heading}; hashing embedder, SQLite; ` +
+      'ranked as `pnpm --filter @athena/demo tune:consolidation` ranks them (the first row wins).\n\n```\n' +
+      table +
+      '\n```\n',
   );
 }
 
