@@ -17,18 +17,20 @@ export const POSTGRES_URL =
   findVariable(process.env, 'ATHENA_DATABASE_URL')?.value ??
   readVariable(process.env, 'ATHENA_BENCH_DATABASE_URL');
 
-/** A fresh database: `store` is initialised; `second()` gives a second worker its store. */
+/** Where a fresh database is, so that another process can open it too. */
+export type DatabaseLocation =
+  | { readonly backend: 'sqlite'; readonly path: string }
+  | { readonly backend: 'postgres'; readonly url: string; readonly schema: string };
+
+/**
+ * A fresh database: `store` is initialised. Another process opens its own
+ * store at `location` (one process must not open a second SQLite connection
+ * to write concurrently: it would wait for the write lock synchronously,
+ * blocking the event loop the first connection needs to commit).
+ */
 export interface FreshDatabase {
   readonly store: Store;
-  /**
-   * The store a second, concurrent worker of this process uses, and how to
-   * let go of it: on PostgreSQL another store (its own pool), as another
-   * process would have; on SQLite the same store, because a second
-   * connection in one process waits for the write lock synchronously and so
-   * blocks the event loop the first connection needs to commit (SQLITE_BUSY
-   * after the busy timeout). Two processes would each have their own.
-   */
-  second(): Promise<{ readonly store: Store; close(): Promise<void> }>;
+  readonly location: DatabaseLocation;
 }
 
 /** Runs `fn` on a fresh database of one backend and deletes it afterwards. */
@@ -47,10 +49,11 @@ async function postgresReachable(): Promise<boolean> {
 
 const withSqlite: Backend = async (dimension, fn) => {
   const dir = mkdtempSync(join(tmpdir(), 'athena-quality-'));
-  const store = new SqliteStore({ path: join(dir, 'quality.db'), embeddingDimension: dimension });
+  const path = join(dir, 'quality.db');
+  const store = new SqliteStore({ path, embeddingDimension: dimension });
   await store.init();
   try {
-    return await fn({ store, second: async () => ({ store, close: async () => undefined }) });
+    return await fn({ store, location: { backend: 'sqlite', path } });
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -62,24 +65,14 @@ let schemas = 0;
 const withPostgres: Backend = async (dimension, fn) => {
   schemas += 1;
   const schema = `athena_quality_${process.pid}_${schemas}`;
-  const open = async () => {
-    const store = new PostgresStore({
-      connectionString: POSTGRES_URL,
-      schema,
-      embeddingDimension: dimension,
-    });
-    await store.init();
-    return store;
-  };
-  const store = await open();
+  const store = new PostgresStore({
+    connectionString: POSTGRES_URL,
+    schema,
+    embeddingDimension: dimension,
+  });
+  await store.init();
   try {
-    return await fn({
-      store,
-      second: async () => {
-        const other = await open();
-        return { store: other, close: () => other.close() };
-      },
-    });
+    return await fn({ store, location: { backend: 'postgres', url: POSTGRES_URL, schema } });
   } finally {
     await store.close();
     const client = new pg.Client({ connectionString: POSTGRES_URL });

@@ -3,7 +3,7 @@
  * every reachable backend and configured embedder, one worker consolidates
  * the set and the result is read back through the store contract and scored
  * on the held-out half (B-cubed clusters, duplicate detection, contradiction
- * detection, per kind of group); two workers at once consolidate it again
+ * detection, per kind of group); two worker processes at once consolidate it again
  * and every group is checked for exactly one representative; and the
  * retrieval evaluation runs before and after consolidating its corpus.
  * Prints tables and writes
@@ -12,7 +12,9 @@
  *   pnpm evaluate:consolidation [--similarity 0.75] [--duplicate 0.92] [--min-cluster 2]
  *                               [--backend sqlite|postgres|all] [--json]
  */
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createConsolidator, DEFAULT_CONSOLIDATOR_OPTIONS } from '@athena/consolidation';
 import type { ConsolidatorOptions } from '@athena/consolidation';
@@ -33,7 +35,8 @@ import {
 } from './consolidation-evaluation.js';
 import type { RepresentativeCount, SplitScores } from './consolidation-evaluation.js';
 import { loadConsolidationNotes, loadContradictions, loadNotes, loadQueries } from './corpus.js';
-import type { ConsolidationNote, GroupKind } from './corpus.js';
+import type { ConsolidationNote, GroupKind, Note } from './corpus.js';
+import type { WorkerProcessInput } from './consolidation-worker-process.js';
 import { RETRIEVAL_MODES, scoreQueries } from './retrieval-scores.js';
 import { renderTable } from './table.js';
 
@@ -82,6 +85,8 @@ interface Evaluation {
     /** Memories each worker claimed: both must have worked for the check to mean anything. */
     readonly claimedPerWorker: readonly number[];
     readonly superseded: number;
+    /** Failures the workers' run records hold. */
+    readonly errors: readonly string[];
   };
   readonly retrieval: readonly RetrievalComparison[];
 }
@@ -126,6 +131,32 @@ async function quality(
   };
 }
 
+/** What one worker process reports. */
+interface WorkerReport {
+  readonly runs: number;
+  readonly claimed: number;
+  readonly superseded: number;
+  readonly errors: readonly string[];
+}
+
+/** Runs one worker in its own process (its own store) and reads its report. */
+function workerProcess(input: WorkerProcessInput): Promise<WorkerReport> {
+  const script = fileURLToPath(new URL('./consolidation-worker-process.ts', import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', script, JSON.stringify(input)],
+      { cwd: fileURLToPath(new URL('..', import.meta.url)), maxBuffer: 1 << 20 },
+      (error, stdout, stderr) => {
+        if (error !== null)
+          reject(new Error(`worker ${input.workerId} failed: ${stderr}`, { cause: error }));
+        else resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as WorkerReport);
+      },
+    );
+  });
+}
+
+/** Two worker processes consolidate the whole set at once, each with its own store. */
 async function twoWorkers(
   db: FreshDatabase,
   embedder: Embedder,
@@ -135,30 +166,34 @@ async function twoWorkers(
   const { store } = db;
   const project = await store.projects.create({ name: 'consolidation-two', path: '/eval/two' });
   const noteMemory = await loadSet(store, embedder, project.id, notes);
-  const second = await db.second();
-  try {
-    const runs = await Promise.all([
-      consolidateAll(consolidator(store, embedder, 'eval-a'), project.id),
-      consolidateAll(consolidator(second.store, embedder, 'eval-b'), project.id),
-    ]);
-    const { outcome, memories } = await readOutcome(store, project.id, noteMemory);
-    const count = countRepresentatives(outcome, notes);
-    const groups = new Set(notes.filter((n) => n.kind !== 'singleton').map((n) => n.group));
-    return {
-      ...count,
-      differFromOneWorker: [...groups].filter(
-        (group) => (count.others[group] ?? 1) !== (oneWorker.others[group] ?? 1),
-      ),
-      leftUnconsolidated: memories.filter((m) =>
-        ['unconsolidated', 'consolidating'].includes(m.consolidationState),
-      ).length,
-      runsPerWorker: runs.map((list) => list.length),
-      claimedPerWorker: runs.map((list) => list.reduce((sum, run) => sum + run.claimed, 0)),
-      superseded: runs.flat().reduce((sum, run) => sum + run.superseded, 0),
-    };
-  } finally {
-    await second.close();
-  }
+  const input = (workerId: string): WorkerProcessInput => ({
+    location: db.location,
+    dimension: embedder.dimension,
+    projectId: project.id,
+    workerId,
+    embedder: embedder instanceof HashingEmbedder ? 'hashing' : embedder.modelId,
+    thresholds,
+  });
+  const reports = await Promise.all([
+    workerProcess(input('eval-a')),
+    workerProcess(input('eval-b')),
+  ]);
+  const { outcome, memories } = await readOutcome(store, project.id, noteMemory);
+  const count = countRepresentatives(outcome, notes);
+  const groups = new Set(notes.filter((n) => n.kind !== 'singleton').map((n) => n.group));
+  return {
+    ...count,
+    differFromOneWorker: [...groups].filter(
+      (group) => (count.others[group] ?? 1) !== (oneWorker.others[group] ?? 1),
+    ),
+    leftUnconsolidated: memories.filter((m) =>
+      ['unconsolidated', 'consolidating'].includes(m.consolidationState),
+    ).length,
+    runsPerWorker: reports.map((report) => report.runs),
+    claimedPerWorker: reports.map((report) => report.claimed),
+    superseded: reports.reduce((sum, report) => sum + report.superseded, 0),
+    errors: reports.flatMap((report) => report.errors),
+  };
 }
 
 /**
@@ -171,7 +206,7 @@ async function retrieval(
   store: Store,
   embedder: Embedder,
   name: string,
-  corpus: readonly { id: string; note: ConsolidationNote | ReturnType<typeof loadNotes>[number] }[],
+  corpus: readonly { id: string; note: Note }[],
   baseOf: (id: string) => string,
 ): Promise<RetrievalComparison> {
   const queries = loadQueries();
@@ -374,7 +409,7 @@ function otherTable(rows: readonly Evaluation[]): string {
       value: (r) => representatives(r.oneWorker),
     },
     {
-      header: '2 workers',
+      header: '2 worker processes',
       value: (r) => representatives(r.twoWorkers),
     },
     {
@@ -390,6 +425,11 @@ function otherTable(rows: readonly Evaluation[]): string {
     {
       header: 'superseded 1 / 2 workers',
       value: (r) => `${r.superseded} / ${r.twoWorkers.superseded}`,
+      align: 'right',
+    },
+    {
+      header: 'worker errors',
+      value: (r) => String(r.twoWorkers.errors.length),
       align: 'right',
     },
     {
