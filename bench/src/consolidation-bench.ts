@@ -1,24 +1,25 @@
 /**
  * Consolidation throughput: 10,000 unconsolidated memories, a fifth of them
  * near duplicates of the others, consolidated by one worker and by two
- * concurrent workers (each with its own store, as two processes would be),
- * on one backend. Reports memories/s and the share of time per phase, summed
+ * concurrent workers, each a process of its own with its own store, on one
+ * backend. Reports memories/s and the share of time per phase, summed
  * from the workers' run records.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createConsolidator } from '@athena/consolidation';
-import type { ConsolidationRunInput, Store } from '@athena/core-types';
-import { HashingEmbedder } from '@athena/search';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { Store } from '@athena/core-types';
 import { PostgresStore } from '@athena/store-postgres';
 import { SqliteStore } from '@athena/store-sqlite';
 import pg from 'pg';
 import { generateDataset, rowOf } from './dataset.js';
 import { Random } from './random.js';
 import { now } from './stats.js';
-import { timedStore } from './timed-store.js';
 import type { OperationTime } from './timed-store.js';
+import type { WorkerInput, WorkerOutput } from './consolidation-worker.js';
 import { LOAD_BATCH } from './workload.js';
 
 /** The synthetic backlog: texts and vectors, and which rows duplicate which. */
@@ -134,6 +135,9 @@ export function consolidationBacklog(rows: number, seed = 42): ConsolidationBack
 
 /** Opens stores on one fresh database of a backend, and deletes it at the end. */
 interface BenchDatabase {
+  /** The SQLite file, or the PostgreSQL schema. */
+  readonly path: string;
+  readonly schema: string;
   open(): Promise<Store>;
   drop(): Promise<void>;
 }
@@ -141,6 +145,8 @@ interface BenchDatabase {
 function sqliteDatabase(dimension: number): BenchDatabase {
   const dir = mkdtempSync(join(tmpdir(), 'athena-bench-consolidation-'));
   return {
+    path: join(dir, 'consolidation.db'),
+    schema: '',
     async open() {
       const store = new SqliteStore({
         path: join(dir, 'consolidation.db'),
@@ -161,6 +167,8 @@ function postgresDatabase(url: string, dimension: number): BenchDatabase {
   schemas += 1;
   const schema = `athena_bench_${process.pid}_c${schemas}`;
   return {
+    path: '',
+    schema,
     async open() {
       const store = new PostgresStore({
         connectionString: url,
@@ -182,11 +190,49 @@ function postgresDatabase(url: string, dimension: number): BenchDatabase {
   };
 }
 
+/** A started worker process: `go()` lets it start consolidating; `done` is its output. */
+interface WorkerProcess {
+  go(): void;
+  readonly done: Promise<WorkerOutput>;
+}
+
+/** Starts a worker process and resolves once it has opened its store and waits for `go`. */
+function startWorker(input: WorkerInput): Promise<WorkerProcess> {
+  const script = fileURLToPath(new URL('./consolidation-worker.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(input)], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return new Promise((resolveReady, rejectReady) => {
+    let output: WorkerOutput | null = null;
+    lines.on('line', (line) => {
+      if (line === 'ready') {
+        resolveReady({
+          go: () => child.stdin.end('go\n'),
+          done: exited.then((code) => {
+            if (code !== 0 || output === null)
+              throw new Error(`worker ${input.workerId} exited with ${String(code)}`);
+            return output;
+          }),
+        });
+      } else if (line.startsWith('{')) output = JSON.parse(line) as WorkerOutput;
+    });
+    void exited.then((code) =>
+      rejectReady(
+        new Error(`worker ${input.workerId} exited with ${String(code)} before it was ready`),
+      ),
+    );
+  });
+}
+
 const TOTAL_KEYS = ['claimed', 'clusters', 'created', 'superseded', 'linked', 'errors'] as const;
 
 /**
  * Loads the backlog into a fresh database and consolidates it with
- * `workers` concurrent workers, each on its own store; the timer covers the
+ * `workers` concurrent worker processes, each with its own store; the timer
+ * starts once every worker has opened its store and covers the
  * consolidation only.
  *
  * @example
@@ -223,42 +269,30 @@ export async function benchConsolidation(
       }
       ids.push(...(await loader.memories.storeMany(project.id, batch)));
     }
-    // PostgreSQL: each worker its own store (pool), as separate processes would have. SQLite: one
-    // store for both, because a second connection in one process waits for the write lock
-    // synchronously, blocking the event loop the first needs to commit (SQLITE_BUSY); two
-    // processes would each have their own connection, and still one writer at a time.
-    const workerStores: Store[] = [loader];
-    for (let w = 1; w < workers; w++) {
-      if (backend === 'sqlite') workerStores.push(loader);
-      else {
-        const store = await db.open();
-        stores.push(store);
-        workerStores.push(store);
-      }
-    }
-    const embedder = new HashingEmbedder({ dimension: backlog.dimension });
-    const timed = workerStores.map((store) => timedStore(store));
-    const consolidators = timed.map(({ store }, w) =>
-      createConsolidator({
-        store,
-        embedder,
-        options: { workerId: `bench-${backend}-${w}`, episodes: false },
-      }),
+    // Each worker is its own process with its own store, as deployed: on SQLite two connections
+    // in one process would wait for the write lock synchronously (blocking the event loop the
+    // other needs to commit), and in one process two workers would share one JavaScript thread.
+    const location =
+      backend === 'sqlite'
+        ? { backend, path: db.path }
+        : { backend, url: options.url, schema: db.schema };
+    const processes = await Promise.all(
+      Array.from({ length: workers }, (_, w) =>
+        startWorker({
+          location,
+          dimension: backlog.dimension,
+          projectId: project.id,
+          workerId: `bench-${backend}-${w}`,
+        }),
+      ),
     );
     options.log(`  ${backend}: consolidating ${backlog.rows} memories with ${workers} worker(s) …`);
     const started = now();
-    const records = await Promise.all(
-      consolidators.map(async (consolidator) => {
-        const runs: ConsolidationRunInput[] = [];
-        for (;;) {
-          const run = await consolidator.run({ projectId: project.id });
-          runs.push(run);
-          if (run.claimed === 0) return runs;
-        }
-      }),
-    );
+    for (const worker of processes) worker.go();
+    const outputs = await Promise.all(processes.map((worker) => worker.done));
     const seconds = (now() - started) / 1000;
 
+    const records = outputs.map((output) => output.runs);
     const all = records.flat();
     const totals = Object.fromEntries(
       TOTAL_KEYS.map((key) => [key, all.reduce((sum, run) => sum + run[key], 0)]),
@@ -274,8 +308,8 @@ export async function benchConsolidation(
     );
 
     const storeTimes: Record<string, OperationTime> = {};
-    for (const { times } of timed) {
-      for (const [name, time] of times) {
+    for (const output of outputs) {
+      for (const [name, time] of Object.entries(output.storeTimes)) {
         const sum = storeTimes[name] ?? { calls: 0, ms: 0 };
         storeTimes[name] = { calls: sum.calls + time.calls, ms: sum.ms + time.ms };
       }

@@ -86,7 +86,7 @@ export function consolidationMarkdown(report: ConsolidationReport): string {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
     '',
-    "Each row: a fresh database, the backlog loaded (not timed), then consolidated by N workers at once until a pass claims nothing (PostgreSQL: each worker its own store and pool, as separate processes would have; SQLite: the workers share one store, since a second connection in one process blocks the event loop while it waits for the write lock). Phase shares are summed over every worker's run records.",
+    "Each row: a fresh database, the backlog loaded (not timed), then consolidated by N worker processes at once (each with its own store, started before the timer) until a pass claims nothing. Phase shares are summed over every worker's run records.",
     '',
     '| backend | workers | seconds | memories/s | claimed | clusters | created | superseded | linked | errors | passes | phase shares |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|',
