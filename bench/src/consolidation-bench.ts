@@ -58,6 +58,11 @@ export interface ConsolidationBenchRow {
   readonly runs: readonly number[];
   /** What the store holds afterwards, by consolidation state. */
   readonly states: Readonly<Record<string, number>>;
+  /**
+   * The failures the workers' run records hold (a failed batch is released
+   * and ends its pass), and passes that threw instead of returning a record.
+   */
+  readonly errorMessages: readonly string[];
   /** Duplicates left live (neither superseded nor the survivor of their pair): should be 0. */
   readonly duplicatePairsNotMerged: number;
 }
@@ -342,6 +347,10 @@ export async function benchConsolidation(
       runs: records.map((runs) => runs.length),
       states,
       duplicatePairsNotMerged,
+      errorMessages: [
+        ...all.flatMap((run) => (run.error === null ? [] : [run.error])),
+        ...outputs.flatMap((output) => output.failures.map((failure) => `run() threw: ${failure}`)),
+      ],
     };
   } finally {
     for (const store of stores) await store.close();

@@ -62,8 +62,8 @@ export function consolidationTargets(report: ConsolidationReport): TargetCheck[]
     out.push({
       backend: r.backend,
       target: `${r.workers} worker(s): every duplicate pair merged, no errors`,
-      measured: `${r.duplicatePairsNotMerged} pairs left, ${r.totals.errors} errors`,
-      met: r.duplicatePairsNotMerged === 0 && r.totals.errors === 0,
+      measured: `${r.duplicatePairsNotMerged} pairs left, ${r.errorMessages.length} errors`,
+      met: r.duplicatePairsNotMerged === 0 && r.errorMessages.length === 0,
     });
   return out;
 }
@@ -104,6 +104,12 @@ export function consolidationMarkdown(report: ConsolidationReport): string {
           .map(([s, n]) => `${s} ${n}`)
           .join(', ')} | ${r.duplicatePairsNotMerged} |`,
     ),
+    ...report.results
+      .filter((r) => r.errorMessages.length > 0)
+      .flatMap((r) => [
+        '',
+        `Errors of ${r.backend}, ${r.workers} worker(s): ${r.errorMessages.map((m) => `\`${m}\``).join('; ')}`,
+      ]),
     '',
     'Where the time goes: store operations the workers called, summed over the workers (`transaction` includes the calls inside it), ms (calls).',
     '',

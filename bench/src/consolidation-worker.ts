@@ -29,6 +29,8 @@ export interface WorkerInput {
 /** What the worker prints when it is done. */
 export interface WorkerOutput {
   readonly runs: readonly ConsolidationRunInput[];
+  /** Passes that threw instead of returning a run record (the loop goes on, as a deployed loop would). */
+  readonly failures: readonly string[];
   readonly storeTimes: Readonly<Record<string, OperationTime>>;
 }
 
@@ -55,12 +57,20 @@ try {
   for await (const line of lines) if (line.trim() === 'go') break;
   lines.close();
   const runs: ConsolidationRunInput[] = [];
-  for (;;) {
-    const run = await consolidator.run({ projectId: input.projectId });
-    runs.push(run);
-    if (run.claimed === 0) break;
+  const failures: string[] = [];
+  // Until a pass claims nothing; five failed passes in a row end the worker.
+  for (let failed = 0; failed < 5;) {
+    try {
+      const run = await consolidator.run({ projectId: input.projectId });
+      runs.push(run);
+      failed = 0;
+      if (run.claimed === 0) break;
+    } catch (error) {
+      failures.push(error instanceof Error ? error.message : String(error));
+      failed += 1;
+    }
   }
-  const output: WorkerOutput = { runs, storeTimes: Object.fromEntries(times) };
+  const output: WorkerOutput = { runs, failures, storeTimes: Object.fromEntries(times) };
   process.stdout.write(`${JSON.stringify(output)}\n`);
 } finally {
   await store.close();
