@@ -14,7 +14,8 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 /**
  * Who reads a variable: `store` (the factory's backend selection),
- * `embedder` (`createEmbedderFromEnv` of `@athena/search`), `tooling` (the
+ * `embedder` (`createEmbedderFromEnv` of `@athena/search`), `summarizer`
+ * (`createSummarizerFromEnv` of `@athena/consolidation`), `tooling` (the
  * repository's benchmark and evaluation scripts).
  */
 export type VariableGroup = 'store' | 'embedder' | 'summarizer' | 'tooling';
@@ -399,7 +400,7 @@ export const ATHENA_VARIABLES = Object.freeze({
     name: 'ATHENA_LLM_URL',
     group: 'summarizer',
     description:
-      'server root of an OpenAI-compatible `/v1/chat/completions` (llama.cpp, Ollama, OpenAI): the consolidation worker\'s slow path (summaries, contradictions); unset = heuristic only',
+      "server root of an OpenAI-compatible `/v1/chat/completions` (llama.cpp, Ollama, OpenAI): the consolidation worker's slow path (summaries, contradictions); unset = heuristic only",
   }),
   ATHENA_LLM_MODEL: text({
     name: 'ATHENA_LLM_MODEL',

@@ -242,6 +242,30 @@ export async function generateProject(
     episodes.filter((_, i) => i % 3 === 0).map((e) => e.id),
     at(70_000),
   );
+  await store.episodes.markConsolidated(
+    p,
+    episodes.filter((_, i) => i % 3 === 1).map((e) => e.id),
+    { at: at(70_001), into: ids[0] as number },
+  );
+  for (let i = 0; i < 3; i++) {
+    await store.consolidation.recordRun(p, {
+      workerId: `worker-${i}`,
+      startedAt: at(80_000 + i),
+      finishedAt: at(80_000 + i + 0.5),
+      claimed: 10 * i,
+      clusters: i,
+      created: i,
+      superseded: 2 * i,
+      linked: 3 * i,
+      episodes: i,
+      released: 0,
+      closed: 0,
+      fallbacks: 0,
+      errors: i === 2 ? 1 : 0,
+      error: i === 2 ? 'settle: boom' : null,
+      phases: { claim: 1.5 * i, settle: 10.25 },
+    });
+  }
   const goals: number[] = [];
   for (let i = 0; i < 12; i++) {
     const parent = i < 3 ? null : (goals[Math.floor((i - 3) / 3)] as number);

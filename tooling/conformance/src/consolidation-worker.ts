@@ -270,16 +270,19 @@ export function consolidationWorkerTests(ctx: SuiteContext): void {
       const store = ctx.store();
       const project = await ctx.project();
       const other = await ctx.project('other');
-      const [event] = await store.episodes.recordMany(project.id, [
-        { sessionId: 's', eventType: 'learning', content: 'a' },
-      ]);
+      const [event] = exactly(
+        await store.episodes.recordMany(project.id, [
+          { sessionId: 's', eventType: 'learning', content: 'a' },
+        ]),
+        1,
+      );
       const [foreign] = exactly(await store.memories.storeMany(other.id, [memoryInput()]), 1);
       await expectAthenaError(
-        () => store.episodes.markConsolidated(project.id, [nth([event], 0).id], { into: foreign }),
+        () => store.episodes.markConsolidated(project.id, [event.id], { into: foreign }),
         NotFoundError,
         'not_found',
       );
-      expect((await store.episodes.get(project.id, nth([event], 0).id))?.consolidationStatus).toBe(
+      expect((await store.episodes.get(project.id, event.id))?.consolidationStatus).toBe(
         'unconsolidated',
       );
     });
