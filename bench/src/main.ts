@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { readVariable } from '@athena/core-types';
 import { generateDataset } from './dataset.js';
 import { groundTruth } from './ground-truth.js';
+import { consolidationConsole, writeConsolidationReport } from './consolidation-report.js';
+import { runConsolidationSuite } from './consolidation-suite.js';
 import { describeMachine } from './machine.js';
 import { runPostgres } from './postgres-bench.js';
 import { toConsole, writeReport } from './report.js';
@@ -18,9 +20,11 @@ const TIERS = {
   '1m': { rows: 1_000_000, budgetMs: 15_000, ingestRows: 2_048 },
 } as const;
 
-const USAGE = `pnpm bench [--tier 10k|100k|1m] [--backend sqlite|postgres|all] [--queries N] [--out DIR]
+const USAGE = `pnpm bench [--tier 10k|100k|1m] [--backend sqlite|postgres|all] [--suite all|core|consolidation] [--queries N] [--out DIR]
   --tier      data set size (default 10k); 1m is documented but not run in CI
   --backend   which store(s) to measure (default all)
+  --suite     core (search, ingest, throughput), consolidation (10,000 memories, 20 % duplicates,
+              one and two workers), or both (default all)
   --queries   query vectors/texts, and samples per operation (default 200)
   --out       result directory (default bench/results)
   PostgreSQL: ATHENA_BENCH_DATABASE_URL or ATHENA_TEST_DATABASE_URL
@@ -30,6 +34,7 @@ const { values } = parseArgs({
   options: {
     tier: { type: 'string', default: '10k' },
     backend: { type: 'string', default: 'all' },
+    suite: { type: 'string', default: 'all' },
     queries: { type: 'string', default: '200' },
     out: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -43,10 +48,12 @@ if (values.help) {
 const tierName = values.tier as keyof typeof TIERS;
 const tier = TIERS[tierName];
 const backend = values.backend ?? 'all';
+const suite = values.suite ?? 'all';
 const queries = Number(values.queries);
 if (
   tier === undefined ||
   !['sqlite', 'postgres', 'all'].includes(backend) ||
+  !['all', 'core', 'consolidation'].includes(suite) ||
   !Number.isInteger(queries) ||
   queries < 20
 ) {
@@ -58,7 +65,6 @@ const outDir = resolve(
 );
 const url = readVariable(process.env, 'ATHENA_BENCH_DATABASE_URL');
 
-const log = (message: string) => console.error(message);
 const started = now();
 const spec = {
   rows: tier.rows,
@@ -69,58 +75,73 @@ const spec = {
   queries,
   seed: 42,
 };
-log(
-  `athena bench: tier ${tierName}, ${tier.rows.toLocaleString('en-US')} memories, backend ${backend}`,
-);
-let t = now();
-const data = generateDataset(spec);
-log(`  data generated in ${((now() - t) / 1000).toFixed(1)} s`);
-t = now();
-const truth = groundTruth(data);
-log(
-  `  exact top-10 ${truth.cached ? 'read from bench/.cache' : 'computed'} in ${((now() - t) / 1000).toFixed(1)} s`,
-);
+const log = (message: string) => console.error(message);
 
-const ctx: BenchContext = {
-  tier: tierName,
-  data,
-  truth,
-  ingestRows: tier.ingestRows,
-  limits: { samples: queries, budgetMs: tier.budgetMs },
-  throughputOps: 400,
-  log,
-};
+if (suite !== 'consolidation') {
+  log(
+    `athena bench: tier ${tierName}, ${tier.rows.toLocaleString('en-US')} memories, backend ${backend}`,
+  );
+  let t = now();
+  const data = generateDataset(spec);
+  log(`  data generated in ${((now() - t) / 1000).toFixed(1)} s`);
+  t = now();
+  const truth = groundTruth(data);
+  log(
+    `  exact top-10 ${truth.cached ? 'read from bench/.cache' : 'computed'} in ${((now() - t) / 1000).toFixed(1)} s`,
+  );
 
-const backends: BackendResult[] = [];
-if (backend === 'sqlite' || backend === 'all') {
-  log('sqlite …');
-  backends.push(await runSqlite(ctx));
+  const ctx: BenchContext = {
+    tier: tierName,
+    data,
+    truth,
+    ingestRows: tier.ingestRows,
+    limits: { samples: queries, budgetMs: tier.budgetMs },
+    throughputOps: 400,
+    log,
+  };
+
+  const backends: BackendResult[] = [];
+  if (backend === 'sqlite' || backend === 'all') {
+    log('sqlite …');
+    backends.push(await runSqlite(ctx));
+  }
+  if (backend === 'postgres' || backend === 'all') {
+    log('postgres …');
+    backends.push(await runPostgres(ctx, url));
+  }
+
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    tier: tierName,
+    rows: tier.rows,
+    settings: {
+      dimension: spec.dimension,
+      clusters: spec.clusters,
+      vocabulary: spec.vocabulary,
+      projects: spec.projects,
+      queries,
+      seed: spec.seed,
+      samplesPerOperation: queries,
+      timeBudgetPerOperationMs: tier.budgetMs,
+      ingestRowsPerSide: tier.ingestRows,
+    },
+    machine: await describeMachine(backend === 'sqlite' ? null : url),
+    backends,
+    // maxRSS is in KiB.
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    seconds: (now() - started) / 1000,
+  };
+  console.log(toConsole(report));
+  for (const path of writeReport(report, outDir)) log(`wrote ${path}`);
 }
-if (backend === 'postgres' || backend === 'all') {
-  log('postgres …');
-  backends.push(await runPostgres(ctx, url));
-}
 
-const report: BenchReport = {
-  date: new Date().toISOString(),
-  tier: tierName,
-  rows: tier.rows,
-  settings: {
-    dimension: spec.dimension,
-    clusters: spec.clusters,
-    vocabulary: spec.vocabulary,
-    projects: spec.projects,
-    queries,
-    seed: spec.seed,
-    samplesPerOperation: queries,
-    timeBudgetPerOperationMs: tier.budgetMs,
-    ingestRowsPerSide: tier.ingestRows,
-  },
-  machine: await describeMachine(backend === 'sqlite' ? null : url),
-  backends,
-  // maxRSS is in KiB.
-  peakRssBytes: process.resourceUsage().maxRSS * 1024,
-  seconds: (now() - started) / 1000,
-};
-console.log(toConsole(report));
-for (const path of writeReport(report, outDir)) log(`wrote ${path}`);
+if (suite !== 'core') {
+  const report = await runConsolidationSuite({
+    backends: backend === 'all' ? ['sqlite', 'postgres'] : [backend as 'sqlite' | 'postgres'],
+    rows: 10_000,
+    url,
+    log,
+  });
+  console.log(consolidationConsole(report));
+  for (const path of writeConsolidationReport(report, outDir)) log(`wrote ${path}`);
+}

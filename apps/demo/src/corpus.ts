@@ -25,6 +25,26 @@ export interface LabelledQuery {
   readonly variant?: 'typo' | 'form';
 }
 
+/** What a group of the consolidation set holds (see corpus/consolidation/README.md). */
+export type GroupKind = 'duplicate' | 'shared-terms' | 'no-shared-terms' | 'singleton';
+
+/** Which half of the consolidation set a note belongs to. */
+export type Split = 'tune' | 'held-out';
+
+/** One note of the labelled consolidation set. */
+export interface ConsolidationNote extends Note {
+  /** Notes that state the same fact share a group. */
+  readonly group: string;
+  readonly kind: GroupKind;
+  readonly split: Split;
+}
+
+/** Two notes that contradict each other. */
+export interface ContradictionPair {
+  readonly notes: readonly [string, string];
+  readonly split: Split;
+}
+
 /** The demo coding session: episodes, goals and tasks. */
 export interface Session {
   readonly episodes: readonly (Omit<RecordEpisodeInput, 'timestamp'> & {
@@ -42,5 +62,11 @@ function load<T>(name: string): T {
 export const loadNotes = (): Note[] => load<Note[]>('notes.json');
 /** The labelled queries over those notes. */
 export const loadQueries = (): LabelledQuery[] => load<LabelledQuery[]>('queries.json');
+/** The labelled consolidation set: 318 notes in groups of one fact. */
+export const loadConsolidationNotes = (): ConsolidationNote[] =>
+  load<ConsolidationNote[]>('consolidation/notes.json');
+/** The contradicting pairs of the consolidation set. */
+export const loadContradictions = (): ContradictionPair[] =>
+  load<{ contradictions: ContradictionPair[] }>('consolidation/contradictions.json').contradictions;
 /** One recorded coding session. */
 export const loadSession = (): Session => load<Session>('session.json');

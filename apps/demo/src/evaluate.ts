@@ -4,42 +4,21 @@
  * backend and every configured embedder. Prints a table and writes
  * bench/results/quality-<date>.{json,md}.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { findVariable, readVariable } from '@athena/core-types';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readVariable } from '@athena/core-types';
 import type { Store } from '@athena/core-types';
 import { AthenaMemory, createEmbedderFromEnv, HashingEmbedder } from '@athena/search';
-import type { Embedder, SearchOptions } from '@athena/search';
-import { PostgresStore } from '@athena/store-postgres';
-import { SqliteStore } from '@athena/store-sqlite';
-import pg from 'pg';
+import type { Embedder } from '@athena/search';
+import { reachableBackends } from './backends.js';
 import { loadNotes, loadQueries } from './corpus.js';
 import type { LabelledQuery } from './corpus.js';
 import { comparePaired } from './paired.js';
 import type { PairedComparison } from './paired.js';
+import { RETRIEVAL_MODES as MODES, scoreQueries } from './retrieval-scores.js';
+import type { QueryScore } from './retrieval-scores.js';
 import { renderTable } from './table.js';
 
 const SINGLE_LEGS = ['semantic', 'keyword'] as const;
-
-const MODES: Record<string, SearchOptions> = {
-  semantic: { mode: 'semantic' },
-  keyword: { mode: 'keyword' },
-  'hybrid-weighted': { mode: 'hybrid', fusion: 'weighted' },
-  'hybrid-rrf': { mode: 'hybrid', fusion: 'rrf' },
-  // Not a default: shows how much the fusion weights matter with a lexical embedder.
-  'hybrid-weighted-50/50': {
-    mode: 'hybrid',
-    fusion: 'weighted',
-    weights: { semantic: 0.5, keyword: 0.5 },
-  },
-};
-
-/** One query's scores in one mode. */
-interface QueryScore {
-  readonly recallAt5: number;
-  readonly reciprocalRank: number;
-}
 
 interface Row {
   readonly backend: string;
@@ -61,21 +40,6 @@ interface Comparison {
   readonly leg: string;
   readonly recall: PairedComparison;
   readonly mrr: PairedComparison;
-}
-
-const POSTGRES_URL =
-  findVariable(process.env, 'ATHENA_DATABASE_URL')?.value ??
-  readVariable(process.env, 'ATHENA_BENCH_DATABASE_URL');
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function embedders(): Embedder[] {
@@ -105,23 +69,10 @@ async function evaluate(store: Store, embedder: Embedder, backend: string): Prom
 
   const rows: Row[] = [];
   for (const [mode, options] of Object.entries(MODES)) {
-    const perQuery: QueryScore[] = [];
-    for (const query of queries) {
-      const hits = await memory.search(project.id, query.query, {
-        ...options,
-        limit: 10,
-        includeEmbedding: false,
-      });
-      const found = hits.map((hit) => noteOf.get(hit.memory.id));
-      const relevant = new Set(query.relevant);
-      const first = found.findIndex((id) => id !== undefined && relevant.has(id));
-      perQuery.push({
-        recallAt5:
-          found.slice(0, 5).filter((id) => id !== undefined && relevant.has(id)).length /
-          relevant.size,
-        reciprocalRank: first === -1 ? 0 : 1 / (first + 1),
-      });
-    }
+    const perQuery = await scoreQueries(memory, project.id, queries, options, (id) => {
+      const note = noteOf.get(id);
+      return note === undefined ? [] : [note];
+    });
     const byKind: Row['byKind'] = {};
     for (const kind of new Set(queries.map((query) => query.kind))) {
       byKind[kind] = mean(
@@ -173,49 +124,15 @@ function compare(rows: readonly Row[]): Comparison[] {
   return comparisons;
 }
 
-async function withSqlite<T>(dimension: number, fn: (store: Store) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'athena-quality-'));
-  const store = new SqliteStore({ path: join(dir, 'quality.db'), embeddingDimension: dimension });
-  await store.init();
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function withPostgres<T>(dimension: number, fn: (store: Store) => Promise<T>): Promise<T> {
-  const schema = `athena_quality_${process.pid}`;
-  const store = new PostgresStore({
-    connectionString: POSTGRES_URL,
-    schema,
-    embeddingDimension: dimension,
-  });
-  await store.init();
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
-  }
-}
-
 async function main(): Promise<void> {
   const rows: Row[] = [];
-  const backends: [string, typeof withSqlite][] = [['sqlite', withSqlite]];
-  if (await postgresReachable()) backends.push(['postgres', withPostgres]);
-  else
-    console.warn(
-      `PostgreSQL unreachable at ${POSTGRES_URL.replace(/:[^:@/]*@/, ':***@')}: SQLite only`,
-    );
+  const backends = await reachableBackends();
 
   for (const embedder of embedders()) {
     for (const [backend, open] of backends) {
-      rows.push(...(await open(embedder.dimension, (store) => evaluate(store, embedder, backend))));
+      rows.push(
+        ...(await open(embedder.dimension, ({ store }) => evaluate(store, embedder, backend))),
+      );
     }
   }
 

@@ -14,6 +14,9 @@ const NEGATIONS = new Set([
   'neither',
   'nor',
   'cannot',
+  'cant',
+  'couldnt',
+  'wouldnt',
   'dont',
   'doesnt',
   'didnt',
@@ -24,8 +27,13 @@ const NEGATIONS = new Set([
   'wont',
   'shouldnt',
   'mustnt',
+  'hasnt',
+  'havent',
+  'hadnt',
   'avoid',
   'without',
+  // "unless approved" = "without approval": a rewording swapping one for the other must not flip the parity.
+  'unless',
 ]);
 
 /** Lower-cased words of `text`, apostrophes dropped (`don't` → `dont`). */
