@@ -719,32 +719,7 @@ export function cliSuite(make: (root: string) => Backend): void {
     const badDepth = await code(['code', 'impact', 'query', '--depth', '99']);
     expect(badDepth.code).toBe(EXIT.usage);
   });
-}
 
-/** Three TypeScript files: api → users → db, each calling the next. */
-export function writeCodeFixture(dir: string): void {
-  mkdirSync(join(dir, 'src'), { recursive: true });
-  writeFileSync(
-    join(dir, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: { strict: true, module: 'ESNext', moduleResolution: 'Bundler' },
-    }),
-  );
-  writeFileSync(
-    join(dir, 'src', 'db.ts'),
-    '/** Runs one SQL statement against the invoice database. */\n' +
-      'export function query(sql: string): string {\n  return sql;\n}\n',
-  );
-  writeFileSync(
-    join(dir, 'src', 'users.ts'),
-    "import { query } from './db';\n\n/** Looks a customer up by id. */\n" +
-      'export function findUser(id: number): string {\n  return query(`select ${id}`);\n}\n',
-  );
-  writeFileSync(
-    join(dir, 'src', 'api.ts'),
-    "import { findUser } from './users';\n\n" +
-      'export function handler(): string {\n  return findUser(1);\n}\n',
-  );
   it('consolidate runs one pass and prints its record; --watch repeats until SIGTERM', async () => {
     const first = await run(['--json', 'consolidate', '--worker', 'cli-test']);
     expect(first.code).toBe(EXIT.ok);
@@ -796,4 +771,30 @@ export function writeCodeFixture(dir: string): void {
       .map((line) => JSON.parse(line) as { claimed: number; errors: number });
     expect(lines.every((line) => line.claimed === 0 && line.errors === 0)).toBe(true);
   });
+}
+
+/** Three TypeScript files: api → users → db, each calling the next. */
+export function writeCodeFixture(dir: string): void {
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { strict: true, module: 'ESNext', moduleResolution: 'Bundler' },
+    }),
+  );
+  writeFileSync(
+    join(dir, 'src', 'db.ts'),
+    '/** Runs one SQL statement against the invoice database. */\n' +
+      'export function query(sql: string): string {\n  return sql;\n}\n',
+  );
+  writeFileSync(
+    join(dir, 'src', 'users.ts'),
+    "import { query } from './db';\n\n/** Looks a customer up by id. */\n" +
+      'export function findUser(id: number): string {\n  return query(`select ${id}`);\n}\n',
+  );
+  writeFileSync(
+    join(dir, 'src', 'api.ts'),
+    "import { findUser } from './users';\n\n" +
+      'export function handler(): string {\n  return findUser(1);\n}\n',
+  );
 }
