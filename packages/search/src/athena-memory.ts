@@ -1,9 +1,12 @@
 import {
+  CONSOLIDATION_STATES,
   DimensionMismatchError,
   EmbedderError,
   EmbeddingModelMismatchError,
   ValidationError,
   parseHybridOptions,
+  parseKeywordOptions,
+  parseSemanticOptions,
 } from '@athena/core-types';
 import type {
   Embedder,
@@ -11,6 +14,7 @@ import type {
   HybridSearchOptions,
   KeywordSearchOptions,
   Memory,
+  MemoryFilters,
   MemoryWithoutEmbedding,
   ScoreBreakdown,
   SearchHitMemory,
@@ -18,6 +22,7 @@ import type {
   SemanticSearchOptions,
   Store,
   StoreMemoryInput,
+  ConsolidationState,
 } from '@athena/core-types';
 import { explainResult } from './explain-result.js';
 import type { ExplainContext } from './explain-result.js';
@@ -27,6 +32,20 @@ import type { RerankBreakdown, RerankSettings, ResolvedRerank } from './rerank.j
 /** Stored texts are embedded as documents, search text as queries (prefixes, provider fields). */
 const AS_DOCUMENT: EmbedOptions = Object.freeze({ inputType: 'document' });
 const AS_QUERY: EmbedOptions = Object.freeze({ inputType: 'query' });
+
+/**
+ * Every consolidation state but `superseded`: what `recall()` and `search()`
+ * find unless the caller filters by state. A superseded memory is history —
+ * its successor stands for it.
+ */
+export const LIVE_STATES: readonly ConsolidationState[] = Object.freeze(
+  CONSOLIDATION_STATES.filter((state) => state !== 'superseded'),
+);
+
+/** Results asked beyond the limit, so that superseded ones can be dropped without a second query. */
+const SUPERSEDED_MARGIN = 10;
+/** The store's largest search limit. */
+const MAX_LIMIT = 1000;
 
 /** Options of the {@link AthenaMemory} constructor. */
 export interface AthenaMemoryOptions {
@@ -243,10 +262,10 @@ export class AthenaMemory {
     this.#assertDimension();
     const embedding = await this.#embedder.embed(query, AS_QUERY);
     // Typed by the caller's options: `searchOptions` carries their includeEmbedding.
-    const results = (await this.#store.search.hybrid(
-      projectId,
-      { embedding, text: query },
-      { ...searchOptions, limit: pool },
+    // The candidates of `pool` results, kept when superseded ones make liveResults ask for more.
+    const { candidates } = parseHybridOptions({ ...searchOptions, limit: pool });
+    const results = (await liveResults({ ...searchOptions, candidates }, pool, (options) =>
+      this.#store.search.hybrid(projectId, { embedding, text: query }, options),
     )) as SearchResult<SearchHitMemory<O>>[];
     this.#assertSameModel(projectId, results);
 
@@ -309,29 +328,29 @@ export class AthenaMemory {
     let results: SearchResult<SearchHitMemory<O>>[];
     let context: ExplainContext;
     if (mode === 'keyword') {
-      results = (await this.#store.search.keyword(
-        projectId,
-        query,
-        legOptions as KeywordSearchOptions,
+      const { limit } = parseKeywordOptions(legOptions);
+      results = (await liveResults(legOptions as KeywordSearchOptions, limit, (options) =>
+        this.#store.search.keyword(projectId, query, options),
       )) as typeof results;
       context = { mode };
     } else if (mode === 'semantic') {
       this.#assertDimension();
+      const { limit } = parseSemanticOptions(legOptions);
       const embedding = await this.#embedder.embed(query, AS_QUERY);
-      results = (await this.#store.search.semantic(
-        projectId,
-        embedding,
-        legOptions as SemanticSearchOptions,
+      results = (await liveResults(legOptions as SemanticSearchOptions, limit, (options) =>
+        this.#store.search.semantic(projectId, embedding, options),
       )) as typeof results;
       context = { mode };
     } else {
       const hybrid = parseHybridOptions(legOptions);
       this.#assertDimension();
       const embedding = await this.#embedder.embed(query, AS_QUERY);
-      results = (await this.#store.search.hybrid(
-        projectId,
-        { embedding, text: query },
-        legOptions as HybridSearchOptions,
+      const hybridOptions = {
+        ...(legOptions as HybridSearchOptions),
+        candidates: hybrid.candidates,
+      };
+      results = (await liveResults(hybridOptions, hybrid.limit, (options) =>
+        this.#store.search.hybrid(projectId, { embedding, text: query }, options),
       )) as typeof results;
       context = { mode, fusion: hybrid.fusion, weights: hybrid.weights, rrfK: hybrid.rrfK };
     }
@@ -450,4 +469,26 @@ function vectorAt(vectors: readonly Float32Array[], index: number): Float32Array
     );
   }
   return vector;
+}
+
+/**
+ * The first `limit` results of a search, superseded memories left out unless
+ * the caller filters by state. Asks for a few more than `limit` and drops the
+ * superseded ones; only when too many of them crowd the top does it search
+ * again with the state filter (exact, as every filtered search).
+ */
+async function liveResults<
+  O extends { readonly filters?: MemoryFilters; readonly limit?: number },
+  R extends { readonly memory: { readonly consolidationState: ConsolidationState } },
+>(options: O, limit: number, search: (options: O) => Promise<R[]>): Promise<R[]> {
+  if (options.filters?.consolidationStates !== undefined) return search({ ...options, limit });
+  const asked = Math.min(MAX_LIMIT, limit + SUPERSEDED_MARGIN);
+  const results = await search({ ...options, limit: asked });
+  const live = results.filter((result) => result.memory.consolidationState !== 'superseded');
+  if (live.length >= limit || results.length < asked) return live.slice(0, limit);
+  return search({
+    ...options,
+    limit,
+    filters: { ...options.filters, consolidationStates: LIVE_STATES },
+  });
 }

@@ -430,6 +430,97 @@ describe.each(BACKENDS)('on $name', (backend) => {
     });
   });
 
+  describe('superseded memories', () => {
+    /** `count` memories about invoices; all but the last superseded by it. */
+    async function supersededCrowd(count: number): Promise<{ ids: number[]; successor: number }> {
+      const ids = await service().rememberMany(
+        projectId,
+        Array.from({ length: count }, (_, i) => ({
+          content: `Invoice numbers are sequential per tenant, note ${i}`,
+        })),
+      );
+      const successor = ids[count - 1]!;
+      await db.consolidation.transitionMany(
+        projectId,
+        ids.slice(0, -1).map((memoryId) => ({
+          memoryId,
+          to: 'superseded' as const,
+          supersededBy: successor,
+        })),
+        { actor: 'test' },
+      );
+      return { ids, successor };
+    }
+
+    it('are left out of recall and of search in every mode, unless states are asked for', async () => {
+      const memory = service();
+      const { ids, successor } = await supersededCrowd(3);
+      const other = await memory.remember(projectId, 'Invoices are sent as PDF attachments');
+      const hits = await memory.recall(projectId, 'invoice numbers per tenant', { limit: 5 });
+      expect(hits.map((h) => h.memory.id).sort()).toEqual([successor, other.id].sort());
+      for (const mode of ['semantic', 'keyword', 'hybrid'] as const) {
+        const found = await memory.search(projectId, 'invoice numbers per tenant', { mode });
+        expect(found.map((h) => h.memory.id).sort(), mode).toEqual([successor, other.id].sort());
+        const history = await memory.search(projectId, 'invoice numbers per tenant', {
+          mode,
+          filters: { consolidationStates: ['superseded'] },
+        });
+        expect(history.map((h) => h.memory.id).sort(), mode).toEqual(ids.slice(0, -1).sort());
+      }
+    });
+
+    it('still fill the limit when superseded ones crowd the top results', async () => {
+      const memory = service();
+      const { successor } = await supersededCrowd(30);
+      const others = await memory.rememberMany(
+        projectId,
+        Array.from({ length: 4 }, (_, i) => ({
+          content: `Tenant ${i} invoices are archived yearly`,
+        })),
+      );
+      for (const mode of ['semantic', 'keyword', 'hybrid'] as const) {
+        const found = await memory.search(projectId, 'invoice numbers sequential per tenant note', {
+          mode,
+          limit: 5,
+        });
+        expect(found.map((h) => h.memory.id).sort(), mode).toEqual([successor, ...others].sort());
+      }
+      const recalled = await memory.recall(
+        projectId,
+        'invoice numbers sequential per tenant note',
+        {
+          limit: 5,
+        },
+      );
+      expect(recalled.map((h) => h.memory.id).sort()).toEqual([successor, ...others].sort());
+    });
+
+    it('do not change the scores of the live results', async () => {
+      const memory = service();
+      await supersededCrowd(3);
+      // More memories than a two-result search's 40 candidates per leg, so a
+      // wider candidate pool would change the min–max normalisation.
+      await memory.rememberMany(
+        projectId,
+        Array.from({ length: 60 }, (_, i) => ({
+          content: `Tenant ${i} pays invoice ${i * 7} by ${i % 2 === 0 ? 'bank transfer' : 'card'}`,
+        })),
+      );
+      const query = 'invoice numbers per tenant';
+      // The store's search with the candidates of a two-result search (max(4·2, 40)), superseded rows dropped.
+      const embedding = await hashing.embed(query, { inputType: 'query' });
+      const direct = (
+        await db.search.hybrid(projectId, { embedding, text: query }, { limit: 20, candidates: 40 })
+      )
+        .filter((h) => h.memory.consolidationState !== 'superseded')
+        .slice(0, 2);
+      const found = await memory.search(projectId, query, { limit: 2 });
+      expect(found.map((h) => [h.memory.id, h.score])).toEqual(
+        direct.map((h) => [h.memory.id, h.score]),
+      );
+    });
+  });
+
   describe('input types', () => {
     it('embeds stored text as documents and search text as queries', async () => {
       const embedder = countingEmbedder(hashing);
