@@ -96,10 +96,13 @@ describePostgres('migrations', () => {
       'prospective_goals',
       'prospective_tasks',
     ]);
-    const gin = await adminQuery<{ indexname: string }>(
-      `select indexname from pg_indexes where schemaname = $1 and indexdef ilike '%using gin%' order by indexname`,
-      [schema],
-    );
+    // Matched in JS: a condition on indexdef may read (concurrently dropped) indexes of other schemas.
+    const gin = (
+      await adminQuery<{ indexname: string; indexdef: string }>(
+        `select indexname, indexdef from pg_indexes where schemaname = $1 order by indexname`,
+        [schema],
+      )
+    ).filter((row) => /using gin/i.test(row.indexdef));
     expect(gin.map((i) => i.indexname)).toEqual([
       'memory_text_index_project_tsv_idx',
       'memory_vectors_tags_idx',

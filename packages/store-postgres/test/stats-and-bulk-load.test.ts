@@ -30,12 +30,22 @@ async function open(options: Parameters<typeof createTestStore>[1] = {}): Promis
 
 const HNSW = 'memory_vectors_embedding_hnsw_idx';
 
-async function hnswIndexes(schema: string): Promise<string[]> {
-  const rows = await adminQuery<{ indexname: string }>(
-    `select indexname from pg_indexes where schemaname = $1 and indexdef like '%USING hnsw%'`,
+/**
+ * The schema's indexes by name. The definition is matched here, not in SQL: a
+ * condition on `indexdef` may run pg_get_indexdef() on other schemas' indexes,
+ * which fails when a concurrent test run drops one.
+ */
+async function indexes(schema: string): Promise<{ indexname: string; indexdef: string }[]> {
+  return adminQuery<{ indexname: string; indexdef: string }>(
+    `select indexname, indexdef from pg_indexes where schemaname = $1 order by indexname`,
     [schema],
   );
-  return rows.map((row) => row.indexname);
+}
+
+async function hnswIndexes(schema: string): Promise<string[]> {
+  return (await indexes(schema))
+    .filter((row) => row.indexdef.includes('USING hnsw'))
+    .map((row) => row.indexname);
 }
 
 /** ACCESS EXCLUSIVE locks held on the schema's `memory_vectors`, seen from another connection. */
@@ -146,10 +156,7 @@ describePostgres('PostgreSQL stats, migration status and bulk loads', () => {
     // DROP INDEX took the table's ACCESS EXCLUSIVE lock; others saw the old catalog meanwhile.
     expect(locked).toBe(1);
     expect(await hnswIndexes(store.schema)).toEqual([HNSW]);
-    const gin = await adminQuery<{ indexdef: string }>(
-      `select indexdef from pg_indexes where schemaname = $1 and indexdef like '%USING gin%' order by indexname`,
-      [store.schema],
-    );
+    const gin = (await indexes(store.schema)).filter((row) => row.indexdef.includes('USING gin'));
     // Rebuilt from their own definitions: the keyword index keeps its pending-list limit.
     expect(gin.map((row) => row.indexdef.replace(`${store.schema}.`, ''))).toEqual([
       "CREATE INDEX memory_text_index_project_tsv_idx ON memory_text_index USING gin (project_id, tsv) WITH (gin_pending_list_limit='256')",
