@@ -467,7 +467,9 @@ export interface ConsolidationRepository {
   /**
    * Claims up to `limit` unconsolidated memories (oldest first) for one
    * worker: `unconsolidated → consolidating` with a lease. Concurrent claims
-   * never receive the same memory.
+   * never receive the same memory. The memory of a code entity
+   * (`CodeEntity.memoryId`) is never claimed: the code graph owns it and
+   * replaces it when its code changes.
    */
   claimBatch(projectId: number, options: ClaimBatchOptions): Promise<Memory[]>;
   /** Returns expired claims to `unconsolidated`; returns how many. */

@@ -284,6 +284,9 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
         with picked as (
           select id from ${table}
           where project_id = ${project} and consolidation_state = 'unconsolidated'
+            and not exists (
+              select 1 from ${s.table('code_metadata')} e
+              where e.project_id = ${project} and e.memory_id = ${table}.id)
           order by created_at, id
           limit ${limit}
           for update skip locked

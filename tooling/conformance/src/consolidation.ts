@@ -326,6 +326,28 @@ export function consolidationTests(ctx: SuiteContext): void {
         expect(memory.claimedBy).toBe('right');
     });
 
+    it("claimBatch() never claims a code entity's memory", async () => {
+      const store = ctx.store();
+      const project = await ctx.project();
+      const stored = await store.memories.storeMany(project.id, [
+        memoryInput(),
+        memoryInput({ memoryType: 'code', contentType: 'code' }),
+        memoryInput({ memoryType: 'code', contentType: 'code' }),
+      ]);
+      await store.code.upsertEntity(project.id, {
+        filePath: 'src/parse.ts',
+        name: 'parse',
+        entityType: 'function',
+        memoryId: nth(stored, 1),
+      });
+      const claimed = await store.consolidation.claimBatch(project.id, { worker: 'w', limit: 10 });
+      // A code memory that no entity owns is a memory like any other.
+      expect(ids(claimed)).toEqual([nth(stored, 0), nth(stored, 2)]);
+      expect((await store.memories.get(project.id, nth(stored, 1)))?.consolidationState).toBe(
+        'unconsolidated',
+      );
+    });
+
     it('claimBatch() rejects bad options with ValidationError', async () => {
       const store = ctx.store();
       const project = await ctx.project();

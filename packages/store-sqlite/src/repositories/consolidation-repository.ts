@@ -242,6 +242,7 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
   /**
    * Claims the oldest unconsolidated memories in one IMMEDIATE transaction:
    * SQLite has a single writer, so two claims can never pick the same row.
+   * A code entity's memory is never claimed (the code graph owns it).
    *
    * @example
    * ```ts
@@ -264,6 +265,7 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
              WHERE id IN (
                SELECT id FROM memory_vectors
                WHERE project_id = @projectId AND consolidation_state = 'unconsolidated'
+                 AND NOT EXISTS (SELECT 1 FROM code_metadata e WHERE e.memory_id = memory_vectors.id)
                ORDER BY created_at, id LIMIT @limit)
              RETURNING *`,
           )
