@@ -9,7 +9,7 @@
  * Prints tables and writes
  * bench/results/consolidation-quality-<date>-s<similarity>-d<duplicate>.{json,md}.
  *
- *   pnpm evaluate:consolidation [--similarity 0.75] [--duplicate 0.92] [--min-cluster 2]
+ *   pnpm evaluate:consolidation [--similarity 0.68] [--duplicate 0.88] [--min-cluster 2]
  *                               [--backend sqlite|postgres|all] [--json]
  */
 import { execFile } from 'node:child_process';

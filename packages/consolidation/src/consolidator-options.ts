@@ -10,13 +10,14 @@ export interface ConsolidatorOptions {
   /**
    * Cosine similarity in [-1, 1] at or above which a memory joins a
    * neighbour's cluster (an earlier memory of its batch, or an existing
-   * consolidated memory). Default 0.75.
+   * consolidated memory). Default 0.68 (tuned for the hashing embedder,
+   * docs/consolidation-quality.md).
    */
   readonly similarityThreshold?: number;
   /**
    * Cosine similarity to the cluster's representative at or above which a
    * member is a near duplicate and is superseded by it (an identical text
-   * always is). At least `similarityThreshold`. Default 0.92.
+   * always is). At least `similarityThreshold`. Default 0.88.
    */
   readonly duplicateThreshold?: number;
   /**
@@ -69,8 +70,8 @@ export interface ResolvedConsolidatorOptions {
 
 /** The defaults of {@link ConsolidatorOptions} (`workerId` and `logger` aside). */
 export const DEFAULT_CONSOLIDATOR_OPTIONS = Object.freeze({
-  similarityThreshold: 0.75,
-  duplicateThreshold: 0.92,
+  similarityThreshold: 0.68,
+  duplicateThreshold: 0.88,
   minClusterSize: 2,
   neighbours: 10,
   batchSize: 100,
@@ -142,7 +143,7 @@ export function defaultWorkerId(): string {
  *
  * @example
  * ```ts
- * resolveConsolidatorOptions({ batchSize: 50 }).similarityThreshold; // 0.75
+ * resolveConsolidatorOptions({ batchSize: 50 }).similarityThreshold; // 0.68
  * ```
  */
 export function resolveConsolidatorOptions(options: unknown): ResolvedConsolidatorOptions {

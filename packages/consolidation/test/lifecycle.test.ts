@@ -66,6 +66,11 @@ describe('createConsolidator() options', () => {
   it('applies the documented defaults', () => {
     const { options } = createConsolidator({ store, embedder });
     expect(options).toMatchObject(DEFAULT_CONSOLIDATOR_OPTIONS);
+    // The thresholds tuned on the labelled set (docs/consolidation-quality.md).
+    expect(options).toMatchObject({
+      similarityThreshold: 0.68,
+      duplicateThreshold: 0.88,
+    });
     expect(options.workerId).toMatch(/-\d+-[0-9a-f]{6}$/);
   });
 

@@ -47,4 +47,45 @@ describe.each(BACKENDS)('consolidation worker on $name', (backend) => {
     const again = await consolidator.run({ projectId: project.id });
     expect(again).toMatchObject({ claimed: 0, clusters: 0 });
   });
+
+  it("leaves the code graph's memories alone", async () => {
+    const { store } = opened;
+    const project = await store.projects.create({ name: 'p', path: '/p' });
+    // Two overloads indexed as near-identical code memories, and a note about them
+    // that a consolidation would make their representative.
+    const texts = [
+      'function parse in src/parse.ts parse text string Ast',
+      'function parse in src/parse.ts\nparse(text: string): Ast',
+      'function parse in src/parse.ts\nparse(text: string): Ast;',
+    ];
+    const vectors = await embedder.embedMany(texts);
+    const [note, first, second] = await store.memories.storeMany(
+      project.id,
+      texts.map((content, i) => ({
+        content,
+        memoryType: i === 0 ? ('fact' as const) : ('code' as const),
+        embedding: vectors[i] as Float32Array,
+      })),
+    );
+    for (const [memoryId, qualifiedName] of [
+      [first, 'parse#1'],
+      [second, 'parse#2'],
+    ] as const) {
+      await store.code.upsertEntity(project.id, {
+        filePath: 'src/parse.ts',
+        name: 'parse',
+        qualifiedName,
+        entityType: 'function',
+        memoryId,
+      });
+    }
+    const run = await createConsolidator({ store, embedder }).run({ projectId: project.id });
+    expect(run).toMatchObject({ claimed: 1, superseded: 0, errors: 0 });
+    const after = await store.memories.getMany(project.id, [note!, first!, second!]);
+    expect(after.map((m) => [m.id, m.consolidationState, m.supersededBy])).toEqual([
+      [note, 'consolidated', null],
+      [first, 'unconsolidated', null],
+      [second, 'unconsolidated', null],
+    ]);
+  });
 });

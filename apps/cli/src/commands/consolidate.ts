@@ -116,12 +116,12 @@ export function registerConsolidateCommand(program: Command): void {
     )
     .option(
       '--similarity <cosine>',
-      'similarity threshold of a cluster (default 0.75)',
+      'similarity threshold of a cluster (default 0.68)',
       numberIn(-1, 1),
     )
     .option(
       '--duplicate <cosine>',
-      'similarity of a near duplicate (default 0.92)',
+      'similarity of a near duplicate (default 0.88)',
       numberIn(-1, 1),
     )
     .option('--worker <id>', 'worker id in claims, logs and run records')
