@@ -2,6 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { CodeGraph } from '@athena/code-graph';
+import type { Consolidator } from '@athena/consolidation';
 import type { Project } from '@athena/core-types';
 import type { SelectedStore } from '@athena/factory';
 import type { AthenaMemory } from '@athena/search';
@@ -21,6 +22,8 @@ export interface CallContext {
   readonly store: SelectedStore;
   readonly memory: AthenaMemory;
   readonly code: CodeGraph;
+  /** The consolidation worker, made on first use. */
+  readonly consolidator: () => Consolidator;
   readonly project: Project;
 }
 
@@ -84,7 +87,13 @@ export function registerAthenaTool<Shape extends z.ZodRawShape>(
           store.projects,
           args['project'] as string | undefined,
         );
-        return await run(args as z.infer<z.ZodObject<Shape>>, { store, memory, code, project });
+        return await run(args as z.infer<z.ZodObject<Shape>>, {
+          store,
+          memory,
+          code,
+          consolidator: () => session.services.consolidator(store),
+          project,
+        });
       } catch (error) {
         return toolError(error);
       }

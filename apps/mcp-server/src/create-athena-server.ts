@@ -5,6 +5,7 @@ import { ProjectSource } from './project-source.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { registerCodeTools } from './tools/code-tools.js';
+import { registerConsolidateTool } from './tools/consolidate-tool.js';
 import { registerDecisionTools } from './tools/decision-tools.js';
 import { registerEventTools } from './tools/event-tools.js';
 import { registerGoalTools } from './tools/goal-tools.js';
@@ -22,6 +23,7 @@ const INSTRUCTIONS = [
   'that outlives the session, `record_event` for noteworthy events. `forget` what turns out wrong.',
   'For code: `index_code` once (and again after edits), then `code_impact` before changing an entity ',
   'and `code_search` to find code by what it does.',
+  '`consolidate` merges duplicates and turns events into lessons (usually a background worker does it).',
   'Every tool works in the project of your workspace root unless you pass `project`.',
 ].join('\n');
 
@@ -49,6 +51,7 @@ export function createAthenaServer(services: AthenaServices, cwd: string): McpSe
   registerDecisionTools(session);
   registerStatsTool(session);
   registerCodeTools(session);
+  registerConsolidateTool(session);
   registerResources(session);
   registerPrompts(session);
   return server;

@@ -88,7 +88,7 @@ describe('athena-mcp over Streamable HTTP', () => {
     const first = await connectHttp(url, TOKEN);
     const second = await connectHttp(url, TOKEN);
     try {
-      expect((await first.client.listTools()).tools).toHaveLength(15);
+      expect((await first.client.listTools()).tools).toHaveLength(16);
       const saved = await first.call('remember', { content: 'Invoices are numbered per year' });
       expect(textOf(saved)).toMatch(/^Remembered memory \d+ \(fact\) in project ledgerly\.$/);
       const recalled = await second.call('recall', { query: 'invoice numbering' });

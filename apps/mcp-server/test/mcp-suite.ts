@@ -11,6 +11,7 @@ import type { Connected } from './connect.js';
 const TOOLS = [
   'code_impact',
   'code_search',
+  'consolidate',
   'create_goal',
   'create_task',
   'forget',
@@ -336,6 +337,56 @@ export function mcpSuite(make: (root: string) => Backend): void {
       counts: { memories: 1, episodes: 2, goals: 2, tasks: 2, decisions: 1 },
     });
     expect(textOf(stats)).toMatch(new RegExp(`^Project ledgerly \\(id \\d+\\) on ${backend.name}`));
+  });
+
+  it('consolidate supersedes a duplicate, turns events into a lesson and returns the run record', async () => {
+    const notes = join(root, 'notes');
+    const remembered: number[] = [];
+    for (const content of [
+      'The nightly export job writes CSV files to the reports bucket',
+      'The nightly export job writes CSV files to the reports bucket.',
+      'Invoices are numbered per tenant, without gaps',
+    ]) {
+      const saved = await mcp.call('remember', { content, project: notes });
+      remembered.push(structured<{ memory: { id: number } }>(saved).memory.id);
+    }
+    await mcp.call('record_event', {
+      content: 'Export job ran out of memory on large tenants',
+      type: 'error',
+      session: 'night-1',
+      outcome: 'failure',
+      learned: 'stream rows instead of loading them',
+      project: notes,
+    });
+
+    const consolidated = await mcp.call('consolidate', { project: notes });
+    const { project, run } = structured<{
+      project: string;
+      run: Record<string, number | string | null>;
+    }>(consolidated);
+    expect(project).toBe('notes');
+    // The three memories and the lesson the event became.
+    expect(run).toMatchObject({ claimed: 4, superseded: 1, episodes: 1, errors: 0 });
+    expect(textOf(consolidated)).toMatch(
+      new RegExp(
+        `^Consolidated project notes in \\d+ ms \\(run ${String(run['id'])}\\): 4 memories claimed into \\d+ clusters, .*1 duplicates superseded, .*1 episodes turned into lessons`,
+      ),
+    );
+    // The duplicate is gone from search; its representative and the lesson are found.
+    const found = structured<{ hits: { memory: { id: number; content: string } }[] }>(
+      await mcp.call('search', { query: 'nightly export CSV reports bucket', project: notes }),
+    ).hits;
+    expect(found.filter((h) => /reports bucket/.test(h.memory.content))).toHaveLength(1);
+    expect(remembered.slice(0, 2)).toContain(found[0]?.memory.id);
+    expect(
+      textOf(await mcp.call('search', { query: 'stream rows', mode: 'keyword', project: notes })),
+    ).toMatch(/stream rows instead of loading them/);
+
+    const again = structured<{ run: { claimed: number } }>(
+      await mcp.call('consolidate', { project: notes, maxBatches: 1 }),
+    );
+    expect(again.run.claimed).toBe(0);
+    expectBadArguments(await mcp.call('consolidate', { maxBatches: 0 }), 'maxBatches');
   });
 
   it('index_code, code_impact and code_search over the project directory', async () => {
