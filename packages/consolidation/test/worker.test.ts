@@ -59,14 +59,14 @@ describe.each(BACKENDS)('consolidation worker on $name', (backend) => {
       'function parse in src/parse.ts\nparse(text: string): Ast;',
     ];
     const vectors = await embedder.embedMany(texts);
-    const [note, first, second] = await store.memories.storeMany(
+    const [note, first, second] = (await store.memories.storeMany(
       project.id,
       texts.map((content, i) => ({
         content,
         memoryType: i === 0 ? ('fact' as const) : ('code' as const),
         embedding: vectors[i] as Float32Array,
       })),
-    );
+    )) as [number, number, number];
     for (const [memoryId, qualifiedName] of [
       [first, 'parse#1'],
       [second, 'parse#2'],
@@ -81,7 +81,7 @@ describe.each(BACKENDS)('consolidation worker on $name', (backend) => {
     }
     const run = await createConsolidator({ store, embedder }).run({ projectId: project.id });
     expect(run).toMatchObject({ claimed: 1, superseded: 0, errors: 0 });
-    const after = await store.memories.getMany(project.id, [note!, first!, second!]);
+    const after = await store.memories.getMany(project.id, [note, first, second]);
     expect(after.map((m) => [m.id, m.consolidationState, m.supersededBy])).toEqual([
       [note, 'consolidated', null],
       [first, 'unconsolidated', null],

@@ -7,7 +7,7 @@
  * (`pnpm docs:env`), so documentation and parsing cannot disagree.
  */
 import { ValidationError } from './errors.js';
-import { redactUrl } from './redact-url.js';
+import { hasStrayAt, redactUrl } from './redact-url.js';
 
 /** The environment to read: `process.env` in an app, any record in a test. */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -156,13 +156,16 @@ function postgresUrl<D extends string | undefined>(
 ): VariableDefinition<string, D> {
   return define({
     ...spec,
-    accepts: 'a postgres:// or postgresql:// URL with a host',
+    accepts:
+      'a postgres:// or postgresql:// URL with a host, its user and password percent-encoded (`@` as %40, `/` as %2F)',
     defaultText: spec.default === undefined ? '—' : `\`${spec.default}\``,
     parse: (raw) => {
       const url = tryUrl(raw);
       if (url === null || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
         return undefined;
       }
+      // A stray `@` after the host: an unencoded password that the driver would cut in two.
+      if (hasStrayAt(url)) return undefined;
       return url.hostname === '' && !url.searchParams.has('host') ? undefined : raw;
     },
     show: (raw) => JSON.stringify(redactUrl(raw)),

@@ -187,6 +187,21 @@ describe('findVariable / readVariable', () => {
     expect(ATHENA_VARIABLES.ATHENA_EMBEDDINGS_API_KEY.secret).toBe(true);
   });
 
+  it('refuses a URL whose password holds unencoded reserved characters, without showing any of it', () => {
+    const raw = 'postgres://user:Sup3r$ecret:P@ss/w0rd@host/db';
+    const error = rejection(() =>
+      readVariable({ ATHENA_DATABASE_URL: raw }, 'ATHENA_DATABASE_URL'),
+    );
+    expect(error.message).toContain('"postgres://***@host/db"');
+    expect(error.message).toContain('percent-encoded');
+    for (const part of ['Sup3r', 'ecret', 'P@ss', 'w0rd', 'user:']) {
+      expect(error.message).not.toContain(part);
+      expect(JSON.stringify(error.details)).not.toContain(part);
+    }
+    const encoded = `postgres://user:${encodeURIComponent('Sup3r$ecret:P@ss/w0rd')}@host/db`;
+    expect(readVariable({ ATHENA_DATABASE_URL: encoded }, 'ATHENA_DATABASE_URL')).toBe(encoded);
+  });
+
   it.each([
     ['ATHENA_DATABASE_URL', 'postgres://localhost/athena', true],
     ['ATHENA_DATABASE_URL', 'postgresql:///athena?host=/var/run/postgresql', true],
@@ -250,5 +265,12 @@ describe('redactUrl', () => {
     );
     expect(redactUrl('https://h/v1?api_key=abc&x=1')).toBe('https://h/v1?api_key=***&x=1');
     expect(redactUrl('::not a url s3cret')).toBe('<unparseable URL>');
+  });
+
+  it('hides everything up to the last @ when a password with reserved characters was not encoded', () => {
+    // The parser takes "ss" for the host and "/w0rd@host/db" for the path.
+    const raw = 'postgres://user:Sup3r$ecret:P@ss/w0rd@host/db';
+    expect(redactUrl(raw)).toBe('postgres://***@host/db');
+    expect(redactUrl('postgres://u:p@h/db?application_name=a@b')).toBe('postgres://***@b');
   });
 });

@@ -1,6 +1,7 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ATHENA_VARIABLES, ValidationError } from '@athena/core-types';
-import { defaultSqlitePath, ENV_VARIABLES, resolveConfig } from '../src/index.js';
+import { createStore, defaultSqlitePath, ENV_VARIABLES, resolveConfig } from '../src/index.js';
 
 function expectInvalid(fn: () => unknown, ...fragments: string[]): void {
   let error: unknown;
@@ -179,6 +180,31 @@ describe('PostgreSQL settings', () => {
     expect(message).toContain('ATHENA_DATABASE_URL');
     expect(message).not.toContain('topsecret');
     expectInvalid(() => resolveConfig({}, { DATABASE_URL: 'not a url' }), 'DATABASE_URL');
+  });
+
+  it('refuses a URL with an unencoded password, from the environment or in code, showing none of it', async () => {
+    const raw = 'postgres://user:Sup3r$ecret:P@ss/w0rd@host/db';
+    const messages: string[] = [];
+    for (const attempt of [
+      () => resolveConfig({}, { ATHENA_DATABASE_URL: raw }),
+      () => resolveConfig({ type: 'postgres', postgres: { connectionString: raw } }, {}),
+    ]) {
+      try {
+        attempt();
+      } catch (error) {
+        expect(error).toBeInstanceOf(ValidationError);
+        messages.push(inspect(error, { depth: 10 }));
+      }
+    }
+    // createStore refuses it before any connection (or DNS lookup of "ss") is made.
+    await expect(
+      createStore({ type: 'postgres', postgres: { connectionString: raw }, fallback: 'none' }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    expect(messages).toHaveLength(2);
+    for (const message of messages) {
+      expect(message).toContain('postgres://***@host/db');
+      for (const part of ['Sup3r', 'ecret', 'P@ss', 'w0rd']) expect(message).not.toContain(part);
+    }
   });
 
   it('validates explicit options, naming the option', () => {

@@ -439,7 +439,7 @@ describe.each(BACKENDS)('on $name', (backend) => {
           content: `Invoice numbers are sequential per tenant, note ${i}`,
         })),
       );
-      const successor = ids[count - 1]!;
+      const successor = ids[count - 1] as number;
       await db.consolidation.transitionMany(
         projectId,
         ids.slice(0, -1).map((memoryId) => ({
