@@ -41,6 +41,7 @@ import { PostgresMemoryRepository } from './memory-repository.js';
 import { migrate } from './migrations/migrate.js';
 import { resolveOptions, resolveProjectGraphOptions } from './options.js';
 import type { PostgresStoreOptions, ProjectGraphOptions, ResolvedOptions } from './options.js';
+import { InFlight } from './in-flight.js';
 import { customPlans, openPool, toKyselyPool } from './pool.js';
 import type { PoolHandle } from './pool.js';
 import { PostgresProjectRepository } from './project-repository.js';
@@ -251,6 +252,7 @@ export class PostgresStore implements Store {
         projectShares: new ProjectShares(db, this.#options.schema),
         statements: new Map(),
         afterMemoriesInserted: (session) => this.#afterMemoriesInserted(session),
+        operations: new InFlight(),
       };
       return { db, pool, session: new Session(db, env, 0), schemaVersion: outcome.schemaVersion };
     } catch (error) {
@@ -543,7 +545,9 @@ export class PostgresStore implements Store {
     }
     const pool = openPool(this.#options);
     const db = new Kysely<Database>({
-      dialect: new PostgresDialect({ pool: toKyselyPool(pool.pool, pool.onError) }),
+      dialect: new PostgresDialect({
+        pool: toKyselyPool(pool.pool, pool.onError),
+      }),
     });
     try {
       return await readMigrationStatus(db, this.#options.schema);
@@ -765,8 +769,9 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * Releases the store's connections. An injected pool is left open for its
-   * owner. Idempotent.
+   * Releases the store's connections once the operations in flight have
+   * settled (new ones throw `StoreClosedError` at once). An injected pool is
+   * left open for its owner. Idempotent.
    *
    * @example
    * ```ts
@@ -779,6 +784,7 @@ export class PostgresStore implements Store {
     const state = this.#state ?? (await this.#opening?.catch(() => null)) ?? null;
     this.#state = null;
     if (state === null) return;
+    await state.session.env.operations.idle();
     await state.db.destroy();
     await state.pool.release();
   }

@@ -3,6 +3,7 @@ import { CompiledQuery, sql } from 'kysely';
 import type { Compilable, Kysely, QueryResult, RawBuilder } from 'kysely';
 import { isRetryableWrite, isTransient, mapError } from './map-error.js';
 import type { ErrorContext } from './map-error.js';
+import type { InFlight } from './in-flight.js';
 import type { ResolvedOptions } from './options.js';
 import type { AnnDefaults } from './pool.js';
 import type { ProjectShares } from './project-shares.js';
@@ -63,6 +64,8 @@ export interface SessionEnv {
   readonly statements: Map<string, CompiledStatement>;
   /** Called after memories were inserted, so a deferred IVFFlat index can be built. */
   readonly afterMemoriesInserted: (session: Session) => Promise<void>;
+  /** Operations started outside any transaction and not yet settled: `close()` waits for them. */
+  readonly operations: InFlight;
 }
 
 /**
@@ -202,6 +205,7 @@ export class Session {
       }
     };
     if (this.depth > 0) return unwrapCallbackError(this.#savepoint(context, run));
+    const leave = this.env.operations.enter();
     let committing = false;
     const attempt = () =>
       this.#guard(context, () =>
@@ -238,7 +242,7 @@ export class Session {
     return unwrapCallbackError(
       withRetry(attempt, this.env.options.retry, retryable, (error, n) =>
         this.#logRetry(context, error, n),
-      ),
+      ).finally(leave),
     );
   }
 
@@ -263,6 +267,7 @@ export class Session {
     fn: (session: Session) => Promise<T>,
   ): Promise<T> {
     if (this.depth > 0) return this.#guard(context, () => fn(this));
+    const leave = this.env.operations.enter();
     return this.#guard(context, () =>
       withRetry(
         () => fn(this),
@@ -270,7 +275,7 @@ export class Session {
         mode,
         (error, n) => this.#logRetry(context, error, n),
       ),
-    );
+    ).finally(leave);
   }
 
   async #guard<T>(context: ErrorContext, fn: () => Promise<T>): Promise<T> {

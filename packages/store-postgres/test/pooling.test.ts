@@ -74,6 +74,41 @@ describePostgres('pooling', () => {
     await expect(store.init()).rejects.toMatchObject({ code: 'store_closed' });
   });
 
+  it.each([
+    ['its own pool', false],
+    ['an injected pool', true],
+  ])(
+    'close() on %s lets operations in flight finish before it releases the connections',
+    async (_, injected) => {
+      const pool = injected ? new pg.Pool({ connectionString: DATABASE_URL, max: 2 }) : null;
+      const store =
+        pool === null
+          ? createTestStore(schema(), { poolMax: 2, poolMin: 0 })
+          : new PostgresStore({ pool, schema: schema(), embeddingDimension: 8 });
+      try {
+        await store.init();
+        const project = await store.projects.create({ name: 'busy', path: '/busy' });
+        // More operations than connections: most wait for one when close() is called.
+        const writes = Array.from({ length: 12 }, (_, i) =>
+          store.memories.store(project.id, { content: `in flight ${i}`, embedding: vector(8, i) }),
+        );
+        const reads = Array.from({ length: 6 }, () => store.projects.list());
+        // health() reads through the pool itself, outside the operations' count.
+        const checks = Array.from({ length: 4 }, () => store.health());
+        await store.close();
+        const settled = await Promise.allSettled([...writes, ...reads, ...checks]);
+        expect(settled.map((s) => s.status)).toEqual(settled.map(() => 'fulfilled'));
+        await expect(store.projects.list()).rejects.toMatchObject({ code: 'store_closed' });
+        const check = createTestStore(store.schema);
+        await check.init();
+        expect(await check.memories.count(project.id)).toBe(12);
+        await check.close();
+      } finally {
+        await pool?.end();
+      }
+    },
+  );
+
   it('reports an unreachable server as BackendUnavailableError', async () => {
     const store = new PostgresStore({
       connectionString: 'postgres://athena@127.0.0.1:1/athena_test',
