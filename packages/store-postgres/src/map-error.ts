@@ -107,8 +107,9 @@ export function mapError(error: unknown, context: ErrorContext): AthenaError {
     return new ConflictError(context.conflict ?? `${context.operation}: ${detail}`, options);
   }
   if (code === '23503') {
+    // Every foreign key cascades or nulls on delete: a violation is always a missing referenced row.
     return context.notFound === undefined
-      ? new ConflictError(`${context.operation}: ${detail}`, options)
+      ? new NotFoundError('referenced row', null, options)
       : new NotFoundError(context.notFound.entity, context.notFound.id, options);
   }
   if (code === '23514' || code === '23502' || code?.startsWith('22') === true) {

@@ -4,11 +4,14 @@ import {
   StoreClosedError,
   parseBulkLoadOptions,
   parseHybridOptions,
+  parseHybridQuery,
   parseNeighbours,
   parseId,
   parseKeywordOptions,
   parseKeywordText,
   parseSemanticOptions,
+  parseStatsOptions,
+  parseTransactionCallback,
   resolveCapabilities,
   toEmbedding,
 } from '@athena/core-types';
@@ -446,8 +449,8 @@ export class PostgresStore implements Store {
       } else {
         const options = parseHybridOptions(search.options);
         projectGraph = await applyAnnFor(options);
-        const vector = toEmbedding(search.query.embedding, s.env.dimension, 'query.embedding');
-        statement = hybridSql(s, project, vector, parseKeywordText(search.query.text), options);
+        const { embedding, text } = parseHybridQuery(search.query, s.env.dimension);
+        statement = hybridSql(s, project, embedding, text, options);
       }
       const explain = sql<{ 'QUERY PLAN': string }>`explain ${statement}`;
       // A project graph is only matched by a plan for the project id, as searches there get.
@@ -475,6 +478,7 @@ export class PostgresStore implements Store {
    * ```
    */
   async transaction<T>(fn: (tx: PostgresTransaction) => Promise<T>): Promise<T> {
+    parseTransactionCallback(fn);
     const base = this.#ambient.getStore() ?? this.#open().session;
     return await base.atomic(
       { operation: 'transaction' },
@@ -486,12 +490,14 @@ export class PostgresStore implements Store {
   #transactionView(session: Session): PostgresTransaction {
     return {
       ...repositories(() => session),
-      transaction: (fn) =>
-        session.atomic(
+      transaction: (fn) => {
+        parseTransactionCallback(fn);
+        return session.atomic(
           { operation: 'transaction' },
           (inner) => this.#ambient.run(inner, () => fn(this.#transactionView(inner))),
           true,
-        ),
+        );
+      },
     };
   }
 
@@ -507,8 +513,7 @@ export class PostgresStore implements Store {
    */
   async stats(options?: StatsOptions): Promise<StoreStats> {
     const state = this.#open();
-    const projectId =
-      options?.projectId === undefined ? null : parseId(options.projectId, 'projectId');
+    const { projectId } = parseStatsOptions(options);
     const spec = this.#options.vectorIndex;
     const vectorIndex: ExpectedVectorIndex | null =
       spec.type === 'none'
@@ -580,6 +585,7 @@ export class PostgresStore implements Store {
     options?: BulkLoadOptions,
   ): Promise<T> {
     const { memories } = parseBulkLoadOptions(options);
+    parseTransactionCallback(fn);
     if (this.#ambient.getStore() !== undefined) return this.transaction(fn);
     const state = this.#open();
     let rebuilt: VectorIndexOutcome | null = null;

@@ -4,6 +4,7 @@ import {
   NotFoundError,
   StorageError,
   TransientError,
+  ValidationError,
 } from '@athena/core-types';
 
 /** What a foreign-key failure means for the operation that hit it. */
@@ -51,12 +52,20 @@ export function mapSqliteError(
     case 'SQLITE_CONSTRAINT_PRIMARYKEY':
       return new ConflictError(`already exists: ${message}`, { cause: error, details });
     case 'SQLITE_CONSTRAINT_FOREIGNKEY':
+      // Every foreign key cascades or nulls on delete: a violation is always a missing referenced row.
       return context.foreignKey === undefined
         ? new NotFoundError('referenced row', null, { cause: error, details })
         : new NotFoundError(context.foreignKey.entity, context.foreignKey.id, {
             cause: error,
             details,
           });
+    case 'SQLITE_CONSTRAINT_CHECK':
+    case 'SQLITE_CONSTRAINT_NOTNULL':
+      // Validation should have caught it; the caller's input is still what must change.
+      return new ValidationError(`rejected by the database: ${message}`, [], {
+        cause: error,
+        details,
+      });
     case 'SQLITE_BUSY':
     case 'SQLITE_BUSY_SNAPSHOT':
     case 'SQLITE_BUSY_RECOVERY':
