@@ -83,10 +83,14 @@ export class ValidationError extends AthenaError {
   }
 }
 
-/** The addressed row does not exist (in this project). */
+/**
+ * The addressed row does not exist (in this project). `id` is `null` when
+ * only the kind of row is known (a foreign key the store could not attribute).
+ */
 export class NotFoundError extends AthenaError {
   constructor(entity: string, id: unknown, options: AthenaErrorOptions = {}) {
-    super('not_found', `${entity} ${String(id)} not found`, {
+    const what = id === null || id === undefined ? entity : `${entity} ${String(id)}`;
+    super('not_found', `${what} not found`, {
       ...options,
       details: { entity, id, ...options.details },
     });

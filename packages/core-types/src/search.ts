@@ -67,6 +67,10 @@ export type FusionMode = 'weighted' | 'rrf';
 /** The query of `search.hybrid()`: a vector for the semantic leg, text for the keyword leg. */
 export interface HybridQuery {
   readonly embedding: EmbeddingInput;
+  /**
+   * Plain words, at most `LIMITS.contentLength` characters, no NUL. May be
+   * empty or blank: the keyword leg then has no candidates (keyword 0).
+   */
   readonly text: string;
 }
 

@@ -81,7 +81,12 @@ export interface ProjectRepository {
   /** Throws `ConflictError` when the name or path is taken. */
   create(input: CreateProjectInput): Promise<Project>;
   get(id: number): Promise<Project | null>;
+  /**
+   * The project at `path`, or `null`. A key no project can have (empty,
+   * longer than `LIMITS.shortText`, with a NUL) is a `ValidationError`.
+   */
   getByPath(path: string): Promise<Project | null>;
+  /** The project named `name`, or `null`; keys are checked as in `getByPath()`. */
   getByName(name: string): Promise<Project | null>;
   /** Every project, by id. */
   list(): Promise<Project[]>;
@@ -154,7 +159,12 @@ export interface SearchRepository {
     text: string,
     options?: O,
   ): Promise<SearchResult<SearchHitMemory<O>>[]>;
-  /** Semantic and keyword candidates fused by weighted sum or reciprocal rank fusion. */
+  /**
+   * Semantic and keyword candidates fused by weighted sum or reciprocal rank
+   * fusion. Empty or blank `text`, like text without a searchable word, gives
+   * the keyword leg no candidates: the result is the semantic leg, fused as
+   * usual (keyword 0). Text with a NUL is a `ValidationError`.
+   */
   hybrid<const O extends HybridSearchOptions | undefined = undefined>(
     projectId: number,
     query: HybridQuery,
@@ -472,7 +482,10 @@ export interface ConsolidationRepository {
    * replaces it when its code changes.
    */
   claimBatch(projectId: number, options: ClaimBatchOptions): Promise<Memory[]>;
-  /** Returns expired claims to `unconsolidated`; returns how many. */
+  /**
+   * Returns expired claims to `unconsolidated`; returns how many. A lease
+   * expiring exactly at `now` has expired.
+   */
   releaseExpired(projectId: number, now?: Date): Promise<number>;
   /**
    * Makes retrieved memories labile: every `consolidated` memory among `ids`
@@ -482,7 +495,9 @@ export interface ConsolidationRepository {
   labilize(projectId: number, ids: readonly number[], at?: Date): Promise<number[]>;
   /**
    * The reconsolidation window: labile memories retrieved within the last
-   * `windowMinutes`, most recently retrieved first.
+   * `windowMinutes`, most recently retrieved first, ties by id ascending.
+   * Both ends are included: a retrieval exactly `windowMinutes` before `now`
+   * is inside, as is one at `now`; a retrieval after `now` is not.
    */
   reconsolidationWindow(
     projectId: number,
@@ -579,7 +594,8 @@ export interface Store extends Repositories {
   health(): Promise<HealthReport>;
   /**
    * Runs `fn` with every repository bound to one transaction: commit when it
-   * resolves, roll back when it throws (the error is rethrown).
+   * resolves, roll back when it throws (the error is rethrown). A `fn` that
+   * is not a function is a `ValidationError`, before anything opens.
    */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /**

@@ -43,10 +43,14 @@ export const LIMITS = Object.freeze({
 
 /** Converts zod issues into a {@link ValidationError} that names every bad field. */
 function toValidationError(what: string, error: z.ZodError): ValidationError {
-  const issues: ValidationIssue[] = error.issues.map((issue) => ({
-    path: formatPath(what, issue.path),
-    message: issue.message,
-  }));
+  const issues: ValidationIssue[] = error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          path: formatPath(what, [...issue.path, key]),
+          message: 'unknown field',
+        }))
+      : [{ path: formatPath(what, issue.path), message: issue.message }],
+  );
   const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
   return new ValidationError(`invalid ${what}: ${summary}`, issues, { cause: error });
 }
@@ -221,11 +225,13 @@ export function parseInstant(value: unknown, what = 'at'): Date {
 
 // ----------------------------------------------------------------- projects
 
-const createProjectSchema = z.object({
-  name: shortText,
-  path: shortText,
-  description: longText.nullable().default(null),
-});
+const createProjectSchema = z
+  .object({
+    name: shortText,
+    path: shortText,
+    description: longText.nullable().default(null),
+  })
+  .strict();
 
 /** A validated `CreateProjectInput` with defaults applied. */
 export type NewProject = z.output<typeof createProjectSchema>;
@@ -235,23 +241,42 @@ export function parseCreateProject(input: unknown): NewProject {
   return parseWith(createProjectSchema, input, 'project');
 }
 
+/**
+ * Validates the key of `projects.getByPath()` / `getByName()`: the rule a
+ * project's path and name are created with (non-empty, at most
+ * {@link LIMITS.shortText} characters, no NUL), so a key no project can have
+ * is a `ValidationError` on every backend rather than `null` on some.
+ *
+ * @example
+ * ```ts
+ * parseProjectKey('/src/demo', 'path'); // '/src/demo'
+ * ```
+ */
+export function parseProjectKey(value: unknown, what: 'path' | 'name'): string {
+  return parseWith(shortText, value, what);
+}
+
 // ----------------------------------------------------------------- memories
 
-const memoryFieldsSchema = z.object({
-  content,
-  contentType: z.enum(CONTENT_TYPES as [string, ...string[]]).default('text'),
-  memoryType: z.enum(MEMORY_TYPES as [string, ...string[]]).default('fact'),
-  domain: shortText.nullable().default(null),
-  tags: tags.default([]),
-  embeddingModel: shortText.nullable().default(null),
-  usefulnessScore: unit.default(0),
-  confidence: unit.default(1),
-  sessionId: shortText.nullable().default(null),
-  eventType: shortText.nullable().default(null),
-  codeLanguage: shortText.nullable().default(null),
-  codeHash: shortText.nullable().default(null),
-  createdAt: instant.optional(),
-});
+const memoryFieldsSchema = z
+  .object({
+    content,
+    contentType: z.enum(CONTENT_TYPES as [string, ...string[]]).default('text'),
+    memoryType: z.enum(MEMORY_TYPES as [string, ...string[]]).default('fact'),
+    domain: shortText.nullable().default(null),
+    tags: tags.default([]),
+    embeddingModel: shortText.nullable().default(null),
+    usefulnessScore: unit.default(0),
+    confidence: unit.default(1),
+    sessionId: shortText.nullable().default(null),
+    eventType: shortText.nullable().default(null),
+    codeLanguage: shortText.nullable().default(null),
+    codeHash: shortText.nullable().default(null),
+    createdAt: instant.optional(),
+    // Checked by toEmbedding(), against the database's dimension.
+    embedding: z.unknown(),
+  })
+  .strict();
 
 /** A validated memory ready to insert: every field present, the vector as 32-bit floats. */
 export interface NewMemory {
@@ -320,7 +345,14 @@ export function parseStoreMemories(inputs: unknown, dimension: number): NewMemor
 }
 
 const updateMemorySchema = memoryFieldsSchema
-  .omit({ createdAt: true, sessionId: true, eventType: true, codeLanguage: true, codeHash: true })
+  .omit({
+    createdAt: true,
+    sessionId: true,
+    eventType: true,
+    codeLanguage: true,
+    codeHash: true,
+    embedding: true,
+  })
   .partial()
   .extend({
     content: content.optional(),
@@ -455,27 +487,34 @@ export function decodeCursor(cursor: string, arity: number): number[] {
   return values as number[];
 }
 
-/** Validates `memories.list()` options. */
 const orderSchema = z.enum(['asc', 'desc']).default('desc');
+// Each field is checked on its own below; this schema only rejects unknown ones.
+const listMemoriesKeysSchema = z
+  .object({
+    filters: z.unknown(),
+    order: z.unknown(),
+    limit: z.unknown(),
+    after: z.unknown(),
+  })
+  .partial()
+  .strict();
 
+/** Validates `memories.list()` options. */
 export function parseListMemories(options: unknown): NormalizedPage & {
   readonly filters: NormalizedFilters;
   readonly order: 'asc' | 'desc';
 } {
-  const raw = (options ?? {}) as {
-    filters?: unknown;
-    order?: unknown;
-    limit?: unknown;
-    after?: unknown;
-  };
+  const raw = parseWith(listMemoriesKeysSchema, options ?? {}, 'options');
   const order = parseWith(orderSchema, raw.order, 'order');
   return { ...parsePage(raw), filters: parseFilters(raw.filters), order };
 }
 
-const recordAccessSchema = z.object({
-  retrieved: z.boolean().default(false),
-  at: instant.optional(),
-});
+const recordAccessSchema = z
+  .object({
+    retrieved: z.boolean().default(false),
+    at: instant.optional(),
+  })
+  .strict();
 
 /** Validates `memories.recordAccess()` options. */
 export function parseRecordAccess(options: unknown): {
@@ -490,15 +529,17 @@ export function parseRecordAccess(options: unknown): {
 
 const includeEmbedding = z.boolean().default(true);
 
-const semanticSchema = z.object({
-  limit: limit(10),
-  includeEmbedding,
-  threshold: similarity.optional(),
-  filters: z.unknown().optional(),
-  exact: z.boolean().default(false),
-  efSearch: z.number().int().min(1).max(1000).optional(),
-  probes: z.number().int().min(1).max(10_000).optional(),
-});
+const semanticSchema = z
+  .object({
+    limit: limit(10),
+    includeEmbedding,
+    threshold: similarity.optional(),
+    filters: z.unknown().optional(),
+    exact: z.boolean().default(false),
+    efSearch: z.number().int().min(1).max(1000).optional(),
+    probes: z.number().int().min(1).max(10_000).optional(),
+  })
+  .strict();
 
 /** Validated semantic-search options with defaults. */
 export interface NormalizedSemanticOptions {
@@ -558,11 +599,45 @@ export function parseKeywordText(text: unknown): string {
   return parseWith(content, text, 'text');
 }
 
-const keywordOptionsSchema = z.object({
-  limit: limit(10),
-  includeEmbedding,
-  filters: z.unknown().optional(),
-});
+const hybridQuerySchema = z
+  .object({
+    // Checked by toEmbedding(), against the database's dimension.
+    embedding: z.unknown(),
+    // Empty or blank text is allowed: the keyword leg then has no candidates.
+    text: longText,
+  })
+  .strict();
+
+/**
+ * Validates the query of `search.hybrid()`: the embedding as in
+ * {@link toEmbedding}, the text a string without NUL of at most
+ * {@link LIMITS.contentLength} characters. Empty or blank text is no error:
+ * like text without a searchable word, it gives the keyword leg no
+ * candidates, so the result is the semantic leg fused as usual (keyword 0).
+ *
+ * @example
+ * ```ts
+ * const { embedding, text } = parseHybridQuery({ embedding: vector, text: '' }, 768);
+ * ```
+ */
+export function parseHybridQuery(
+  query: unknown,
+  dimension: number,
+): { readonly embedding: Float32Array; readonly text: string } {
+  const { embedding, text } = parseWith(hybridQuerySchema, query, 'query');
+  return {
+    embedding: toEmbedding(embedding as EmbeddingInput, dimension, 'query.embedding'),
+    text,
+  };
+}
+
+const keywordOptionsSchema = z
+  .object({
+    limit: limit(10),
+    includeEmbedding,
+    filters: z.unknown().optional(),
+  })
+  .strict();
 
 /** Validated keyword-search options with defaults. */
 export interface NormalizedKeywordOptions {
@@ -582,15 +657,19 @@ export function parseKeywordOptions(options: unknown): NormalizedKeywordOptions 
 }
 
 const weight = z.number().finite().min(0, 'must be ≥ 0');
-const hybridSchema = semanticSchema.omit({ exact: true }).extend({
-  fusion: z.enum(['weighted', 'rrf']).default('weighted'),
-  weights: z
-    .object({ semantic: weight, keyword: weight })
-    .refine((w) => w.semantic + w.keyword > 0, 'weights must not both be 0')
-    .default({ ...DEFAULT_FUSION_WEIGHTS }),
-  rrfK: z.number().finite().min(0).default(DEFAULT_RRF_K),
-  candidates: z.number().int().min(1).max(LIMITS.candidates).optional(),
-});
+const hybridSchema = semanticSchema
+  .omit({ exact: true })
+  .extend({
+    fusion: z.enum(['weighted', 'rrf']).default('weighted'),
+    weights: z
+      .object({ semantic: weight, keyword: weight })
+      .strict()
+      .refine((w) => w.semantic + w.keyword > 0, 'weights must not both be 0')
+      .default({ ...DEFAULT_FUSION_WEIGHTS }),
+    rrfK: z.number().finite().min(0).default(DEFAULT_RRF_K),
+    candidates: z.number().int().min(1).max(LIMITS.candidates).optional(),
+  })
+  .strict();
 
 /** Validated hybrid-search options with defaults resolved. */
 export interface NormalizedHybridOptions extends Omit<NormalizedSemanticOptions, 'exact'> {
@@ -621,6 +700,7 @@ const linkSchema = z
     relationshipType: z.enum(RELATIONSHIP_TYPES as [string, ...string[]]),
     strength: unit.default(0.5),
   })
+  .strict()
   .refine((link) => link.fromMemoryId !== link.toMemoryId, {
     message: 'a memory cannot be linked to itself',
     path: ['toMemoryId'],
@@ -631,10 +711,12 @@ export function parseLink(input: unknown): z.output<typeof linkSchema> {
   return parseWith(linkSchema, input, 'link');
 }
 
-const listRelationshipsSchema = z.object({
-  direction: z.enum(['outgoing', 'incoming', 'both']).default('both'),
-  types: z.array(z.enum(RELATIONSHIP_TYPES as [string, ...string[]])).optional(),
-});
+const listRelationshipsSchema = z
+  .object({
+    direction: z.enum(['outgoing', 'incoming', 'both']).default('both'),
+    types: z.array(z.enum(RELATIONSHIP_TYPES as [string, ...string[]])).optional(),
+  })
+  .strict();
 
 /** Validates `relationships.list()` options. */
 export function parseListRelationships(options: unknown): z.output<typeof listRelationshipsSchema> {
@@ -651,33 +733,35 @@ const eventType = z
   ])
   .transform((value) => (EPISODE_EVENT_TYPE_ALIASES[value] ?? value) as EpisodeEventType);
 
-const episodeSchema = z.object({
-  sessionId: shortText,
-  eventType,
-  content,
-  timestamp: instant.optional(),
-  durationMs: count.nullable().default(null),
-  outcome: z
-    .enum(EPISODE_OUTCOMES as [string, ...string[]])
-    .nullable()
-    .default(null),
-  context: z
-    .object({
-      cwd: shortText.nullable().default(null),
-      files: z.array(shortText).default([]),
-      task: longText.nullable().default(null),
-      phase: shortText.nullable().default(null),
-      branch: shortText.nullable().default(null),
-    })
-    .strict()
-    .default({ cwd: null, files: [], task: null, phase: null, branch: null }),
-  filesChanged: count.default(0),
-  linesAdded: count.default(0),
-  linesDeleted: count.default(0),
-  learned: longText.nullable().default(null),
-  surpriseScore: unit.nullable().default(null),
-  confidence: unit.default(1),
-});
+const episodeSchema = z
+  .object({
+    sessionId: shortText,
+    eventType,
+    content,
+    timestamp: instant.optional(),
+    durationMs: count.nullable().default(null),
+    outcome: z
+      .enum(EPISODE_OUTCOMES as [string, ...string[]])
+      .nullable()
+      .default(null),
+    context: z
+      .object({
+        cwd: shortText.nullable().default(null),
+        files: z.array(shortText).default([]),
+        task: longText.nullable().default(null),
+        phase: shortText.nullable().default(null),
+        branch: shortText.nullable().default(null),
+      })
+      .strict()
+      .default({ cwd: null, files: [], task: null, phase: null, branch: null }),
+    filesChanged: count.default(0),
+    linesAdded: count.default(0),
+    linesDeleted: count.default(0),
+    learned: longText.nullable().default(null),
+    surpriseScore: unit.nullable().default(null),
+    confidence: unit.default(1),
+  })
+  .strict();
 
 /** A validated episode ready to insert. */
 export type NewEpisode = Omit<z.output<typeof episodeSchema>, 'timestamp'> & {
@@ -700,19 +784,21 @@ export function parseRecordEpisodes(inputs: unknown): NewEpisode[] {
   return inputs.map((input, index) => parseRecordEpisode(input, `episodes[${index}]`));
 }
 
-const listEpisodesSchema = z.object({
-  sessionId: shortText.optional(),
-  from: instant.optional(),
-  to: instant.optional(),
-  eventTypes: z
-    .array(eventType)
-    .transform((types) => [...new Set(types)])
-    .optional(),
-  consolidationStatus: z.enum(['unconsolidated', 'consolidated']).optional(),
-  consolidatedInto: id.optional(),
-  limit: z.number().int().min(1).max(LIMITS.limit).default(50),
-  after: z.string().min(1).nullable().default(null),
-});
+const listEpisodesSchema = z
+  .object({
+    sessionId: shortText.optional(),
+    from: instant.optional(),
+    to: instant.optional(),
+    eventTypes: z
+      .array(eventType)
+      .transform((types) => [...new Set(types)])
+      .optional(),
+    consolidationStatus: z.enum(['unconsolidated', 'consolidated']).optional(),
+    consolidatedInto: id.optional(),
+    limit: z.number().int().min(1).max(LIMITS.limit).default(50),
+    after: z.string().min(1).nullable().default(null),
+  })
+  .strict();
 
 /** Validates `episodes.list()` options. */
 export function parseListEpisodes(options: unknown): z.output<typeof listEpisodesSchema> {
@@ -721,15 +807,17 @@ export function parseListEpisodes(options: unknown): z.output<typeof listEpisode
 
 // ----------------------------------------------------------------- goals and tasks
 
-const createGoalSchema = z.object({
-  title: shortText,
-  description: longText.nullable().default(null),
-  parentGoalId: id.nullable().default(null),
-  status: z.enum(GOAL_STATUSES as [string, ...string[]]).default('planned'),
-  priority: priority.default(5),
-  progress: unit.default(0),
-  deadline: instant.nullable().default(null),
-});
+const createGoalSchema = z
+  .object({
+    title: shortText,
+    description: longText.nullable().default(null),
+    parentGoalId: id.nullable().default(null),
+    status: z.enum(GOAL_STATUSES as [string, ...string[]]).default('planned'),
+    priority: priority.default(5),
+    progress: unit.default(0),
+    deadline: instant.nullable().default(null),
+  })
+  .strict();
 
 /** Validates `goals.create()` input. */
 export function parseCreateGoal(input: unknown): z.output<typeof createGoalSchema> {
@@ -752,26 +840,30 @@ export function parseUpdateGoal(input: unknown): z.output<typeof updateGoalSchem
   return dropUndefined(parseWith(updateGoalSchema, input, 'goal update'));
 }
 
-const listGoalsSchema = z.object({
-  statuses: z.array(z.enum(GOAL_STATUSES as [string, ...string[]])).optional(),
-  minPriority: priority.optional(),
-  parentGoalId: id.nullable().optional(),
-});
+const listGoalsSchema = z
+  .object({
+    statuses: z.array(z.enum(GOAL_STATUSES as [string, ...string[]])).optional(),
+    minPriority: priority.optional(),
+    parentGoalId: id.nullable().optional(),
+  })
+  .strict();
 
 /** Validates `goals.list()` options. */
 export function parseListGoals(options: unknown): z.output<typeof listGoalsSchema> {
   return parseWith(listGoalsSchema, options ?? {}, 'options');
 }
 
-const createTaskSchema = z.object({
-  title: shortText,
-  description: longText.nullable().default(null),
-  goalId: id.nullable().default(null),
-  parentTaskId: id.nullable().default(null),
-  status: z.enum(TASK_STATUSES as [string, ...string[]]).default('pending'),
-  priority: priority.default(5),
-  dueAt: instant.nullable().default(null),
-});
+const createTaskSchema = z
+  .object({
+    title: shortText,
+    description: longText.nullable().default(null),
+    goalId: id.nullable().default(null),
+    parentTaskId: id.nullable().default(null),
+    status: z.enum(TASK_STATUSES as [string, ...string[]]).default('pending'),
+    priority: priority.default(5),
+    dueAt: instant.nullable().default(null),
+  })
+  .strict();
 
 /** Validates `tasks.create()` input. */
 export function parseCreateTask(input: unknown): z.output<typeof createTaskSchema> {
@@ -793,12 +885,14 @@ export function parseUpdateTask(input: unknown): z.output<typeof updateTaskSchem
   return dropUndefined(parseWith(updateTaskSchema, input, 'task update'));
 }
 
-const listTasksSchema = z.object({
-  statuses: z.array(z.enum(TASK_STATUSES as [string, ...string[]])).optional(),
-  minPriority: priority.optional(),
-  goalId: id.optional(),
-  parentTaskId: id.nullable().optional(),
-});
+const listTasksSchema = z
+  .object({
+    statuses: z.array(z.enum(TASK_STATUSES as [string, ...string[]])).optional(),
+    minPriority: priority.optional(),
+    goalId: id.optional(),
+    parentTaskId: id.nullable().optional(),
+  })
+  .strict();
 
 /** Validates `tasks.list()` options. */
 export function parseListTasks(options: unknown): z.output<typeof listTasksSchema> {
@@ -830,6 +924,7 @@ const lineRange = {
 };
 const upsertEntitySchema = z
   .object({ filePath: shortText, ...entityFields })
+  .strict()
   .refine(lineRange.check, lineRange.issue);
 const fileEntitySchema = z.object(entityFields).strict().refine(lineRange.check, lineRange.issue);
 
@@ -1092,6 +1187,7 @@ const dependencySchema = z
     toEntityId: id,
     dependencyType: z.enum(DEPENDENCY_TYPES as [string, ...string[]]),
   })
+  .strict()
   .refine((d) => d.fromEntityId !== d.toEntityId, {
     message: 'an entity cannot depend on itself',
     path: ['toEntityId'],
@@ -1107,11 +1203,13 @@ const impactOptionsFields = {
   dependencyTypes: dependencyTypes.optional(),
   entityTypes: entityTypes.optional(),
 };
-const impactOptionsSchema = z.object(impactOptionsFields);
-const traverseOptionsSchema = z.object({
-  ...impactOptionsFields,
-  direction: z.enum(TRAVERSE_DIRECTIONS as [string, ...string[]]),
-});
+const impactOptionsSchema = z.object(impactOptionsFields).strict();
+const traverseOptionsSchema = z
+  .object({
+    ...impactOptionsFields,
+    direction: z.enum(TRAVERSE_DIRECTIONS as [string, ...string[]]),
+  })
+  .strict();
 
 /** Validated options of a walk over the code graph; absent filters are `null`. */
 export interface NormalizedTraverseOptions {
@@ -1192,21 +1290,25 @@ export function parseListUnresolvedReferences(options: unknown): {
 
 // ----------------------------------------------------------------- decisions
 
-const createDecisionSchema = z.object({
-  title: shortText,
-  rationale: longText.nullable().default(null),
-  alternatives: z.array(longText).default([]),
-  confidence: unit.default(0.5),
-});
+const createDecisionSchema = z
+  .object({
+    title: shortText,
+    rationale: longText.nullable().default(null),
+    alternatives: z.array(longText).default([]),
+    confidence: unit.default(0.5),
+  })
+  .strict();
 
 /** Validates `decisions.create()` input. */
 export function parseCreateDecision(input: unknown): z.output<typeof createDecisionSchema> {
   return parseWith(createDecisionSchema, input, 'decision');
 }
 
-const listDecisionsSchema = z.object({
-  statuses: z.array(z.enum(DECISION_STATUSES as [string, ...string[]])).optional(),
-});
+const listDecisionsSchema = z
+  .object({
+    statuses: z.array(z.enum(DECISION_STATUSES as [string, ...string[]])).optional(),
+  })
+  .strict();
 
 /** Validates `decisions.list()` options. */
 export function parseListDecisions(options: unknown): { readonly statuses?: string[] } {
@@ -1218,12 +1320,14 @@ export function parseNotes(notes: unknown): string | null {
   return parseWith(longText.nullable().default(null), notes ?? null, 'notes');
 }
 
-const scenarioSchema = z.object({
-  scenarioType: z.enum(SCENARIO_TYPES as [string, ...string[]]),
-  description: content,
-  probability: unit.default(0.5),
-  impact: longText.nullable().default(null),
-});
+const scenarioSchema = z
+  .object({
+    scenarioType: z.enum(SCENARIO_TYPES as [string, ...string[]]),
+    description: content,
+    probability: unit.default(0.5),
+    impact: longText.nullable().default(null),
+  })
+  .strict();
 
 /** Validates `decisions.addScenario()` input. */
 export function parseAddScenario(input: unknown): z.output<typeof scenarioSchema> {
@@ -1239,12 +1343,14 @@ export function parseConsolidationState(value: unknown, what = 'to'): Consolidat
   return parseWith(consolidationStateSchema, value, what) as ConsolidationState;
 }
 
-const transitionSchema = z.object({
-  reason: longText.nullable().default(null),
-  actor: shortText.nullable().default(null),
-  supersededBy: id.optional(),
-  at: instant.optional(),
-});
+const transitionSchema = z
+  .object({
+    reason: longText.nullable().default(null),
+    actor: shortText.nullable().default(null),
+    supersededBy: id.optional(),
+    at: instant.optional(),
+  })
+  .strict();
 
 /**
  * Validates `consolidation.transition()` options for a move of `memoryId` to
@@ -1278,17 +1384,19 @@ export function parseTransitionOptions(
   return { ...parsed, at: parsed.at ?? new Date() };
 }
 
-const claimSchema = z.object({
-  worker: shortText,
-  limit: limit(10),
-  leaseMs: z
-    .number()
-    .int()
-    .min(1)
-    .max(7 * 24 * 3_600_000)
-    .default(300_000),
-  now: instant.optional(),
-});
+const claimSchema = z
+  .object({
+    worker: shortText,
+    limit: limit(10),
+    leaseMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 3_600_000)
+      .default(300_000),
+    now: instant.optional(),
+  })
+  .strict();
 
 /** Validates `consolidation.claimBatch()` options. */
 export function parseClaimBatch(options: unknown): {
@@ -1302,10 +1410,12 @@ export function parseClaimBatch(options: unknown): {
 }
 
 /** Validates `consolidation.reconsolidationWindow()` options. */
-const reconsolidationWindowSchema = z.object({
-  windowMinutes: z.number().finite().positive().default(60),
-  now: instant.optional(),
-});
+const reconsolidationWindowSchema = z
+  .object({
+    windowMinutes: z.number().finite().positive().default(60),
+    now: instant.optional(),
+  })
+  .strict();
 
 export function parseReconsolidationWindow(options: unknown): {
   readonly windowMinutes: number;
@@ -1315,17 +1425,21 @@ export function parseReconsolidationWindow(options: unknown): {
   return { windowMinutes: parsed.windowMinutes, now: parsed.now ?? new Date() };
 }
 
-const transitionChangeSchema = z.object({
-  memoryId: id,
-  to: consolidationStateSchema,
-  supersededBy: id.optional(),
-});
+const transitionChangeSchema = z
+  .object({
+    memoryId: id,
+    to: consolidationStateSchema,
+    supersededBy: id.optional(),
+  })
+  .strict();
 const transitionManySchema = z.array(transitionChangeSchema).max(LIMITS.batch);
-const transitionManyOptionsSchema = z.object({
-  reason: longText.nullable().default(null),
-  actor: shortText.nullable().default(null),
-  at: instant.optional(),
-});
+const transitionManyOptionsSchema = z
+  .object({
+    reason: longText.nullable().default(null),
+    actor: shortText.nullable().default(null),
+    at: instant.optional(),
+  })
+  .strict();
 
 /** A validated change of `consolidation.transitionMany()`. */
 export interface NormalizedTransitionChange {
@@ -1410,9 +1524,12 @@ const finishedAfterStart: [
   (run) => run.finishedAt.getTime() >= run.startedAt.getTime(),
   { message: 'must not be before startedAt', path: ['finishedAt'] },
 ];
-const runInputSchema = z.object(runFields).refine(...finishedAfterStart);
+const runInputSchema = z
+  .object(runFields)
+  .strict()
+  .refine(...finishedAfterStart);
 
-const markConsolidatedSchema = z.object({ at: instant.optional(), into: id.optional() });
+const markConsolidatedSchema = z.object({ at: instant.optional(), into: id.optional() }).strict();
 
 /** Validates the third argument of `episodes.markConsolidated()`: a `Date` or `{ at, into }`. */
 export function parseMarkConsolidated(options: unknown): {
@@ -1431,7 +1548,7 @@ export function parseRunInput(input: unknown): ConsolidationRunInput {
   return parseWith(runInputSchema, input, 'run');
 }
 
-const listRunsSchema = z.object({ limit: limit(50), before: id.optional() });
+const listRunsSchema = z.object({ limit: limit(50), before: id.optional() }).strict();
 
 /** Validates `consolidation.listRuns()` options. */
 export function parseListRuns(options: unknown): {
@@ -1454,36 +1571,38 @@ const enumOf = (values: readonly string[]) => z.enum(values as [string, ...strin
 const nullableInstant = instant.nullable();
 const projectRef = { projectId: id };
 
-const memoryRecordSchema = z.object({
-  ...projectRef,
-  content,
-  contentType: enumOf(CONTENT_TYPES),
-  memoryType: enumOf(MEMORY_TYPES),
-  domain: shortText.nullable(),
-  tags: z.array(shortText).max(LIMITS.tags, `at most ${LIMITS.tags} tags`),
-  embeddingModel: shortText.nullable(),
-  accessCount: count,
-  lastAccessed: nullableInstant,
-  lastRetrieved: nullableInstant,
-  usefulnessScore: unit,
-  confidence: unit,
-  consolidationState: enumOf(CONSOLIDATION_STATES),
-  consolidatedAt: nullableInstant,
-  supersededBy: id.nullable(),
-  claimedBy: shortText.nullable(),
-  claimExpiresAt: nullableInstant,
-  version: z
-    .number()
-    .int('must be an integer')
-    .min(1, 'must be ≥ 1')
-    .max(2 ** 31 - 1),
-  sessionId: shortText.nullable(),
-  eventType: shortText.nullable(),
-  codeLanguage: shortText.nullable(),
-  codeHash: shortText.nullable(),
-  createdAt: instant,
-  updatedAt: instant,
-});
+const memoryRecordSchema = z
+  .object({
+    ...projectRef,
+    content,
+    contentType: enumOf(CONTENT_TYPES),
+    memoryType: enumOf(MEMORY_TYPES),
+    domain: shortText.nullable(),
+    tags: z.array(shortText).max(LIMITS.tags, `at most ${LIMITS.tags} tags`),
+    embeddingModel: shortText.nullable(),
+    accessCount: count,
+    lastAccessed: nullableInstant,
+    lastRetrieved: nullableInstant,
+    usefulnessScore: unit,
+    confidence: unit,
+    consolidationState: enumOf(CONSOLIDATION_STATES),
+    consolidatedAt: nullableInstant,
+    supersededBy: id.nullable(),
+    claimedBy: shortText.nullable(),
+    claimExpiresAt: nullableInstant,
+    version: z
+      .number()
+      .int('must be an integer')
+      .min(1, 'must be ≥ 1')
+      .max(2 ** 31 - 1),
+    sessionId: shortText.nullable(),
+    eventType: shortText.nullable(),
+    codeLanguage: shortText.nullable(),
+    codeHash: shortText.nullable(),
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .strict();
 
 /** The refinement of an edge record: its two ends differ. */
 function differentEnds(from: string, to: string) {
@@ -1494,13 +1613,15 @@ function differentEnds(from: string, to: string) {
 }
 
 const RECORD_SCHEMAS = {
-  projects: z.object({
-    name: shortText,
-    path: shortText,
-    description: longText.nullable(),
-    createdAt: instant,
-    lastAccessedAt: instant,
-  }),
+  projects: z
+    .object({
+      name: shortText,
+      path: shortText,
+      description: longText.nullable(),
+      createdAt: instant,
+      lastAccessedAt: instant,
+    })
+    .strict(),
   memories: memoryRecordSchema,
   relationships: z
     .object({
@@ -1511,70 +1632,79 @@ const RECORD_SCHEMAS = {
       strength: unit,
       createdAt: instant,
     })
+    .strict()
     .refine(...differentEnds('fromMemoryId', 'toMemoryId')),
-  transitions: z.object({
-    ...projectRef,
-    memoryId: id,
-    fromState: enumOf(CONSOLIDATION_STATES),
-    toState: enumOf(CONSOLIDATION_STATES),
-    reason: longText.nullable(),
-    actor: shortText.nullable(),
-    at: instant,
-  }),
-  episodes: z.object({
-    ...projectRef,
-    sessionId: shortText,
-    timestamp: instant,
-    durationMs: count.nullable(),
-    eventType: enumOf(EPISODE_EVENT_TYPES),
-    content,
-    outcome: enumOf(EPISODE_OUTCOMES).nullable(),
-    context: z
-      .object({
-        cwd: shortText.nullable(),
-        files: z.array(shortText),
-        task: longText.nullable(),
-        phase: shortText.nullable(),
-        branch: shortText.nullable(),
-      })
-      .strict(),
-    filesChanged: count,
-    linesAdded: count,
-    linesDeleted: count,
-    learned: longText.nullable(),
-    surpriseScore: unit.nullable(),
-    confidence: unit,
-    consolidationStatus: z.enum(['unconsolidated', 'consolidated']),
-    consolidatedAt: nullableInstant,
-    consolidatedInto: id.nullable(),
-    createdAt: instant,
-  }),
-  goals: z.object({
-    ...projectRef,
-    parentGoalId: id.nullable(),
-    title: shortText,
-    description: longText.nullable(),
-    status: enumOf(GOAL_STATUSES),
-    priority,
-    progress: unit,
-    deadline: nullableInstant,
-    completedAt: nullableInstant,
-    createdAt: instant,
-    updatedAt: instant,
-  }),
-  tasks: z.object({
-    ...projectRef,
-    goalId: id.nullable(),
-    parentTaskId: id.nullable(),
-    title: shortText,
-    description: longText.nullable(),
-    status: enumOf(TASK_STATUSES),
-    priority,
-    dueAt: nullableInstant,
-    completedAt: nullableInstant,
-    createdAt: instant,
-    updatedAt: instant,
-  }),
+  transitions: z
+    .object({
+      ...projectRef,
+      memoryId: id,
+      fromState: enumOf(CONSOLIDATION_STATES),
+      toState: enumOf(CONSOLIDATION_STATES),
+      reason: longText.nullable(),
+      actor: shortText.nullable(),
+      at: instant,
+    })
+    .strict(),
+  episodes: z
+    .object({
+      ...projectRef,
+      sessionId: shortText,
+      timestamp: instant,
+      durationMs: count.nullable(),
+      eventType: enumOf(EPISODE_EVENT_TYPES),
+      content,
+      outcome: enumOf(EPISODE_OUTCOMES).nullable(),
+      context: z
+        .object({
+          cwd: shortText.nullable(),
+          files: z.array(shortText),
+          task: longText.nullable(),
+          phase: shortText.nullable(),
+          branch: shortText.nullable(),
+        })
+        .strict(),
+      filesChanged: count,
+      linesAdded: count,
+      linesDeleted: count,
+      learned: longText.nullable(),
+      surpriseScore: unit.nullable(),
+      confidence: unit,
+      consolidationStatus: z.enum(['unconsolidated', 'consolidated']),
+      consolidatedAt: nullableInstant,
+      consolidatedInto: id.nullable(),
+      createdAt: instant,
+    })
+    .strict(),
+  goals: z
+    .object({
+      ...projectRef,
+      parentGoalId: id.nullable(),
+      title: shortText,
+      description: longText.nullable(),
+      status: enumOf(GOAL_STATUSES),
+      priority,
+      progress: unit,
+      deadline: nullableInstant,
+      completedAt: nullableInstant,
+      createdAt: instant,
+      updatedAt: instant,
+    })
+    .strict(),
+  tasks: z
+    .object({
+      ...projectRef,
+      goalId: id.nullable(),
+      parentTaskId: id.nullable(),
+      title: shortText,
+      description: longText.nullable(),
+      status: enumOf(TASK_STATUSES),
+      priority,
+      dueAt: nullableInstant,
+      completedAt: nullableInstant,
+      createdAt: instant,
+      updatedAt: instant,
+    })
+    .strict(),
   codeEntities: z
     .object({
       ...projectRef,
@@ -1594,6 +1724,7 @@ const RECORD_SCHEMAS = {
       createdAt: instant,
       updatedAt: instant,
     })
+    .strict()
     .refine((e) => e.startLine === null || e.endLine === null || e.endLine >= e.startLine, {
       message: 'must be ≥ startLine',
       path: ['endLine'],
@@ -1606,52 +1737,69 @@ const RECORD_SCHEMAS = {
       dependencyType: enumOf(DEPENDENCY_TYPES),
       createdAt: instant,
     })
+    .strict()
     .refine(...differentEnds('fromEntityId', 'toEntityId')),
-  unresolvedDependencies: z.object({
-    ...projectRef,
-    fromEntityId: id,
-    dependencyType: enumOf(DEPENDENCY_TYPES),
-    target: z
-      .object({
-        qualifiedName: shortText,
-        filePath: shortText.nullable(),
-        entityType: enumOf(CODE_ENTITY_TYPES).nullable(),
-      })
-      .strict(),
-    createdAt: instant,
-  }),
-  unresolvedReferences: z.object({
-    ...projectRef,
-    fromEntityId: id,
-    dependencyType: enumOf(DEPENDENCY_TYPES),
-    target: shortText,
-    line: lineNumber.nullable(),
-    createdAt: instant,
-  }),
-  decisions: z.object({
-    ...projectRef,
-    title: shortText,
-    rationale: longText.nullable(),
-    alternatives: z.array(longText),
-    status: enumOf(DECISION_STATUSES),
-    confidence: unit,
-    validatedAt: nullableInstant,
-    validationNotes: longText.nullable(),
-    supersededBy: id.nullable(),
-    createdAt: instant,
-    updatedAt: instant,
-  }),
-  scenarios: z.object({
-    ...projectRef,
-    decisionId: id,
-    scenarioType: enumOf(SCENARIO_TYPES),
-    description: content,
-    probability: unit,
-    impact: longText.nullable(),
-    createdAt: instant,
-  }),
-  consolidationRuns: z.object({ ...projectRef, ...runFields }).refine(...finishedAfterStart),
+  unresolvedDependencies: z
+    .object({
+      ...projectRef,
+      fromEntityId: id,
+      dependencyType: enumOf(DEPENDENCY_TYPES),
+      target: z
+        .object({
+          qualifiedName: shortText,
+          filePath: shortText.nullable(),
+          entityType: enumOf(CODE_ENTITY_TYPES).nullable(),
+        })
+        .strict(),
+      createdAt: instant,
+    })
+    .strict(),
+  unresolvedReferences: z
+    .object({
+      ...projectRef,
+      fromEntityId: id,
+      dependencyType: enumOf(DEPENDENCY_TYPES),
+      target: shortText,
+      line: lineNumber.nullable(),
+      createdAt: instant,
+    })
+    .strict(),
+  decisions: z
+    .object({
+      ...projectRef,
+      title: shortText,
+      rationale: longText.nullable(),
+      alternatives: z.array(longText),
+      status: enumOf(DECISION_STATUSES),
+      confidence: unit,
+      validatedAt: nullableInstant,
+      validationNotes: longText.nullable(),
+      supersededBy: id.nullable(),
+      createdAt: instant,
+      updatedAt: instant,
+    })
+    .strict(),
+  scenarios: z
+    .object({
+      ...projectRef,
+      decisionId: id,
+      scenarioType: enumOf(SCENARIO_TYPES),
+      description: content,
+      probability: unit,
+      impact: longText.nullable(),
+      createdAt: instant,
+    })
+    .strict(),
+  consolidationRuns: z
+    .object({ ...projectRef, ...runFields })
+    .strict()
+    .refine(...finishedAfterStart),
 } satisfies Record<RecordTable, z.ZodType>;
+
+/** Fields of a domain record that `records.insert()` does not take from it: new ids, derived scores. */
+const RECORD_IGNORED: ReadonlySet<string> = new Set(['id']);
+/** The embedding is checked on its own, against the database's dimension. */
+const MEMORY_RECORD_IGNORED: ReadonlySet<string> = new Set(['id', 'qualityScore', 'embedding']);
 
 /**
  * A record validated for `records.insert()`: every field of the domain
@@ -1701,7 +1849,10 @@ export function parseRecords<T extends RecordTable>(
         { path, message: 'must be an object' },
       ]);
     }
-    const parsed = parseWith(schema, record, path) as Record<string, unknown>;
+    // A record as `page()` returns it: its id and derived fields are not written.
+    const ignored = table === 'memories' ? MEMORY_RECORD_IGNORED : RECORD_IGNORED;
+    const given = Object.fromEntries(Object.entries(record).filter(([key]) => !ignored.has(key)));
+    const parsed = parseWith(schema, given, path) as Record<string, unknown>;
     if (table !== 'memories') return parsed as NewRecord<T>;
     const embedding = toEmbedding(
       (record as { embedding: EmbeddingInput }).embedding,
@@ -1712,11 +1863,13 @@ export function parseRecords<T extends RecordTable>(
   });
 }
 
-const recordPageSchema = z.object({
-  after: z.number().int('must be an integer').min(0, 'must be ≥ 0').default(0),
-  limit: z.number().int('must be an integer').min(1).max(RECORD_BATCH_LIMIT).default(500),
-  projectIds: z.array(id).max(LIMITS.batch).optional(),
-});
+const recordPageSchema = z
+  .object({
+    after: z.number().int('must be an integer').min(0, 'must be ≥ 0').default(0),
+    limit: z.number().int('must be an integer').min(1).max(RECORD_BATCH_LIMIT).default(500),
+    projectIds: z.array(id).max(LIMITS.batch).optional(),
+  })
+  .strict();
 
 /** Validated `records.page()` options; `projectIds` deduplicated, absent for every project. */
 export interface NormalizedRecordPage {
@@ -1733,20 +1886,23 @@ export function parseRecordPage(options: unknown): NormalizedRecordPage {
     : { ...parsed, projectIds: [...new Set(parsed.projectIds)] };
 }
 
+const recordCountSchema = recordPageSchema.pick({ projectIds: true }).strict();
+
 /** Validates the project filter of `records.count()`. */
 export function parseRecordCount(options: unknown): { readonly projectIds?: readonly number[] } {
-  const { projectIds } = parseRecordPage({
-    projectIds: (options as { projectIds?: unknown } | undefined)?.projectIds,
-  });
-  return projectIds === undefined ? {} : { projectIds };
+  const { projectIds } = parseWith(recordCountSchema, options ?? {}, 'options');
+  return projectIds === undefined ? {} : { projectIds: [...new Set(projectIds)] };
 }
 
 const supersessionLinksSchema = z
   .array(
-    z.object({ id, supersededBy: id }).refine((link) => link.id !== link.supersededBy, {
-      message: 'a row cannot supersede itself',
-      path: ['supersededBy'],
-    }),
+    z
+      .object({ id, supersededBy: id })
+      .strict()
+      .refine((link) => link.id !== link.supersededBy, {
+        message: 'a row cannot supersede itself',
+        path: ['supersededBy'],
+      }),
   )
   .max(RECORD_BATCH_LIMIT)
   .superRefine((links, ctx) => {
@@ -1769,9 +1925,38 @@ export function parseSupersessionLinks(
   return { table: parsedTable, links: parseWith(supersessionLinksSchema, links, 'links') };
 }
 
-const bulkLoadSchema = z.object({ memories: count.default(0) });
+const bulkLoadSchema = z.object({ memories: count.default(0) }).strict();
 
 /** Validates `store.bulkLoad()` options (memories default 0). */
 export function parseBulkLoadOptions(options: unknown): { readonly memories: number } {
   return parseWith(bulkLoadSchema, options ?? {}, 'options');
+}
+
+const statsOptionsSchema = z.object({ projectId: id.optional() }).strict();
+
+/** Validates `store.stats()` options: `projectId` is `null` for the whole database. */
+export function parseStatsOptions(options: unknown): { readonly projectId: number | null } {
+  return { projectId: parseWith(statsOptionsSchema, options ?? {}, 'options').projectId ?? null };
+}
+
+/**
+ * Checks the callback of `store.transaction()` / `bulkLoad()` before any
+ * transaction opens.
+ *
+ * @example
+ * ```ts
+ * parseTransactionCallback(fn); // fn, or a ValidationError naming `fn`
+ * ```
+ */
+export function parseTransactionCallback<F>(fn: F): F {
+  if (typeof fn !== 'function') {
+    throw new ValidationError(`invalid fn: must be a function, got ${describeValue(fn)}`, [
+      { path: 'fn', message: 'must be a function' },
+    ]);
+  }
+  return fn;
+}
+
+function describeValue(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }

@@ -8,13 +8,18 @@ import {
   isAthenaError,
   LIMITS,
   parseFilters,
+  parseCreateProject,
   parseHybridOptions,
+  parseHybridQuery,
   parseId,
   parseKeywordOptions,
   parseSemanticOptions,
   parseLink,
+  parseProjectKey,
+  parseRecords,
   parseStoreMemories,
   parseStoreMemory,
+  parseTransactionCallback,
   parseTransitionOptions,
   parseUpdateMemory,
   qualityScore,
@@ -178,6 +183,80 @@ describe('search options', () => {
   it('drops empty filter lists and rejects unknown filter keys', () => {
     expect(parseFilters({ tags: [], domains: ['db'] })).toEqual({ domains: ['db'] });
     expect(() => parseFilters({ tag: ['x'] })).toThrow(ValidationError);
+  });
+});
+
+describe('unknown fields', () => {
+  it('are one issue each, named by their full path, never dropped', () => {
+    const error = caught(() =>
+      parseCreateProject({ name: 'p', path: '/p', language: 'python', owner: 'me' }),
+    ) as ValidationError;
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.issues).toEqual([
+      { path: 'project.language', message: 'unknown field' },
+      { path: 'project.owner', message: 'unknown field' },
+    ]);
+    expect(error.message).toContain('project.language: unknown field');
+    const nested = caught(() =>
+      parseHybridOptions({ weights: { semantic: 1, keyword: 1, graph: 1 } }),
+    ) as ValidationError;
+    expect(nested.issues.map((issue) => issue.path)).toEqual(['options.weights.graph']);
+    expect(caught(() => parseSemanticOptions({ treshold: 0.99 }))).toBeInstanceOf(ValidationError);
+  });
+
+  it('records.insert() takes a record as page() returns it: id and derived fields are ignored', () => {
+    const goal = {
+      id: 7,
+      projectId: 1,
+      parentGoalId: null,
+      title: 'g',
+      description: null,
+      status: 'planned',
+      priority: 5,
+      progress: 0,
+      deadline: null,
+      completedAt: null,
+      createdAt: new Date(0),
+      updatedAt: new Date(0),
+    };
+    expect(parseRecords('goals', [goal], 3)[0]).not.toHaveProperty('id');
+    const error = caught(() => parseRecords('goals', [{ ...goal, owner: 'me' }], 3));
+    expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual([
+      'goals[0].owner',
+    ]);
+    expect(caught(() => parseRecords('goals', [{ ...goal, embedding: vec }], 3))).toBeInstanceOf(
+      ValidationError,
+    );
+  });
+});
+
+describe('parseHybridQuery', () => {
+  it('accepts empty and blank text, rejects NUL and non-strings at query.text', () => {
+    for (const text of ['', '   ', 'pnpm']) {
+      expect(parseHybridQuery({ embedding: vec, text }, 3).text).toBe(text);
+    }
+    for (const text of ['a\u0000b', 42, undefined]) {
+      const error = caught(() => parseHybridQuery({ embedding: vec, text }, 3)) as ValidationError;
+      expect(error.issues.map((issue) => issue.path)).toEqual(['query.text']);
+    }
+    expect(caught(() => parseHybridQuery({ embedding: [1, 2], text: '' }, 3))).toBeInstanceOf(
+      DimensionMismatchError,
+    );
+    expect(caught(() => parseHybridQuery(null, 3))).toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('parseProjectKey and parseTransactionCallback', () => {
+  it('check a lookup key like the create input, and a callback before a transaction opens', () => {
+    expect(parseProjectKey('/src/a', 'path')).toBe('/src/a');
+    for (const key of ['', 'a\u0000b', 'x'.repeat(LIMITS.shortText + 1), 3]) {
+      expect(caught(() => parseProjectKey(key, 'path'))).toBeInstanceOf(ValidationError);
+    }
+    const fn = () => Promise.resolve(1);
+    expect(parseTransactionCallback(fn)).toBe(fn);
+    const error = caught(() => parseTransactionCallback('nope')) as ValidationError;
+    expect(error.issues).toEqual([{ path: 'fn', message: 'must be a function' }]);
+    expect(error.message).toBe('invalid fn: must be a function, got string');
   });
 });
 

@@ -375,7 +375,7 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
         .where('last_retrieved', '>=', since)
         .where('last_retrieved', '<=', now)
         .orderBy('last_retrieved', 'desc')
-        .orderBy('id', 'desc')
+        .orderBy('id', 'asc')
         .execute();
       return rows.map(toMemory);
     });

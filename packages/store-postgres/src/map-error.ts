@@ -1,21 +1,11 @@
-import {
-  AthenaError,
-  BackendUnavailableError,
-  ConflictError,
-  NotFoundError,
-  StorageError,
-  TransientError,
-  ValidationError,
-} from '@athena/core-types';
+import { AthenaError } from '@athena/core-types';
+import { toAthenaError } from '@athena/store-kit';
+import type { ClassifiedDriverError, DriverErrorContext, DriverErrorKind } from '@athena/store-kit';
 
 /** What the caller knows about the statement that failed, to name the right error. */
-export interface ErrorContext {
+export interface ErrorContext extends DriverErrorContext {
   /** What was being done, for the message: `store memory`, `create project`. */
   readonly operation: string;
-  /** The row a foreign-key violation means is missing (usually the project). */
-  readonly notFound?: { readonly entity: string; readonly id: unknown };
-  /** Message of the ConflictError for a unique violation. */
-  readonly conflict?: string;
 }
 
 /** Driver and network error codes of a connection that never ran the statement. */
@@ -76,10 +66,45 @@ export function isTransient(error: unknown): boolean {
   return BROKEN_MESSAGES.some((fragment) => message.includes(fragment));
 }
 
-function isConnectionFailure(error: unknown): boolean {
+/**
+ * Sorts a `pg`/kysely error into the kinds of `@athena/store-kit`, by
+ * SQLSTATE and network code; the kit maps each kind to the typed error.
+ *
+ * @example
+ * ```ts
+ * classifyPostgresError(error).kind; // 'foreign_key_violation' for SQLSTATE 23503
+ * ```
+ */
+export function classifyPostgresError(error: unknown): ClassifiedDriverError {
   const code = codeOf(error);
-  if (code === '40001' || code === '40P01') return false;
-  return isTransient(error);
+  const constraint = (error as { constraint?: unknown } | null)?.constraint;
+  return {
+    kind: kindOf(error, code),
+    backend: 'PostgreSQL',
+    detail: messageOf(error),
+    details: {
+      ...(code === undefined ? {} : { sqlstate: code }),
+      ...(typeof constraint === 'string' ? { constraint } : {}),
+    },
+  };
+}
+
+function kindOf(error: unknown, code: string | undefined): DriverErrorKind {
+  switch (code) {
+    case '23505':
+      return 'unique_violation';
+    case '23503':
+      return 'foreign_key_violation';
+    case '23514':
+      return 'check_violation';
+    case '23502':
+      return 'not_null_violation';
+    case '40001':
+    case '40P01':
+      return 'concurrency_conflict';
+  }
+  if (code?.startsWith('22') === true) return 'invalid_value';
+  return isTransient(error) ? 'unavailable' : 'other';
 }
 
 /**
@@ -94,34 +119,5 @@ function isConnectionFailure(error: unknown): boolean {
  */
 export function mapError(error: unknown, context: ErrorContext): AthenaError {
   if (error instanceof AthenaError) return error;
-  const code = codeOf(error);
-  const detail = messageOf(error);
-  const constraint = (error as { constraint?: unknown } | null)?.constraint;
-  const details = {
-    operation: context.operation,
-    ...(code === undefined ? {} : { sqlstate: code }),
-    ...(typeof constraint === 'string' ? { constraint } : {}),
-  };
-  const options = { cause: error, details };
-  if (code === '23505') {
-    return new ConflictError(context.conflict ?? `${context.operation}: ${detail}`, options);
-  }
-  if (code === '23503') {
-    return context.notFound === undefined
-      ? new ConflictError(`${context.operation}: ${detail}`, options)
-      : new NotFoundError(context.notFound.entity, context.notFound.id, options);
-  }
-  if (code === '23514' || code === '23502' || code?.startsWith('22') === true) {
-    return new ValidationError(`${context.operation}: ${detail}`, [], options);
-  }
-  if (code === '40001' || code === '40P01') {
-    return new TransientError(`${context.operation}: ${detail}`, options);
-  }
-  if (isConnectionFailure(error)) {
-    return new BackendUnavailableError(
-      `${context.operation}: PostgreSQL is unavailable (${detail})`,
-      options,
-    );
-  }
-  return new StorageError(`${context.operation}: ${detail}`, options);
+  return toAthenaError(error, classifyPostgresError(error), context);
 }

@@ -138,6 +138,32 @@ function text(value: unknown, field: string): string {
   return value;
 }
 
+/**
+ * Reads `url` as pg does (pg-connection-string: spaces and stray `%` encoded,
+ * then WHATWG URL parsing, retried with a placeholder for an empty host), so
+ * a URL pg could never connect with — a port outside 1–65535 above all — is
+ * a ValidationError here rather than a StorageError at `init()`. The message
+ * never repeats the URL: it may hold a password.
+ */
+function checkUrlPort(url: string): void {
+  const encoded = / |%[^a-f0-9]|%[a-f0-9][^a-f0-9]/i.test(url)
+    ? encodeURI(url).replace(/%25(\d\d)/g, '%$1')
+    : url;
+  const problem =
+    'must be a URL pg can read: a port in 1–65535, reserved characters of the user and password percent-encoded';
+  let port: string;
+  try {
+    port = new URL(encoded).port;
+  } catch {
+    try {
+      port = new URL(encoded.replace('@/', '@___DUMMY___/')).port;
+    } catch {
+      throw invalid('connectionString', problem);
+    }
+  }
+  if (port !== '' && Number(port) < 1) throw invalid('connectionString', problem);
+}
+
 function resolveConnection(options: PostgresStoreOptions): PostgresConnection {
   const kinds = ['connectionString', 'host', 'pool'].filter((key) => key in options);
   if (kinds.length !== 1) {
@@ -162,6 +188,7 @@ function resolveConnection(options: PostgresStoreOptions): PostgresConnection {
     const url = text(options.connectionString, 'connectionString');
     if (!/^postgres(ql)?:\/\//.test(url))
       throw invalid('connectionString', 'must be a postgres:// or postgresql:// URL');
+    checkUrlPort(url);
     return Object.freeze({ connectionString: url });
   }
   const port = integer(options.port, 'port', 5432, 1, 65_535);

@@ -4,11 +4,14 @@ import {
   StoreClosedError,
   parseBulkLoadOptions,
   parseHybridOptions,
+  parseHybridQuery,
   parseNeighbours,
   parseId,
   parseKeywordOptions,
   parseKeywordText,
   parseSemanticOptions,
+  parseStatsOptions,
+  parseTransactionCallback,
   resolveCapabilities,
   toEmbedding,
 } from '@athena/core-types';
@@ -448,8 +451,8 @@ export class PostgresStore implements Store {
       } else {
         const options = parseHybridOptions(search.options);
         projectGraph = await applyAnnFor(options);
-        const vector = toEmbedding(search.query.embedding, s.env.dimension, 'query.embedding');
-        statement = hybridSql(s, project, vector, parseKeywordText(search.query.text), options);
+        const { embedding, text } = parseHybridQuery(search.query, s.env.dimension);
+        statement = hybridSql(s, project, embedding, text, options);
       }
       const explain = sql<{ 'QUERY PLAN': string }>`explain ${statement}`;
       // A project graph is only matched by a plan for the project id, as searches there get.
@@ -477,6 +480,7 @@ export class PostgresStore implements Store {
    * ```
    */
   async transaction<T>(fn: (tx: PostgresTransaction) => Promise<T>): Promise<T> {
+    parseTransactionCallback(fn);
     const base = this.#ambient.getStore() ?? this.#open().session;
     return await base.atomic(
       { operation: 'transaction' },
@@ -488,12 +492,14 @@ export class PostgresStore implements Store {
   #transactionView(session: Session): PostgresTransaction {
     return {
       ...repositories(() => session),
-      transaction: (fn) =>
-        session.atomic(
+      transaction: (fn) => {
+        parseTransactionCallback(fn);
+        return session.atomic(
           { operation: 'transaction' },
           (inner) => this.#ambient.run(inner, () => fn(this.#transactionView(inner))),
           true,
-        ),
+        );
+      },
     };
   }
 
@@ -509,8 +515,7 @@ export class PostgresStore implements Store {
    */
   async stats(options?: StatsOptions): Promise<StoreStats> {
     const state = this.#open();
-    const projectId =
-      options?.projectId === undefined ? null : parseId(options.projectId, 'projectId');
+    const { projectId } = parseStatsOptions(options);
     const spec = this.#options.vectorIndex;
     const vectorIndex: ExpectedVectorIndex | null =
       spec.type === 'none'
@@ -584,6 +589,7 @@ export class PostgresStore implements Store {
     options?: BulkLoadOptions,
   ): Promise<T> {
     const { memories } = parseBulkLoadOptions(options);
+    parseTransactionCallback(fn);
     if (this.#ambient.getStore() !== undefined) return this.transaction(fn);
     const state = this.#open();
     let rebuilt: VectorIndexOutcome | null = null;

@@ -1,16 +1,7 @@
-import { NotFoundError, ValidationError, parseCreateProject, parseId } from '@athena/core-types';
+import { NotFoundError, parseCreateProject, parseId, parseProjectKey } from '@athena/core-types';
 import type { CreateProjectInput, Project, ProjectRepository } from '@athena/core-types';
 import { toProject } from './rows.js';
 import type { Session } from './session.js';
-
-function lookupText(value: unknown, what: string): string {
-  if (typeof value !== 'string') {
-    throw new ValidationError(`invalid ${what}: must be a string`, [
-      { path: what, message: 'must be a string' },
-    ]);
-  }
-  return value;
-}
 
 /** `projects` on PostgreSQL. */
 export class PostgresProjectRepository implements ProjectRepository {
@@ -59,7 +50,7 @@ export class PostgresProjectRepository implements ProjectRepository {
   }
 
   async getByPath(path: string): Promise<Project | null> {
-    const value = lookupText(path, 'path');
+    const value = parseProjectKey(path, 'path');
     return this.#session().read({ operation: 'get project by path' }, async (s) => {
       const row = await s.db
         .selectFrom('projects')
@@ -71,7 +62,7 @@ export class PostgresProjectRepository implements ProjectRepository {
   }
 
   async getByName(name: string): Promise<Project | null> {
-    const value = lookupText(name, 'name');
+    const value = parseProjectKey(name, 'name');
     return this.#session().read({ operation: 'get project by name' }, async (s) => {
       const row = await s.db
         .selectFrom('projects')

@@ -1,5 +1,6 @@
 import {
   parseHybridOptions,
+  parseHybridQuery,
   parseId,
   parseKeywordOptions,
   parseKeywordText,
@@ -304,8 +305,7 @@ export class PostgresSearchRepository implements SearchRepository {
   ): Promise<SearchResult<SearchHitMemory<O>>[]> {
     const session = this.#session();
     const project = parseId(projectId, 'projectId');
-    const vector = toEmbedding(query?.embedding, session.env.dimension, 'query.embedding');
-    const text = parseKeywordText(query?.text);
+    const { embedding: vector, text } = parseHybridQuery(query, session.env.dimension);
     const parsed = parseHybridOptions(options);
     const toHit = hitMemory<O>(parsed.includeEmbedding);
     const settings = await annSettingsFor(session, project, annQueryOf(parsed));

@@ -1,7 +1,16 @@
 import { createConformanceSuite } from '@athena/conformance';
+import type { ConstraintKind } from '@athena/conformance';
 import type { Store } from '@athena/core-types';
 import { PostgresStore } from '../src/index.js';
-import { DATABASE_URL, describePostgres, dropSchema, freshSchema } from './helpers.js';
+import { mapError } from '../src/map-error.js';
+import { DATABASE_URL, adminQuery, describePostgres, dropSchema, freshSchema } from './helpers.js';
+
+/** A statement on `memory_vectors` that breaks one constraint of each kind. */
+const VIOLATIONS: Readonly<Record<ConstraintKind, string>> = {
+  foreign_key: 'update memory_vectors set superseded_by = -1 where id = $1',
+  check: "update memory_vectors set consolidation_state = 'bogus' where id = $1",
+  not_null: 'update memory_vectors set memory_type = null where id = $1',
+};
 
 /** The schema of each store the suite creates, so teardown can drop it. */
 const schemas = new WeakMap<Store, string>();
@@ -15,6 +24,25 @@ function open(schema: string, embeddingDimension: number | undefined): PostgresS
   });
   schemas.set(store, schema);
   return store;
+}
+
+/** Runs the statement of `kind` on a memory of `store`, on a second connection; returns what it threw. */
+async function breakConstraint(store: Store, kind: ConstraintKind): Promise<unknown> {
+  const schema = schemas.get(store);
+  if (schema === undefined) throw new Error('violateConstraint: not a store of this suite');
+  const project = await store.projects.create({ name: `violate-${kind}`, path: `/${kind}` });
+  const memory = await store.memories.store(project.id, {
+    content: 'x',
+    embedding: [1, 0, 0, 0, 0, 0, 0, 0],
+  });
+  try {
+    await adminQuery(VIOLATIONS[kind].replace('memory_vectors', `"${schema}".memory_vectors`), [
+      memory.id,
+    ]);
+  } catch (error) {
+    return error;
+  }
+  throw new Error(`${kind}: the statement broke no constraint`);
 }
 
 describePostgres('conformance', () => {
@@ -31,5 +59,7 @@ describePostgres('conformance', () => {
       const schema = schemas.get(store);
       if (schema !== undefined) await dropSchema(schema);
     },
+    violateConstraint: async (store, kind) =>
+      mapError(await breakConstraint(store, kind), { operation: 'break a constraint' }),
   });
 });

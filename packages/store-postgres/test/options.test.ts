@@ -70,6 +70,34 @@ describe('options', () => {
     );
   });
 
+  it('a URL pg cannot read (port 99999 or 0) is a ValidationError at construction, without the password', () => {
+    for (const port of ['99999', '0', '65536']) {
+      const connectionString = `postgres://athena:s3cret-pw@127.0.0.1:${port}/athena`;
+      let caught: unknown;
+      try {
+        new PostgresStore({ connectionString });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, port).toBeInstanceOf(ValidationError);
+      expect((caught as ValidationError).issues[0]?.path).toBe('connectionString');
+      expect((caught as ValidationError).message).toContain('1–65535');
+      expect((caught as ValidationError).message).not.toContain('s3cret-pw');
+    }
+    // Still accepted: the edges of the range, no port, an empty host (a Unix socket).
+    for (const url of [
+      'postgres://u@h:1/db',
+      'postgres://u@h:65535/db',
+      'postgres://u@h/db',
+      'postgres://u:p@/db',
+      'postgresql://u:p%40ss@h/db?sslmode=disable',
+    ]) {
+      expect(resolveOptions({ connectionString: url }).connection).toEqual({
+        connectionString: url,
+      });
+    }
+  });
+
   it('declares its capabilities and refuses use before init()', async () => {
     const store = new PostgresStore({ connectionString: 'postgres://u@127.0.0.1:1/db' });
     expect(store.backend).toBe('postgres');

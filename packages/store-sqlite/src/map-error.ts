@@ -1,10 +1,6 @@
-import {
-  AthenaError,
-  ConflictError,
-  NotFoundError,
-  StorageError,
-  TransientError,
-} from '@athena/core-types';
+import { AthenaError } from '@athena/core-types';
+import { toAthenaError } from '@athena/store-kit';
+import type { ClassifiedDriverError, DriverErrorKind } from '@athena/store-kit';
 
 /** What a foreign-key failure means for the operation that hit it. */
 export interface ForeignKeyContext {
@@ -15,13 +11,46 @@ export interface ForeignKeyContext {
 
 interface SqliteErrorLike {
   readonly code?: unknown;
-  readonly message?: unknown;
 }
+
+/** Extended result codes of better-sqlite3 errors, by kind; any other code is `other`. */
+const KINDS: Readonly<Record<string, DriverErrorKind>> = {
+  SQLITE_CONSTRAINT_UNIQUE: 'unique_violation',
+  SQLITE_CONSTRAINT_PRIMARYKEY: 'unique_violation',
+  SQLITE_CONSTRAINT_FOREIGNKEY: 'foreign_key_violation',
+  SQLITE_CONSTRAINT_CHECK: 'check_violation',
+  SQLITE_CONSTRAINT_NOTNULL: 'not_null_violation',
+  SQLITE_BUSY: 'concurrency_conflict',
+  SQLITE_BUSY_SNAPSHOT: 'concurrency_conflict',
+  SQLITE_BUSY_RECOVERY: 'concurrency_conflict',
+  SQLITE_BUSY_TIMEOUT: 'concurrency_conflict',
+  SQLITE_LOCKED: 'concurrency_conflict',
+  SQLITE_LOCKED_SHAREDCACHE: 'concurrency_conflict',
+};
 
 function sqliteCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as SqliteErrorLike).code;
   return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
+}
+
+/**
+ * Sorts a better-sqlite3 error into the kinds of `@athena/store-kit`; the
+ * kit maps each kind to the typed error.
+ *
+ * @example
+ * ```ts
+ * classifySqliteError(error).kind; // 'unique_violation' for SQLITE_CONSTRAINT_UNIQUE
+ * ```
+ */
+export function classifySqliteError(error: unknown): ClassifiedDriverError {
+  const code = sqliteCode(error);
+  return {
+    kind: (code === undefined ? undefined : KINDS[code]) ?? 'other',
+    backend: 'SQLite',
+    detail: error instanceof Error ? error.message : String(error),
+    details: code === undefined ? {} : { sqliteCode: code },
+  };
 }
 
 /**
@@ -43,31 +72,9 @@ export function mapSqliteError(
   context: { readonly foreignKey?: ForeignKeyContext } = {},
 ): AthenaError {
   if (error instanceof AthenaError) return error;
-  const code = sqliteCode(error);
-  const message = error instanceof Error ? error.message : String(error);
-  const details = code === undefined ? {} : { sqliteCode: code };
-  switch (code) {
-    case 'SQLITE_CONSTRAINT_UNIQUE':
-    case 'SQLITE_CONSTRAINT_PRIMARYKEY':
-      return new ConflictError(`already exists: ${message}`, { cause: error, details });
-    case 'SQLITE_CONSTRAINT_FOREIGNKEY':
-      return context.foreignKey === undefined
-        ? new NotFoundError('referenced row', null, { cause: error, details })
-        : new NotFoundError(context.foreignKey.entity, context.foreignKey.id, {
-            cause: error,
-            details,
-          });
-    case 'SQLITE_BUSY':
-    case 'SQLITE_BUSY_SNAPSHOT':
-    case 'SQLITE_BUSY_RECOVERY':
-    case 'SQLITE_BUSY_TIMEOUT':
-    case 'SQLITE_LOCKED':
-    case 'SQLITE_LOCKED_SHAREDCACHE':
-      return new TransientError(`the database is locked by another connection: ${message}`, {
-        cause: error,
-        details,
-      });
-    default:
-      return new StorageError(`SQLite failed: ${message}`, { cause: error, details });
-  }
+  return toAthenaError(
+    error,
+    classifySqliteError(error),
+    context.foreignKey === undefined ? {} : { notFound: context.foreignKey },
+  );
 }

@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   parseBulkLoadOptions,
-  parseId,
+  parseStatsOptions,
+  parseTransactionCallback,
   resolveCapabilities,
   StorageError,
   StoreClosedError,
@@ -252,8 +253,7 @@ export class SqliteStore implements Store {
    * ```
    */
   async stats(options?: StatsOptions): Promise<StoreStats> {
-    const projectId =
-      options?.projectId === undefined ? null : parseId(options.projectId, 'projectId');
+    const { projectId } = parseStatsOptions(options);
     return this.#run(() => sqliteStats(this.#requireConnection(), this.#options.path, projectId));
   }
 
@@ -290,6 +290,7 @@ export class SqliteStore implements Store {
     options?: BulkLoadOptions,
   ): Promise<T> {
     parseBulkLoadOptions(options);
+    parseTransactionCallback(fn);
     return this.transaction(fn);
   }
 
@@ -308,6 +309,7 @@ export class SqliteStore implements Store {
    * ```
    */
   async transaction<T>(fn: (tx: SqliteTransaction) => Promise<T>): Promise<T> {
+    parseTransactionCallback(fn);
     const parent = this.#scope.getStore();
     if (parent?.active === true) return this.#savepoint(parent, fn);
     if (this.#closed) throw new StoreClosedError();
@@ -349,6 +351,7 @@ export class SqliteStore implements Store {
     parent: TransactionScope,
     fn: (tx: SqliteTransaction) => Promise<T>,
   ): Promise<T> {
+    parseTransactionCallback(fn);
     await parent.children.lock();
     const scope: TransactionScope = { active: true, children: new AsyncMutex() };
     const name = `athena_savepoint_${++this.#savepoints}`;

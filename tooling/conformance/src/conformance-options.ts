@@ -1,5 +1,8 @@
 import type { Store, StoreCapabilities } from '@athena/core-types';
 
+/** The kinds of database constraint the suite breaks below validation. */
+export type ConstraintKind = 'foreign_key' | 'check' | 'not_null';
+
 /** How a backend plugs into {@link createConformanceSuite}. */
 export interface ConformanceOptions {
   /** Backend name used in describe() titles. */
@@ -20,4 +23,12 @@ export interface ConformanceOptions {
    * Capability-gated tests skip with the reason in their title.
    */
   capabilities?: Partial<StoreCapabilities>;
+  /**
+   * Breaks a constraint of `kind` on `store`'s real database with the
+   * backend's own driver, below validation (no public method can, since
+   * validation and existence checks come first), and returns the error the
+   * backend's error mapping makes of it. The suite checks that every backend
+   * maps each kind to the same typed error.
+   */
+  violateConstraint: (store: Store, kind: ConstraintKind) => Promise<unknown>;
 }

@@ -17,6 +17,7 @@ import { lifecycleTests } from './lifecycle.js';
 import { neighbourTests } from './neighbours.js';
 import { memoryTests } from './memories.js';
 import { paginationTests } from './pagination.js';
+import { parityTests } from './parity.js';
 import { projectTests } from './projects.js';
 import { recordTests } from './records.js';
 import { relationshipTests } from './relationships.js';
@@ -58,6 +59,7 @@ const AREAS: readonly (readonly [string, (ctx: SuiteContext) => void])[] = [
   ['timestamps', timestampTests],
   ['records and bulk loads', recordTests],
   ['stats and migration status', statsTests],
+  ['backend parity', parityTests],
 ];
 
 /**

@@ -4,6 +4,6 @@
  *
  * @packageDocumentation
  */
-export type { ConformanceOptions } from './conformance-options.js';
+export type { ConformanceOptions, ConstraintKind } from './conformance-options.js';
 export { createConformanceSuite } from './create-conformance-suite.js';
 export type { SuiteContext } from './suite-context.js';

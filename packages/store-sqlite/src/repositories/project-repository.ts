@@ -1,17 +1,8 @@
-import { NotFoundError, parseCreateProject, parseId, ValidationError } from '@athena/core-types';
+import { NotFoundError, parseCreateProject, parseId, parseProjectKey } from '@athena/core-types';
 import type { CreateProjectInput, Project, ProjectRepository } from '@athena/core-types';
 import { toProject } from '../rows.js';
 import type { ProjectRow } from '../rows.js';
 import type { Session } from '../session.js';
-
-function parseLookup(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new ValidationError(`invalid ${what}: must be a non-empty string`, [
-      { path: what, message: 'must be a non-empty string' },
-    ]);
-  }
-  return value;
-}
 
 /** Projects on SQLite (`projects`). */
 export class SqliteProjectRepository implements ProjectRepository {
@@ -52,7 +43,7 @@ export class SqliteProjectRepository implements ProjectRepository {
   }
 
   async getByPath(path: string): Promise<Project | null> {
-    const value = parseLookup(path, 'path');
+    const value = parseProjectKey(path, 'path');
     return this.#session.run((c) => {
       const row = c
         .statement<unknown[], ProjectRow>('SELECT * FROM projects WHERE path = ?')
@@ -62,7 +53,7 @@ export class SqliteProjectRepository implements ProjectRepository {
   }
 
   async getByName(name: string): Promise<Project | null> {
-    const value = parseLookup(name, 'name');
+    const value = parseProjectKey(name, 'name');
     return this.#session.run((c) => {
       const row = c
         .statement<unknown[], ProjectRow>('SELECT * FROM projects WHERE name = ?')

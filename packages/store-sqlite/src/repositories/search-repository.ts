@@ -1,13 +1,12 @@
 import {
-  LIMITS,
   parseHybridOptions,
+  parseHybridQuery,
   parseId,
   parseKeywordOptions,
   parseKeywordText,
   parseNeighbours,
   parseSemanticOptions,
   toEmbedding,
-  ValidationError,
 } from '@athena/core-types';
 import type {
   EmbeddingInput,
@@ -91,24 +90,6 @@ function hitMemory<O>(includeEmbedding: boolean): (row: MemoryRow) => SearchHitM
   return (includeEmbedding ? toMemory : toMemoryWithoutEmbedding) as (
     row: MemoryRow,
   ) => SearchHitMemory<O>;
-}
-
-function parseHybridQuery(query: unknown): { embedding: EmbeddingInput; text: string } {
-  if (query === null || typeof query !== 'object') {
-    throw new ValidationError('invalid query: must be an object with embedding and text', [
-      { path: 'query', message: 'must be an object' },
-    ]);
-  }
-  const { embedding, text } = query as { embedding?: EmbeddingInput; text?: unknown };
-  if (typeof text !== 'string' || text.length > LIMITS.contentLength) {
-    throw new ValidationError('invalid query.text: must be a string', [
-      {
-        path: 'query.text',
-        message: `must be a string of at most ${LIMITS.contentLength} characters`,
-      },
-    ]);
-  }
-  return { embedding: embedding as EmbeddingInput, text };
 }
 
 /** Semantic (sqlite-vec), keyword (FTS5) and hybrid search, each one statement. */
@@ -236,12 +217,11 @@ export class SqliteSearchRepository implements SearchRepository {
     options?: O,
   ): Promise<SearchResult<SearchHitMemory<O>>[]> {
     const project = parseId(projectId, 'projectId');
-    const { embedding, text } = parseHybridQuery(query);
     const parsed = parseHybridOptions(options);
     const toHit = hitMemory<O>(parsed.includeEmbedding);
-    const match = toFtsQuery(text);
     return this.#session.run((c) => {
-      const vector = toEmbedding(embedding, c.embeddingDimension, 'query.embedding');
+      const { embedding: vector, text } = parseHybridQuery(query, c.embeddingDimension);
+      const match = toFtsQuery(text);
       const plan = planFor(c, project, parsed.filters, parsed.candidates, false);
       const { sql, params } = hybridSql(
         {
