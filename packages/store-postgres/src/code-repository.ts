@@ -199,11 +199,16 @@ async function writeReferences(
 
 /**
  * A breadth-first walk in one statement. Each row of `bfs` is one level: the
- * entities first reached at that depth and every entity seen so far, as
+ * entities first reached at that depth, each with its parent (the smallest
+ * id of the previous level with an edge to it, so one shortest path per
+ * entity comes out of the walk itself), and every entity seen so far, as
  * arrays, so an entity is expanded once however many paths lead to it (a
  * recursive CTE over (entity, depth) rows repeats an entity at every depth a
- * cycle reaches it). `except` removes the seen ones with a hashed set
- * operation. `near`/`far` name the edge columns walked from and to.
+ * cycle reaches it). A hashed anti-join removes the seen ones. `offset 0`
+ * keeps the level's subquery from being inlined, which evaluated it once for
+ * each column that used it; `project_id + 0` keeps the project out of the
+ * index scan, which otherwise read every edge of the project at each level.
+ * `near`/`far` name the edge columns walked from and to.
  */
 function traverseQuery(
   s: Session,
@@ -215,23 +220,29 @@ function traverseQuery(
   const deps = s.table('code_dependencies');
   const types = options.dependencyTypes === null ? null : [...options.dependencyTypes];
   const maxDepth = options.maxDepth ?? 2 ** 31 - 1;
-  return sql<Selectable<CodeMetadataTable> & { walk_depth: number }>`
-    with recursive bfs(depth, frontier, seen) as (
-      select 0, array[${id}]::bigint[], array[${id}]::bigint[]
+  return sql<Selectable<CodeMetadataTable> & { walk_depth: number; walk_parent: string | number }>`
+    with recursive bfs(depth, frontier, parents, seen) as (
+      select 0, array[${id}]::bigint[], array[null]::bigint[], array[${id}]::bigint[]
       union all
-      select b.depth + 1, n.next, b.seen || n.next
+      select b.depth + 1, n.next, n.parents, b.seen || n.next
       from bfs b cross join lateral (
-        select array(
-          select d.${far} from ${deps} d
-          where d.project_id = ${project} and d.${near} = any(b.frontier)
+        select coalesce(array_agg(g.x order by g.x), '{}') as next,
+          coalesce(array_agg(g.p order by g.x), '{}') as parents
+        from (
+          select d.${far} as x, min(d.${near}) as p from ${deps} d
+          where d.project_id + 0 = ${project} and d.${near} = any(b.frontier)
             and (${types}::text[] is null or d.dependency_type = any(${types}::text[]))
-          except select unnest(b.seen)
-        ) as next
+          group by d.${far}
+        ) g
+        where not exists (select 1 from unnest(b.seen) seen(id) where seen.id = g.x)
+        offset 0
       ) n
       where cardinality(b.frontier) > 0 and b.depth < ${maxDepth}
     ),
-    reached as (select unnest(frontier) as id, depth from bfs where depth > 0)
-    select e.*, r.depth as walk_depth
+    reached as (
+      select unnest(frontier) as id, unnest(parents) as parent, depth from bfs where depth > 0
+    )
+    select e.*, r.depth as walk_depth, r.parent as walk_parent
     from reached r join ${s.table('code_metadata')} e on e.id = r.id and e.project_id = ${project}
     order by r.depth, e.id`;
 }
@@ -241,23 +252,6 @@ function edgeColumns(options: NormalizedTraverseOptions) {
   return options.direction === 'dependents'
     ? [sql.raw('to_entity_id'), sql.raw('from_entity_id')]
     : [sql.raw('from_entity_id'), sql.raw('to_entity_id')];
-}
-
-/** The edges from reached entities to reached entities (or the start), hash-joined. */
-function stepsQuery(
-  s: Session,
-  children: readonly number[],
-  candidates: readonly number[],
-  options: NormalizedTraverseOptions,
-) {
-  const [near, far] = edgeColumns(options);
-  const types = options.dependencyTypes === null ? null : [...options.dependencyTypes];
-  return sql<{ child: string; parent: string }>`
-    select d.${far} as child, d.${near} as parent
-    from ${s.table('code_dependencies')} d
-    join unnest(${[...candidates]}::bigint[]) c(id) on c.id = d.${near}
-    where d.${far} = any(${[...children]}::bigint[])
-      and (${types}::text[] is null or d.dependency_type = any(${types}::text[]))`;
 }
 
 /** `code_metadata` and `code_dependencies` on PostgreSQL. */
@@ -757,14 +751,10 @@ export class PostgresCodeRepository implements CodeRepository {
         entity: toCodeEntity(row),
         depth: Number(row.walk_depth),
       }));
-      const ids = reached.map((r) => r.entity.id);
-      const steps =
-        ids.length === 0
-          ? []
-          : (await stepsQuery(s, ids, [id, ...ids], options).execute(s.raw)).rows.map((row) => ({
-              child: toNumber(row.child),
-              parent: toNumber(row.parent),
-            }));
+      const steps = rows.map((row) => ({
+        child: toNumber(row.id),
+        parent: toNumber(row.walk_parent),
+      }));
       return withPaths(id, reached, steps, options.entityTypes);
     });
   }
