@@ -239,6 +239,8 @@ async function settleCluster(
  * now, and every cluster written: representative, supersessions, links,
  * and the batch moved out of `consolidating`. A crash or a throw rolls the
  * whole batch back; its claim then lapses or is released by the caller.
+ * `retrying` wraps the transaction (the caller retries transient failures:
+ * contention for SQLite's write lock); it is repeated from the start.
  *
  * @example
  * ```ts
@@ -249,50 +251,53 @@ export async function consolidateBatch(
   ctx: WorkerContext,
   projectId: number,
   batch: readonly Memory[],
+  retrying: <T>(phase: string, work: () => Promise<T>) => Promise<T> = (_phase, work) => work(),
 ): Promise<BatchOutcome> {
   const { store, options } = ctx;
   const summarizeStart = performance.now();
   const { summaries, fallbacks } = await prepareSummaries(ctx, projectId, batch);
   const settleStart = performance.now();
-  const counts = await store.transaction(async (tx) => {
-    await tx.consolidation.lock(projectId);
-    const mine = stillMine(
-      await tx.memories.getMany(
-        projectId,
-        batch.map((m) => m.id),
-      ),
-      options.workerId,
-    );
-    if (mine.length === 0) return { clusters: 0, created: 0, superseded: 0, linked: 0 };
-    const found = await readExisting(tx, projectId, mine, options);
-    const byId = new Map(mine.map((m) => [m.id, m]));
-    const changes: TransitionChange[] = [];
-    const totals = { clusters: 0, created: 0, superseded: 0, linked: 0 };
-    for (const cluster of plan(mine, found, options)) {
-      const members = cluster.members.map((m) => byId.get(m.id) as Memory);
-      const existing =
-        cluster.existing === null ? null : (found.existing.get(cluster.existing.id) ?? null);
-      const done = await settleCluster(
-        tx,
-        ctx,
-        projectId,
-        cluster,
-        members,
-        existing,
-        summaries.get(clusterKey(cluster)),
-        changes,
+  const counts = await retrying('settle', () =>
+    store.transaction(async (tx) => {
+      await tx.consolidation.lock(projectId);
+      const mine = stillMine(
+        await tx.memories.getMany(
+          projectId,
+          batch.map((m) => m.id),
+        ),
+        options.workerId,
       );
-      totals.clusters += done.clusters;
-      totals.created += done.created;
-      totals.superseded += done.superseded;
-      totals.linked += done.linked;
-    }
-    await tx.consolidation.transitionMany(projectId, changes, {
-      actor: options.workerId,
-      reason: 'consolidation',
-    });
-    return totals;
-  });
+      if (mine.length === 0) return { clusters: 0, created: 0, superseded: 0, linked: 0 };
+      const found = await readExisting(tx, projectId, mine, options);
+      const byId = new Map(mine.map((m) => [m.id, m]));
+      const changes: TransitionChange[] = [];
+      const totals = { clusters: 0, created: 0, superseded: 0, linked: 0 };
+      for (const cluster of plan(mine, found, options)) {
+        const members = cluster.members.map((m) => byId.get(m.id) as Memory);
+        const existing =
+          cluster.existing === null ? null : (found.existing.get(cluster.existing.id) ?? null);
+        const done = await settleCluster(
+          tx,
+          ctx,
+          projectId,
+          cluster,
+          members,
+          existing,
+          summaries.get(clusterKey(cluster)),
+          changes,
+        );
+        totals.clusters += done.clusters;
+        totals.created += done.created;
+        totals.superseded += done.superseded;
+        totals.linked += done.linked;
+      }
+      await tx.consolidation.transitionMany(projectId, changes, {
+        actor: options.workerId,
+        reason: 'consolidation',
+      });
+      return totals;
+    }),
+  );
   const end = performance.now();
   return {
     ...counts,
