@@ -2,7 +2,7 @@ import { parseId, ValidationError } from '@athena/core-types';
 import type { ConsolidationRun, ConsolidationRunInput, Embedder, Store } from '@athena/core-types';
 import { closeExpiredWindows } from './close-expired-windows.js';
 import { consolidateBatch } from './consolidate-batch.js';
-import type { WorkerContext } from './consolidate-batch.js';
+import type { LogMark, WorkerContext } from './consolidate-batch.js';
 import { consolidateEpisodes } from './consolidate-episodes.js';
 import { resolveConsolidatorOptions } from './consolidator-options.js';
 import type { ConsolidatorOptions, ResolvedConsolidatorOptions } from './consolidator-options.js';
@@ -172,6 +172,7 @@ class Worker implements Consolidator {
       fail('prepare', cause);
     }
     let batches = 0;
+    const mark: LogMark = { position: null };
     while (error === null && (maxBatches === null || batches < maxBatches)) {
       if (runOptions.signal?.aborted === true) break;
       const batch = await timed('claim', () =>
@@ -190,7 +191,8 @@ class Worker implements Consolidator {
       batches += 1;
       counts.claimed += batch.length;
       try {
-        const outcome = await consolidateBatch(this.#ctx, projectId, batch, retrying);
+        const outcome = await consolidateBatch(this.#ctx, projectId, batch, mark, retrying);
+        phases['search'] = (phases['search'] ?? 0) + outcome.searchMs;
         phases['summarize'] = (phases['summarize'] ?? 0) + outcome.summarizeMs;
         phases['settle'] = (phases['settle'] ?? 0) + outcome.settleMs;
         counts.clusters += outcome.clusters;
