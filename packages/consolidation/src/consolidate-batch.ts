@@ -8,6 +8,7 @@ import type {
   Transaction,
   TransitionChange,
 } from '@athena/core-types';
+import { cosine } from './cosine.js';
 import { decideMembers } from './decide-members.js';
 import { normalizedText } from './text-signals.js';
 import type { MemberDecision } from './decide-members.js';
@@ -38,6 +39,8 @@ export interface BatchOutcome {
   readonly superseded: number;
   readonly linked: number;
   readonly fallbacks: number;
+  /** Milliseconds spent on the neighbour search, outside the lock. */
+  readonly searchMs: number;
   /** Milliseconds spent on the slow path (summaries and their embeddings). */
   readonly summarizeMs: number;
   readonly settleMs: number;
@@ -57,19 +60,21 @@ function stillMine(memories: readonly Memory[], workerId: string): Memory[] {
   );
 }
 
+/** The states a memory's neighbour may have moved into since the search that found it. */
+const SETTLED_STATES = Object.freeze([...REPRESENTATIVE_STATES, 'superseded'] as const);
+
 /**
- * The consolidated memories the batch resembles, through the store's vector
- * index (one statement for the whole batch), and their rows. Members that
- * repeat an earlier member's text word for word are not searched for.
+ * The consolidated neighbours of the batch, through the store's vector index
+ * (one statement for the whole batch), by member id. Members that repeat an
+ * earlier member's text word for word are not searched for: they join that
+ * member's cluster (their similarity is 1).
  */
-async function readExisting(
+async function searchNeighbours(
   repos: Repositories,
   projectId: number,
   batch: readonly Memory[],
   options: ResolvedConsolidatorOptions,
-): Promise<{ neighbours: Map<number, Neighbour[]>; existing: Map<number, Memory> }> {
-  // A member whose text repeats an earlier one of the batch needs no search
-  // of its own: it joins that member's cluster (their similarity is 1).
+): Promise<Map<number, Neighbour[]>> {
   const firsts = new Map<string, number>();
   for (const member of batch) {
     const key = normalizedText(member.content);
@@ -80,10 +85,86 @@ async function readExisting(
     minSimilarity: options.similarityThreshold,
     states: REPRESENTATIVE_STATES,
   });
-  const neighbours = new Map(found.map((entry) => [entry.memoryId, [...entry.neighbours]]));
-  const ids = [...new Set(found.flatMap((entry) => entry.neighbours.map((n) => n.id)))];
+  return new Map(found.map((entry) => [entry.memoryId, [...entry.neighbours]]));
+}
+
+/** The rows of the neighbours found, by id. */
+async function loadExisting(
+  repos: Repositories,
+  projectId: number,
+  neighbours: ReadonlyMap<number, readonly Neighbour[]>,
+): Promise<Map<number, Memory>> {
+  const ids = [...new Set([...neighbours.values()].flatMap((list) => list.map((n) => n.id)))];
   const rows = ids.length === 0 ? [] : await repos.memories.getMany(projectId, ids);
-  return { neighbours, existing: new Map(rows.map((m) => [m.id, m])) };
+  return new Map(rows.map((m) => [m.id, m]));
+}
+
+/**
+ * Under the lock: the neighbours of a search made before it, brought up to
+ * date. The search saw every transition up to `position` (the log position
+ * read under this worker's previous hold of the lock); whatever another
+ * worker settled since is in the log after it. So the candidates are the
+ * neighbours found plus every memory moved into a representative state
+ * since, plus the representative of every memory superseded since; each is
+ * re-read, kept if it is a representative now, and its similarity to each
+ * searched member computed exactly, in memory.
+ */
+async function recheckNeighbours(
+  tx: Transaction,
+  projectId: number,
+  mine: readonly Memory[],
+  searched: ReadonlyMap<number, readonly Neighbour[]>,
+  position: number,
+  options: ResolvedConsolidatorOptions,
+): Promise<{ neighbours: Map<number, Neighbour[]>; existing: Map<number, Memory> }> {
+  const inBatch = new Set(mine.map((m) => m.id));
+  const changed = await tx.consolidation.changedSince(projectId, position, SETTLED_STATES);
+  const foundIds = new Set([...searched.values()].flatMap((list) => list.map((n) => n.id)));
+  const rows = await tx.memories.getMany(projectId, [...new Set([...foundIds, ...changed])]);
+  const successors = rows
+    .filter((m) => m.consolidationState === 'superseded' && m.supersededBy !== null)
+    .map((m) => m.supersededBy as number);
+  const known = new Set(rows.map((m) => m.id));
+  const more = successors.filter((id) => !known.has(id));
+  const all = more.length === 0 ? rows : [...rows, ...(await tx.memories.getMany(projectId, more))];
+  const representatives = all.filter(
+    (m) =>
+      !inBatch.has(m.id) &&
+      (REPRESENTATIVE_STATES as readonly string[]).includes(m.consolidationState),
+  );
+  const existing = new Map(representatives.map((m) => [m.id, m]));
+  const newcomers = representatives.filter((m) => !foundIds.has(m.id));
+  const neighbours = new Map<number, Neighbour[]>();
+  for (const member of mine) {
+    const previous = searched.get(member.id);
+    if (previous === undefined) continue;
+    const candidates = [
+      ...previous.map((n) => existing.get(n.id)).filter((m) => m !== undefined),
+      ...newcomers,
+    ];
+    const list: Neighbour[] = [];
+    for (const candidate of candidates) {
+      const similarity = cosine(member.embedding, candidate.embedding);
+      if (similarity >= options.similarityThreshold) list.push({ id: candidate.id, similarity });
+    }
+    neighbours.set(
+      member.id,
+      list.sort((a, b) => b.similarity - a.similarity || a.id - b.id),
+    );
+  }
+  return { neighbours, existing };
+}
+
+/**
+ * The log position to search from: read under the project's consolidation
+ * lock, so that every locked transaction committed before it is visible to
+ * a search made after it, and every later one logs after it.
+ */
+export async function lockedLogPosition(store: Store, projectId: number): Promise<number> {
+  return store.transaction(async (tx) => {
+    await tx.consolidation.lock(projectId);
+    return tx.consolidation.logPosition(projectId);
+  });
 }
 
 function plan(
@@ -109,11 +190,15 @@ async function prepareSummaries(
   ctx: WorkerContext,
   projectId: number,
   batch: readonly Memory[],
+  searched: Map<number, Neighbour[]>,
 ): Promise<{ summaries: Map<string, PreparedSummary>; fallbacks: number }> {
   const summaries = new Map<string, PreparedSummary>();
   const summarizer = ctx.summarizer;
   if (summarizer === null) return { summaries, fallbacks: 0 };
-  const found = await readExisting(ctx.store, projectId, batch, ctx.options);
+  const found = {
+    neighbours: searched,
+    existing: await loadExisting(ctx.store, projectId, searched),
+  };
   let fallbacks = 0;
   for (const cluster of plan(batch, found, ctx.options)) {
     const items = [...(cluster.existing === null ? [] : [cluster.existing]), ...cluster.members];
@@ -232,71 +317,100 @@ async function settleCluster(
 }
 
 /**
- * Consolidates one claimed batch: the slow path first (outside any lock),
- * then, in one transaction holding the project's consolidation lock, the
- * batch is re-read (members whose claim lapsed to another worker are left
- * alone), clustered with the consolidated memories it resembles as they are
- * now, and every cluster written: representative, supersessions, links,
- * and the batch moved out of `consolidating`. A crash or a throw rolls the
- * whole batch back; its claim then lapses or is released by the caller.
+ * Where the project's transition log stood when this worker last held the
+ * consolidation lock (`null`: not yet read). {@link consolidateBatch} reads
+ * it when it is `null` and advances it with every batch it settles.
+ */
+export interface LogMark {
+  position: number | null;
+}
+
+/**
+ * Consolidates one claimed batch. Outside any lock: the neighbour search
+ * (the store's vector index, one statement for the batch) and the slow
+ * path. Then, in one transaction holding the project's consolidation lock:
+ * the batch is re-read (members whose claim lapsed to another worker are
+ * left alone), the neighbours brought up to date with what other workers
+ * settled since the search (`changedSince` the log position in `mark`),
+ * the batch clustered with them, and every cluster written:
+ * representative, supersessions, links, and the batch moved out of
+ * `consolidating`. So the lock is held for the writes only, and workers
+ * search in parallel. A crash or a throw rolls the whole batch back; its
+ * claim then lapses or is released by the caller. `retrying` wraps the
+ * store steps (the caller retries transient failures: contention for
+ * SQLite's write lock); each is repeated from its start.
  *
  * @example
  * ```ts
- * const outcome = await consolidateBatch(ctx, projectId, await store.consolidation.claimBatch(projectId, { worker }));
+ * const outcome = await consolidateBatch(ctx, projectId, await store.consolidation.claimBatch(projectId, { worker }), { position: null });
  * ```
  */
 export async function consolidateBatch(
   ctx: WorkerContext,
   projectId: number,
   batch: readonly Memory[],
+  mark: LogMark,
+  retrying: <T>(phase: string, work: () => Promise<T>) => Promise<T> = (_phase, work) => work(),
 ): Promise<BatchOutcome> {
   const { store, options } = ctx;
+  const searchStart = performance.now();
+  const position =
+    mark.position ?? (await retrying('search', () => lockedLogPosition(store, projectId)));
+  const searched = await retrying('search', () =>
+    searchNeighbours(store, projectId, batch, options),
+  );
   const summarizeStart = performance.now();
-  const { summaries, fallbacks } = await prepareSummaries(ctx, projectId, batch);
+  const { summaries, fallbacks } = await prepareSummaries(ctx, projectId, batch, searched);
   const settleStart = performance.now();
-  const counts = await store.transaction(async (tx) => {
-    await tx.consolidation.lock(projectId);
-    const mine = stillMine(
-      await tx.memories.getMany(
-        projectId,
-        batch.map((m) => m.id),
-      ),
-      options.workerId,
-    );
-    if (mine.length === 0) return { clusters: 0, created: 0, superseded: 0, linked: 0 };
-    const found = await readExisting(tx, projectId, mine, options);
-    const byId = new Map(mine.map((m) => [m.id, m]));
-    const changes: TransitionChange[] = [];
-    const totals = { clusters: 0, created: 0, superseded: 0, linked: 0 };
-    for (const cluster of plan(mine, found, options)) {
-      const members = cluster.members.map((m) => byId.get(m.id) as Memory);
-      const existing =
-        cluster.existing === null ? null : (found.existing.get(cluster.existing.id) ?? null);
-      const done = await settleCluster(
-        tx,
-        ctx,
-        projectId,
-        cluster,
-        members,
-        existing,
-        summaries.get(clusterKey(cluster)),
-        changes,
+  const { totals: counts, reached } = await retrying('settle', () =>
+    store.transaction(async (tx) => {
+      await tx.consolidation.lock(projectId);
+      const mine = stillMine(
+        await tx.memories.getMany(
+          projectId,
+          batch.map((m) => m.id),
+        ),
+        options.workerId,
       );
-      totals.clusters += done.clusters;
-      totals.created += done.created;
-      totals.superseded += done.superseded;
-      totals.linked += done.linked;
-    }
-    await tx.consolidation.transitionMany(projectId, changes, {
-      actor: options.workerId,
-      reason: 'consolidation',
-    });
-    return totals;
-  });
+      const totals = { clusters: 0, created: 0, superseded: 0, linked: 0 };
+      if (mine.length === 0) {
+        return { totals, reached: await tx.consolidation.logPosition(projectId) };
+      }
+      const found = await recheckNeighbours(tx, projectId, mine, searched, position, options);
+      const byId = new Map(mine.map((m) => [m.id, m]));
+      const changes: TransitionChange[] = [];
+      for (const cluster of plan(mine, found, options)) {
+        const members = cluster.members.map((m) => byId.get(m.id) as Memory);
+        const existing =
+          cluster.existing === null ? null : (found.existing.get(cluster.existing.id) ?? null);
+        const done = await settleCluster(
+          tx,
+          ctx,
+          projectId,
+          cluster,
+          members,
+          existing,
+          summaries.get(clusterKey(cluster)),
+          changes,
+        );
+        totals.clusters += done.clusters;
+        totals.created += done.created;
+        totals.superseded += done.superseded;
+        totals.linked += done.linked;
+      }
+      await tx.consolidation.transitionMany(projectId, changes, {
+        actor: options.workerId,
+        reason: 'consolidation',
+      });
+      return { totals, reached: await tx.consolidation.logPosition(projectId) };
+    }),
+  );
+  mark.position = reached;
   const end = performance.now();
   return {
     ...counts,
     fallbacks,
+    searchMs: summarizeStart - searchStart,
     summarizeMs: settleStart - summarizeStart,
     settleMs: end - settleStart,
   };

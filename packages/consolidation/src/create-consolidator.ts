@@ -1,13 +1,14 @@
 import { parseId, ValidationError } from '@athena/core-types';
-import type { ConsolidationRun, Embedder, Store } from '@athena/core-types';
+import type { ConsolidationRun, ConsolidationRunInput, Embedder, Store } from '@athena/core-types';
 import { closeExpiredWindows } from './close-expired-windows.js';
 import { consolidateBatch } from './consolidate-batch.js';
-import type { WorkerContext } from './consolidate-batch.js';
+import type { LogMark, WorkerContext } from './consolidate-batch.js';
 import { consolidateEpisodes } from './consolidate-episodes.js';
 import { resolveConsolidatorOptions } from './consolidator-options.js';
 import type { ConsolidatorOptions, ResolvedConsolidatorOptions } from './consolidator-options.js';
 import { reconsolidate } from './reconsolidate.js';
 import type { ReconsolidateInput, ReconsolidationResult } from './reconsolidate.js';
+import { retryTransient } from './retry-transient.js';
 import type { Summarizer } from './summarizer.js';
 
 /** What {@link createConsolidator} takes. */
@@ -45,8 +46,12 @@ export interface Consolidator {
    * One pass over a project: release expired claims, close expired
    * reconsolidation windows, turn episodes into lessons, then claim and
    * settle batches until none is left (or `maxBatches`). Stores and returns
-   * the run record. A failing batch is released (its memories go back to
-   * `unconsolidated`), counted in `errors`, and ends the pass.
+   * the run record. Transient store failures (SQLite's write lock held by
+   * another connection past its busy timeout, a deadlock) are retried with
+   * bounded, jittered backoff. A batch that still fails is released (its
+   * memories go back to `unconsolidated`), counted in `errors`, and ends the
+   * pass. Never rejects once the options are valid: a run record that cannot
+   * be stored is logged, counted in `errors` and returned with `id` 0.
    */
   run(options: RunOptions): Promise<ConsolidationRun>;
   /** Updates a recalled memory inside its window (see `reconsolidate`). */
@@ -131,16 +136,34 @@ class Worker implements Consolidator {
         error: errorMessage(cause),
       });
     };
-    try {
-      counts.released = await timed('release', () => store.consolidation.releaseExpired(projectId));
-      counts.closed = await timed('sweep', () =>
-        closeExpiredWindows(store, projectId, {
-          windowMinutes: options.reconsolidationWindowMinutes,
-          actor: options.workerId,
+    // Contention (SQLite's single writer, a PostgreSQL deadlock) is retried
+    // with backoff; only a failure that outlasts the retries is counted.
+    const retrying = <T>(phase: string, work: () => Promise<T>): Promise<T> =>
+      retryTransient(work, (cause, attempt) =>
+        options.logger.warn('transient store failure; retrying', {
+          workerId: options.workerId,
+          projectId,
+          phase,
+          attempt,
+          error: errorMessage(cause),
         }),
       );
+    try {
+      counts.released = await timed('release', () =>
+        retrying('release', () => store.consolidation.releaseExpired(projectId)),
+      );
+      counts.closed = await timed('sweep', () =>
+        retrying('sweep', () =>
+          closeExpiredWindows(store, projectId, {
+            windowMinutes: options.reconsolidationWindowMinutes,
+            actor: options.workerId,
+          }),
+        ),
+      );
       if (options.episodes) {
-        const episodes = await timed('episodes', () => consolidateEpisodes(this.#ctx, projectId));
+        const episodes = await timed('episodes', () =>
+          retrying('episodes', () => consolidateEpisodes(this.#ctx, projectId)),
+        );
         counts.created += episodes.created;
         counts.episodes += episodes.episodes;
         counts.fallbacks += episodes.fallbacks;
@@ -149,14 +172,17 @@ class Worker implements Consolidator {
       fail('prepare', cause);
     }
     let batches = 0;
+    const mark: LogMark = { position: null };
     while (error === null && (maxBatches === null || batches < maxBatches)) {
       if (runOptions.signal?.aborted === true) break;
       const batch = await timed('claim', () =>
-        store.consolidation.claimBatch(projectId, {
-          worker: options.workerId,
-          limit: options.batchSize,
-          leaseMs: options.leaseMs,
-        }),
+        retrying('claim', () =>
+          store.consolidation.claimBatch(projectId, {
+            worker: options.workerId,
+            limit: options.batchSize,
+            leaseMs: options.leaseMs,
+          }),
+        ),
       ).catch((cause: unknown) => {
         fail('claim', cause);
         return null;
@@ -165,7 +191,8 @@ class Worker implements Consolidator {
       batches += 1;
       counts.claimed += batch.length;
       try {
-        const outcome = await consolidateBatch(this.#ctx, projectId, batch);
+        const outcome = await consolidateBatch(this.#ctx, projectId, batch, mark, retrying);
+        phases['search'] = (phases['search'] ?? 0) + outcome.searchMs;
         phases['summarize'] = (phases['summarize'] ?? 0) + outcome.summarizeMs;
         phases['settle'] = (phases['settle'] ?? 0) + outcome.settleMs;
         counts.clusters += outcome.clusters;
@@ -175,23 +202,33 @@ class Worker implements Consolidator {
         counts.fallbacks += outcome.fallbacks;
       } catch (cause) {
         fail('settle', cause);
-        await this.#release(
-          projectId,
-          batch.map((m) => m.id),
+        await retrying('release claim', () =>
+          this.#release(
+            projectId,
+            batch.map((m) => m.id),
+          ),
         ).catch((releaseError: unknown) => fail('release claim', releaseError));
       }
     }
-    const finishedAt = new Date();
-    const run = await store.consolidation.recordRun(projectId, {
+    const record = (): ConsolidationRunInput => ({
       workerId: options.workerId,
       startedAt,
-      finishedAt,
+      finishedAt: new Date(),
       ...counts,
       error,
       phases: Object.fromEntries(
         Object.entries(phases).map(([phase, ms]) => [phase, Math.round(ms * 1000) / 1000]),
       ),
     });
+    // A run record that cannot be written is counted and logged, never
+    // thrown: the pass's work is committed and its claims are settled.
+    const run: ConsolidationRun = await retrying('record run', () =>
+      store.consolidation.recordRun(projectId, record()),
+    ).catch((cause: unknown) => {
+      fail('record run', cause);
+      return { ...record(), id: 0, projectId };
+    });
+    const finishedAt = run.finishedAt;
     options.logger.info('consolidation run', {
       runId: run.id,
       projectId,

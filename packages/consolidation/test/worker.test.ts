@@ -1,3 +1,4 @@
+import type { Store } from '@athena/core-types';
 import { HashingEmbedder } from '@athena/search';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createConsolidator } from '../src/index.js';
@@ -6,6 +7,35 @@ import type { OpenedStore } from './helpers/backends.js';
 
 const DIMENSION = 256;
 const embedder = new HashingEmbedder({ dimension: DIMENSION });
+
+/**
+ * `store`, except that its first `search.neighbours` call runs `meanwhile`
+ * after searching and before returning: another worker acting between a
+ * worker's search (outside the lock) and its settle.
+ */
+function pausingAfterSearch(store: Store, meanwhile: () => Promise<unknown>): Store {
+  let paused = false;
+  const bind = (target: object, value: unknown) =>
+    typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+  return new Proxy(store, {
+    get(target, property) {
+      if (property !== 'search') return bind(target, Reflect.get(target, property, target));
+      return new Proxy(target.search, {
+        get(search, name) {
+          if (name !== 'neighbours') return bind(search, Reflect.get(search, name, search));
+          return async (...args: Parameters<Store['search']['neighbours']>) => {
+            const found = await search.neighbours(...args);
+            if (!paused) {
+              paused = true;
+              await meanwhile();
+            }
+            return found;
+          };
+        },
+      });
+    },
+  });
+}
 
 describe.each(BACKENDS)('consolidation worker on $name', (backend) => {
   let opened: OpenedStore;
@@ -87,5 +117,46 @@ describe.each(BACKENDS)('consolidation worker on $name', (backend) => {
       [first, 'unconsolidated', null],
       [second, 'unconsolidated', null],
     ]);
+  });
+
+  it('a representative another worker settles between a worker’s search and its settle is joined, not duplicated', async () => {
+    const { store } = opened;
+    const project = await store.projects.create({ name: 'p', path: '/p' });
+    const texts = [
+      'Deploys run nightly on GitHub Actions',
+      'Deploys run nightly on GitHub Actions.',
+    ];
+    const vectors = await embedder.embedMany(texts);
+    const [first, second] = await store.memories.storeMany(
+      project.id,
+      texts.map((content, i) => ({ content, embedding: vectors[i] as Float32Array })),
+    );
+    const other = createConsolidator({
+      store,
+      embedder,
+      options: { workerId: 'w2', batchSize: 1, maxBatches: 1 },
+    });
+    let otherRun: Awaited<ReturnType<typeof other.run>> | null = null;
+    // w1 claims the older memory and searches (no representative yet); then
+    // w2 claims the newer one and settles it as a representative; then w1
+    // settles.
+    const paused = pausingAfterSearch(store, async () => {
+      otherRun = await other.run({ projectId: project.id });
+    });
+    const consolidator = createConsolidator({
+      store: paused,
+      embedder,
+      options: { workerId: 'w1', batchSize: 1, maxBatches: 1 },
+    });
+    const run = await consolidator.run({ projectId: project.id });
+    expect(otherRun).toMatchObject({ claimed: 1, errors: 0 });
+    expect(run).toMatchObject({ claimed: 1, clusters: 1, superseded: 1, errors: 0 });
+    const [older, newer] = await store.memories.getMany(project.id, [
+      first as number,
+      second as number,
+    ]);
+    expect(newer?.consolidationState).toBe('consolidated');
+    expect(older?.consolidationState).toBe('superseded');
+    expect(older?.supersededBy).toBe(second);
   });
 });

@@ -475,6 +475,33 @@ export interface ConsolidationRepository {
   /** The memory's transition log, oldest first. */
   history(projectId: number, memoryId: number): Promise<TransitionLogEntry[]>;
   /**
+   * Where the project's transition log stands: the id of its newest entry,
+   * 0 when it has none (or the project does not exist). Entry ids only grow.
+   * Read inside a transaction holding `lock()`, it is a position every later
+   * locked transaction's entries come after — what a worker that searches
+   * outside the lock needs to find, under it, what changed since
+   * (`changedSince`).
+   */
+  logPosition(projectId: number): Promise<number>;
+  /**
+   * The memories a transition logged after `position` (exclusive) moved into
+   * one of `states` (default: any state), each once, ids ascending. Empty
+   * for an unknown project. Throws a `ValidationError` for a position that
+   * is not a non-negative integer or an unknown state.
+   *
+   * @example
+   * ```ts
+   * const since = await store.consolidation.logPosition(projectId);
+   * // … other workers settle …
+   * const settled = await store.consolidation.changedSince(projectId, since, ['consolidated']);
+   * ```
+   */
+  changedSince(
+    projectId: number,
+    position: number,
+    states?: readonly ConsolidationState[],
+  ): Promise<number[]>;
+  /**
    * Claims up to `limit` unconsolidated memories (oldest first) for one
    * worker: `unconsolidated → consolidating` with a lease. Concurrent claims
    * never receive the same memory. The memory of a code entity

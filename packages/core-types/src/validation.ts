@@ -577,6 +577,30 @@ const neighbourSchema = z
   })
   .strict();
 
+const logPositionSchema = z
+  .number()
+  .int('must be an integer')
+  .min(0, 'must be ≥ 0')
+  .max(Number.MAX_SAFE_INTEGER);
+const changedStatesSchema = z
+  .array(z.enum(CONSOLIDATION_STATES as [string, ...string[]]))
+  .min(1, 'must name at least one state')
+  .transform((states) => [...new Set(states)] as ConsolidationState[]);
+
+/**
+ * Validates `consolidation.changedSince()` arguments: a log position (a
+ * non-negative integer) and the optional states (`null`: any).
+ */
+export function parseChangedSince(
+  position: unknown,
+  states: unknown,
+): { readonly position: number; readonly states: ConsolidationState[] | null } {
+  return {
+    position: parseWith(logPositionSchema, position, 'position'),
+    states: states === undefined ? null : parseWith(changedStatesSchema, states, 'states'),
+  };
+}
+
 /** Validated `search.neighbours()` options with defaults. */
 export type NormalizedNeighbourOptions = z.output<typeof neighbourSchema>;
 

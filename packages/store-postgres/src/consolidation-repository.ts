@@ -5,6 +5,7 @@ import {
   parseListRuns,
   parseRunInput,
   parseTransitionMany,
+  parseChangedSince,
   parseClaimBatch,
   parseConsolidationState,
   parseId,
@@ -261,6 +262,53 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
         .orderBy('id')
         .execute();
       return rows.map(toTransition);
+    });
+  }
+
+  /**
+   * @example
+   * ```ts
+   * const position = await store.consolidation.logPosition(project.id);
+   * ```
+   */
+  async logPosition(projectId: number): Promise<number> {
+    const project = parseId(projectId, 'projectId');
+    return this.#session().read({ operation: 'transition log position' }, async (s) => {
+      const row = await s.db
+        .selectFrom('consolidation_log')
+        .select((eb) => eb.fn.max('id').as('position'))
+        .where('project_id', '=', project)
+        .executeTakeFirst();
+      return row?.position === null || row?.position === undefined ? 0 : toNumber(row.position);
+    });
+  }
+
+  /**
+   * Reads the entries after `position` through the log's primary key (ids
+   * only grow), keeping the project's.
+   *
+   * @example
+   * ```ts
+   * const ids = await store.consolidation.changedSince(project.id, position, ['consolidated']);
+   * ```
+   */
+  async changedSince(
+    projectId: number,
+    position: number,
+    states?: readonly ConsolidationState[],
+  ): Promise<number[]> {
+    const project = parseId(projectId, 'projectId');
+    const parsed = parseChangedSince(position, states);
+    return this.#session().read({ operation: 'transitions since' }, async (s) => {
+      let query = s.db
+        .selectFrom('consolidation_log')
+        .select('memory_id')
+        .distinct()
+        .where('id', '>', parsed.position)
+        .where('project_id', '=', project);
+      if (parsed.states !== null) query = query.where('to_state', 'in', parsed.states);
+      const rows = await query.orderBy('memory_id').execute();
+      return rows.map((row) => toNumber(row.memory_id));
     });
   }
 

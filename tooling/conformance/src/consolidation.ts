@@ -215,6 +215,73 @@ export function consolidationTests(ctx: SuiteContext): void {
     });
   });
 
+  describe('logPosition() and changedSince()', () => {
+    it('the position starts at 0 and grows with every logged transition', async () => {
+      const store = ctx.store();
+      const project = await ctx.project();
+      expect(await store.consolidation.logPosition(project.id)).toBe(0);
+      const { memoryId } = await memoryIn(store, project.id, 'consolidated');
+      const position = await store.consolidation.logPosition(project.id);
+      const history = await store.consolidation.history(project.id, memoryId);
+      expect(position).toBe(history[history.length - 1]?.id);
+      await store.consolidation.transition(project.id, memoryId, 'labile');
+      expect(await store.consolidation.logPosition(project.id)).toBeGreaterThan(position);
+    });
+
+    it('changedSince() lists the memories moved into the states after a position, each once, ascending', async () => {
+      const store = ctx.store();
+      const project = await ctx.project();
+      const other = await ctx.project();
+      const before = await memoryIn(store, project.id, 'consolidated');
+      const position = await store.consolidation.logPosition(project.id);
+      const later = await memoryIn(store, project.id, 'consolidated');
+      const claimed = await memoryIn(store, project.id, 'consolidating');
+      const superseded = await memoryIn(store, project.id, 'superseded');
+      // The same memory twice after the position: listed once.
+      await store.consolidation.transition(project.id, later.memoryId, 'labile');
+      await store.consolidation.transition(project.id, later.memoryId, 'reconsolidating');
+      await store.consolidation.transition(project.id, later.memoryId, 'consolidated');
+      // Another project's transitions are not this one's.
+      await memoryIn(store, other.id, 'consolidated');
+      expect(
+        await store.consolidation.changedSince(project.id, position, ['consolidated', 'labile']),
+      ).toEqual([later.memoryId]);
+      expect(await store.consolidation.changedSince(project.id, position)).toEqual(
+        sorted([later.memoryId, claimed.memoryId, superseded.memoryId]),
+      );
+      expect(await store.consolidation.changedSince(project.id, position, ['superseded'])).toEqual([
+        superseded.memoryId,
+      ]);
+      expect(await store.consolidation.changedSince(project.id, 0, ['consolidated'])).toEqual(
+        sorted([before.memoryId, later.memoryId]),
+      );
+      const end = await store.consolidation.logPosition(project.id);
+      expect(await store.consolidation.changedSince(project.id, end)).toEqual([]);
+    });
+
+    it('changedSince() rejects a bad position or state with ValidationError; an unknown project has nothing', async () => {
+      const store = ctx.store();
+      const project = await ctx.project();
+      const cases: [number, ConsolidationState[] | undefined, string][] = [
+        [-1, undefined, 'position'],
+        [1.5, undefined, 'position'],
+        [Number.NaN, undefined, 'position'],
+        [0, ['settled' as ConsolidationState], 'states'],
+        [0, [], 'states'],
+      ];
+      for (const [position, states, path] of cases) {
+        const error = await expectAthenaError(
+          () => store.consolidation.changedSince(project.id, position, states),
+          ValidationError,
+          'validation',
+        );
+        expect(error.issues.map((issue) => issue.path.split(/[.[]/)[0])).toContain(path);
+      }
+      expect(await store.consolidation.logPosition(999_999)).toBe(0);
+      expect(await store.consolidation.changedSince(999_999, 0)).toEqual([]);
+    });
+  });
+
   describe('claims', () => {
     it('claimBatch() claims the oldest unconsolidated memories with a lease', async () => {
       const store = ctx.store();

@@ -5,6 +5,7 @@ import {
   parseRunInput,
   parseTransitionMany,
   StorageError,
+  parseChangedSince,
   parseClaimBatch,
   parseConsolidationState,
   parseId,
@@ -236,6 +237,54 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
         )
         .all(project, id)
         .map(toTransition),
+    );
+  }
+
+  /**
+   * @example
+   * ```ts
+   * const position = await store.consolidation.logPosition(projectId);
+   * ```
+   */
+  async logPosition(projectId: number): Promise<number> {
+    const project = parseId(projectId, 'projectId');
+    return this.#session.run(
+      (c) =>
+        c
+          .column<number>('SELECT coalesce(max(id), 0) FROM consolidation_log WHERE project_id = ?')
+          .get(project) ?? 0,
+    );
+  }
+
+  /**
+   * The log's project index holds the entry id (the rowid), so this reads
+   * only the entries after `position`.
+   *
+   * @example
+   * ```ts
+   * const ids = await store.consolidation.changedSince(projectId, position, ['consolidated']);
+   * ```
+   */
+  async changedSince(
+    projectId: number,
+    position: number,
+    states?: readonly ConsolidationState[],
+  ): Promise<number[]> {
+    const project = parseId(projectId, 'projectId');
+    const parsed = parseChangedSince(position, states);
+    return this.#session.run((c) =>
+      c
+        .column<number>(
+          `SELECT DISTINCT memory_id FROM consolidation_log
+           WHERE project_id = @project AND id > @position
+             AND (@states IS NULL OR to_state IN (SELECT value FROM json_each(@states)))
+           ORDER BY memory_id`,
+        )
+        .all({
+          project,
+          position: parsed.position,
+          states: parsed.states === null ? null : JSON.stringify(parsed.states),
+        }),
     );
   }
 
