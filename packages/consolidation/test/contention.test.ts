@@ -109,7 +109,9 @@ describe('consolidation worker under SQLite write contention', () => {
     expect(run.id).toBe(0);
     expect(run.projectId).toBe(projectId);
     expect(run.errors).toBe(2);
-    expect(run.error).toMatch(/^record run: the database is locked/);
+    expect(run.error).toMatch(
+      /^record run: another SQLite transaction holds a lock or conflicts; retry \(database is locked\)$/,
+    );
     expect(warnings.map((w) => w['phase']).filter((p) => p !== undefined)).toContain('record run');
     expect(await store.consolidation.listRuns(projectId)).toEqual([]);
     const states = (await store.memories.list(projectId, { limit: 10 })).items.map(
@@ -159,7 +161,9 @@ describe('consolidation worker under SQLite write contention', () => {
     const run = await consolidator.run({ projectId });
     await (blocker as ReturnType<typeof writer> | null)?.done;
     expect(run).toMatchObject({ claimed: 5, errors: 1 });
-    expect(run.error).toMatch(/^settle: the database is locked/);
+    expect(run.error).toMatch(
+      /^settle: another SQLite transaction holds a lock or conflicts; retry \(database is locked\)$/,
+    );
     const memories = (await store.memories.list(projectId, { limit: 10 })).items;
     expect(memories.map((m) => [m.consolidationState, m.claimedBy])).toEqual(
       TEXTS.map(() => ['unconsolidated', null]),
