@@ -99,15 +99,22 @@ async function loadExisting(
   return new Map(rows.map((m) => [m.id, m]));
 }
 
+/** The links by which a cluster's members point at their representative. */
+const JOINING_LINKS = Object.freeze(['reinforces', 'extends'] as const);
+
 /**
  * Under the lock: the neighbours of a search made before it, brought up to
  * date. The search saw every transition up to `position` (the log position
  * read under this worker's previous hold of the lock); whatever another
  * worker settled since is in the log after it. So the candidates are the
- * neighbours found plus every memory moved into a representative state
- * since, plus the representative of every memory superseded since; each is
- * re-read, kept if it is a representative now, and its similarity to each
- * searched member computed exactly, in memory.
+ * neighbours found plus every memory settled since; each is re-read and its
+ * similarity to each searched member computed exactly, in memory. A
+ * candidate at or above the threshold stands for its cluster: it is that
+ * cluster's representative, or it leads there — a superseded memory by
+ * `supersededBy`, a member an earlier batch linked to its representative by
+ * that link (a consolidated member must never become a second
+ * representative of its cluster). The neighbour is the representative, at
+ * the higher of the two similarities (the member's evidence of belonging).
  */
 async function recheckNeighbours(
   tx: Transaction,
@@ -121,35 +128,68 @@ async function recheckNeighbours(
   const changed = await tx.consolidation.changedSince(projectId, position, SETTLED_STATES);
   const foundIds = new Set([...searched.values()].flatMap((list) => list.map((n) => n.id)));
   const rows = await tx.memories.getMany(projectId, [...new Set([...foundIds, ...changed])]);
-  const successors = rows
-    .filter((m) => m.consolidationState === 'superseded' && m.supersededBy !== null)
-    .map((m) => m.supersededBy as number);
-  const known = new Set(rows.map((m) => m.id));
-  const more = successors.filter((id) => !known.has(id));
-  const all = more.length === 0 ? rows : [...rows, ...(await tx.memories.getMany(projectId, more))];
-  const representatives = all.filter(
-    (m) =>
-      !inBatch.has(m.id) &&
-      (REPRESENTATIVE_STATES as readonly string[]).includes(m.consolidationState),
-  );
-  const existing = new Map(representatives.map((m) => [m.id, m]));
-  const newcomers = representatives.filter((m) => !foundIds.has(m.id));
+  const known = new Map(rows.map((m) => [m.id, m]));
+  const newcomers = rows.filter((m) => !foundIds.has(m.id));
+  const resolved = new Map<number, Memory | null>();
+  const representativeOf = async (candidate: Memory): Promise<Memory | null> => {
+    const cached = resolved.get(candidate.id);
+    if (cached !== undefined) return cached;
+    let current: Memory | null = candidate;
+    const seen = new Set<number>();
+    let found: Memory | null = null;
+    while (current !== null && !seen.has(current.id) && !inBatch.has(current.id)) {
+      seen.add(current.id);
+      let next: number | null = null;
+      if (current.consolidationState === 'superseded') {
+        next = current.supersededBy;
+      } else if (
+        (REPRESENTATIVE_STATES as readonly string[]).includes(current.consolidationState)
+      ) {
+        const links = await tx.relationships.list(projectId, current.id, {
+          direction: 'outgoing',
+          types: JOINING_LINKS,
+        });
+        if (links.length === 0) {
+          found = current;
+          break;
+        }
+        next = links.reduce((a, b) => (b.strength > a.strength ? b : a)).toMemoryId;
+      }
+      if (next === null) break;
+      const nextId: number = next;
+      current = known.get(nextId) ?? (await tx.memories.get(projectId, nextId));
+      if (current !== null) known.set(current.id, current);
+    }
+    resolved.set(candidate.id, found);
+    return found;
+  };
+  const existing = new Map<number, Memory>();
   const neighbours = new Map<number, Neighbour[]>();
   for (const member of mine) {
     const previous = searched.get(member.id);
     if (previous === undefined) continue;
     const candidates = [
-      ...previous.map((n) => existing.get(n.id)).filter((m) => m !== undefined),
+      ...previous.map((n) => known.get(n.id)).filter((m) => m !== undefined),
       ...newcomers,
     ];
-    const list: Neighbour[] = [];
+    const best = new Map<number, number>();
     for (const candidate of candidates) {
       const similarity = cosine(member.embedding, candidate.embedding);
-      if (similarity >= options.similarityThreshold) list.push({ id: candidate.id, similarity });
+      if (similarity < options.similarityThreshold) continue;
+      const representative = await representativeOf(candidate);
+      if (representative === null) continue;
+      existing.set(representative.id, representative);
+      const score =
+        representative.id === candidate.id
+          ? similarity
+          : Math.max(similarity, cosine(member.embedding, representative.embedding));
+      best.set(representative.id, Math.max(score, best.get(representative.id) ?? -Infinity));
     }
     neighbours.set(
       member.id,
-      list.sort((a, b) => b.similarity - a.similarity || a.id - b.id),
+      [...best]
+        .map(([id, similarity]) => ({ id, similarity }))
+        .sort((a, b) => b.similarity - a.similarity || a.id - b.id),
     );
   }
   return { neighbours, existing };

@@ -119,6 +119,51 @@ describe.each(BACKENDS)('consolidation worker on $name', (backend) => {
     ]);
   });
 
+  it('a memory nearest to a member an earlier batch linked joins that member’s representative', async () => {
+    const { store } = opened;
+    const project = await store.projects.create({ name: 'p', path: '/p' });
+    const unit = (x: number, y: number) => {
+      const v = new Array<number>(DIMENSION).fill(0);
+      v[0] = x;
+      v[1] = y;
+      return v;
+    };
+    // The representative, and a related note (cosine 0.85) linked to it.
+    const [rep, member] = (await store.memories.storeMany(project.id, [
+      { content: 'The billing service retries webhooks', embedding: unit(1, 0) },
+      { content: 'Webhook retries back off exponentially', embedding: unit(0.85, 0.527) },
+    ])) as [number, number];
+    const consolidator = createConsolidator({ store, embedder });
+    expect(await consolidator.run({ projectId: project.id })).toMatchObject({
+      clusters: 1,
+      linked: 1,
+      errors: 0,
+    });
+    const linkedTo = async (id: number) =>
+      (await store.relationships.list(project.id, id, { direction: 'outgoing' })).map(
+        (l) => l.toMemoryId,
+      );
+    expect(await linkedTo(member)).toEqual([rep]);
+    // Nearer to the member (cosine 0.996) than to the representative (0.80).
+    const late = await store.memories.store(project.id, {
+      content: 'Retries of webhooks use exponential backoff',
+      embedding: unit(0.8, 0.6),
+    });
+    expect(await consolidator.run({ projectId: project.id })).toMatchObject({
+      claimed: 1,
+      errors: 0,
+    });
+    const after = await store.memories.get(project.id, late.id);
+    expect([after?.consolidationState, after?.supersededBy, await linkedTo(late.id)]).toEqual([
+      'consolidated',
+      null,
+      [rep],
+    ]);
+    expect(await store.relationships.list(project.id, member, { direction: 'incoming' })).toEqual(
+      [],
+    );
+  });
+
   it('a representative another worker settles between a worker’s search and its settle is joined, not duplicated', async () => {
     const { store } = opened;
     const project = await store.projects.create({ name: 'p', path: '/p' });
