@@ -328,16 +328,20 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
     const expires = new Date(now.getTime() + leaseMs);
     return this.#session().write({ operation: 'claim batch' }, async (s) => {
       const table = s.table('memory_vectors');
+      // Found through the narrow state mirror in creation order; each memory
+      // row is then read and locked by primary key (the state re-checked on
+      // it, the truth), so a claim never scans the vector table.
       const { rows } = await sql<MemoryRow>`
         with picked as (
-          select id from ${table}
-          where project_id = ${project} and consolidation_state = 'unconsolidated'
+          select m.id from ${s.table('memory_states')} st
+          join ${table} m on m.id = st.memory_id
+          where st.project_id = ${project} and st.state = 'unconsolidated'
+            and m.consolidation_state = 'unconsolidated'
             and not exists (
-              select 1 from ${s.table('code_metadata')} e
-              where e.project_id = ${project} and e.memory_id = ${table}.id)
-          order by created_at, id
+              select 1 from ${s.table('code_metadata')} e where e.memory_id = st.memory_id)
+          order by st.created_at, st.memory_id
           limit ${limit}
-          for update skip locked
+          for update of m skip locked
         ),
         claimed as (
           update ${table} m
@@ -363,7 +367,10 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
         with released as (
           update ${table}
           set consolidation_state = 'unconsolidated', claimed_by = null, claim_expires_at = null
-          where project_id = ${project} and consolidation_state = 'consolidating' and claim_expires_at <= ${at}
+          where id in (
+              select memory_id from ${s.table('memory_states')}
+              where project_id = ${project} and state = 'consolidating')
+            and project_id = ${project} and consolidation_state = 'consolidating' and claim_expires_at <= ${at}
           returning project_id, id
         ),
         logged as (
@@ -420,6 +427,13 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
         .select(memorySelection(s))
         .where('project_id', '=', project)
         .where('consolidation_state', '=', 'labile')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('memory_states')
+            .select('memory_id')
+            .where('project_id', '=', project)
+            .where('state', '=', 'labile'),
+        )
         .where('last_retrieved', '>=', since)
         .where('last_retrieved', '<=', now)
         .orderBy('last_retrieved', 'desc')

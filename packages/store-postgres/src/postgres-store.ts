@@ -56,6 +56,7 @@ import {
   annQueryOf,
   annSettingsFor,
   applyAnnSettings,
+  exactNeighbours,
   PostgresSearchRepository,
 } from './search-repository.js';
 import { hybridSql, keywordSql, neighboursSql, semanticSql } from './search-sql.js';
@@ -447,7 +448,8 @@ export class PostgresStore implements Store {
         });
         await applyAnnSettings(s, settings);
         projectGraph = settings.projectGraph;
-        statement = neighboursSql(s, project, ids, options);
+        const exact = await exactNeighbours(s, project, options.states);
+        statement = neighboursSql(s, project, ids, { ...options, exact });
       } else {
         const options = parseHybridOptions(search.options);
         projectGraph = await applyAnnFor(options);
@@ -675,6 +677,7 @@ export class PostgresStore implements Store {
       // through 100K minutes.
       await sql`analyze ${session.table('memory_vectors')}`.execute(session.raw);
       await sql`analyze ${session.table('memory_text_index')}`.execute(session.raw);
+      await sql`analyze ${session.table('memory_states')}`.execute(session.raw);
       return outcome;
     } catch (error) {
       throw mapError(error, { operation: 'bulk load: rebuild indexes' });

@@ -62,6 +62,14 @@ export interface MemoryTextIndexTable {
   tsv: string;
 }
 
+/** The mirror of each memory's consolidation state (migration 8), kept by triggers. */
+export interface MemoryStatesTable {
+  memory_id: Ref;
+  project_id: Ref;
+  state: string;
+  created_at: Date;
+}
+
 export interface MemoryRelationshipsTable {
   id: Id;
   project_id: Ref;
@@ -253,6 +261,7 @@ export interface Database {
   projects: ProjectsTable;
   memory_vectors: MemoryVectorsTable;
   memory_text_index: MemoryTextIndexTable;
+  memory_states: MemoryStatesTable;
   memory_relationships: MemoryRelationshipsTable;
   consolidation_log: ConsolidationLogTable;
   episodic_events: EpisodicEventsTable;

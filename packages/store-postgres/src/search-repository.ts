@@ -34,7 +34,7 @@ import {
   plainSemantic,
   semanticSql,
 } from './search-sql.js';
-import type { HybridRow, SemanticRow } from './search-sql.js';
+import type { HybridRow, NeighbourRow, SemanticRow } from './search-sql.js';
 import type { ErrorContext } from './map-error.js';
 import { customPlans, wantedAnnSettings } from './pool.js';
 import type { Session } from './session.js';
@@ -380,38 +380,23 @@ export class PostgresSearchRepository implements SearchRepository {
       limit: parsed.k,
     });
     const context = { operation: 'neighbour search' };
-    const search = async (s: Session) => {
-      const { rows } = await neighboursSql(s, project, ids, parsed).execute(s.raw);
-      const bySource = new Map<number, { id: number; similarity: number }[]>();
-      for (const row of rows) {
-        const source = toNumber(row.source);
-        let list = bySource.get(source);
-        if (list === undefined) bySource.set(source, (list = []));
-        if (row.id !== null)
-          list.push({ id: toNumber(row.id), similarity: 1 - (row.distance as number) });
-      }
-      return [...bySource].map(([memoryId, neighbours]) => ({ memoryId, neighbours }));
-    };
-    const states = parsed.states;
-    if (states === undefined) return withAnnSettings(session, context, settings, search);
-    // With a state filter the plan is chosen here, not by the planner: its
-    // estimate of the rows in those states goes stale as a consolidation
-    // pass moves them, and both wrong choices are costly. Few rows in the
-    // states: an exact scan of them through the state index (an index scan
-    // iterating the graph would visit up to hnsw.max_scan_tuples rows per
-    // source to find them: 17.9 s for 100 sources at 10K). Otherwise: the
-    // vector index with iterative scans (an exact scan detoasts every row in
-    // the states per source: 3.7 s for 100 sources with 3,653 of them,
-    // against 0.34 s through the graph).
+    if (parsed.states === undefined)
+      return withAnnSettings(session, context, settings, async (s) =>
+        neighboursFrom(await neighboursSql(s, project, ids, parsed).execute(s.raw)),
+      );
     const planned = async (s: Session) => {
       await applyAnnSettings(s, settings);
-      const { rows } = await sql<{ n: string }>`
-        select count(*) as n from (
-          select 1 from ${s.table('memory_vectors')}
-          where project_id = ${project} and consolidation_state = any(${[...states]}::text[])
-          limit ${NEIGHBOURS_EXACT_MAX_ROWS}) few`.execute(s.raw);
-      const exact = Number(rows[0]?.n ?? 0) < NEIGHBOURS_EXACT_MAX_ROWS;
-      const toggles = exact ? ['enable_indexscan'] : ['enable_bitmapscan', 'enable_sort'];
+      const exact = await exactNeighbours(s, project, parsed.states);
+      // The graph path with a state filter: the planner's estimate of the
+      // rows in those states goes stale as a consolidation pass moves them,
+      // so the vector index is imposed, not left to a guess (an exact scan
+      // detoasts every row in the states per source: 3.7 s for 100 sources
+      // with 3,653 of them, against 0.34 s through the graph).
+      if (exact)
+        return neighboursFrom(
+          await neighboursSql(s, project, ids, { ...parsed, exact }).execute(s.raw),
+        );
+      const toggles = ['enable_bitmapscan', 'enable_sort'];
       // Transaction-local, and restored afterwards: inside a caller's
       // transaction they would otherwise outlive this statement.
       const { rows: before } = await sql<Record<string, string>>`select ${sql.join(
@@ -423,7 +408,7 @@ export class PostgresSearchRepository implements SearchRepository {
         )}`.execute(s.raw);
       await set(Object.fromEntries(toggles.map((name) => [name, 'off'])));
       // A failure ends the transaction (or its savepoint), settings included.
-      const found = await search(s);
+      const found = neighboursFrom(await neighboursSql(s, project, ids, parsed).execute(s.raw));
       await set(before[0] ?? {});
       return found;
     };
@@ -431,4 +416,38 @@ export class PostgresSearchRepository implements SearchRepository {
       session.depth > 0 ? session.read(context, planned) : session.atomic(context, planned);
     return settings.projectGraph ? customPlans.run(true, run) : run();
   }
+}
+
+/**
+ * Whether a neighbour search over `states` compares every source with each
+ * memory in them (few: under {@link NEIGHBOURS_EXACT_MAX_ROWS}), counted
+ * through the state mirror's index. An index scan iterating the graph would
+ * visit up to `hnsw.max_scan_tuples` rows per source to find so few (17.9 s
+ * for 100 sources at 10K).
+ */
+export async function exactNeighbours(
+  s: Session,
+  projectId: number,
+  states: readonly string[] | undefined,
+): Promise<boolean> {
+  if (states === undefined) return false;
+  const { rows } = await sql<{ n: string }>`
+    select count(*) as n from (
+      select 1 from ${s.table('memory_states')}
+      where project_id = ${projectId} and state = any(${[...states]}::text[])
+      limit ${NEIGHBOURS_EXACT_MAX_ROWS}) few`.execute(s.raw);
+  return Number(rows[0]?.n ?? 0) < NEIGHBOURS_EXACT_MAX_ROWS;
+}
+
+/** Rows of {@link neighboursSql} grouped by source, in the statement's order. */
+function neighboursFrom({ rows }: { readonly rows: readonly NeighbourRow[] }): MemoryNeighbours[] {
+  const bySource = new Map<number, { id: number; similarity: number }[]>();
+  for (const row of rows) {
+    const source = toNumber(row.source);
+    let list = bySource.get(source);
+    if (list === undefined) bySource.set(source, (list = []));
+    if (row.id !== null)
+      list.push({ id: toNumber(row.id), similarity: 1 - (row.distance as number) });
+  }
+  return [...bySource].map(([memoryId, neighbours]) => ({ memoryId, neighbours }));
 }

@@ -417,6 +417,10 @@ export interface NeighbourRow {
  * `minSimilarity` is applied to the scan's results, not inside it: as a
  * filter of the index scan it would keep an iterative scan going through
  * the whole graph whenever fewer than `k` rows pass.
+ *
+ * `exact` (with `states`, for few memories in them): the memories in
+ * `states` are read once, through the state mirror and the primary key, and
+ * every source is compared with each of them — no index scan per source.
  */
 export function neighboursSql(
   session: Session,
@@ -426,22 +430,46 @@ export function neighboursSql(
     readonly k: number;
     readonly minSimilarity?: number | undefined;
     readonly states?: readonly string[] | undefined;
+    readonly exact?: boolean | undefined;
   },
 ): RawBuilder<NeighbourRow> {
-  const distance = session.cosineDistance(sql.ref('m.embedding'), sql.ref('q.embedding'));
-  const states =
-    options.states === undefined
-      ? sql`true`
-      : sql`m.consolidation_state = any(${[...options.states]}::text[])`;
   const threshold =
     options.minSimilarity === undefined
       ? sql`true`
       : sql`1 - n.distance >= cast(${options.minSimilarity} as double precision)`;
   const memories = session.table('memory_vectors');
+  const sources = sql`from unnest(${[...ids]}::bigint[]) with ordinality as s(id, position)
+    join ${memories} q on q.id = s.id and q.project_id = ${projectId}`;
+  if (options.exact === true && options.states !== undefined) {
+    const states = [...options.states];
+    const distance = session.cosineDistance(sql.ref('c.embedding'), sql.ref('q.embedding'));
+    return sql<NeighbourRow>`
+      with candidates as materialized (
+        select m.id, m.embedding
+        from ${session.table('memory_states')} st
+        join ${memories} m on m.id = st.memory_id
+        where st.project_id = ${projectId} and st.state = any(${states}::text[])
+          and m.consolidation_state = any(${states}::text[])
+      )
+      select q.id as source, n.id, n.distance
+      ${sources}
+      left join lateral (
+        select c.id, ${distance} as distance
+        from candidates c
+        where c.id <> q.id
+        order by ${distance}, c.id
+        limit ${options.k}
+      ) n on ${threshold}
+      order by s.position, n.distance, n.id`;
+  }
+  const distance = session.cosineDistance(sql.ref('m.embedding'), sql.ref('q.embedding'));
+  const states =
+    options.states === undefined
+      ? sql`true`
+      : sql`m.consolidation_state = any(${[...options.states]}::text[])`;
   return sql<NeighbourRow>`
     select q.id as source, n.id, n.distance
-    from unnest(${[...ids]}::bigint[]) with ordinality as s(id, position)
-    join ${memories} q on q.id = s.id and q.project_id = ${projectId}
+    ${sources}
     left join lateral (
       select m.id, ${distance} as distance
       from ${memories} m

@@ -23,7 +23,6 @@ export const EXPECTED_INDEXES: Readonly<
 > = Object.freeze({
   memory_vectors_project_id_idx: { table: 'memory_vectors', kind: 'btree' },
   memory_vectors_project_created_idx: { table: 'memory_vectors', kind: 'btree' },
-  memory_vectors_project_state_idx: { table: 'memory_vectors', kind: 'btree' },
   memory_vectors_superseded_by_idx: { table: 'memory_vectors', kind: 'btree' },
   memory_vectors_tags_idx: { table: 'memory_vectors', kind: 'gin' },
   memory_relationships_to_idx: { table: 'memory_relationships', kind: 'btree' },
@@ -45,6 +44,8 @@ export const EXPECTED_INDEXES: Readonly<
   planning_decisions_project_idx: { table: 'planning_decisions', kind: 'btree' },
   planning_scenarios_decision_idx: { table: 'planning_scenarios', kind: 'btree' },
   memory_text_index_project_tsv_idx: { table: 'memory_text_index', kind: 'gin' },
+  memory_states_project_state_idx: { table: 'memory_states', kind: 'btree' },
+  code_metadata_memory_idx: { table: 'code_metadata', kind: 'btree' },
   consolidation_runs_project_idx: { table: 'consolidation_runs', kind: 'btree' },
   episodic_events_consolidated_into_idx: { table: 'episodic_events', kind: 'btree' },
 });
@@ -127,28 +128,22 @@ async function indexHealth(
       ...(index.valid ? {} : { problem: 'invalid (an interrupted build): rebuild it' }),
     });
   }
-  const { rows } = await sql<{
-    n: string;
-  }>`select count(*) as n from ${s.table('memory_text_index')}`.execute(s.raw);
-  const entries = Number(rows[0]?.n ?? 0);
-  health.push(
-    entries === memories
-      ? {
-          name: 'memory_text_index',
-          table: 'memory_vectors',
-          kind: 'keyword table',
-          present: true,
-          valid: true,
-        }
-      : {
-          name: 'memory_text_index',
-          table: 'memory_vectors',
-          kind: 'keyword table',
-          present: true,
-          valid: false,
-          problem: `${entries} entries for ${memories} memories`,
-        },
-  );
+  // The narrow tables the triggers keep, one row per memory each.
+  for (const [mirror, kind] of [
+    ['memory_text_index', 'keyword table'],
+    ['memory_states', 'state mirror'],
+  ] as const) {
+    const { rows } = await sql<{ n: string }>`select count(*) as n from ${s.table(mirror)}`.execute(
+      s.raw,
+    );
+    const entries = Number(rows[0]?.n ?? 0);
+    const entry = { name: mirror, table: 'memory_vectors', kind, present: true };
+    health.push(
+      entries === memories
+        ? { ...entry, valid: true }
+        : { ...entry, valid: false, problem: `${entries} entries for ${memories} memories` },
+    );
+  }
   return health;
 }
 
@@ -189,8 +184,8 @@ export async function postgresStats(
     CONSOLIDATION_STATES.map((state) => [state, 0]),
   ) as Record<ConsolidationState, number>;
   const { rows: states } = await sql<{ state: ConsolidationState; n: string }>`
-    select consolidation_state as state, count(*) as n from ${s.table('memory_vectors')}
-    where ${scope('memories')} group by consolidation_state`.execute(s.raw);
+    select state, count(*) as n from ${s.table('memory_states')}
+    where ${scope('memories')} group by state`.execute(s.raw);
   for (const { state, n } of states) memoriesByState[state] = Number(n);
   const episodesByStatus = { unconsolidated: 0, consolidated: 0 };
   const { rows: statuses } = await sql<{ status: 'unconsolidated' | 'consolidated'; n: string }>`

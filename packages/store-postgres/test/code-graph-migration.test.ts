@@ -6,6 +6,7 @@ import {
   describePostgres,
   dropSchema,
   freshSchema,
+  rollBackTo,
 } from './helpers.js';
 
 describePostgres('migration 6 (code graph: exported entities, unresolved references)', () => {
@@ -23,12 +24,7 @@ describePostgres('migration 6 (code graph: exported entities, unresolved referen
       const project = await old.projects.create({ name: 'v5', path: '/v5' });
       projectId = project.id;
       // Back to version 5, with code rows written then.
-      await adminQuery(`drop table "${schema}".code_unresolved_references`);
-      await adminQuery(`alter table "${schema}".code_metadata drop column exported`);
-      // Undo migration 7 (consolidation runs, episode provenance) too.
-      await adminQuery(`drop table "${schema}".consolidation_runs`);
-      await adminQuery(`alter table "${schema}".episodic_events drop column consolidated_into`);
-      await adminQuery(`delete from "${schema}".athena_migrations where version >= 6`);
+      await rollBackTo(schema, 5);
       const inserted = await adminQuery<{ id: string; name: string }>(
         `insert into "${schema}".code_metadata (project_id, file_path, name, qualified_name, entity_type)
          values ($1, 'src/a.ts', 'parse', 'parse', 'function'), ($1, 'src/a.ts', 'main', 'main', 'function')

@@ -5,6 +5,7 @@ import {
   describePostgres,
   dropSchema,
   freshSchema,
+  rollBackTo,
 } from './helpers.js';
 
 describePostgres('migration 5 (qualified code names, pending edges, event vocabulary)', () => {
@@ -22,19 +23,7 @@ describePostgres('migration 5 (qualified code names, pending edges, event vocabu
       const project = await old.projects.create({ name: 'v4', path: '/v4' });
       projectId = project.id;
       // Back to version 4: the code tables as they were, with rows written then.
-      // Undo migration 6 (code graph) first: it builds on these tables.
-      await adminQuery(`drop table "${schema}".code_unresolved_references`);
-      await adminQuery(`alter table "${schema}".code_metadata drop column exported`);
-      await adminQuery(`drop table "${schema}".code_unresolved_dependencies`);
-      await adminQuery(`drop index "${schema}".code_dependencies_project_idx`);
-      await adminQuery(`alter table "${schema}".code_metadata drop column qualified_name`);
-      await adminQuery(
-        `alter table "${schema}".code_metadata add unique (project_id, file_path, name, entity_type)`,
-      );
-      // Undo migration 7 (consolidation runs, episode provenance) too.
-      await adminQuery(`drop table "${schema}".consolidation_runs`);
-      await adminQuery(`alter table "${schema}".episodic_events drop column consolidated_into`);
-      await adminQuery(`delete from "${schema}".athena_migrations where version >= 5`);
+      await rollBackTo(schema, 4);
       const inserted = await adminQuery<{ id: string; name: string }>(
         `insert into "${schema}".code_metadata (project_id, file_path, name, entity_type)
          values ($1, 'src/a.ts', 'parse', 'function'), ($1, 'src/a.ts', 'main', 'function')

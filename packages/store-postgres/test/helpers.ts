@@ -1,6 +1,6 @@
 import { PostgresStore } from '../src/index.js';
 import type { PostgresStoreCommonOptions } from '../src/index.js';
-import { TEST_DATABASE_URL } from '@athena/test-postgres';
+import { adminQuery, TEST_DATABASE_URL } from '@athena/test-postgres';
 
 export {
   adminQuery,
@@ -42,4 +42,63 @@ export function randomVectors(count: number, seed: number, dimension: number): n
     return ((state >>> 0) / 0xffffffff) * 2 - 1;
   };
   return Array.from({ length: count }, () => Array.from({ length: dimension }, next));
+}
+
+/**
+ * What undoes each migration, by version: run newest first by
+ * {@link rollBackTo} to turn a freshly migrated schema into one written by an
+ * older release. A new migration adds its undo here.
+ */
+const UNDO: Readonly<Record<number, (schema: string) => readonly string[]>> = {
+  8: (q) => [
+    `drop table ${q}.memory_states`,
+    `drop function ${q}.memory_states_insert() cascade`,
+    `drop function ${q}.memory_states_update() cascade`,
+    `drop index ${q}.code_metadata_memory_idx`,
+    `create index memory_vectors_project_state_idx on ${q}.memory_vectors (project_id, consolidation_state)`,
+  ],
+  7: (q) => [
+    `drop table ${q}.consolidation_runs`,
+    `alter table ${q}.episodic_events drop column consolidated_into`,
+  ],
+  6: (q) => [
+    `drop table ${q}.code_unresolved_references`,
+    `alter table ${q}.code_metadata drop column exported`,
+  ],
+  5: (q) => [
+    `drop table ${q}.code_unresolved_dependencies`,
+    `drop index ${q}.code_dependencies_project_idx`,
+    `alter table ${q}.code_metadata drop column qualified_name`,
+    `alter table ${q}.code_metadata add unique (project_id, file_path, name, entity_type)`,
+  ],
+  4: (q) => [
+    `drop index ${q}.memory_text_index_project_tsv_idx`,
+    `create index memory_text_index_tsv_idx on ${q}.memory_text_index using gin (tsv)`,
+    `create index memory_vectors_tsv_idx on ${q}.memory_vectors using gin (tsv)`,
+  ],
+  3: (q) => [
+    `drop table ${q}.memory_text_index`,
+    `drop function ${q}.memory_text_index_insert() cascade`,
+    `drop function ${q}.memory_text_index_update() cascade`,
+  ],
+};
+
+/**
+ * Turns a migrated schema back into what a database at `version` looked
+ * like (rows it holds stay), so that the next `init()` applies every later
+ * migration to it.
+ *
+ * @example
+ * ```ts
+ * await rollBackTo(schema, 7); // as written before migration 8
+ * ```
+ */
+export async function rollBackTo(schema: string, version: number): Promise<void> {
+  const latest = Math.max(...Object.keys(UNDO).map(Number));
+  for (let v = latest; v > version; v--) {
+    const undo = UNDO[v];
+    if (undo === undefined) throw new Error(`no undo for migration ${v}`);
+    for (const statement of undo(`"${schema}"`)) await adminQuery(statement);
+  }
+  await adminQuery(`delete from "${schema}".athena_migrations where version > $1`, [version]);
 }

@@ -6,6 +6,7 @@ import {
   describePostgres,
   dropSchema,
   freshSchema,
+  rollBackTo,
 } from './helpers.js';
 
 const embedding = (seed: number): number[] =>
@@ -97,27 +98,7 @@ describePostgres('migration 3 (keyword table) on an existing version-2 database'
       const project = await old.projects.create({ name: 'v2', path: '/v2' });
       projectId = project.id;
       // Back to version 2: what a database written before migration 3 looks like.
-      await adminQuery(`drop table "${schema}".memory_text_index`);
-      await adminQuery(`drop function "${schema}".memory_text_index_insert() cascade`);
-      await adminQuery(`drop function "${schema}".memory_text_index_update() cascade`);
-      // Undo migration 7 (consolidation runs, episode provenance) too.
-      await adminQuery(`drop table "${schema}".consolidation_runs`);
-      await adminQuery(`alter table "${schema}".episodic_events drop column consolidated_into`);
-      await adminQuery(`delete from "${schema}".athena_migrations where version >= 3`);
-      // Undo migration 5 (code keys) too, so it applies again after 3 and 4.
-      // Undo migration 6 (code graph) first: it builds on these tables.
-      await adminQuery(`drop table "${schema}".code_unresolved_references`);
-      await adminQuery(`alter table "${schema}".code_metadata drop column exported`);
-      await adminQuery(`drop table "${schema}".code_unresolved_dependencies`);
-      await adminQuery(`drop index "${schema}".code_dependencies_project_idx`);
-      await adminQuery(`alter table "${schema}".code_metadata drop column qualified_name`);
-      await adminQuery(
-        `alter table "${schema}".code_metadata add unique (project_id, file_path, name, entity_type)`,
-      );
-      // Version 2 also had a GIN index on memory_vectors.tsv (migration 4 drops it).
-      await adminQuery(
-        `create index memory_vectors_tsv_idx on "${schema}".memory_vectors using gin (tsv)`,
-      );
+      await rollBackTo(schema, 2);
       await old.memories.storeMany(
         projectId,
         contents.map((content, i) => ({ content, embedding: embedding(i) })),

@@ -88,6 +88,7 @@ describePostgres('migrations', () => {
       'consolidation_runs',
       'episodic_events',
       'memory_relationships',
+      'memory_states',
       'memory_text_index',
       'memory_vectors',
       'planning_decisions',

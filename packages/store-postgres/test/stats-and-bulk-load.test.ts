@@ -92,12 +92,12 @@ describePostgres('PostgreSQL stats, migration status and bulk loads', () => {
     );
     const { indexes } = await store.stats();
     expect(indexes.map((index) => index.name).sort()).toEqual(
-      [...Object.keys(EXPECTED_INDEXES), HNSW, 'memory_text_index'].sort(),
+      [...Object.keys(EXPECTED_INDEXES), HNSW, 'memory_text_index', 'memory_states'].sort(),
     );
     expect(indexes.every((index) => index.present && index.valid)).toBe(true);
   });
 
-  it('stats() reports a missing index, an invalid one and a keyword table out of step', async () => {
+  it('stats() reports a missing index, an invalid one, and a keyword table and a state mirror out of step', async () => {
     const store = await open();
     const project = await store.projects.create({ name: 'p', path: '/p' });
     await store.records.insert('memories', await records(store, project.id, 3));
@@ -106,6 +106,8 @@ describePostgres('PostgreSQL stats, migration status and bulk loads', () => {
       where indexrelid = '${store.schema}.${HNSW}'::regclass`);
     await adminQuery(`delete from ${store.schema}.memory_text_index
       where memory_id = (select min(memory_id) from ${store.schema}.memory_text_index)`);
+    await adminQuery(`delete from ${store.schema}.memory_states
+      where memory_id = (select max(memory_id) from ${store.schema}.memory_states)`);
     const { indexes } = await store.stats();
     expect(indexes.find((index) => index.name === 'memory_relationships_to_idx')).toMatchObject({
       present: false,
@@ -117,6 +119,11 @@ describePostgres('PostgreSQL stats, migration status and bulk loads', () => {
       valid: false,
     });
     expect(indexes.find((index) => index.name === 'memory_text_index')).toMatchObject({
+      valid: false,
+      problem: '3 entries for 4 memories',
+    });
+    expect(indexes.find((index) => index.name === 'memory_states')).toMatchObject({
+      kind: 'state mirror',
       valid: false,
       problem: '3 entries for 4 memories',
     });

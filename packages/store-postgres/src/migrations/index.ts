@@ -5,6 +5,7 @@ import { initialSchema } from './initial-schema.js';
 import { keywordProjectIndex } from './keyword-project-index.js';
 import { keywordTable } from './keyword-table.js';
 import { memoryFillfactor } from './memory-fillfactor.js';
+import { memoryStates } from './memory-states.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in version order. Append only: never edit a released migration. */
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   codeKeys,
   codeGraph,
   consolidationRuns,
+  memoryStates,
 ]);
 
 /** The schema version a fully migrated database has. */
