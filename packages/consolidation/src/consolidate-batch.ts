@@ -9,7 +9,7 @@ import type {
   TransitionChange,
 } from '@athena/core-types';
 import { cosine } from './cosine.js';
-import { decideMembers } from './decide-members.js';
+import { decideMembers, isDuplicate } from './decide-members.js';
 import { normalizedText } from './text-signals.js';
 import type { MemberDecision } from './decide-members.js';
 import { clusterKey, planClusters } from './plan-clusters.js';
@@ -114,7 +114,10 @@ const JOINING_LINKS = Object.freeze(['reinforces', 'extends'] as const);
  * `supersededBy`, a member an earlier batch linked to its representative by
  * that link (a consolidated member must never become a second
  * representative of its cluster). The neighbour is the representative, at
- * the higher of the two similarities (the member's evidence of belonging).
+ * the higher of the two similarities (the member's evidence of belonging);
+ * a member that duplicates the memory it came through (identical text, or
+ * at least `duplicateThreshold` similar) is recorded in `duplicates`, so
+ * that it is superseded like a duplicate of the representative itself.
  */
 async function recheckNeighbours(
   tx: Transaction,
@@ -123,7 +126,11 @@ async function recheckNeighbours(
   searched: ReadonlyMap<number, readonly Neighbour[]>,
   position: number,
   options: ResolvedConsolidatorOptions,
-): Promise<{ neighbours: Map<number, Neighbour[]>; existing: Map<number, Memory> }> {
+): Promise<{
+  neighbours: Map<number, Neighbour[]>;
+  existing: Map<number, Memory>;
+  duplicates: Map<number, number>;
+}> {
   const inBatch = new Set(mine.map((m) => m.id));
   const changed = await tx.consolidation.changedSince(projectId, position, SETTLED_STATES);
   const foundIds = new Set([...searched.values()].flatMap((list) => list.map((n) => n.id)));
@@ -165,6 +172,7 @@ async function recheckNeighbours(
   };
   const existing = new Map<number, Memory>();
   const neighbours = new Map<number, Neighbour[]>();
+  const duplicates = new Map<number, number>();
   for (const member of mine) {
     const previous = searched.get(member.id);
     if (previous === undefined) continue;
@@ -179,6 +187,11 @@ async function recheckNeighbours(
       const representative = await representativeOf(candidate);
       if (representative === null) continue;
       existing.set(representative.id, representative);
+      if (
+        representative.id !== candidate.id &&
+        isDuplicate(member, candidate, options.duplicateThreshold)
+      )
+        duplicates.set(member.id, representative.id);
       const score =
         representative.id === candidate.id
           ? similarity
@@ -192,7 +205,7 @@ async function recheckNeighbours(
         .sort((a, b) => b.similarity - a.similarity || a.id - b.id),
     );
   }
-  return { neighbours, existing };
+  return { neighbours, existing, duplicates };
 }
 
 /**
@@ -280,6 +293,7 @@ async function settleCluster(
   existing: Memory | null,
   prepared: PreparedSummary | undefined,
   changes: TransitionChange[],
+  duplicates: ReadonlyMap<number, number> = new Map(),
 ): Promise<{ clusters: number; created: number; superseded: number; linked: number }> {
   const { options, embedder } = ctx;
   if (existing === null && members.length === 1 && cluster.members.length === 1) {
@@ -332,6 +346,9 @@ async function settleCluster(
   const decisions: MemberDecision[] = decideMembers(representative, others, {
     duplicateThreshold: options.duplicateThreshold,
     ...(prepared === undefined ? {} : { relations: prepared.relations }),
+    duplicates: new Set(
+      others.filter((m) => duplicates.get(m.id) === representative.id).map((m) => m.id),
+    ),
   });
   let superseded = 0;
   let linked = 0;
@@ -432,6 +449,7 @@ export async function consolidateBatch(
           existing,
           summaries.get(clusterKey(cluster)),
           changes,
+          found.duplicates,
         );
         totals.clusters += done.clusters;
         totals.created += done.created;

@@ -119,7 +119,7 @@ describe.each(BACKENDS)('consolidation worker on $name', (backend) => {
     ]);
   });
 
-  it('a memory nearest to a member an earlier batch linked joins that member’s representative', async () => {
+  it('memories nearest to a member an earlier batch linked join that member’s representative (a copy of it superseded)', async () => {
     const { store } = opened;
     const project = await store.projects.create({ name: 'p', path: '/p' });
     const unit = (x: number, y: number) => {
@@ -144,21 +144,26 @@ describe.each(BACKENDS)('consolidation worker on $name', (backend) => {
         (l) => l.toMemoryId,
       );
     expect(await linkedTo(member)).toEqual([rep]);
-    // Nearer to the member (cosine 0.996) than to the representative (0.80).
-    const late = await store.memories.store(project.id, {
-      content: 'Retries of webhooks use exponential backoff',
-      embedding: unit(0.8, 0.6),
-    });
+    // A copy of the member (cosine 0.996), further from the representative
+    // (0.80), and a note related to the member only (0.82; 0.40 to the representative).
+    const [copy, related] = (await store.memories.storeMany(project.id, [
+      { content: 'Webhook retries back off exponentially, always', embedding: unit(0.8, 0.6) },
+      {
+        content: 'Backoff caps at ten minutes between webhook attempts',
+        embedding: unit(0.4, 0.917),
+      },
+    ])) as [number, number];
     expect(await consolidator.run({ projectId: project.id })).toMatchObject({
-      claimed: 1,
+      claimed: 2,
       errors: 0,
     });
-    const after = await store.memories.get(project.id, late.id);
-    expect([after?.consolidationState, after?.supersededBy, await linkedTo(late.id)]).toEqual([
-      'consolidated',
-      null,
-      [rep],
+    const after = await store.memories.getMany(project.id, [copy, related]);
+    expect(after.map((m) => [m.consolidationState, m.supersededBy])).toEqual([
+      ['superseded', rep],
+      ['consolidated', null],
     ]);
+    expect(await linkedTo(copy)).toEqual([]);
+    expect(await linkedTo(related)).toEqual([rep]);
     expect(await store.relationships.list(project.id, member, { direction: 'incoming' })).toEqual(
       [],
     );
