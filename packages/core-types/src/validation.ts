@@ -39,6 +39,14 @@ export const LIMITS = Object.freeze({
   batch: 100_000,
   /** Depth of an impact analysis. */
   impactDepth: 50,
+  /**
+   * Smallest and largest Euclidean length of an embedding. Outside them the
+   * 32-bit arithmetic of the vector extensions underflows or overflows and
+   * cosine scores come back NaN or null; cosine similarity ignores length, so
+   * scale such a vector instead.
+   */
+  embeddingNormMin: 1e-15,
+  embeddingNormMax: 1e15,
 });
 
 /** Converts zod issues into a {@link ValidationError} that names every bad field. */
@@ -124,7 +132,6 @@ const similarity = z.number().finite().min(-1, 'must be in [-1, 1]').max(1, 'mus
  */
 function checkedCopy(value: Float32Array, path: string): Float32Array {
   const vector = new Float32Array(value);
-  let nonZero = false;
   for (let i = 0; i < vector.length; i++) {
     const component = vector[i] as number;
     if (!Number.isFinite(component)) {
@@ -133,23 +140,42 @@ function checkedCopy(value: Float32Array, path: string): Float32Array {
         [{ path: `${path}[${i}]`, message: 'must be a finite number' }],
       );
     }
-    if (component !== 0) nonZero = true;
   }
-  if (!nonZero) {
+  return checkedLength(vector, path);
+}
+
+/**
+ * Rejects a vector without a direction (all zeros) or whose length lies
+ * outside [{@link LIMITS.embeddingNormMin}, {@link LIMITS.embeddingNormMax}].
+ */
+function checkedLength(vector: Float32Array, path: string): Float32Array {
+  let squares = 0;
+  for (const component of vector) squares += component * component;
+  if (squares === 0) {
     throw new ValidationError(`invalid ${path}: an all-zero vector has no direction`, [
       { path, message: 'must not be all zeros' },
     ]);
+  }
+  const length = Math.sqrt(squares);
+  if (length < LIMITS.embeddingNormMin || length > LIMITS.embeddingNormMax) {
+    const range = `[${LIMITS.embeddingNormMin}, ${LIMITS.embeddingNormMax}]`;
+    throw new ValidationError(
+      `invalid ${path}: its length ${length.toExponential(2)} is outside ${range}; scale it (cosine similarity ignores length)`,
+      [{ path, message: `length must be in ${range}` }],
+    );
   }
   return vector;
 }
 
 /**
  * Checks a vector and copies it into a `Float32Array`: the right length, every
- * component finite, not all zeros (cosine similarity needs a direction), and
- * representable as a 32-bit float.
+ * component finite and representable as a 32-bit float, not all zeros (cosine
+ * similarity needs a direction), and a Euclidean length within
+ * [{@link LIMITS.embeddingNormMin}, {@link LIMITS.embeddingNormMax}].
  *
  * @throws {DimensionMismatchError} when the length differs from `dimension`.
- * @throws {ValidationError} for NaN, ±Infinity, an all-zero vector, or a non-array.
+ * @throws {ValidationError} for NaN, ±Infinity, an all-zero vector, a length
+ * out of range, or a non-array.
  *
  * @example
  * ```ts
@@ -171,7 +197,6 @@ export function toEmbedding(
   }
   if (value instanceof Float32Array) return checkedCopy(value, path);
   const vector = new Float32Array(dimension);
-  let nonZero = false;
   for (let i = 0; i < dimension; i++) {
     const component = value[i];
     if (typeof component !== 'number' || !Number.isFinite(component)) {
@@ -187,14 +212,8 @@ export function toEmbedding(
       ]);
     }
     vector[i] = stored;
-    if (stored !== 0) nonZero = true;
   }
-  if (!nonZero) {
-    throw new ValidationError(`invalid ${path}: an all-zero vector has no direction`, [
-      { path, message: 'must not be all zeros' },
-    ]);
-  }
-  return vector;
+  return checkedLength(vector, path);
 }
 
 /**

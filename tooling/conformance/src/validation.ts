@@ -40,6 +40,21 @@ const BAD_VECTORS: readonly {
     vector: [1e39, 0, 0, 0, 0, 0, 0, 0],
     error: ValidationError,
   },
+  {
+    title: 'too short to score (length 1e-30)',
+    vector: [1e-30, 0, 0, 0, 0, 0, 0, 0],
+    error: ValidationError,
+  },
+  {
+    title: 'too long to score (length 3e38)',
+    vector: [3e38, 0, 0, 0, 0, 0, 0, 0],
+    error: ValidationError,
+  },
+  {
+    title: 'of finite components whose squares overflow (2e19 each)',
+    vector: new Array<number>(DIMENSION).fill(2e19),
+    error: ValidationError,
+  },
   { title: 'a string', vector: 'abcdefgh', error: ValidationError },
   { title: 'null', vector: null, error: ValidationError },
   { title: 'an object', vector: { x: 1 }, error: ValidationError },
@@ -103,6 +118,43 @@ export function validationTests(ctx: SuiteContext): void {
         expect(await store.memories.get(project.id, existing.id)).toEqual(existing);
       });
     }
+
+    it('vectors at the length limits store and search with finite scores', async () => {
+      const store = ctx.store();
+      const project = await ctx.project();
+      const direction = [0.6, 0.8, 0, 0, 0, 0, 0, 0];
+      const scaled = (by: number) => direction.map((x) => x * by);
+      const tiny = LIMITS.embeddingNormMin * 10;
+      const huge = LIMITS.embeddingNormMax / 10;
+      const [small, large, plain] = await store.memories.storeMany(project.id, [
+        memoryInput({ content: 'tiny length', embedding: scaled(tiny) }),
+        memoryInput({ content: 'huge length', embedding: scaled(huge) }),
+        memoryInput({ content: 'unit length', embedding: [0, 0, 1, 0, 0, 0, 0, 0] }),
+      ]);
+      for (const query of [direction, scaled(tiny), scaled(huge)]) {
+        const semantic = await store.search.semantic(project.id, query);
+        expect(
+          semantic
+            .map((hit) => hit.memory.id)
+            .slice(0, 2)
+            .sort(),
+        ).toEqual([small, large].sort());
+        expect(semantic.every((hit) => Number.isFinite(hit.score))).toBe(true);
+        expect(semantic.find((hit) => hit.memory.id === plain)?.score).toBeLessThan(0.5);
+        const hybrid = await store.search.hybrid(project.id, { embedding: query, text: 'length' });
+        expect(hybrid).toHaveLength(3);
+        expect(hybrid.every((hit) => Number.isFinite(hit.score))).toBe(true);
+      }
+      await expectAthenaError(
+        () =>
+          store.memories.store(
+            project.id,
+            memoryInput({ embedding: scaled(LIMITS.embeddingNormMax * 2) }),
+          ),
+        ValidationError,
+        'validation',
+      );
+    });
 
     it('DimensionMismatchError names the expected and the actual length', async () => {
       const project = await ctx.project();
