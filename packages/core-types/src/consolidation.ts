@@ -1,4 +1,4 @@
-import { InvalidTransitionError } from './errors.js';
+import { ConflictError, InvalidTransitionError } from './errors.js';
 
 /**
  * The life cycle of a memory, modelled on memory consolidation in the brain:
@@ -63,6 +63,35 @@ export function assertTransition(
   details: Readonly<Record<string, unknown>> = {},
 ): void {
   if (!canTransition(from, to)) throw new InvalidTransitionError(from, to, { details });
+}
+
+/**
+ * Checks the memory another one is to be superseded by: it must not be
+ * superseded itself. `superseded` is terminal, so this keeps every chain of
+ * successors acyclic (a cycle would need its last link to point at a memory
+ * that already has a successor) and ending in a live memory.
+ *
+ * @throws {ConflictError} when `successor` is superseded.
+ *
+ * @example
+ * ```ts
+ * assertLiveSuccessor(memoryId, { id: 7, state: 'consolidated', supersededBy: null });
+ * ```
+ */
+export function assertLiveSuccessor(
+  memoryId: number,
+  successor: {
+    readonly id: number;
+    readonly state: ConsolidationState;
+    readonly supersededBy: number | null;
+  },
+): void {
+  if (successor.state !== 'superseded') return;
+  const next = successor.supersededBy === null ? '' : ` (by memory ${successor.supersededBy})`;
+  throw new ConflictError(
+    `memory ${memoryId} cannot be superseded by memory ${successor.id}: it is superseded itself${next}; supersede by a live memory`,
+    { details: { memoryId, supersededBy: successor.id } },
+  );
 }
 
 /** Whether `value` names a consolidation state. */

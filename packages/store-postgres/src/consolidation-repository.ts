@@ -1,6 +1,7 @@
 import {
   NotFoundError,
   StorageError,
+  assertLiveSuccessor,
   assertTransition,
   parseListRuns,
   parseRunInput,
@@ -28,7 +29,6 @@ import type {
   TransitionOptions,
 } from '@athena/core-types';
 import { sql } from 'kysely';
-import { assertInProject } from './relationship-repository.js';
 import { consolidationLockKey } from './advisory-lock.js';
 import { runRow } from './record-tables.js';
 import { toMemory, toNumber, toRun, toTransition } from './rows.js';
@@ -78,7 +78,8 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
       const from = current.consolidation_state as ConsolidationState;
       assertTransition(from, target, { memoryId: id });
       if (supersededBy !== undefined) {
-        await assertInProject(s, 'memory_vectors', 'memory', project, [supersededBy]);
+        const successor = (await successorsOf(s, project, [supersededBy])).get(supersededBy);
+        assertLiveSuccessor(id, { id: supersededBy, ...(successor as Successor) });
       }
       const row = await s.db
         .updateTable('memory_vectors')
@@ -146,8 +147,7 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
           parsed.changes.flatMap((c) => (c.supersededBy === null ? [] : [c.supersededBy])),
         ),
       ];
-      if (targets.length > 0)
-        await assertInProject(s, 'memory_vectors', 'memory', project, targets);
+      const successors = await successorsOf(s, project, targets);
       const log: { id: number; from: ConsolidationState; to: ConsolidationState }[] = [];
       const final = new Map<
         number,
@@ -158,6 +158,15 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
         if (from === undefined)
           throw new NotFoundError('memory', change.memoryId, { details: { projectId: project } });
         assertTransition(from, change.to, { memoryId: change.memoryId });
+        if (change.supersededBy !== null) {
+          // As it stands after the earlier changes of this call.
+          const read = successors.get(change.supersededBy) as Successor;
+          assertLiveSuccessor(change.memoryId, {
+            id: change.supersededBy,
+            state: state.get(change.supersededBy) ?? read.state,
+            supersededBy: final.get(change.supersededBy)?.supersededBy ?? read.supersededBy,
+          });
+        }
         state.set(change.memoryId, change.to);
         log.push({ id: change.memoryId, from, to: change.to });
         const before = final.get(change.memoryId);
@@ -442,4 +451,47 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
       return rows.map(toMemory);
     });
   }
+}
+
+/** A memory another one is to be superseded by, as read. */
+interface Successor {
+  readonly state: ConsolidationState;
+  readonly supersededBy: number | null;
+}
+
+/**
+ * The memories others are to be superseded by, read under a share lock so
+ * that no concurrent transaction supersedes one of them before this one
+ * commits (the foreign key's own check locks the row only at the update,
+ * after this check; two transactions superseding each other's memory must
+ * not both pass it).
+ *
+ * @throws {NotFoundError} for an id that is not a memory of the project.
+ */
+async function successorsOf(
+  s: Session,
+  projectId: number,
+  ids: readonly number[],
+): Promise<Map<number, Successor>> {
+  if (ids.length === 0) return new Map();
+  const rows = await s.db
+    .selectFrom('memory_vectors')
+    .select(['id', 'consolidation_state', 'superseded_by'])
+    .where('project_id', '=', projectId)
+    .where(sql<boolean>`id = any(${[...ids]}::bigint[])`)
+    .orderBy('id')
+    .forShare()
+    .execute();
+  const found = new Map(
+    rows.map((row) => [
+      toNumber(row.id),
+      {
+        state: row.consolidation_state as ConsolidationState,
+        supersededBy: row.superseded_by === null ? null : toNumber(row.superseded_by),
+      },
+    ]),
+  );
+  const missing = ids.find((id) => !found.has(id));
+  if (missing !== undefined) throw new NotFoundError('memory', missing, { details: { projectId } });
+  return found;
 }

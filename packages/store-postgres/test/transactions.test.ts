@@ -111,4 +111,33 @@ describePostgres('transactions', () => {
     });
     expect(await store.memories.count(project.id)).toBe(0);
   });
+
+  it('two transactions superseding each other’s memory at once never leave a cycle', async () => {
+    const project = await store.projects.create({ name: 'cycle', path: '/cycle' });
+    const [a, b] = (await store.memories.storeMany(project.id, [
+      { content: 'a', embedding: vector(8, 1) },
+      { content: 'b', embedding: vector(8, 2) },
+    ])) as [number, number];
+    let superseded!: () => void;
+    const firstDone = new Promise<void>((resolve) => (superseded = resolve));
+    const first = store.transaction(async (tx) => {
+      await tx.consolidation.transition(project.id, a, 'superseded', { supersededBy: b });
+      superseded();
+      // Still open while the second transaction checks `a`.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    await firstDone;
+    const second = store
+      .transaction((tx) =>
+        tx.consolidation.transition(project.id, b, 'superseded', { supersededBy: a }),
+      )
+      .catch((e: unknown) => e);
+    await first;
+    expect(await second).toMatchObject({ code: 'conflict' });
+    const after = await store.memories.getMany(project.id, [a, b]);
+    expect(after.map((m) => [m.consolidationState, m.supersededBy])).toEqual([
+      ['superseded', b],
+      ['unconsolidated', null],
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 import {
   CONSOLIDATION_STATES,
   CONSOLIDATION_TRANSITIONS,
+  ConflictError,
   InvalidTransitionError,
   NotFoundError,
   ValidationError,
@@ -175,6 +176,53 @@ export function consolidationTests(ctx: SuiteContext): void {
       );
       expect(await store.memories.get(project.id, memoryId)).toEqual(before);
       expect(await store.consolidation.history(project.id, memoryId)).toHaveLength(2);
+    });
+
+    it('a memory is never superseded by a superseded one, so successor chains have no cycle', async () => {
+      const store = ctx.store();
+      const project = await ctx.project();
+      const [a, b, c] = await store.memories.storeMany(project.id, [
+        memoryInput({ content: 'a' }),
+        memoryInput({ content: 'b' }),
+        memoryInput({ content: 'c' }),
+      ]);
+      const [first, second, third] = [a, b, c] as [number, number, number];
+      await store.consolidation.transition(project.id, first, 'superseded', {
+        supersededBy: second,
+      });
+      const unchanged = await store.memories.getMany(project.id, [first, second, third]);
+      const position = await store.consolidation.logPosition(project.id);
+      const error = await expectAthenaError(
+        () =>
+          store.consolidation.transition(project.id, second, 'superseded', {
+            supersededBy: first,
+          }),
+        ConflictError,
+        'conflict',
+      );
+      expect(error.message).toContain(`memory ${first}`);
+      // Two supersedes in one call: the second sees the first.
+      await expectAthenaError(
+        () =>
+          store.consolidation.transitionMany(project.id, [
+            { memoryId: third, to: 'superseded', supersededBy: second },
+            { memoryId: second, to: 'superseded', supersededBy: third },
+          ]),
+        ConflictError,
+        'conflict',
+      );
+      expect(await store.memories.getMany(project.id, [first, second, third])).toEqual(unchanged);
+      expect(await store.consolidation.logPosition(project.id)).toBe(position);
+      // A chain is fine: b by c, while a stays superseded by b.
+      await store.consolidation.transitionMany(project.id, [
+        { memoryId: second, to: 'superseded', supersededBy: third },
+      ]);
+      const after = await store.memories.getMany(project.id, [first, second, third]);
+      expect(after.map((m) => [m.consolidationState, m.supersededBy])).toEqual([
+        ['superseded', second],
+        ['superseded', third],
+        ['unconsolidated', null],
+      ]);
     });
 
     it('supersededBy on any other transition is ValidationError and changes nothing', async () => {

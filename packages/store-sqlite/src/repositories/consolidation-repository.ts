@@ -1,4 +1,5 @@
 import {
+  assertLiveSuccessor,
   assertTransition,
   NotFoundError,
   parseListRuns,
@@ -87,9 +88,7 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
         if (current === undefined) throw new NotFoundError('memory', id);
         const from = current.consolidation_state as ConsolidationState;
         assertTransition(from, target, { memoryId: id });
-        if (supersededBy !== undefined && findMemory(c, project, supersededBy) === undefined) {
-          throw new NotFoundError('memory', supersededBy);
-        }
+        if (supersededBy !== undefined) checkSuccessor(c, project, id, supersededBy);
         const when = at.getTime();
         const row = c
           .statement<[Record<string, unknown>], MemoryRow>(
@@ -156,11 +155,10 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
           if (current === undefined) throw new NotFoundError('memory', change.memoryId);
           const from = current.consolidation_state as ConsolidationState;
           assertTransition(from, change.to, { memoryId: change.memoryId });
-          if (
-            change.supersededBy !== null &&
-            findMemory(c, project, change.supersededBy) === undefined
-          ) {
-            throw new NotFoundError('memory', change.supersededBy);
+          if (change.supersededBy !== null) {
+            // Read after the earlier changes of this call: superseding a
+            // memory by one superseded a moment ago is refused like any other.
+            checkSuccessor(c, project, change.memoryId, change.supersededBy);
           }
           update.run({
             id: change.memoryId,
@@ -421,4 +419,20 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
         .map(toMemory),
     );
   }
+}
+
+/** The memory `memoryId` is to be superseded by: in the project, and not superseded itself. */
+function checkSuccessor(
+  c: Connection,
+  projectId: number,
+  memoryId: number,
+  successor: number,
+): void {
+  const row = findMemory(c, projectId, successor);
+  if (row === undefined) throw new NotFoundError('memory', successor);
+  assertLiveSuccessor(memoryId, {
+    id: successor,
+    state: row.consolidation_state as ConsolidationState,
+    supersededBy: row.superseded_by,
+  });
 }
