@@ -623,6 +623,16 @@ export interface Store extends Repositories {
    * Runs `fn` with every repository bound to one transaction: commit when it
    * resolves, roll back when it throws (the error is rethrown). A `fn` that
    * is not a function is a `ValidationError`, before anything opens.
+   *
+   * A statement that fails inside (a conflict, a constraint) makes the
+   * transaction rollback-only on every backend, even when `fn` catches the
+   * error: later operations in it throw a `StorageError` saying so, and when
+   * `fn` returns the transaction rolls back and this throws a `StorageError`
+   * ("rolled back instead of committed"). Input rejected before any statement
+   * (a `ValidationError`, a `NotFoundError` found by a read) does not. A
+   * nested `transaction()` whose statement failed is undone to its start —
+   * it throws, whether its callback threw or caught the failure — and leaves
+   * the outer transaction usable.
    */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /**

@@ -47,6 +47,14 @@ export const LIMITS = Object.freeze({
    */
   embeddingNormMin: 1e-15,
   embeddingNormMax: 1e15,
+  /**
+   * The instants a date may hold, in milliseconds since the epoch: the years
+   * 0001–9999 UTC (`0001-01-01T00:00:00.000Z` to `9999-12-31T23:59:59.999Z`).
+   * Every backend stores these; SQLite would take any JavaScript date and
+   * PostgreSQL none before 4713 BC, so the contract draws one line for both.
+   */
+  earliestInstant: -62_135_596_800_000,
+  latestInstant: 253_402_300_799_999,
 });
 
 /** Converts zod issues into a {@link ValidationError} that names every bad field. */
@@ -107,7 +115,10 @@ const count = z
   .int('must be an integer')
   .min(0, 'must be ≥ 0')
   .max(2 ** 31 - 1);
-const instant = z.date({ error: 'must be a valid Date' });
+const instant = z
+  .date({ error: 'must be a valid Date' })
+  .min(LIMITS.earliestInstant, 'must be in the years 0001–9999')
+  .max(LIMITS.latestInstant, 'must be in the years 0001–9999');
 const priority = z
   .number()
   .int('must be an integer')

@@ -19,6 +19,8 @@ export type DriverErrorKind =
   | 'concurrency_conflict'
   /** The database cannot be reached or the connection broke. */
   | 'unavailable'
+  /** The transaction is rollback-only: a statement inside it failed earlier (PostgreSQL's 25P02). */
+  | 'rollback_only'
   /** Anything else. */
   | 'other';
 

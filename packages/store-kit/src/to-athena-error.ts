@@ -8,6 +8,7 @@ import {
 } from '@athena/core-types';
 import type { AthenaError } from '@athena/core-types';
 import type { ClassifiedDriverError, DriverErrorContext } from './driver-error.js';
+import { rollbackOnlyError } from './rollback-only.js';
 
 /**
  * The one mapping from a classified driver error to Athena's typed error,
@@ -20,6 +21,7 @@ import type { ClassifiedDriverError, DriverErrorContext } from './driver-error.j
  * | `check_violation`, `not_null_violation`, `invalid_value`      | `ValidationError`: the input must change               |
  * | `concurrency_conflict`                                        | `TransientError`: retry                                |
  * | `unavailable`                                                 | `BackendUnavailableError`                              |
+ * | `rollback_only`                                               | `StorageError` ({@link rollbackOnlyError})             |
  * | `other`                                                       | `StorageError`                                         |
  *
  * @example
@@ -59,6 +61,8 @@ export function toAthenaError(
       );
     case 'unavailable':
       return new BackendUnavailableError(`${prefix}${backend} is unavailable (${detail})`, options);
+    case 'rollback_only':
+      return rollbackOnlyError(cause, context.operation);
     case 'other':
       return new StorageError(`${prefix}${backend} failed: ${detail}`, options);
   }

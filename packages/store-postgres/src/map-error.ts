@@ -102,6 +102,8 @@ function kindOf(error: unknown, code: string | undefined): DriverErrorKind {
     case '40001':
     case '40P01':
       return 'concurrency_conflict';
+    case '25P02':
+      return 'rollback_only';
   }
   if (code?.startsWith('22') === true) return 'invalid_value';
   return isTransient(error) ? 'unavailable' : 'other';

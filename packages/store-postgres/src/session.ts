@@ -1,4 +1,4 @@
-import { StorageError } from '@athena/core-types';
+import { rolledBackInsteadOfCommitted } from '@athena/store-kit';
 import { CompiledQuery, sql } from 'kysely';
 import type { Compilable, Kysely, QueryResult, RawBuilder } from 'kysely';
 import { isRetryableWrite, isTransient, mapError } from './map-error.js';
@@ -224,12 +224,8 @@ export class Session {
           const { rows } = await sql<{ command?: string }>`commit`.execute(connection);
           // PostgreSQL answers COMMIT with ROLLBACK when a statement failed earlier and
           // the callback swallowed its error: nothing was saved, so say so.
-          if (rows[0]?.command === 'ROLLBACK') {
-            throw new StorageError(
-              `${context.operation}: rolled back instead of committed, because a statement inside it failed`,
-              { details: { operation: context.operation } },
-            );
-          }
+          if (rows[0]?.command === 'ROLLBACK')
+            throw rolledBackInsteadOfCommitted(context.operation);
           return result;
         }),
       );
@@ -257,7 +253,16 @@ export class Session {
       await sql`rollback to savepoint ${name}`.execute(this.raw).catch(() => undefined);
       throw error;
     }
-    await this.#guard(context, () => sql`release savepoint ${name}`.execute(this.raw));
+    try {
+      await sql`release savepoint ${name}`.execute(this.raw);
+    } catch (error) {
+      // A statement inside failed and the callback swallowed it: undo the
+      // savepoint, which leaves the outer transaction usable, and say so.
+      const mapped = mapError(error, context);
+      if (mapped.details['rollbackOnly'] !== true) throw mapped;
+      await sql`rollback to savepoint ${name}`.execute(this.raw);
+      throw rolledBackInsteadOfCommitted(context.operation, mapped);
+    }
     return result;
   }
 

@@ -78,3 +78,16 @@ export function mapSqliteError(
     context.foreignKey === undefined ? {} : { notFound: context.foreignKey },
   );
 }
+
+/**
+ * Whether `error` (or the cause of an Athena error) is a failed SQLite
+ * statement, as opposed to input rejected before any SQL ran.
+ *
+ * @example
+ * ```ts
+ * if (isStatementFailure(error)) scope.failure ??= mapSqliteError(error);
+ * ```
+ */
+export function isStatementFailure(error: unknown): boolean {
+  return sqliteCode(error instanceof AthenaError ? error.cause : error) !== undefined;
+}

@@ -1,4 +1,6 @@
-import { mapSqliteError } from './map-error.js';
+import type { AthenaError } from '@athena/core-types';
+import { rollbackOnlyError } from '@athena/store-kit';
+import { isStatementFailure, mapSqliteError } from './map-error.js';
 import type { Connection } from './connection.js';
 
 /**
@@ -13,6 +15,16 @@ export interface Gate {
 }
 
 /**
+ * An open transaction or savepoint. A statement that fails inside it makes it
+ * rollback-only, as PostgreSQL does by itself: SQLite undoes just the failed
+ * statement, so without this a caller that caught the failure would commit
+ * the rest on one backend and nothing on the other.
+ */
+export interface RollbackOnlyScope {
+  failure: AthenaError | null;
+}
+
+/**
  * What a repository talks to: the store's connection behind a gate. The store
  * hands out one session for ordinary calls and one per open transaction.
  *
@@ -24,32 +36,44 @@ export interface Gate {
 export class Session {
   readonly #connection: () => Connection;
   readonly #gate: Gate;
+  readonly #scope: () => RollbackOnlyScope | undefined;
 
-  constructor(connection: () => Connection, gate: Gate) {
+  constructor(
+    connection: () => Connection,
+    gate: Gate,
+    scope: () => RollbackOnlyScope | undefined,
+  ) {
     this.#connection = connection;
     this.#gate = gate;
+    this.#scope = scope;
   }
 
   /**
    * Runs synchronous database work once the gate allows it: at once, with
    * no queue and one settled promise, when nothing holds the connection.
    * Anything the work throws (validation included) rejects the promise, as
-   * an Athena error.
+   * an Athena error. Inside a transaction a failed statement marks it
+   * rollback-only, and work in a rollback-only transaction does not run.
    */
   run<T>(work: (connection: Connection) => T): Promise<T> {
-    if (this.#gate.open()) {
-      try {
-        return Promise.resolve(work(this.#connection()));
-      } catch (error) {
-        return Promise.reject(mapSqliteError(error));
-      }
-    }
-    return this.#gate.wait(() => {
+    const attempt = (): T => {
+      const scope = this.#scope();
+      if (scope?.failure != null) throw rollbackOnlyError(scope.failure);
       try {
         return work(this.#connection());
       } catch (error) {
-        throw mapSqliteError(error);
+        const mapped = mapSqliteError(error);
+        if (scope !== undefined && isStatementFailure(error)) scope.failure ??= mapped;
+        throw mapped;
       }
-    });
+    };
+    if (this.#gate.open()) {
+      try {
+        return Promise.resolve(attempt());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.#gate.wait(attempt);
   }
 }

@@ -28,6 +28,7 @@ import type {
   StoreStats,
   TaskRepository,
 } from '@athena/core-types';
+import { rolledBackInsteadOfCommitted } from '@athena/store-kit';
 import { AsyncMutex } from './async-mutex.js';
 import { inspectFile, openConnection } from './connection.js';
 import type { Connection } from './connection.js';
@@ -35,7 +36,7 @@ import { createRepositories } from './create-repositories.js';
 import { mapSqliteError } from './map-error.js';
 import { migrationStatusOf } from './migrator.js';
 import { Session } from './session.js';
-import type { Gate } from './session.js';
+import type { Gate, RollbackOnlyScope } from './session.js';
 import { MAX_EMBEDDING_DIMENSION, resolveSqliteStoreOptions } from './sqlite-store-options.js';
 import type { ResolvedSqliteStoreOptions, SqliteStoreOptions } from './sqlite-store-options.js';
 import { sqliteStats } from './stats.js';
@@ -61,7 +62,7 @@ export interface SqliteTransaction extends Transaction {
 }
 
 /** One open transaction or savepoint. */
-interface TransactionScope {
+interface TransactionScope extends RollbackOnlyScope {
   active: boolean;
   /** Serialises savepoints opened directly inside this scope. */
   readonly children: AsyncMutex;
@@ -113,7 +114,11 @@ export class SqliteStore implements Store {
   constructor(options: SqliteStoreOptions) {
     this.#options = resolveSqliteStoreOptions(options);
     const repositories = createRepositories(
-      new Session(() => this.#requireConnection(), this.#gate),
+      new Session(
+        () => this.#requireConnection(),
+        this.#gate,
+        () => this.#activeScope(),
+      ),
     );
     this.projects = repositories.projects;
     this.memories = repositories.memories;
@@ -314,7 +319,7 @@ export class SqliteStore implements Store {
     if (parent?.active === true) return this.#savepoint(parent, fn);
     if (this.#closed) throw new StoreClosedError();
     await this.#mutex.lock();
-    const scope: TransactionScope = { active: true, children: new AsyncMutex() };
+    const scope: TransactionScope = { active: true, failure: null, children: new AsyncMutex() };
     try {
       const { db } = this.#requireConnection();
       try {
@@ -333,6 +338,10 @@ export class SqliteStore implements Store {
       scope.active = false;
       if (!db.inTransaction) {
         throw new StorageError('SQLite rolled the transaction back after an error inside it');
+      }
+      if (scope.failure !== null) {
+        db.exec('ROLLBACK');
+        throw rolledBackInsteadOfCommitted('transaction', scope.failure);
       }
       try {
         db.exec('COMMIT');
@@ -353,7 +362,7 @@ export class SqliteStore implements Store {
   ): Promise<T> {
     parseTransactionCallback(fn);
     await parent.children.lock();
-    const scope: TransactionScope = { active: true, children: new AsyncMutex() };
+    const scope: TransactionScope = { active: true, failure: null, children: new AsyncMutex() };
     const name = `athena_savepoint_${++this.#savepoints}`;
     try {
       // A savepoint outside a transaction would silently start a new one.
@@ -376,6 +385,11 @@ export class SqliteStore implements Store {
         throw error;
       }
       scope.active = false;
+      if (scope.failure !== null) {
+        // Undone to its start; the outer transaction stays usable.
+        exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+        throw rolledBackInsteadOfCommitted('transaction', scope.failure);
+      }
       exec(`RELEASE ${name}`);
       return result;
     } finally {
@@ -391,7 +405,13 @@ export class SqliteStore implements Store {
         throw new StoreClosedError('this transaction has already ended');
       },
     };
-    const repositories = createRepositories(new Session(() => this.#requireConnection(), gate));
+    const repositories = createRepositories(
+      new Session(
+        () => this.#requireConnection(),
+        gate,
+        () => scope,
+      ),
+    );
     return Object.freeze({
       ...repositories,
       transaction: <T>(fn: (tx: SqliteTransaction) => Promise<T>) => this.#savepoint(scope, fn),
@@ -420,6 +440,12 @@ export class SqliteStore implements Store {
       }
     },
   };
+
+  /** The transaction work started now runs in, if one is open. */
+  #activeScope(): TransactionScope | undefined {
+    const scope = this.#scope.getStore();
+    return scope?.active === true ? scope : undefined;
+  }
 
   #run<T>(work: () => T): Promise<T> {
     return this.#gate.open() ? Promise.resolve().then(work) : this.#gate.wait(work);

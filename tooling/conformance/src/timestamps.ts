@@ -1,4 +1,6 @@
+import { LIMITS, ValidationError } from '@athena/core-types';
 import { expect, it } from 'vitest';
+import { expectAthenaError } from './expect-athena-error.js';
 import { QUERY, memoryInput, present } from './fixtures.js';
 import type { SuiteContext } from './suite-context.js';
 
@@ -34,6 +36,62 @@ export function timestampTests(ctx: SuiteContext): void {
     expect(
       present(await store.memories.get(project.id, present(many))).createdAt.toISOString(),
     ).toBe('2024-02-29T23:59:59.123Z');
+  });
+
+  it('instants of the years 0001 to 9999 round-trip; earlier or later ones are a ValidationError and write nothing', async () => {
+    const store = ctx.store();
+    const project = await ctx.project();
+    const first = new Date(LIMITS.earliestInstant);
+    const last = new Date(LIMITS.latestInstant);
+    expect([first.toISOString(), last.toISOString()]).toEqual([
+      '0001-01-01T00:00:00.000Z',
+      '9999-12-31T23:59:59.999Z',
+    ]);
+    for (const at of [first, last]) {
+      const memory = await store.memories.store(project.id, memoryInput({ createdAt: at }));
+      expect(present(await store.memories.get(project.id, memory.id)).createdAt.getTime()).toBe(
+        at.getTime(),
+      );
+      const event = await store.episodes.record(project.id, {
+        sessionId: 's',
+        eventType: 'action',
+        content: 'at the edge',
+        timestamp: at,
+      });
+      expect(present(await store.episodes.get(project.id, event.id)).timestamp.getTime()).toBe(
+        at.getTime(),
+      );
+    }
+    const before = await store.memories.count(project.id);
+    for (const at of [
+      new Date('-005000-06-01T00:00:00.000Z'),
+      new Date(LIMITS.earliestInstant - 1),
+      new Date(LIMITS.latestInstant + 1),
+      new Date('+275760-09-13T00:00:00.000Z'),
+    ]) {
+      await expectAthenaError(
+        () => store.memories.store(project.id, memoryInput({ createdAt: at })),
+        ValidationError,
+        'validation',
+      );
+      await expectAthenaError(
+        () =>
+          store.episodes.record(project.id, {
+            sessionId: 's',
+            eventType: 'action',
+            content: 'out of range',
+            timestamp: at,
+          }),
+        ValidationError,
+        'validation',
+      );
+      await expectAthenaError(
+        () => store.goals.create(project.id, { title: 'g', deadline: at }),
+        ValidationError,
+        'validation',
+      );
+    }
+    expect(await store.memories.count(project.id)).toBe(before);
   });
 
   it('instants survive a change of the process time zone (never naive local times)', async () => {

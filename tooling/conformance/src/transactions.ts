@@ -1,4 +1,4 @@
-import { DimensionMismatchError } from '@athena/core-types';
+import { ConflictError, DimensionMismatchError, StorageError } from '@athena/core-types';
 import { expect, it } from 'vitest';
 import { expectAthenaError } from './expect-athena-error.js';
 import { QUERY, atCosine, ids, memoryInput, present } from './fixtures.js';
@@ -116,6 +116,83 @@ export function transactionTests(ctx: SuiteContext): void {
       'dimension_mismatch',
     );
     expect(await store.memories.count(project.id)).toBe(0);
+  });
+
+  it('a failed statement makes the transaction rollback-only: later work fails, nothing commits, transaction() throws', async () => {
+    const store = ctx.store();
+    const slug = `tx-rollback-only-${Date.now()}`;
+    await store.projects.create({ name: `${slug}-taken`, path: `/${slug}-taken` });
+    let later: unknown;
+    const error = await expectAthenaError(
+      () =>
+        store.transaction(async (tx) => {
+          const project = await tx.projects.create({ name: slug, path: `/${slug}` });
+          // The caller catches the failed statement and goes on.
+          await expectAthenaError(
+            () => tx.projects.create({ name: `${slug}-taken`, path: `/${slug}-elsewhere` }),
+            ConflictError,
+            'conflict',
+          );
+          later = await tx.memories.store(project.id, memoryInput()).catch((e: unknown) => e);
+        }),
+      StorageError,
+      'storage',
+    );
+    expect(error.message).toContain('rolled back instead of committed');
+    expect(later).toBeInstanceOf(StorageError);
+    expect((later as StorageError).message).toContain('rollback-only');
+    expect(await store.projects.getByName(slug)).toBeNull();
+  });
+
+  it('input rejected before any statement leaves the transaction usable', async () => {
+    const store = ctx.store();
+    const project = await ctx.project();
+    await store.transaction(async (tx) => {
+      await tx.memories.store(project.id, memoryInput({ content: 'kept' }));
+      await expectAthenaError(
+        () => tx.memories.store(project.id, memoryInput({ embedding: [1, 2, 3] })),
+        DimensionMismatchError,
+        'dimension_mismatch',
+      );
+      await tx.memories.store(project.id, memoryInput({ content: 'kept too' }));
+    });
+    expect(await store.memories.count(project.id)).toBe(2);
+  });
+
+  it('a nested transaction with a failed statement is undone to its start; the outer one commits', async () => {
+    const store = ctx.store();
+    const slug = `tx-nested-${Date.now()}`;
+    await store.projects.create({ name: `${slug}-taken`, path: `/${slug}-taken` });
+    const id = await store.transaction(async (tx) => {
+      const project = await tx.projects.create({ name: slug, path: `/${slug}` });
+      // The failure propagates out of the nested transaction…
+      await expectAthenaError(
+        () =>
+          store.transaction(async (inner) => {
+            await inner.memories.store(project.id, memoryInput({ content: 'undone one' }));
+            await inner.projects.create({ name: `${slug}-taken`, path: `/${slug}-x` });
+          }),
+        ConflictError,
+        'conflict',
+      );
+      // …or is caught inside it: undone all the same, and said so.
+      const swallowed = await expectAthenaError(
+        () =>
+          store.transaction(async (inner) => {
+            await inner.memories.store(project.id, memoryInput({ content: 'undone two' }));
+            await inner.projects
+              .create({ name: `${slug}-taken`, path: `/${slug}-y` })
+              .catch(() => undefined);
+          }),
+        StorageError,
+        'storage',
+      );
+      expect(swallowed.message).toContain('rolled back instead of committed');
+      await tx.memories.store(project.id, memoryInput({ content: 'kept' }));
+      return project.id;
+    });
+    const { items } = await store.memories.list(id);
+    expect(items.map((m) => m.content)).toEqual(['kept']);
   });
 
   it('work inside the callback sees its own writes, including search', async () => {
