@@ -165,9 +165,9 @@ export interface SearchRepository {
    * Semantic and keyword candidates fused by weighted sum or reciprocal rank
    * fusion. Empty or blank `text`, like text without a searchable word, gives
    * the keyword leg no candidates: the result is the semantic leg, fused as
-   * usual (keyword 0). Text with a NUL, or over `LIMITS.searchTextLength`
-   * characters or `LIMITS.searchTerms` words, is a `ValidationError`
-   * (`query.text`).
+   * usual (keyword 0). Text with a NUL or a lone surrogate, or over
+   * `LIMITS.searchTextLength` characters or `LIMITS.searchTerms` words, is a
+   * `ValidationError` (`query.text`).
    */
   hybrid<const O extends HybridSearchOptions | undefined = undefined>(
     projectId: number,

@@ -82,12 +82,17 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string)
 
 const noNul = (value: string) => !value.includes('\u0000');
 const NUL_MESSAGE = 'must not contain NUL (\\u0000) characters';
+// In a `u` regex a surrogate pair is one code point: only a lone surrogate matches.
+const LONE_SURROGATE = /\p{Surrogate}/u;
+const wellFormed = (value: string) => !LONE_SURROGATE.test(value);
+const WELL_FORMED_MESSAGE = 'must be well-formed UTF-16 (no lone surrogate \\uD800–\\uDFFF)';
 
 const shortText = z
   .string()
   .min(1, 'must not be empty')
   .max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`)
-  .refine(noNul, NUL_MESSAGE);
+  .refine(noNul, NUL_MESSAGE)
+  .refine(wellFormed, WELL_FORMED_MESSAGE);
 const content = z
   .string()
   .refine((value) => value.trim().length > 0, 'must not be empty or blank')
@@ -95,11 +100,13 @@ const content = z
     (value) => value.length <= LIMITS.contentLength,
     `must be at most ${LIMITS.contentLength} characters`,
   )
-  .refine(noNul, NUL_MESSAGE);
+  .refine(noNul, NUL_MESSAGE)
+  .refine(wellFormed, WELL_FORMED_MESSAGE);
 const longText = z
   .string()
   .max(LIMITS.contentLength, `must be at most ${LIMITS.contentLength} characters`)
-  .refine(noNul, NUL_MESSAGE);
+  .refine(noNul, NUL_MESSAGE)
+  .refine(wellFormed, WELL_FORMED_MESSAGE);
 // Letters, digits and combining marks: the words of a search text, as the stores' tokenizers see them.
 const SEARCH_WORD = /[\p{L}\p{N}\p{M}]+/gu;
 const searchWords = (value: string) => value.match(SEARCH_WORD)?.length ?? 0;
@@ -107,6 +114,7 @@ const searchText = z
   .string()
   .max(LIMITS.searchTextLength, `must be at most ${LIMITS.searchTextLength} characters`)
   .refine(noNul, NUL_MESSAGE)
+  .refine(wellFormed, WELL_FORMED_MESSAGE)
   // Words are counted only in a text of allowed length, never in a huge one.
   .refine(
     (value) => value.length > LIMITS.searchTextLength || searchWords(value) <= LIMITS.searchTerms,
@@ -648,8 +656,9 @@ const keywordText = searchText.refine(
 );
 
 /**
- * Validates a keyword query: plain text, non-blank, without NUL, at most
- * {@link LIMITS.searchTextLength} characters and {@link LIMITS.searchTerms} words.
+ * Validates a keyword query: plain text, non-blank, without NUL or a lone
+ * surrogate, at most {@link LIMITS.searchTextLength} characters and
+ * {@link LIMITS.searchTerms} words.
  *
  * @example
  * ```ts
@@ -672,8 +681,9 @@ const hybridQuerySchema = z
 
 /**
  * Validates the query of `search.hybrid()`: the embedding as in
- * {@link toEmbedding}, the text a string without NUL of at most
- * {@link LIMITS.searchTextLength} characters and {@link LIMITS.searchTerms} words. Empty or blank text is no error:
+ * {@link toEmbedding}, the text a string without NUL or a lone surrogate of
+ * at most {@link LIMITS.searchTextLength} characters and
+ * {@link LIMITS.searchTerms} words. Empty or blank text is no error:
  * like text without a searchable word, it gives the keyword leg no
  * candidates, so the result is the semantic leg fused as usual (keyword 0).
  *

@@ -114,6 +114,25 @@ describe('parseStoreMemory', () => {
     expect(() => parseStoreMemory({ content: 'a\u0000b', embedding: vec }, 3)).toThrow(/NUL/);
   });
 
+  it('rejects ill-formed UTF-16 (a lone or reversed surrogate) in every text field, accepts surrogate pairs', () => {
+    for (const bad of ['\uD800', 'a\uDC00b', '\uDC00\uD800']) {
+      const error = caught(() =>
+        parseStoreMemory({ content: bad, domain: bad, tags: ['ok', bad], embedding: vec }, 3),
+      ) as ValidationError;
+      expect(error.issues.map((issue) => issue.path)).toEqual([
+        'memory.content',
+        'memory.domain',
+        'memory.tags[1]',
+      ]);
+      expect(error.message).toContain('well-formed UTF-16');
+    }
+    const astral = parseStoreMemory(
+      { content: '🦉 𝔸', domain: '𝔸', tags: ['🦉'], embedding: vec },
+      3,
+    );
+    expect([astral.content, astral.domain, astral.tags]).toEqual(['🦉 𝔸', '𝔸', ['🦉']]);
+  });
+
   it('rejects content above the limit', () => {
     const content = 'x'.repeat(LIMITS.contentLength + 1);
     expect(() => parseStoreMemory({ content, embedding: vec }, 3)).toThrow(ValidationError);
@@ -232,13 +251,13 @@ describe('unknown fields', () => {
 });
 
 describe('parseHybridQuery', () => {
-  it('accepts empty and blank text, rejects NUL, text over the limits and non-strings at query.text', () => {
+  it('accepts empty and blank text, rejects NUL, a lone surrogate, text over the limits and non-strings at query.text', () => {
     for (const text of ['', '   ', 'pnpm']) {
       expect(parseHybridQuery({ embedding: vec, text }, 3).text).toBe(text);
     }
     const tooLong = 'x'.repeat(LIMITS.searchTextLength + 1);
     const tooManyWords = 'w '.repeat(LIMITS.searchTerms + 1);
-    for (const text of ['a\u0000b', tooLong, tooManyWords, 42, undefined]) {
+    for (const text of ['a\u0000b', '\uDC00', tooLong, tooManyWords, 42, undefined]) {
       const error = caught(() => parseHybridQuery({ embedding: vec, text }, 3)) as ValidationError;
       expect(error.issues.map((issue) => issue.path)).toEqual(['query.text']);
     }
@@ -274,8 +293,8 @@ describe('parseKeywordText', () => {
     }
   });
 
-  it('rejects blank text and NUL', () => {
-    for (const text of ['', '  ', 'a\u0000b']) {
+  it('rejects blank text, NUL and a lone surrogate', () => {
+    for (const text of ['', '  ', 'a\u0000b', 'a\uD800']) {
       expect(caught(() => parseKeywordText(text))).toBeInstanceOf(ValidationError);
     }
   });
