@@ -68,8 +68,9 @@ export type FusionMode = 'weighted' | 'rrf';
 export interface HybridQuery {
   readonly embedding: EmbeddingInput;
   /**
-   * Plain words, at most `LIMITS.contentLength` characters, no NUL. May be
-   * empty or blank: the keyword leg then has no candidates (keyword 0).
+   * Plain words: at most `LIMITS.searchTextLength` (4,096) characters and
+   * `LIMITS.searchTerms` (64) words, no NUL, no lone surrogate. May be empty
+   * or blank: the keyword leg then has no candidates (keyword 0).
    */
   readonly text: string;
 }

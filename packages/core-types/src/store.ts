@@ -152,7 +152,9 @@ export interface SearchRepository {
   /**
    * Full-text search: memories matching any term of `text`, most relevant
    * first. `text` is plain user text, never query syntax: quotes, operators
-   * and punctuation are treated as words or ignored.
+   * and punctuation are treated as words or ignored. Blank text, or text
+   * over `LIMITS.searchTextLength` (4,096) characters or
+   * `LIMITS.searchTerms` (64) words, is a `ValidationError` (`text`).
    */
   keyword<const O extends KeywordSearchOptions | undefined = undefined>(
     projectId: number,
@@ -163,7 +165,9 @@ export interface SearchRepository {
    * Semantic and keyword candidates fused by weighted sum or reciprocal rank
    * fusion. Empty or blank `text`, like text without a searchable word, gives
    * the keyword leg no candidates: the result is the semantic leg, fused as
-   * usual (keyword 0). Text with a NUL is a `ValidationError`.
+   * usual (keyword 0). Text with a NUL or a lone surrogate, or over
+   * `LIMITS.searchTextLength` characters or `LIMITS.searchTerms` words, is a
+   * `ValidationError` (`query.text`).
    */
   hybrid<const O extends HybridSearchOptions | undefined = undefined>(
     projectId: number,

@@ -29,6 +29,18 @@ export const LIMITS = Object.freeze({
   contentLength: 262_144,
   /** Characters in a name, path, title, tag, domain or identifier. */
   shortText: 1_000,
+  /**
+   * Characters in a search text: `search.keyword()`'s text and the text of
+   * `search.hybrid()`'s query. A query is a few words, and its cost grows with
+   * its length on every backend.
+   */
+  searchTextLength: 4_096,
+  /**
+   * Words in a search text, counted as runs of letters, digits and combining
+   * marks (the terms keyword search matches, repeats included): each is one
+   * more term to match, and PostgreSQL fails on a query of thousands.
+   */
+  searchTerms: 64,
   /** Tags on one memory. */
   tags: 64,
   /** Rows a search or a page returns. */
@@ -86,12 +98,17 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string)
 
 const noNul = (value: string) => !value.includes('\u0000');
 const NUL_MESSAGE = 'must not contain NUL (\\u0000) characters';
+// In a `u` regex a surrogate pair is one code point: only a lone surrogate matches.
+const LONE_SURROGATE = /\p{Surrogate}/u;
+const wellFormed = (value: string) => !LONE_SURROGATE.test(value);
+const WELL_FORMED_MESSAGE = 'must be well-formed UTF-16 (no lone surrogate \\uD800–\\uDFFF)';
 
 const shortText = z
   .string()
   .min(1, 'must not be empty')
   .max(LIMITS.shortText, `must be at most ${LIMITS.shortText} characters`)
-  .refine(noNul, NUL_MESSAGE);
+  .refine(noNul, NUL_MESSAGE)
+  .refine(wellFormed, WELL_FORMED_MESSAGE);
 const content = z
   .string()
   .refine((value) => value.trim().length > 0, 'must not be empty or blank')
@@ -99,11 +116,26 @@ const content = z
     (value) => value.length <= LIMITS.contentLength,
     `must be at most ${LIMITS.contentLength} characters`,
   )
-  .refine(noNul, NUL_MESSAGE);
+  .refine(noNul, NUL_MESSAGE)
+  .refine(wellFormed, WELL_FORMED_MESSAGE);
 const longText = z
   .string()
   .max(LIMITS.contentLength, `must be at most ${LIMITS.contentLength} characters`)
-  .refine(noNul, NUL_MESSAGE);
+  .refine(noNul, NUL_MESSAGE)
+  .refine(wellFormed, WELL_FORMED_MESSAGE);
+// Letters, digits and combining marks: the words of a search text, as the stores' tokenizers see them.
+const SEARCH_WORD = /[\p{L}\p{N}\p{M}]+/gu;
+const searchWords = (value: string) => value.match(SEARCH_WORD)?.length ?? 0;
+const searchText = z
+  .string()
+  .max(LIMITS.searchTextLength, `must be at most ${LIMITS.searchTextLength} characters`)
+  .refine(noNul, NUL_MESSAGE)
+  .refine(wellFormed, WELL_FORMED_MESSAGE)
+  // Words are counted only in a text of allowed length, never in a huge one.
+  .refine(
+    (value) => value.length > LIMITS.searchTextLength || searchWords(value) <= LIMITS.searchTerms,
+    `must have at most ${LIMITS.searchTerms} words`,
+  );
 const unit = z.number().finite().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]');
 const id = z
   .number()
@@ -648,9 +680,24 @@ export function parseNeighbours(
   return { ids, options: parseWith(neighbourSchema, options ?? {}, 'options') };
 }
 
-/** Validates a keyword query: plain text, non-blank. */
+const keywordText = searchText.refine(
+  (value) => value.trim().length > 0,
+  'must not be empty or blank',
+);
+
+/**
+ * Validates a keyword query: plain text, non-blank, without NUL or a lone
+ * surrogate, at most {@link LIMITS.searchTextLength} characters and
+ * {@link LIMITS.searchTerms} words.
+ *
+ * @example
+ * ```ts
+ * parseKeywordText('pnpm workspace'); // 'pnpm workspace'
+ * parseKeywordText('x'.repeat(5000)); // throws ValidationError (text: must be at most 4096 characters)
+ * ```
+ */
 export function parseKeywordText(text: unknown): string {
-  return parseWith(content, text, 'text');
+  return parseWith(keywordText, text, 'text');
 }
 
 const hybridQuerySchema = z
@@ -658,14 +705,15 @@ const hybridQuerySchema = z
     // Checked by toEmbedding(), against the database's dimension.
     embedding: z.unknown(),
     // Empty or blank text is allowed: the keyword leg then has no candidates.
-    text: longText,
+    text: searchText,
   })
   .strict();
 
 /**
  * Validates the query of `search.hybrid()`: the embedding as in
- * {@link toEmbedding}, the text a string without NUL of at most
- * {@link LIMITS.contentLength} characters. Empty or blank text is no error:
+ * {@link toEmbedding}, the text a string without NUL or a lone surrogate of
+ * at most {@link LIMITS.searchTextLength} characters and
+ * {@link LIMITS.searchTerms} words. Empty or blank text is no error:
  * like text without a searchable word, it gives the keyword leg no
  * candidates, so the result is the semantic leg fused as usual (keyword 0).
  *

@@ -13,6 +13,7 @@ import {
   parseHybridQuery,
   parseId,
   parseKeywordOptions,
+  parseKeywordText,
   parseSemanticOptions,
   parseLink,
   parseProjectKey,
@@ -111,6 +112,25 @@ describe('parseStoreMemory', () => {
 
   it('rejects NUL characters, which PostgreSQL text cannot hold', () => {
     expect(() => parseStoreMemory({ content: 'a\u0000b', embedding: vec }, 3)).toThrow(/NUL/);
+  });
+
+  it('rejects ill-formed UTF-16 (a lone or reversed surrogate) in every text field, accepts surrogate pairs', () => {
+    for (const bad of ['\uD800', 'a\uDC00b', '\uDC00\uD800']) {
+      const error = caught(() =>
+        parseStoreMemory({ content: bad, domain: bad, tags: ['ok', bad], embedding: vec }, 3),
+      ) as ValidationError;
+      expect(error.issues.map((issue) => issue.path)).toEqual([
+        'memory.content',
+        'memory.domain',
+        'memory.tags[1]',
+      ]);
+      expect(error.message).toContain('well-formed UTF-16');
+    }
+    const astral = parseStoreMemory(
+      { content: '🦉 𝔸', domain: '𝔸', tags: ['🦉'], embedding: vec },
+      3,
+    );
+    expect([astral.content, astral.domain, astral.tags]).toEqual(['🦉 𝔸', '𝔸', ['🦉']]);
   });
 
   it('rejects content above the limit', () => {
@@ -231,11 +251,13 @@ describe('unknown fields', () => {
 });
 
 describe('parseHybridQuery', () => {
-  it('accepts empty and blank text, rejects NUL and non-strings at query.text', () => {
+  it('accepts empty and blank text, rejects NUL, a lone surrogate, text over the limits and non-strings at query.text', () => {
     for (const text of ['', '   ', 'pnpm']) {
       expect(parseHybridQuery({ embedding: vec, text }, 3).text).toBe(text);
     }
-    for (const text of ['a\u0000b', 42, undefined]) {
+    const tooLong = 'x'.repeat(LIMITS.searchTextLength + 1);
+    const tooManyWords = 'w '.repeat(LIMITS.searchTerms + 1);
+    for (const text of ['a\u0000b', '\uDC00', tooLong, tooManyWords, 42, undefined]) {
       const error = caught(() => parseHybridQuery({ embedding: vec, text }, 3)) as ValidationError;
       expect(error.issues.map((issue) => issue.path)).toEqual(['query.text']);
     }
@@ -243,6 +265,38 @@ describe('parseHybridQuery', () => {
       DimensionMismatchError,
     );
     expect(caught(() => parseHybridQuery(null, 3))).toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('parseKeywordText', () => {
+  const words = (count: number) => Array.from({ length: count }, (_, i) => `w${i}`).join(' ');
+
+  it(`accepts ${LIMITS.searchTerms} words and ${LIMITS.searchTextLength} characters, rejects one more of either at text`, () => {
+    const atLimit = words(LIMITS.searchTerms).padEnd(LIMITS.searchTextLength, ' ');
+    expect(parseKeywordText(atLimit)).toBe(atLimit);
+    expect(caught(() => parseKeywordText(`${atLimit} `))).toMatchObject({
+      issues: [{ path: 'text', message: `must be at most ${LIMITS.searchTextLength} characters` }],
+    });
+    expect(caught(() => parseKeywordText(words(LIMITS.searchTerms + 1)))).toMatchObject({
+      issues: [{ path: 'text', message: `must have at most ${LIMITS.searchTerms} words` }],
+    });
+  });
+
+  it('counts words as the stores split them: punctuation separates, marks join, repeats count', () => {
+    const half = LIMITS.searchTerms / 2;
+    expect(parseKeywordText('a-b '.repeat(half))).toBe('a-b '.repeat(half));
+    expect(parseKeywordText('e\u0301 '.repeat(LIMITS.searchTerms))).toHaveLength(
+      3 * LIMITS.searchTerms,
+    );
+    for (const text of ['a-b '.repeat(half + 1), 'same '.repeat(LIMITS.searchTerms + 1)]) {
+      expect(caught(() => parseKeywordText(text))).toBeInstanceOf(ValidationError);
+    }
+  });
+
+  it('rejects blank text, NUL and a lone surrogate', () => {
+    for (const text of ['', '  ', 'a\u0000b', 'a\uD800']) {
+      expect(caught(() => parseKeywordText(text))).toBeInstanceOf(ValidationError);
+    }
   });
 });
 

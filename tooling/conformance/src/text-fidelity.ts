@@ -1,7 +1,7 @@
 import { ValidationError } from '@athena/core-types';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAthenaError } from './expect-athena-error.js';
-import { ids, memoryInput, present } from './fixtures.js';
+import { QUERY, ids, memoryInput, present } from './fixtures.js';
 import type { SuiteContext } from './suite-context.js';
 
 /**
@@ -107,6 +107,88 @@ export function textFidelityTests(ctx: SuiteContext): void {
     expect(fetched.content.length).toBe(100_000);
     expect(fetched.content === body).toBe(true);
     expect(ids(await store.search.keyword(project.id, 'okapi'))).toEqual([memory.id]);
+  });
+
+  for (const bad of ['\uD800', 'a\uDC00b', '\uDC00\uD800']) {
+    it(`ill-formed UTF-16 ${JSON.stringify(bad)} is a ValidationError naming the field wherever text goes; nothing changes`, async () => {
+      const store = ctx.store();
+      const project = await ctx.project();
+      const memory = await store.memories.store(project.id, memoryInput());
+      const goal = await store.goals.create(project.id, { title: 'kept goal' });
+      const projects = await store.projects.list();
+      const attempts: readonly (readonly [string, () => Promise<unknown>])[] = [
+        ['memory.content', () => store.memories.store(project.id, memoryInput({ content: bad }))],
+        ['memory.domain', () => store.memories.store(project.id, memoryInput({ domain: bad }))],
+        [
+          'memory.tags[1]',
+          () => store.memories.store(project.id, memoryInput({ tags: ['ok', bad] })),
+        ],
+        ['update.content', () => store.memories.update(project.id, memory.id, { content: bad })],
+        [
+          'episode.content',
+          () =>
+            store.episodes.record(project.id, {
+              sessionId: 's',
+              eventType: 'action',
+              content: bad,
+            }),
+        ],
+        ['goal.title', () => store.goals.create(project.id, { title: bad })],
+        ['goal update.title', () => store.goals.update(project.id, goal.id, { title: bad })],
+        ['task.title', () => store.tasks.create(project.id, { title: bad })],
+        ['project.name', () => store.projects.create({ name: bad, path: '/lone-surrogate' })],
+        ['project.path', () => store.projects.create({ name: 'lone surrogate', path: bad })],
+        ['text', () => store.search.keyword(project.id, bad)],
+        ['query.text', () => store.search.hybrid(project.id, { embedding: QUERY, text: bad })],
+      ];
+      for (const [path, attempt] of attempts) {
+        const error = await expectAthenaError(attempt, ValidationError, 'validation');
+        expect(
+          error.issues.map((issue) => issue.path),
+          path,
+        ).toContain(path);
+      }
+      expect(await store.memories.get(project.id, memory.id)).toEqual(memory);
+      expect(await store.memories.count(project.id)).toBe(1);
+      expect(await store.goals.list(project.id)).toEqual([goal]);
+      expect(await store.tasks.list(project.id)).toEqual([]);
+      expect((await store.episodes.list(project.id)).items).toEqual([]);
+      expect(await store.projects.list()).toEqual(projects);
+    });
+  }
+
+  it('well-formed astral characters (surrogate pairs) are stored and read back unchanged', async () => {
+    const store = ctx.store();
+    const astral = 'owl 🦉 double-struck 𝔸 \u{1F989}\u{1D538}';
+    const project = await store.projects.create({ name: astral, path: `/astral/${astral}` });
+    const memory = await store.memories.store(
+      project.id,
+      memoryInput({ content: `kinkajou ${astral}`, domain: astral, tags: [astral] }),
+    );
+    const fetched = present(await store.memories.get(project.id, memory.id));
+    expect([fetched.content, fetched.domain, fetched.tags]).toEqual([
+      `kinkajou ${astral}`,
+      astral,
+      [astral],
+    ]);
+    expect(
+      ids((await store.memories.list(project.id, { filters: { tags: [astral] } })).items),
+    ).toEqual([memory.id]);
+    expect(ids(await store.search.keyword(project.id, `kinkajou ${astral}`))).toEqual([memory.id]);
+    const event = await store.episodes.record(project.id, {
+      sessionId: astral,
+      eventType: 'action',
+      content: astral,
+    });
+    const goal = await store.goals.create(project.id, { title: astral });
+    const task = await store.tasks.create(project.id, { title: astral });
+    expect(present(await store.episodes.get(project.id, event.id)).content).toBe(astral);
+    expect(present(await store.goals.get(project.id, goal.id)).title).toBe(astral);
+    expect(present(await store.tasks.get(project.id, task.id)).title).toBe(astral);
+    expect(present(await store.projects.get(project.id))).toMatchObject({
+      name: astral,
+      path: `/astral/${astral}`,
+    });
   });
 
   it('NUL characters are rejected with ValidationError wherever text goes', async () => {

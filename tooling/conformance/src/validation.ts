@@ -9,7 +9,7 @@ import type {
 } from '@athena/core-types';
 import { describe, expect, it } from 'vitest';
 import { expectAthenaError } from './expect-athena-error.js';
-import { DIMENSION, OTHER_DIMENSION, QUERY, atCosine, memoryInput } from './fixtures.js';
+import { DIMENSION, OTHER_DIMENSION, QUERY, atCosine, ids, memoryInput } from './fixtures.js';
 import type { SuiteContext } from './suite-context.js';
 
 const nanAt3 = [0, 0, 0, Number.NaN, 1, 0, 0, 0];
@@ -70,6 +70,11 @@ function codeOf(error: abstract new (...args: never[]) => AthenaError) {
   return error === DimensionMismatchError
     ? ('dimension_mismatch' as const)
     : ('validation' as const);
+}
+
+/** `count` distinct words, the first `findable`: a search text with exactly that many terms. */
+function wordsText(count: number): string {
+  return ['findable', ...Array.from({ length: count - 1 }, (_, i) => `absent${i}`)].join(' ');
 }
 
 /** Embedding and input validation, identical on every backend. */
@@ -398,6 +403,58 @@ export function validationTests(ctx: SuiteContext): void {
         );
       });
     }
+
+    const OVER_LIMIT: readonly {
+      readonly title: string;
+      readonly text: string;
+      readonly limit: string;
+    }[] = [
+      {
+        title: `over ${LIMITS.searchTextLength} characters`,
+        text: `findable ${'x'.repeat(LIMITS.searchTextLength)}`,
+        limit: `${LIMITS.searchTextLength} characters`,
+      },
+      {
+        title: `of more than ${LIMITS.searchTerms} words`,
+        text: wordsText(LIMITS.searchTerms + 1),
+        limit: `${LIMITS.searchTerms} words`,
+      },
+    ];
+
+    for (const { title, text, limit } of OVER_LIMIT) {
+      it(`a search text ${title} is a ValidationError naming the field and the limit, on keyword and hybrid search`, async () => {
+        const store = ctx.store();
+        const project = await ctx.project();
+        await store.memories.store(project.id, memoryInput({ content: 'findable' }));
+        const keyword = await expectAthenaError(
+          () => store.search.keyword(project.id, text),
+          ValidationError,
+          'validation',
+        );
+        expect(keyword.issues).toEqual([{ path: 'text', message: expect.stringContaining(limit) }]);
+        const hybrid = await expectAthenaError(
+          () => store.search.hybrid(project.id, { embedding: QUERY, text }),
+          ValidationError,
+          'validation',
+        );
+        expect(hybrid.issues).toEqual([
+          { path: 'query.text', message: expect.stringContaining(limit) },
+        ]);
+      });
+    }
+
+    it(`a search text of exactly ${LIMITS.searchTextLength} characters and ${LIMITS.searchTerms} words is searched normally`, async () => {
+      const store = ctx.store();
+      const project = await ctx.project();
+      const target = await store.memories.store(project.id, memoryInput({ content: 'findable' }));
+      await store.memories.store(project.id, memoryInput({ content: 'unrelated' }));
+      const text = wordsText(LIMITS.searchTerms).padEnd(LIMITS.searchTextLength, '.');
+      expect(text).toHaveLength(LIMITS.searchTextLength);
+      expect(ids(await store.search.keyword(project.id, text))).toEqual([target.id]);
+      const hybrid = await store.search.hybrid(project.id, { embedding: QUERY, text });
+      expect(hybrid).toHaveLength(2);
+      expect(hybrid.find((hit) => hit.memory.id === target.id)?.breakdown.keywordRank).toBe(1);
+    });
 
     it('a blank or NUL keyword query is a ValidationError', async () => {
       const store = ctx.store();
