@@ -48,8 +48,11 @@ export interface CreateStoreOptions {
   readonly fallback?: FallbackMode;
   /** Environment to read; default `process.env`. */
   readonly env?: Environment;
-  /** Receives the fallback warning; default `console.warn`. */
-  readonly logger?: { warn(message: string): void };
+  /**
+   * Receives the fallback warning and the PostgreSQL store's warnings
+   * (retries, pool errors), each with its facts as `meta`; default `console.warn`.
+   */
+  readonly logger?: { warn(message: string, meta?: Record<string, unknown>): void };
   /**
    * Call `init()` (connect, migrate) before returning; default true. With
    * `false` the store is returned unopened — to read `migrationStatus()`

@@ -34,7 +34,7 @@ function requirePostgres(config: ResolvedConfig): ResolvedPostgres {
 
 async function openPostgres(
   config: ResolvedConfig,
-  logger: { warn(message: string): void },
+  logger: { warn(message: string, meta?: Record<string, unknown>): void },
 ): Promise<Store> {
   const store = await newPostgresStore(requirePostgres(config), config.embeddingDimension, logger);
   try {
@@ -68,7 +68,10 @@ function describeFailure(error: unknown, secret: string | undefined): string {
  */
 export async function createStore(options: CreateStoreOptions = {}): Promise<SelectedStore> {
   const config = resolveConfig(options);
-  const logger = options.logger ?? { warn: (message: string) => console.warn(message) };
+  const logger = options.logger ?? {
+    warn: (message: string, meta?: Record<string, unknown>) =>
+      meta === undefined ? console.warn(message) : console.warn(message, meta),
+  };
 
   if (options.initialize === false) {
     const store =

@@ -41,7 +41,7 @@ export async function newSqliteStore(
 export async function newPostgresStore(
   settings: ResolvedPostgres,
   embeddingDimension: number | undefined,
-  logger: { warn(message: string): void },
+  logger: { warn(message: string, meta?: Record<string, unknown>): void },
 ): Promise<Store> {
   const { PostgresStore } = await load('postgres', () => import('@athena/store-postgres'));
   return new PostgresStore({
@@ -51,6 +51,9 @@ export async function newPostgresStore(
     connectionTimeoutMs: settings.connectionTimeoutMs,
     ...(settings.schema === undefined ? {} : { schema: settings.schema }),
     ...(embeddingDimension === undefined ? {} : { embeddingDimension }),
-    logger: { warn: (message: string) => logger.warn(`[athena] ${message}`) },
+    logger: {
+      warn: (message: string, meta?: Record<string, unknown>) =>
+        logger.warn(`[athena] ${message}`, meta),
+    },
   });
 }

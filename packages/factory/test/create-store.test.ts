@@ -136,6 +136,48 @@ describePostgres('createStore on PostgreSQL', () => {
     expect(health.ok).toBe(true);
   });
 
+  it('hands the store’s retry warnings to the logger with their meta, never as [object Object]', async () => {
+    const schema = freshSchema('athena_factory');
+    schemas.push(schema);
+    const applicationName = `athena_factory_retry_${schema}`;
+    const url = new URL(TEST_DATABASE_URL);
+    url.searchParams.set('application_name', applicationName);
+    const { logged, logger } = captureWarnings();
+    const store = await track(
+      createStore({
+        logger,
+        postgres: { schema },
+        env: { ATHENA_DATABASE_URL: url.toString(), ATHENA_EMBEDDING_DIM: '8' },
+      }),
+    );
+    let attempts = 0;
+    await store.transaction(async (tx) => {
+      attempts++;
+      await tx.projects.create({ name: `before-${attempts}`, path: `/before-${attempts}` });
+      if (attempts === 1) {
+        // The transaction's own connection dies between two statements: retried from the start.
+        await adminQuery(
+          "select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and state like 'idle in transaction%'",
+          [applicationName],
+        );
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await tx.projects.create({ name: `after-${attempts}`, path: `/after-${attempts}` });
+    });
+    expect(attempts).toBe(2);
+    const retries = logged.filter((entry) => entry.message.includes('retrying'));
+    expect(retries).toEqual([
+      {
+        message: '[athena] retrying after a transient PostgreSQL failure',
+        meta: expect.objectContaining({
+          operation: 'transaction',
+          attempt: 1,
+          error: expect.stringMatching(/terminat|not queryable|connection/i),
+        }),
+      },
+    ]);
+  });
+
   it('refuses a dimension above pgvector’s index limit with the store’s error, without falling back', async () => {
     const { warnings, logger } = captureWarnings();
     const error = await createStore({

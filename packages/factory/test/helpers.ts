@@ -22,8 +22,23 @@ export async function closedPort(): Promise<number> {
   });
 }
 
-/** Collects warnings instead of printing them. */
-export function captureWarnings(): { warnings: string[]; logger: { warn(message: string): void } } {
+/** One warning as the logger received it. */
+export interface LoggedWarning {
+  readonly message: string;
+  readonly meta: Record<string, unknown> | undefined;
+}
+
+/** Collects warnings instead of printing them: the messages, and each with its meta. */
+export function captureWarnings(): {
+  warnings: string[];
+  logged: LoggedWarning[];
+  logger: { warn(message: string, meta?: Record<string, unknown>): void };
+} {
   const warnings: string[] = [];
-  return { warnings, logger: { warn: (message: string) => warnings.push(message) } };
+  const logged: LoggedWarning[] = [];
+  const warn = (message: string, meta?: Record<string, unknown>) => {
+    warnings.push(message);
+    logged.push({ message, meta });
+  };
+  return { warnings, logged, logger: { warn } };
 }

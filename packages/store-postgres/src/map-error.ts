@@ -46,6 +46,20 @@ function messageOf(error: unknown): string {
 }
 
 /**
+ * What a log line says about a driver error: its code (SQLSTATE or network
+ * code) when it has one, and its message.
+ *
+ * @example
+ * ```ts
+ * logger.warn('retrying', { attempt, ...errorLogFields(error) }); // { code: '57P01', error: 'terminating connection…' }
+ * ```
+ */
+export function errorLogFields(error: unknown): { code?: string; error: string } {
+  const code = codeOf(error);
+  return { ...(code === undefined ? {} : { code }), error: messageOf(error) };
+}
+
+/**
  * The failure happened before the statement could take effect, so running it
  * again cannot duplicate a write: refused connections, a pool that had no
  * connection in time, serialization failures, deadlocks, a backend shut down

@@ -58,7 +58,11 @@ export interface PostgresStoreCommonOptions {
     readonly baseDelayMs?: number;
     readonly maxDelayMs?: number;
   };
-  /** Receives warnings (pool errors, deferred index builds). Default: none. */
+  /**
+   * Receives warnings — pool errors, retries, deferred index builds — as a
+   * fixed message and the facts as `meta` (a retry: `operation`, `attempt`,
+   * the driver's `code` when it has one, `error`). Default: none.
+   */
   readonly logger?: { warn(message: string, meta?: Record<string, unknown>): void };
 }
 

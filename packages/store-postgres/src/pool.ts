@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import { errorLogFields } from './map-error.js';
 import type { ResolvedOptions } from './options.js';
 
 /** The result of a query, as much of it as the store reads. */
@@ -87,7 +88,7 @@ function startupOptions(defaults: AnnDefaults): string {
  */
 export function openPool(options: ResolvedOptions): PoolHandle {
   const onError = (error: Error) => {
-    options.logger.warn('PostgreSQL pool connection error', { error: error.message });
+    options.logger.warn('PostgreSQL pool connection error', errorLogFields(error));
   };
   const { connection } = options;
   if ('pool' in connection) {

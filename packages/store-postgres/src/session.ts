@@ -1,7 +1,7 @@
 import { rolledBackInsteadOfCommitted } from '@athena/store-kit';
 import { CompiledQuery, sql } from 'kysely';
 import type { Compilable, Kysely, QueryResult, RawBuilder } from 'kysely';
-import { isRetryableWrite, isTransient, mapError } from './map-error.js';
+import { errorLogFields, isRetryableWrite, isTransient, mapError } from './map-error.js';
 import type { ErrorContext } from './map-error.js';
 import type { InFlight } from './in-flight.js';
 import type { ResolvedOptions } from './options.js';
@@ -295,7 +295,8 @@ export class Session {
     this.env.options.logger.warn('retrying after a transient PostgreSQL failure', {
       operation: context.operation,
       attempt,
-      error: error instanceof Error ? error.message : String(error),
+      // A transaction's callback failed: log what it threw, not the wrapper.
+      ...errorLogFields(error instanceof CallbackError ? error.error : error),
     });
   }
 }

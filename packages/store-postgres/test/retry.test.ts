@@ -57,19 +57,19 @@ describePostgres('retry', () => {
     }
   });
 
-  it('a read whose backend is killed mid-statement is retried on a fresh connection', async () => {
+  it('a read whose backend is killed mid-statement is retried on a fresh connection, and the retry logged with its facts', async () => {
     const applicationName = `athena_retry_${randomBytes(4).toString('hex')}`;
     const pool = new pg.Pool({
       connectionString: DATABASE_URL,
       max: 2,
       application_name: applicationName,
     });
-    const warnings: string[] = [];
+    const logged: { message: string; meta: Record<string, unknown> | undefined }[] = [];
     const store = new PostgresStore({
       pool,
       schema,
       retry: { attempts: 4, baseDelayMs: 10 },
-      logger: { warn: (message) => warnings.push(message) },
+      logger: { warn: (message, meta) => logged.push({ message, meta }) },
     });
     const locker = new pg.Client({ connectionString: DATABASE_URL });
     await locker.connect();
@@ -96,7 +96,15 @@ describePostgres('retry', () => {
       await adminQuery('select pg_terminate_backend($1)', [victims[0]?.pid]);
       await locker.query('rollback');
       expect(await read).toBe(1);
-      expect(warnings).toContain('retrying after a transient PostgreSQL failure');
+      expect(logged).toContainEqual({
+        message: 'retrying after a transient PostgreSQL failure',
+        meta: {
+          operation: 'count memories',
+          attempt: 1,
+          code: '57P01',
+          error: expect.stringContaining('terminating connection due to administrator command'),
+        },
+      });
     } finally {
       await locker.end();
       await store.close();
@@ -104,19 +112,19 @@ describePostgres('retry', () => {
     }
   });
 
-  it('a transaction whose connection dies before COMMIT is retried from the start, without crashing', async () => {
+  it('a transaction whose connection dies before COMMIT is retried from the start, without crashing, and the retry logged readably', async () => {
     const applicationName = `athena_retry_${randomBytes(4).toString('hex')}`;
     const pool = new pg.Pool({
       connectionString: DATABASE_URL,
       max: 2,
       application_name: applicationName,
     });
-    const warnings: string[] = [];
+    const logged: { message: string; meta: Record<string, unknown> | undefined }[] = [];
     const store = new PostgresStore({
       pool,
       schema,
       retry: { attempts: 3, baseDelayMs: 10 },
-      logger: { warn: (message) => warnings.push(message) },
+      logger: { warn: (message, meta) => logged.push({ message, meta }) },
     });
     try {
       await store.init();
@@ -141,7 +149,14 @@ describePostgres('retry', () => {
       expect(attempts).toBe(2);
       expect((await store.projects.get(projectId))?.name).toBe('tx-retry-2');
       expect(await store.projects.getByName('tx-retry-1')).toBeNull();
-      expect(warnings).toContain('PostgreSQL pool connection error');
+      expect(logged.map((entry) => entry.message)).toContain('PostgreSQL pool connection error');
+      const retries = logged.filter(
+        (entry) => entry.message === 'retrying after a transient PostgreSQL failure',
+      );
+      expect(retries).toHaveLength(1);
+      expect(retries[0]?.meta).toMatchObject({ operation: 'transaction', attempt: 1 });
+      // What the callback's statement failed with, as text: never `[object Object]`.
+      expect(retries[0]?.meta?.['error']).toMatch(/terminat|not queryable|connection/i);
     } finally {
       await store.close();
       await pool.end();

@@ -30,7 +30,7 @@ import type {
 } from '@athena/core-types';
 import { rolledBackInsteadOfCommitted } from '@athena/store-kit';
 import { AsyncMutex } from './async-mutex.js';
-import { inspectFile, openConnection } from './connection.js';
+import { assertIntact, inspectFile, openConnection } from './connection.js';
 import type { Connection } from './connection.js';
 import { createRepositories } from './create-repositories.js';
 import { mapSqliteError } from './map-error.js';
@@ -191,8 +191,10 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Checks the database with a trivial query and reports versions, file and
-   * schema facts. Never throws: a closed or failing store reports `ok: false`.
+   * Checks the database with a trivial query and `PRAGMA quick_check` (every
+   * page read once), and reports versions, file and schema facts. Never
+   * throws: a closed, failing or corrupt store reports `ok: false` with the
+   * reason.
    *
    * @example
    * ```ts
@@ -217,6 +219,7 @@ export class SqliteStore implements Store {
         const started = performance.now();
         connection.statement('SELECT 1').get();
         const latencyMs = performance.now() - started;
+        assertIntact(connection.db, this.#options.path);
         const versions = connection
           .statement('SELECT sqlite_version() AS sqlite, vec_version() AS sqliteVec')
           .get() as { sqlite: string; sqliteVec: string };
