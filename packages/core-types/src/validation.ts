@@ -136,6 +136,34 @@ const searchText = z
     (value) => value.length > LIMITS.searchTextLength || searchWords(value) <= LIMITS.searchTerms,
     `must have at most ${LIMITS.searchTerms} words`,
   );
+
+/**
+ * The longest start of `text` that a search takes as its text: cut at
+ * {@link LIMITS.searchTextLength} characters (never inside a surrogate pair)
+ * and before its word number {@link LIMITS.searchTerms} + 1. A text within
+ * the limits comes back unchanged. For callers that search with a whole
+ * passage (a task description, a long question): `AthenaMemory.recall()`
+ * embeds the passage whole and matches keywords of this start.
+ *
+ * @example
+ * ```ts
+ * await store.search.keyword(projectId, searchTextPrefix(longQuestion));
+ * ```
+ */
+export function searchTextPrefix(text: string): string {
+  let end = Math.min(text.length, LIMITS.searchTextLength);
+  if (end < text.length && /[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end -= 1;
+  let words = 0;
+  for (const match of text.slice(0, end).matchAll(SEARCH_WORD)) {
+    words += 1;
+    if (words > LIMITS.searchTerms) {
+      end = match.index;
+      break;
+    }
+  }
+  return text.slice(0, end);
+}
+
 const unit = z.number().finite().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]');
 const id = z
   .number()

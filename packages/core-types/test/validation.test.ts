@@ -14,6 +14,7 @@ import {
   parseId,
   parseKeywordOptions,
   parseKeywordText,
+  searchTextPrefix,
   parseSemanticOptions,
   parseLink,
   parseProjectKey,
@@ -265,6 +266,28 @@ describe('parseHybridQuery', () => {
       DimensionMismatchError,
     );
     expect(caught(() => parseHybridQuery(null, 3))).toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('searchTextPrefix', () => {
+  const words = (count: number) => Array.from({ length: count }, (_, i) => `w${i}`).join(' ');
+
+  it('keeps a text within the limits as it is', () => {
+    for (const text of ['', 'pnpm workspaces', words(LIMITS.searchTerms)])
+      expect(searchTextPrefix(text)).toBe(text);
+  });
+
+  it(`cuts before word ${LIMITS.searchTerms + 1} and at ${LIMITS.searchTextLength} characters; the start is valid search text`, () => {
+    expect(searchTextPrefix(words(200))).toBe(`${words(LIMITS.searchTerms)} `);
+    const long = 'x'.repeat(LIMITS.searchTextLength * 3);
+    expect(searchTextPrefix(long)).toHaveLength(LIMITS.searchTextLength);
+    for (const text of [words(200), long, '-'.repeat(9_000) + words(80)])
+      expect(parseKeywordText(searchTextPrefix(text))).toBe(searchTextPrefix(text));
+  });
+
+  it('never splits a surrogate pair at the character limit', () => {
+    const text = `${'a'.repeat(LIMITS.searchTextLength - 1)}🦉 more`;
+    expect(searchTextPrefix(text)).toBe('a'.repeat(LIMITS.searchTextLength - 1));
   });
 });
 

@@ -7,6 +7,7 @@ import {
   parseHybridOptions,
   parseKeywordOptions,
   parseSemanticOptions,
+  searchTextPrefix,
 } from '@athena/core-types';
 import type {
   Embedder,
@@ -265,7 +266,7 @@ export class AthenaMemory {
     // The candidates of `pool` results, kept when superseded ones make liveResults ask for more.
     const { candidates } = parseHybridOptions({ ...searchOptions, limit: pool });
     const results = (await liveResults({ ...searchOptions, candidates }, pool, (options) =>
-      this.#store.search.hybrid(projectId, { embedding, text: query }, options),
+      this.#store.search.hybrid(projectId, { embedding, text: searchTextPrefix(query) }, options),
     )) as SearchResult<SearchHitMemory<O>>[];
     this.#assertSameModel(projectId, results);
 
@@ -330,7 +331,7 @@ export class AthenaMemory {
     if (mode === 'keyword') {
       const { limit } = parseKeywordOptions(legOptions);
       results = (await liveResults(legOptions as KeywordSearchOptions, limit, (options) =>
-        this.#store.search.keyword(projectId, query, options),
+        this.#store.search.keyword(projectId, searchTextPrefix(query), options),
       )) as typeof results;
       context = { mode };
     } else if (mode === 'semantic') {
@@ -350,7 +351,7 @@ export class AthenaMemory {
         candidates: hybrid.candidates,
       };
       results = (await liveResults(hybridOptions, hybrid.limit, (options) =>
-        this.#store.search.hybrid(projectId, { embedding, text: query }, options),
+        this.#store.search.hybrid(projectId, { embedding, text: searchTextPrefix(query) }, options),
       )) as typeof results;
       context = { mode, fusion: hybrid.fusion, weights: hybrid.weights, rrfK: hybrid.rrfK };
     }

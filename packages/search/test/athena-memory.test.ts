@@ -136,6 +136,27 @@ describe.each(BACKENDS)('on $name', (backend) => {
       expect(hits[0]?.score).toBeGreaterThanOrEqual(hits[1]?.score ?? Number.POSITIVE_INFINITY);
     });
 
+    it('recalls with a passage beyond the search text limits: keywords of its start, the embedding of all', async () => {
+      const memory = service();
+      await memory.rememberMany(projectId, [
+        { content: 'Database migrations are versioned and run at startup' },
+        { content: 'The kiwi mascot appears on the release notes' },
+      ]);
+      const filler = Array.from({ length: 120 }, (_, i) => `filler${i}`).join(' ');
+      const passage = `database migrations ${filler} kiwi mascot`;
+      const hits = await memory.recall(projectId, passage, { limit: 2 });
+      const byContent = new Map(hits.map((hit) => [hit.memory.content, hit.breakdown]));
+      // The first words are matched as keywords; the last 56 are past the cut.
+      expect(
+        byContent.get('Database migrations are versioned and run at startup')?.keywordRank,
+      ).toBe(1);
+      expect(byContent.get('The kiwi mascot appears on the release notes')?.keywordRank).toBeNull();
+      const searched = await memory.search(projectId, passage, { mode: 'keyword' });
+      expect(searched.map((hit) => hit.memory.content)).toEqual([
+        'Database migrations are versioned and run at startup',
+      ]);
+    });
+
     it('leaves the vectors out with includeEmbedding: false, and still records the access', async () => {
       const memory = service();
       const saved = await memory.remember(projectId, 'Migrations run at startup, versioned');
