@@ -10,6 +10,13 @@ import {
   rollBackTo,
 } from './helpers.js';
 
+/** `list[i]`, which the test knows is there. */
+function at<T>(list: readonly T[], i: number): T {
+  const value = list[i];
+  if (value === undefined) throw new Error(`no element ${i}`);
+  return value;
+}
+
 /** Rows where the state mirror and `memory_vectors` disagree (missing on either side included). */
 async function stateMirrorDrift(schema: string): Promise<number> {
   const rows = await adminQuery<{ drift: string }>(
@@ -61,12 +68,15 @@ describePostgres('state mirror (memory_states)', () => {
     const project = await store.projects.create({ name: 'mirror', path: '/mirror' });
     const other = await store.projects.create({ name: 'elsewhere', path: '/elsewhere' });
     const vectors = randomVectors(12, 3, 8);
-    const one = await store.memories.store(project.id, { content: 'one', embedding: vectors[0]! });
+    const one = await store.memories.store(project.id, {
+      content: 'one',
+      embedding: at(vectors, 0),
+    });
     const ids = await store.memories.storeMany(
       project.id,
       vectors.slice(1, 10).map((embedding, i) => ({ content: `many ${i}`, embedding })),
     );
-    await store.memories.storeMany(other.id, [{ content: 'other', embedding: vectors[10]! }]);
+    await store.memories.storeMany(other.id, [{ content: 'other', embedding: at(vectors, 10) }]);
     expect(await stateMirrorDrift(schema)).toBe(0);
 
     const now = new Date();
@@ -79,9 +89,9 @@ describePostgres('state mirror (memory_states)', () => {
     expect(await stateMirrorDrift(schema)).toBe(0);
     await store.consolidation.transitionMany(project.id, [
       { memoryId: one.id, to: 'consolidated' },
-      { memoryId: ids[0]!, to: 'superseded', supersededBy: one.id },
+      { memoryId: at(ids, 0), to: 'superseded', supersededBy: one.id },
     ]);
-    await store.consolidation.transition(project.id, ids[1]!, 'consolidated');
+    await store.consolidation.transition(project.id, at(ids, 1), 'consolidated');
     await store.consolidation.labilize(project.id, [one.id]);
     expect(await stateMirrorDrift(schema)).toBe(0);
     const released = await store.consolidation.releaseExpired(
@@ -99,9 +109,9 @@ describePostgres('state mirror (memory_states)', () => {
       consolidating: 0,
     });
 
-    await store.memories.update(project.id, ids[2]!, { content: 'edited' });
-    await store.memories.recordAccess(project.id, [ids[3]!]);
-    expect(await store.memories.delete(project.id, ids[4]!)).toBe(true);
+    await store.memories.update(project.id, at(ids, 2), { content: 'edited' });
+    await store.memories.recordAccess(project.id, [at(ids, 3)]);
+    expect(await store.memories.delete(project.id, at(ids, 4))).toBe(true);
     expect(await stateMirrorDrift(schema)).toBe(0);
     expect(await store.projects.delete(project.id)).toBe(true);
     expect(await stateMirrorDrift(schema)).toBe(0);
@@ -154,7 +164,7 @@ describePostgres('state mirror (memory_states)', () => {
       project.id,
       vectors.map((embedding, i) => ({ content: `near ${i}`, embedding })),
     );
-    const byId = new Map(ids.map((id, i) => [id, vectors[i]!]));
+    const byId = new Map(ids.map((id, i) => [id, at(vectors, i)]));
     const sources = ids.slice(0, 20);
     for (const consolidatedCount of [120, 600]) {
       const claimed = await store.consolidation.claimBatch(project.id, {
@@ -172,10 +182,10 @@ describePostgres('state mirror (memory_states)', () => {
       });
       let hits = 0;
       for (const entry of found) {
-        const source = byId.get(entry.memoryId)!;
+        const source = byId.get(entry.memoryId) as number[];
         const truth = consolidated
           .filter((id) => id !== entry.memoryId)
-          .map((id) => ({ id, similarity: cosine(source, byId.get(id)!) }))
+          .map((id) => ({ id, similarity: cosine(source, byId.get(id) as number[]) }))
           .sort((a, b) => b.similarity - a.similarity || a.id - b.id)
           .slice(0, 5);
         expect(entry.neighbours.every((n) => consolidated.includes(n.id))).toBe(true);

@@ -58,7 +58,7 @@ export class Session {
   run<T>(work: (connection: Connection) => T): Promise<T> {
     const attempt = (): T => {
       const scope = this.#scope();
-      if (scope?.failure != null) throw rollbackOnlyError(scope.failure);
+      if (scope !== undefined && scope.failure !== null) throw rollbackOnlyError(scope.failure);
       try {
         return work(this.#connection());
       } catch (error) {
