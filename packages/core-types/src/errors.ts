@@ -132,7 +132,13 @@ export class InvalidTransitionError extends AthenaError {
   }
 }
 
-/** The backend cannot be reached or used (server down, refused, timed out). */
+/**
+ * The backend cannot be reached or used: the server is down or refused the
+ * connection, or the connection broke. Raised by a write, `details.mayHaveApplied`
+ * says whether the write may have taken effect (`true`: the connection broke
+ * after the statement or the COMMIT was sent — check before running it again)
+ * or certainly did not (`false`: safe to retry).
+ */
 export class BackendUnavailableError extends AthenaError {
   constructor(message: string, options: AthenaErrorOptions = {}) {
     super('backend_unavailable', message, options);
@@ -163,7 +169,12 @@ export class StoreClosedError extends AthenaError {
   }
 }
 
-/** A failure that may succeed if retried (connection reset, deadlock, serialization failure). */
+/**
+ * Another transaction got in the way (a deadlock, a serialization failure,
+ * SQLite's write lock held past the busy timeout): nothing was applied, and
+ * running the operation again may succeed. Raised by a write on PostgreSQL,
+ * `details.mayHaveApplied` is `false`.
+ */
 export class TransientError extends AthenaError {
   constructor(message: string, options: AthenaErrorOptions = {}) {
     super('transient', message, options);

@@ -33,6 +33,13 @@ export interface ClassifiedDriverError {
   readonly detail: string;
   /** The backend's codes, kept in the error's `details` (`sqliteCode`, `sqlstate`, `constraint`). */
   readonly details?: Readonly<Record<string, unknown>>;
+  /**
+   * The failed statement certainly took no effect (the connection was
+   * refused, a deadlock or serialization failure rolled it back). Otherwise
+   * — a connection that broke after the statement was sent — its outcome is
+   * unknown.
+   */
+  readonly notApplied?: boolean;
 }
 
 /** What the failing operation knows, to name the right error. */
@@ -43,4 +50,12 @@ export interface DriverErrorContext {
   readonly notFound?: { readonly entity: string; readonly id: unknown };
   /** The message of the `ConflictError` of a unique violation. */
   readonly conflict?: string;
+  /**
+   * The operation writes: a `BackendUnavailableError` or `TransientError`
+   * then says in `details.mayHaveApplied` whether the write may have taken
+   * effect, so that the caller knows whether running it again can duplicate it.
+   */
+  readonly write?: boolean;
+  /** The caller knows the write took no effect (a transaction that never reached COMMIT). */
+  readonly notApplied?: boolean;
 }

@@ -19,11 +19,22 @@ import { StorageError } from '@athena/core-types';
  * if (scope.failure !== null) throw rollbackOnlyError(scope.failure, 'store memory');
  * ```
  */
-export function rollbackOnlyError(cause: unknown, operation?: string): StorageError {
+export function rollbackOnlyError(
+  cause: unknown,
+  operation?: string,
+  details: Readonly<Record<string, unknown>> = {},
+): StorageError {
   const prefix = operation === undefined ? '' : `${operation}: `;
   return new StorageError(
     `${prefix}the transaction is rollback-only, because a statement inside it failed earlier; let the callback throw or return, and run the transaction again`,
-    { cause, details: { ...(operation === undefined ? {} : { operation }), rollbackOnly: true } },
+    {
+      cause,
+      details: {
+        ...details,
+        ...(operation === undefined ? {} : { operation }),
+        rollbackOnly: true,
+      },
+    },
   );
 }
 

@@ -22,6 +22,10 @@ import { rollbackOnlyError } from './rollback-only.js';
  * | `concurrency_conflict`                                        | `TransientError`: retry                                |
  * | `unavailable`                                                 | `BackendUnavailableError`                              |
  * | `rollback_only`                                               | `StorageError` ({@link rollbackOnlyError})             |
+ *
+ * For a write (`context.write`), the `TransientError` and the
+ * `BackendUnavailableError` carry `details.mayHaveApplied`: `false` when the
+ * classifier or the caller knows the statement took no effect, else `true`.
  * | `other`                                                       | `StorageError`                                         |
  *
  * @example
@@ -36,11 +40,16 @@ export function toAthenaError(
 ): AthenaError {
   const { kind, backend, detail } = classified;
   const prefix = context.operation === undefined ? '' : `${context.operation}: `;
+  const mayHaveApplied =
+    context.write === true && (kind === 'unavailable' || kind === 'concurrency_conflict')
+      ? { mayHaveApplied: context.notApplied !== true && classified.notApplied !== true }
+      : {};
   const options = {
     cause,
     details: {
       ...(context.operation === undefined ? {} : { operation: context.operation }),
       ...classified.details,
+      ...mayHaveApplied,
     },
   };
   switch (kind) {
@@ -62,7 +71,7 @@ export function toAthenaError(
     case 'unavailable':
       return new BackendUnavailableError(`${prefix}${backend} is unavailable (${detail})`, options);
     case 'rollback_only':
-      return rollbackOnlyError(cause, context.operation);
+      return rollbackOnlyError(cause, context.operation, options.details);
     case 'other':
       return new StorageError(`${prefix}${backend} failed: ${detail}`, options);
   }

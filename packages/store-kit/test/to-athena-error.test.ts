@@ -23,6 +23,7 @@ const EXPECTED: readonly (readonly [
   ['invalid_value', ValidationError, 'validation'],
   ['concurrency_conflict', TransientError, 'transient'],
   ['unavailable', BackendUnavailableError, 'backend_unavailable'],
+  ['rollback_only', StorageError, 'storage'],
   ['other', StorageError, 'storage'],
 ];
 
@@ -69,5 +70,27 @@ describe('toAthenaError', () => {
       toAthenaError(null, { kind: 'unavailable', backend: 'TestDB', detail: 'ECONNREFUSED' })
         .message,
     ).toBe('TestDB is unavailable (ECONNREFUSED)');
+  });
+
+  it('tells a write whether it may have applied, on unavailable and transient failures only', () => {
+    const broken = { kind: 'unavailable', backend: 'TestDB', detail: 'ECONNRESET' } as const;
+    const refused = { ...broken, detail: 'ECONNREFUSED', notApplied: true };
+    const deadlock = {
+      kind: 'concurrency_conflict',
+      backend: 'TestDB',
+      detail: 'x',
+      notApplied: true,
+    } as const;
+    const detailsOf = (...args: Parameters<typeof toAthenaError>) => toAthenaError(...args).details;
+    expect(detailsOf(null, broken, { write: true })).toMatchObject({ mayHaveApplied: true });
+    expect(detailsOf(null, refused, { write: true })).toMatchObject({ mayHaveApplied: false });
+    expect(detailsOf(null, deadlock, { write: true })).toMatchObject({ mayHaveApplied: false });
+    expect(detailsOf(null, broken, { write: true, notApplied: true })).toMatchObject({
+      mayHaveApplied: false,
+    });
+    expect(detailsOf(null, broken)).not.toHaveProperty('mayHaveApplied');
+    expect(
+      detailsOf(null, { kind: 'other', backend: 'TestDB', detail: 'x' }, { write: true }),
+    ).not.toHaveProperty('mayHaveApplied');
   });
 });

@@ -96,6 +96,7 @@ export function classifyPostgresError(error: unknown): ClassifiedDriverError {
     kind: kindOf(error, code),
     backend: 'PostgreSQL',
     detail: messageOf(error),
+    notApplied: isRetryableWrite(error),
     details: {
       ...(code === undefined ? {} : { sqlstate: code }),
       ...(typeof constraint === 'string' ? { constraint } : {}),

@@ -201,33 +201,39 @@ export class Session {
       try {
         return await fn(session);
       } catch (error) {
-        throw passThrough ? new CallbackError(error) : mapError(error, context);
+        // Before COMMIT: the transaction is rolled back, nothing of it applied.
+        throw passThrough
+          ? new CallbackError(error)
+          : mapError(error, { ...context, write: true, notApplied: true });
       }
     };
     if (this.depth > 0) return unwrapCallbackError(this.#savepoint(context, run));
     const leave = this.env.operations.enter();
     let committing = false;
     const attempt = () =>
-      this.#guard(context, () =>
-        this.raw.connection().execute(async (connection) => {
-          committing = false;
-          const session = new Session(connection, this.env, 1);
-          await sql`begin`.execute(connection);
-          let result: T;
-          try {
-            result = await run(session);
-          } catch (error) {
-            await sql`rollback`.execute(connection).catch(() => undefined);
-            throw error;
-          }
-          committing = true;
-          const { rows } = await sql<{ command?: string }>`commit`.execute(connection);
-          // PostgreSQL answers COMMIT with ROLLBACK when a statement failed earlier and
-          // the callback swallowed its error: nothing was saved, so say so.
-          if (rows[0]?.command === 'ROLLBACK')
-            throw rolledBackInsteadOfCommitted(context.operation);
-          return result;
-        }),
+      this.#guard(
+        // A COMMIT that broke may have applied; anything before it did not.
+        () => ({ ...context, write: true, notApplied: !committing }),
+        () =>
+          this.raw.connection().execute(async (connection) => {
+            committing = false;
+            const session = new Session(connection, this.env, 1);
+            await sql`begin`.execute(connection);
+            let result: T;
+            try {
+              result = await run(session);
+            } catch (error) {
+              await sql`rollback`.execute(connection).catch(() => undefined);
+              throw error;
+            }
+            committing = true;
+            const { rows } = await sql<{ command?: string }>`commit`.execute(connection);
+            // PostgreSQL answers COMMIT with ROLLBACK when a statement failed earlier and
+            // the callback swallowed its error: nothing was saved, so say so.
+            if (rows[0]?.command === 'ROLLBACK')
+              throw rolledBackInsteadOfCommitted(context.operation);
+            return result;
+          }),
       );
     // Before COMMIT a failed transaction rolled back, so any transient failure
     // can be retried; a COMMIT that broke may have applied.
@@ -273,7 +279,7 @@ export class Session {
   ): Promise<T> {
     if (this.depth > 0) return this.#guard(context, () => fn(this));
     const leave = this.env.operations.enter();
-    return this.#guard(context, () =>
+    return this.#guard({ ...context, write: mode === 'write' }, () =>
       withRetry(
         () => fn(this),
         this.env.options.retry,
@@ -283,11 +289,12 @@ export class Session {
     ).finally(leave);
   }
 
-  async #guard<T>(context: ErrorContext, fn: () => Promise<T>): Promise<T> {
+  async #guard<T>(context: ErrorContext | (() => ErrorContext), fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (error) {
-      throw error instanceof CallbackError ? error : mapError(error, context);
+      if (error instanceof CallbackError) throw error;
+      throw mapError(error, typeof context === 'function' ? context() : context);
     }
   }
 
