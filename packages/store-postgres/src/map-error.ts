@@ -28,6 +28,8 @@ const BROKEN_MESSAGES = [
   'not queryable',
   'timeout exceeded when trying to connect',
   'connection error',
+  // The client-side deadline (`queryTimeoutMs`): the server did not answer in time.
+  'query read timeout',
 ];
 
 /** The driver error behind an Athena error that wraps one, so retries can classify it. */

@@ -22,6 +22,9 @@ export type VectorIndexOptions =
   | { readonly type: 'ivfflat'; readonly lists?: number; readonly minRows?: number }
   | { readonly type: 'none' };
 
+/** How much longer than the server's `statement_timeout` the client waits by default. */
+const QUERY_TIMEOUT_GRACE_MS = 5_000;
+
 /** Settings shared by every kind of connection. */
 export interface PostgresStoreCommonOptions {
   /** Schema holding Athena's tables; default `public`. Created when missing. */
@@ -38,6 +41,14 @@ export interface PostgresStoreCommonOptions {
   readonly idleTimeoutMs?: number;
   /** Own pool only: server-side `statement_timeout`; default none. */
   readonly statementTimeoutMs?: number;
+  /**
+   * Own pool only: client-side deadline of every statement, for a server that
+   * stops answering (frozen, or a network that drops packets): the statement
+   * fails with `BackendUnavailableError` and its connection is discarded.
+   * Default `statementTimeoutMs` + 5 000 ms when that is set, else none (index
+   * builds and bulk loads may run for minutes).
+   */
+  readonly queryTimeoutMs?: number;
   /** Text-search configuration of a NEW database; default `english`. */
   readonly textSearchConfig?: string;
   /** Default HNSW with m = 16, ef_construction = 64. */
@@ -80,6 +91,7 @@ export interface ResolvedOptions {
   readonly connectionTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly statementTimeoutMs: number | undefined;
+  readonly queryTimeoutMs: number | undefined;
   readonly textSearchConfig: string;
   readonly vectorIndex:
     | { readonly type: 'hnsw'; readonly m: number; readonly efConstruction: number }
@@ -339,6 +351,11 @@ export function resolveOptions(options: PostgresStoreOptions): ResolvedOptions {
       1,
       86_400_000,
     ),
+    queryTimeoutMs:
+      optionalInteger(options.queryTimeoutMs, 'queryTimeoutMs', 1, 86_400_000) ??
+      (options.statementTimeoutMs === undefined
+        ? undefined
+        : Number(options.statementTimeoutMs) + QUERY_TIMEOUT_GRACE_MS),
     textSearchConfig,
     vectorIndex: resolveVectorIndex(options.vectorIndex),
     efSearch: integer(options.efSearch, 'efSearch', 40, 1, PGVECTOR_MAX_EF_SEARCH),

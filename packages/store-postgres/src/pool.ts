@@ -126,6 +126,9 @@ export function openPool(options: ResolvedOptions): PoolHandle {
     ...(options.statementTimeoutMs === undefined
       ? {}
       : { statement_timeout: options.statementTimeoutMs }),
+    ...(options.queryTimeoutMs === undefined ? {} : { query_timeout: options.queryTimeoutMs }),
+    // Dead peers (a host gone, a dropped route) are noticed by TCP itself.
+    keepAlive: true,
     application_name: 'athena',
     ...(annDefaults === null ? {} : { options: startupOptions(annDefaults) }),
   };
@@ -193,6 +196,12 @@ export interface OwnPoolFeatures {
   readonly prepare: boolean;
   /** The settings each connection starts with; enables per-connection ANN settings. */
   readonly annDefaults: AnnDefaults | null;
+  /**
+   * Statements have a client-side deadline (`query_timeout`): a connection
+   * whose statement ran out of time is discarded, not returned to the pool
+   * (the server may still answer it, or never).
+   */
+  readonly queryTimeout?: boolean;
 }
 
 /**
@@ -218,7 +227,7 @@ export function toKyselyPool(
   const guarded = new WeakSet<object>();
   const wrapped = new WeakMap<object, PostgresPoolClient>();
   const names = new StatementNames();
-  const own = features.prepare || features.annDefaults !== null;
+  const own = features.prepare || features.annDefaults !== null || features.queryTimeout === true;
   const view = (client: PoolClientLike): PostgresPoolClient => {
     let found = wrapped.get(client);
     if (found !== undefined) return found;
@@ -243,16 +252,22 @@ export function toKyselyPool(
       );
       current = wanted;
     };
+    let timedOut = false;
+    const noting = <R>(result: Promise<R>): Promise<R> =>
+      result.catch((error: unknown) => {
+        if (isQueryTimeout(error)) timedOut = true;
+        throw error;
+      });
     found = {
       query: ((text: unknown, values?: readonly unknown[]) => {
         if (typeof text !== 'string') return plain.query(text as never);
         const wanted = features.annDefaults === null ? undefined : wantedAnnSettings.getStore();
         if (wanted === undefined || (current !== null && sameAnn(current, wanted))) {
-          return send(text, values ?? []);
+          return noting(send(text, values ?? []));
         }
-        return change(wanted).then(() => send(text, values ?? []));
+        return noting(change(wanted).then(() => send(text, values ?? [])));
       }) as PostgresPoolClient['query'],
-      release: (destroy?: boolean) => client.release(destroy),
+      release: (destroy?: boolean) => client.release(destroy === true || timedOut),
     };
     wrapped.set(client, found);
     return found;
@@ -274,4 +289,9 @@ export function toKyselyPool(
     },
     end: async () => undefined,
   };
+}
+
+/** pg's error of a statement that outlived `query_timeout`. */
+function isQueryTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Query read timeout';
 }

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import {
+  BackendUnavailableError,
   StoreClosedError,
   parseBulkLoadOptions,
   parseHybridOptions,
@@ -142,6 +143,9 @@ function repositories(session: () => Session) {
   };
 }
 
+/** The longest `health()` waits for the server. */
+const HEALTH_DEADLINE_MS = 5_000;
+
 /**
  * Athena's production backend: PostgreSQL with pgvector, queried through
  * kysely over a `pg` pool.
@@ -233,6 +237,7 @@ export class PostgresStore implements Store {
         pool: toKyselyPool(pool.pool, pool.onError, {
           prepare: pool.owned && this.#options.preparedStatements,
           annDefaults: pool.annDefaults,
+          queryTimeout: pool.owned && this.#options.queryTimeoutMs !== undefined,
         }),
       }),
     });
@@ -718,53 +723,26 @@ export class PostgresStore implements Store {
       backend: this.backend,
       embeddingDimension: state.session.env.dimension,
     };
-    try {
-      const started = performance.now();
-      await sql`select 1`.execute(state.db);
-      const latencyMs = performance.now() - started;
-      const { rows } = await sql<{
-        server: string;
-        pgvector: string | null;
-        btree_gin: string | null;
-        version: number | null;
-      }>`
-        select current_setting('server_version') as server,
-          (select extversion from pg_extension where extname = 'vector') as pgvector,
-          (select extversion from pg_extension where extname = 'btree_gin') as btree_gin,
-          (select max(version) from ${sql.table(`${this.#options.schema}.athena_migrations`)}) as version`.execute(
-        state.db,
+    // However the server behaves, health() answers in bounded time.
+    const deadline = Math.min(
+      HEALTH_DEADLINE_MS,
+      this.#options.queryTimeoutMs ?? HEALTH_DEADLINE_MS,
+      this.#options.connectionTimeoutMs,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new BackendUnavailableError(`PostgreSQL did not answer within ${deadline} ms`, {
+              details: { deadlineMs: deadline },
+            }),
+          ),
+        deadline,
       );
-      const indexes = await listVectorIndexes(state.db, this.#options.schema);
-      const facts = rows[0];
-      const versions: Record<string, string> = {};
-      if (facts?.server) versions['postgresql'] = facts.server;
-      if (facts?.pgvector) versions['pgvector'] = facts.pgvector;
-      if (facts?.btree_gin) versions['btree_gin'] = facts.btree_gin;
-      return {
-        ok: true,
-        ...base,
-        latencyMs,
-        schemaVersion: Number(facts?.version ?? state.schemaVersion),
-        versions,
-        pool: {
-          total: poolStats.total,
-          idle: poolStats.idle,
-          waiting: poolStats.waiting,
-          max: state.pool.owned ? this.#options.poolMax : null,
-        },
-        details: {
-          serverVersion: facts?.server ?? null,
-          pgvectorVersion: facts?.pgvector ?? null,
-          schema: this.#options.schema,
-          textSearchConfig: state.session.env.textSearchConfig,
-          pool: poolStats,
-          vectorIndex: {
-            configured: this.#options.vectorIndex.type,
-            present: indexes.some((index) => index.valid),
-            indexes,
-          },
-        },
-      };
+    });
+    try {
+      return await Promise.race([this.#healthy(state, base, poolStats), late]);
     } catch (error) {
       return {
         ok: false,
@@ -774,7 +752,67 @@ export class PostgresStore implements Store {
         details: { schema: this.#options.schema, pool: poolStats },
         error: mapError(error, { operation: 'health check' }).message,
       };
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  async #healthy(
+    state: OpenState,
+    base: { readonly backend: string; readonly embeddingDimension: number },
+    poolStats: {
+      readonly total: number | null;
+      readonly idle: number | null;
+      readonly waiting: number | null;
+      readonly owned: boolean;
+    },
+  ): Promise<HealthReport> {
+    const started = performance.now();
+    await sql`select 1`.execute(state.db);
+    const latencyMs = performance.now() - started;
+    const { rows } = await sql<{
+      server: string;
+      pgvector: string | null;
+      btree_gin: string | null;
+      version: number | null;
+    }>`
+        select current_setting('server_version') as server,
+          (select extversion from pg_extension where extname = 'vector') as pgvector,
+          (select extversion from pg_extension where extname = 'btree_gin') as btree_gin,
+          (select max(version) from ${sql.table(`${this.#options.schema}.athena_migrations`)}) as version`.execute(
+      state.db,
+    );
+    const indexes = await listVectorIndexes(state.db, this.#options.schema);
+    const facts = rows[0];
+    const versions: Record<string, string> = {};
+    if (facts?.server) versions['postgresql'] = facts.server;
+    if (facts?.pgvector) versions['pgvector'] = facts.pgvector;
+    if (facts?.btree_gin) versions['btree_gin'] = facts.btree_gin;
+    return {
+      ok: true,
+      ...base,
+      latencyMs,
+      schemaVersion: Number(facts?.version ?? state.schemaVersion),
+      versions,
+      pool: {
+        total: poolStats.total,
+        idle: poolStats.idle,
+        waiting: poolStats.waiting,
+        max: state.pool.owned ? this.#options.poolMax : null,
+      },
+      details: {
+        serverVersion: facts?.server ?? null,
+        pgvectorVersion: facts?.pgvector ?? null,
+        schema: this.#options.schema,
+        textSearchConfig: state.session.env.textSearchConfig,
+        pool: poolStats,
+        vectorIndex: {
+          configured: this.#options.vectorIndex.type,
+          present: indexes.some((index) => index.valid),
+          indexes,
+        },
+      },
+    };
   }
 
   /**

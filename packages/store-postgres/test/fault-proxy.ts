@@ -14,6 +14,12 @@ export interface FaultProxy {
    * server runs the statement, the client never learns its outcome.
    */
   cutAfter(pattern: RegExp): void;
+  /**
+   * Stops passing bytes either way, on open and new connections alike, as a
+   * frozen server (SIGSTOP) or a network dropping packets would, until `thaw()`.
+   */
+  freeze(): void;
+  thaw(): void;
   /** Cuts every connection and refuses new ones (`ECONNREFUSED`) until `accept()`. */
   refuse(): Promise<void>;
   accept(): Promise<void>;
@@ -34,10 +40,15 @@ export async function faultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
   const sockets = new Set<net.Socket>();
   let cut: RegExp | null = null;
+  let frozen = false;
   let port = 0;
   const handle = (client: net.Socket) => {
     const server = net.connect(Number(upstream.port || 5432), upstream.hostname);
     sockets.add(client).add(server);
+    if (frozen) {
+      client.pause();
+      server.pause();
+    }
     const drop = () => {
       client.destroy();
       server.destroy();
@@ -79,6 +90,14 @@ export async function faultProxy(target: string): Promise<FaultProxy> {
     url: url.toString(),
     cutAfter: (pattern) => {
       cut = pattern;
+    },
+    freeze: () => {
+      frozen = true;
+      for (const socket of sockets) socket.pause();
+    },
+    thaw: () => {
+      frozen = false;
+      for (const socket of sockets) socket.resume();
     },
     refuse: stop,
     accept: async () => {

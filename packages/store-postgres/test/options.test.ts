@@ -24,8 +24,18 @@ describe('options', () => {
       vectorIndex: { type: 'hnsw', m: 16, efConstruction: 64 },
       efSearch: 40,
       embeddingDimension: undefined,
+      statementTimeoutMs: undefined,
+      queryTimeoutMs: undefined,
     });
     expect(Object.isFrozen(resolved)).toBe(true);
+    // The client waits a little longer than the server's own timeout, unless told.
+    const url = 'postgres://u@h/db';
+    expect(resolveOptions({ connectionString: url, statementTimeoutMs: 2_000 })).toMatchObject({
+      queryTimeoutMs: 7_000,
+    });
+    expect(
+      resolveOptions({ connectionString: url, statementTimeoutMs: 2_000, queryTimeoutMs: 900 }),
+    ).toMatchObject({ queryTimeoutMs: 900 });
     expect(
       resolveOptions({
         connectionString: 'postgres://u@h/db',
@@ -62,6 +72,9 @@ describe('options', () => {
       'vectorIndex.type',
     );
     expect(issuePath({ connectionString: 'postgres://h/d', efSearch: 0 })).toBe('efSearch');
+    expect(issuePath({ connectionString: 'postgres://h/d', queryTimeoutMs: 0 })).toBe(
+      'queryTimeoutMs',
+    );
     expect(issuePath({ connectionString: 'postgres://h/d', preparedStatements: 'yes' })).toBe(
       'preparedStatements',
     );
