@@ -28,6 +28,12 @@ status=0
 started=$SECONDS
 pnpm exec turbo run test --concurrency=1 2>&1 | tee "$log" || status=$?
 timings+=("$(printf '%-22s %5d s' 'tests' $((SECONDS - started)))")
+# The reliability suite (bad input, faults, secrets): its own report, printed at its end.
+if [ "$status" -eq 0 ]; then
+  started=$SECONDS
+  pnpm --filter @athena/reliability test:reliability || status=$?
+  timings+=("$(printf '%-22s %5d s' 'reliability' $((SECONDS - started)))")
+fi
 
 echo
 echo 'Time per phase:'
