@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { CodeGraph } from '@athena/code-graph';
 import type { Project } from '@athena/core-types';
-import { createStore } from '@athena/factory';
+import { createStore, lineLogger } from '@athena/factory';
 import type { CreateStoreOptions, SelectedStore } from '@athena/factory';
 import { AthenaMemory, createEmbedderFromEnv, resolveProject } from '@athena/search';
 import type { Embedder } from '@athena/search';
@@ -66,7 +66,7 @@ export class CliContext {
   async open(options: CreateStoreOptions = {}): Promise<SelectedStore> {
     const store = await createStore({
       ...options,
-      logger: { warn: (message) => process.stderr.write(`${message}\n`) },
+      logger: lineLogger((line) => process.stderr.write(`${line}\n`)),
     });
     this.#closers.push(() => store.close());
     return store;

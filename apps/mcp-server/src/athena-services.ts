@@ -1,7 +1,7 @@
 import { CodeGraph } from '@athena/code-graph';
 import { createConsolidator, createSummarizerFromEnv } from '@athena/consolidation';
 import type { Consolidator } from '@athena/consolidation';
-import { createStore } from '@athena/factory';
+import { createStore, lineLogger } from '@athena/factory';
 import type { SelectedStore } from '@athena/factory';
 import { AthenaMemory, createEmbedderFromEnv } from '@athena/search';
 import type { Embedder } from '@athena/search';
@@ -43,7 +43,7 @@ export class AthenaServices {
     this.#opened ??= (async () => {
       // stdout carries the protocol on stdio: warnings go to stderr.
       const store = await createStore({
-        logger: { warn: (message) => process.stderr.write(`${message}\n`) },
+        logger: lineLogger((line) => process.stderr.write(`${line}\n`)),
       });
       const embedder = this.embedder();
       return {

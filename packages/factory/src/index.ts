@@ -14,6 +14,8 @@ export type {
   ResolvedPostgres,
 } from './config.js';
 export { createStore } from './create-store.js';
+export { lineLogger } from './line-logger.js';
+export type { StoreLogger } from './line-logger.js';
 export { diagnose } from './diagnose.js';
 export type {
   CheckStatus,

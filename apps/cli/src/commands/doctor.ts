@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { diagnose } from '@athena/factory';
+import { diagnose, lineLogger } from '@athena/factory';
 import type { Diagnosis } from '@athena/factory';
 import { EXIT } from '../exit-codes.js';
 import { action } from '../run.js';
@@ -28,7 +28,7 @@ export function registerDoctorCommand(program: Command): void {
       action(async (ctx) => {
         const diagnosis = await diagnose({
           embedder: () => ctx.embedder(),
-          logger: { warn: (message) => process.stderr.write(`${message}\n`) },
+          logger: lineLogger((line) => process.stderr.write(`${line}\n`)),
         });
         ctx.print({ result: diagnosis, human });
         return diagnosis.ok ? EXIT.ok : EXIT.failure;
