@@ -1,7 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { performance } from 'node:perf_hooks';
 import {
-  BackendUnavailableError,
   StoreClosedError,
   parseBulkLoadOptions,
   parseHybridOptions,
@@ -35,6 +33,8 @@ import type {
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { schemaLockKey, withAdvisoryLock } from './advisory-lock.js';
 import { PostgresCodeRepository } from './code-repository.js';
+import { restoreIndexes, suspendIndexesFor } from './bulk-load-indexes.js';
+import { postgresHealth } from './health.js';
 import { PostgresConsolidationRepository } from './consolidation-repository.js';
 import { PostgresDecisionRepository } from './decision-repository.js';
 import { PostgresEpisodeRepository } from './episode-repository.js';
@@ -70,7 +70,6 @@ import {
   INDEX_NAMES,
   buildProjectGraphs,
   ensureVectorIndex,
-  listVectorIndexes,
   rebuildVectorIndex,
 } from './vector-index.js';
 import type { ProjectGraphsOutcome, VectorIndexOutcome } from './vector-index.js';
@@ -142,9 +141,6 @@ function repositories(session: () => Session) {
     records: new PostgresRecordRepository(session),
   };
 }
-
-/** The longest `health()` waits for the server. */
-const HEALTH_DEADLINE_MS = 5_000;
 
 /**
  * Athena's production backend: PostgreSQL with pgvector, queried through
@@ -604,89 +600,17 @@ export class PostgresStore implements Store {
       { operation: 'bulk load' },
       async (session) => {
         rebuilt = null;
-        const suspended = await this.#suspendIndexesFor(session, memories);
+        const suspended = await suspendIndexesFor(session, this.#options.schema, memories);
         const value = await this.#ambient.run(session, () => fn(this.#transactionView(session)));
-        if (suspended !== null) rebuilt = await this.#restoreIndexes(session, suspended);
+        if (suspended !== null) {
+          rebuilt = await restoreIndexes(session, suspended, this.#target(this.#open()));
+        }
         return value;
       },
       true,
     );
     this.#noteIndex(rebuilt ?? undefined);
     return result;
-  }
-
-  /**
-   * When a load of `memories` is at least the table's size, drops the ANN
-   * and GIN indexes of `memory_vectors` and `memory_text_index` and returns
-   * their definitions (`pg_get_indexdef`); otherwise null.
-   */
-  async #suspendIndexesFor(session: Session, memories: number): Promise<string[] | null> {
-    if (memories === 0) return null;
-    try {
-      const { rows: size } = await sql<{ n: string }>`
-        select count(*) as n from (select 1 from ${session.table('memory_vectors')}
-        limit ${memories + 1}) s`.execute(session.raw);
-      if (Number(size[0]?.n ?? 0) > memories) return null;
-      const { rows } = await sql<{ name: string; definition: string }>`
-        select c.relname as name, pg_get_indexdef(i.indexrelid) as definition
-        from pg_index i
-        join pg_class c on c.oid = i.indexrelid
-        join pg_am am on am.oid = c.relam
-        join pg_class t on t.oid = i.indrelid
-        join pg_namespace n on n.oid = t.relnamespace
-        where n.nspname = ${this.#options.schema}
-          and t.relname in ('memory_vectors', 'memory_text_index')
-          and am.amname in ('hnsw', 'ivfflat', 'gin')
-        order by c.relname`.execute(session.raw);
-      for (const { name } of rows) {
-        await sql`drop index ${sql.table(`${this.#options.schema}.${name}`)}`.execute(session.raw);
-      }
-      return rows.map((row) => row.definition);
-    } catch (error) {
-      throw mapError(error, { operation: 'bulk load: suspend indexes' });
-    }
-  }
-
-  /**
-   * Recreates the suspended indexes inside the load's transaction (room for
-   * the HNSW graph in `maintenance_work_mem`), then makes sure the configured
-   * ANN index exists — an IVFFlat index deferred until enough rows exist may
-   * now be due.
-   */
-  async #restoreIndexes(
-    session: Session,
-    definitions: readonly string[],
-  ): Promise<VectorIndexOutcome> {
-    try {
-      // pg_settings reports maintenance_work_mem in kB; a server configured higher keeps its value.
-      const { rows } = await sql<{ n: string; kb: string }>`
-        select (select count(*) from ${session.table('memory_vectors')}) as n,
-               (select setting from pg_settings where name = 'maintenance_work_mem') as kb`.execute(
-        session.raw,
-      );
-      const graphBytes =
-        Number(rows[0]?.n ?? 0) * (4 * session.env.dimension + 1024) + 64 * 2 ** 20;
-      const megabytes = Math.max(
-        Math.ceil(Number(rows[0]?.kb ?? 0) / 1024),
-        Math.min(1024, Math.ceil(graphBytes / 2 ** 20)),
-      );
-      await sql`select set_config('maintenance_work_mem', ${`${megabytes}MB`}, true)`.execute(
-        session.raw,
-      );
-      // Definitions read from the catalog a moment ago, in this transaction: DDL, no values.
-      for (const definition of definitions) await sql.raw(definition).execute(session.raw);
-      const outcome = await ensureVectorIndex(session.raw, this.#target(this.#open()));
-      // Statistics of the loaded rows (ANALYZE counts this transaction's own). With the
-      // empty table's, a keyset page of a project was planned as a bitmap scan and sort
-      // of all its rows: paging through 20K fresh memories took 8.0 s instead of 3.0 s,
-      // through 100K minutes.
-      await sql`analyze ${session.table('memory_vectors')}`.execute(session.raw);
-      await sql`analyze ${session.table('memory_text_index')}`.execute(session.raw);
-      await sql`analyze ${session.table('memory_states')}`.execute(session.raw);
-      return outcome;
-    } catch (error) {
-      throw mapError(error, { operation: 'bulk load: rebuild indexes' });
-    }
   }
 
   /**
@@ -712,107 +636,13 @@ export class PostgresStore implements Store {
         error: this.#closed ? 'the store is closed' : 'the store is not initialised: call init()',
       };
     }
-    const { pool } = state.pool;
-    const poolStats = {
-      total: pool.totalCount ?? null,
-      idle: pool.idleCount ?? null,
-      waiting: pool.waitingCount ?? null,
-      owned: state.pool.owned,
-    };
-    const base = {
-      backend: this.backend,
-      embeddingDimension: state.session.env.dimension,
-    };
-    // However the server behaves, health() answers in bounded time.
-    const deadline = Math.min(
-      HEALTH_DEADLINE_MS,
-      this.#options.queryTimeoutMs ?? HEALTH_DEADLINE_MS,
-      this.#options.connectionTimeoutMs,
-    );
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new BackendUnavailableError(`PostgreSQL did not answer within ${deadline} ms`, {
-              details: { deadlineMs: deadline },
-            }),
-          ),
-        deadline,
-      );
+    return postgresHealth({
+      db: state.db,
+      pool: state.pool,
+      env: state.session.env,
+      schemaVersion: state.schemaVersion,
+      options: this.#options,
     });
-    try {
-      return await Promise.race([this.#healthy(state, base, poolStats), late]);
-    } catch (error) {
-      return {
-        ok: false,
-        ...base,
-        latencyMs: 0,
-        schemaVersion: state.schemaVersion,
-        details: { schema: this.#options.schema, pool: poolStats },
-        error: mapError(error, { operation: 'health check' }).message,
-      };
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  async #healthy(
-    state: OpenState,
-    base: { readonly backend: string; readonly embeddingDimension: number },
-    poolStats: {
-      readonly total: number | null;
-      readonly idle: number | null;
-      readonly waiting: number | null;
-      readonly owned: boolean;
-    },
-  ): Promise<HealthReport> {
-    const started = performance.now();
-    await sql`select 1`.execute(state.db);
-    const latencyMs = performance.now() - started;
-    const { rows } = await sql<{
-      server: string;
-      pgvector: string | null;
-      btree_gin: string | null;
-      version: number | null;
-    }>`
-        select current_setting('server_version') as server,
-          (select extversion from pg_extension where extname = 'vector') as pgvector,
-          (select extversion from pg_extension where extname = 'btree_gin') as btree_gin,
-          (select max(version) from ${sql.table(`${this.#options.schema}.athena_migrations`)}) as version`.execute(
-      state.db,
-    );
-    const indexes = await listVectorIndexes(state.db, this.#options.schema);
-    const facts = rows[0];
-    const versions: Record<string, string> = {};
-    if (facts?.server) versions['postgresql'] = facts.server;
-    if (facts?.pgvector) versions['pgvector'] = facts.pgvector;
-    if (facts?.btree_gin) versions['btree_gin'] = facts.btree_gin;
-    return {
-      ok: true,
-      ...base,
-      latencyMs,
-      schemaVersion: Number(facts?.version ?? state.schemaVersion),
-      versions,
-      pool: {
-        total: poolStats.total,
-        idle: poolStats.idle,
-        waiting: poolStats.waiting,
-        max: state.pool.owned ? this.#options.poolMax : null,
-      },
-      details: {
-        serverVersion: facts?.server ?? null,
-        pgvectorVersion: facts?.pgvector ?? null,
-        schema: this.#options.schema,
-        textSearchConfig: state.session.env.textSearchConfig,
-        pool: poolStats,
-        vectorIndex: {
-          configured: this.#options.vectorIndex.type,
-          present: indexes.some((index) => index.valid),
-          indexes,
-        },
-      },
-    };
   }
 
   /**
