@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { mapError } from './map-error.js';
 import type { Session } from './session.js';
+import { catalogIndexes } from './stats.js';
 import { ensureVectorIndex } from './vector-index.js';
 import type { VectorIndexOutcome, VectorIndexTarget } from './vector-index.js';
 
@@ -27,17 +28,11 @@ export async function suspendIndexesFor(
       select count(*) as n from (select 1 from ${session.table('memory_vectors')}
       limit ${memories + 1}) s`.execute(session.raw);
     if (Number(size[0]?.n ?? 0) > memories) return null;
-    const { rows } = await sql<{ name: string; definition: string }>`
-      select c.relname as name, pg_get_indexdef(i.indexrelid) as definition
-      from pg_index i
-      join pg_class c on c.oid = i.indexrelid
-      join pg_am am on am.oid = c.relam
-      join pg_class t on t.oid = i.indrelid
-      join pg_namespace n on n.oid = t.relnamespace
-      where n.nspname = ${schema}
-        and t.relname in ('memory_vectors', 'memory_text_index')
-        and am.amname in ('hnsw', 'ivfflat', 'gin')
-      order by c.relname`.execute(session.raw);
+    const rows = (await catalogIndexes(session.raw, schema)).filter(
+      (index) =>
+        (index.table === 'memory_vectors' || index.table === 'memory_text_index') &&
+        ['hnsw', 'ivfflat', 'gin'].includes(index.kind),
+    );
     for (const { name } of rows) {
       await sql`drop index ${sql.table(`${schema}.${name}`)}`.execute(session.raw);
     }

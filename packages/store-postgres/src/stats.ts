@@ -55,6 +55,8 @@ interface CatalogIndex {
   readonly table: string;
   readonly kind: string;
   readonly valid: boolean;
+  /** `pg_get_indexdef`: the statement that creates it. */
+  readonly definition: string;
 }
 
 /** Every index of the schema's tables, from the catalog. */
@@ -64,7 +66,7 @@ export async function catalogIndexes(
 ): Promise<CatalogIndex[]> {
   const { rows } = await sql<CatalogIndex>`
     select c.relname as name, t.relname as table, am.amname as kind,
-           (i.indisvalid and i.indisready) as valid
+           (i.indisvalid and i.indisready) as valid, pg_get_indexdef(i.indexrelid) as definition
     from pg_index i
     join pg_class c on c.oid = i.indexrelid
     join pg_am am on am.oid = c.relam

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAthenaError } from '@athena/core-types';
 import type { Store } from '@athena/core-types';
@@ -142,4 +143,24 @@ export function tallyWrites(
   }
   const duplicated = [...counts.values()].filter((count) => count > 1).length;
   return { attempted, acknowledged, present, lost, duplicated, unacknowledgedApplied, partial };
+}
+
+/**
+ * The invariant of every fault scenario: some writes were acknowledged, and
+ * each acknowledged write is stored exactly once; nothing is stored twice
+ * and no operation is stored in part.
+ *
+ * @example
+ * ```ts
+ * expectEveryAcknowledgedWriteOnce(tallyWrites(outcome.attempts, counts));
+ * ```
+ */
+export function expectEveryAcknowledgedWriteOnce(tally: Tally): void {
+  expect(tally.acknowledged).toBeGreaterThan(0);
+  expect(tally).toMatchObject({
+    lost: 0,
+    duplicated: 0,
+    partial: 0,
+    present: tally.acknowledged,
+  });
 }
