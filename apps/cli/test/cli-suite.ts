@@ -349,6 +349,18 @@ export function cliSuite(make: (root: string) => Backend): void {
     expect((await run(['event', 'list'])).stdout).toMatch(
       /test_run\s+failure\s+pnpm test: 1 failed/,
     );
+    // Without --session: ATHENA_SESSION_ID, read through the variable registry, else "cli".
+    const fromEnv = await run(['--json', 'event', 'record', 'x', '--type', 'action'], {
+      env: { ...env, ATHENA_SESSION_ID: 'agent-7' },
+    });
+    expect(fromEnv.json<{ event: { sessionId: string } }>().event.sessionId).toBe('agent-7');
+    const byDefault = await run(['--json', 'event', 'record', 'x', '--type', 'action']);
+    expect(byDefault.json<{ event: { sessionId: string } }>().event.sessionId).toBe('cli');
+    const badSession = await run(['event', 'record', 'x', '--type', 'action'], {
+      env: { ...env, ATHENA_SESSION_ID: 'a'.repeat(1_001) },
+    });
+    expect(badSession.code).toBe(EXIT.validation);
+    oneLine(badSession, /ATHENA_SESSION_ID/);
     const untyped = await run(['event', 'record', 'x']);
     expect(untyped.code).toBe(EXIT.usage);
     oneLine(untyped, /required option '--type <type>' not specified/);
@@ -516,7 +528,7 @@ export function cliSuite(make: (root: string) => Backend): void {
     expect(result.counts).toMatchObject({
       projects: 2,
       memories: 3,
-      episodes: 2,
+      episodes: 4,
       goals: 2,
       tasks: 2,
       decisions: 1,

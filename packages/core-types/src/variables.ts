@@ -8,6 +8,7 @@
  */
 import { ValidationError } from './errors.js';
 import { hasStrayAt, redactUrl } from './redact-url.js';
+import { LIMITS } from './validation.js';
 
 /** The environment to read: `process.env` in an app, any record in a test. */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -19,7 +20,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
  * server, `athena-mcp`), `tooling` (the repository's benchmark and
  * evaluation scripts).
  */
-export type VariableGroup = 'store' | 'embedder' | 'summarizer' | 'mcp' | 'tooling';
+export type VariableGroup = 'store' | 'embedder' | 'summarizer' | 'mcp' | 'cli' | 'tooling';
 
 /** One environment variable. `T` is its parsed type, `D` its default (`undefined`: none). */
 export interface VariableDefinition<T = unknown, D extends T | undefined = T | undefined> {
@@ -435,6 +436,13 @@ export const ATHENA_VARIABLES = Object.freeze({
     secret: true,
     maxLength: 4_096,
     default: undefined,
+  }),
+  ATHENA_SESSION_ID: text({
+    name: 'ATHENA_SESSION_ID',
+    group: 'cli',
+    description: 'session of the events `athena event record` records without `--session`',
+    maxLength: LIMITS.shortText,
+    default: 'cli',
   }),
   ATHENA_BENCH_DATABASE_URL: postgresUrl({
     name: 'ATHENA_BENCH_DATABASE_URL',

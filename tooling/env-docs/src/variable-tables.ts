@@ -2,12 +2,19 @@ import { ATHENA_VARIABLES } from '@athena/core-types';
 import type { VariableDefinition, VariableGroup } from '@athena/core-types';
 
 const VARIABLES = Object.values(ATHENA_VARIABLES) as readonly VariableDefinition[];
-const GROUPS: readonly VariableGroup[] = ['store', 'embedder', 'summarizer', 'mcp', 'tooling'];
+const GROUPS: readonly VariableGroup[] = [
+  'store',
+  'embedder',
+  'summarizer',
+  'mcp',
+  'cli',
+  'tooling',
+];
 
 /**
  * A generated table sits between `<!-- ATHENA_VARIABLES tokens… -->` and
  * `<!-- /ATHENA_VARIABLES -->`; each token is a group (`store`, `embedder`, `summarizer`,
- * `tooling`) or a variable name, listed in that order.
+ * `mcp`, `cli`, `tooling`) or a variable name, listed in that order.
  */
 const BLOCK = /^<!-- ATHENA_VARIABLES ([^>]*?) -->\n[\s\S]*?^<!-- \/ATHENA_VARIABLES -->$/gm;
 /** Markers stand on lines of their own, so prose may quote them. */

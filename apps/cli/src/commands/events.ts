@@ -1,13 +1,10 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { EPISODE_EVENT_TYPES, EPISODE_OUTCOMES } from '@athena/core-types';
+import { EPISODE_EVENT_TYPES, EPISODE_OUTCOMES, readVariable } from '@athena/core-types';
 import type { EpisodeEventType, EpisodeOutcome, EpisodicEvent } from '@athena/core-types';
 import { instant, integerIn, list, listOf, numberIn } from '../parse.js';
 import { action } from '../run.js';
 import { renderTable, when } from '../table.js';
-
-/** The session of events recorded without `--session`. */
-const DEFAULT_SESSION = process.env['ATHENA_SESSION_ID'] ?? 'cli';
 
 /** `athena event record|list`: episodic memory. */
 export function registerEventCommands(program: Command): void {
@@ -20,7 +17,7 @@ export function registerEventCommands(program: Command): void {
     .addOption(
       new Option('--type <type>', 'event type').choices(EPISODE_EVENT_TYPES).makeOptionMandatory(),
     )
-    .option('--session <id>', `session id (default: ATHENA_SESSION_ID, else ${DEFAULT_SESSION})`)
+    .option('--session <id>', 'session id (default: ATHENA_SESSION_ID, else cli)')
     .addOption(new Option('--outcome <outcome>', 'how it turned out').choices(EPISODE_OUTCOMES))
     .option('--files <files>', 'files involved, comma-separated', list)
     .option('--learned <text>', 'what was learned, in a sentence')
@@ -47,7 +44,7 @@ export function registerEventCommands(program: Command): void {
           const recorded = await (
             await ctx.store()
           ).episodes.record(project.id, {
-            sessionId: options.session ?? DEFAULT_SESSION,
+            sessionId: options.session ?? readVariable(process.env, 'ATHENA_SESSION_ID'),
             eventType: options.type,
             content: words.join(' '),
             context: {
