@@ -7,10 +7,10 @@ import { groundTruth } from './ground-truth.js';
 import { consolidationConsole, writeConsolidationReport } from './consolidation-report.js';
 import { runConsolidationSuite } from './consolidation-suite.js';
 import { describeMachine } from './machine.js';
-import { runPostgres } from './postgres-bench.js';
+import { runPostgres } from './postgres/run-postgres.js';
 import { toConsole, writeReport } from './report.js';
 import type { BackendResult, BenchReport } from './results.js';
-import { runSqlite } from './sqlite-bench.js';
+import { runSqlite } from './sqlite/run-sqlite.js';
 import { now } from './stats.js';
 import type { BenchContext } from './workload.js';
 

@@ -1,6 +1,6 @@
 import type { CodeEntity } from './code.js';
-import type { NewCodeEntity } from './validation.js';
-import { codeEntityKey } from './validation.js';
+import type { NewCodeEntity } from './validation/code.js';
+import { codeEntityKey } from './validation/code.js';
 
 /** What `code.replaceFile()` must write, decided by comparing the stored file with the input. */
 export interface FileReplacementPlan {

@@ -27,5 +27,5 @@ export * from './relationship.js';
 export * from './search.js';
 export * from './stats.js';
 export * from './store.js';
-export * from './validation.js';
+export * from './validation/index.js';
 export * from './variables.js';

@@ -1,0 +1,121 @@
+import { PostgresStore } from '@athena/store-postgres';
+import pg from 'pg';
+import { HNSW, maintenanceWorkMem, RAW_SETTINGS } from './raw-sql.js';
+
+type StoreOptions = ConstructorParameters<typeof PostgresStore>[0];
+
+/**
+ * What a PostgreSQL run holds open: its two schemas (A: the tier in one
+ * project, B: over 10 projects), the admin and raw pools, and every store it
+ * opens. {@link closePostgresConnections} releases it all and drops the schemas.
+ */
+export interface PostgresConnections {
+  readonly url: string;
+  readonly schemaA: string;
+  readonly schemaB: string;
+  /** maintenance_work_mem of the admin pool, which builds the indexes. */
+  readonly maintenance: string;
+  readonly admin: pg.Pool;
+  /** The raw side's pool: the store's ANN settings as session settings. */
+  readonly raw: pg.Pool;
+  /**
+   * The raw twin of the project-filtered search runs with the ef_search the
+   * store uses: 40 in a project with its own graph (buildProjectGraphs), else
+   * 2·limit/share (annSettingsFor). Its pool opens once layout B is loaded and
+   * that is known.
+   */
+  filtered: pg.Pool | null;
+  readonly stores: PostgresStore[];
+}
+
+/** Opens the pools of a run over `rows` memories (nothing is connected until the first query). */
+export function openPostgresConnections(url: string, rows: number): PostgresConnections {
+  const maintenance = maintenanceWorkMem(rows);
+  return {
+    url,
+    schemaA: `athena_bench_${process.pid}_a`,
+    schemaB: `athena_bench_${process.pid}_b`,
+    maintenance,
+    admin: new pg.Pool({
+      connectionString: url,
+      max: 2,
+      options: `-c maintenance_work_mem=${maintenance}`,
+    }),
+    raw: new pg.Pool({ connectionString: url, max: 16, options: RAW_SETTINGS }),
+    filtered: null,
+    stores: [],
+  };
+}
+
+/** Opens and initialises a store of the run (closed by {@link closePostgresConnections}). */
+export async function openStore(
+  conn: PostgresConnections,
+  dimension: number,
+  options: Partial<StoreOptions> & { schema: string },
+): Promise<PostgresStore> {
+  const store = new PostgresStore({
+    connectionString: conn.url,
+    embeddingDimension: dimension,
+    poolMax: 16,
+    ...options,
+  } as StoreOptions);
+  conn.stores.push(store);
+  await store.init();
+  return store;
+}
+
+/**
+ * A store of the run on the admin pool (it carries maintenance_work_mem),
+ * configured with HNSW: its init() builds what the schema lacks.
+ */
+export async function openIndexBuilder(
+  conn: PostgresConnections,
+  schema: string,
+): Promise<PostgresStore> {
+  const store = new PostgresStore({
+    pool: conn.admin,
+    schema,
+    vectorIndex: { type: 'hnsw', ...HNSW },
+  });
+  conn.stores.push(store);
+  await store.init();
+  return store;
+}
+
+/** Drops the run's schemas, and those of earlier runs whose process is gone. */
+export async function dropSchemas(conn: PostgresConnections): Promise<void> {
+  await dropStaleSchemas(conn.admin);
+  for (const schema of [conn.schemaA, conn.schemaB])
+    await conn.admin.query(`drop schema if exists ${schema} cascade`);
+}
+
+/** Closes every store, drops both schemas and ends the pools; errors while closing are ignored. */
+export async function closePostgresConnections(conn: PostgresConnections): Promise<void> {
+  for (const store of conn.stores) await store.close().catch(() => undefined);
+  for (const schema of [conn.schemaA, conn.schemaB]) {
+    await conn.admin.query(`drop schema if exists ${schema} cascade`).catch(() => undefined);
+  }
+  await conn.raw.end();
+  await conn.filtered?.end();
+  await conn.admin.end();
+}
+
+/**
+ * Drops the schemas of earlier runs on this host whose process is gone (a run
+ * killed before its `finally` could drop them). Schemas of live runs stay.
+ */
+async function dropStaleSchemas(admin: pg.Pool): Promise<void> {
+  const { rows } = await admin.query<{ name: string }>(
+    "select nspname as name from pg_namespace where nspname ~ '^athena_bench_[0-9]+_[ab]$'",
+  );
+  for (const { name } of rows) {
+    const pid = Number(name.split('_')[2]);
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      alive = (error as NodeJS.ErrnoException).code !== 'ESRCH';
+    }
+    if (!alive) await admin.query(`drop schema if exists ${name} cascade`);
+  }
+}
