@@ -8,7 +8,7 @@
  */
 import { ValidationError } from './errors.js';
 import { hasStrayAt, redactUrl } from './redact-url.js';
-import { LIMITS } from './validation.js';
+import { LIMITS } from './validation/limits.js';
 
 /** The environment to read: `process.env` in an app, any record in a test. */
 export type Environment = Readonly<Record<string, string | undefined>>;
