@@ -1,32 +1,17 @@
 import type { NewRecord, RecordOf, RecordTable } from '@athena/core-types';
 import {
-  toCodeDependency,
-  toCodeEntity,
-  toDecision,
-  toEpisode,
-  toGoal,
-  toMemory,
-  toMillis,
-  toProject,
-  toRelationship,
-  toRun,
-  toScenario,
-  toTask,
-  toTransition,
-  toUnresolvedDependency,
-  toUnresolvedReference,
-  vectorBlob,
-} from './rows.js';
+  CONSOLIDATION_RUN,
+  columnsOf,
+  deriveRecordTables,
+  insertValues,
+  recordTableSpecs,
+  rowReader,
+} from '@athena/store-kit';
+import type { RecordReference, TableDescriptor } from '@athena/store-kit';
+import { SQLITE_CODECS, SQLITE_EPISODE } from './rows.js';
 
 /** A reference from a record to a row of another (or the same) table, checked before insert. */
-export interface SqliteReference {
-  /** The record field holding the referenced id. */
-  readonly field: string;
-  /** The referenced SQL table. */
-  readonly table: string;
-  /** The entity named by a `NotFoundError`. */
-  readonly entity: string;
-}
+export type SqliteReference = RecordReference;
 
 /** How one record table maps onto its SQLite table. */
 export interface SqliteRecordTable<T extends RecordTable> {
@@ -39,422 +24,33 @@ export interface SqliteRecordTable<T extends RecordTable> {
   readonly references: readonly SqliteReference[];
 }
 
-const ms = (value: Date): number => value.getTime();
-
-const memoryRef = (field: string): SqliteReference => ({
-  field,
-  table: 'memory_vectors',
-  entity: 'memory',
-});
-
-/** The columns of `consolidation_runs` a run record writes, in `runValues` order. */
-export const RUN_COLUMNS: readonly string[] = Object.freeze([
-  'project_id',
-  'worker_id',
-  'started_at',
-  'finished_at',
-  'claimed',
-  'clusters',
-  'created',
-  'superseded',
-  'linked',
-  'episodes',
-  'released',
-  'closed',
-  'fallbacks',
-  'errors',
-  'error',
-  'phases',
-]);
-
-/** A run's values for {@link RUN_COLUMNS}. */
-export function runValues(r: NewRecord<'consolidationRuns'>): unknown[] {
-  return [
-    r.projectId,
-    r.workerId,
-    ms(r.startedAt),
-    ms(r.finishedAt),
-    r.claimed,
-    r.clusters,
-    r.created,
-    r.superseded,
-    r.linked,
-    r.episodes,
-    r.released,
-    r.closed,
-    r.fallbacks,
-    r.errors,
-    r.error,
-    JSON.stringify(r.phases),
-  ];
+/** The insert columns of a descriptor and a record's values for them, in SQLite's forms. */
+function writes<T>(descriptor: TableDescriptor<T>): {
+  columns: readonly string[];
+  values: (record: object) => unknown[];
+} {
+  const values = insertValues(descriptor, SQLITE_CODECS);
+  return { columns: columnsOf(descriptor, { insert: true }), values: (record) => values(record) };
 }
 
-type Tables = { readonly [T in RecordTable]: SqliteRecordTable<T> };
+const RUN_WRITES = writes(CONSOLIDATION_RUN);
+
+/** The columns of `consolidation_runs` a run record writes, in `runValues` order. */
+export const RUN_COLUMNS: readonly string[] = RUN_WRITES.columns;
+
+/** A run's values for {@link RUN_COLUMNS}. */
+export const runValues: (r: NewRecord<'consolidationRuns'>) => unknown[] = RUN_WRITES.values;
 
 /**
  * Every record table on SQLite: instants as epoch milliseconds, JSON arrays
  * as TEXT, vectors as float32 BLOBs (the same forms the repositories write).
  */
-export const SQLITE_RECORD_TABLES: Tables = Object.freeze({
-  projects: {
-    sqlTable: 'projects',
-    columns: ['name', 'path', 'description', 'created_at', 'last_accessed_at'],
-    values: (p) => [p.name, p.path, p.description, ms(p.createdAt), ms(p.lastAccessedAt)],
-    toRecord: toProject,
-    references: [],
-  },
-  memories: {
-    sqlTable: 'memory_vectors',
-    columns: [
-      'project_id',
-      'content',
-      'content_type',
-      'memory_type',
-      'domain',
-      'tags',
-      'embedding',
-      'embedding_model',
-      'access_count',
-      'last_accessed',
-      'last_retrieved',
-      'usefulness_score',
-      'confidence',
-      'consolidation_state',
-      'consolidated_at',
-      'superseded_by',
-      'claimed_by',
-      'claim_expires_at',
-      'version',
-      'session_id',
-      'event_type',
-      'code_language',
-      'code_hash',
-      'created_at',
-      'updated_at',
-    ],
-    values: (m) => [
-      m.projectId,
-      m.content,
-      m.contentType,
-      m.memoryType,
-      m.domain,
-      JSON.stringify(m.tags),
-      vectorBlob(m.embedding),
-      m.embeddingModel,
-      m.accessCount,
-      toMillis(m.lastAccessed),
-      toMillis(m.lastRetrieved),
-      m.usefulnessScore,
-      m.confidence,
-      m.consolidationState,
-      toMillis(m.consolidatedAt),
-      m.supersededBy,
-      m.claimedBy,
-      toMillis(m.claimExpiresAt),
-      m.version,
-      m.sessionId,
-      m.eventType,
-      m.codeLanguage,
-      m.codeHash,
-      ms(m.createdAt),
-      ms(m.updatedAt),
-    ],
-    toRecord: toMemory,
-    references: [memoryRef('supersededBy')],
-  },
-  relationships: {
-    sqlTable: 'memory_relationships',
-    columns: [
-      'project_id',
-      'from_memory_id',
-      'to_memory_id',
-      'relationship_type',
-      'strength',
-      'created_at',
-    ],
-    values: (r) => [
-      r.projectId,
-      r.fromMemoryId,
-      r.toMemoryId,
-      r.relationshipType,
-      r.strength,
-      ms(r.createdAt),
-    ],
-    toRecord: toRelationship,
-    references: [memoryRef('fromMemoryId'), memoryRef('toMemoryId')],
-  },
-  transitions: {
-    sqlTable: 'consolidation_log',
-    columns: ['project_id', 'memory_id', 'from_state', 'to_state', 'reason', 'actor', 'at'],
-    values: (t) => [t.projectId, t.memoryId, t.fromState, t.toState, t.reason, t.actor, ms(t.at)],
-    toRecord: toTransition,
-    references: [memoryRef('memoryId')],
-  },
-  episodes: {
-    sqlTable: 'episodic_events',
-    columns: [
-      'project_id',
-      'session_id',
-      'timestamp',
-      'duration_ms',
-      'event_type',
-      'content',
-      'outcome',
-      'context_cwd',
-      'context_files',
-      'context_task',
-      'context_phase',
-      'context_branch',
-      'files_changed',
-      'lines_added',
-      'lines_deleted',
-      'learned',
-      'surprise_score',
-      'confidence',
-      'consolidation_status',
-      'consolidated_at',
-      'consolidated_into',
-      'created_at',
-    ],
-    values: (e) => [
-      e.projectId,
-      e.sessionId,
-      ms(e.timestamp),
-      e.durationMs,
-      e.eventType,
-      e.content,
-      e.outcome,
-      e.context.cwd,
-      JSON.stringify(e.context.files),
-      e.context.task,
-      e.context.phase,
-      e.context.branch,
-      e.filesChanged,
-      e.linesAdded,
-      e.linesDeleted,
-      e.learned,
-      e.surpriseScore,
-      e.confidence,
-      e.consolidationStatus,
-      toMillis(e.consolidatedAt),
-      e.consolidatedInto,
-      ms(e.createdAt),
-    ],
-    toRecord: toEpisode,
-    references: [memoryRef('consolidatedInto')],
-  },
-  goals: {
-    sqlTable: 'prospective_goals',
-    columns: [
-      'project_id',
-      'parent_goal_id',
-      'title',
-      'description',
-      'status',
-      'priority',
-      'progress',
-      'deadline',
-      'completed_at',
-      'created_at',
-      'updated_at',
-    ],
-    values: (g) => [
-      g.projectId,
-      g.parentGoalId,
-      g.title,
-      g.description,
-      g.status,
-      g.priority,
-      g.progress,
-      toMillis(g.deadline),
-      toMillis(g.completedAt),
-      ms(g.createdAt),
-      ms(g.updatedAt),
-    ],
-    toRecord: toGoal,
-    references: [{ field: 'parentGoalId', table: 'prospective_goals', entity: 'goal' }],
-  },
-  tasks: {
-    sqlTable: 'prospective_tasks',
-    columns: [
-      'project_id',
-      'goal_id',
-      'parent_task_id',
-      'title',
-      'description',
-      'status',
-      'priority',
-      'due_at',
-      'completed_at',
-      'created_at',
-      'updated_at',
-    ],
-    values: (t) => [
-      t.projectId,
-      t.goalId,
-      t.parentTaskId,
-      t.title,
-      t.description,
-      t.status,
-      t.priority,
-      toMillis(t.dueAt),
-      toMillis(t.completedAt),
-      ms(t.createdAt),
-      ms(t.updatedAt),
-    ],
-    toRecord: toTask,
-    references: [
-      { field: 'goalId', table: 'prospective_goals', entity: 'goal' },
-      { field: 'parentTaskId', table: 'prospective_tasks', entity: 'task' },
-    ],
-  },
-  codeEntities: {
-    sqlTable: 'code_metadata',
-    columns: [
-      'project_id',
-      'file_path',
-      'name',
-      'qualified_name',
-      'entity_type',
-      'language',
-      'signature',
-      'docstring',
-      'start_line',
-      'end_line',
-      'complexity',
-      'code_hash',
-      'memory_id',
-      'exported',
-      'created_at',
-      'updated_at',
-    ],
-    values: (e) => [
-      e.projectId,
-      e.filePath,
-      e.name,
-      e.qualifiedName,
-      e.entityType,
-      e.language,
-      e.signature,
-      e.docstring,
-      e.startLine,
-      e.endLine,
-      e.complexity,
-      e.codeHash,
-      e.memoryId,
-      e.exported === null ? null : e.exported ? 1 : 0,
-      ms(e.createdAt),
-      ms(e.updatedAt),
-    ],
-    toRecord: toCodeEntity,
-    references: [memoryRef('memoryId')],
-  },
-  codeDependencies: {
-    sqlTable: 'code_dependencies',
-    columns: ['project_id', 'from_entity_id', 'to_entity_id', 'dependency_type', 'created_at'],
-    values: (d) => [d.projectId, d.fromEntityId, d.toEntityId, d.dependencyType, ms(d.createdAt)],
-    toRecord: toCodeDependency,
-    references: [
-      { field: 'fromEntityId', table: 'code_metadata', entity: 'code entity' },
-      { field: 'toEntityId', table: 'code_metadata', entity: 'code entity' },
-    ],
-  },
-  unresolvedDependencies: {
-    sqlTable: 'code_unresolved_dependencies',
-    columns: [
-      'project_id',
-      'from_entity_id',
-      'dependency_type',
-      'target_qualified_name',
-      'target_file_path',
-      'target_entity_type',
-      'created_at',
-    ],
-    values: (d) => [
-      d.projectId,
-      d.fromEntityId,
-      d.dependencyType,
-      d.target.qualifiedName,
-      d.target.filePath,
-      d.target.entityType,
-      ms(d.createdAt),
-    ],
-    toRecord: toUnresolvedDependency,
-    references: [{ field: 'fromEntityId', table: 'code_metadata', entity: 'code entity' }],
-  },
-  unresolvedReferences: {
-    sqlTable: 'code_unresolved_references',
-    columns: ['project_id', 'from_entity_id', 'dependency_type', 'target', 'line', 'created_at'],
-    values: (r) => [
-      r.projectId,
-      r.fromEntityId,
-      r.dependencyType,
-      r.target,
-      r.line,
-      ms(r.createdAt),
-    ],
-    toRecord: toUnresolvedReference,
-    references: [{ field: 'fromEntityId', table: 'code_metadata', entity: 'code entity' }],
-  },
-  decisions: {
-    sqlTable: 'planning_decisions',
-    columns: [
-      'project_id',
-      'title',
-      'rationale',
-      'alternatives',
-      'status',
-      'confidence',
-      'validated_at',
-      'validation_notes',
-      'superseded_by',
-      'created_at',
-      'updated_at',
-    ],
-    values: (d) => [
-      d.projectId,
-      d.title,
-      d.rationale,
-      JSON.stringify(d.alternatives),
-      d.status,
-      d.confidence,
-      toMillis(d.validatedAt),
-      d.validationNotes,
-      d.supersededBy,
-      ms(d.createdAt),
-      ms(d.updatedAt),
-    ],
-    toRecord: toDecision,
-    references: [{ field: 'supersededBy', table: 'planning_decisions', entity: 'decision' }],
-  },
-  scenarios: {
-    sqlTable: 'planning_scenarios',
-    columns: [
-      'project_id',
-      'decision_id',
-      'scenario_type',
-      'description',
-      'probability',
-      'impact',
-      'created_at',
-    ],
-    values: (s) => [
-      s.projectId,
-      s.decisionId,
-      s.scenarioType,
-      s.description,
-      s.probability,
-      s.impact,
-      ms(s.createdAt),
-    ],
-    toRecord: toScenario,
-    references: [{ field: 'decisionId', table: 'planning_decisions', entity: 'decision' }],
-  },
-  consolidationRuns: {
-    sqlTable: 'consolidation_runs',
-    columns: RUN_COLUMNS,
-    values: runValues,
-    toRecord: toRun,
-    references: [],
-  },
-} satisfies Tables);
+export const SQLITE_RECORD_TABLES = deriveRecordTables(
+  recordTableSpecs(SQLITE_EPISODE),
+  (spec): SqliteRecordTable<RecordTable> => ({
+    sqlTable: spec.sqlTable,
+    ...writes(spec.descriptor),
+    toRecord: rowReader(spec.descriptor, SQLITE_CODECS),
+    references: spec.references,
+  }),
+) as { readonly [T in RecordTable]: SqliteRecordTable<T> };
