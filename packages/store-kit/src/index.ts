@@ -23,7 +23,7 @@ export type {
   Nested,
   TableDescriptor,
 } from './table.js';
-export { IDENTITY, columnsOf, describe, insertValues, rowReader } from './table.js';
+export { AS_IS, IDENTITY, columnsOf, describe, insertValues, rowReader } from './table.js';
 export {
   CODE_DEPENDENCY,
   CODE_ENTITY,
@@ -43,7 +43,7 @@ export {
 } from './descriptors.js';
 export type { MemoryReaders } from './search-hits.js';
 export { hitMemory, hybridHit, keywordHit, semanticHit } from './search-hits.js';
-export type { DomainReaders } from './readers.js';
+export type { DomainReaders, ReaderOf } from './readers.js';
 export { domainReaders } from './readers.js';
-export type { RecordReference, RecordTableSpec, RecordTableSpecs } from './record-tables.js';
-export { deriveRecordTables, recordTableSpecs } from './record-tables.js';
+export type { DerivedRecordTable, RecordReference } from './record-tables.js';
+export { recordTables } from './record-tables.js';

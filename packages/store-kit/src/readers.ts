@@ -54,6 +54,11 @@ export interface DomainReaders {
   readonly run: (row: object) => ConsolidationRun;
 }
 
+/** The mapper `K` of {@link DomainReaders} typed for a backend's row type `Row`. */
+export type ReaderOf<Row, K extends keyof DomainReaders> = (
+  row: Row,
+) => ReturnType<DomainReaders[K]>;
+
 /** Every row mapper with `codecs`; `episode` is the backend's descriptor of an episode. */
 export function domainReaders(
   codecs: Codecs<never>,

@@ -20,7 +20,8 @@ import {
   UNRESOLVED_DEPENDENCY,
   UNRESOLVED_REFERENCE,
 } from './descriptors.js';
-import type { TableDescriptor } from './table.js';
+import { columnsOf, insertValues, rowReader } from './table.js';
+import type { Codecs, TableDescriptor } from './table.js';
 
 /** A reference from a record to a row that must exist in the record's own project. */
 export interface RecordReference {
@@ -56,7 +57,7 @@ const entityRef = (field: string): RecordReference => ({
 });
 
 /** Every record table, `episode` being the backend's descriptor of an episode. */
-export function recordTableSpecs(episode: TableDescriptor<EpisodicEvent>): RecordTableSpecs {
+function recordTableSpecs(episode: TableDescriptor<EpisodicEvent>): RecordTableSpecs {
   return Object.freeze({
     projects: { sqlTable: 'projects', descriptor: PROJECT, references: [] },
     memories: {
@@ -130,27 +131,47 @@ export function recordTableSpecs(episode: TableDescriptor<EpisodicEvent>): Recor
   } satisfies RecordTableSpecs);
 }
 
+/** A record table with a backend's codecs applied: what to insert and how to read it back. */
+export interface DerivedRecordTable<Context> {
+  readonly sqlTable: string;
+  /** The columns an insert writes, in the order `values` returns them. */
+  readonly columns: readonly string[];
+  /** A record's bound values for `columns`. */
+  values(record: object, context: Context): unknown[];
+  toRecord(row: object): unknown;
+  /** References that must name a row of the record's own project. */
+  readonly references: readonly RecordReference[];
+}
+
 /**
- * A backend's record tables: `derive` applied to every spec.
+ * Every record table with `codecs` applied; `episode` is the backend's
+ * descriptor of an episode. `derive` shapes each into the backend's own form.
  *
  * @example
  * ```ts
- * const TABLES = deriveRecordTables(recordTableSpecs(EPISODE), (spec) => ({
- *   sqlTable: spec.sqlTable,
- *   toRecord: rowReader(spec.descriptor, CODECS),
- * }));
+ * const TABLES = recordTables(CODECS, EPISODE, (table) => table);
  * ```
  */
-export function deriveRecordTables<R>(
-  specs: RecordTableSpecs,
-  derive: (spec: RecordTableSpec<RecordTable>) => R,
+export function recordTables<Context, R>(
+  codecs: Codecs<Context>,
+  episode: TableDescriptor<EpisodicEvent>,
+  derive: (table: DerivedRecordTable<Context>) => R,
 ): { readonly [T in RecordTable]: R } {
   return Object.freeze(
     Object.fromEntries(
-      Object.entries(specs).map(([table, spec]) => [
-        table,
-        derive(spec as RecordTableSpec<RecordTable>),
-      ]),
+      Object.entries(recordTableSpecs(episode)).map(([table, spec]) => {
+        const descriptor = spec.descriptor as TableDescriptor<unknown>;
+        return [
+          table,
+          derive({
+            sqlTable: spec.sqlTable,
+            columns: columnsOf(descriptor, { insert: true }),
+            values: insertValues(descriptor, codecs),
+            toRecord: rowReader(descriptor, codecs),
+            references: spec.references,
+          }),
+        ];
+      }),
     ) as { [T in RecordTable]: R },
   );
 }

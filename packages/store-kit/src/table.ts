@@ -114,6 +114,19 @@ export const IDENTITY: Codec<unknown> = Object.freeze({
   write: (value: unknown) => value,
 });
 
+/**
+ * The kinds every backend so far reads and writes unchanged: numbers and
+ * text (spread into a backend's {@link Codecs}).
+ */
+export const AS_IS = Object.freeze({
+  integer: IDENTITY,
+  nullableInteger: IDENTITY,
+  real: IDENTITY,
+  nullableReal: IDENTITY,
+  text: IDENTITY,
+  nullableText: IDENTITY,
+});
+
 interface FlatColumn {
   /** The path of fields, outermost first. */
   readonly path: readonly string[];

@@ -145,10 +145,6 @@ export class PostgresRecordRepository implements RecordRepository {
     });
   }
 
-  /**
-   * Validates every record and every reference, then inserts them with
-   * multi-row INSERTs in one transaction (a savepoint inside one).
-   */
   async insert<T extends RecordTable>(
     table: T,
     records: readonly RecordOf<T>[],

@@ -1,13 +1,6 @@
 import type { NewRecord, RecordOf, RecordTable } from '@athena/core-types';
-import {
-  CONSOLIDATION_RUN,
-  columnsOf,
-  deriveRecordTables,
-  insertValues,
-  recordTableSpecs,
-  rowReader,
-} from '@athena/store-kit';
-import type { RecordReference, TableDescriptor } from '@athena/store-kit';
+import { recordTables } from '@athena/store-kit';
+import type { RecordReference } from '@athena/store-kit';
 import { POSTGRES_CODECS, POSTGRES_EPISODE } from './rows.js';
 import type { TableName } from './schema.js';
 import type { Session } from './session.js';
@@ -28,39 +21,26 @@ export interface PostgresRecordTable<T extends RecordTable> {
   readonly references: readonly PostgresReference[];
 }
 
-/** The kysely insert object of a descriptor's record, in PostgreSQL's forms, and its column count. */
-function writes<T>(descriptor: TableDescriptor<T>): {
-  columns: number;
-  row: (record: object, session: Session) => Record<string, unknown>;
-} {
-  const columns = columnsOf(descriptor, { insert: true });
-  const values = insertValues(descriptor, POSTGRES_CODECS);
-  return {
-    columns: columns.length,
+/** Every record table on PostgreSQL, written with the same forms the repositories use. */
+export const POSTGRES_RECORD_TABLES = recordTables(
+  POSTGRES_CODECS,
+  POSTGRES_EPISODE,
+  (table): PostgresRecordTable<RecordTable> => ({
+    sqlTable: table.sqlTable as TableName,
+    columns: table.columns.length,
     row: (record, session) => {
       const row: Record<string, unknown> = {};
-      const bound = values(record, session);
-      for (let i = 0; i < columns.length; i++) row[columns[i] as string] = bound[i];
+      const values = table.values(record, session);
+      for (let i = 0; i < values.length; i++) row[table.columns[i] as string] = values[i];
       return row;
     },
-  };
-}
-
-const RUN_WRITES = writes(CONSOLIDATION_RUN);
+    toRecord: table.toRecord as (row: never) => RecordOf<RecordTable>,
+    references: table.references as readonly PostgresReference[],
+  }),
+) as { readonly [T in RecordTable]: PostgresRecordTable<T> };
 
 /** The insert object of a consolidation run. */
 export const runRow = (
   r: NewRecord<'consolidationRuns'>,
   session: Session,
-): Record<string, unknown> => RUN_WRITES.row(r, session);
-
-/** Every record table on PostgreSQL, written with the same forms the repositories use. */
-export const POSTGRES_RECORD_TABLES = deriveRecordTables(
-  recordTableSpecs(POSTGRES_EPISODE),
-  (spec): PostgresRecordTable<RecordTable> => ({
-    sqlTable: spec.sqlTable as TableName,
-    ...writes(spec.descriptor),
-    toRecord: rowReader(spec.descriptor, POSTGRES_CODECS),
-    references: spec.references as readonly PostgresReference[],
-  }),
-) as { readonly [T in RecordTable]: PostgresRecordTable<T> };
+): Record<string, unknown> => POSTGRES_RECORD_TABLES.consolidationRuns.row(r, session);

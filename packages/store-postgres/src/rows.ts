@@ -4,25 +4,9 @@
  * `vector_send` (see `memoryColumns`), arrives as a `bytea` Buffer and
  * becomes a `Float32Array`.
  */
-import { EPISODE_BUT_CONTEXT, IDENTITY, describe, domainReaders } from '@athena/store-kit';
-import type { Codecs } from '@athena/store-kit';
-import type {
-  CodeDependency,
-  CodeEntity,
-  ConsolidationRun,
-  Decision,
-  EpisodicEvent,
-  Goal,
-  Memory,
-  MemoryWithoutEmbedding,
-  Project,
-  Relationship,
-  Scenario,
-  Task,
-  TransitionLogEntry,
-  UnresolvedDependency,
-  UnresolvedReference,
-} from '@athena/core-types';
+import { AS_IS, EPISODE_BUT_CONTEXT, IDENTITY, describe, domainReaders } from '@athena/store-kit';
+import type { Codecs, ReaderOf } from '@athena/store-kit';
+import type { EpisodicEvent } from '@athena/core-types';
 import type { Selectable } from 'kysely';
 import type {
   CodeDependenciesTable,
@@ -90,12 +74,7 @@ export const POSTGRES_CODECS: Codecs<Session> = Object.freeze({
     read: (value: unknown) => (value === null || value === undefined ? null : toNumber(value)),
     write: IDENTITY.write,
   },
-  integer: IDENTITY,
-  nullableInteger: IDENTITY,
-  real: IDENTITY,
-  nullableReal: IDENTITY,
-  text: IDENTITY,
-  nullableText: IDENTITY,
+  ...AS_IS,
   instant: { read: toDate, write: IDENTITY.write },
   nullableInstant: {
     read: (value: unknown) => (value === null || value === undefined ? null : toDate(value)),
@@ -131,26 +110,36 @@ export type MemoryRowWithoutEmbedding = Omit<MemoryRow, 'embedding'>;
 /** Every row mapper, derived from the descriptors with {@link POSTGRES_CODECS}. */
 export const READ = domainReaders(POSTGRES_CODECS, POSTGRES_EPISODE);
 
-export const toProject: (row: Selectable<ProjectsTable>) => Project = READ.project;
-export const toMemory: (row: MemoryRow) => Memory = READ.memory;
-export const toMemoryWithoutEmbedding: (row: MemoryRowWithoutEmbedding) => MemoryWithoutEmbedding =
-  READ.memoryWithoutEmbedding;
-export const toRelationship: (row: Selectable<MemoryRelationshipsTable>) => Relationship =
-  READ.relationship;
-export const toTransition: (row: Selectable<ConsolidationLogTable>) => TransitionLogEntry =
-  READ.transition;
-export const toEpisode: (row: Selectable<EpisodicEventsTable>) => EpisodicEvent = READ.episode;
-export const toGoal: (row: Selectable<ProspectiveGoalsTable>) => Goal = READ.goal;
-export const toTask: (row: Selectable<ProspectiveTasksTable>) => Task = READ.task;
-export const toCodeEntity: (row: Selectable<CodeMetadataTable>) => CodeEntity = READ.codeEntity;
-export const toCodeDependency: (row: Selectable<CodeDependenciesTable>) => CodeDependency =
-  READ.codeDependency;
-export const toUnresolvedDependency: (
-  row: Selectable<CodeUnresolvedDependenciesTable>,
-) => UnresolvedDependency = READ.unresolvedDependency;
-export const toUnresolvedReference: (
-  row: Selectable<CodeUnresolvedReferencesTable>,
-) => UnresolvedReference = READ.unresolvedReference;
-export const toDecision: (row: Selectable<PlanningDecisionsTable>) => Decision = READ.decision;
-export const toScenario: (row: Selectable<PlanningScenariosTable>) => Scenario = READ.scenario;
-export const toRun: (row: Selectable<ConsolidationRunsTable>) => ConsolidationRun = READ.run;
+export const toProject: ReaderOf<Selectable<ProjectsTable>, 'project'> = READ.project;
+export const toMemory: ReaderOf<MemoryRow, 'memory'> = READ.memory;
+export const toMemoryWithoutEmbedding: ReaderOf<
+  MemoryRowWithoutEmbedding,
+  'memoryWithoutEmbedding'
+> = READ.memoryWithoutEmbedding;
+export const toRelationship: ReaderOf<
+  Selectable<MemoryRelationshipsTable>,
+  'relationship'
+> = READ.relationship;
+export const toTransition: ReaderOf<
+  Selectable<ConsolidationLogTable>,
+  'transition'
+> = READ.transition;
+export const toEpisode: ReaderOf<Selectable<EpisodicEventsTable>, 'episode'> = READ.episode;
+export const toGoal: ReaderOf<Selectable<ProspectiveGoalsTable>, 'goal'> = READ.goal;
+export const toTask: ReaderOf<Selectable<ProspectiveTasksTable>, 'task'> = READ.task;
+export const toCodeEntity: ReaderOf<Selectable<CodeMetadataTable>, 'codeEntity'> = READ.codeEntity;
+export const toCodeDependency: ReaderOf<
+  Selectable<CodeDependenciesTable>,
+  'codeDependency'
+> = READ.codeDependency;
+export const toUnresolvedDependency: ReaderOf<
+  Selectable<CodeUnresolvedDependenciesTable>,
+  'unresolvedDependency'
+> = READ.unresolvedDependency;
+export const toUnresolvedReference: ReaderOf<
+  Selectable<CodeUnresolvedReferencesTable>,
+  'unresolvedReference'
+> = READ.unresolvedReference;
+export const toDecision: ReaderOf<Selectable<PlanningDecisionsTable>, 'decision'> = READ.decision;
+export const toScenario: ReaderOf<Selectable<PlanningScenariosTable>, 'scenario'> = READ.scenario;
+export const toRun: ReaderOf<Selectable<ConsolidationRunsTable>, 'run'> = READ.run;

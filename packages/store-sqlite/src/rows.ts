@@ -1,4 +1,5 @@
 import {
+  AS_IS,
   EPISODE_BUT_CONTEXT,
   EPISODE_CONTEXT_COLUMNS,
   IDENTITY,
@@ -7,24 +8,8 @@ import {
   describe,
   domainReaders,
 } from '@athena/store-kit';
-import type { Codecs } from '@athena/store-kit';
-import type {
-  CodeDependency,
-  CodeEntity,
-  ConsolidationRun,
-  Decision,
-  EpisodicEvent,
-  Goal,
-  Memory,
-  MemoryWithoutEmbedding,
-  Project,
-  Relationship,
-  Scenario,
-  Task,
-  TransitionLogEntry,
-  UnresolvedDependency,
-  UnresolvedReference,
-} from '@athena/core-types';
+import type { Codecs, ReaderOf } from '@athena/store-kit';
+import type { EpisodicEvent } from '@athena/core-types';
 
 // Row shapes as better-sqlite3 returns them: snake_case columns, INTEGER
 // epoch milliseconds, JSON arrays as TEXT, vectors as BLOB.
@@ -273,12 +258,7 @@ export const SQLITE_CODECS: Codecs = Object.freeze({
   key: IDENTITY,
   ref: IDENTITY,
   nullableRef: IDENTITY,
-  integer: IDENTITY,
-  nullableInteger: IDENTITY,
-  real: IDENTITY,
-  nullableReal: IDENTITY,
-  text: IDENTITY,
-  nullableText: IDENTITY,
+  ...AS_IS,
   instant: {
     read: (value: unknown) => new Date(value as number),
     write: (value: unknown) => (value as Date).getTime(),
@@ -314,21 +294,23 @@ export type MemoryRowWithoutEmbedding = Omit<MemoryRow, 'embedding'>;
 /** Every row mapper, derived from the descriptors with {@link SQLITE_CODECS}. */
 export const READ = domainReaders(SQLITE_CODECS, SQLITE_EPISODE);
 
-export const toProject: (row: ProjectRow) => Project = READ.project;
-export const toMemory: (row: MemoryRow) => Memory = READ.memory;
-export const toMemoryWithoutEmbedding: (row: MemoryRowWithoutEmbedding) => MemoryWithoutEmbedding =
-  READ.memoryWithoutEmbedding;
-export const toRelationship: (row: RelationshipRow) => Relationship = READ.relationship;
-export const toTransition: (row: TransitionRow) => TransitionLogEntry = READ.transition;
-export const toEpisode: (row: EpisodeRow) => EpisodicEvent = READ.episode;
-export const toGoal: (row: GoalRow) => Goal = READ.goal;
-export const toTask: (row: TaskRow) => Task = READ.task;
-export const toCodeEntity: (row: CodeEntityRow) => CodeEntity = READ.codeEntity;
-export const toUnresolvedReference: (row: UnresolvedReferenceRow) => UnresolvedReference =
+export const toProject: ReaderOf<ProjectRow, 'project'> = READ.project;
+export const toMemory: ReaderOf<MemoryRow, 'memory'> = READ.memory;
+export const toMemoryWithoutEmbedding: ReaderOf<
+  MemoryRowWithoutEmbedding,
+  'memoryWithoutEmbedding'
+> = READ.memoryWithoutEmbedding;
+export const toRelationship: ReaderOf<RelationshipRow, 'relationship'> = READ.relationship;
+export const toTransition: ReaderOf<TransitionRow, 'transition'> = READ.transition;
+export const toEpisode: ReaderOf<EpisodeRow, 'episode'> = READ.episode;
+export const toGoal: ReaderOf<GoalRow, 'goal'> = READ.goal;
+export const toTask: ReaderOf<TaskRow, 'task'> = READ.task;
+export const toCodeEntity: ReaderOf<CodeEntityRow, 'codeEntity'> = READ.codeEntity;
+export const toUnresolvedReference: ReaderOf<UnresolvedReferenceRow, 'unresolvedReference'> =
   READ.unresolvedReference;
-export const toUnresolvedDependency: (row: UnresolvedDependencyRow) => UnresolvedDependency =
+export const toUnresolvedDependency: ReaderOf<UnresolvedDependencyRow, 'unresolvedDependency'> =
   READ.unresolvedDependency;
-export const toCodeDependency: (row: CodeDependencyRow) => CodeDependency = READ.codeDependency;
-export const toDecision: (row: DecisionRow) => Decision = READ.decision;
-export const toScenario: (row: ScenarioRow) => Scenario = READ.scenario;
-export const toRun: (row: RunRow) => ConsolidationRun = READ.run;
+export const toCodeDependency: ReaderOf<CodeDependencyRow, 'codeDependency'> = READ.codeDependency;
+export const toDecision: ReaderOf<DecisionRow, 'decision'> = READ.decision;
+export const toScenario: ReaderOf<ScenarioRow, 'scenario'> = READ.scenario;
+export const toRun: ReaderOf<RunRow, 'run'> = READ.run;
