@@ -1,4 +1,4 @@
-import type { Project, UnresolvedDependency } from '@athena/core-types';
+import type { EpisodicEvent, Project, UnresolvedDependency } from '@athena/core-types';
 import { describe as suite, expect, it } from 'vitest';
 import {
   AS_IS,
@@ -50,7 +50,7 @@ const TEXT_CODECS: Codecs<string> = {
   },
 };
 
-const EPISODE = describe<import('@athena/core-types').EpisodicEvent>()({
+const EPISODE = describe<EpisodicEvent>()({
   ...EPISODE_BUT_CONTEXT,
   context: { nested: EPISODE_CONTEXT_COLUMNS },
 });

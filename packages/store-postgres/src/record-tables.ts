@@ -25,18 +25,22 @@ export interface PostgresRecordTable<T extends RecordTable> {
 export const POSTGRES_RECORD_TABLES = recordTables(
   POSTGRES_CODECS,
   POSTGRES_EPISODE,
-  (table): PostgresRecordTable<RecordTable> => ({
-    sqlTable: table.sqlTable as TableName,
-    columns: table.columns.length,
-    row: (record, session) => {
-      const row: Record<string, unknown> = {};
-      const values = table.values(record, session);
-      for (let i = 0; i < values.length; i++) row[table.columns[i] as string] = values[i];
-      return row;
-    },
-    toRecord: table.toRecord as (row: never) => RecordOf<RecordTable>,
-    references: table.references as readonly PostgresReference[],
-  }),
+  (table): PostgresRecordTable<RecordTable> => {
+    // Every insert object starts as a copy of this one: one hidden class, no transitions.
+    const template = Object.fromEntries(table.columns.map((column) => [column, null]));
+    return {
+      sqlTable: table.sqlTable as TableName,
+      columns: table.columns.length,
+      row: (record, session) => {
+        const row: Record<string, unknown> = { ...template };
+        const values = table.values(record, session);
+        for (let i = 0; i < values.length; i++) row[table.columns[i] as string] = values[i];
+        return row;
+      },
+      toRecord: table.toRecord as (row: never) => RecordOf<RecordTable>,
+      references: table.references as readonly PostgresReference[],
+    };
+  },
 ) as { readonly [T in RecordTable]: PostgresRecordTable<T> };
 
 /** The insert object of a consolidation run. */
