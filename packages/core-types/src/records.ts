@@ -130,6 +130,12 @@ export interface RecordRepository {
    * Up to `limit` records of `table` with an id above `after`, by id
    * ascending: page through a table with constant memory by passing the
    * last id seen as the next `after`.
+   *
+   * @example
+   * ```ts
+   * const first = await store.records.page('memories', { limit: 500 });
+   * const next = await store.records.page('memories', { after: first.at(-1)!.id, limit: 500 });
+   * ```
    */
   page<T extends RecordTable>(table: T, options?: RecordPageOptions): Promise<RecordOf<T>[]>;
   /** How many records `table` holds (in the given projects). */
@@ -139,6 +145,11 @@ export interface RecordRepository {
    * and embedding of each, in id order. Backends hash where it is cheapest
    * (PostgreSQL in SQL: only 32 bytes per memory leave the server), with
    * the same result for the same memories.
+   *
+   * @example
+   * ```ts
+   * const { checksum } = await store.records.checksum({ projectIds: [project.id] });
+   * ```
    */
   checksum(options?: RecordCountOptions): Promise<RecordChecksum>;
   /**
@@ -149,6 +160,11 @@ export interface RecordRepository {
    * decision ids) must name rows of this store, and rows of the record's own
    * project — otherwise `NotFoundError`. A project's `name` or `path` that
    * exists already is a `ConflictError`. At most 10,000 records per call.
+   *
+   * @example
+   * ```ts
+   * const [id] = await store.records.insert('goals', [{ ...goal, projectId: target.id, parentGoalId: null }]);
+   * ```
    */
   insert<T extends RecordTable>(table: T, records: readonly RecordOf<T>[]): Promise<number[]>;
   /**
@@ -157,6 +173,11 @@ export interface RecordRepository {
    * insert, once the replacements exist. Both ids must be rows of one
    * project, and different; otherwise `NotFoundError` / `ValidationError`
    * and nothing changes. Returns how many rows were linked.
+   *
+   * @example
+   * ```ts
+   * await store.records.linkSupersession('memories', [{ id: old.id, supersededBy: replacement.id }]);
+   * ```
    */
   linkSupersession(table: SupersedingTable, links: readonly SupersessionLink[]): Promise<number>;
 }

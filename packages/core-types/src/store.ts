@@ -78,7 +78,14 @@ import type {
 
 /** Projects: the scope of everything else. */
 export interface ProjectRepository {
-  /** Throws `ConflictError` when the name or path is taken. */
+  /**
+   * Throws `ConflictError` when the name or path is taken.
+   *
+   * @example
+   * ```ts
+   * const project = await store.projects.create({ name: 'athena', path: '/src/athena' });
+   * ```
+   */
   create(input: CreateProjectInput): Promise<Project>;
   get(id: number): Promise<Project | null>;
   /**
@@ -105,30 +112,62 @@ export interface ListMemoriesOptions extends PageOptions {
 
 /** Memories (`memory_vectors`), always within one project. */
 export interface MemoryRepository {
-  /** Validates, then stores one memory. Throws `NotFoundError` for an unknown project. */
+  /**
+   * Validates, then stores one memory. Throws `NotFoundError` for an unknown project.
+   *
+   * @example
+   * ```ts
+   * const memory = await store.memories.store(projectId, { content: 'Use pnpm', embedding });
+   * ```
+   */
   store(projectId: number, input: StoreMemoryInput): Promise<Memory>;
   /**
    * Stores many memories in one transaction: all or none. Every input is
    * validated before anything is written. Returns the new ids in input order.
+   *
+   * @example
+   * ```ts
+   * const ids = await store.memories.storeMany(projectId, [{ content: 'a', embedding }]);
+   * ```
    */
   storeMany(projectId: number, inputs: readonly StoreMemoryInput[]): Promise<number[]>;
   get(projectId: number, id: number): Promise<Memory | null>;
   /** The memories with these ids that exist in the project, in the order of `ids`. */
   getMany(projectId: number, ids: readonly number[]): Promise<Memory[]>;
-  /** Changes the given fields, increments `version`. Throws `NotFoundError`. */
+  /**
+   * Changes the given fields, increments `version`. Throws `NotFoundError`.
+   *
+   * @example
+   * ```ts
+   * const memory = await store.memories.update(projectId, id, { tags: ['db', 'sqlite'] });
+   * ```
+   */
   update(projectId: number, id: number, input: UpdateMemoryInput): Promise<Memory>;
   /**
    * Deletes a memory, its relationships and its transition log; memories it
    * superseded keep `supersededBy = null`. Returns whether it existed.
    */
   delete(projectId: number, id: number): Promise<boolean>;
-  /** Keyset-paginated listing by id. */
+  /**
+   * Keyset-paginated listing by id.
+   *
+   * @example
+   * ```ts
+   * const first = await store.memories.list(projectId, { limit: 100 });
+   * const second = await store.memories.list(projectId, { limit: 100, after: first.nextCursor });
+   * ```
+   */
   list(projectId: number, options?: ListMemoriesOptions): Promise<Page<Memory>>;
   count(projectId: number, filters?: MemoryFilters): Promise<number>;
   /**
    * Increments `accessCount` and sets `lastAccessed` (and `lastRetrieved`
    * when `retrieved`) for every id, in one statement. Unknown ids are
    * ignored. Returns the number of memories updated.
+   *
+   * @example
+   * ```ts
+   * await store.memories.recordAccess(projectId, hits.map((h) => h.memory.id), { retrieved: true });
+   * ```
    */
   recordAccess(
     projectId: number,
@@ -143,7 +182,14 @@ export interface MemoryRepository {
  * {@link SearchHitMemory}).
  */
 export interface SearchRepository {
-  /** Nearest neighbours by cosine similarity, highest first. */
+  /**
+   * Nearest neighbours by cosine similarity, highest first.
+   *
+   * @example
+   * ```ts
+   * const hits = await store.search.semantic(projectId, queryVector, { limit: 5, threshold: 0.3 });
+   * ```
+   */
   semantic<const O extends SemanticSearchOptions | undefined = undefined>(
     projectId: number,
     embedding: EmbeddingInput,
@@ -155,6 +201,11 @@ export interface SearchRepository {
    * and punctuation are treated as words or ignored. Blank text, or text
    * over `LIMITS.searchTextLength` (4,096) characters or
    * `LIMITS.searchTerms` (64) words, is a `ValidationError` (`text`).
+   *
+   * @example
+   * ```ts
+   * const hits = await store.search.keyword(projectId, 'pnpm workspace', { limit: 5 });
+   * ```
    */
   keyword<const O extends KeywordSearchOptions | undefined = undefined>(
     projectId: number,
@@ -168,6 +219,11 @@ export interface SearchRepository {
    * usual (keyword 0). Text with a NUL or a lone surrogate, or over
    * `LIMITS.searchTextLength` characters or `LIMITS.searchTerms` words, is a
    * `ValidationError` (`query.text`).
+   *
+   * @example
+   * ```ts
+   * const hits = await store.search.hybrid(projectId, { embedding, text: 'pnpm' }, { fusion: 'rrf' });
+   * ```
    */
   hybrid<const O extends HybridSearchOptions | undefined = undefined>(
     projectId: number,
@@ -179,6 +235,11 @@ export interface SearchRepository {
    * project (never itself), through the vector index, in one statement. Ids
    * that are not memories of the project are left out of the result, which
    * follows the order of `memoryIds` (repeats removed).
+   *
+   * @example
+   * ```ts
+   * const [first] = await store.search.neighbours(projectId, [memory.id], { k: 5, minSimilarity: 0.8 });
+   * ```
    */
   neighbours(
     projectId: number,
@@ -200,6 +261,11 @@ export interface RelationshipRepository {
    * Links two memories of the project; linking the same pair and type again
    * updates the strength. Throws `NotFoundError` when either memory is not in
    * the project, `ValidationError` for a self-link.
+   *
+   * @example
+   * ```ts
+   * await store.relationships.link(projectId, { fromMemoryId: a, toMemoryId: b, relationshipType: 'extends' });
+   * ```
    */
   link(projectId: number, input: LinkMemoriesInput): Promise<Relationship>;
   /** Returns whether the link existed. */
@@ -217,11 +283,24 @@ export interface RelationshipRepository {
 
 /** Episodic memory: what happened, when (`episodic_events`). */
 export interface EpisodeRepository {
+  /**
+   * @example
+   * ```ts
+   * await store.episodes.record(projectId, { sessionId: 's1', eventType: 'test_run', content: 'vitest: 42 passed' });
+   * ```
+   */
   record(projectId: number, input: RecordEpisodeInput): Promise<EpisodicEvent>;
   /** All or none, in one transaction; returns the events in input order. */
   recordMany(projectId: number, inputs: readonly RecordEpisodeInput[]): Promise<EpisodicEvent[]>;
   get(projectId: number, id: number): Promise<EpisodicEvent | null>;
-  /** Chronological (timestamp, then id), keyset-paginated. */
+  /**
+   * Chronological (timestamp, then id), keyset-paginated.
+   *
+   * @example
+   * ```ts
+   * const page = await store.episodes.list(projectId, { sessionId: 's1', limit: 100 });
+   * ```
+   */
   list(
     projectId: number,
     options?: ListEpisodesOptions & PageOptions,
@@ -231,6 +310,11 @@ export interface EpisodeRepository {
    * records the memory they became, which must be a memory of the project:
    * otherwise `NotFoundError`). A `Date` as third argument is `{ at }`.
    * Returns how many changed: events already consolidated are left as they are.
+   *
+   * @example
+   * ```ts
+   * await store.episodes.markConsolidated(projectId, [3, 4], { into: lesson.id });
+   * ```
    */
   markConsolidated(
     projectId: number,
@@ -241,10 +325,24 @@ export interface EpisodeRepository {
 
 /** Goals (`prospective_goals`). */
 export interface GoalRepository {
-  /** Throws `NotFoundError` when `parentGoalId` is not a goal of the project. */
+  /**
+   * Throws `NotFoundError` when `parentGoalId` is not a goal of the project.
+   *
+   * @example
+   * ```ts
+   * const goal = await store.goals.create(projectId, { title: 'Ship v1', priority: 8 });
+   * ```
+   */
   create(projectId: number, input: CreateGoalInput): Promise<Goal>;
   get(projectId: number, id: number): Promise<Goal | null>;
-  /** Setting status `completed` sets `completedAt`; leaving it clears it. Throws `NotFoundError`. */
+  /**
+   * Setting status `completed` sets `completedAt`; leaving it clears it. Throws `NotFoundError`.
+   *
+   * @example
+   * ```ts
+   * await store.goals.update(projectId, goalId, { status: 'completed', progress: 1 });
+   * ```
+   */
   update(projectId: number, id: number, input: UpdateGoalInput): Promise<Goal>;
   list(projectId: number, options?: ListGoalsOptions): Promise<Goal[]>;
   /** Direct sub-goals, by priority then id. */
@@ -255,10 +353,24 @@ export interface GoalRepository {
 
 /** Tasks (`prospective_tasks`). */
 export interface TaskRepository {
-  /** Throws `NotFoundError` when `goalId` or `parentTaskId` is not in the project. */
+  /**
+   * Throws `NotFoundError` when `goalId` or `parentTaskId` is not in the project.
+   *
+   * @example
+   * ```ts
+   * const task = await store.tasks.create(projectId, { title: 'Write tests', goalId });
+   * ```
+   */
   create(projectId: number, input: CreateTaskInput): Promise<Task>;
   get(projectId: number, id: number): Promise<Task | null>;
-  /** Setting status `completed` sets `completedAt`; leaving it clears it. Throws `NotFoundError`. */
+  /**
+   * Setting status `completed` sets `completedAt`; leaving it clears it. Throws `NotFoundError`.
+   *
+   * @example
+   * ```ts
+   * await store.tasks.update(projectId, taskId, { status: 'in_progress' });
+   * ```
+   */
   update(projectId: number, id: number, input: UpdateTaskInput): Promise<Task>;
   list(projectId: number, options?: ListTasksOptions): Promise<Task[]>;
   /** Direct sub-tasks, by priority then id. */
@@ -283,12 +395,25 @@ export interface CodeRepository {
   /**
    * Inserts, or updates the entity with the same (filePath, qualifiedName,
    * entityType). Pending edges that name it are resolved.
+   *
+   * @example
+   * ```ts
+   * const fn = await store.code.upsertEntity(projectId, { filePath: 'src/a.ts', name: 'run', entityType: 'function' });
+   * ```
    */
   upsertEntity(projectId: number, input: UpsertCodeEntityInput): Promise<CodeEntity>;
   /**
    * `upsertEntity` for many entities in one transaction, all or none, in
    * batched statements; returns them in input order. Two inputs with the same
    * key are a `ValidationError`.
+   *
+   * @example
+   * ```ts
+   * const [reader, run] = await store.code.upsertEntities(projectId, [
+   *   { filePath: 'src/io.ts', name: 'Reader', entityType: 'class' },
+   *   { filePath: 'src/io.ts', name: 'run', qualifiedName: 'Reader.run', entityType: 'method' },
+   * ]);
+   * ```
    */
   upsertEntities(
     projectId: number,
@@ -302,18 +427,40 @@ export interface CodeRepository {
    * (and unique) becomes a dependency, any other is kept pending and resolved
    * when its target arrives. Edges of other files that pointed at a deleted
    * entity go back to pending, so they resolve again if it returns.
+   *
+   * @example
+   * ```ts
+   * const result = await store.code.replaceFile(projectId, 'src/io.ts', {
+   *   entities: [{ name: 'Reader', entityType: 'class' }, { name: 'parse', entityType: 'function' }],
+   *   edges: [{ from: { qualifiedName: 'Reader' }, to: { qualifiedName: 'parse', filePath: 'src/io.ts' }, dependencyType: 'calls' }],
+   * });
+   * ```
    */
   replaceFile(
     projectId: number,
     filePath: string,
     input: ReplaceFileInput,
   ): Promise<ReplaceFileResult>;
-  /** Pending edges, by id. */
+  /**
+   * Pending edges, by id.
+   *
+   * @example
+   * ```ts
+   * const pending = await store.code.unresolvedDependencies(projectId, { filePath: 'src/io.ts' });
+   * ```
+   */
   unresolvedDependencies(
     projectId: number,
     options?: ListUnresolvedOptions,
   ): Promise<UnresolvedDependency[]>;
-  /** References that resolve to no entity (see `ReplaceFileInput.unresolved`), by id. */
+  /**
+   * References that resolve to no entity (see `ReplaceFileInput.unresolved`), by id.
+   *
+   * @example
+   * ```ts
+   * const calls = await store.code.unresolvedReferences(projectId, { dependencyType: 'calls' });
+   * ```
+   */
   unresolvedReferences(
     projectId: number,
     options?: ListUnresolvedReferencesOptions,
@@ -323,7 +470,14 @@ export interface CodeRepository {
   findEntities(projectId: number, options?: FindCodeEntitiesOptions): Promise<CodeEntity[]>;
   /** Deletes the entity and its dependency edges. */
   deleteEntity(projectId: number, id: number): Promise<boolean>;
-  /** Idempotent. Throws `NotFoundError` when an entity is not in the project, `ValidationError` for a self-edge. */
+  /**
+   * Idempotent. Throws `NotFoundError` when an entity is not in the project, `ValidationError` for a self-edge.
+   *
+   * @example
+   * ```ts
+   * await store.code.addDependency(projectId, { fromEntityId: caller.id, toEntityId: callee.id, dependencyType: 'calls' });
+   * ```
+   */
   addDependency(projectId: number, input: AddDependencyInput): Promise<CodeDependency>;
   removeDependency(projectId: number, input: AddDependencyInput): Promise<boolean>;
   /** What `entityId` depends on directly, by id. */
@@ -334,6 +488,11 @@ export interface CodeRepository {
    * Everything affected by a change to `entityId`: its transitive dependents,
    * each once at its shortest depth, by depth then id. Depth-bounded and
    * safe on cycles; never includes the entity itself.
+   *
+   * @example
+   * ```ts
+   * const affected = await store.code.impact(projectId, entity.id, { maxDepth: 3 });
+   * ```
    */
   impact(projectId: number, entityId: number, options?: ImpactOptions): Promise<ImpactedEntity[]>;
   /**
@@ -341,6 +500,11 @@ export interface CodeRepository {
    * database: `dependents` is `impact()`, `dependencies` what the entity
    * depends on, transitively. Each entity once, at its shortest depth with
    * one shortest path, by depth then id; safe on cycles; never the start.
+   *
+   * @example
+   * ```ts
+   * const uses = await store.code.traverse(projectId, entity.id, { direction: 'dependencies', maxDepth: null });
+   * ```
    */
   traverse(
     projectId: number,
@@ -351,6 +515,11 @@ export interface CodeRepository {
    * The most depended-on entities (or, with `orderBy: 'fanOut'`, the most
    * dependent ones), counted inside the database: by the chosen count
    * descending, then the other descending, then id.
+   *
+   * @example
+   * ```ts
+   * const [top] = await store.code.hotspots(projectId, { limit: 10, entityTypes: ['function', 'method'] });
+   * ```
    */
   hotspots(projectId: number, options?: HotspotOptions): Promise<CodeHotspot[]>;
 }
@@ -362,17 +531,35 @@ export interface ListDecisionsOptions {
 
 /** Planning decisions and their scenarios (`planning_decisions`, `planning_scenarios`). */
 export interface DecisionRepository {
+  /**
+   * @example
+   * ```ts
+   * const decision = await store.decisions.create(projectId, { title: 'Use SQLite by default' });
+   * ```
+   */
   create(projectId: number, input: CreateDecisionInput): Promise<Decision>;
   get(projectId: number, id: number): Promise<Decision | null>;
   /** By id. */
   list(projectId: number, options?: ListDecisionsOptions): Promise<Decision[]>;
-  /** `proposed → validated`; otherwise `InvalidTransitionError`. */
+  /**
+   * `proposed → validated`; otherwise `InvalidTransitionError`.
+   *
+   * @example
+   * ```ts
+   * await store.decisions.validate(projectId, decision.id, 'benchmarks agree');
+   * ```
+   */
   validate(projectId: number, id: number, notes?: string | null): Promise<Decision>;
   /** `proposed → rejected`; otherwise `InvalidTransitionError`. */
   reject(projectId: number, id: number, notes?: string | null): Promise<Decision>;
   /**
    * Atomically creates `replacement` and marks decision `id` superseded by
    * it. A superseded or rejected decision cannot be superseded.
+   *
+   * @example
+   * ```ts
+   * const { previous, replacement } = await store.decisions.supersede(projectId, old.id, { title: 'Use PostgreSQL' });
+   * ```
    */
   supersede(
     projectId: number,
@@ -434,6 +621,11 @@ export interface ConsolidationRepository {
    * Moves a memory to `to` if the state machine allows it, and logs it.
    * Moving to `consolidated` sets `consolidatedAt`; leaving `consolidating`
    * clears the claim. Throws `InvalidTransitionError` or `NotFoundError`.
+   *
+   * @example
+   * ```ts
+   * await store.consolidation.transition(projectId, id, 'consolidated', { actor: 'worker-1' });
+   * ```
    */
   transition(
     projectId: number,
@@ -472,7 +664,14 @@ export interface ConsolidationRepository {
    * transaction it throws a `StorageError` (the lock would end with the call).
    */
   lock(projectId: number): Promise<void>;
-  /** Stores the record of one consolidation pass. */
+  /**
+   * Stores the record of one consolidation pass.
+   *
+   * @example
+   * ```ts
+   * const run = await store.consolidation.recordRun(projectId, { workerId: 'w1', ...counters });
+   * ```
+   */
   recordRun(projectId: number, run: ConsolidationRunInput): Promise<ConsolidationRun>;
   /** The project's consolidation runs, newest first (by id). */
   listRuns(projectId: number, options?: ListRunsOptions): Promise<ConsolidationRun[]>;
@@ -485,6 +684,11 @@ export interface ConsolidationRepository {
    * locked transaction's entries come after — what a worker that searches
    * outside the lock needs to find, under it, what changed since
    * (`changedSince`).
+   *
+   * @example
+   * ```ts
+   * const position = await store.consolidation.logPosition(projectId);
+   * ```
    */
   logPosition(projectId: number): Promise<number>;
   /**
@@ -511,6 +715,11 @@ export interface ConsolidationRepository {
    * never receive the same memory. The memory of a code entity
    * (`CodeEntity.memoryId`) is never claimed: the code graph owns it and
    * replaces it when its code changes.
+   *
+   * @example
+   * ```ts
+   * const batch = await store.consolidation.claimBatch(projectId, { worker: 'w1', limit: 20 });
+   * ```
    */
   claimBatch(projectId: number, options: ClaimBatchOptions): Promise<Memory[]>;
   /**
@@ -522,6 +731,11 @@ export interface ConsolidationRepository {
    * Makes retrieved memories labile: every `consolidated` memory among `ids`
    * moves to `labile` (logged, actor `recall`). Others are left as they are.
    * Returns the ids that changed.
+   *
+   * @example
+   * ```ts
+   * const reopened = await store.consolidation.labilize(projectId, hits.map((h) => h.memory.id));
+   * ```
    */
   labilize(projectId: number, ids: readonly number[], at?: Date): Promise<number[]>;
   /**
@@ -529,6 +743,11 @@ export interface ConsolidationRepository {
    * `windowMinutes`, most recently retrieved first, ties by id ascending.
    * Both ends are included: a retrieval exactly `windowMinutes` before `now`
    * is inside, as is one at `now`; a retrieval after `now` is not.
+   *
+   * @example
+   * ```ts
+   * const open = await store.consolidation.reconsolidationWindow(project.id, { windowMinutes: 30 });
+   * ```
    */
   reconsolidationWindow(
     projectId: number,

@@ -1,7 +1,9 @@
 /**
  * `@athena/store-kit`: what Athena's store backends share beyond the
- * contract of `@athena/core-types`. Today: one mapping from the kinds a
- * backend sorts its driver's errors into to Athena's typed errors, and the
+ * contract of `@athena/core-types`: table descriptors from which each
+ * backend derives its row mappers, column lists and insert values; the
+ * search-hit and score-breakdown builders; one mapping from the kinds a
+ * backend sorts its driver's errors into to Athena's typed errors; and the
  * errors of a transaction a failed statement made rollback-only.
  *
  * @packageDocumentation
@@ -9,3 +11,39 @@
 export type { ClassifiedDriverError, DriverErrorContext, DriverErrorKind } from './driver-error.js';
 export { toAthenaError } from './to-athena-error.js';
 export { rollbackOnlyError, rolledBackInsteadOfCommitted } from './rollback-only.js';
+export type {
+  Codec,
+  CodecKind,
+  CodecValues,
+  Codecs,
+  ColumnOf,
+  ColumnsOptions,
+  FieldMap,
+  KindFor,
+  Nested,
+  TableDescriptor,
+} from './table.js';
+export { AS_IS, IDENTITY, columnsOf, describe, insertValues, rowReader } from './table.js';
+export {
+  CODE_DEPENDENCY,
+  CODE_ENTITY,
+  CONSOLIDATION_RUN,
+  DECISION,
+  EPISODE_BUT_CONTEXT,
+  EPISODE_CONTEXT_COLUMNS,
+  GOAL,
+  MEMORY,
+  PROJECT,
+  RELATIONSHIP,
+  SCENARIO,
+  TASK,
+  TRANSITION,
+  UNRESOLVED_DEPENDENCY,
+  UNRESOLVED_REFERENCE,
+} from './descriptors.js';
+export type { MemoryReaders } from './search-hits.js';
+export { hitMemory, hybridHit, keywordHit, semanticHit } from './search-hits.js';
+export type { DomainReaders, ReaderOf } from './readers.js';
+export { domainReaders } from './readers.js';
+export type { DerivedRecordTable, RecordReference } from './record-tables.js';
+export { recordTables } from './record-tables.js';

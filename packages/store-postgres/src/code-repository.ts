@@ -264,11 +264,6 @@ export class PostgresCodeRepository implements CodeRepository {
 
   /**
    * Inserts an entity or updates the one with the same (filePath, qualifiedName, entityType).
-   *
-   * @example
-   * ```ts
-   * const fn = await store.code.upsertEntity(project.id, { filePath: 'src/a.ts', name: 'run', entityType: 'function' });
-   * ```
    */
   async upsertEntity(projectId: number, input: UpsertCodeEntityInput): Promise<CodeEntity> {
     const project = parseId(projectId, 'projectId');
@@ -278,14 +273,6 @@ export class PostgresCodeRepository implements CodeRepository {
 
   /**
    * Many upserts in one transaction, 1,000 rows per statement.
-   *
-   * @example
-   * ```ts
-   * const [reader, run] = await store.code.upsertEntities(project.id, [
-   *   { filePath: 'src/io.ts', name: 'Reader', entityType: 'class' },
-   *   { filePath: 'src/io.ts', name: 'run', qualifiedName: 'Reader.run', entityType: 'method' },
-   * ]);
-   * ```
    */
   async upsertEntities(
     projectId: number,
@@ -348,14 +335,6 @@ export class PostgresCodeRepository implements CodeRepository {
    * most eight statements whatever the file's size. A transaction-level
    * advisory lock on (project, file) serialises concurrent re-indexes of one
    * file, whose compare-then-write would otherwise race.
-   *
-   * @example
-   * ```ts
-   * const result = await store.code.replaceFile(project.id, 'src/io.ts', {
-   *   entities: [{ name: 'Reader', entityType: 'class' }, { name: 'parse', entityType: 'function' }],
-   *   edges: [{ from: { qualifiedName: 'Reader' }, to: { qualifiedName: 'parse', filePath: 'src/io.ts' }, dependencyType: 'calls' }],
-   * });
-   * ```
    */
   async replaceFile(
     projectId: number,
@@ -498,11 +477,6 @@ export class PostgresCodeRepository implements CodeRepository {
 
   /**
    * Pending edges, by id.
-   *
-   * @example
-   * ```ts
-   * const pending = await store.code.unresolvedDependencies(project.id, { filePath: 'src/io.ts' });
-   * ```
    */
   async unresolvedDependencies(
     projectId: number,
@@ -533,11 +507,6 @@ export class PostgresCodeRepository implements CodeRepository {
 
   /**
    * References that resolve to no entity, by id.
-   *
-   * @example
-   * ```ts
-   * const calls = await store.code.unresolvedReferences(project.id, { dependencyType: 'calls' });
-   * ```
    */
   async unresolvedReferences(
     projectId: number,
@@ -615,11 +584,6 @@ export class PostgresCodeRepository implements CodeRepository {
 
   /**
    * Records that `fromEntityId` depends on `toEntityId`; idempotent.
-   *
-   * @example
-   * ```ts
-   * await store.code.addDependency(project.id, { fromEntityId: a.id, toEntityId: b.id, dependencyType: 'calls' });
-   * ```
    */
   async addDependency(projectId: number, input: AddDependencyInput): Promise<CodeDependency> {
     const project = parseId(projectId, 'projectId');
@@ -706,11 +670,6 @@ export class PostgresCodeRepository implements CodeRepository {
 
   /**
    * Transitive dependents: {@link traverse} towards what depends on the entity.
-   *
-   * @example
-   * ```ts
-   * const affected = await store.code.impact(project.id, fn.id, { maxDepth: 3 });
-   * ```
    */
   async impact(
     projectId: number,
@@ -724,11 +683,6 @@ export class PostgresCodeRepository implements CodeRepository {
 
   /**
    * A breadth-first walk in one recursive CTE (see {@link traverseQuery}).
-   *
-   * @example
-   * ```ts
-   * const uses = await store.code.traverse(project.id, fn.id, { direction: 'dependencies', maxDepth: null });
-   * ```
    */
   async traverse(
     projectId: number,
@@ -761,11 +715,6 @@ export class PostgresCodeRepository implements CodeRepository {
 
   /**
    * Fan-in and fan-out per entity by two grouped counts over the edges.
-   *
-   * @example
-   * ```ts
-   * const [top] = await store.code.hotspots(project.id, { limit: 10, entityTypes: ['function', 'method'] });
-   * ```
    */
   async hotspots(projectId: number, options?: HotspotOptions): Promise<CodeHotspot[]> {
     const project = parseId(projectId, 'projectId');

@@ -49,11 +49,6 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
 
   /**
    * Moves a memory to `to` when the state machine allows it, under a row lock, and logs it.
-   *
-   * @example
-   * ```ts
-   * await store.consolidation.transition(project.id, memory.id, 'consolidated', { actor: 'worker-1' });
-   * ```
    */
   async transition(
     projectId: number,
@@ -114,11 +109,6 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
    * Locks the memories (`FOR UPDATE`), checks every change in order against
    * the state machine, then writes the final state of each memory in one
    * UPDATE and every change to the log in one INSERT.
-   *
-   * @example
-   * ```ts
-   * await tx.consolidation.transitionMany(project.id, [{ memoryId: 7, to: 'consolidated' }]);
-   * ```
    */
   async transitionMany(
     projectId: number,
@@ -222,12 +212,6 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
     });
   }
 
-  /**
-   * @example
-   * ```ts
-   * const run = await store.consolidation.recordRun(project.id, { workerId: 'w1', ...counters });
-   * ```
-   */
   async recordRun(projectId: number, run: ConsolidationRunInput): Promise<ConsolidationRun> {
     const project = parseId(projectId, 'projectId');
     const parsed = parseRunInput(run);
@@ -236,7 +220,7 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
       async (s) => {
         const row = await s.db
           .insertInto('consolidation_runs')
-          .values(runRow({ ...parsed, projectId: project }) as never)
+          .values(runRow({ ...parsed, projectId: project }, s) as never)
           .returningAll()
           .executeTakeFirstOrThrow();
         return toRun(row);
@@ -274,12 +258,6 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
     });
   }
 
-  /**
-   * @example
-   * ```ts
-   * const position = await store.consolidation.logPosition(project.id);
-   * ```
-   */
   async logPosition(projectId: number): Promise<number> {
     const project = parseId(projectId, 'projectId');
     return this.#session().read({ operation: 'transition log position' }, async (s) => {
@@ -295,11 +273,6 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
   /**
    * Reads the entries after `position` through the log's primary key (ids
    * only grow), keeping the project's.
-   *
-   * @example
-   * ```ts
-   * const ids = await store.consolidation.changedSince(project.id, position, ['consolidated']);
-   * ```
    */
   async changedSince(
     projectId: number,
@@ -325,11 +298,6 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
    * Claims up to `limit` unconsolidated memories, oldest first, in one
    * statement. `FOR UPDATE SKIP LOCKED` lets concurrent workers claim
    * disjoint batches without waiting on each other.
-   *
-   * @example
-   * ```ts
-   * const batch = await store.consolidation.claimBatch(project.id, { worker: 'w1', limit: 20 });
-   * ```
    */
   async claimBatch(projectId: number, options: ClaimBatchOptions): Promise<Memory[]> {
     const project = parseId(projectId, 'projectId');
@@ -417,11 +385,6 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
 
   /**
    * Labile memories retrieved within the window, most recently retrieved first.
-   *
-   * @example
-   * ```ts
-   * const open = await store.consolidation.reconsolidationWindow(project.id, { windowMinutes: 30 });
-   * ```
    */
   async reconsolidationWindow(
     projectId: number,

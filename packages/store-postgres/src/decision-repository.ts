@@ -54,11 +54,6 @@ export class PostgresDecisionRepository implements DecisionRepository {
 
   /**
    * Records a proposed decision.
-   *
-   * @example
-   * ```ts
-   * const d = await store.decisions.create(project.id, { title: 'Use PostgreSQL', alternatives: ['SQLite'] });
-   * ```
    */
   async create(projectId: number, input: CreateDecisionInput): Promise<Decision> {
     const project = parseId(projectId, 'projectId');
@@ -153,11 +148,6 @@ export class PostgresDecisionRepository implements DecisionRepository {
 
   /**
    * Creates the replacement and marks decision `id` superseded by it, atomically.
-   *
-   * @example
-   * ```ts
-   * const { replacement } = await store.decisions.supersede(project.id, d.id, { title: 'Use SQLite first' });
-   * ```
    */
   async supersede(
     projectId: number,

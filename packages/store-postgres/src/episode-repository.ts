@@ -55,11 +55,6 @@ export class PostgresEpisodeRepository implements EpisodeRepository {
 
   /**
    * Records one event.
-   *
-   * @example
-   * ```ts
-   * await store.episodes.record(project.id, { sessionId: 's1', eventType: 'action', content: 'ran tests' });
-   * ```
    */
   async record(projectId: number, input: RecordEpisodeInput): Promise<EpisodicEvent> {
     const project = parseId(projectId, 'projectId');
@@ -119,11 +114,6 @@ export class PostgresEpisodeRepository implements EpisodeRepository {
 
   /**
    * Chronological listing with keyset pagination on (timestamp, id).
-   *
-   * @example
-   * ```ts
-   * const page = await store.episodes.list(project.id, { sessionId: 's1', limit: 20 });
-   * ```
    */
   async list(
     projectId: number,
@@ -167,12 +157,6 @@ export class PostgresEpisodeRepository implements EpisodeRepository {
     });
   }
 
-  /**
-   * @example
-   * ```ts
-   * await store.episodes.markConsolidated(project.id, [3, 4], { into: lesson.id });
-   * ```
-   */
   async markConsolidated(
     projectId: number,
     ids: readonly number[],

@@ -27,11 +27,6 @@ export class PostgresGoalRepository implements GoalRepository {
 
   /**
    * Creates a goal, optionally under a parent goal of the same project.
-   *
-   * @example
-   * ```ts
-   * const goal = await store.goals.create(project.id, { title: 'Ship v1', priority: 8 });
-   * ```
    */
   async create(projectId: number, input: CreateGoalInput): Promise<Goal> {
     const project = parseId(projectId, 'projectId');

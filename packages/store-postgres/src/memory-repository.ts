@@ -92,11 +92,6 @@ export class PostgresMemoryRepository implements MemoryRepository {
 
   /**
    * Validates and stores one memory.
-   *
-   * @example
-   * ```ts
-   * const memory = await store.memories.store(project.id, { content: 'Use pnpm', embedding });
-   * ```
    */
   async store(projectId: number, input: StoreMemoryInput): Promise<Memory> {
     const session = this.#session();
@@ -120,11 +115,6 @@ export class PostgresMemoryRepository implements MemoryRepository {
   /**
    * Validates every input, then inserts them in one transaction (multi-row
    * INSERTs); returns the ids in input order.
-   *
-   * @example
-   * ```ts
-   * const ids = await store.memories.storeMany(project.id, [{ content: 'a', embedding }]);
-   * ```
    */
   async storeMany(projectId: number, inputs: readonly StoreMemoryInput[]): Promise<number[]> {
     const session = this.#session();
@@ -235,12 +225,6 @@ export class PostgresMemoryRepository implements MemoryRepository {
 
   /**
    * Keyset pagination by id: stable while other writers insert.
-   *
-   * @example
-   * ```ts
-   * let page = await store.memories.list(project.id, { limit: 100 });
-   * while (page.nextCursor) page = await store.memories.list(project.id, { after: page.nextCursor });
-   * ```
    */
   async list(projectId: number, options?: ListMemoriesOptions): Promise<Page<Memory>> {
     const project = parseId(projectId, 'projectId');

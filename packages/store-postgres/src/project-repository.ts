@@ -13,11 +13,6 @@ export class PostgresProjectRepository implements ProjectRepository {
 
   /**
    * Creates a project; the name and the path must both be unused.
-   *
-   * @example
-   * ```ts
-   * const project = await store.projects.create({ name: 'demo', path: '/src/demo' });
-   * ```
    */
   async create(input: CreateProjectInput): Promise<Project> {
     const project = parseCreateProject(input);

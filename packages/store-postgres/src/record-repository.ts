@@ -81,13 +81,6 @@ export class PostgresRecordRepository implements RecordRepository {
     this.#session = session;
   }
 
-  /**
-   * @example
-   * ```ts
-   * const first = await store.records.page('memories', { limit: 500 });
-   * const next = await store.records.page('memories', { after: first.at(-1)!.id, limit: 500 });
-   * ```
-   */
   async page<T extends RecordTable>(table: T, options?: RecordPageOptions): Promise<RecordOf<T>[]> {
     const name = parseRecordTable(table) as T;
     const { after, limit, projectIds } = parseRecordPage(options);
@@ -126,11 +119,6 @@ export class PostgresRecordRepository implements RecordRepository {
    * projects inside each window: the plan then never depends on statistics —
    * run right after a bulk load, before any ANALYZE, a filtered keyset query
    * was planned as a scan and sort of all the project's rows per page.
-   *
-   * @example
-   * ```ts
-   * const { checksum } = await store.records.checksum({ projectIds: [project.id] });
-   * ```
    */
   async checksum(options?: RecordCountOptions): Promise<RecordChecksum> {
     const { projectIds } = parseRecordCount(options);
@@ -157,15 +145,6 @@ export class PostgresRecordRepository implements RecordRepository {
     });
   }
 
-  /**
-   * Validates every record and every reference, then inserts them with
-   * multi-row INSERTs in one transaction (a savepoint inside one).
-   *
-   * @example
-   * ```ts
-   * const [id] = await store.records.insert('goals', [{ ...goal, projectId: target.id, parentGoalId: null }]);
-   * ```
-   */
   async insert<T extends RecordTable>(
     table: T,
     records: readonly RecordOf<T>[],
@@ -211,12 +190,6 @@ export class PostgresRecordRepository implements RecordRepository {
     return ids;
   }
 
-  /**
-   * @example
-   * ```ts
-   * await store.records.linkSupersession('memories', [{ id: old.id, supersededBy: replacement.id }]);
-   * ```
-   */
   async linkSupersession(
     table: SupersedingTable,
     links: readonly SupersessionLink[],

@@ -46,11 +46,6 @@ export class PostgresRelationshipRepository implements RelationshipRepository {
 
   /**
    * Links two memories of the project; linking again updates the strength.
-   *
-   * @example
-   * ```ts
-   * await store.relationships.link(project.id, { fromMemoryId: a.id, toMemoryId: b.id, relationshipType: 'extends' });
-   * ```
    */
   async link(projectId: number, input: LinkMemoriesInput): Promise<Relationship> {
     const project = parseId(projectId, 'projectId');

@@ -4,36 +4,9 @@
  * `vector_send` (see `memoryColumns`), arrives as a `bytea` Buffer and
  * becomes a `Float32Array`.
  */
-import type {
-  CodeDependency,
-  CodeEntity,
-  CodeEntityType,
-  ConsolidationRun,
-  ConsolidationState,
-  ContentType,
-  Decision,
-  DecisionStatus,
-  DependencyType,
-  EpisodeContext,
-  EpisodeEventType,
-  EpisodeOutcome,
-  EpisodicEvent,
-  Goal,
-  GoalStatus,
-  Memory,
-  MemoryType,
-  MemoryWithoutEmbedding,
-  Project,
-  Relationship,
-  RelationshipType,
-  Scenario,
-  ScenarioType,
-  Task,
-  UnresolvedReference,
-  TaskStatus,
-  TransitionLogEntry,
-  UnresolvedDependency,
-} from '@athena/core-types';
+import { AS_IS, EPISODE_BUT_CONTEXT, IDENTITY, describe, domainReaders } from '@athena/store-kit';
+import type { Codecs, ReaderOf } from '@athena/store-kit';
+import type { EpisodicEvent } from '@athena/core-types';
 import type { Selectable } from 'kysely';
 import type {
   CodeDependenciesTable,
@@ -51,22 +24,15 @@ import type {
   ProspectiveGoalsTable,
   ProspectiveTasksTable,
 } from './schema.js';
+import type { Session } from './session.js';
 
 /** A `bigint` as a JS number. */
 export function toNumber(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
 }
 
-function toNullableNumber(value: unknown): number | null {
-  return value === null || value === undefined ? null : toNumber(value);
-}
-
 function toDate(value: unknown): Date {
   return value instanceof Date ? value : new Date(String(value));
-}
-
-function toNullableDate(value: unknown): Date | null {
-  return value === null || value === undefined ? null : toDate(value);
 }
 
 /** A vector in pgvector's binary form as 32-bit floats. */
@@ -95,21 +61,43 @@ export function fromVector(vector: Float32Array): Buffer {
   return buffer;
 }
 
-/** A jsonb value that may arrive parsed or as text. */
-function fromJson(value: unknown): unknown {
-  return typeof value === 'string' ? JSON.parse(value) : value;
-}
+/**
+ * How PostgreSQL stores each kind of value: `bigint` ids (read as strings),
+ * `timestamptz` instants (bound as `Date`), `text[]` lists, `jsonb` (bound
+ * as text), vectors bound as `vector_recv` binary and read through
+ * `vector_send` (see `memoryColumns`).
+ */
+export const POSTGRES_CODECS: Codecs<Session> = Object.freeze({
+  key: { read: toNumber, write: IDENTITY.write },
+  ref: { read: toNumber, write: IDENTITY.write },
+  nullableRef: {
+    read: (value: unknown) => (value === null || value === undefined ? null : toNumber(value)),
+    write: IDENTITY.write,
+  },
+  ...AS_IS,
+  instant: { read: toDate, write: IDENTITY.write },
+  nullableInstant: {
+    read: (value: unknown) => (value === null || value === undefined ? null : toDate(value)),
+    write: IDENTITY.write,
+  },
+  textList: { read: IDENTITY.read, write: (value: unknown) => [...(value as readonly string[])] },
+  json: {
+    // A jsonb value may arrive parsed or as text.
+    read: (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as unknown,
+    write: (value: unknown) => JSON.stringify(value),
+  },
+  vector: {
+    read: (value: unknown) => toVector(value as Buffer),
+    write: (value: unknown, session: Session) => session.vector(value as Float32Array),
+  },
+  nullableBoolean: IDENTITY,
+});
 
-export function toProject(row: Selectable<ProjectsTable>): Project {
-  return {
-    id: toNumber(row.id),
-    name: row.name,
-    path: row.path,
-    description: row.description,
-    createdAt: toDate(row.created_at),
-    lastAccessedAt: toDate(row.last_accessed_at),
-  };
-}
+/** An episode on PostgreSQL: its context is one `jsonb` column. */
+export const POSTGRES_EPISODE = describe<EpisodicEvent>()({
+  ...EPISODE_BUT_CONTEXT,
+  context: ['context', 'json'],
+});
 
 /** A memory row as selected by `memoryColumns`: no `tsv`, the embedding in binary form. */
 export type MemoryRow = Omit<Selectable<MemoryVectorsTable>, 'tsv' | 'embedding'> & {
@@ -119,243 +107,39 @@ export type MemoryRow = Omit<Selectable<MemoryVectorsTable>, 'tsv' | 'embedding'
 /** A memory row selected without its vector (`memoryColumns(…, { withEmbedding: false })`). */
 export type MemoryRowWithoutEmbedding = Omit<MemoryRow, 'embedding'>;
 
-export function toMemory(row: MemoryRow): Memory {
-  return { ...toMemoryWithoutEmbedding(row), embedding: toVector(row.embedding) };
-}
+/** Every row mapper, derived from the descriptors with {@link POSTGRES_CODECS}. */
+export const READ = domainReaders(POSTGRES_CODECS, POSTGRES_EPISODE);
 
-export function toMemoryWithoutEmbedding(row: MemoryRowWithoutEmbedding): MemoryWithoutEmbedding {
-  return {
-    id: toNumber(row.id),
-    projectId: toNumber(row.project_id),
-    content: row.content,
-    contentType: row.content_type as ContentType,
-    memoryType: row.memory_type as MemoryType,
-    domain: row.domain,
-    tags: row.tags,
-    embeddingModel: row.embedding_model,
-    accessCount: row.access_count,
-    lastAccessed: toNullableDate(row.last_accessed),
-    lastRetrieved: toNullableDate(row.last_retrieved),
-    usefulnessScore: row.usefulness_score,
-    confidence: row.confidence,
-    qualityScore: row.quality_score,
-    consolidationState: row.consolidation_state as ConsolidationState,
-    consolidatedAt: toNullableDate(row.consolidated_at),
-    supersededBy: toNullableNumber(row.superseded_by),
-    claimedBy: row.claimed_by,
-    claimExpiresAt: toNullableDate(row.claim_expires_at),
-    version: row.version,
-    sessionId: row.session_id,
-    eventType: row.event_type,
-    codeLanguage: row.code_language,
-    codeHash: row.code_hash,
-    createdAt: toDate(row.created_at),
-    updatedAt: toDate(row.updated_at),
-  };
-}
-
-export function toRelationship(row: Selectable<MemoryRelationshipsTable>): Relationship {
-  return {
-    id: toNumber(row.id),
-    projectId: toNumber(row.project_id),
-    fromMemoryId: toNumber(row.from_memory_id),
-    toMemoryId: toNumber(row.to_memory_id),
-    relationshipType: row.relationship_type as RelationshipType,
-    strength: row.strength,
-    createdAt: toDate(row.created_at),
-  };
-}
-
-export function toTransition(row: Selectable<ConsolidationLogTable>): TransitionLogEntry {
-  return {
-    id: toNumber(row.id),
-    projectId: toNumber(row.project_id),
-    memoryId: toNumber(row.memory_id),
-    fromState: row.from_state as ConsolidationState,
-    toState: row.to_state as ConsolidationState,
-    reason: row.reason,
-    actor: row.actor,
-    at: toDate(row.at),
-  };
-}
-
-export function toEpisode(row: Selectable<EpisodicEventsTable>): EpisodicEvent {
-  const context = fromJson(row.context) as EpisodeContext;
-  return {
-    id: toNumber(row.id),
-    projectId: toNumber(row.project_id),
-    sessionId: row.session_id,
-    timestamp: toDate(row.timestamp),
-    durationMs: row.duration_ms,
-    eventType: row.event_type as EpisodeEventType,
-    content: row.content,
-    outcome: row.outcome as EpisodeOutcome | null,
-    context: {
-      cwd: context.cwd,
-      files: context.files,
-      task: context.task,
-      phase: context.phase,
-      branch: context.branch,
-    },
-    filesChanged: row.files_changed,
-    linesAdded: row.lines_added,
-    linesDeleted: row.lines_deleted,
-    learned: row.learned,
-    surpriseScore: row.surprise_score,
-    confidence: row.confidence,
-    consolidationStatus: row.consolidation_status as EpisodicEvent['consolidationStatus'],
-    consolidatedAt: toNullableDate(row.consolidated_at),
-    consolidatedInto: row.consolidated_into === null ? null : toNumber(row.consolidated_into),
-    createdAt: toDate(row.created_at),
-  };
-}
-
-export function toGoal(row: Selectable<ProspectiveGoalsTable>): Goal {
-  return {
-    id: toNumber(row.id),
-    projectId: toNumber(row.project_id),
-    parentGoalId: toNullableNumber(row.parent_goal_id),
-    title: row.title,
-    description: row.description,
-    status: row.status as GoalStatus,
-    priority: row.priority,
-    progress: row.progress,
-    deadline: toNullableDate(row.deadline),
-    completedAt: toNullableDate(row.completed_at),
-    createdAt: toDate(row.created_at),
-    updatedAt: toDate(row.updated_at),
-  };
-}
-
-export function toTask(row: Selectable<ProspectiveTasksTable>): Task {
-  return {
-    id: toNumber(row.id),
-    projectId: toNumber(row.project_id),
-    goalId: toNullableNumber(row.goal_id),
-    parentTaskId: toNullableNumber(row.parent_task_id),
-    title: row.title,
-    description: row.description,
-    status: row.status as TaskStatus,
-    priority: row.priority,
-    dueAt: toNullableDate(row.due_at),
-    completedAt: toNullableDate(row.completed_at),
-    createdAt: toDate(row.created_at),
-    updatedAt: toDate(row.updated_at),
-  };
-}
-
-export function toCodeEntity(row: Selectable<CodeMetadataTable>): CodeEntity {
-  return {
-    id: toNumber(row.id),
-    projectId: toNumber(row.project_id),
-    filePath: row.file_path,
-    name: row.name,
-    qualifiedName: row.qualified_name,
-    entityType: row.entity_type as CodeEntityType,
-    language: row.language,
-    signature: row.signature,
-    docstring: row.docstring,
-    startLine: row.start_line,
-    endLine: row.end_line,
-    complexity: row.complexity,
-    codeHash: row.code_hash,
-    exported: row.exported,
-    memoryId: toNullableNumber(row.memory_id),
-    createdAt: toDate(row.created_at),
-    updatedAt: toDate(row.updated_at),
-  };
-}
-
-export function toCodeDependency(row: Selectable<CodeDependenciesTable>): CodeDependency {
-  return {
-    id: toNumber(row.id),
-    projectId: toNumber(row.project_id),
-    fromEntityId: toNumber(row.from_entity_id),
-    toEntityId: toNumber(row.to_entity_id),
-    dependencyType: row.dependency_type as DependencyType,
-    createdAt: toDate(row.created_at),
-  };
-}
-
-export function toUnresolvedDependency(
-  row: Selectable<CodeUnresolvedDependenciesTable>,
-): UnresolvedDependency {
-  return {
-    id: toNumber(row.id),
-    projectId: toNumber(row.project_id),
-    fromEntityId: toNumber(row.from_entity_id),
-    dependencyType: row.dependency_type as DependencyType,
-    target: {
-      qualifiedName: row.target_qualified_name,
-      filePath: row.target_file_path,
-      entityType: row.target_entity_type as CodeEntityType | null,
-    },
-    createdAt: toDate(row.created_at),
-  };
-}
-
-export function toUnresolvedReference(
-  row: Selectable<CodeUnresolvedReferencesTable>,
-): UnresolvedReference {
-  return {
-    id: toNumber(row.id),
-    projectId: toNumber(row.project_id),
-    fromEntityId: toNumber(row.from_entity_id),
-    dependencyType: row.dependency_type as DependencyType,
-    target: row.target,
-    line: row.line,
-    createdAt: toDate(row.created_at),
-  };
-}
-
-export function toDecision(row: Selectable<PlanningDecisionsTable>): Decision {
-  return {
-    id: toNumber(row.id),
-    projectId: toNumber(row.project_id),
-    title: row.title,
-    rationale: row.rationale,
-    alternatives: fromJson(row.alternatives) as string[],
-    status: row.status as DecisionStatus,
-    confidence: row.confidence,
-    validatedAt: toNullableDate(row.validated_at),
-    validationNotes: row.validation_notes,
-    supersededBy: toNullableNumber(row.superseded_by),
-    createdAt: toDate(row.created_at),
-    updatedAt: toDate(row.updated_at),
-  };
-}
-
-export function toScenario(row: Selectable<PlanningScenariosTable>): Scenario {
-  return {
-    id: toNumber(row.id),
-    projectId: toNumber(row.project_id),
-    decisionId: toNumber(row.decision_id),
-    scenarioType: row.scenario_type as ScenarioType,
-    description: row.description,
-    probability: row.probability,
-    impact: row.impact,
-    createdAt: toDate(row.created_at),
-  };
-}
-
-export function toRun(row: Selectable<ConsolidationRunsTable>): ConsolidationRun {
-  return {
-    id: toNumber(row.id),
-    projectId: toNumber(row.project_id),
-    workerId: row.worker_id,
-    startedAt: toDate(row.started_at),
-    finishedAt: toDate(row.finished_at),
-    claimed: row.claimed,
-    clusters: row.clusters,
-    created: row.created,
-    superseded: row.superseded,
-    linked: row.linked,
-    episodes: row.episodes,
-    released: row.released,
-    closed: row.closed,
-    fallbacks: row.fallbacks,
-    errors: row.errors,
-    error: row.error,
-    phases: fromJson(row.phases) as Record<string, number>,
-  };
-}
+export const toProject: ReaderOf<Selectable<ProjectsTable>, 'project'> = READ.project;
+export const toMemory: ReaderOf<MemoryRow, 'memory'> = READ.memory;
+export const toMemoryWithoutEmbedding: ReaderOf<
+  MemoryRowWithoutEmbedding,
+  'memoryWithoutEmbedding'
+> = READ.memoryWithoutEmbedding;
+export const toRelationship: ReaderOf<
+  Selectable<MemoryRelationshipsTable>,
+  'relationship'
+> = READ.relationship;
+export const toTransition: ReaderOf<
+  Selectable<ConsolidationLogTable>,
+  'transition'
+> = READ.transition;
+export const toEpisode: ReaderOf<Selectable<EpisodicEventsTable>, 'episode'> = READ.episode;
+export const toGoal: ReaderOf<Selectable<ProspectiveGoalsTable>, 'goal'> = READ.goal;
+export const toTask: ReaderOf<Selectable<ProspectiveTasksTable>, 'task'> = READ.task;
+export const toCodeEntity: ReaderOf<Selectable<CodeMetadataTable>, 'codeEntity'> = READ.codeEntity;
+export const toCodeDependency: ReaderOf<
+  Selectable<CodeDependenciesTable>,
+  'codeDependency'
+> = READ.codeDependency;
+export const toUnresolvedDependency: ReaderOf<
+  Selectable<CodeUnresolvedDependenciesTable>,
+  'unresolvedDependency'
+> = READ.unresolvedDependency;
+export const toUnresolvedReference: ReaderOf<
+  Selectable<CodeUnresolvedReferencesTable>,
+  'unresolvedReference'
+> = READ.unresolvedReference;
+export const toDecision: ReaderOf<Selectable<PlanningDecisionsTable>, 'decision'> = READ.decision;
+export const toScenario: ReaderOf<Selectable<PlanningScenariosTable>, 'scenario'> = READ.scenario;
+export const toRun: ReaderOf<Selectable<ConsolidationRunsTable>, 'run'> = READ.run;

@@ -24,8 +24,8 @@ import type {
 } from '@athena/core-types';
 import { CompiledQuery, sql } from 'kysely';
 import { PGVECTOR_MAX_EF_SEARCH } from './limits.js';
-import { fromVector, toMemory, toMemoryWithoutEmbedding, toNumber } from './rows.js';
-import type { MemoryRow } from './rows.js';
+import { hitMemory, hybridHit, keywordHit, semanticHit } from '@athena/store-kit';
+import { READ, fromVector, toNumber } from './rows.js';
 import {
   hybridSql,
   keywordSql,
@@ -191,16 +191,6 @@ function withAnnSettingsPlanned<T>(
   });
 }
 
-/**
- * The row mapper for a search's hits: with or without the embedding, as the
- * statement selected it. One cast to the hit type the options promise.
- */
-function hitMemory<O>(includeEmbedding: boolean): (row: MemoryRow) => SearchHitMemory<O> {
-  return (includeEmbedding ? toMemory : toMemoryWithoutEmbedding) as (
-    row: MemoryRow,
-  ) => SearchHitMemory<O>;
-}
-
 /** Semantic, keyword and hybrid search on PostgreSQL, each one SQL statement. */
 export class PostgresSearchRepository implements SearchRepository {
   readonly #session: () => Session;
@@ -211,11 +201,6 @@ export class PostgresSearchRepository implements SearchRepository {
 
   /**
    * Nearest neighbours by cosine similarity, highest first.
-   *
-   * @example
-   * ```ts
-   * const hits = await store.search.semantic(project.id, queryVector, { limit: 5, threshold: 0.3 });
-   * ```
    */
   async semantic<const O extends SemanticSearchOptions | undefined = undefined>(
     projectId: number,
@@ -226,7 +211,7 @@ export class PostgresSearchRepository implements SearchRepository {
     const project = parseId(projectId, 'projectId');
     const vector = toEmbedding(embedding, session.env.dimension);
     const parsed = parseSemanticOptions(options);
-    const toHit = hitMemory<O>(parsed.includeEmbedding);
+    const toHit = hitMemory<O, object>(parsed.includeEmbedding, READ);
     const context = { operation: 'semantic search' };
     const run = async (s: Session): Promise<SearchResult<SearchHitMemory<O>>[]> => {
       const plain = plainSemantic(s, parsed);
@@ -239,22 +224,7 @@ export class PostgresSearchRepository implements SearchRepository {
                 plain.bind({ project, limit: parsed.limit, vector: fromVector(vector) }),
               ),
             );
-      return rows.map((row, index) => {
-        const similarity = 1 - row.distance;
-        return {
-          memory: toHit(row),
-          score: similarity,
-          breakdown: {
-            semantic: similarity,
-            keyword: null,
-            semanticRank: index + 1,
-            keywordRank: null,
-            semanticNormalized: null,
-            keywordNormalized: null,
-            fused: similarity,
-          },
-        };
-      });
+      return rows.map((row, index) => semanticHit(toHit(row), 1 - row.distance, index + 1));
     };
     // An exact search reads no index: the ANN settings do not matter.
     if (parsed.exact) return session.read(context, run);
@@ -264,11 +234,6 @@ export class PostgresSearchRepository implements SearchRepository {
 
   /**
    * Full-text search: any word of `text` matches; score = rank / (rank + 1).
-   *
-   * @example
-   * ```ts
-   * const hits = await store.search.keyword(project.id, 'pnpm workspace', { limit: 5 });
-   * ```
    */
   async keyword<const O extends KeywordSearchOptions | undefined = undefined>(
     projectId: number,
@@ -279,32 +244,15 @@ export class PostgresSearchRepository implements SearchRepository {
     const project = parseId(projectId, 'projectId');
     const query = parseKeywordText(text);
     const parsed = parseKeywordOptions(options);
-    const toHit = hitMemory<O>(parsed.includeEmbedding);
+    const toHit = hitMemory<O, object>(parsed.includeEmbedding, READ);
     return session.read({ operation: 'keyword search' }, async (s) => {
       const { rows } = await keywordSql(s, project, query, parsed).execute(s.raw);
-      return rows.map((row, index) => ({
-        memory: toHit(row),
-        score: row.score,
-        breakdown: {
-          semantic: null,
-          keyword: row.score,
-          semanticRank: null,
-          keywordRank: index + 1,
-          semanticNormalized: null,
-          keywordNormalized: null,
-          fused: row.score,
-        },
-      }));
+      return rows.map((row, index) => keywordHit(toHit(row), row.score, index + 1));
     });
   }
 
   /**
    * Semantic and keyword candidates fused in SQL (weighted or RRF).
-   *
-   * @example
-   * ```ts
-   * const hits = await store.search.hybrid(project.id, { embedding, text: 'pnpm' }, { fusion: 'rrf' });
-   * ```
    */
   async hybrid<const O extends HybridSearchOptions | undefined = undefined>(
     projectId: number,
@@ -315,7 +263,7 @@ export class PostgresSearchRepository implements SearchRepository {
     const project = parseId(projectId, 'projectId');
     const { embedding: vector, text } = parseHybridQuery(query, session.env.dimension);
     const parsed = parseHybridOptions(options);
-    const toHit = hitMemory<O>(parsed.includeEmbedding);
+    const toHit = hitMemory<O, object>(parsed.includeEmbedding, READ);
     const settings = await annSettingsFor(session, project, annQueryOf(parsed));
     return withAnnSettings(session, { operation: 'hybrid search' }, settings, async (s) => {
       const plain = plainHybrid(s, parsed);
@@ -338,10 +286,8 @@ export class PostgresSearchRepository implements SearchRepository {
                 }),
               ),
             );
-      return rows.map((row) => ({
-        memory: toHit(row),
-        score: row.fused,
-        breakdown: {
+      return rows.map((row) =>
+        hybridHit(toHit(row), {
           semantic: row.similarity,
           keyword: row.keyword,
           semanticRank: row.semantic_rank === null ? null : toNumber(row.semantic_rank),
@@ -349,8 +295,8 @@ export class PostgresSearchRepository implements SearchRepository {
           semanticNormalized: row.semantic_normalized,
           keywordNormalized: row.keyword_normalized,
           fused: row.fused,
-        },
-      }));
+        }),
+      );
     });
   }
 
@@ -358,11 +304,6 @@ export class PostgresSearchRepository implements SearchRepository {
    * The `k` nearest memories of each given memory: one statement whose
    * LATERAL join runs an index scan per source, with the ANN settings a
    * semantic search for `k` rows in this project would get.
-   *
-   * @example
-   * ```ts
-   * const [first] = await store.search.neighbours(project.id, [memory.id], { k: 5, minSimilarity: 0.8 });
-   * ```
    */
   async neighbours(
     projectId: number,

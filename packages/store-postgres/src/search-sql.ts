@@ -13,43 +13,20 @@ import type {
   NormalizedKeywordOptions,
   NormalizedSemanticOptions,
 } from '@athena/core-types';
+import { MEMORY, columnsOf } from '@athena/store-kit';
 import { sql } from 'kysely';
 import type { RawBuilder } from 'kysely';
 import type { MemoryRow } from './rows.js';
 import type { FixedStatement, Session } from './session.js';
 
 /** Every column of `memory_vectors` but `tsv`, in table order. */
-const STORED_COLUMNS = Object.freeze([
-  'id',
-  'project_id',
-  'content',
-  'content_type',
-  'memory_type',
-  'domain',
-  'tags',
-  'embedding',
-  'embedding_model',
-  'access_count',
-  'last_accessed',
-  'last_retrieved',
-  'usefulness_score',
-  'confidence',
-  'quality_score',
-  'consolidation_state',
-  'consolidated_at',
-  'superseded_by',
-  'claimed_by',
-  'claim_expires_at',
-  'version',
-  'session_id',
-  'event_type',
-  'code_language',
-  'code_hash',
-  'created_at',
-  'updated_at',
-] as const);
+const STORED_COLUMNS = columnsOf(MEMORY);
 
-const PLAIN_COLUMNS = Object.freeze(STORED_COLUMNS.filter((column) => column !== 'embedding'));
+/** The same without the embedding, typed as the column names kysely selects. */
+const PLAIN_COLUMNS = columnsOf(MEMORY, { omit: ['embedding'] }) as readonly Exclude<
+  keyof MemoryRow,
+  'embedding'
+>[];
 
 /**
  * The selection of a `MemoryRow` for the query builder: every column but

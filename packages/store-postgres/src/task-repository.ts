@@ -27,11 +27,6 @@ export class PostgresTaskRepository implements TaskRepository {
 
   /**
    * Creates a task, optionally under a goal and/or a parent task of the project.
-   *
-   * @example
-   * ```ts
-   * const task = await store.tasks.create(project.id, { title: 'Write tests', goalId: goal.id });
-   * ```
    */
   async create(projectId: number, input: CreateTaskInput): Promise<Task> {
     const project = parseId(projectId, 'projectId');

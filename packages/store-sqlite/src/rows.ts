@@ -1,33 +1,15 @@
-import type {
-  CodeDependency,
-  CodeEntity,
-  CodeEntityType,
-  ConsolidationRun,
-  ConsolidationState,
-  ContentType,
-  Decision,
-  DecisionStatus,
-  DependencyType,
-  EpisodeConsolidationStatus,
-  EpisodeEventType,
-  EpisodeOutcome,
-  EpisodicEvent,
-  Goal,
-  GoalStatus,
-  Memory,
-  MemoryType,
-  MemoryWithoutEmbedding,
-  Project,
-  Relationship,
-  RelationshipType,
-  Scenario,
-  ScenarioType,
-  Task,
-  TaskStatus,
-  TransitionLogEntry,
-  UnresolvedDependency,
-  UnresolvedReference,
-} from '@athena/core-types';
+import {
+  AS_IS,
+  EPISODE_BUT_CONTEXT,
+  EPISODE_CONTEXT_COLUMNS,
+  IDENTITY,
+  MEMORY,
+  columnsOf,
+  describe,
+  domainReaders,
+} from '@athena/store-kit';
+import type { Codecs, ReaderOf } from '@athena/store-kit';
+import type { EpisodicEvent } from '@athena/core-types';
 
 // Row shapes as better-sqlite3 returns them: snake_case columns, INTEGER
 // epoch milliseconds, JSON arrays as TEXT, vectors as BLOB.
@@ -225,286 +207,6 @@ export interface ScenarioRow {
   created_at: number;
 }
 
-/** A stored instant, or null. */
-export function toDate(value: number | null): Date | null {
-  return value === null ? null : new Date(value);
-}
-
-/** The epoch-millisecond form of an optional instant. */
-export function toMillis(value: Date | null | undefined): number | null {
-  return value === null || value === undefined ? null : value.getTime();
-}
-
-/** Binds a vector as the little-endian float32 BLOB that sqlite-vec reads. */
-export function vectorBlob(vector: Float32Array): Buffer {
-  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
-}
-
-/** Copies a float32 BLOB into an aligned `Float32Array` the caller owns. */
-export function blobVector(blob: Buffer): Float32Array {
-  const copy = new Uint8Array(blob.byteLength);
-  copy.set(blob);
-  return new Float32Array(copy.buffer);
-}
-
-export function toProject(row: ProjectRow): Project {
-  return {
-    id: row.id,
-    name: row.name,
-    path: row.path,
-    description: row.description,
-    createdAt: new Date(row.created_at),
-    lastAccessedAt: new Date(row.last_accessed_at),
-  };
-}
-
-/** Every column of `memory_vectors` but `embedding`, as `MemoryRow` names them. */
-export const MEMORY_COLUMNS_WITHOUT_EMBEDDING = Object.freeze([
-  'id',
-  'project_id',
-  'content',
-  'content_type',
-  'memory_type',
-  'domain',
-  'tags',
-  'embedding_model',
-  'access_count',
-  'last_accessed',
-  'last_retrieved',
-  'usefulness_score',
-  'confidence',
-  'quality_score',
-  'consolidation_state',
-  'consolidated_at',
-  'superseded_by',
-  'claimed_by',
-  'claim_expires_at',
-  'version',
-  'session_id',
-  'event_type',
-  'code_language',
-  'code_hash',
-  'created_at',
-  'updated_at',
-] as const satisfies readonly Exclude<keyof MemoryRow, 'embedding'>[]);
-
-/** A memory row selected without its vector (see {@link MEMORY_COLUMNS_WITHOUT_EMBEDDING}). */
-export type MemoryRowWithoutEmbedding = Omit<MemoryRow, 'embedding'>;
-
-export function toMemory(row: MemoryRow): Memory {
-  return { ...toMemoryWithoutEmbedding(row), embedding: blobVector(row.embedding) };
-}
-
-export function toMemoryWithoutEmbedding(row: MemoryRowWithoutEmbedding): MemoryWithoutEmbedding {
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    content: row.content,
-    contentType: row.content_type as ContentType,
-    memoryType: row.memory_type as MemoryType,
-    domain: row.domain,
-    tags: JSON.parse(row.tags) as string[],
-    embeddingModel: row.embedding_model,
-    accessCount: row.access_count,
-    lastAccessed: toDate(row.last_accessed),
-    lastRetrieved: toDate(row.last_retrieved),
-    usefulnessScore: row.usefulness_score,
-    confidence: row.confidence,
-    qualityScore: row.quality_score,
-    consolidationState: row.consolidation_state as ConsolidationState,
-    consolidatedAt: toDate(row.consolidated_at),
-    supersededBy: row.superseded_by,
-    claimedBy: row.claimed_by,
-    claimExpiresAt: toDate(row.claim_expires_at),
-    version: row.version,
-    sessionId: row.session_id,
-    eventType: row.event_type,
-    codeLanguage: row.code_language,
-    codeHash: row.code_hash,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
-}
-
-export function toRelationship(row: RelationshipRow): Relationship {
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    fromMemoryId: row.from_memory_id,
-    toMemoryId: row.to_memory_id,
-    relationshipType: row.relationship_type as RelationshipType,
-    strength: row.strength,
-    createdAt: new Date(row.created_at),
-  };
-}
-
-export function toTransition(row: TransitionRow): TransitionLogEntry {
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    memoryId: row.memory_id,
-    fromState: row.from_state as ConsolidationState,
-    toState: row.to_state as ConsolidationState,
-    reason: row.reason,
-    actor: row.actor,
-    at: new Date(row.at),
-  };
-}
-
-export function toEpisode(row: EpisodeRow): EpisodicEvent {
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    sessionId: row.session_id,
-    timestamp: new Date(row.timestamp),
-    durationMs: row.duration_ms,
-    eventType: row.event_type as EpisodeEventType,
-    content: row.content,
-    outcome: row.outcome as EpisodeOutcome | null,
-    context: {
-      cwd: row.context_cwd,
-      files: JSON.parse(row.context_files) as string[],
-      task: row.context_task,
-      phase: row.context_phase,
-      branch: row.context_branch,
-    },
-    filesChanged: row.files_changed,
-    linesAdded: row.lines_added,
-    linesDeleted: row.lines_deleted,
-    learned: row.learned,
-    surpriseScore: row.surprise_score,
-    confidence: row.confidence,
-    consolidationStatus: row.consolidation_status as EpisodeConsolidationStatus,
-    consolidatedAt: toDate(row.consolidated_at),
-    consolidatedInto: row.consolidated_into,
-    createdAt: new Date(row.created_at),
-  };
-}
-
-export function toGoal(row: GoalRow): Goal {
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    parentGoalId: row.parent_goal_id,
-    title: row.title,
-    description: row.description,
-    status: row.status as GoalStatus,
-    priority: row.priority,
-    progress: row.progress,
-    deadline: toDate(row.deadline),
-    completedAt: toDate(row.completed_at),
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
-}
-
-export function toTask(row: TaskRow): Task {
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    goalId: row.goal_id,
-    parentTaskId: row.parent_task_id,
-    title: row.title,
-    description: row.description,
-    status: row.status as TaskStatus,
-    priority: row.priority,
-    dueAt: toDate(row.due_at),
-    completedAt: toDate(row.completed_at),
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
-}
-
-export function toCodeEntity(row: CodeEntityRow): CodeEntity {
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    filePath: row.file_path,
-    name: row.name,
-    qualifiedName: row.qualified_name,
-    entityType: row.entity_type as CodeEntityType,
-    language: row.language,
-    signature: row.signature,
-    docstring: row.docstring,
-    startLine: row.start_line,
-    endLine: row.end_line,
-    complexity: row.complexity,
-    codeHash: row.code_hash,
-    exported: row.exported === null ? null : row.exported === 1,
-    memoryId: row.memory_id,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
-}
-
-export function toUnresolvedReference(row: UnresolvedReferenceRow): UnresolvedReference {
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    fromEntityId: row.from_entity_id,
-    dependencyType: row.dependency_type as DependencyType,
-    target: row.target,
-    line: row.line,
-    createdAt: new Date(row.created_at),
-  };
-}
-
-export function toUnresolvedDependency(row: UnresolvedDependencyRow): UnresolvedDependency {
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    fromEntityId: row.from_entity_id,
-    dependencyType: row.dependency_type as DependencyType,
-    target: {
-      qualifiedName: row.target_qualified_name,
-      filePath: row.target_file_path,
-      entityType: row.target_entity_type as CodeEntityType | null,
-    },
-    createdAt: new Date(row.created_at),
-  };
-}
-
-export function toCodeDependency(row: CodeDependencyRow): CodeDependency {
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    fromEntityId: row.from_entity_id,
-    toEntityId: row.to_entity_id,
-    dependencyType: row.dependency_type as DependencyType,
-    createdAt: new Date(row.created_at),
-  };
-}
-
-export function toDecision(row: DecisionRow): Decision {
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    title: row.title,
-    rationale: row.rationale,
-    alternatives: JSON.parse(row.alternatives) as string[],
-    status: row.status as DecisionStatus,
-    confidence: row.confidence,
-    validatedAt: toDate(row.validated_at),
-    validationNotes: row.validation_notes,
-    supersededBy: row.superseded_by,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
-}
-
-export function toScenario(row: ScenarioRow): Scenario {
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    decisionId: row.decision_id,
-    scenarioType: row.scenario_type as ScenarioType,
-    description: row.description,
-    probability: row.probability,
-    impact: row.impact,
-    createdAt: new Date(row.created_at),
-  };
-}
-
 export interface RunRow {
   id: number;
   project_id: number;
@@ -525,24 +227,90 @@ export interface RunRow {
   phases: string;
 }
 
-export function toRun(row: RunRow): ConsolidationRun {
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    workerId: row.worker_id,
-    startedAt: new Date(row.started_at),
-    finishedAt: new Date(row.finished_at),
-    claimed: row.claimed,
-    clusters: row.clusters,
-    created: row.created,
-    superseded: row.superseded,
-    linked: row.linked,
-    episodes: row.episodes,
-    released: row.released,
-    closed: row.closed,
-    fallbacks: row.fallbacks,
-    errors: row.errors,
-    error: row.error,
-    phases: JSON.parse(row.phases) as Record<string, number>,
-  };
+/** The epoch-millisecond form of an optional instant. */
+export function toMillis(value: Date | null | undefined): number | null {
+  return value === null || value === undefined ? null : value.getTime();
 }
+
+/** Binds a vector as the little-endian float32 BLOB that sqlite-vec reads. */
+export function vectorBlob(vector: Float32Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+/** Copies a float32 BLOB into an aligned `Float32Array` the caller owns. */
+export function blobVector(blob: Buffer): Float32Array {
+  const copy = new Uint8Array(blob.byteLength);
+  copy.set(blob);
+  return new Float32Array(copy.buffer);
+}
+
+const jsonText = {
+  read: (value: unknown) => JSON.parse(value as string) as unknown,
+  write: (value: unknown) => JSON.stringify(value),
+};
+
+/**
+ * How SQLite stores each kind of value: instants as INTEGER epoch
+ * milliseconds, lists and JSON as TEXT, vectors as float32 BLOBs, booleans
+ * as 0/1.
+ */
+export const SQLITE_CODECS: Codecs = Object.freeze({
+  key: IDENTITY,
+  ref: IDENTITY,
+  nullableRef: IDENTITY,
+  ...AS_IS,
+  instant: {
+    read: (value: unknown) => new Date(value as number),
+    write: (value: unknown) => (value as Date).getTime(),
+  },
+  nullableInstant: {
+    read: (value: unknown) => (value === null ? null : new Date(value as number)),
+    write: (value: unknown) => toMillis(value as Date | null),
+  },
+  textList: jsonText,
+  json: jsonText,
+  vector: {
+    read: (value: unknown) => blobVector(value as Buffer),
+    write: (value: unknown) => vectorBlob(value as Float32Array),
+  },
+  nullableBoolean: {
+    read: (value: unknown) => (value === null ? null : value === 1),
+    write: (value: unknown) => (value === null ? null : value === true ? 1 : 0),
+  },
+});
+
+/** An episode on SQLite: its context is five columns of the row. */
+export const SQLITE_EPISODE = describe<EpisodicEvent>()({
+  ...EPISODE_BUT_CONTEXT,
+  context: { nested: EPISODE_CONTEXT_COLUMNS },
+});
+
+/** Every column of `memory_vectors` but `embedding`. */
+export const MEMORY_COLUMNS_WITHOUT_EMBEDDING = columnsOf(MEMORY, { omit: ['embedding'] });
+
+/** A memory row selected without its vector (see {@link MEMORY_COLUMNS_WITHOUT_EMBEDDING}). */
+export type MemoryRowWithoutEmbedding = Omit<MemoryRow, 'embedding'>;
+
+/** Every row mapper, derived from the descriptors with {@link SQLITE_CODECS}. */
+export const READ = domainReaders(SQLITE_CODECS, SQLITE_EPISODE);
+
+export const toProject: ReaderOf<ProjectRow, 'project'> = READ.project;
+export const toMemory: ReaderOf<MemoryRow, 'memory'> = READ.memory;
+export const toMemoryWithoutEmbedding: ReaderOf<
+  MemoryRowWithoutEmbedding,
+  'memoryWithoutEmbedding'
+> = READ.memoryWithoutEmbedding;
+export const toRelationship: ReaderOf<RelationshipRow, 'relationship'> = READ.relationship;
+export const toTransition: ReaderOf<TransitionRow, 'transition'> = READ.transition;
+export const toEpisode: ReaderOf<EpisodeRow, 'episode'> = READ.episode;
+export const toGoal: ReaderOf<GoalRow, 'goal'> = READ.goal;
+export const toTask: ReaderOf<TaskRow, 'task'> = READ.task;
+export const toCodeEntity: ReaderOf<CodeEntityRow, 'codeEntity'> = READ.codeEntity;
+export const toUnresolvedReference: ReaderOf<UnresolvedReferenceRow, 'unresolvedReference'> =
+  READ.unresolvedReference;
+export const toUnresolvedDependency: ReaderOf<UnresolvedDependencyRow, 'unresolvedDependency'> =
+  READ.unresolvedDependency;
+export const toCodeDependency: ReaderOf<CodeDependencyRow, 'codeDependency'> = READ.codeDependency;
+export const toDecision: ReaderOf<DecisionRow, 'decision'> = READ.decision;
+export const toScenario: ReaderOf<ScenarioRow, 'scenario'> = READ.scenario;
+export const toRun: ReaderOf<RunRow, 'run'> = READ.run;

@@ -249,27 +249,12 @@ export class SqliteCodeRepository implements CodeRepository {
     this.#session = session;
   }
 
-  /**
-   * @example
-   * ```ts
-   * const fn = await store.code.upsertEntity(projectId, { filePath: 'src/a.ts', name: 'run', entityType: 'function' });
-   * ```
-   */
   async upsertEntity(projectId: number, input: UpsertCodeEntityInput): Promise<CodeEntity> {
     const project = parseId(projectId, 'projectId');
     const [entity] = await this.#upsert(project, [parseUpsertEntity(input)]);
     return entity as CodeEntity;
   }
 
-  /**
-   * @example
-   * ```ts
-   * const [reader, run] = await store.code.upsertEntities(projectId, [
-   *   { filePath: 'src/io.ts', name: 'Reader', entityType: 'class' },
-   *   { filePath: 'src/io.ts', name: 'run', qualifiedName: 'Reader.run', entityType: 'method' },
-   * ]);
-   * ```
-   */
   async upsertEntities(
     projectId: number,
     inputs: readonly UpsertCodeEntityInput[],
@@ -300,15 +285,6 @@ export class SqliteCodeRepository implements CodeRepository {
     );
   }
 
-  /**
-   * @example
-   * ```ts
-   * const result = await store.code.replaceFile(projectId, 'src/io.ts', {
-   *   entities: [{ name: 'Reader', entityType: 'class' }, { name: 'parse', entityType: 'function' }],
-   *   edges: [{ from: { qualifiedName: 'Reader' }, to: { qualifiedName: 'parse', filePath: 'src/io.ts' }, dependencyType: 'calls' }],
-   * });
-   * ```
-   */
   async replaceFile(
     projectId: number,
     filePath: string,
@@ -412,12 +388,6 @@ export class SqliteCodeRepository implements CodeRepository {
     );
   }
 
-  /**
-   * @example
-   * ```ts
-   * const pending = await store.code.unresolvedDependencies(projectId, { filePath: 'src/io.ts' });
-   * ```
-   */
   async unresolvedDependencies(
     projectId: number,
     options?: ListUnresolvedOptions,
@@ -443,12 +413,6 @@ export class SqliteCodeRepository implements CodeRepository {
     );
   }
 
-  /**
-   * @example
-   * ```ts
-   * const calls = await store.code.unresolvedReferences(projectId, { dependencyType: 'calls' });
-   * ```
-   */
   async unresolvedReferences(
     projectId: number,
     options?: ListUnresolvedReferencesOptions,
@@ -527,12 +491,6 @@ export class SqliteCodeRepository implements CodeRepository {
     );
   }
 
-  /**
-   * @example
-   * ```ts
-   * await store.code.addDependency(projectId, { fromEntityId: caller.id, toEntityId: callee.id, dependencyType: 'calls' });
-   * ```
-   */
   async addDependency(projectId: number, input: AddDependencyInput): Promise<CodeDependency> {
     const project = parseId(projectId, 'projectId');
     const edge = parseDependency(input);
@@ -606,11 +564,6 @@ export class SqliteCodeRepository implements CodeRepository {
 
   /**
    * Transitive dependents: {@link traverse} towards what depends on the entity.
-   *
-   * @example
-   * ```ts
-   * const affected = await store.code.impact(projectId, entity.id, { maxDepth: 3 });
-   * ```
    */
   async impact(
     projectId: number,
@@ -624,11 +577,6 @@ export class SqliteCodeRepository implements CodeRepository {
 
   /**
    * A breadth-first walk in one recursive CTE (see {@link traverseSql}).
-   *
-   * @example
-   * ```ts
-   * const uses = await store.code.traverse(projectId, entity.id, { direction: 'dependencies', maxDepth: null });
-   * ```
    */
   async traverse(
     projectId: number,
@@ -669,11 +617,6 @@ export class SqliteCodeRepository implements CodeRepository {
 
   /**
    * Fan-in and fan-out per entity by two grouped counts over the edges.
-   *
-   * @example
-   * ```ts
-   * const [top] = await store.code.hotspots(projectId, { limit: 10, entityTypes: ['function', 'method'] });
-   * ```
    */
   async hotspots(projectId: number, options?: HotspotOptions): Promise<CodeHotspot[]> {
     const project = parseId(projectId, 'projectId');

@@ -66,12 +66,6 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
     this.#session = session;
   }
 
-  /**
-   * @example
-   * ```ts
-   * await store.consolidation.transition(projectId, id, 'consolidated', { actor: 'worker-1' });
-   * ```
-   */
   async transition(
     projectId: number,
     memoryId: number,
@@ -119,11 +113,6 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
    * Every change in order, in one IMMEDIATE transaction (or the caller's),
    * through prepared statements: SQLite runs in-process, so a statement per
    * change costs microseconds.
-   *
-   * @example
-   * ```ts
-   * await store.consolidation.transitionMany(projectId, [{ memoryId: 7, to: 'consolidated' }]);
-   * ```
    */
   async transitionMany(
     projectId: number,
@@ -188,12 +177,6 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
     });
   }
 
-  /**
-   * @example
-   * ```ts
-   * const run = await store.consolidation.recordRun(projectId, { workerId: 'w1', ...counters });
-   * ```
-   */
   async recordRun(projectId: number, run: ConsolidationRunInput): Promise<ConsolidationRun> {
     const project = parseId(projectId, 'projectId');
     const parsed = parseRunInput(run);
@@ -238,12 +221,6 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
     );
   }
 
-  /**
-   * @example
-   * ```ts
-   * const position = await store.consolidation.logPosition(projectId);
-   * ```
-   */
   async logPosition(projectId: number): Promise<number> {
     const project = parseId(projectId, 'projectId');
     return this.#session.run(
@@ -257,11 +234,6 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
   /**
    * The log's project index holds the entry id (the rowid), so this reads
    * only the entries after `position`.
-   *
-   * @example
-   * ```ts
-   * const ids = await store.consolidation.changedSince(projectId, position, ['consolidated']);
-   * ```
    */
   async changedSince(
     projectId: number,
@@ -290,11 +262,6 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
    * Claims the oldest unconsolidated memories in one IMMEDIATE transaction:
    * SQLite has a single writer, so two claims can never pick the same row.
    * A code entity's memory is never claimed (the code graph owns it).
-   *
-   * @example
-   * ```ts
-   * const batch = await store.consolidation.claimBatch(projectId, { worker: 'w1', limit: 20 });
-   * ```
    */
   async claimBatch(projectId: number, options: ClaimBatchOptions): Promise<Memory[]> {
     const project = parseId(projectId, 'projectId');
@@ -361,12 +328,6 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
     );
   }
 
-  /**
-   * @example
-   * ```ts
-   * const reopened = await store.consolidation.labilize(projectId, hits.map((h) => h.memory.id));
-   * ```
-   */
   async labilize(projectId: number, ids: readonly number[], at?: Date): Promise<number[]> {
     const project = parseId(projectId, 'projectId');
     const wanted = parseIds(ids, 'ids');

@@ -68,12 +68,6 @@ export class SqliteDecisionRepository implements DecisionRepository {
     this.#session = session;
   }
 
-  /**
-   * @example
-   * ```ts
-   * const decision = await store.decisions.create(projectId, { title: 'Use SQLite by default' });
-   * ```
-   */
   async create(projectId: number, input: CreateDecisionInput): Promise<Decision> {
     const project = parseId(projectId, 'projectId');
     const decision = parseCreateDecision(input);
@@ -110,12 +104,6 @@ export class SqliteDecisionRepository implements DecisionRepository {
     );
   }
 
-  /**
-   * @example
-   * ```ts
-   * await store.decisions.validate(projectId, decision.id, 'benchmarks agree');
-   * ```
-   */
   async validate(projectId: number, id: number, notes?: string | null): Promise<Decision> {
     return this.#conclude(projectId, id, 'validated', notes);
   }
@@ -152,12 +140,6 @@ export class SqliteDecisionRepository implements DecisionRepository {
     );
   }
 
-  /**
-   * @example
-   * ```ts
-   * const { previous, replacement } = await store.decisions.supersede(projectId, old.id, { title: 'Use PostgreSQL' });
-   * ```
-   */
   async supersede(
     projectId: number,
     id: number,

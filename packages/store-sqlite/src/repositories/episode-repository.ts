@@ -74,12 +74,6 @@ export class SqliteEpisodeRepository implements EpisodeRepository {
     this.#session = session;
   }
 
-  /**
-   * @example
-   * ```ts
-   * await store.episodes.record(projectId, { sessionId: 's1', eventType: 'test_run', content: 'vitest: 42 passed' });
-   * ```
-   */
   async record(projectId: number, input: RecordEpisodeInput): Promise<EpisodicEvent> {
     const project = parseId(projectId, 'projectId');
     const event = parseRecordEpisode(input);
@@ -124,11 +118,6 @@ export class SqliteEpisodeRepository implements EpisodeRepository {
 
   /**
    * Chronological, keyset-paginated on (timestamp, id).
-   *
-   * @example
-   * ```ts
-   * const page = await store.episodes.list(projectId, { sessionId: 's1', limit: 100 });
-   * ```
    */
   async list(
     projectId: number,
@@ -186,12 +175,6 @@ export class SqliteEpisodeRepository implements EpisodeRepository {
   }
 
   /** Marks unconsolidated events consolidated; already consolidated ones are not counted. */
-  /**
-   * @example
-   * ```ts
-   * await store.episodes.markConsolidated(projectId, [3, 4], { into: lesson.id });
-   * ```
-   */
   async markConsolidated(
     projectId: number,
     ids: readonly number[],

@@ -35,12 +35,6 @@ export class SqliteGoalRepository implements GoalRepository {
     this.#session = session;
   }
 
-  /**
-   * @example
-   * ```ts
-   * const goal = await store.goals.create(projectId, { title: 'Ship v1', priority: 8 });
-   * ```
-   */
   async create(projectId: number, input: CreateGoalInput): Promise<Goal> {
     const project = parseId(projectId, 'projectId');
     const goal = parseCreateGoal(input);
@@ -92,12 +86,6 @@ export class SqliteGoalRepository implements GoalRepository {
     });
   }
 
-  /**
-   * @example
-   * ```ts
-   * await store.goals.update(projectId, goalId, { status: 'completed', progress: 1 });
-   * ```
-   */
   async update(projectId: number, id: number, input: UpdateGoalInput): Promise<Goal> {
     const project = parseId(projectId, 'projectId');
     const goalId = parseId(id, 'id');

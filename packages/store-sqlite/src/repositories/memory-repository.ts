@@ -133,12 +133,6 @@ export class SqliteMemoryRepository implements MemoryRepository {
     this.#session = session;
   }
 
-  /**
-   * @example
-   * ```ts
-   * const memory = await store.memories.store(projectId, { content: 'Use pnpm', embedding });
-   * ```
-   */
   async store(projectId: number, input: StoreMemoryInput): Promise<Memory> {
     const project = parseId(projectId, 'projectId');
     return this.#session.run((c) => {
@@ -157,11 +151,6 @@ export class SqliteMemoryRepository implements MemoryRepository {
   /**
    * Validates every input, then inserts them all in one transaction with a
    * few multi-row statements (see {@link MAX_ROWS_PER_INSERT}).
-   *
-   * @example
-   * ```ts
-   * const ids = await store.memories.storeMany(projectId, [{ content: 'a', embedding }]);
-   * ```
    */
   async storeMany(projectId: number, inputs: readonly StoreMemoryInput[]): Promise<number[]> {
     const project = parseId(projectId, 'projectId');
@@ -220,12 +209,6 @@ export class SqliteMemoryRepository implements MemoryRepository {
     });
   }
 
-  /**
-   * @example
-   * ```ts
-   * const memory = await store.memories.update(projectId, id, { tags: ['db', 'sqlite'] });
-   * ```
-   */
   async update(projectId: number, id: number, input: UpdateMemoryInput): Promise<Memory> {
     const project = parseId(projectId, 'projectId');
     const memoryId = parseId(id, 'id');
@@ -267,12 +250,6 @@ export class SqliteMemoryRepository implements MemoryRepository {
   /**
    * Keyset pagination by id: the cursor holds the last id seen, so pages stay
    * stable while rows are inserted.
-   *
-   * @example
-   * ```ts
-   * const first = await store.memories.list(projectId, { limit: 100 });
-   * const second = await store.memories.list(projectId, { limit: 100, after: first.nextCursor });
-   * ```
    */
   async list(projectId: number, options?: ListMemoriesOptions): Promise<Page<Memory>> {
     const project = parseId(projectId, 'projectId');
@@ -312,12 +289,6 @@ export class SqliteMemoryRepository implements MemoryRepository {
     );
   }
 
-  /**
-   * @example
-   * ```ts
-   * await store.memories.recordAccess(projectId, hits.map((h) => h.memory.id), { retrieved: true });
-   * ```
-   */
   async recordAccess(
     projectId: number,
     ids: readonly number[],

@@ -12,12 +12,6 @@ export class SqliteProjectRepository implements ProjectRepository {
     this.#session = session;
   }
 
-  /**
-   * @example
-   * ```ts
-   * const project = await store.projects.create({ name: 'athena', path: '/src/athena' });
-   * ```
-   */
   async create(input: CreateProjectInput): Promise<Project> {
     const project = parseCreateProject(input);
     return this.#session.run((c) => {

@@ -97,13 +97,6 @@ export class SqliteRecordRepository implements RecordRepository {
     this.#session = session;
   }
 
-  /**
-   * @example
-   * ```ts
-   * const first = await store.records.page('memories', { limit: 500 });
-   * const next = await store.records.page('memories', { after: first.at(-1)!.id, limit: 500 });
-   * ```
-   */
   async page<T extends RecordTable>(table: T, options?: RecordPageOptions): Promise<RecordOf<T>[]> {
     const name = parseRecordTable(table) as T;
     const { after, limit, projectIds } = parseRecordPage(options);
@@ -144,11 +137,6 @@ export class SqliteRecordRepository implements RecordRepository {
   /**
    * Reads the memories one row at a time (constant memory) and hashes each
    * in JavaScript.
-   *
-   * @example
-   * ```ts
-   * const { checksum } = await store.records.checksum({ projectIds: [project.id] });
-   * ```
    */
   async checksum(options?: RecordCountOptions): Promise<RecordChecksum> {
     const { projectIds } = parseRecordCount(options);
@@ -174,15 +162,6 @@ export class SqliteRecordRepository implements RecordRepository {
     });
   }
 
-  /**
-   * Validates every record and every reference, then inserts them with
-   * multi-row INSERTs in one transaction (a savepoint inside one).
-   *
-   * @example
-   * ```ts
-   * const [id] = await store.records.insert('goals', [{ ...goal, projectId: target.id, parentGoalId: null }]);
-   * ```
-   */
   async insert<T extends RecordTable>(
     table: T,
     records: readonly RecordOf<T>[],
@@ -213,12 +192,6 @@ export class SqliteRecordRepository implements RecordRepository {
     });
   }
 
-  /**
-   * @example
-   * ```ts
-   * await store.records.linkSupersession('memories', [{ id: old.id, supersededBy: replacement.id }]);
-   * ```
-   */
   async linkSupersession(
     table: SupersedingTable,
     links: readonly SupersessionLink[],

@@ -18,12 +18,6 @@ export class SqliteRelationshipRepository implements RelationshipRepository {
     this.#session = session;
   }
 
-  /**
-   * @example
-   * ```ts
-   * await store.relationships.link(projectId, { fromMemoryId: a, toMemoryId: b, relationshipType: 'extends' });
-   * ```
-   */
   async link(projectId: number, input: LinkMemoriesInput): Promise<Relationship> {
     const project = parseId(projectId, 'projectId');
     const link = parseLink(input);

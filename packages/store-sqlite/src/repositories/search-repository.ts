@@ -29,7 +29,8 @@ import {
 import type { Connection } from '../connection.js';
 import { hasFilters } from '../filter-sql.js';
 import { toFtsQuery } from '../fts-query.js';
-import { toMemory, toMemoryWithoutEmbedding, vectorBlob } from '../rows.js';
+import { hitMemory, hybridHit, keywordHit, semanticHit } from '@athena/store-kit';
+import { READ, vectorBlob } from '../rows.js';
 import type { MemoryRow } from '../rows.js';
 import { hybridSql, keywordSql, neighboursSql, semanticSql } from '../search-sql.js';
 import type { SemanticPlan } from '../search-sql.js';
@@ -82,16 +83,6 @@ function isLarge(c: Connection, projectId: number): boolean {
   return row !== undefined;
 }
 
-/**
- * The row mapper for a search's hits: with or without the embedding, as the
- * statement selected it. One cast to the hit type the options promise.
- */
-function hitMemory<O>(includeEmbedding: boolean): (row: MemoryRow) => SearchHitMemory<O> {
-  return (includeEmbedding ? toMemory : toMemoryWithoutEmbedding) as (
-    row: MemoryRow,
-  ) => SearchHitMemory<O>;
-}
-
 /** Semantic (sqlite-vec), keyword (FTS5) and hybrid search, each one statement. */
 export class SqliteSearchRepository implements SearchRepository {
   readonly #session: Session;
@@ -106,11 +97,6 @@ export class SqliteSearchRepository implements SearchRepository {
    * that the float vectors re-score exactly (`exact: true` asks the exact
    * vec0 index instead); with filters, an exact scan over the matching rows,
    * so `limit` rows come back whenever that many match.
-   *
-   * @example
-   * ```ts
-   * const hits = await store.search.semantic(projectId, queryVector, { limit: 5, threshold: 0.3 });
-   * ```
    */
   async semantic<const O extends SemanticSearchOptions | undefined = undefined>(
     projectId: number,
@@ -119,7 +105,7 @@ export class SqliteSearchRepository implements SearchRepository {
   ): Promise<SearchResult<SearchHitMemory<O>>[]> {
     const project = parseId(projectId, 'projectId');
     const parsed = parseSemanticOptions(options);
-    const toHit = hitMemory<O>(parsed.includeEmbedding);
+    const toHit = hitMemory<O, object>(parsed.includeEmbedding, READ);
     return this.#session.run((c) => {
       const vector = toEmbedding(embedding, c.embeddingDimension);
       const plan = planFor(c, project, parsed.filters, parsed.limit, parsed.exact);
@@ -140,30 +126,13 @@ export class SqliteSearchRepository implements SearchRepository {
         quantizedCandidates: quantizedCandidateCount(parsed.limit),
         threshold: parsed.threshold ?? null,
       });
-      return rows.map((row, index) => ({
-        memory: toHit(row),
-        score: row.similarity,
-        breakdown: {
-          semantic: row.similarity,
-          keyword: null,
-          semanticRank: index + 1,
-          keywordRank: null,
-          semanticNormalized: null,
-          keywordNormalized: null,
-          fused: row.similarity,
-        },
-      }));
+      return rows.map((row, index) => semanticHit(toHit(row), row.similarity, index + 1));
     });
   }
 
   /**
    * Full-text search with FTS5 and bm25. The text is plain words, never
    * query syntax; the score is −bm25 / (1 − bm25), in [0, 1).
-   *
-   * @example
-   * ```ts
-   * const hits = await store.search.keyword(projectId, 'pnpm workspace', { limit: 5 });
-   * ```
    */
   async keyword<const O extends KeywordSearchOptions | undefined = undefined>(
     projectId: number,
@@ -173,7 +142,7 @@ export class SqliteSearchRepository implements SearchRepository {
     const project = parseId(projectId, 'projectId');
     const query = parseKeywordText(text);
     const parsed = parseKeywordOptions(options);
-    const toHit = hitMemory<O>(parsed.includeEmbedding);
+    const toHit = hitMemory<O, object>(parsed.includeEmbedding, READ);
     const match = toFtsQuery(query);
     return this.#session.run((c) => {
       if (match === null) return [];
@@ -184,32 +153,14 @@ export class SqliteSearchRepository implements SearchRepository {
         projectId: project,
         limit: parsed.limit,
       });
-      return rows.map((row, index) => {
-        const score = row.relevance / (1 + row.relevance);
-        return {
-          memory: toHit(row),
-          score,
-          breakdown: {
-            semantic: null,
-            keyword: score,
-            semanticRank: null,
-            keywordRank: index + 1,
-            semanticNormalized: null,
-            keywordNormalized: null,
-            fused: score,
-          },
-        };
-      });
+      return rows.map((row, index) =>
+        keywordHit(toHit(row), row.relevance / (1 + row.relevance), index + 1),
+      );
     });
   }
 
   /**
    * Both legs and the fusion in one SQL statement; see `hybridSql`.
-   *
-   * @example
-   * ```ts
-   * const hits = await store.search.hybrid(projectId, { embedding, text: 'pnpm' }, { fusion: 'rrf' });
-   * ```
    */
   async hybrid<const O extends HybridSearchOptions | undefined = undefined>(
     projectId: number,
@@ -218,7 +169,7 @@ export class SqliteSearchRepository implements SearchRepository {
   ): Promise<SearchResult<SearchHitMemory<O>>[]> {
     const project = parseId(projectId, 'projectId');
     const parsed = parseHybridOptions(options);
-    const toHit = hitMemory<O>(parsed.includeEmbedding);
+    const toHit = hitMemory<O, object>(parsed.includeEmbedding, READ);
     return this.#session.run((c) => {
       const { embedding: vector, text } = parseHybridQuery(query, c.embeddingDimension);
       const match = toFtsQuery(text);
@@ -247,10 +198,8 @@ export class SqliteSearchRepository implements SearchRepository {
         keywordWeight: parsed.weights.keyword,
         rrfK: parsed.rrfK,
       });
-      return rows.map((row) => ({
-        memory: toHit(row),
-        score: row.fused,
-        breakdown: {
+      return rows.map((row) =>
+        hybridHit(toHit(row), {
           semantic: row.similarity,
           keyword: row.keyword_score,
           semanticRank: row.semantic_rank,
@@ -258,8 +207,8 @@ export class SqliteSearchRepository implements SearchRepository {
           semanticNormalized: row.semantic_normalized,
           keywordNormalized: row.keyword_normalized,
           fused: row.fused,
-        },
-      }));
+        }),
+      );
     });
   }
 
@@ -268,11 +217,6 @@ export class SqliteSearchRepository implements SearchRepository {
    * them. In a project of at least 2,048 memories (and 128+ dimensions) the
    * candidates come from the binary-quantised vectors and are re-scored
    * exactly, as in semantic search; in a smaller one, from an exact scan.
-   *
-   * @example
-   * ```ts
-   * const [first] = await store.search.neighbours(projectId, [memory.id], { k: 5, minSimilarity: 0.8 });
-   * ```
    */
   async neighbours(
     projectId: number,

@@ -34,12 +34,6 @@ export class SqliteTaskRepository implements TaskRepository {
     this.#session = session;
   }
 
-  /**
-   * @example
-   * ```ts
-   * const task = await store.tasks.create(projectId, { title: 'Write tests', goalId });
-   * ```
-   */
   async create(projectId: number, input: CreateTaskInput): Promise<Task> {
     const project = parseId(projectId, 'projectId');
     const task = parseCreateTask(input);
@@ -97,12 +91,6 @@ export class SqliteTaskRepository implements TaskRepository {
     });
   }
 
-  /**
-   * @example
-   * ```ts
-   * await store.tasks.update(projectId, taskId, { status: 'in_progress' });
-   * ```
-   */
   async update(projectId: number, id: number, input: UpdateTaskInput): Promise<Task> {
     const project = parseId(projectId, 'projectId');
     const taskId = parseId(id, 'id');

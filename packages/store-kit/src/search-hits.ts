@@ -1,0 +1,80 @@
+/**
+ * Search hits as every backend returns them: the memory, its score and the
+ * score breakdown of its search kind.
+ */
+import type {
+  Memory,
+  MemoryWithoutEmbedding,
+  ScoreBreakdown,
+  SearchHitMemory,
+  SearchResult,
+} from '@athena/core-types';
+
+/** A semantic hit: `similarity` is the score; `rank` counts from 1. */
+export function semanticHit<M extends MemoryWithoutEmbedding>(
+  memory: M,
+  similarity: number,
+  rank: number,
+): SearchResult<M> {
+  return {
+    memory,
+    score: similarity,
+    breakdown: {
+      semantic: similarity,
+      keyword: null,
+      semanticRank: rank,
+      keywordRank: null,
+      semanticNormalized: null,
+      keywordNormalized: null,
+      fused: similarity,
+    },
+  };
+}
+
+/** A keyword hit: `score` is the backend's relevance in [0, 1); `rank` counts from 1. */
+export function keywordHit<M extends MemoryWithoutEmbedding>(
+  memory: M,
+  score: number,
+  rank: number,
+): SearchResult<M> {
+  return {
+    memory,
+    score,
+    breakdown: {
+      semantic: null,
+      keyword: score,
+      semanticRank: null,
+      keywordRank: rank,
+      semanticNormalized: null,
+      keywordNormalized: null,
+      fused: score,
+    },
+  };
+}
+
+/** A hybrid hit: the score is `breakdown.fused`. */
+export function hybridHit<M extends MemoryWithoutEmbedding>(
+  memory: M,
+  breakdown: ScoreBreakdown,
+): SearchResult<M> {
+  return { memory, score: breakdown.fused, breakdown };
+}
+
+/** A backend's two memory row mappers: every column, and every column but the embedding. */
+export interface MemoryReaders<Row> {
+  readonly memory: (row: Row) => Memory;
+  readonly memoryWithoutEmbedding: (row: Row) => MemoryWithoutEmbedding;
+}
+
+/**
+ * The row mapper for a search's hits: with or without the embedding, as the
+ * statement selected it. One cast to the hit type the options promise.
+ */
+export function hitMemory<O, Row>(
+  includeEmbedding: boolean,
+  readers: MemoryReaders<Row>,
+): (row: Row) => SearchHitMemory<O> {
+  return (includeEmbedding ? readers.memory : readers.memoryWithoutEmbedding) as (
+    row: Row,
+  ) => SearchHitMemory<O>;
+}
