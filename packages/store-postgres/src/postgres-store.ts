@@ -32,26 +32,26 @@ import type {
 } from '@athena/core-types';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { schemaLockKey, withAdvisoryLock } from './advisory-lock.js';
-import { PostgresCodeRepository } from './code-repository.js';
+import { PostgresCodeRepository } from './repositories/code-repository.js';
 import { restoreIndexes, suspendIndexesFor } from './bulk-load-indexes.js';
 import { postgresHealth } from './health.js';
-import { PostgresConsolidationRepository } from './consolidation-repository.js';
-import { PostgresDecisionRepository } from './decision-repository.js';
-import { PostgresEpisodeRepository } from './episode-repository.js';
-import { PostgresGoalRepository } from './goal-repository.js';
+import { PostgresConsolidationRepository } from './repositories/consolidation-repository.js';
+import { PostgresDecisionRepository } from './repositories/decision-repository.js';
+import { PostgresEpisodeRepository } from './repositories/episode-repository.js';
+import { PostgresGoalRepository } from './repositories/goal-repository.js';
 import { PGVECTOR_MAX_INDEXED_DIMENSIONS } from './limits.js';
 import { mapError } from './map-error.js';
-import { PostgresMemoryRepository } from './memory-repository.js';
+import { PostgresMemoryRepository } from './repositories/memory-repository.js';
 import { migrate } from './migrations/migrate.js';
 import { resolveOptions, resolveProjectGraphOptions } from './options.js';
 import type { PostgresStoreOptions, ProjectGraphOptions, ResolvedOptions } from './options.js';
 import { InFlight } from './in-flight.js';
 import { customPlans, openPool, toKyselyPool } from './pool.js';
 import type { PoolHandle } from './pool.js';
-import { PostgresProjectRepository } from './project-repository.js';
-import { PostgresRecordRepository } from './record-repository.js';
+import { PostgresProjectRepository } from './repositories/project-repository.js';
+import { PostgresRecordRepository } from './repositories/record-repository.js';
 import { ProjectShares } from './project-shares.js';
-import { PostgresRelationshipRepository } from './relationship-repository.js';
+import { PostgresRelationshipRepository } from './repositories/relationship-repository.js';
 import type { Database } from './schema.js';
 import {
   annQueryOf,
@@ -59,13 +59,13 @@ import {
   applyAnnSettings,
   exactNeighbours,
   PostgresSearchRepository,
-} from './search-repository.js';
-import { hybridSql, keywordSql, neighboursSql, semanticSql } from './search-sql.js';
+} from './repositories/search-repository.js';
+import { hybridSql, keywordSql, neighboursSql, semanticSql } from './sql/search-sql.js';
 import { Session } from './session.js';
 import type { SessionEnv } from './session.js';
 import { postgresStats, readMigrationStatus } from './stats.js';
 import type { ExpectedVectorIndex } from './stats.js';
-import { PostgresTaskRepository } from './task-repository.js';
+import { PostgresTaskRepository } from './repositories/task-repository.js';
 import {
   INDEX_NAMES,
   buildProjectGraphs,

@@ -16,7 +16,7 @@ import { mapSqliteError } from '../map-error.js';
 import { toGoal, toMillis } from '../rows.js';
 import type { GoalRow } from '../rows.js';
 import type { Session } from '../session.js';
-import { updateSql } from './update-sql.js';
+import { updateSql } from '../sql/update-sql.js';
 
 const GOAL_COLUMNS = Object.freeze({
   title: 'title',

@@ -23,7 +23,7 @@ import type {
   UpdateMemoryInput,
 } from '@athena/core-types';
 import type { Connection } from '../connection.js';
-import { filterSql } from '../filter-sql.js';
+import { filterSql } from '../sql/filter-sql.js';
 import { mapSqliteError } from '../map-error.js';
 import { toMemory, vectorBlob } from '../rows.js';
 import type { MemoryRow } from '../rows.js';

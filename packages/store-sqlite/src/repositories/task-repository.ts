@@ -16,7 +16,7 @@ import { mapSqliteError } from '../map-error.js';
 import { toMillis, toTask } from '../rows.js';
 import type { TaskRow } from '../rows.js';
 import type { Session } from '../session.js';
-import { updateSql } from './update-sql.js';
+import { updateSql } from '../sql/update-sql.js';
 
 const TASK_COLUMNS = Object.freeze({
   title: 'title',

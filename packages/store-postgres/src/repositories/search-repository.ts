@@ -23,9 +23,9 @@ import type {
   SemanticSearchOptions,
 } from '@athena/core-types';
 import { CompiledQuery, sql } from 'kysely';
-import { PGVECTOR_MAX_EF_SEARCH } from './limits.js';
-import { fromVector, toMemory, toMemoryWithoutEmbedding, toNumber } from './rows.js';
-import type { MemoryRow } from './rows.js';
+import { PGVECTOR_MAX_EF_SEARCH } from '../limits.js';
+import { fromVector, toMemory, toMemoryWithoutEmbedding, toNumber } from '../rows.js';
+import type { MemoryRow } from '../rows.js';
 import {
   hybridSql,
   keywordSql,
@@ -33,11 +33,11 @@ import {
   plainHybrid,
   plainSemantic,
   semanticSql,
-} from './search-sql.js';
-import type { HybridRow, NeighbourRow, SemanticRow } from './search-sql.js';
-import type { ErrorContext } from './map-error.js';
-import { customPlans, wantedAnnSettings } from './pool.js';
-import type { Session } from './session.js';
+} from '../sql/search-sql.js';
+import type { HybridRow, NeighbourRow, SemanticRow } from '../sql/search-sql.js';
+import type { ErrorContext } from '../map-error.js';
+import { customPlans, wantedAnnSettings } from '../pool.js';
+import type { Session } from '../session.js';
 
 /** Per-query ANN settings: `hnsw.ef_search`, `ivfflat.probes`, iterative scans. */
 export interface AnnSettings {
