@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { mapSqliteError } from './map-error.js';
-import { migrate } from './migrator.js';
+import { migrate } from './migrations/migrate.js';
 import type { ResolvedSqliteStoreOptions } from './sqlite-store-options.js';
 
 /** An open, migrated database with a cache of prepared statements. */

@@ -34,7 +34,7 @@ import { assertIntact, inspectFile, openConnection } from './connection.js';
 import type { Connection } from './connection.js';
 import { createRepositories } from './create-repositories.js';
 import { mapSqliteError } from './map-error.js';
-import { migrationStatusOf } from './migrator.js';
+import { migrationStatusOf } from './migrations/migrate.js';
 import { Session } from './session.js';
 import type { Gate, RollbackOnlyScope } from './session.js';
 import { MAX_EMBEDDING_DIMENSION, resolveSqliteStoreOptions } from './sqlite-store-options.js';

@@ -1,9 +1,9 @@
 import { DimensionMismatchError, MigrationError } from '@athena/core-types';
 import type { MigrationStatus } from '@athena/core-types';
 import type BetterSqlite3 from 'better-sqlite3';
-import { DEFAULT_EMBEDDING_DIMENSION } from './sqlite-store-options.js';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
-import type { Migration } from './migrations.js';
+import { DEFAULT_EMBEDDING_DIMENSION } from '../sqlite-store-options.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './index.js';
+import type { Migration } from './migration.js';
 
 /** Where a database stands after {@link migrate}. */
 export interface MigrationResult {
