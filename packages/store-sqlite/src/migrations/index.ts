@@ -18,4 +18,4 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
 ]);
 
 /** The schema version this package writes. */
-export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
