@@ -24,7 +24,7 @@ import type {
 } from '@athena/core-types';
 import type { Connection } from '../connection.js';
 import { filterSql } from '../sql/filter-sql.js';
-import { mapSqliteError } from '../map-error.js';
+import { mapError } from '../map-error.js';
 import { toMemory, vectorBlob } from '../rows.js';
 import type { MemoryRow } from '../rows.js';
 import type { Session } from '../session.js';
@@ -149,7 +149,7 @@ export class SqliteMemoryRepository implements MemoryRepository {
           .get(...insertParams(project, memory, Date.now()));
         return toMemory(row as MemoryRow);
       } catch (error) {
-        throw mapSqliteError(error, { foreignKey: { entity: 'project', id: project } });
+        throw mapError(error, { notFound: { entity: 'project', id: project } });
       }
     });
   }
@@ -187,7 +187,7 @@ export class SqliteMemoryRepository implements MemoryRepository {
           return ids;
         });
       } catch (error) {
-        throw mapSqliteError(error, { foreignKey: { entity: 'project', id: project } });
+        throw mapError(error, { notFound: { entity: 'project', id: project } });
       }
     });
   }

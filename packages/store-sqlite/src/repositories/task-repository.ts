@@ -12,7 +12,7 @@ import type {
   TaskRepository,
   UpdateTaskInput,
 } from '@athena/core-types';
-import { mapSqliteError } from '../map-error.js';
+import { mapError } from '../map-error.js';
 import { toMillis, toTask } from '../rows.js';
 import type { TaskRow } from '../rows.js';
 import type { Session } from '../session.js';
@@ -79,7 +79,7 @@ export class SqliteTaskRepository implements TaskRepository {
           );
         return toTask(row as TaskRow);
       } catch (error) {
-        throw mapSqliteError(error, { foreignKey: { entity: 'project', id: project } });
+        throw mapError(error, { notFound: { entity: 'project', id: project } });
       }
     });
   }
