@@ -32,6 +32,7 @@ import type {
 } from '@athena/core-types';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { schemaLockKey, withAdvisoryLock } from './advisory-lock.js';
+import { annQueryOf, annSettingsFor, applyAnnSettings, customPlans } from './ann-settings.js';
 import { PostgresCodeRepository } from './repositories/code-repository.js';
 import { restoreIndexes, suspendIndexesFor } from './bulk-load-indexes.js';
 import { postgresHealth } from './health.js';
@@ -46,20 +47,14 @@ import { migrate } from './migrations/migrate.js';
 import { resolveOptions, resolveProjectGraphOptions } from './options.js';
 import type { PostgresStoreOptions, ProjectGraphOptions, ResolvedOptions } from './options.js';
 import { InFlight } from './in-flight.js';
-import { customPlans, openPool, toKyselyPool } from './pool.js';
+import { openPool, toKyselyPool } from './pool.js';
 import type { PoolHandle } from './pool.js';
 import { PostgresProjectRepository } from './repositories/project-repository.js';
 import { PostgresRecordRepository } from './repositories/record-repository.js';
 import { ProjectShares } from './project-shares.js';
 import { PostgresRelationshipRepository } from './repositories/relationship-repository.js';
 import type { Database } from './schema.js';
-import {
-  annQueryOf,
-  annSettingsFor,
-  applyAnnSettings,
-  exactNeighbours,
-  PostgresSearchRepository,
-} from './repositories/search-repository.js';
+import { exactNeighbours, PostgresSearchRepository } from './repositories/search-repository.js';
 import { hybridSql, keywordSql, neighboursSql, semanticSql } from './sql/search-sql.js';
 import { Session } from './session.js';
 import type { SessionEnv } from './session.js';
@@ -441,12 +436,7 @@ export class PostgresStore implements Store {
         );
       } else if (search.kind === 'neighbours') {
         const { ids, options } = parseNeighbours(search.memoryIds, search.options);
-        const settings = await annSettingsFor(s, project, {
-          efSearch: options.efSearch,
-          probes: options.probes,
-          wanted: options.k,
-          limit: options.k,
-        });
+        const settings = await annSettingsFor(s, project, annQueryOf(options));
         await applyAnnSettings(s, settings);
         projectGraph = settings.projectGraph;
         const exact = await exactNeighbours(s, project, options.states);
