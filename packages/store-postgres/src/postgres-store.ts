@@ -54,7 +54,11 @@ import { PostgresRecordRepository } from './repositories/record-repository.js';
 import { ProjectShares } from './project-shares.js';
 import { PostgresRelationshipRepository } from './repositories/relationship-repository.js';
 import type { Database } from './schema.js';
-import { exactNeighbours, PostgresSearchRepository } from './repositories/search-repository.js';
+import {
+  exactNeighbours,
+  PostgresSearchRepository,
+  withVectorIndexImposed,
+} from './repositories/search-repository.js';
 import { hybridSql, keywordSql, neighboursSql, semanticSql } from './sql/search-sql.js';
 import { Session } from './session.js';
 import type { SessionEnv } from './session.js';
@@ -418,6 +422,8 @@ export class PostgresStore implements Store {
       };
       let statement;
       let projectGraph = false;
+      // A state-filtered neighbour search on the graph path runs with the index imposed.
+      let vectorIndexImposed = false;
       if (search.kind === 'semantic') {
         const options = parseSemanticOptions(search.options);
         projectGraph = await applyAnnFor(options);
@@ -440,6 +446,7 @@ export class PostgresStore implements Store {
         await applyAnnSettings(s, settings);
         projectGraph = settings.projectGraph;
         const exact = await exactNeighbours(s, project, options.states);
+        vectorIndexImposed = options.states !== undefined && !exact;
         statement = neighboursSql(s, project, ids, { ...options, exact });
       } else {
         const options = parseHybridOptions(search.options);
@@ -449,9 +456,11 @@ export class PostgresStore implements Store {
       }
       const explain = sql<{ 'QUERY PLAN': string }>`explain ${statement}`;
       // A project graph is only matched by a plan for the project id, as searches there get.
-      const { rows } = projectGraph
-        ? await customPlans.run(true, () => explain.execute(s.raw))
-        : await explain.execute(s.raw);
+      const execute = () =>
+        projectGraph ? customPlans.run(true, () => explain.execute(s.raw)) : explain.execute(s.raw);
+      const { rows } = vectorIndexImposed
+        ? await withVectorIndexImposed(s, execute)
+        : await execute();
       return rows.map((row) => row['QUERY PLAN']);
     });
   }

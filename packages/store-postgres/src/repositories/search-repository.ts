@@ -240,35 +240,47 @@ export class PostgresSearchRepository implements SearchRepository {
     const planned = async (s: Session) => {
       await applyAnnSettings(s, settings);
       const exact = await exactNeighbours(s, project, parsed.states);
-      // The graph path with a state filter: the planner's estimate of the
-      // rows in those states goes stale as a consolidation pass moves them,
-      // so the vector index is imposed, not left to a guess (an exact scan
-      // detoasts every row in the states per source: 3.7 s for 100 sources
-      // with 3,653 of them, against 0.34 s through the graph).
       if (exact)
         return neighboursFrom(
           await neighboursSql(s, project, ids, { ...parsed, exact }).execute(s.raw),
         );
-      const toggles = ['enable_bitmapscan', 'enable_sort'];
-      // Transaction-local, and restored afterwards: inside a caller's
-      // transaction they would otherwise outlive this statement.
-      const { rows: before } = await sql<Record<string, string>>`select ${sql.join(
-        toggles.map((name) => sql`current_setting(${name}) as ${sql.ref(name)}`),
-      )}`.execute(s.raw);
-      const set = (values: Record<string, string>) =>
-        sql`select ${sql.join(
-          toggles.map((name) => sql`set_config(${name}, ${values[name] ?? 'on'}, true)`),
-        )}`.execute(s.raw);
-      await set(Object.fromEntries(toggles.map((name) => [name, 'off'])));
-      // A failure ends the transaction (or its savepoint), settings included.
-      const found = neighboursFrom(await neighboursSql(s, project, ids, parsed).execute(s.raw));
-      await set(before[0] ?? {});
-      return found;
+      return withVectorIndexImposed(s, async () =>
+        neighboursFrom(await neighboursSql(s, project, ids, parsed).execute(s.raw)),
+      );
     };
     const run = () =>
       session.depth > 0 ? session.read(context, planned) : session.atomic(context, planned);
     return settings.projectGraph ? customPlans.run(true, run) : run();
   }
+}
+
+/** The planner settings {@link withVectorIndexImposed} turns off. */
+const INDEX_IMPOSING_TOGGLES = ['enable_bitmapscan', 'enable_sort'];
+
+/**
+ * Runs `fn` (statements on `s`, inside a transaction) with the vector index
+ * imposed, as a state-filtered neighbour search on the graph path gets it:
+ * the planner's estimate of the rows in those states goes stale as a
+ * consolidation pass moves them, so the index is not left to a guess (an
+ * exact scan detoasts every row in the states per source: 3.7 s for 100
+ * sources with 3,653 of them, against 0.34 s through the graph). The
+ * settings are transaction-local and restored afterwards: inside a caller's
+ * transaction they would otherwise outlive the statement.
+ */
+export async function withVectorIndexImposed<T>(s: Session, fn: () => Promise<T>): Promise<T> {
+  const toggles = INDEX_IMPOSING_TOGGLES;
+  const { rows: before } = await sql<Record<string, string>>`select ${sql.join(
+    toggles.map((name) => sql`current_setting(${name}) as ${sql.ref(name)}`),
+  )}`.execute(s.raw);
+  const set = (values: Record<string, string>) =>
+    sql`select ${sql.join(
+      toggles.map((name) => sql`set_config(${name}, ${values[name] ?? 'on'}, true)`),
+    )}`.execute(s.raw);
+  await set(Object.fromEntries(toggles.map((name) => [name, 'off'])));
+  // A failure ends the transaction (or its savepoint), settings included.
+  const result = await fn();
+  await set(before[0] ?? {});
+  return result;
 }
 
 /**
