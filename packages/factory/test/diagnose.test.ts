@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EmbedderError } from '@athena/core-types';
-import { SCHEMA_VERSION as SQLITE_SCHEMA_VERSION } from '@athena/store-sqlite';
+import { LATEST_SCHEMA_VERSION as SQLITE_SCHEMA_VERSION } from '@athena/store-sqlite';
 import { createStore, diagnose } from '../src/index.js';
 import type { DiagnosableEmbedder, Diagnosis } from '../src/index.js';
 import {
@@ -86,7 +86,7 @@ describe('diagnose on SQLite', () => {
     const path = sqlitePath();
     await (await initialised(path)).close();
     const db = rawSqlite(path);
-    db.exec('DELETE FROM schema_migrations WHERE version = 2');
+    db.exec('DELETE FROM athena_migrations WHERE version = 2');
     db.close();
     const diagnosis = await diagnose({ env: { ATHENA_SQLITE_PATH: path } });
     expect(byName(diagnosis, 'schema')).toMatchObject({
@@ -95,7 +95,7 @@ describe('diagnose on SQLite', () => {
       fix: expect.stringContaining('athena migrate'),
     });
     const db2 = rawSqlite(path);
-    expect(db2.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(
+    expect(db2.prepare('SELECT count(*) FROM athena_migrations').pluck().get()).toBe(
       SQLITE_SCHEMA_VERSION - 1,
     );
     db2.close();

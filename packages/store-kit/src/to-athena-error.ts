@@ -30,7 +30,7 @@ import { rollbackOnlyError } from './rollback-only.js';
  *
  * @example
  * ```ts
- * throw toAthenaError(error, classifySqliteError(error), { operation: 'store memory' });
+ * throw toAthenaError(error, classifyDriverError(error), { operation: 'store memory' });
  * ```
  */
 export function toAthenaError(

@@ -88,10 +88,10 @@ export function isTransient(error: unknown): boolean {
  *
  * @example
  * ```ts
- * classifyPostgresError(error).kind; // 'foreign_key_violation' for SQLSTATE 23503
+ * classifyDriverError(error).kind; // 'foreign_key_violation' for SQLSTATE 23503
  * ```
  */
-export function classifyPostgresError(error: unknown): ClassifiedDriverError {
+export function classifyDriverError(error: unknown): ClassifiedDriverError {
   const code = codeOf(error);
   const constraint = (error as { constraint?: unknown } | null)?.constraint;
   return {
@@ -138,5 +138,5 @@ function kindOf(error: unknown, code: string | undefined): DriverErrorKind {
  */
 export function mapError(error: unknown, context: ErrorContext): AthenaError {
   if (error instanceof AthenaError) return error;
-  return toAthenaError(error, classifyPostgresError(error), context);
+  return toAthenaError(error, classifyDriverError(error), context);
 }

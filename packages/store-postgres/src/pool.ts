@@ -1,6 +1,14 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import {
+  annDefaultsOf,
+  annStartupOptions,
+  customPlans,
+  sameAnnSettings,
+  sessionAnnSettings,
+  wantedAnnSettings,
+} from './ann-settings.js';
+import type { AnnDefaults } from './ann-settings.js';
 import { errorLogFields } from './map-error.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -32,14 +40,6 @@ export interface PoolLike {
   readonly waitingCount?: number;
 }
 
-/** ANN settings every connection of a pool starts with (server GUCs). */
-export interface AnnDefaults {
-  /** `hnsw.ef_search`. */
-  readonly efSearch: number;
-  /** `ivfflat.probes`. */
-  readonly probes: number;
-}
-
 /** A pool plus whether the store owns it (and must end it on close). */
 export interface PoolHandle {
   readonly pool: PoolLike;
@@ -60,16 +60,10 @@ export interface PoolHandle {
 /**
  * Server settings sent when a connection starts (no extra round trip): the
  * store's ANN defaults, after anything in `PGOPTIONS`, which an explicit
- * `options` would otherwise replace. Placeholders until pgvector's library
- * loads in the session, then validated by it.
+ * `options` would otherwise replace.
  */
 function startupOptions(defaults: AnnDefaults): string {
-  const ann = [
-    `-c hnsw.ef_search=${defaults.efSearch}`,
-    '-c hnsw.iterative_scan=relaxed_order',
-    `-c ivfflat.probes=${defaults.probes}`,
-    '-c ivfflat.iterative_scan=relaxed_order',
-  ].join(' ');
+  const ann = annStartupOptions(defaults);
   const inherited = process.env.PGOPTIONS?.trim();
   return inherited ? `${inherited} ${ann}` : ann;
 }
@@ -108,7 +102,7 @@ export function openPool(options: ResolvedOptions): PoolHandle {
   // store cannot know the session settings and keeps setting them per query.
   const urlOptions =
     'connectionString' in connection && /[?&]options=/.test(connection.connectionString);
-  const annDefaults = urlOptions ? null : { efSearch: options.efSearch, probes: options.probes };
+  const annDefaults = urlOptions ? null : annDefaultsOf(options);
   const config: pg.PoolConfig = {
     ...('connectionString' in connection
       ? { connectionString: connection.connectionString }
@@ -172,24 +166,6 @@ interface NamedQueryClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<QueryResultLike>;
 }
 
-/**
- * The ANN settings the statements of the current async context need on their
- * connection (see {@link toKyselyPool}); unset for statements that read no
- * vector index.
- */
-export const wantedAnnSettings = new AsyncLocalStorage<AnnDefaults>();
-
-/**
- * Set while the statements of the current async context must be planned for
- * their bound values every time: they run unnamed, never as a prepared
- * statement whose generic plan could not use a partial index such as a
- * project's own HNSW graph (`WHERE project_id = <id>`).
- */
-export const customPlans = new AsyncLocalStorage<true>();
-
-const sameAnn = (a: AnnDefaults, b: AnnDefaults) =>
-  a.efSearch === b.efSearch && a.probes === b.probes;
-
 /** What the store's own pool does beyond handing out clients. */
 export interface OwnPoolFeatures {
   /** Run statements with parameters as named prepared statements. */
@@ -246,10 +222,8 @@ export function toKyselyPool(
     };
     const change = async (wanted: AnnDefaults): Promise<void> => {
       current = null;
-      await plain.query(
-        `select set_config('hnsw.ef_search', $1, false), set_config('ivfflat.probes', $2, false)`,
-        [String(wanted.efSearch), String(wanted.probes)],
-      );
+      const { text, values } = sessionAnnSettings(wanted);
+      await plain.query(text, values);
       current = wanted;
     };
     let timedOut = false;
@@ -262,7 +236,7 @@ export function toKyselyPool(
       query: ((text: unknown, values?: readonly unknown[]) => {
         if (typeof text !== 'string') return plain.query(text as never);
         const wanted = features.annDefaults === null ? undefined : wantedAnnSettings.getStore();
-        if (wanted === undefined || (current !== null && sameAnn(current, wanted))) {
+        if (wanted === undefined || (current !== null && sameAnnSettings(current, wanted))) {
           return noting(send(text, values ?? []));
         }
         return noting(change(wanted).then(() => send(text, values ?? [])));

@@ -32,40 +32,39 @@ import type {
 } from '@athena/core-types';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { schemaLockKey, withAdvisoryLock } from './advisory-lock.js';
-import { PostgresCodeRepository } from './code-repository.js';
+import { annQueryOf, annSettingsFor, applyAnnSettings, customPlans } from './ann-settings.js';
+import { PostgresCodeRepository } from './repositories/code-repository.js';
 import { restoreIndexes, suspendIndexesFor } from './bulk-load-indexes.js';
 import { postgresHealth } from './health.js';
-import { PostgresConsolidationRepository } from './consolidation-repository.js';
-import { PostgresDecisionRepository } from './decision-repository.js';
-import { PostgresEpisodeRepository } from './episode-repository.js';
-import { PostgresGoalRepository } from './goal-repository.js';
+import { PostgresConsolidationRepository } from './repositories/consolidation-repository.js';
+import { PostgresDecisionRepository } from './repositories/decision-repository.js';
+import { PostgresEpisodeRepository } from './repositories/episode-repository.js';
+import { PostgresGoalRepository } from './repositories/goal-repository.js';
 import { PGVECTOR_MAX_INDEXED_DIMENSIONS } from './limits.js';
 import { mapError } from './map-error.js';
-import { PostgresMemoryRepository } from './memory-repository.js';
+import { PostgresMemoryRepository } from './repositories/memory-repository.js';
 import { migrate } from './migrations/migrate.js';
 import { resolveOptions, resolveProjectGraphOptions } from './options.js';
 import type { PostgresStoreOptions, ProjectGraphOptions, ResolvedOptions } from './options.js';
 import { InFlight } from './in-flight.js';
-import { customPlans, openPool, toKyselyPool } from './pool.js';
+import { openPool, toKyselyPool } from './pool.js';
 import type { PoolHandle } from './pool.js';
-import { PostgresProjectRepository } from './project-repository.js';
-import { PostgresRecordRepository } from './record-repository.js';
+import { PostgresProjectRepository } from './repositories/project-repository.js';
+import { PostgresRecordRepository } from './repositories/record-repository.js';
 import { ProjectShares } from './project-shares.js';
-import { PostgresRelationshipRepository } from './relationship-repository.js';
+import { PostgresRelationshipRepository } from './repositories/relationship-repository.js';
 import type { Database } from './schema.js';
 import {
-  annQueryOf,
-  annSettingsFor,
-  applyAnnSettings,
   exactNeighbours,
   PostgresSearchRepository,
-} from './search-repository.js';
-import { hybridSql, keywordSql, neighboursSql, semanticSql } from './search-sql.js';
+  withVectorIndexImposed,
+} from './repositories/search-repository.js';
+import { hybridSql, keywordSql, neighboursSql, semanticSql } from './sql/search-sql.js';
 import { Session } from './session.js';
 import type { SessionEnv } from './session.js';
 import { postgresStats, readMigrationStatus } from './stats.js';
 import type { ExpectedVectorIndex } from './stats.js';
-import { PostgresTaskRepository } from './task-repository.js';
+import { PostgresTaskRepository } from './repositories/task-repository.js';
 import {
   INDEX_NAMES,
   buildProjectGraphs,
@@ -423,6 +422,8 @@ export class PostgresStore implements Store {
       };
       let statement;
       let projectGraph = false;
+      // A state-filtered neighbour search on the graph path runs with the index imposed.
+      let vectorIndexImposed = false;
       if (search.kind === 'semantic') {
         const options = parseSemanticOptions(search.options);
         projectGraph = await applyAnnFor(options);
@@ -441,15 +442,11 @@ export class PostgresStore implements Store {
         );
       } else if (search.kind === 'neighbours') {
         const { ids, options } = parseNeighbours(search.memoryIds, search.options);
-        const settings = await annSettingsFor(s, project, {
-          efSearch: options.efSearch,
-          probes: options.probes,
-          wanted: options.k,
-          limit: options.k,
-        });
+        const settings = await annSettingsFor(s, project, annQueryOf(options));
         await applyAnnSettings(s, settings);
         projectGraph = settings.projectGraph;
         const exact = await exactNeighbours(s, project, options.states);
+        vectorIndexImposed = options.states !== undefined && !exact;
         statement = neighboursSql(s, project, ids, { ...options, exact });
       } else {
         const options = parseHybridOptions(search.options);
@@ -459,9 +456,11 @@ export class PostgresStore implements Store {
       }
       const explain = sql<{ 'QUERY PLAN': string }>`explain ${statement}`;
       // A project graph is only matched by a plan for the project id, as searches there get.
-      const { rows } = projectGraph
-        ? await customPlans.run(true, () => explain.execute(s.raw))
-        : await explain.execute(s.raw);
+      const execute = () =>
+        projectGraph ? customPlans.run(true, () => explain.execute(s.raw)) : explain.execute(s.raw);
+      const { rows } = vectorIndexImposed
+        ? await withVectorIndexImposed(s, execute)
+        : await execute();
       return rows.map((row) => row['QUERY PLAN']);
     });
   }

@@ -5,7 +5,7 @@ import { errorLogFields, isRetryableWrite, isTransient, mapError } from './map-e
 import type { ErrorContext } from './map-error.js';
 import type { InFlight } from './in-flight.js';
 import type { ResolvedOptions } from './options.js';
-import type { AnnDefaults } from './pool.js';
+import type { AnnDefaults } from './ann-settings.js';
 import type { ProjectShares } from './project-shares.js';
 import { withRetry } from './retry.js';
 import type { RetryMode } from './retry.js';

@@ -8,8 +8,8 @@ import type { AthenaError } from '@athena/core-types';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
-import { mapSqliteError } from './map-error.js';
-import { migrate } from './migrator.js';
+import { mapError } from './map-error.js';
+import { migrate } from './migrations/migrate.js';
 import type { ResolvedSqliteStoreOptions } from './sqlite-store-options.js';
 
 /** An open, migrated database with a cache of prepared statements. */
@@ -176,7 +176,7 @@ function openFailure(error: unknown, options: ResolvedSqliteStoreOptions): Athen
       { cause: error, details },
     );
   }
-  return mapSqliteError(error);
+  return mapError(error);
 }
 
 function loadSqliteVec(db: BetterSqlite3.Database, path: string | undefined): void {
@@ -288,7 +288,7 @@ export function inspectFile<T>(path: string, read: (db: BetterSqlite3.Database |
   try {
     return read(db);
   } catch (error) {
-    throw mapSqliteError(error);
+    throw mapError(error);
   } finally {
     db.close();
   }

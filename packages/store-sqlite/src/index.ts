@@ -21,5 +21,5 @@ export {
   QUANTIZED_MIN_ROWS,
   QUANTIZED_OVERSAMPLE,
 } from './binary-quantization.js';
-export { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
-export type { Migration, MigrationContext } from './migrations.js';
+export { MIGRATIONS, LATEST_SCHEMA_VERSION } from './migrations/index.js';
+export type { Migration, MigrationContext } from './migrations/migration.js';

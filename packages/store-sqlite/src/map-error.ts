@@ -1,13 +1,13 @@
 import { AthenaError } from '@athena/core-types';
 import { toAthenaError } from '@athena/store-kit';
-import type { ClassifiedDriverError, DriverErrorKind } from '@athena/store-kit';
+import type { ClassifiedDriverError, DriverErrorContext, DriverErrorKind } from '@athena/store-kit';
 
-/** What a foreign-key failure means for the operation that hit it. */
-export interface ForeignKeyContext {
-  /** The entity whose absence the failure reveals, e.g. `project`. */
-  readonly entity: string;
-  readonly id: unknown;
-}
+/**
+ * What the caller knows about the statement that failed, to name the right
+ * error: above all `notFound`, the entity whose absence a foreign-key failure
+ * reveals. Everything is optional here, unlike store-postgres's `operation`.
+ */
+export type ErrorContext = DriverErrorContext;
 
 interface SqliteErrorLike {
   readonly code?: unknown;
@@ -40,10 +40,10 @@ function sqliteCode(error: unknown): string | undefined {
  *
  * @example
  * ```ts
- * classifySqliteError(error).kind; // 'unique_violation' for SQLITE_CONSTRAINT_UNIQUE
+ * classifyDriverError(error).kind; // 'unique_violation' for SQLITE_CONSTRAINT_UNIQUE
  * ```
  */
-export function classifySqliteError(error: unknown): ClassifiedDriverError {
+export function classifyDriverError(error: unknown): ClassifiedDriverError {
   const code = sqliteCode(error);
   return {
     kind: (code === undefined ? undefined : KINDS[code]) ?? 'other',
@@ -63,20 +63,13 @@ export function classifySqliteError(error: unknown): ClassifiedDriverError {
  * try {
  *   insert.run(row);
  * } catch (error) {
- *   throw mapSqliteError(error, { foreignKey: { entity: 'project', id: projectId } });
+ *   throw mapError(error, { notFound: { entity: 'project', id: projectId } });
  * }
  * ```
  */
-export function mapSqliteError(
-  error: unknown,
-  context: { readonly foreignKey?: ForeignKeyContext } = {},
-): AthenaError {
+export function mapError(error: unknown, context: ErrorContext = {}): AthenaError {
   if (error instanceof AthenaError) return error;
-  return toAthenaError(
-    error,
-    classifySqliteError(error),
-    context.foreignKey === undefined ? {} : { notFound: context.foreignKey },
-  );
+  return toAthenaError(error, classifyDriverError(error), context);
 }
 
 /**
@@ -85,7 +78,7 @@ export function mapSqliteError(
  *
  * @example
  * ```ts
- * if (isStatementFailure(error)) scope.failure ??= mapSqliteError(error);
+ * if (isStatementFailure(error)) scope.failure ??= mapError(error);
  * ```
  */
 export function isStatementFailure(error: unknown): boolean {

@@ -1,6 +1,6 @@
 import type { AthenaError } from '@athena/core-types';
 import { rollbackOnlyError } from '@athena/store-kit';
-import { isStatementFailure, mapSqliteError } from './map-error.js';
+import { isStatementFailure, mapError } from './map-error.js';
 import type { Connection } from './connection.js';
 
 /**
@@ -62,7 +62,7 @@ export class Session {
       try {
         return work(this.#connection());
       } catch (error) {
-        const mapped = mapSqliteError(error);
+        const mapped = mapError(error);
         if (scope !== undefined && isStatementFailure(error)) scope.failure ??= mapped;
         throw mapped;
       }

@@ -33,8 +33,8 @@ import { AsyncMutex } from './async-mutex.js';
 import { assertIntact, inspectFile, openConnection } from './connection.js';
 import type { Connection } from './connection.js';
 import { createRepositories } from './create-repositories.js';
-import { mapSqliteError } from './map-error.js';
-import { migrationStatusOf } from './migrator.js';
+import { mapError } from './map-error.js';
+import { migrationStatusOf } from './migrations/migrate.js';
 import { Session } from './session.js';
 import type { Gate, RollbackOnlyScope } from './session.js';
 import { MAX_EMBEDDING_DIMENSION, resolveSqliteStoreOptions } from './sqlite-store-options.js';
@@ -328,7 +328,7 @@ export class SqliteStore implements Store {
       try {
         db.exec('BEGIN IMMEDIATE');
       } catch (error) {
-        throw mapSqliteError(error);
+        throw mapError(error);
       }
       let result: T;
       try {
@@ -350,7 +350,7 @@ export class SqliteStore implements Store {
         db.exec('COMMIT');
       } catch (error) {
         if (db.inTransaction) db.exec('ROLLBACK');
-        throw mapSqliteError(error);
+        throw mapError(error);
       }
       return result;
     } finally {
@@ -375,7 +375,7 @@ export class SqliteStore implements Store {
         try {
           db.exec(sql);
         } catch (error) {
-          throw mapSqliteError(error);
+          throw mapError(error);
         }
       };
       exec(`SAVEPOINT ${name}`);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, SCHEMA_VERSION, SqliteStore } from '../src/index.js';
+import { MIGRATIONS, LATEST_SCHEMA_VERSION, SqliteStore } from '../src/index.js';
 import { rawConnection, removeTmpFiles, tmpFile } from './temp-db.js';
 
 afterEach(removeTmpFiles);
@@ -43,7 +43,7 @@ describe('migration 4 (code graph: exported entities, unresolved references)', (
     const store = new SqliteStore({ path: versionThreeFile() });
     await store.init();
     try {
-      expect((await store.health()).schemaVersion).toBe(SCHEMA_VERSION);
+      expect((await store.health()).schemaVersion).toBe(LATEST_SCHEMA_VERSION);
       const entities = await store.code.findEntities(1);
       expect(entities.map((e) => [e.id, e.name, e.exported])).toEqual([
         [5, 'parse', null],

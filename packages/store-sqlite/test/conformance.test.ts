@@ -6,7 +6,7 @@ import { createConformanceSuite } from '@athena/conformance';
 import type { ConstraintKind } from '@athena/conformance';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../src/index.js';
-import { mapSqliteError } from '../src/map-error.js';
+import { mapError } from '../src/map-error.js';
 
 /** The temporary directory of each store's database file. */
 const dirs = new Map<Store, string>();
@@ -62,5 +62,5 @@ createConformanceSuite({
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     dirs.delete(store);
   },
-  violateConstraint: async (store, kind) => mapSqliteError(await breakConstraint(store, kind)),
+  violateConstraint: async (store, kind) => mapError(await breakConstraint(store, kind)),
 });

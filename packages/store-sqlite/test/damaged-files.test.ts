@@ -133,7 +133,7 @@ describe('damaged database files', () => {
       const raw = rawConnection(stale);
       raw
         .prepare(
-          'DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)',
+          'DELETE FROM athena_migrations WHERE version = (SELECT max(version) FROM athena_migrations)',
         )
         .run();
       raw.close();

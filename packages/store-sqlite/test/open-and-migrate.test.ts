@@ -6,7 +6,7 @@ import {
   ValidationError,
 } from '@athena/core-types';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION, SqliteStore } from '../src/index.js';
+import { LATEST_SCHEMA_VERSION, SqliteStore } from '../src/index.js';
 import { axis, rawConnection, removeTmpFiles, tmpFile } from './temp-db.js';
 
 afterEach(removeTmpFiles);
@@ -50,9 +50,9 @@ describe('opening a database', () => {
     await first.close();
 
     const raw = rawConnection(path);
-    const before = raw.prepare('SELECT version, name, applied_at FROM schema_migrations').all();
+    const before = raw.prepare('SELECT version, name, applied_at FROM athena_migrations').all();
     raw.close();
-    expect(before).toHaveLength(SCHEMA_VERSION);
+    expect(before).toHaveLength(LATEST_SCHEMA_VERSION);
 
     const second = new SqliteStore({ path });
     await second.init();
@@ -67,7 +67,7 @@ describe('opening a database', () => {
     await second.close();
 
     const again = rawConnection(path);
-    expect(again.prepare('SELECT version, name, applied_at FROM schema_migrations').all()).toEqual(
+    expect(again.prepare('SELECT version, name, applied_at FROM athena_migrations').all()).toEqual(
       before,
     );
     again.close();
@@ -118,8 +118,8 @@ describe('opening a database', () => {
     await store.close();
     const raw = rawConnection(path);
     raw
-      .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
-      .run(SCHEMA_VERSION + 1, 'from the future', Date.now());
+      .prepare('INSERT INTO athena_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+      .run(LATEST_SCHEMA_VERSION + 1, 'from the future', Date.now());
     raw.close();
     await expect(new SqliteStore({ path }).init()).rejects.toBeInstanceOf(MigrationError);
   });

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/index.js';
 import { parseFilters } from '@athena/core-types';
-import { hybridSql, keywordSql, semanticSql } from '../src/search-sql.js';
-import type { SemanticPlan } from '../src/search-sql.js';
+import { hybridSql, keywordSql, semanticSql } from '../src/sql/search-sql.js';
+import type { SemanticPlan } from '../src/sql/search-sql.js';
 import { axis, rawConnection, removeTmpFiles, tmpFile } from './temp-db.js';
 
 afterEach(removeTmpFiles);

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, SCHEMA_VERSION, SqliteStore } from '../src/index.js';
+import { MIGRATIONS, LATEST_SCHEMA_VERSION, SqliteStore } from '../src/index.js';
 import { rawConnection, removeTmpFiles, tmpFile } from './temp-db.js';
 
 afterEach(removeTmpFiles);
@@ -178,7 +178,7 @@ describe('binary-quantised candidates', () => {
     const store = new SqliteStore({ path });
     await store.init();
     expect(store.embeddingDimension).toBe(dimension);
-    expect((await store.health()).schemaVersion).toBe(SCHEMA_VERSION);
+    expect((await store.health()).schemaVersion).toBe(LATEST_SCHEMA_VERSION);
     expect(await store.memories.count(1)).toBe(2_100);
     expect(bitsRows(path)).toHaveLength(2_100);
     const [hit] = await store.search.semantic(1, vectors[42] ?? [], { limit: 1 });

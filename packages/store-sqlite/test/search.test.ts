@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/index.js';
-import { toFtsQuery } from '../src/fts-query.js';
+import { toFtsQuery } from '../src/sql/fts-query.js';
 import { axis, removeTmpFiles, tmpFile } from './temp-db.js';
 
 afterEach(removeTmpFiles);

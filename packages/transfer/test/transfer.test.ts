@@ -8,7 +8,7 @@ import {
   ValidationError,
 } from '@athena/core-types';
 import type { AthenaError, Store } from '@athena/core-types';
-import { SCHEMA_VERSION } from '@athena/store-sqlite';
+import { LATEST_SCHEMA_VERSION } from '@athena/store-sqlite';
 import { describePostgres } from '@athena/test-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copy, exportStore, importStore, VerificationError } from '../src/index.js';
@@ -163,7 +163,7 @@ describe('export and import', () => {
     expect(header).toMatchObject({
       type: 'athena-export',
       version: 1,
-      source: { backend: 'sqlite', schemaVersion: SCHEMA_VERSION },
+      source: { backend: 'sqlite', schemaVersion: LATEST_SCHEMA_VERSION },
       embedding: { dimension: 64 },
     });
     expect((header['counts'] as Record<string, number>)['memories']).toBe(791);

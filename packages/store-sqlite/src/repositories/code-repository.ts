@@ -38,7 +38,7 @@ import type {
 } from '@athena/core-types';
 import type { Connection } from '../connection.js';
 import { assertInProject } from './assert-in-project.js';
-import { mapSqliteError } from '../map-error.js';
+import { mapError } from '../map-error.js';
 import {
   toCodeDependency,
   toCodeEntity,
@@ -279,7 +279,7 @@ export class SqliteCodeRepository implements CodeRepository {
           resolvePending(c, project, new Set(entities.map((e) => e.qualifiedName)), now);
           return rows.map(toCodeEntity);
         } catch (error) {
-          throw mapSqliteError(error, { foreignKey: { entity: 'project', id: project } });
+          throw mapError(error, { notFound: { entity: 'project', id: project } });
         }
       }),
     );

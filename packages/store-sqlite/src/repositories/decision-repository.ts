@@ -16,7 +16,7 @@ import type {
   Scenario,
 } from '@athena/core-types';
 import type { Connection } from '../connection.js';
-import { mapSqliteError } from '../map-error.js';
+import { mapError } from '../map-error.js';
 import { toDecision, toScenario } from '../rows.js';
 import type { DecisionRow, ScenarioRow } from '../rows.js';
 import type { Session } from '../session.js';
@@ -46,7 +46,7 @@ function insertDecision(
         now,
       ) as DecisionRow;
   } catch (error) {
-    throw mapSqliteError(error, { foreignKey: { entity: 'project', id: projectId } });
+    throw mapError(error, { notFound: { entity: 'project', id: projectId } });
   }
 }
 

@@ -20,7 +20,7 @@ import type {
   RecordEpisodeInput,
 } from '@athena/core-types';
 import type { Connection } from '../connection.js';
-import { mapSqliteError } from '../map-error.js';
+import { mapError } from '../map-error.js';
 import { toEpisode } from '../rows.js';
 import type { EpisodeRow } from '../rows.js';
 import type { Session } from '../session.js';
@@ -81,7 +81,7 @@ export class SqliteEpisodeRepository implements EpisodeRepository {
       try {
         return insertEpisode(c, project, event, Date.now());
       } catch (error) {
-        throw mapSqliteError(error, { foreignKey: { entity: 'project', id: project } });
+        throw mapError(error, { notFound: { entity: 'project', id: project } });
       }
     });
   }
@@ -98,7 +98,7 @@ export class SqliteEpisodeRepository implements EpisodeRepository {
       try {
         return c.atomic(() => events.map((event) => insertEpisode(c, project, event, now)));
       } catch (error) {
-        throw mapSqliteError(error, { foreignKey: { entity: 'project', id: project } });
+        throw mapError(error, { notFound: { entity: 'project', id: project } });
       }
     });
   }

@@ -12,11 +12,11 @@ import type {
   ListGoalsOptions,
   UpdateGoalInput,
 } from '@athena/core-types';
-import { mapSqliteError } from '../map-error.js';
+import { mapError } from '../map-error.js';
 import { toGoal, toMillis } from '../rows.js';
 import type { GoalRow } from '../rows.js';
 import type { Session } from '../session.js';
-import { updateSql } from './update-sql.js';
+import { updateSql } from '../sql/update-sql.js';
 
 const GOAL_COLUMNS = Object.freeze({
   title: 'title',
@@ -68,7 +68,7 @@ export class SqliteGoalRepository implements GoalRepository {
           );
         return toGoal(row as GoalRow);
       } catch (error) {
-        throw mapSqliteError(error, { foreignKey: { entity: 'project', id: project } });
+        throw mapError(error, { notFound: { entity: 'project', id: project } });
       }
     });
   }

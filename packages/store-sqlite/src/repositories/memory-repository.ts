@@ -23,8 +23,8 @@ import type {
   UpdateMemoryInput,
 } from '@athena/core-types';
 import type { Connection } from '../connection.js';
-import { filterSql } from '../filter-sql.js';
-import { mapSqliteError } from '../map-error.js';
+import { filterSql } from '../sql/filter-sql.js';
+import { mapError } from '../map-error.js';
 import { toMemory, vectorBlob } from '../rows.js';
 import type { MemoryRow } from '../rows.js';
 import type { Session } from '../session.js';
@@ -143,7 +143,7 @@ export class SqliteMemoryRepository implements MemoryRepository {
           .get(...insertParams(project, memory, Date.now()));
         return toMemory(row as MemoryRow);
       } catch (error) {
-        throw mapSqliteError(error, { foreignKey: { entity: 'project', id: project } });
+        throw mapError(error, { notFound: { entity: 'project', id: project } });
       }
     });
   }
@@ -176,7 +176,7 @@ export class SqliteMemoryRepository implements MemoryRepository {
           return ids;
         });
       } catch (error) {
-        throw mapSqliteError(error, { foreignKey: { entity: 'project', id: project } });
+        throw mapError(error, { notFound: { entity: 'project', id: project } });
       }
     });
   }

@@ -27,13 +27,13 @@ import {
   quantizedCandidateCount,
 } from '../binary-quantization.js';
 import type { Connection } from '../connection.js';
-import { hasFilters } from '../filter-sql.js';
-import { toFtsQuery } from '../fts-query.js';
+import { hasFilters } from '../sql/filter-sql.js';
+import { toFtsQuery } from '../sql/fts-query.js';
 import { hitMemory, hybridHit, keywordHit, semanticHit } from '@athena/store-kit';
 import { READ, vectorBlob } from '../rows.js';
 import type { MemoryRow } from '../rows.js';
-import { hybridSql, keywordSql, neighboursSql, semanticSql } from '../search-sql.js';
-import type { SemanticPlan } from '../search-sql.js';
+import { hybridSql, keywordSql, neighboursSql, semanticSql } from '../sql/search-sql.js';
+import type { SemanticPlan } from '../sql/search-sql.js';
 import type { Session } from '../session.js';
 import { MAX_KNN_K } from '../sqlite-store-options.js';
 

@@ -12,11 +12,11 @@ import type {
   TaskRepository,
   UpdateTaskInput,
 } from '@athena/core-types';
-import { mapSqliteError } from '../map-error.js';
+import { mapError } from '../map-error.js';
 import { toMillis, toTask } from '../rows.js';
 import type { TaskRow } from '../rows.js';
 import type { Session } from '../session.js';
-import { updateSql } from './update-sql.js';
+import { updateSql } from '../sql/update-sql.js';
 
 const TASK_COLUMNS = Object.freeze({
   title: 'title',
@@ -73,7 +73,7 @@ export class SqliteTaskRepository implements TaskRepository {
           );
         return toTask(row as TaskRow);
       } catch (error) {
-        throw mapSqliteError(error, { foreignKey: { entity: 'project', id: project } });
+        throw mapError(error, { notFound: { entity: 'project', id: project } });
       }
     });
   }

@@ -14,8 +14,8 @@ import type {
 } from '@athena/core-types';
 import { sql } from 'kysely';
 import { assertInProject } from './relationship-repository.js';
-import { toTask } from './rows.js';
-import type { Session } from './session.js';
+import { toTask } from '../rows.js';
+import type { Session } from '../session.js';
 
 /** `prospective_tasks` on PostgreSQL. */
 export class PostgresTaskRepository implements TaskRepository {

@@ -1,9 +1,9 @@
 import { DimensionMismatchError, MigrationError } from '@athena/core-types';
 import type { MigrationStatus } from '@athena/core-types';
 import type BetterSqlite3 from 'better-sqlite3';
-import { DEFAULT_EMBEDDING_DIMENSION } from './sqlite-store-options.js';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
-import type { Migration } from './migrations.js';
+import { DEFAULT_EMBEDDING_DIMENSION } from '../sqlite-store-options.js';
+import { MIGRATIONS, LATEST_SCHEMA_VERSION } from './index.js';
+import type { Migration } from './migration.js';
 
 /** Where a database stands after {@link migrate}. */
 export interface MigrationResult {
@@ -11,8 +11,18 @@ export interface MigrationResult {
   readonly schemaVersion: number;
 }
 
+/** The table recording each applied migration (the name store-postgres uses too). */
+const MIGRATIONS_TABLE = 'athena_migrations';
+
+/**
+ * What {@link MIGRATIONS_TABLE} was called in files written by earlier
+ * releases: `migrate` renames it; a read-only open or a status read uses it
+ * as it is.
+ */
+const LEGACY_MIGRATIONS_TABLE = 'schema_migrations';
+
 const CREATE_MIGRATIONS_TABLE = `
-CREATE TABLE IF NOT EXISTS schema_migrations (
+CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
   version    INTEGER PRIMARY KEY,
   name       TEXT NOT NULL,
   applied_at INTEGER NOT NULL
@@ -25,9 +35,30 @@ function tableExists(db: BetterSqlite3.Database, name: string): boolean {
   );
 }
 
+/** The table holding the applied migrations, under either name; `undefined` before the first. */
+function migrationsTableOf(db: BetterSqlite3.Database): string | undefined {
+  if (tableExists(db, MIGRATIONS_TABLE)) return MIGRATIONS_TABLE;
+  if (tableExists(db, LEGACY_MIGRATIONS_TABLE)) return LEGACY_MIGRATIONS_TABLE;
+  return undefined;
+}
+
+/**
+ * Gives the database its {@link MIGRATIONS_TABLE}: renames the legacy table,
+ * or creates an empty one. Runs inside the caller's transaction, so the
+ * rename commits or rolls back with the migration applied after it.
+ */
+function ensureMigrationsTable(db: BetterSqlite3.Database): void {
+  if (migrationsTableOf(db) === LEGACY_MIGRATIONS_TABLE) {
+    db.exec(`ALTER TABLE ${LEGACY_MIGRATIONS_TABLE} RENAME TO ${MIGRATIONS_TABLE}`);
+  } else {
+    db.exec(CREATE_MIGRATIONS_TABLE);
+  }
+}
+
 function appliedVersions(db: BetterSqlite3.Database): Set<number> {
-  if (!tableExists(db, 'schema_migrations')) return new Set();
-  const rows = db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[];
+  const table = migrationsTableOf(db);
+  if (table === undefined) return new Set();
+  const rows = db.prepare(`SELECT version FROM ${table}`).pluck().all() as number[];
   return new Set(rows);
 }
 
@@ -59,12 +90,13 @@ function apply(
   // Each migration re-reads the state inside its own IMMEDIATE transaction,
   // so two processes opening the same new file cannot both apply it.
   const run = db.transaction(() => {
+    ensureMigrationsTable(db);
     const done = db
-      .prepare('SELECT 1 FROM schema_migrations WHERE version = ?')
+      .prepare(`SELECT 1 FROM ${MIGRATIONS_TABLE} WHERE version = ?`)
       .get(migration.version);
     if (done !== undefined) return;
     migration.up(db, { embeddingDimension: resolveDimension(db, requested) });
-    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+    db.prepare(`INSERT INTO ${MIGRATIONS_TABLE} (version, name, applied_at) VALUES (?, ?, ?)`).run(
       migration.version,
       migration.name,
       Date.now(),
@@ -84,9 +116,11 @@ function apply(
 }
 
 /**
- * Brings the database up to {@link SCHEMA_VERSION}: creates the migration
- * table, then applies every missing migration in order, each in its own
- * transaction. Safe to run on every open; an up-to-date database is only read.
+ * Brings the database up to {@link LATEST_SCHEMA_VERSION}: applies every missing
+ * migration in order, each in its own transaction, the first of which also
+ * creates {@link MIGRATIONS_TABLE} (or renames the legacy `schema_migrations`).
+ * Safe to run on every open; an up-to-date database is only read, apart from
+ * that rename.
  *
  * @throws {DimensionMismatchError} when `requestedDimension` differs from the stored one.
  * @throws {MigrationError} when a migration fails, when the database is newer
@@ -104,10 +138,10 @@ export function migrate(
 ): MigrationResult {
   const applied = appliedVersions(db);
   const newest = Math.max(0, ...applied);
-  if (newest > SCHEMA_VERSION) {
+  if (newest > LATEST_SCHEMA_VERSION) {
     throw new MigrationError(
-      `the database is at schema version ${newest}, newer than this @athena/store-sqlite (${SCHEMA_VERSION}); upgrade the package`,
-      { details: { databaseVersion: newest, packageVersion: SCHEMA_VERSION } },
+      `the database is at schema version ${newest}, newer than this @athena/store-sqlite (${LATEST_SCHEMA_VERSION}); upgrade the package`,
+      { details: { databaseVersion: newest, packageVersion: LATEST_SCHEMA_VERSION } },
     );
   }
   const pending = MIGRATIONS.filter((migration) => !applied.has(migration.version));
@@ -118,12 +152,13 @@ export function migrate(
         { details: { pending: pending.map((migration) => migration.version) } },
       );
     }
-    db.exec(CREATE_MIGRATIONS_TABLE);
     for (const migration of pending) apply(db, migration, requestedDimension);
+  } else if (!readonly && migrationsTableOf(db) === LEGACY_MIGRATIONS_TABLE) {
+    db.transaction(() => ensureMigrationsTable(db)).immediate();
   }
   return {
     embeddingDimension: resolveDimension(db, requestedDimension),
-    schemaVersion: SCHEMA_VERSION,
+    schemaVersion: LATEST_SCHEMA_VERSION,
   };
 }
 
@@ -137,18 +172,21 @@ export function migrate(
  * ```
  */
 export function migrationStatusOf(db: BetterSqlite3.Database | null): MigrationStatus {
+  const table = db === null ? undefined : migrationsTableOf(db);
   const rows =
-    db !== null && tableExists(db, 'schema_migrations')
-      ? (db
-          .prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version')
-          .all() as { version: number; name: string; applied_at: number }[])
+    db !== null && table !== undefined
+      ? (db.prepare(`SELECT version, name, applied_at FROM ${table} ORDER BY version`).all() as {
+          version: number;
+          name: string;
+          applied_at: number;
+        }[])
       : [];
   const done = new Set(rows.map((row) => row.version));
   return {
     backend: 'sqlite',
     initialised: rows.length > 0,
     currentVersion: Math.max(0, ...done),
-    latestVersion: SCHEMA_VERSION,
+    latestVersion: LATEST_SCHEMA_VERSION,
     applied: rows.map((row) => ({
       version: row.version,
       name: row.name,

@@ -23,11 +23,11 @@ import type {
   UpdateMemoryInput,
 } from '@athena/core-types';
 import { sql } from 'kysely';
-import { POSTGRES_MAX_BIND_PARAMETERS } from './limits.js';
-import { toMemory, toNumber } from './rows.js';
-import type { MemoryRow } from './rows.js';
-import { filterSql, memoryColumns, memorySelection } from './search-sql.js';
-import type { Session } from './session.js';
+import { POSTGRES_MAX_BIND_PARAMETERS } from '../limits.js';
+import { toMemory, toNumber } from '../rows.js';
+import type { MemoryRow } from '../rows.js';
+import { filterSql, memoryColumns, memorySelection } from '../sql/search-sql.js';
+import type { Session } from '../session.js';
 
 /** Columns written per inserted memory; bounds the rows of one multi-row INSERT. */
 const INSERTED_COLUMNS = 15;

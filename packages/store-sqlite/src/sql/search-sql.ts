@@ -1,8 +1,8 @@
 import type { NormalizedFilters } from '@athena/core-types';
-import { binaryQuantizeSql } from './binary-quantization.js';
+import { binaryQuantizeSql } from '../binary-quantization.js';
 import { filterSql } from './filter-sql.js';
 import type { SqlFragment } from './filter-sql.js';
-import { MEMORY_COLUMNS_WITHOUT_EMBEDDING } from './rows.js';
+import { MEMORY_COLUMNS_WITHOUT_EMBEDDING } from '../rows.js';
 
 // Cosine similarity from sqlite-vec's cosine distance, clamped because float
 // rounding can leave it a hair outside [-1, 1].

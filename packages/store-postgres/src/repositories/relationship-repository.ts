@@ -6,8 +6,8 @@ import type {
   RelationshipRepository,
 } from '@athena/core-types';
 import { sql } from 'kysely';
-import { toNumber, toRelationship } from './rows.js';
-import type { Session } from './session.js';
+import { toNumber, toRelationship } from '../rows.js';
+import type { Session } from '../session.js';
 
 /**
  * Throws `NotFoundError` naming the first of `ids` that is not a row of

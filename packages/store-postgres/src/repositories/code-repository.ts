@@ -46,9 +46,9 @@ import {
   toNumber,
   toUnresolvedDependency,
   toUnresolvedReference,
-} from './rows.js';
-import type { CodeMetadataTable } from './schema.js';
-import type { Session } from './session.js';
+} from '../rows.js';
+import type { CodeMetadataTable } from '../schema.js';
+import type { Session } from '../session.js';
 
 /** Rows per multi-row INSERT: 15 parameters each, far below PostgreSQL's 65,535. */
 const ENTITY_BATCH = 1_000;

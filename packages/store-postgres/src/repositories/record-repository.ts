@@ -18,13 +18,13 @@ import type {
   SupersessionLink,
 } from '@athena/core-types';
 import { sql } from 'kysely';
-import { POSTGRES_MAX_BIND_PARAMETERS } from './limits.js';
-import { POSTGRES_RECORD_TABLES } from './record-tables.js';
-import type { PostgresReference } from './record-tables.js';
-import { toNumber } from './rows.js';
-import type { TableName } from './schema.js';
-import { memorySelection } from './search-sql.js';
-import type { Session } from './session.js';
+import { POSTGRES_MAX_BIND_PARAMETERS } from '../limits.js';
+import { POSTGRES_RECORD_TABLES } from '../record-tables.js';
+import type { PostgresReference } from '../record-tables.js';
+import { toNumber } from '../rows.js';
+import type { TableName } from '../schema.js';
+import { memorySelection } from '../sql/search-sql.js';
+import type { Session } from '../session.js';
 
 /** Memories hashed per statement of `checksum()`: 320 kB of digests. */
 const CHECKSUM_PAGE = 10_000;

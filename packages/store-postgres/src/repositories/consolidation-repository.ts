@@ -29,12 +29,12 @@ import type {
   TransitionOptions,
 } from '@athena/core-types';
 import { sql } from 'kysely';
-import { consolidationLockKey } from './advisory-lock.js';
-import { runRow } from './record-tables.js';
-import { toMemory, toNumber, toRun, toTransition } from './rows.js';
-import type { MemoryRow } from './rows.js';
-import { memoryColumns, memorySelection } from './search-sql.js';
-import type { Session } from './session.js';
+import { consolidationLockKey } from '../advisory-lock.js';
+import { runRow } from '../record-tables.js';
+import { toMemory, toNumber, toRun, toTransition } from '../rows.js';
+import type { MemoryRow } from '../rows.js';
+import { memoryColumns, memorySelection } from '../sql/search-sql.js';
+import type { Session } from '../session.js';
 
 /** A claim made by `transitionMany()` to `consolidating` lapses like a default claim. */
 const TRANSITION_LEASE_MS = 300_000;

@@ -17,8 +17,8 @@ import type {
   Scenario,
 } from '@athena/core-types';
 import { assertInProject } from './relationship-repository.js';
-import { toDecision, toScenario } from './rows.js';
-import type { Session } from './session.js';
+import { toDecision, toScenario } from '../rows.js';
+import type { Session } from '../session.js';
 
 type NewDecision = ReturnType<typeof parseCreateDecision>;
 

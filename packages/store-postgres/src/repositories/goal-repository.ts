@@ -14,8 +14,8 @@ import type {
 } from '@athena/core-types';
 import { sql } from 'kysely';
 import { assertInProject } from './relationship-repository.js';
-import { toGoal } from './rows.js';
-import type { Session } from './session.js';
+import { toGoal } from '../rows.js';
+import type { Session } from '../session.js';
 
 /** `prospective_goals` on PostgreSQL. */
 export class PostgresGoalRepository implements GoalRepository {

@@ -16,8 +16,8 @@ import type {
 import { MEMORY, columnsOf } from '@athena/store-kit';
 import { sql } from 'kysely';
 import type { RawBuilder } from 'kysely';
-import type { MemoryRow } from './rows.js';
-import type { FixedStatement, Session } from './session.js';
+import type { MemoryRow } from '../rows.js';
+import type { FixedStatement, Session } from '../session.js';
 
 /** Every column of `memory_vectors` but `tsv`, in table order. */
 const STORED_COLUMNS = columnsOf(MEMORY);

@@ -19,10 +19,10 @@ import type {
   RecordEpisodeInput,
 } from '@athena/core-types';
 import { sql } from 'kysely';
-import { POSTGRES_MAX_BIND_PARAMETERS } from './limits.js';
+import { POSTGRES_MAX_BIND_PARAMETERS } from '../limits.js';
 import { assertInProject } from './relationship-repository.js';
-import { toEpisode, toNumber } from './rows.js';
-import type { Session } from './session.js';
+import { toEpisode, toNumber } from '../rows.js';
+import type { Session } from '../session.js';
 
 const INSERT_CHUNK = Math.floor(POSTGRES_MAX_BIND_PARAMETERS / 16 / 2);
 

@@ -1,7 +1,7 @@
 import { NotFoundError, parseCreateProject, parseId, parseProjectKey } from '@athena/core-types';
 import type { CreateProjectInput, Project, ProjectRepository } from '@athena/core-types';
-import { toProject } from './rows.js';
-import type { Session } from './session.js';
+import { toProject } from '../rows.js';
+import type { Session } from '../session.js';
 
 /** `projects` on PostgreSQL. */
 export class PostgresProjectRepository implements ProjectRepository {

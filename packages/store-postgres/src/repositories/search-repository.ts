@@ -15,17 +15,21 @@ import type {
   KeywordSearchOptions,
   MemoryNeighbours,
   NeighbourOptions,
-  NormalizedHybridOptions,
-  NormalizedSemanticOptions,
   SearchHitMemory,
   SearchRepository,
   SearchResult,
   SemanticSearchOptions,
 } from '@athena/core-types';
 import { CompiledQuery, sql } from 'kysely';
-import { PGVECTOR_MAX_EF_SEARCH } from './limits.js';
+import {
+  annQueryOf,
+  annSettingsFor,
+  applyAnnSettings,
+  customPlans,
+  withAnnSettings,
+} from '../ann-settings.js';
 import { hitMemory, hybridHit, keywordHit, semanticHit } from '@athena/store-kit';
-import { READ, fromVector, toNumber } from './rows.js';
+import { READ, fromVector, toNumber } from '../rows.js';
 import {
   hybridSql,
   keywordSql,
@@ -33,51 +37,9 @@ import {
   plainHybrid,
   plainSemantic,
   semanticSql,
-} from './search-sql.js';
-import type { HybridRow, NeighbourRow, SemanticRow } from './search-sql.js';
-import type { ErrorContext } from './map-error.js';
-import { customPlans, wantedAnnSettings } from './pool.js';
-import type { Session } from './session.js';
-
-/** Per-query ANN settings: `hnsw.ef_search`, `ivfflat.probes`, iterative scans. */
-export interface AnnSettings {
-  readonly efSearch?: number;
-  readonly probes?: number;
-  /** At least this many rows are wanted from the index. */
-  readonly wanted: number;
-}
-
-/** The ANN settings a query runs with, every default applied. */
-export interface ResolvedAnnSettings {
-  readonly efSearch: number;
-  readonly probes: number;
-  /**
-   * The project has its own HNSW graph: the statement is planned for its
-   * project id (unnamed, never a generic plan), or PostgreSQL could not
-   * match the partial index `WHERE project_id = <id>`.
-   */
-  readonly projectGraph: boolean;
-}
-
-/** `hnsw.ef_search` is raised to the rows wanted (pgvector returns at most ef_search rows per pass). */
-export function resolveAnnSettings(session: Session, settings: AnnSettings): ResolvedAnnSettings {
-  const { options } = session.env;
-  return {
-    efSearch: Math.min(
-      Math.max(settings.efSearch ?? options.efSearch, settings.wanted),
-      PGVECTOR_MAX_EF_SEARCH,
-    ),
-    probes: settings.probes ?? options.probes,
-    projectGraph: false,
-  };
-}
-
-/**
- * A project holding a share s of the rows has about s·ef of its own rows among
- * the ef neighbours an HNSW pass finds; for `limit` of them with good recall
- * the scan should find HEADROOM·limit/s.
- */
-const FILTER_HEADROOM = 2;
+} from '../sql/search-sql.js';
+import type { HybridRow, NeighbourRow, SemanticRow } from '../sql/search-sql.js';
+import type { Session } from '../session.js';
 
 /**
  * Below this many memories in the wanted states a state-filtered neighbour
@@ -86,110 +48,6 @@ const FILTER_HEADROOM = 2;
  * the index ~3 ms per source at 10K memories.
  */
 const NEIGHBOURS_EXACT_MAX_ROWS = 300;
-
-/** What a search asks of the index. */
-export interface AnnQuery extends AnnSettings {
-  /** Rows the caller wants back. */
-  readonly limit: number;
-}
-
-/**
- * What a validated semantic or hybrid search asks of the index: its
- * `efSearch`/`probes`, its limit, and the rows wanted from the index — the
- * limit for semantic search, the candidates per leg for hybrid search.
- */
-export function annQueryOf(options: NormalizedSemanticOptions | NormalizedHybridOptions): AnnQuery {
-  return {
-    efSearch: options.efSearch,
-    probes: options.probes,
-    wanted: 'candidates' in options ? options.candidates : options.limit,
-    limit: options.limit,
-  };
-}
-
-/**
- * The ANN settings of a search in `projectId`. A project with its own HNSW
- * graph (`PostgresStore.buildProjectGraphs`) is searched there, with the
- * plain settings. Otherwise, without a per-query `efSearch`, an HNSW scan of
- * a project that holds only a share of the rows gets ef_search ≥
- * 2·limit/share (capped at 1,000), so the project filter does not starve the
- * result: iterative scans alone return enough rows, but with falling recall
- * (0.84 at recall@10 for a 10 % project and ef_search 40).
- */
-export async function annSettingsFor(
-  session: Session,
-  projectId: number,
-  query: AnnQuery,
-): Promise<ResolvedAnnSettings> {
-  const resolved = resolveAnnSettings(session, query);
-  if (session.env.options.vectorIndex.type !== 'hnsw') return resolved;
-  // Inside a transaction the caller holds a connection: do not wait for another one.
-  const scope = await session.env.projectShares.scope(projectId, session.depth === 0);
-  if (scope.graph) return { ...resolved, projectGraph: true };
-  if (query.efSearch !== undefined || scope.share >= 1) return resolved;
-  const needed = Math.min(
-    Math.ceil((FILTER_HEADROOM * query.limit) / scope.share),
-    PGVECTOR_MAX_EF_SEARCH,
-  );
-  return needed <= resolved.efSearch ? resolved : { ...resolved, efSearch: needed };
-}
-
-/**
- * Applies ANN settings for the current transaction only (`set_config(…, true)`
- * = `SET LOCAL`). Iterative scans (pgvector ≥ 0.8) keep an index scan going
- * until enough rows pass the filters; `relaxed_order` is re-sorted by the
- * outer query.
- */
-export async function applyAnnSettings(
-  session: Session,
-  settings: ResolvedAnnSettings,
-): Promise<void> {
-  await sql`select
-      set_config('hnsw.ef_search', ${String(settings.efSearch)}, true),
-      set_config('hnsw.iterative_scan', 'relaxed_order', true),
-      set_config('ivfflat.probes', ${String(settings.probes)}, true),
-      set_config('ivfflat.iterative_scan', 'relaxed_order', true)`.execute(session.raw);
-}
-
-/**
- * Runs an ANN query with `settings`. On the store's own pool the query is one
- * plain read: each connection keeps session-level ANN settings and changes
- * them (one extra statement) only when they differ from `settings` (see
- * `toKyselyPool`). Inside a caller's transaction they are set locally first.
- * On an injected pool, whose session settings are unknown, a short
- * transaction sets them for the query alone. A search in a project graph is
- * planned for its project id (`customPlans`).
- */
-function withAnnSettings<T>(
-  session: Session,
-  context: ErrorContext,
-  settings: ResolvedAnnSettings,
-  fn: (session: Session) => Promise<T>,
-): Promise<T> {
-  const run = () => withAnnSettingsPlanned(session, context, settings, fn);
-  return settings.projectGraph ? customPlans.run(true, run) : run();
-}
-
-function withAnnSettingsPlanned<T>(
-  session: Session,
-  context: ErrorContext,
-  settings: ResolvedAnnSettings,
-  fn: (session: Session) => Promise<T>,
-): Promise<T> {
-  if (session.depth > 0) {
-    return session.read(context, async (s) => {
-      await applyAnnSettings(s, settings);
-      return fn(s);
-    });
-  }
-  if (session.env.annDefaults !== null) {
-    return wantedAnnSettings.run(settings, () => session.read(context, fn));
-  }
-  return session.atomic(context, async (s) => {
-    await applyAnnSettings(s, settings);
-    return fn(s);
-  });
-}
 
 /** Semantic, keyword and hybrid search on PostgreSQL, each one SQL statement. */
 export class PostgresSearchRepository implements SearchRepository {
@@ -314,12 +172,7 @@ export class PostgresSearchRepository implements SearchRepository {
     const project = parseId(projectId, 'projectId');
     const { ids, options: parsed } = parseNeighbours(memoryIds, options);
     if (ids.length === 0) return [];
-    const settings = await annSettingsFor(session, project, {
-      efSearch: parsed.efSearch,
-      probes: parsed.probes,
-      wanted: parsed.k,
-      limit: parsed.k,
-    });
+    const settings = await annSettingsFor(session, project, annQueryOf(parsed));
     const context = { operation: 'neighbour search' };
     if (parsed.states === undefined)
       return withAnnSettings(session, context, settings, async (s) =>
@@ -328,35 +181,47 @@ export class PostgresSearchRepository implements SearchRepository {
     const planned = async (s: Session) => {
       await applyAnnSettings(s, settings);
       const exact = await exactNeighbours(s, project, parsed.states);
-      // The graph path with a state filter: the planner's estimate of the
-      // rows in those states goes stale as a consolidation pass moves them,
-      // so the vector index is imposed, not left to a guess (an exact scan
-      // detoasts every row in the states per source: 3.7 s for 100 sources
-      // with 3,653 of them, against 0.34 s through the graph).
       if (exact)
         return neighboursFrom(
           await neighboursSql(s, project, ids, { ...parsed, exact }).execute(s.raw),
         );
-      const toggles = ['enable_bitmapscan', 'enable_sort'];
-      // Transaction-local, and restored afterwards: inside a caller's
-      // transaction they would otherwise outlive this statement.
-      const { rows: before } = await sql<Record<string, string>>`select ${sql.join(
-        toggles.map((name) => sql`current_setting(${name}) as ${sql.ref(name)}`),
-      )}`.execute(s.raw);
-      const set = (values: Record<string, string>) =>
-        sql`select ${sql.join(
-          toggles.map((name) => sql`set_config(${name}, ${values[name] ?? 'on'}, true)`),
-        )}`.execute(s.raw);
-      await set(Object.fromEntries(toggles.map((name) => [name, 'off'])));
-      // A failure ends the transaction (or its savepoint), settings included.
-      const found = neighboursFrom(await neighboursSql(s, project, ids, parsed).execute(s.raw));
-      await set(before[0] ?? {});
-      return found;
+      return withVectorIndexImposed(s, async () =>
+        neighboursFrom(await neighboursSql(s, project, ids, parsed).execute(s.raw)),
+      );
     };
     const run = () =>
       session.depth > 0 ? session.read(context, planned) : session.atomic(context, planned);
     return settings.projectGraph ? customPlans.run(true, run) : run();
   }
+}
+
+/** The planner settings {@link withVectorIndexImposed} turns off. */
+const INDEX_IMPOSING_TOGGLES = ['enable_bitmapscan', 'enable_sort'];
+
+/**
+ * Runs `fn` (statements on `s`, inside a transaction) with the vector index
+ * imposed, as a state-filtered neighbour search on the graph path gets it:
+ * the planner's estimate of the rows in those states goes stale as a
+ * consolidation pass moves them, so the index is not left to a guess (an
+ * exact scan detoasts every row in the states per source: 3.7 s for 100
+ * sources with 3,653 of them, against 0.34 s through the graph). The
+ * settings are transaction-local and restored afterwards: inside a caller's
+ * transaction they would otherwise outlive the statement.
+ */
+export async function withVectorIndexImposed<T>(s: Session, fn: () => Promise<T>): Promise<T> {
+  const toggles = INDEX_IMPOSING_TOGGLES;
+  const { rows: before } = await sql<Record<string, string>>`select ${sql.join(
+    toggles.map((name) => sql`current_setting(${name}) as ${sql.ref(name)}`),
+  )}`.execute(s.raw);
+  const set = (values: Record<string, string>) =>
+    sql`select ${sql.join(
+      toggles.map((name) => sql`set_config(${name}, ${values[name] ?? 'on'}, true)`),
+    )}`.execute(s.raw);
+  await set(Object.fromEntries(toggles.map((name) => [name, 'off'])));
+  // A failure ends the transaction (or its savepoint), settings included.
+  const result = await fn();
+  await set(before[0] ?? {});
+  return result;
 }
 
 /**
