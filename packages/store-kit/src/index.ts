@@ -43,6 +43,7 @@ export {
 } from './descriptors.js';
 export type { MemoryReaders } from './search-hits.js';
 export { hitMemory, hybridHit, keywordHit, semanticHit } from './search-hits.js';
+export type { HybridScoreRow } from './search-hits.js';
 export type { DomainReaders, ReaderOf } from './readers.js';
 export { domainReaders } from './readers.js';
 export type { DerivedRecordTable, RecordReference } from './record-tables.js';

@@ -52,12 +52,36 @@ export function keywordHit<M extends MemoryWithoutEmbedding>(
   };
 }
 
-/** A hybrid hit: the score is `breakdown.fused`. */
+/**
+ * The score columns every backend's hybrid statement selects, under these
+ * names: both legs' raw scores, ranks (a `bigint` rank may arrive as a
+ * string) and min–max normalised scores, and the fused score.
+ */
+export interface HybridScoreRow {
+  readonly similarity: number | null;
+  readonly keyword: number | null;
+  readonly semantic_rank: number | string | null;
+  readonly keyword_rank: number | string | null;
+  readonly semantic_normalized: number | null;
+  readonly keyword_normalized: number | null;
+  readonly fused: number;
+}
+
+/** A hybrid hit from its statement's score columns: the score is the fused one. */
 export function hybridHit<M extends MemoryWithoutEmbedding>(
   memory: M,
-  breakdown: ScoreBreakdown,
+  row: HybridScoreRow,
 ): SearchResult<M> {
-  return { memory, score: breakdown.fused, breakdown };
+  const breakdown: ScoreBreakdown = {
+    semantic: row.similarity,
+    keyword: row.keyword,
+    semanticRank: row.semantic_rank === null ? null : Number(row.semantic_rank),
+    keywordRank: row.keyword_rank === null ? null : Number(row.keyword_rank),
+    semanticNormalized: row.semantic_normalized,
+    keywordNormalized: row.keyword_normalized,
+    fused: row.fused,
+  };
+  return { memory, score: row.fused, breakdown };
 }
 
 /** A backend's two memory row mappers: every column, and every column but the embedding. */

@@ -258,17 +258,29 @@ suite('search hits', () => {
     });
   });
 
-  it('hybrid: the fused score is the score', () => {
-    const breakdown = {
-      semantic: 0.9,
+  it('hybrid: the breakdown from the score columns, ranks as numbers, the fused score is the score', () => {
+    const row = {
+      similarity: 0.9,
       keyword: 0,
-      semanticRank: 1,
-      keywordRank: null,
-      semanticNormalized: 1,
-      keywordNormalized: 0,
+      semantic_rank: '1',
+      keyword_rank: null,
+      semantic_normalized: 1,
+      keyword_normalized: 0,
       fused: 0.7,
     };
-    expect(hybridHit(memory, breakdown)).toEqual({ memory, score: 0.7, breakdown });
+    expect(hybridHit(memory, row)).toEqual({
+      memory,
+      score: 0.7,
+      breakdown: {
+        semantic: 0.9,
+        keyword: 0,
+        semanticRank: 1,
+        keywordRank: null,
+        semanticNormalized: 1,
+        keywordNormalized: 0,
+        fused: 0.7,
+      },
+    });
   });
 });
 

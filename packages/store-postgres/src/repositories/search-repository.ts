@@ -144,17 +144,7 @@ export class PostgresSearchRepository implements SearchRepository {
                 }),
               ),
             );
-      return rows.map((row) =>
-        hybridHit(toHit(row), {
-          semantic: row.similarity,
-          keyword: row.keyword,
-          semanticRank: row.semantic_rank === null ? null : toNumber(row.semantic_rank),
-          keywordRank: row.keyword_rank === null ? null : toNumber(row.keyword_rank),
-          semanticNormalized: row.semantic_normalized,
-          keywordNormalized: row.keyword_normalized,
-          fused: row.fused,
-        }),
-      );
+      return rows.map((row) => hybridHit(toHit(row), row));
     });
   }
 

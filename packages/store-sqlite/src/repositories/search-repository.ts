@@ -47,7 +47,7 @@ interface KeywordRow extends MemoryRow {
 
 interface HybridRow extends MemoryRow {
   similarity: number;
-  keyword_score: number;
+  keyword: number;
   semantic_rank: number | null;
   keyword_rank: number | null;
   semantic_normalized: number;
@@ -198,17 +198,7 @@ export class SqliteSearchRepository implements SearchRepository {
         keywordWeight: parsed.weights.keyword,
         rrfK: parsed.rrfK,
       });
-      return rows.map((row) =>
-        hybridHit(toHit(row), {
-          semantic: row.similarity,
-          keyword: row.keyword_score,
-          semanticRank: row.semantic_rank,
-          keywordRank: row.keyword_rank,
-          semanticNormalized: row.semantic_normalized,
-          keywordNormalized: row.keyword_normalized,
-          fused: row.fused,
-        }),
-      );
+      return rows.map((row) => hybridHit(toHit(row), row));
     });
   }
 

@@ -215,7 +215,7 @@ export function hybridSql(shape: HybridShape, filters: NormalizedFilters): Searc
       scored AS (
         SELECT c.id AS id,
                ${similarityOf('vec_distance_cosine(m.embedding, @embedding)')} AS similarity,
-               coalesce(k.score, 0.0) AS keyword_score,
+               coalesce(k.score, 0.0) AS keyword,
                s.rank AS semantic_rank,
                k.rank AS keyword_rank
         FROM candidates c
@@ -226,14 +226,14 @@ export function hybridSql(shape: HybridShape, filters: NormalizedFilters): Searc
       normalized AS (
         SELECT *,
                ${normalizedOverLeg('similarity', 'semantic_rank')} AS semantic_normalized,
-               ${normalizedOverLeg('keyword_score', 'keyword_rank')} AS keyword_normalized
+               ${normalizedOverLeg('keyword', 'keyword_rank')} AS keyword_normalized
         FROM scored
       ),
       ranked AS (SELECT *, ${fused} AS fused FROM normalized),
       top AS MATERIALIZED (
         SELECT * FROM ranked ORDER BY fused DESC, similarity DESC, id ASC LIMIT @limit
       )
-      SELECT ${memoryColumns(shape.withEmbedding)}, t.similarity, t.keyword_score, t.semantic_rank, t.keyword_rank,
+      SELECT ${memoryColumns(shape.withEmbedding)}, t.similarity, t.keyword, t.semantic_rank, t.keyword_rank,
              t.semantic_normalized, t.keyword_normalized, t.fused
       FROM top t JOIN memory_vectors m ON m.id = t.id
       ORDER BY t.fused DESC, t.similarity DESC, t.id ASC`,
