@@ -36,6 +36,15 @@ export class Connection {
   }
 
   /**
+   * Runs `work` in one read transaction (deferred: it takes no lock until it
+   * reads, and never the write lock), or in a savepoint when a transaction
+   * is already open, so that its statements see one snapshot.
+   */
+  snapshot<T>(work: () => T): T {
+    return this.#atomic.deferred(work) as T;
+  }
+
+  /**
    * A prepared statement for `sql`, compiled once per connection: preparing
    * costs more than running for the small statements a store issues.
    */
@@ -62,6 +71,20 @@ export class Connection {
       this.#statements.set(key, statement);
     }
     return statement as unknown as BetterSqlite3.Statement<unknown[], R>;
+  }
+
+  /**
+   * Like {@link statement}, for queries read as arrays of column values
+   * (`raw` mode). Cached apart, because the mode sticks to the statement.
+   */
+  raw<R extends unknown[]>(sql: string): BetterSqlite3.Statement<[Record<string, unknown>], R> {
+    const key = `raw:${sql}`;
+    let statement = this.#statements.get(key);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql).raw();
+      this.#statements.set(key, statement);
+    }
+    return statement as unknown as BetterSqlite3.Statement<[Record<string, unknown>], R>;
   }
 
   /**

@@ -30,6 +30,31 @@ function clustered(count: number, dimension: number, clusters: number, seed: num
   });
 }
 
+/**
+ * Like {@link clustered}, from a generator with a full 32-bit state
+ * (mulberry32), so no two vectors repeat: similarities within a cluster
+ * spread around 0.75.
+ */
+function scattered(count: number, dimension: number, clusters: number, seed: number): number[][] {
+  let state = seed;
+  const next = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const gaussian = () => Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
+  const centres = Array.from({ length: clusters }, () =>
+    Array.from({ length: dimension }, gaussian),
+  );
+  return Array.from({ length: count }, (_, i) => {
+    const centre = centres[i % clusters] as number[];
+    const vector = centre.map((x) => x + 0.6 * gaussian());
+    const norm = Math.hypot(...vector);
+    return vector.map((x) => x / norm);
+  });
+}
+
 function bitsRows(path: string): { memory_id: number; project_id: number; bytes: number }[] {
   const raw = rawConnection(path);
   try {
@@ -117,6 +142,77 @@ describe('binary-quantised candidates', () => {
     expect(filtered?.neighbours).toHaveLength(10);
     const consolidated = new Set(settled);
     expect(filtered?.neighbours.every((n) => consolidated.has(n.id))).toBe(true);
+    await store.close();
+  });
+
+  it('neighbours() of many sources (sign bits scanned in JavaScript) with states and a threshold: as exact as the per-source plan, padded bits included', async () => {
+    // 130 dimensions: 17 bytes of bits, not a whole number of 32-bit words.
+    const store = new SqliteStore({ path: tmpFile(), embeddingDimension: 130 });
+    await store.init();
+    const project = await store.projects.create({ name: 'm', path: '/m' });
+    const other = await store.projects.create({ name: 'o', path: '/o' });
+    const vectors = scattered(3_000, 130, 60, 9);
+    const ids = await store.memories.storeMany(
+      project.id,
+      vectors.map((embedding, i) => ({ content: `memory ${i}`, embedding })),
+    );
+    const [foreign] = await store.memories.storeMany(other.id, [
+      { content: 'elsewhere', embedding: vectors[0] ?? [] },
+    ]);
+    // Two memories in three consolidated: a neighbour must be one of them.
+    const settled = ids.filter((_, i) => i % 3 !== 0);
+    await store.consolidation.transitionMany(
+      project.id,
+      settled.flatMap((memoryId) => [
+        { memoryId, to: 'consolidating' as const },
+        { memoryId, to: 'consolidated' as const },
+      ]),
+    );
+    const consolidated = new Set(settled);
+    const sources = ids.filter((_, i) => i % 97 === 0);
+    const options = { k: 5, minSimilarity: 0.77, states: ['consolidated' as const] };
+    const result = await store.search.neighbours(
+      project.id,
+      [...sources, sources[0] as number, foreign as number],
+      options,
+    );
+    expect(result.map((entry) => entry.memoryId)).toEqual(sources);
+
+    const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+      Array.from(a).reduce((sum, x, i) => sum + x * (b[i] ?? 0), 0);
+    const stored = new Map(
+      (await store.memories.getMany(project.id, ids)).map((m) => [m.id, m.embedding]),
+    );
+    let wanted = 0;
+    let found = 0;
+    let empty = 0;
+    for (const entry of result) {
+      const source = stored.get(entry.memoryId) ?? [];
+      const truth = settled
+        .filter((id) => id !== entry.memoryId)
+        .map((id) => ({ id, similarity: cosine(source, stored.get(id) ?? []) }))
+        .filter((n) => n.similarity >= options.minSimilarity)
+        .sort((a, b) => b.similarity - a.similarity)
+        .slice(0, options.k);
+      const exact = new Map(truth.map((n) => [n.id, n.similarity]));
+      wanted += truth.length;
+      found += entry.neighbours.filter((n) => exact.has(n.id)).length;
+      if (entry.neighbours.length === 0) empty += 1;
+      expect(entry.neighbours.length).toBeLessThanOrEqual(options.k);
+      for (const n of entry.neighbours) {
+        expect(n.id).not.toBe(entry.memoryId);
+        expect(consolidated.has(n.id)).toBe(true);
+        expect(n.similarity).toBeGreaterThanOrEqual(options.minSimilarity);
+        expect(n.similarity).toBeCloseTo(cosine(source, stored.get(n.id) ?? []), 5);
+      }
+    }
+    // The threshold leaves some sources short or empty, and the rest nearly exact.
+    expect(wanted).toBeLessThan(options.k * sources.length);
+    expect(empty).toBeLessThan(sources.length);
+    expect(found / wanted).toBeGreaterThanOrEqual(0.95);
+    // Three sources take the per-source statement: the same answer for each.
+    const few = await store.search.neighbours(project.id, sources.slice(0, 3), options);
+    expect(few).toEqual(result.slice(0, 3));
     await store.close();
   });
 

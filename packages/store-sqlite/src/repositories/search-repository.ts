@@ -24,6 +24,7 @@ import type {
 import {
   QUANTIZED_MIN_DIMENSION,
   QUANTIZED_MIN_ROWS,
+  QUANTIZED_POOL_MIN_SOURCES,
   quantizedCandidateCount,
 } from '../binary-quantization.js';
 import type { Connection } from '../connection.js';
@@ -32,9 +33,18 @@ import { toFtsQuery } from '../sql/fts-query.js';
 import { hitMemory, hybridHit, keywordHit, semanticHit } from '@athena/store-kit';
 import { READ, vectorBlob } from '../rows.js';
 import type { MemoryRow } from '../rows.js';
-import { hybridSql, keywordSql, neighboursSql, semanticSql } from '../sql/search-sql.js';
-import type { SemanticPlan } from '../sql/search-sql.js';
+import {
+  NEIGHBOUR_SOURCE_BITS_SQL,
+  hybridSql,
+  keywordSql,
+  neighbourPoolSql,
+  neighbourRescoreSql,
+  neighboursSql,
+  semanticSql,
+} from '../sql/search-sql.js';
+import type { NeighbourShape, SemanticPlan } from '../sql/search-sql.js';
 import type { Session } from '../session.js';
+import { SignBitPool } from '../sign-bits.js';
 import { MAX_KNN_K } from '../sqlite-store-options.js';
 
 interface SemanticRow extends MemoryRow {
@@ -203,10 +213,15 @@ export class SqliteSearchRepository implements SearchRepository {
   }
 
   /**
-   * The `k` nearest memories of each given memory, one statement for all of
-   * them. In a project of at least 2,048 memories (and 128+ dimensions) the
-   * candidates come from the binary-quantised vectors and are re-scored
-   * exactly, as in semantic search; in a smaller one, from an exact scan.
+   * The `k` nearest memories of each given memory. In a project of at least
+   * 2,048 memories (and 128+ dimensions) the candidates come from the
+   * binary-quantised vectors and are re-scored exactly, as in semantic
+   * search. For four or more sources the sign bits of the memories a
+   * neighbour may be are read once, each source's Hamming scan over them
+   * runs in JavaScript, and one statement re-scores every source's
+   * candidates; for fewer, one statement scans by Hamming distance per
+   * source. In a smaller project, one statement scans the project exactly.
+   * Each call reads one snapshot (one read transaction).
    */
   async neighbours(
     projectId: number,
@@ -216,23 +231,30 @@ export class SqliteSearchRepository implements SearchRepository {
     const project = parseId(projectId, 'projectId');
     const { ids, options: parsed } = parseNeighbours(memoryIds, options);
     if (ids.length === 0) return [];
+    const shape = {
+      withStates: parsed.states !== undefined,
+      withThreshold: parsed.minSimilarity !== undefined,
+    };
+    const params = {
+      ids: JSON.stringify(ids),
+      projectId: project,
+      k: parsed.k,
+      states: parsed.states === undefined ? null : JSON.stringify(parsed.states),
+      threshold: parsed.minSimilarity ?? null,
+    };
     return this.#session.run((c) => {
-      const quantized = c.embeddingDimension >= QUANTIZED_MIN_DIMENSION && isLarge(c, project);
-      const sql = neighboursSql({
-        plan: quantized ? 'quantized' : 'exact',
-        withStates: parsed.states !== undefined,
-        withThreshold: parsed.minSimilarity !== undefined,
+      const rows = c.snapshot(() => {
+        const quantized = c.embeddingDimension >= QUANTIZED_MIN_DIMENSION && isLarge(c, project);
+        const candidates = quantizedCandidateCount(parsed.k);
+        if (quantized && ids.length >= QUANTIZED_POOL_MIN_SOURCES) {
+          return pooledNeighbours(c, shape, params, candidates);
+        }
+        return c
+          .statement<[Record<string, unknown>], NeighbourRow>(
+            neighboursSql({ ...shape, plan: quantized ? 'quantized' : 'exact' }),
+          )
+          .all({ ...params, candidates });
       });
-      const rows = c
-        .statement<[Record<string, unknown>], { source: number; neighbours: string }>(sql)
-        .all({
-          ids: JSON.stringify(ids),
-          projectId: project,
-          k: parsed.k,
-          candidates: quantizedCandidateCount(parsed.k),
-          states: parsed.states === undefined ? null : JSON.stringify(parsed.states),
-          threshold: parsed.minSimilarity ?? null,
-        });
       return rows.map((row) => ({
         memoryId: row.source,
         neighbours: (JSON.parse(row.neighbours) as [number, number][])
@@ -241,4 +263,35 @@ export class SqliteSearchRepository implements SearchRepository {
       }));
     });
   }
+}
+
+/** A row of the neighbour statements: a source and its neighbours as JSON `[id, distance]` pairs. */
+interface NeighbourRow {
+  source: number;
+  neighbours: string;
+}
+
+/**
+ * The quantised neighbour search of many sources: the sources' sign bits,
+ * the pool of memories a neighbour may be, the `candidates` nearest of the
+ * pool by Hamming distance per source (in JavaScript), then one statement
+ * re-scoring them all.
+ */
+function pooledNeighbours(
+  c: Connection,
+  shape: Omit<NeighbourShape, 'plan'>,
+  params: Record<string, unknown>,
+  candidates: number,
+): NeighbourRow[] {
+  const bytes = Math.ceil(c.embeddingDimension / 8);
+  const sources = c.raw<[number, Uint8Array]>(NEIGHBOUR_SOURCE_BITS_SQL).all(params);
+  if (sources.length === 0) return [];
+  const pool = new SignBitPool(
+    c.raw<[number, Uint8Array]>(neighbourPoolSql(shape)).all(params),
+    bytes,
+  );
+  const lists = sources.map(([id, bits]) => [id, pool.nearest(bits, id, candidates)]);
+  return c
+    .statement<[Record<string, unknown>], NeighbourRow>(neighbourRescoreSql(shape))
+    .all({ lists: JSON.stringify(lists), k: params.k, threshold: params.threshold });
 }

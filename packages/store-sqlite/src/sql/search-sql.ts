@@ -312,3 +312,55 @@ export function neighboursSql(shape: NeighbourShape): string {
           ${sourceBits}
           ORDER BY s.key`;
 }
+
+/**
+ * The quantised neighbour search, first step: the sign bits of the source
+ * memories of `@ids` (a JSON array) that are in the project, in the order
+ * of `@ids`, as `(id, bits)`. `CROSS JOIN` keeps the ids the outer loop: the
+ * planner otherwise walks the project's bits and scans the ids per row.
+ * Binds `@ids`, `@projectId`.
+ */
+export const NEIGHBOUR_SOURCE_BITS_SQL = `SELECT b.memory_id AS id, b.bits AS bits
+  FROM json_each(@ids) s
+  CROSS JOIN memory_bits b ON b.project_id = @projectId AND b.memory_id = s.value
+  ORDER BY s.key`;
+
+/**
+ * The quantised neighbour search, second step: `(id, bits)` of every
+ * memory of the project a neighbour may be (in the wanted states, through
+ * the state index, when the shape asks), by id. Read once per call; each
+ * source's Hamming scan over them runs in JavaScript (`SignBitPool`).
+ * Binds `@projectId` and, with states, `@states`.
+ */
+export function neighbourPoolSql(shape: Pick<NeighbourShape, 'withStates'>): string {
+  if (!shape.withStates) {
+    return 'SELECT memory_id AS id, bits FROM memory_bits WHERE project_id = @projectId ORDER BY memory_id';
+  }
+  return `SELECT v.id AS id, b.bits AS bits FROM memory_vectors v
+          JOIN memory_bits b ON b.project_id = v.project_id AND b.memory_id = v.id
+          WHERE v.project_id = @projectId AND v.consolidation_state IN (SELECT value FROM json_each(@states))
+          ORDER BY v.id`;
+}
+
+/**
+ * The quantised neighbour search, last step: each source's candidates
+ * re-scored with the exact cosine distance of the float vectors, a row per
+ * source in the order of `@lists` (a JSON array of `[source id, [candidate
+ * id, …]]`) with its `@k` nearest candidates as a JSON array of
+ * `[id, distance]`, as {@link neighboursSql} returns them. Binds `@lists`,
+ * `@k` and, with a threshold, `@threshold`.
+ */
+export function neighbourRescoreSql(shape: Pick<NeighbourShape, 'withThreshold'>): string {
+  return `SELECT q.id AS source, (
+            SELECT json_group_array(json_array(id, distance)) FROM (
+              SELECT id, distance FROM (
+                SELECT m.id AS id, vec_distance_cosine(m.embedding, q.embedding) AS distance
+                FROM json_each(s.value, '$[1]') c
+                JOIN memory_vectors m ON m.id = c.value
+              ) ${shape.withThreshold ? `WHERE ${similarityOf('distance')} >= @threshold` : ''}
+              ORDER BY distance, id LIMIT @k)
+          ) AS neighbours
+          FROM json_each(@lists) s
+          JOIN memory_vectors q ON q.id = s.value ->> 0
+          ORDER BY s.key`;
+}
