@@ -126,6 +126,10 @@ export async function measureThroughput(
   const rows: ThroughputRow[] = [];
   let apiSingle = 0;
   let rawSingle = 0;
+  // Untimed warm-up of both sides, so neither is timed while it is still being compiled.
+  const warmUp = Math.ceil(ops / 10);
+  await throughput(1, warmUp, async (i) => api(i));
+  await throughput(1, warmUp, async (i) => raw(i));
   for (const clients of CLIENTS) {
     const apiQps = await throughput(clients, ops, async (i) => api(i));
     const rawQps = await throughput(clients, ops, async (i) => raw(i));
