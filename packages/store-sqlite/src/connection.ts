@@ -51,12 +51,10 @@ export class Connection {
   statement<P extends unknown[] | object = unknown[], R = unknown>(
     sql: string,
   ): BetterSqlite3.Statement<P extends unknown[] ? P : [P], R> {
-    let statement = this.#statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement as unknown as BetterSqlite3.Statement<P extends unknown[] ? P : [P], R>;
+    return this.#prepared(sql, sql, (s) => s) as unknown as BetterSqlite3.Statement<
+      P extends unknown[] ? P : [P],
+      R
+    >;
   }
 
   /**
@@ -64,13 +62,9 @@ export class Connection {
    * (`pluck` mode). Cached apart, because the mode sticks to the statement.
    */
   column<R = unknown>(sql: string): BetterSqlite3.Statement<unknown[], R> {
-    const key = `column:${sql}`;
-    let statement = this.#statements.get(key);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql).pluck();
-      this.#statements.set(key, statement);
-    }
-    return statement as unknown as BetterSqlite3.Statement<unknown[], R>;
+    return this.#prepared(`column:${sql}`, sql, (s) =>
+      s.pluck(),
+    ) as unknown as BetterSqlite3.Statement<unknown[], R>;
   }
 
   /**
@@ -78,13 +72,24 @@ export class Connection {
    * (`raw` mode). Cached apart, because the mode sticks to the statement.
    */
   raw<R extends unknown[]>(sql: string): BetterSqlite3.Statement<[Record<string, unknown>], R> {
-    const key = `raw:${sql}`;
+    return this.#prepared(`raw:${sql}`, sql, (s) => s.raw()) as unknown as BetterSqlite3.Statement<
+      [Record<string, unknown>],
+      R
+    >;
+  }
+
+  /** The statement cached under `key`, prepared from `sql` in its read `mode` on first use. */
+  #prepared(
+    key: string,
+    sql: string,
+    mode: (statement: BetterSqlite3.Statement) => BetterSqlite3.Statement,
+  ): BetterSqlite3.Statement {
     let statement = this.#statements.get(key);
     if (statement === undefined) {
-      statement = this.db.prepare(sql).raw();
+      statement = mode(this.db.prepare(sql));
       this.#statements.set(key, statement);
     }
-    return statement as unknown as BetterSqlite3.Statement<[Record<string, unknown>], R>;
+    return statement;
   }
 
   /**
