@@ -25,11 +25,25 @@ import type {
   HybridSearchOptions,
   KeywordSearchOptions,
   NeighbourOptions,
+  ProjectRepository,
+  MemoryRepository,
+  SearchRepository,
+  RelationshipRepository,
+  EpisodeRepository,
+  GoalRepository,
+  TaskRepository,
+  CodeRepository,
+  DecisionRepository,
+  ConsolidationRepository,
+  RecordRepository,
+  Repositories,
   Transaction,
   SemanticSearchOptions,
   Store,
   StoreCapabilities,
 } from '@athena/core-types';
+import { frontedRepositories } from '@athena/store-kit';
+import type { FrontContext } from '@athena/store-kit';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { schemaLockKey, withAdvisoryLock } from './advisory-lock.js';
 import { annQueryOf, annSettingsFor, applyAnnSettings, customPlans } from './ann-settings.js';
@@ -125,20 +139,23 @@ interface OpenState {
   readonly schemaVersion: number;
 }
 
-function repositories(session: () => Session) {
-  return {
-    projects: new PostgresProjectRepository(session),
-    memories: new PostgresMemoryRepository(session),
-    search: new PostgresSearchRepository(session),
-    relationships: new PostgresRelationshipRepository(session),
-    episodes: new PostgresEpisodeRepository(session),
-    goals: new PostgresGoalRepository(session),
-    tasks: new PostgresTaskRepository(session),
-    code: new PostgresCodeRepository(session),
-    decisions: new PostgresDecisionRepository(session),
-    consolidation: new PostgresConsolidationRepository(session),
-    records: new PostgresRecordRepository(session),
-  };
+function repositories(session: () => Session, context: FrontContext): Repositories {
+  return frontedRepositories(
+    {
+      projects: new PostgresProjectRepository(session),
+      memories: new PostgresMemoryRepository(session),
+      search: new PostgresSearchRepository(session),
+      relationships: new PostgresRelationshipRepository(session),
+      episodes: new PostgresEpisodeRepository(session),
+      goals: new PostgresGoalRepository(session),
+      tasks: new PostgresTaskRepository(session),
+      code: new PostgresCodeRepository(session),
+      decisions: new PostgresDecisionRepository(session),
+      consolidation: new PostgresConsolidationRepository(session),
+      records: new PostgresRecordRepository(session),
+    },
+    context,
+  );
 }
 
 /**
@@ -158,17 +175,17 @@ function repositories(session: () => Session) {
 export class PostgresStore implements Store {
   readonly backend = 'postgres';
   readonly capabilities: StoreCapabilities = POSTGRES_CAPABILITIES;
-  readonly projects: PostgresProjectRepository;
-  readonly memories: PostgresMemoryRepository;
-  readonly search: PostgresSearchRepository;
-  readonly relationships: PostgresRelationshipRepository;
-  readonly episodes: PostgresEpisodeRepository;
-  readonly goals: PostgresGoalRepository;
-  readonly tasks: PostgresTaskRepository;
-  readonly code: PostgresCodeRepository;
-  readonly decisions: PostgresDecisionRepository;
-  readonly consolidation: PostgresConsolidationRepository;
-  readonly records: PostgresRecordRepository;
+  readonly projects: ProjectRepository;
+  readonly memories: MemoryRepository;
+  readonly search: SearchRepository;
+  readonly relationships: RelationshipRepository;
+  readonly episodes: EpisodeRepository;
+  readonly goals: GoalRepository;
+  readonly tasks: TaskRepository;
+  readonly code: CodeRepository;
+  readonly decisions: DecisionRepository;
+  readonly consolidation: ConsolidationRepository;
+  readonly records: RecordRepository;
 
   readonly #options: ResolvedOptions;
   /** The open transaction of the current async context, so nested `transaction()` calls become savepoints. */
@@ -182,7 +199,7 @@ export class PostgresStore implements Store {
 
   constructor(options: PostgresStoreOptions) {
     this.#options = resolveOptions(options);
-    const repos = repositories(() => this.#open().session);
+    const repos = repositories(() => this.#open().session, this);
     this.projects = repos.projects;
     this.memories = repos.memories;
     this.search = repos.search;
@@ -493,7 +510,7 @@ export class PostgresStore implements Store {
 
   #transactionView(session: Session): PostgresTransaction {
     return {
-      ...repositories(() => session),
+      ...repositories(() => session, this),
       transaction: (fn) => {
         parseTransactionCallback(fn);
         return session.atomic(

@@ -119,6 +119,7 @@ export class SqliteStore implements Store {
         this.#gate,
         () => this.#activeScope(),
       ),
+      this,
     );
     this.projects = repositories.projects;
     this.memories = repositories.memories;
@@ -414,6 +415,7 @@ export class SqliteStore implements Store {
         gate,
         () => scope,
       ),
+      this,
     );
     return Object.freeze({
       ...repositories,

@@ -1,24 +1,13 @@
-import {
-  NotFoundError,
-  parseCreateGoal,
-  parseId,
-  parseListGoals,
-  parseUpdateGoal,
-} from '@athena/core-types';
-import type {
-  CreateGoalInput,
-  Goal,
-  GoalRepository,
-  ListGoalsOptions,
-  UpdateGoalInput,
-} from '@athena/core-types';
+import { NotFoundError } from '@athena/core-types';
+import type { Goal } from '@athena/core-types';
+import type { GoalBackend, ParsedArgument } from '@athena/store-kit';
 import { sql } from 'kysely';
 import { assertInProject } from './relationship-repository.js';
 import { toGoal } from '../rows.js';
 import type { Session } from '../session.js';
 
-/** `prospective_goals` on PostgreSQL. */
-export class PostgresGoalRepository implements GoalRepository {
+/** `prospective_goals` on PostgreSQL, behind the kit's validating front. */
+export class PostgresGoalRepository implements GoalBackend {
   readonly #session: () => Session;
 
   constructor(session: () => Session) {
@@ -28,9 +17,7 @@ export class PostgresGoalRepository implements GoalRepository {
   /**
    * Creates a goal, optionally under a parent goal of the same project.
    */
-  async create(projectId: number, input: CreateGoalInput): Promise<Goal> {
-    const project = parseId(projectId, 'projectId');
-    const goal = parseCreateGoal(input);
+  async create(project: number, goal: ParsedArgument<GoalBackend, 'create', 1>): Promise<Goal> {
     return this.#session().write(
       { operation: 'create goal', notFound: { entity: 'project', id: project } },
       async (s) => {
@@ -60,9 +47,7 @@ export class PostgresGoalRepository implements GoalRepository {
     );
   }
 
-  async get(projectId: number, id: number): Promise<Goal | null> {
-    const project = parseId(projectId, 'projectId');
-    const goalId = parseId(id, 'id');
+  async get(project: number, goalId: number): Promise<Goal | null> {
     return this.#session().read({ operation: 'get goal' }, async (s) => {
       const row = await s.db
         .selectFrom('prospective_goals')
@@ -74,10 +59,11 @@ export class PostgresGoalRepository implements GoalRepository {
     });
   }
 
-  async update(projectId: number, id: number, input: UpdateGoalInput): Promise<Goal> {
-    const project = parseId(projectId, 'projectId');
-    const goalId = parseId(id, 'id');
-    const patch = parseUpdateGoal(input);
+  async update(
+    project: number,
+    goalId: number,
+    patch: ParsedArgument<GoalBackend, 'update', 2>,
+  ): Promise<Goal> {
     return this.#session().write({ operation: 'update goal' }, async (s) => {
       const now = new Date();
       const row = await s.db
@@ -102,9 +88,10 @@ export class PostgresGoalRepository implements GoalRepository {
     });
   }
 
-  async list(projectId: number, options?: ListGoalsOptions): Promise<Goal[]> {
-    const project = parseId(projectId, 'projectId');
-    const { statuses, minPriority, parentGoalId } = parseListGoals(options);
+  async list(
+    project: number,
+    { statuses, minPriority, parentGoalId }: ParsedArgument<GoalBackend, 'list', 1>,
+  ): Promise<Goal[]> {
     return this.#session().read({ operation: 'list goals' }, async (s) => {
       let query = s.db
         .selectFrom('prospective_goals')
@@ -120,13 +107,11 @@ export class PostgresGoalRepository implements GoalRepository {
     });
   }
 
-  async subgoals(projectId: number, goalId: number): Promise<Goal[]> {
-    return this.list(projectId, { parentGoalId: parseId(goalId, 'goalId') });
+  async subgoals(project: number, goalId: number): Promise<Goal[]> {
+    return this.list(project, { parentGoalId: goalId });
   }
 
-  async delete(projectId: number, id: number): Promise<boolean> {
-    const project = parseId(projectId, 'projectId');
-    const goalId = parseId(id, 'id');
+  async delete(project: number, goalId: number): Promise<boolean> {
     return this.#session().write({ operation: 'delete goal' }, async (s) => {
       const result = await s.db
         .deleteFrom('prospective_goals')

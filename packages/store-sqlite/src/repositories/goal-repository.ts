@@ -1,17 +1,6 @@
-import {
-  NotFoundError,
-  parseCreateGoal,
-  parseId,
-  parseListGoals,
-  parseUpdateGoal,
-} from '@athena/core-types';
-import type {
-  CreateGoalInput,
-  Goal,
-  GoalRepository,
-  ListGoalsOptions,
-  UpdateGoalInput,
-} from '@athena/core-types';
+import { NotFoundError } from '@athena/core-types';
+import type { Goal } from '@athena/core-types';
+import type { GoalBackend, ParsedArgument } from '@athena/store-kit';
 import { mapError } from '../map-error.js';
 import { toGoal, toMillis } from '../rows.js';
 import type { GoalRow } from '../rows.js';
@@ -27,17 +16,15 @@ const GOAL_COLUMNS = Object.freeze({
   deadline: 'deadline',
 });
 
-/** Goals (`prospective_goals`) on SQLite; sub-goals cascade, tasks are unlinked. */
-export class SqliteGoalRepository implements GoalRepository {
+/** Goals (`prospective_goals`) on SQLite, behind the kit's validating front; sub-goals cascade, tasks are unlinked. */
+export class SqliteGoalRepository implements GoalBackend {
   readonly #session: Session;
 
   constructor(session: Session) {
     this.#session = session;
   }
 
-  async create(projectId: number, input: CreateGoalInput): Promise<Goal> {
-    const project = parseId(projectId, 'projectId');
-    const goal = parseCreateGoal(input);
+  async create(project: number, goal: ParsedArgument<GoalBackend, 'create', 1>): Promise<Goal> {
     return this.#session.run((c) => {
       if (goal.parentGoalId !== null) {
         const parent = c
@@ -73,9 +60,7 @@ export class SqliteGoalRepository implements GoalRepository {
     });
   }
 
-  async get(projectId: number, id: number): Promise<Goal | null> {
-    const project = parseId(projectId, 'projectId');
-    const goalId = parseId(id, 'id');
+  async get(project: number, goalId: number): Promise<Goal | null> {
     return this.#session.run((c) => {
       const row = c
         .statement<unknown[], GoalRow>(
@@ -86,10 +71,11 @@ export class SqliteGoalRepository implements GoalRepository {
     });
   }
 
-  async update(projectId: number, id: number, input: UpdateGoalInput): Promise<Goal> {
-    const project = parseId(projectId, 'projectId');
-    const goalId = parseId(id, 'id');
-    const patch = parseUpdateGoal(input);
+  async update(
+    project: number,
+    goalId: number,
+    patch: ParsedArgument<GoalBackend, 'update', 2>,
+  ): Promise<Goal> {
     return this.#session.run((c) => {
       const { sets, params } = updateSql(patch, GOAL_COLUMNS, Date.now());
       const row = c
@@ -103,9 +89,7 @@ export class SqliteGoalRepository implements GoalRepository {
   }
 
   /** By priority (highest first), then id. */
-  async list(projectId: number, options?: ListGoalsOptions): Promise<Goal[]> {
-    const project = parseId(projectId, 'projectId');
-    const parsed = parseListGoals(options);
+  async list(project: number, parsed: ParsedArgument<GoalBackend, 'list', 1>): Promise<Goal[]> {
     const conditions = ['project_id = @projectId'];
     const params: Record<string, unknown> = { projectId: project };
     if (parsed.statuses !== undefined && parsed.statuses.length > 0) {
@@ -132,13 +116,11 @@ export class SqliteGoalRepository implements GoalRepository {
     );
   }
 
-  async subgoals(projectId: number, goalId: number): Promise<Goal[]> {
-    return this.list(projectId, { parentGoalId: parseId(goalId, 'goalId') });
+  async subgoals(project: number, goalId: number): Promise<Goal[]> {
+    return this.list(project, { parentGoalId: goalId });
   }
 
-  async delete(projectId: number, id: number): Promise<boolean> {
-    const project = parseId(projectId, 'projectId');
-    const goalId = parseId(id, 'id');
+  async delete(project: number, goalId: number): Promise<boolean> {
     return this.#session.run(
       (c) =>
         c

@@ -1,0 +1,29 @@
+import type { GoalRepository, Repositories } from '@athena/core-types';
+import type { FrontContext } from '../front.js';
+import { GoalFront } from './goals.js';
+import type { GoalBackend } from './goals.js';
+
+/** A backend's repositories, each receiving parsed arguments. */
+export interface RepositoryBackends extends Omit<Repositories, 'goals'> {
+  readonly goals: GoalBackend;
+}
+
+/**
+ * The public repositories of a store: each backend repository behind its
+ * validating front. `context` is the store (its embedding dimension is read
+ * when an embedding is parsed, after `init()`).
+ *
+ * @example
+ * ```ts
+ * const repositories = frontedRepositories({ projects: new SqliteProjectRepository(session), … }, store);
+ * ```
+ */
+export function frontedRepositories(
+  backends: RepositoryBackends,
+  context: FrontContext,
+): Repositories {
+  return Object.freeze({
+    ...backends,
+    goals: new GoalFront(backends.goals, context) as GoalRepository,
+  });
+}
