@@ -885,3 +885,22 @@ export interface Store extends Repositories {
    */
   bulkLoad<T>(fn: (tx: Transaction) => Promise<T>, options?: BulkLoadOptions): Promise<T>;
 }
+
+/**
+ * The store type of every installed backend, by name: each store package
+ * adds its own entry by module augmentation, so `createStore({ type })` of
+ * `@athena/factory` returns that backend's store type (with its own methods)
+ * while the factory's published types import no store package.
+ *
+ * @example
+ * ```ts
+ * // in a store package's index.ts
+ * declare module '@athena/core-types' {
+ *   interface Backends {
+ *     sqlite: SqliteStore;
+ *   }
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by module augmentation
+export interface Backends {}

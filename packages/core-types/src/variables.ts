@@ -317,7 +317,8 @@ export const ATHENA_VARIABLES = Object.freeze({
   ATHENA_FALLBACK: oneOf({
     name: 'ATHENA_FALLBACK',
     group: 'store',
-    description: '`sqlite` or `none`: what happens when PostgreSQL is configured but unavailable',
+    description:
+      '`sqlite` or `none`: what happens when PostgreSQL, detected from its settings, is unavailable (a backend named by `ATHENA_DB_TYPE` never falls back)',
     values: ['sqlite', 'none'],
     default: 'sqlite',
   }),

@@ -1,32 +1,13 @@
-import type { BackendName } from './config.js';
-import { newSqliteStore } from './loaders.js';
+import type { BackendName } from './options.js';
+import { BACKENDS } from './registry.js';
+import { backendOf } from './config.js';
 
 const checks = new Map<BackendName, Promise<boolean>>();
 
-async function sqliteLoads(): Promise<boolean> {
-  try {
-    const store = await newSqliteStore(':memory:', 4);
-    await store.init();
-    await store.close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function postgresLoads(): Promise<boolean> {
-  try {
-    await import('@athena/store-postgres');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
- * Whether a backend can be used in this process: its driver loads (and for
- * SQLite, sqlite-vec loads into a real in-memory database). Says nothing about
- * whether a PostgreSQL server is reachable. Cached per process.
+ * Whether a backend can be used in this process: its package and driver load
+ * (for SQLite, sqlite-vec loads into a real in-memory database). Says nothing
+ * about whether a server is reachable. Cached per process.
  *
  * @example
  * ```ts
@@ -36,15 +17,15 @@ async function postgresLoads(): Promise<boolean> {
 export function isBackendAvailable(name: BackendName): Promise<boolean> {
   let check = checks.get(name);
   if (check === undefined) {
-    check = name === 'sqlite' ? sqliteLoads() : postgresLoads();
+    check = backendOf(name).probe();
     checks.set(name, check);
   }
   return check;
 }
 
-/** The backends whose drivers load in this process, SQLite first. */
+/** The backends that can be used in this process, in registry order (the default first). */
 export async function getAvailableBackends(): Promise<BackendName[]> {
-  const names: BackendName[] = ['sqlite', 'postgres'];
+  const names = BACKENDS.map((backend) => backend.name as BackendName);
   const available = await Promise.all(names.map((name) => isBackendAvailable(name)));
   return names.filter((_, index) => available[index]);
 }

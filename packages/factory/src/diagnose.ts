@@ -1,8 +1,10 @@
 import { isAthenaError } from '@athena/core-types';
 import type { IndexHealth, MigrationStatus, Store } from '@athena/core-types';
-import { resolveConfig } from './config.js';
-import type { BackendName, CreateStoreOptions, ResolvedConfig } from './config.js';
+import { backendOf, resolveConfig } from './config.js';
+import type { ResolvedConfig } from './config.js';
 import { createStore } from './create-store.js';
+import type { BackendName, CreateStoreOptions } from './options.js';
+import { DEFAULT_BACKEND } from './registry.js';
 
 /** The outcome of one check. */
 export type CheckStatus = 'ok' | 'fail';
@@ -47,14 +49,12 @@ const message = (error: unknown): string =>
   isAthenaError(error) ? `${error.code}: ${error.message}` : String(error);
 
 function connectionFix(config: ResolvedConfig): string {
-  if (config.type === 'sqlite') {
-    return `check that ${config.sqlite.path} is a readable SQLite file (ATHENA_SQLITE_PATH)`;
-  }
-  const fallback =
-    config.fallback === 'sqlite'
-      ? `; meanwhile other commands fall back to SQLite at ${config.sqlite.path} (ATHENA_FALLBACK=none to fail instead)`
-      : '';
-  return `start PostgreSQL or correct ATHENA_DATABASE_URL / ATHENA_POSTGRES_*${fallback}`;
+  const falls =
+    !config.explicit && config.type !== DEFAULT_BACKEND.name && config.fallback === 'sqlite';
+  const fallback = falls
+    ? `; meanwhile other commands fall back to ${DEFAULT_BACKEND.label} at ${config.sqlite.path} (ATHENA_FALLBACK=none to fail instead)`
+    : '';
+  return `${backendOf(config.type).fix(config.settings)}${fallback}`;
 }
 
 function schemaCheck(status: MigrationStatus, where: string): DiagnosticCheck {
@@ -243,8 +243,7 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<Diagnosis
       ],
     };
   }
-  const where =
-    config.type === 'sqlite' ? config.sqlite.path : (config.postgres?.display ?? 'PostgreSQL');
+  const where = config.target;
   const checks: DiagnosticCheck[] = [
     { name: 'backend', status: 'ok', detail: `${config.type} (${config.reason})` },
   ];

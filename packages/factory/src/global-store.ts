@@ -1,4 +1,4 @@
-import type { CreateStoreOptions } from './config.js';
+import type { CreateStoreOptions } from './options.js';
 import { createStore } from './create-store.js';
 import type { SelectedStore } from './selected-store.js';
 

@@ -4,15 +4,18 @@
  * @packageDocumentation
  */
 export { getAvailableBackends, isBackendAvailable } from './availability.js';
-export { defaultSqlitePath, resolveConfig } from './config.js';
+export { resolveConfig } from './config.js';
+export type { ResolvedConfig } from './config.js';
 export type {
   BackendName,
   CreateStoreOptions,
   FallbackMode,
   PostgresSettings,
-  ResolvedConfig,
-  ResolvedPostgres,
-} from './config.js';
+  SqliteSettings,
+} from './options.js';
+export { defaultSqlitePath } from './backends/sqlite.js';
+export type { ResolvedSqlite } from './backends/sqlite.js';
+export type { ResolvedPostgres } from './backends/postgres.js';
 export { createStore } from './create-store.js';
 export { lineLogger } from './line-logger.js';
 export type { StoreLogger } from './line-logger.js';
@@ -29,4 +32,4 @@ export type { EnvVariable } from './env.js';
 export type { Environment } from '@athena/core-types';
 export { getStore, resetStore } from './global-store.js';
 export { redactUrl } from '@athena/core-types';
-export type { BackendSelection, SelectedStore } from './selected-store.js';
+export type { BackendSelection, SelectedStore, StoreOf } from './selected-store.js';

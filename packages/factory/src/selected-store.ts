@@ -1,25 +1,15 @@
-import type {
-  BulkLoadOptions,
-  HealthReport,
-  MigrationStatus,
-  Repositories,
-  StatsOptions,
-  Store,
-  StoreCapabilities,
-  StoreStats,
-  Transaction,
-} from '@athena/core-types';
-import type { BackendName } from './config.js';
+import type { Backends, HealthReport, Store } from '@athena/core-types';
+import type { BackendName } from './options.js';
 
 /** Which backend `createStore()` chose, and why. Never holds secrets. */
 export interface BackendSelection {
   readonly backend: BackendName;
   /** Why this backend: the setting that decided, or the fallback reason. */
   readonly reason: string;
-  /** Set when PostgreSQL was configured but SQLite is used instead. */
+  /** Set when a backend detected from its settings could not be used and SQLite is used instead. */
   readonly fallback?: {
-    readonly from: 'postgres';
-    /** Where PostgreSQL was expected, password redacted. */
+    readonly from: BackendName;
+    /** Where that backend was expected, password redacted. */
     readonly target: string;
     /** Why it could not be used (error code and message). */
     readonly reason: string;
@@ -28,87 +18,62 @@ export interface BackendSelection {
   readonly sqlitePath?: string;
 }
 
-/** A {@link Store} that also tells which backend was selected and why. */
-export interface SelectedStore extends Store {
-  readonly selection: BackendSelection;
-}
+/**
+ * The store type of backend `N`: its own class (with its backend-specific
+ * methods) when its package's types are part of the program — a package
+ * declares itself in `Backends` of `@athena/core-types`, so any import of it
+ * (even `import type {} from '@athena/store-postgres'`) is enough — else the
+ * contract's {@link Store}.
+ */
+export type StoreOf<N extends BackendName> = N extends keyof Backends
+  ? Backends[N] extends Store
+    ? Backends[N]
+    : Store
+  : Store;
 
-/** Delegates the whole Store contract to the chosen backend and adds `selection`. */
-export class SelectedStoreImpl implements SelectedStore {
-  readonly #store: Store;
-  readonly #beforeInit: () => void;
-  readonly selection: BackendSelection;
+/**
+ * The chosen backend's own store — every method of it, `instanceof` its
+ * class — that also tells which backend was selected and why. `health()`
+ * adds `selection` to its details.
+ */
+export type SelectedStore<S extends Store = Store> = S & { readonly selection: BackendSelection };
 
-  /** `beforeInit` runs before each `init()` (the SQLite file's directory is created there). */
-  constructor(store: Store, selection: BackendSelection, beforeInit: () => void = () => undefined) {
-    this.#store = store;
-    this.#beforeInit = beforeInit;
-    this.selection = Object.freeze({ ...selection });
-  }
-
-  get backend(): string {
-    return this.#store.backend;
-  }
-  get capabilities(): StoreCapabilities {
-    return this.#store.capabilities;
-  }
-  get embeddingDimension(): number {
-    return this.#store.embeddingDimension;
-  }
-  get projects(): Repositories['projects'] {
-    return this.#store.projects;
-  }
-  get memories(): Repositories['memories'] {
-    return this.#store.memories;
-  }
-  get search(): Repositories['search'] {
-    return this.#store.search;
-  }
-  get relationships(): Repositories['relationships'] {
-    return this.#store.relationships;
-  }
-  get episodes(): Repositories['episodes'] {
-    return this.#store.episodes;
-  }
-  get goals(): Repositories['goals'] {
-    return this.#store.goals;
-  }
-  get tasks(): Repositories['tasks'] {
-    return this.#store.tasks;
-  }
-  get code(): Repositories['code'] {
-    return this.#store.code;
-  }
-  get decisions(): Repositories['decisions'] {
-    return this.#store.decisions;
-  }
-  get consolidation(): Repositories['consolidation'] {
-    return this.#store.consolidation;
-  }
-  get records(): Repositories['records'] {
-    return this.#store.records;
-  }
-  async init(): Promise<void> {
-    this.#beforeInit();
-    return this.#store.init();
-  }
-  close(): Promise<void> {
-    return this.#store.close();
-  }
-  async health(): Promise<HealthReport> {
-    const report = await this.#store.health();
-    return { ...report, details: { ...report.details, selection: this.selection } };
-  }
-  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.#store.transaction(fn);
-  }
-  stats(options?: StatsOptions): Promise<StoreStats> {
-    return this.#store.stats(options);
-  }
-  migrationStatus(): Promise<MigrationStatus> {
-    return this.#store.migrationStatus();
-  }
-  bulkLoad<T>(fn: (tx: Transaction) => Promise<T>, options?: BulkLoadOptions): Promise<T> {
-    return this.#store.bulkLoad(fn, options);
-  }
+/**
+ * `store` as a {@link SelectedStore}: a proxy that adds `selection`, runs
+ * `beforeInit` before each `init()`, adds the selection to `health()`'s
+ * details, and forwards everything else to the store itself (methods bound
+ * to it, so its private state works).
+ */
+export function selectedStore<S extends Store>(
+  store: S,
+  selection: BackendSelection,
+  beforeInit: () => void = () => undefined,
+): SelectedStore<S> {
+  const frozen = Object.freeze({ ...selection });
+  const own: Record<PropertyKey, unknown> = {
+    selection: frozen,
+    init: async (): Promise<void> => {
+      beforeInit();
+      await store.init();
+    },
+    health: async (): Promise<HealthReport> => {
+      const report = await store.health();
+      return { ...report, details: { ...report.details, selection: frozen } };
+    },
+  };
+  const bound = new Map<PropertyKey, unknown>();
+  return new Proxy(store, {
+    get(target, key) {
+      if (Object.hasOwn(own, key)) return own[key];
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      let method = bound.get(key);
+      if (method === undefined) {
+        method = (value as (...args: unknown[]) => unknown).bind(target);
+        bound.set(key, method);
+      }
+      return method;
+    },
+    has: (target, key) => Object.hasOwn(own, key) || Reflect.has(target, key),
+  }) as SelectedStore<S>;
 }

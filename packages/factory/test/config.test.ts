@@ -2,6 +2,10 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ATHENA_VARIABLES, ValidationError } from '@athena/core-types';
 import { createStore, defaultSqlitePath, ENV_VARIABLES, resolveConfig } from '../src/index.js';
+import type { ResolvedConfig, ResolvedPostgres } from '../src/index.js';
+
+/** The PostgreSQL settings of a configuration that selects PostgreSQL. */
+const pg = (config: ResolvedConfig) => config.settings as ResolvedPostgres;
 
 function expectInvalid(fn: () => unknown, ...fragments: string[]): void {
   let error: unknown;
@@ -71,7 +75,7 @@ describe('backend detection', () => {
 describe('PostgreSQL settings', () => {
   it('uses discrete defaults', () => {
     const config = resolveConfig({ type: 'postgres' }, {});
-    expect(config.postgres).toMatchObject({
+    expect(pg(config)).toMatchObject({
       connection: { host: 'localhost', port: 5432, database: 'athena', user: 'postgres' },
       poolMin: 2,
       poolMax: 10,
@@ -93,12 +97,12 @@ describe('PostgreSQL settings', () => {
         ATHENA_POSTGRES_POOL_MAX: '4',
       },
     );
-    expect(config.postgres).toMatchObject({
+    expect(pg(config)).toMatchObject({
       connection: { host: 'db', port: 6543, database: 'mem', user: 'agent', password: 'hunter2' },
       poolMin: 1,
       poolMax: 4,
     });
-    expect(config.postgres?.display).toBe('postgres://agent:***@db:6543/mem');
+    expect(pg(config).display).toBe('postgres://agent:***@db:6543/mem');
   });
 
   it('accepts the Python names as aliases', () => {
@@ -111,7 +115,7 @@ describe('PostgreSQL settings', () => {
         ATHENA_DB_PATH: '/tmp/a.db',
       },
     );
-    expect(config.postgres).toMatchObject({
+    expect(pg(config)).toMatchObject({
       connection: { database: 'legacy' },
       poolMin: 3,
       poolMax: 7,
@@ -128,7 +132,7 @@ describe('PostgreSQL settings', () => {
         ATHENA_POSTGRES_HOST: 'three',
       },
     );
-    expect(config.postgres?.connection).toEqual({ connectionString: 'postgres://a@one/x' });
+    expect(pg(config).connection).toEqual({ connectionString: 'postgres://a@one/x' });
   });
 
   it('lets explicit discrete options win over an environment URL', () => {
@@ -136,12 +140,12 @@ describe('PostgreSQL settings', () => {
       { postgres: { host: 'explicit', database: 'd' } },
       { ATHENA_DATABASE_URL: 'postgres://env/x' },
     );
-    expect(config.postgres?.connection).toMatchObject({ host: 'explicit', database: 'd' });
+    expect(pg(config).connection).toMatchObject({ host: 'explicit', database: 'd' });
   });
 
   it('redacts the password of a URL in its display form', () => {
     const config = resolveConfig({}, { ATHENA_DATABASE_URL: 'postgres://u:s3cr3t@h:5433/db' });
-    expect(config.postgres?.display).toBe('postgres://u:***@h:5433/db');
+    expect(pg(config).display).toBe('postgres://u:***@h:5433/db');
   });
 
   it.each([
@@ -253,10 +257,10 @@ describe('common settings', () => {
   it('reads ATHENA_POSTGRES_SCHEMA, which alone does not select PostgreSQL; the option wins', () => {
     expect(resolveConfig({}, { ATHENA_POSTGRES_SCHEMA: 'team' }).type).toBe('sqlite');
     const env = { ATHENA_DATABASE_URL: 'postgres://db/athena', ATHENA_POSTGRES_SCHEMA: 'team' };
-    expect(resolveConfig({}, env).postgres?.schema).toBe('team');
-    expect(resolveConfig({ postgres: { schema: 'mine' } }, env).postgres?.schema).toBe('mine');
+    expect(pg(resolveConfig({}, env)).schema).toBe('team');
+    expect(pg(resolveConfig({ postgres: { schema: 'mine' } }, env)).schema).toBe('mine');
     expect(
-      resolveConfig({}, { ATHENA_DATABASE_URL: 'postgres://db/athena' }).postgres,
+      pg(resolveConfig({}, { ATHENA_DATABASE_URL: 'postgres://db/athena' })),
     ).not.toHaveProperty('schema');
   });
 

@@ -26,3 +26,12 @@ export {
   POSTGRES_MAX_BIND_PARAMETERS,
 } from './limits.js';
 export type { Database } from './schema.js';
+
+import type { PostgresStore } from './postgres-store.js';
+
+declare module '@athena/core-types' {
+  /** `createStore({ type: 'postgres' })` of `@athena/factory` returns a {@link PostgresStore}. */
+  interface Backends {
+    postgres: PostgresStore;
+  }
+}

@@ -23,3 +23,12 @@ export {
 } from './binary-quantization.js';
 export { MIGRATIONS, LATEST_SCHEMA_VERSION } from './migrations/index.js';
 export type { Migration, MigrationContext } from './migrations/migration.js';
+
+import type { SqliteStore } from './sqlite-store.js';
+
+declare module '@athena/core-types' {
+  /** `createStore({ type: 'sqlite' })` of `@athena/factory` returns a {@link SqliteStore}. */
+  interface Backends {
+    sqlite: SqliteStore;
+  }
+}

@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { readVariable } from '@athena/core-types';
+import { loadPackage } from '../load-package.js';
+import { defineBackend } from '../backend-definition.js';
+
+/** Resolved SQLite settings. */
+export interface ResolvedSqlite {
+  readonly path: string;
+  readonly mmapSizeBytes?: number;
+}
+
+/** The SQLite file used when nothing else is configured. */
+export function defaultSqlitePath(): string {
+  return join(homedir(), '.athena', 'memory.db');
+}
+
+/** Creates the directory of the SQLite file, so a new database can be created there. */
+function makeDirectory({ path }: ResolvedSqlite): void {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+}
+
+const load = () =>
+  loadPackage('sqlite', '@athena/store-sqlite', () => import('@athena/store-sqlite'));
+
+/** Embedded SQLite (better-sqlite3 + sqlite-vec + FTS5): the default, and the fallback. */
+export const SQLITE = defineBackend<ResolvedSqlite>({
+  name: 'sqlite',
+  label: 'SQLite',
+  packageName: '@athena/store-sqlite',
+  resolve: (options, env) => ({
+    path: options.sqlite?.path ?? readVariable(env, 'ATHENA_SQLITE_PATH') ?? defaultSqlitePath(),
+    ...(options.sqlite?.mmapSizeBytes === undefined
+      ? {}
+      : { mmapSizeBytes: options.sqlite.mmapSizeBytes }),
+  }),
+  target: (settings) => settings.path,
+  secrets: () => [],
+  fix: (settings) => `check that ${settings.path} is a readable SQLite file (ATHENA_SQLITE_PATH)`,
+  beforeInit: makeDirectory,
+  build: async (settings, { embeddingDimension }) => {
+    const { SqliteStore } = await load();
+    return new SqliteStore({
+      path: settings.path,
+      ...(embeddingDimension === undefined ? {} : { embeddingDimension }),
+      ...(settings.mmapSizeBytes === undefined ? {} : { mmapSizeBytes: settings.mmapSizeBytes }),
+    });
+  },
+  // Loading the module is not enough: sqlite-vec must load into a real database.
+  probe: async () => {
+    try {
+      const { SqliteStore } = await load();
+      const store = new SqliteStore({ path: ':memory:', embeddingDimension: 4 });
+      await store.init();
+      await store.close();
+      return true;
+    } catch {
+      return false;
+    }
+  },
+});
