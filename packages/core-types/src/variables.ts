@@ -222,8 +222,8 @@ export const ATHENA_VARIABLES = Object.freeze({
   ATHENA_DB_TYPE: oneOf({
     name: 'ATHENA_DB_TYPE',
     group: 'store',
-    description: '`sqlite` or `postgres` (`postgresql`, `pg`, `sqlite3` accepted)',
-    values: ['sqlite', 'postgres'],
+    description: '`sqlite`, `postgres` or `pglite` (`postgresql`, `pg`, `sqlite3` accepted)',
+    values: ['sqlite', 'postgres', 'pglite'],
     synonyms: { postgresql: 'postgres', pg: 'postgres', sqlite3: 'sqlite' },
     default: undefined,
     defaultText: 'auto-detect',
@@ -304,6 +304,14 @@ export const ATHENA_VARIABLES = Object.freeze({
     // The home directory is the factory's to resolve: core-types does no I/O.
     default: undefined,
     defaultText: '`~/.athena/memory.db`',
+  }),
+  ATHENA_PGLITE_PATH: text({
+    name: 'ATHENA_PGLITE_PATH',
+    group: 'store',
+    description:
+      'PGlite database directory (created when missing); setting it selects PGlite. `memory://` keeps the database in memory',
+    default: undefined,
+    defaultText: '`~/.athena/pglite`',
   }),
   ATHENA_EMBEDDING_DIM: integer({
     name: 'ATHENA_EMBEDDING_DIM',

@@ -155,10 +155,10 @@ describe('findVariable / readVariable', () => {
   it('names the variable, the alias and the value in an error', () => {
     const error = rejection(() => findVariable({ ATHENA_DB_TYPE: 'mysql' }, 'ATHENA_DB_TYPE'));
     expect(error.message).toBe(
-      'invalid ATHENA_DB_TYPE: must be one of sqlite, postgres, got "mysql"',
+      'invalid ATHENA_DB_TYPE: must be one of sqlite, postgres, pglite, got "mysql"',
     );
     expect(error.issues).toEqual([
-      { path: 'ATHENA_DB_TYPE', message: 'must be one of sqlite, postgres' },
+      { path: 'ATHENA_DB_TYPE', message: 'must be one of sqlite, postgres, pglite' },
     ]);
     const alias = rejection(() =>
       readVariable({ ATHENA_POSTGRES_MAX_SIZE: 'ten' }, 'ATHENA_POSTGRES_POOL_MAX'),
@@ -248,7 +248,7 @@ describe('findVariable / readVariable', () => {
   it('types each value by its variable', () => {
     expectTypeOf(readVariable({}, 'ATHENA_EMBEDDING_DIM')).toEqualTypeOf<number>();
     expectTypeOf(readVariable({}, 'ATHENA_DB_TYPE')).toEqualTypeOf<
-      'sqlite' | 'postgres' | undefined
+      'sqlite' | 'postgres' | 'pglite' | undefined
     >();
     expectTypeOf(readVariable({}, 'ATHENA_EMBEDDER')).toEqualTypeOf<'hash' | 'openai'>();
     expectTypeOf(readVariable({}, 'ATHENA_EMBEDDINGS_URL')).toEqualTypeOf<string | undefined>();

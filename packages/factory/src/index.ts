@@ -10,12 +10,15 @@ export type {
   BackendName,
   CreateStoreOptions,
   FallbackMode,
+  PgliteSettings,
   PostgresSettings,
   SqliteSettings,
 } from './options.js';
 export { defaultSqlitePath } from './backends/sqlite.js';
 export type { ResolvedSqlite } from './backends/sqlite.js';
 export type { ResolvedPostgres } from './backends/postgres.js';
+export { defaultPglitePath } from './backends/pglite.js';
+export type { ResolvedPglite } from './backends/pglite.js';
 export { createStore } from './create-store.js';
 export { lineLogger } from './line-logger.js';
 export type { StoreLogger } from './line-logger.js';

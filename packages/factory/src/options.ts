@@ -4,7 +4,7 @@ import type { StoreLogger } from './line-logger.js';
 export type { StoreLogger } from './line-logger.js';
 
 /** The backends the factory can build (see its registry). */
-export type BackendName = 'sqlite' | 'postgres';
+export type BackendName = 'sqlite' | 'postgres' | 'pglite';
 
 /** What happens when a backend detected from the environment cannot be used. */
 export type FallbackMode = 'sqlite' | 'none';
@@ -34,6 +34,15 @@ export interface PostgresSettings {
   readonly connectionTimeoutMs?: number;
 }
 
+/** PGlite settings given in code; each wins over its environment variable. */
+export interface PgliteSettings {
+  /**
+   * The database directory (created when missing), or `memory://`; else
+   * `ATHENA_PGLITE_PATH`; default `~/.athena/pglite`. Giving it selects PGlite.
+   */
+  readonly dataDir?: string;
+}
+
 /** Options of `createStore()`: explicit values win over the environment, which wins over defaults. */
 export interface CreateStoreOptions {
   /**
@@ -44,6 +53,7 @@ export interface CreateStoreOptions {
   readonly type?: BackendName;
   readonly sqlite?: SqliteSettings;
   readonly postgres?: PostgresSettings;
+  readonly pglite?: PgliteSettings;
   /** Dimension of a new database; an existing database keeps its own. */
   readonly embeddingDimension?: number;
   /**

@@ -6,6 +6,7 @@ import { BackendUnavailableError, ATHENA_VARIABLES } from '@athena/core-types';
 import type { Store } from '@athena/core-types';
 import { SqliteStore } from '@athena/store-sqlite';
 import { PostgresStore } from '@athena/store-postgres';
+import { PgliteStore } from '@athena/store-pglite';
 import {
   describePostgres,
   dropSchema,
@@ -37,7 +38,7 @@ async function keep<S extends Store>(store: Promise<S>): Promise<S> {
 describe('the registry', () => {
   it('holds exactly the backends ATHENA_DB_TYPE accepts, the default first', async () => {
     expect(BACKENDS.map((backend) => backend.name)).toEqual(ATHENA_VARIABLES.ATHENA_DB_TYPE.values);
-    expect(await getAvailableBackends()).toEqual(['sqlite', 'postgres']);
+    expect(await getAvailableBackends()).toEqual(['sqlite', 'postgres', 'pglite']);
   });
 });
 
@@ -149,5 +150,37 @@ describe("the returned store is the backend's own", () => {
       expect(plan.join('\n')).toMatch(/memory_vectors|Scan/);
       await expect(store.buildProjectGraphs()).resolves.toBeDefined();
     });
+  });
+
+  it('PGlite: selected by its directory setting, persistent there, typed as PgliteStore', async () => {
+    const dataDir = join(dir, 'pglite', 'nested');
+    const first = await keep(
+      createStore({ env: { ATHENA_PGLITE_PATH: dataDir, ATHENA_EMBEDDING_DIM: '4' } }),
+    );
+    expectTypeOf(first).toEqualTypeOf<SelectedStore<Store>>();
+    expect(first).toBeInstanceOf(PgliteStore);
+    expect(first.selection).toEqual({
+      backend: 'pglite',
+      reason: 'ATHENA_PGLITE_PATH is set',
+    });
+    const project = await first.projects.create({ name: 'lite', path: '/lite' });
+    await first.memories.store(project.id, { content: 'kept on disk', embedding: [0, 1, 0, 0] });
+    await first.close();
+    expect(existsSync(dataDir)).toBe(true);
+
+    const again = await keep(createStore({ type: 'pglite', pglite: { dataDir }, env: {} }));
+    expectTypeOf(again).toEqualTypeOf<SelectedStore<PgliteStore>>();
+    expect(again.backend).toBe('pglite');
+    const hits = await again.search.keyword(project.id, 'disk');
+    expect(hits.map((hit) => hit.memory.content)).toEqual(['kept on disk']);
+    expect((await again.health()).details).toMatchObject({ selection: { backend: 'pglite' } });
+  });
+
+  it('PGlite in memory with memory://', async () => {
+    const store = await keep(
+      createStore({ type: 'pglite', pglite: { dataDir: 'memory://' }, embeddingDimension: 4 }),
+    );
+    expect(store.selection.reason).toBe('options.type is pglite');
+    expect((await store.stats()).backend).toBe('pglite');
   });
 });

@@ -15,6 +15,8 @@ const HEALTH_DEADLINE_MS = 5_000;
 
 /** What {@link postgresHealth} reads: an open store's connection and settings. */
 export interface HealthInput {
+  /** The store's `backend` (a store on the same SQL may name itself otherwise). */
+  readonly backend: string;
   readonly db: Kysely<Database>;
   readonly pool: PoolHandle;
   readonly env: SessionEnv;
@@ -29,7 +31,7 @@ export interface HealthInput {
  *
  * @example
  * ```ts
- * const report = await postgresHealth({ db, pool, env, schemaVersion, options });
+ * const report = await postgresHealth({ backend: 'postgres', db, pool, env, schemaVersion, options });
  * ```
  */
 export async function postgresHealth(input: HealthInput): Promise<HealthReport> {
@@ -40,7 +42,7 @@ export async function postgresHealth(input: HealthInput): Promise<HealthReport> 
     waiting: pool.waitingCount ?? null,
     owned: input.pool.owned,
   };
-  const base = { backend: 'postgres' as const, embeddingDimension: input.env.dimension };
+  const base = { backend: input.backend, embeddingDimension: input.env.dimension };
   const deadline = Math.min(
     HEALTH_DEADLINE_MS,
     input.options.queryTimeoutMs ?? HEALTH_DEADLINE_MS,
@@ -76,7 +78,7 @@ export async function postgresHealth(input: HealthInput): Promise<HealthReport> 
 
 async function healthy(
   input: HealthInput,
-  base: { readonly backend: 'postgres'; readonly embeddingDimension: number },
+  base: { readonly backend: string; readonly embeddingDimension: number },
   poolStats: {
     readonly total: number | null;
     readonly idle: number | null;

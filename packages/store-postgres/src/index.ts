@@ -35,3 +35,5 @@ declare module '@athena/core-types' {
     postgres: PostgresStore;
   }
 }
+export { mapError as mapPostgresError } from './map-error.js';
+export type { ErrorContext as PostgresErrorContext } from './map-error.js';

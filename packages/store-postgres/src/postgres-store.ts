@@ -173,7 +173,7 @@ function repositories(session: () => Session, context: FrontContext): Repositori
  * ```
  */
 export class PostgresStore implements Store {
-  readonly backend = 'postgres';
+  readonly backend: string = 'postgres';
   readonly capabilities: StoreCapabilities = POSTGRES_CAPABILITIES;
   readonly projects: ProjectRepository;
   readonly memories: MemoryRepository;
@@ -546,7 +546,12 @@ export class PostgresStore implements Store {
           };
     return state.session.atomic({ operation: 'stats' }, async (s) => {
       await sql`set transaction isolation level repeatable read, read only`.execute(s.raw);
-      return postgresStats(s, { schemaVersion: state.schemaVersion, vectorIndex, projectId });
+      return postgresStats(s, {
+        backend: this.backend,
+        schemaVersion: state.schemaVersion,
+        vectorIndex,
+        projectId,
+      });
     });
   }
 
@@ -565,7 +570,9 @@ export class PostgresStore implements Store {
     const state = this.#state;
     const context = { operation: 'read migration status' };
     if (state !== null) {
-      return state.session.read(context, (s) => readMigrationStatus(s.raw, this.#options.schema));
+      return state.session.read(context, (s) =>
+        readMigrationStatus(s.raw, this.#options.schema, this.backend),
+      );
     }
     const pool = openPool(this.#options);
     const db = new Kysely<Database>({
@@ -574,7 +581,7 @@ export class PostgresStore implements Store {
       }),
     });
     try {
-      return await readMigrationStatus(db, this.#options.schema);
+      return await readMigrationStatus(db, this.#options.schema, this.backend);
     } catch (error) {
       throw mapError(error, context);
     } finally {
@@ -653,6 +660,7 @@ export class PostgresStore implements Store {
       };
     }
     return postgresHealth({
+      backend: this.backend,
       db: state.db,
       pool: state.pool,
       env: state.session.env,

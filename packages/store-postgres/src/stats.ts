@@ -155,12 +155,14 @@ async function indexHealth(
  *
  * @example
  * ```ts
- * const stats = await postgresStats(session, { schemaVersion: 4, vectorIndex, projectId: null });
+ * const stats = await postgresStats(session, { backend: 'postgres', schemaVersion: 4, vectorIndex, projectId: null });
  * ```
  */
 export async function postgresStats(
   s: Session,
   context: {
+    /** The store's `backend` (a store on the same SQL may name itself otherwise). */
+    readonly backend: string;
     readonly schemaVersion: number;
     readonly vectorIndex: ExpectedVectorIndex | null;
     readonly projectId: number | null;
@@ -202,7 +204,7 @@ export async function postgresStats(
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where n.nspname = ${s.env.schema} and c.relkind in ('r', 'm')`.execute(s.raw);
   return {
-    backend: 'postgres',
+    backend: context.backend,
     schemaVersion: context.schemaVersion,
     embeddingDimension: s.env.dimension,
     projectId,
@@ -221,12 +223,13 @@ export async function postgresStats(
  *
  * @example
  * ```ts
- * const { pending } = await readMigrationStatus(db, 'public');
+ * const { pending } = await readMigrationStatus(db, 'public', 'postgres');
  * ```
  */
 export async function readMigrationStatus(
   db: Kysely<Database>,
   schema: string,
+  backend: string,
 ): Promise<MigrationStatus> {
   const { rows: exists } = await sql<{ found: boolean }>`
     select to_regclass(${`${schema}.athena_migrations`}) is not null as found`.execute(db);
@@ -241,7 +244,7 @@ export async function readMigrationStatus(
       : [];
   const done = new Set(applied.map((row) => row.version));
   return {
-    backend: 'postgres',
+    backend,
     initialised: applied.length > 0,
     currentVersion: Math.max(0, ...done),
     latestVersion: LATEST_SCHEMA_VERSION,
