@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { PGLITE_CAPABILITIES, PgliteStore, openPglite } from './pglite-store.js';
+export { PGLITE_CAPABILITIES, PgliteStore, openPglite, pgliteDriver } from './pglite-store.js';
 export type { PgliteStoreOptions } from './pglite-store.js';
 export { PglitePool } from './pglite-pool.js';
 

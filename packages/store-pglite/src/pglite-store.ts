@@ -5,7 +5,7 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { resolveCapabilities } from '@athena/core-types';
 import type { StoreCapabilities } from '@athena/core-types';
 import { POSTGRES_CAPABILITIES, PostgresStore } from '@athena/store-postgres';
-import type { PostgresStoreCommonOptions } from '@athena/store-postgres';
+import type { PostgresDriver, PostgresStoreCommonOptions } from '@athena/store-postgres';
 import { PglitePool } from './pglite-pool.js';
 
 /** What PGlite supports: the PostgreSQL store's features but concurrency, for it is one session. */
@@ -51,10 +51,45 @@ export async function openPglite(dataDir?: string): Promise<PGlite> {
 }
 
 /**
+ * The driver of a PGlite store: each pool it opens is one PGlite session,
+ * opened on first use; the store's `close()` closes a PGlite the driver
+ * opened, and leaves a given one open.
+ */
+export function pgliteDriver(source: {
+  readonly dataDir?: string;
+  readonly pglite?: PGlite;
+}): PostgresDriver {
+  const given = source.pglite;
+  const driver: PostgresDriver = {
+    name: 'pglite',
+    openPool: (_options, onError) => {
+      const pool = new PglitePool(() =>
+        given === undefined ? openPglite(source.dataDir) : Promise.resolve(given),
+      );
+      return {
+        pool,
+        owned: given === undefined,
+        max: 1,
+        namedStatements: false,
+        queryTimeout: false,
+        annDefaults: null,
+        onError,
+        release: async () => {
+          const opened = given === undefined ? pool.opened : null;
+          const db = opened === null ? null : await opened.catch(() => null);
+          if (db !== null && !db.closed) await db.close();
+        },
+      };
+    },
+  };
+  return Object.freeze(driver);
+}
+
+/**
  * Athena's store on PGlite: PostgreSQL 18 compiled to WebAssembly, in this
  * process, with pgvector — the PostgreSQL store's SQL, schema and
- * migrations, unchanged, over a one-session pool. No server to run; a
- * directory (or memory) holds the database.
+ * migrations, unchanged, over {@link pgliteDriver}'s one-session pool. No
+ * server to run; a directory (or memory) holds the database.
  *
  * @example
  * ```ts
@@ -67,26 +102,15 @@ export async function openPglite(dataDir?: string): Promise<PGlite> {
 export class PgliteStore extends PostgresStore {
   override readonly backend: string = 'pglite';
   override readonly capabilities: StoreCapabilities = PGLITE_CAPABILITIES;
-  readonly #pool: PglitePool;
-  readonly #owned: boolean;
 
   constructor(options: PgliteStoreOptions = {}) {
     const { dataDir, pglite, ...common } = options;
-    const pool = new PglitePool(() =>
-      pglite === undefined ? openPglite(dataDir) : Promise.resolve(pglite),
-    );
-    super({ pool, ...common });
-    this.#pool = pool;
-    this.#owned = pglite === undefined;
-  }
-
-  /** Closes the store, then the PGlite it opened (a given one stays open). */
-  override async close(): Promise<void> {
-    await super.close();
-    const opened = this.#pool.opened;
-    if (this.#owned && opened !== null) {
-      const db = await opened.catch(() => null);
-      if (db !== null && !db.closed) await db.close();
-    }
+    super({
+      driver: pgliteDriver({
+        ...(dataDir === undefined ? {} : { dataDir }),
+        ...(pglite === undefined ? {} : { pglite }),
+      }),
+      ...common,
+    });
   }
 }

@@ -118,7 +118,7 @@ async function healthy(
       total: poolStats.total,
       idle: poolStats.idle,
       waiting: poolStats.waiting,
-      max: input.pool.owned ? options.poolMax : null,
+      max: input.pool.max,
     },
     details: {
       serverVersion: facts?.server ?? null,

@@ -1,6 +1,6 @@
 /**
  * `@athena/store-postgres`: the Athena {@link Store} on PostgreSQL + pgvector,
- * queried with kysely over a `pg` pool.
+ * queried with kysely over a driver's pool (`pg` by default).
  *
  * @packageDocumentation
  */
@@ -15,7 +15,14 @@ export type {
   ResolvedOptions,
   VectorIndexOptions,
 } from './options.js';
-export type { PoolClientLike, PoolLike, QueryResultLike } from './pool.js';
+export type {
+  PoolClientLike,
+  PoolHandle,
+  PoolLike,
+  PostgresDriver,
+  QueryResultLike,
+} from './pool.js';
+export { PG_DRIVER } from './drivers/pg-driver.js';
 export type { ProjectGraphsOutcome, VectorIndexInfo, VectorIndexOutcome } from './vector-index.js';
 export { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 export {

@@ -1,6 +1,6 @@
 import { ValidationError } from '@athena/core-types';
 import { PGVECTOR_MAX_EF_SEARCH, PGVECTOR_MAX_INDEXED_DIMENSIONS } from './limits.js';
-import type { PoolLike } from './pool.js';
+import type { PoolLike, PostgresDriver } from './pool.js';
 
 /** How the store reaches PostgreSQL: a URL, discrete settings, or a pool the caller owns. */
 export type PostgresConnection =
@@ -13,7 +13,9 @@ export type PostgresConnection =
       readonly password?: string;
     }
   /** The store never ends an injected pool; `close()` only stops using it. */
-  | { readonly pool: PoolLike };
+  | { readonly pool: PoolLike }
+  /** Another engine's driver (PGlite's): it opens the pool, the store releases it on `close()`. */
+  | { readonly driver: PostgresDriver };
 
 /** The ANN index on `memory_vectors.embedding` (cosine distance). */
 export type VectorIndexOptions =
@@ -181,12 +183,23 @@ function checkUrlPort(url: string): void {
 }
 
 function resolveConnection(options: PostgresStoreOptions): PostgresConnection {
-  const kinds = ['connectionString', 'host', 'pool'].filter((key) => key in options);
+  const kinds = ['connectionString', 'host', 'pool', 'driver'].filter((key) => key in options);
   if (kinds.length !== 1) {
     throw invalid(
       'connection',
-      'needs exactly one of connectionString, host (with database and user) or pool',
+      'needs exactly one of connectionString, host (with database and user), pool or driver',
     );
+  }
+  if ('driver' in options) {
+    const driver: unknown = options.driver;
+    if (
+      driver === null ||
+      typeof driver !== 'object' ||
+      typeof (driver as PostgresDriver).openPool !== 'function'
+    ) {
+      throw invalid('driver', 'must have an openPool() method');
+    }
+    return Object.freeze({ driver: options.driver });
   }
   if ('pool' in options) {
     const pool: unknown = options.pool;

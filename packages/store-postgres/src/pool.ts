@@ -1,8 +1,6 @@
-import pg from 'pg';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import { PG_DRIVER } from './drivers/pg-driver.js';
 import {
-  annDefaultsOf,
-  annStartupOptions,
   customPlans,
   sameAnnSettings,
   sessionAnnSettings,
@@ -43,7 +41,17 @@ export interface PoolLike {
 /** A pool plus whether the store owns it (and must end it on close). */
 export interface PoolHandle {
   readonly pool: PoolLike;
+  /** The store opened the pool (and ends it on `release()`), rather than the caller. */
   readonly owned: boolean;
+  /** Most connections the pool opens, for `health()`; null when the store cannot know. */
+  readonly max: number | null;
+  /**
+   * The pool's clients accept pg's named statements (`query({ name, text,
+   * values })`), which the store uses when `preparedStatements` is on.
+   */
+  readonly namedStatements: boolean;
+  /** The pool's clients honour the client-side `queryTimeoutMs` deadline (pg's `query_timeout`). */
+  readonly queryTimeout: boolean;
   /**
    * The ANN settings each connection already has (iterative scans
    * `relaxed_order` included), so a search with these values needs no
@@ -58,20 +66,25 @@ export interface PoolHandle {
 }
 
 /**
- * Server settings sent when a connection starts (no extra round trip): the
- * store's ANN defaults, after anything in `PGOPTIONS`, which an explicit
- * `options` would otherwise replace.
+ * How the store opens its pool: the seam between the PostgreSQL store's SQL
+ * and the engine it runs on (as kysely keeps the pool apart from the
+ * dialect). The default, `PG_DRIVER`, opens a `pg.Pool` on a server; a store
+ * on another engine (PGlite) brings its own. The store calls `release()` of
+ * the handle on `close()`.
  */
-function startupOptions(defaults: AnnDefaults): string {
-  const ann = annStartupOptions(defaults);
-  const inherited = process.env.PGOPTIONS?.trim();
-  return inherited ? `${inherited} ${ann}` : ann;
+export interface PostgresDriver {
+  /** For messages: `pg`, `pglite`. */
+  readonly name: string;
+  /** Opens the pool for the store's resolved options. */
+  openPool(options: ResolvedOptions, onError: (error: Error) => void): PoolHandle;
 }
 
 /**
- * Opens the store's own `pg.Pool`, or adopts an injected one. Either way a
- * pool `error` event (an idle connection dropped by the server) is logged,
- * never left to crash the process.
+ * Opens the store's pool: an injected one is adopted (never ended by the
+ * store), a driver given as the connection opens its own, and a URL or
+ * discrete settings open `PG_DRIVER`'s `pg.Pool`. Either way a pool `error`
+ * event (an idle connection dropped by the server) is logged, never left to
+ * crash the process.
  *
  * @example
  * ```ts
@@ -85,56 +98,20 @@ export function openPool(options: ResolvedOptions): PoolHandle {
     options.logger.warn('PostgreSQL pool connection error', errorLogFields(error));
   };
   const { connection } = options;
-  if ('pool' in connection) {
-    const pool = connection.pool;
-    pool.on?.('error', onError);
-    return {
-      pool,
-      owned: false,
-      annDefaults: null,
-      onError,
-      release: async () => {
-        pool.off?.('error', onError);
-      },
-    };
-  }
-  // pg lets an `options` parameter of the URL override the config's; then the
-  // store cannot know the session settings and keeps setting them per query.
-  const urlOptions =
-    'connectionString' in connection && /[?&]options=/.test(connection.connectionString);
-  const annDefaults = urlOptions ? null : annDefaultsOf(options);
-  const config: pg.PoolConfig = {
-    ...('connectionString' in connection
-      ? { connectionString: connection.connectionString }
-      : {
-          host: connection.host,
-          port: connection.port,
-          database: connection.database,
-          user: connection.user,
-          password: connection.password,
-        }),
-    min: options.poolMin,
-    max: options.poolMax,
-    connectionTimeoutMillis: options.connectionTimeoutMs,
-    idleTimeoutMillis: options.idleTimeoutMs,
-    ...(options.statementTimeoutMs === undefined
-      ? {}
-      : { statement_timeout: options.statementTimeoutMs }),
-    ...(options.queryTimeoutMs === undefined ? {} : { query_timeout: options.queryTimeoutMs }),
-    // Dead peers (a host gone, a dropped route) are noticed by TCP itself.
-    keepAlive: true,
-    application_name: 'athena',
-    ...(annDefaults === null ? {} : { options: startupOptions(annDefaults) }),
-  };
-  const pool = new pg.Pool(config);
-  pool.on('error', onError);
+  if ('driver' in connection) return connection.driver.openPool(options, onError);
+  if (!('pool' in connection)) return PG_DRIVER.openPool(options, onError);
+  const pool = connection.pool;
+  pool.on?.('error', onError);
   return {
-    pool: pool as unknown as PoolLike,
-    owned: true,
-    annDefaults,
+    pool,
+    owned: false,
+    max: null,
+    namedStatements: false,
+    queryTimeout: false,
+    annDefaults: null,
     onError,
     release: async () => {
-      await pool.end();
+      pool.off?.('error', onError);
     },
   };
 }

@@ -247,9 +247,9 @@ export class PostgresStore implements Store {
     const db = new Kysely<Database>({
       dialect: new PostgresDialect({
         pool: toKyselyPool(pool.pool, pool.onError, {
-          prepare: pool.owned && this.#options.preparedStatements,
+          prepare: pool.namedStatements && this.#options.preparedStatements,
           annDefaults: pool.annDefaults,
-          queryTimeout: pool.owned && this.#options.queryTimeoutMs !== undefined,
+          queryTimeout: pool.queryTimeout,
         }),
       }),
     });

@@ -55,6 +55,8 @@ describe('options', () => {
     expect(issuePath({ host: 'h', database: 'd' })).toBe('user');
     expect(issuePath({ host: 'h', database: 'd', user: 'u', port: 70_000 })).toBe('port');
     expect(issuePath({ pool: {} })).toBe('pool');
+    expect(issuePath({ driver: { name: 'x' } })).toBe('driver');
+    expect(issuePath({ driver: { name: 'x', openPool: () => null }, pool: {} })).toBe('connection');
     expect(issuePath({ connectionString: 'postgres://h/d', schema: 'Bad-Name' })).toBe('schema');
     expect(issuePath({ connectionString: 'postgres://h/d', embeddingDimension: 2001 })).toBe(
       'embeddingDimension',

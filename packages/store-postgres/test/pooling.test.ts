@@ -1,7 +1,8 @@
 import { BackendUnavailableError } from '@athena/core-types';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
-import { PostgresStore } from '../src/index.js';
+import { PG_DRIVER, PostgresStore } from '../src/index.js';
+import type { PostgresDriver } from '../src/index.js';
 import {
   DATABASE_URL,
   createTestStore,
@@ -64,6 +65,37 @@ describePostgres('pooling', () => {
     } finally {
       await pool.end();
     }
+  });
+
+  it('opens its pool through a driver given as the connection, and releases it on close', async () => {
+    const opened: string[] = [];
+    const driver: PostgresDriver = {
+      name: 'counting',
+      openPool: (options, onError) => {
+        const handle = PG_DRIVER.openPool(
+          { ...options, connection: { connectionString: DATABASE_URL } },
+          onError,
+        );
+        opened.push('open');
+        return {
+          ...handle,
+          max: 7,
+          release: async () => {
+            opened.push('release');
+            await handle.release();
+          },
+        };
+      },
+    };
+    const store = new PostgresStore({ driver, schema: schema(), embeddingDimension: 8 });
+    await store.init();
+    const project = await store.projects.create({ name: 'driven', path: '/driven' });
+    expect((await store.projects.get(project.id))?.name).toBe('driven');
+    const health = await store.health();
+    expect(health.pool).toMatchObject({ max: 7 });
+    expect(health.details.pool).toMatchObject({ owned: true });
+    await store.close();
+    expect(opened).toEqual(['open', 'release']);
   });
 
   it('closes its own pool', async () => {
