@@ -52,5 +52,13 @@ export type { BackendOf, Front, FrontContext, ParsedArgument, Parsers } from './
 export { front } from './front.js';
 export type { GoalBackend } from './fronts/goals.js';
 export { GoalFront } from './fronts/goals.js';
+export type { DecisionBackend } from './fronts/decisions.js';
+export { DecisionFront } from './fronts/decisions.js';
+export type { TaskBackend } from './fronts/tasks.js';
+export { TaskFront } from './fronts/tasks.js';
+export type { EpisodeBackend } from './fronts/episodes.js';
+export { EpisodeFront } from './fronts/episodes.js';
+export type { ConsolidationBackend } from './fronts/consolidation.js';
+export { ConsolidationFront } from './fronts/consolidation.js';
 export type { RepositoryBackends } from './fronts/fronted-repositories.js';
 export { frontedRepositories } from './fronts/fronted-repositories.js';

@@ -3,31 +3,14 @@ import {
   StorageError,
   assertLiveSuccessor,
   assertTransition,
-  parseListRuns,
-  parseRunInput,
-  parseTransitionMany,
-  parseChangedSince,
-  parseClaimBatch,
-  parseConsolidationState,
-  parseId,
-  parseIds,
-  parseInstant,
-  parseReconsolidationWindow,
-  parseTransitionOptions,
 } from '@athena/core-types';
 import type {
-  ClaimBatchOptions,
-  ConsolidationRepository,
   ConsolidationRun,
-  ConsolidationRunInput,
-  ListRunsOptions,
-  TransitionChange,
   ConsolidationState,
   Memory,
-  ReconsolidationWindowOptions,
   TransitionLogEntry,
-  TransitionOptions,
 } from '@athena/core-types';
+import type { ConsolidationBackend, ParsedArgument } from '@athena/store-kit';
 import { sql } from 'kysely';
 import { consolidationLockKey } from '../advisory-lock.js';
 import { runRow } from '../record-tables.js';
@@ -39,8 +22,11 @@ import type { Session } from '../session.js';
 /** A claim made by `transitionMany()` to `consolidating` lapses like a default claim. */
 const TRANSITION_LEASE_MS = 300_000;
 
-/** The consolidation state machine over `memory_vectors`, logged in `consolidation_log`. */
-export class PostgresConsolidationRepository implements ConsolidationRepository {
+/**
+ * The consolidation state machine over `memory_vectors`, behind the kit's
+ * validating front, logged in `consolidation_log`.
+ */
+export class PostgresConsolidationRepository implements ConsolidationBackend {
   readonly #session: () => Session;
 
   constructor(session: () => Session) {
@@ -51,15 +37,11 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
    * Moves a memory to `to` when the state machine allows it, under a row lock, and logs it.
    */
   async transition(
-    projectId: number,
-    memoryId: number,
-    to: ConsolidationState,
-    options?: TransitionOptions,
+    project: number,
+    id: number,
+    target: ConsolidationState,
+    { reason, actor, supersededBy, at }: ParsedArgument<ConsolidationBackend, 'transition', 3>,
   ): Promise<Memory> {
-    const project = parseId(projectId, 'projectId');
-    const id = parseId(memoryId, 'memoryId');
-    const target = parseConsolidationState(to);
-    const { reason, actor, supersededBy, at } = parseTransitionOptions(options, target, id);
     return this.#session().atomic({ operation: 'transition memory' }, async (s) => {
       const current = await s.db
         .selectFrom('memory_vectors')
@@ -111,12 +93,9 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
    * UPDATE and every change to the log in one INSERT.
    */
   async transitionMany(
-    projectId: number,
-    changes: readonly TransitionChange[],
-    options?: Omit<TransitionOptions, 'supersededBy'>,
+    project: number,
+    parsed: ParsedArgument<ConsolidationBackend, 'transitionMany', 1>,
   ): Promise<number> {
-    const project = parseId(projectId, 'projectId');
-    const parsed = parseTransitionMany(changes, options);
     if (parsed.changes.length === 0) return 0;
     const { actor, reason, at } = parsed;
     return this.#session().atomic({ operation: 'transition memories' }, async (s) => {
@@ -200,8 +179,7 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
    * COMMIT or ROLLBACK (or the server, when the connection dies), and other
    * projects never wait on it.
    */
-  async lock(projectId: number): Promise<void> {
-    const project = parseId(projectId, 'projectId');
+  async lock(project: number): Promise<void> {
     const session = this.#session();
     if (session.depth === 0) {
       throw new StorageError('consolidation.lock() must be called inside store.transaction()');
@@ -212,9 +190,10 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
     });
   }
 
-  async recordRun(projectId: number, run: ConsolidationRunInput): Promise<ConsolidationRun> {
-    const project = parseId(projectId, 'projectId');
-    const parsed = parseRunInput(run);
+  async recordRun(
+    project: number,
+    parsed: ParsedArgument<ConsolidationBackend, 'recordRun', 1>,
+  ): Promise<ConsolidationRun> {
     return this.#session().write(
       { operation: 'record consolidation run', notFound: { entity: 'project', id: project } },
       async (s) => {
@@ -228,9 +207,10 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
     );
   }
 
-  async listRuns(projectId: number, options?: ListRunsOptions): Promise<ConsolidationRun[]> {
-    const project = parseId(projectId, 'projectId');
-    const { limit, before } = parseListRuns(options);
+  async listRuns(
+    project: number,
+    { limit, before }: ParsedArgument<ConsolidationBackend, 'listRuns', 1>,
+  ): Promise<ConsolidationRun[]> {
     return this.#session().read({ operation: 'list consolidation runs' }, async (s) => {
       let query = s.db
         .selectFrom('consolidation_runs')
@@ -242,9 +222,7 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
     });
   }
 
-  async history(projectId: number, memoryId: number): Promise<TransitionLogEntry[]> {
-    const project = parseId(projectId, 'projectId');
-    const id = parseId(memoryId, 'memoryId');
+  async history(project: number, id: number): Promise<TransitionLogEntry[]> {
     return this.#session().read({ operation: 'transition history' }, async (s) => {
       const rows = await s.db
         .selectFrom('consolidation_log')
@@ -258,8 +236,7 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
     });
   }
 
-  async logPosition(projectId: number): Promise<number> {
-    const project = parseId(projectId, 'projectId');
+  async logPosition(project: number): Promise<number> {
     return this.#session().read({ operation: 'transition log position' }, async (s) => {
       const row = await s.db
         .selectFrom('consolidation_log')
@@ -275,12 +252,9 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
    * only grow), keeping the project's.
    */
   async changedSince(
-    projectId: number,
-    position: number,
-    states?: readonly ConsolidationState[],
+    project: number,
+    parsed: ParsedArgument<ConsolidationBackend, 'changedSince', 1>,
   ): Promise<number[]> {
-    const project = parseId(projectId, 'projectId');
-    const parsed = parseChangedSince(position, states);
     return this.#session().read({ operation: 'transitions since' }, async (s) => {
       let query = s.db
         .selectFrom('consolidation_log')
@@ -299,9 +273,10 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
    * statement. `FOR UPDATE SKIP LOCKED` lets concurrent workers claim
    * disjoint batches without waiting on each other.
    */
-  async claimBatch(projectId: number, options: ClaimBatchOptions): Promise<Memory[]> {
-    const project = parseId(projectId, 'projectId');
-    const { worker, limit, leaseMs, now } = parseClaimBatch(options);
+  async claimBatch(
+    project: number,
+    { worker, limit, leaseMs, now }: ParsedArgument<ConsolidationBackend, 'claimBatch', 1>,
+  ): Promise<Memory[]> {
     const expires = new Date(now.getTime() + leaseMs);
     return this.#session().write({ operation: 'claim batch' }, async (s) => {
       const table = s.table('memory_vectors');
@@ -335,9 +310,7 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
     });
   }
 
-  async releaseExpired(projectId: number, now?: Date): Promise<number> {
-    const project = parseId(projectId, 'projectId');
-    const at = parseInstant(now, 'now');
+  async releaseExpired(project: number, at: Date): Promise<number> {
     return this.#session().write({ operation: 'release expired claims' }, async (s) => {
       const table = s.table('memory_vectors');
       const { rows } = await sql<{ n: string }>`
@@ -359,10 +332,7 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
     });
   }
 
-  async labilize(projectId: number, ids: readonly number[], at?: Date): Promise<number[]> {
-    const project = parseId(projectId, 'projectId');
-    const wanted = parseIds(ids, 'ids');
-    const when = parseInstant(at);
+  async labilize(project: number, wanted: readonly number[], when: Date): Promise<number[]> {
     if (wanted.length === 0) return [];
     return this.#session().write({ operation: 'labilize memories' }, async (s) => {
       const table = s.table('memory_vectors');
@@ -387,11 +357,9 @@ export class PostgresConsolidationRepository implements ConsolidationRepository 
    * Labile memories retrieved within the window, most recently retrieved first.
    */
   async reconsolidationWindow(
-    projectId: number,
-    options?: ReconsolidationWindowOptions,
+    project: number,
+    { windowMinutes, now }: ParsedArgument<ConsolidationBackend, 'reconsolidationWindow', 1>,
   ): Promise<Memory[]> {
-    const project = parseId(projectId, 'projectId');
-    const { windowMinutes, now } = parseReconsolidationWindow(options);
     const since = new Date(now.getTime() - windowMinutes * 60_000);
     return this.#session().read({ operation: 'reconsolidation window' }, async (s) => {
       const rows = await s.db

@@ -1,26 +1,11 @@
-import {
-  InvalidTransitionError,
-  NotFoundError,
-  parseAddScenario,
-  parseCreateDecision,
-  parseId,
-  parseListDecisions,
-  parseNotes,
-} from '@athena/core-types';
-import type {
-  AddScenarioInput,
-  CreateDecisionInput,
-  Decision,
-  DecisionRepository,
-  DecisionStatus,
-  ListDecisionsOptions,
-  Scenario,
-} from '@athena/core-types';
+import { InvalidTransitionError, NotFoundError } from '@athena/core-types';
+import type { Decision, DecisionStatus, Scenario } from '@athena/core-types';
+import type { DecisionBackend, ParsedArgument } from '@athena/store-kit';
 import { assertInProject } from './relationship-repository.js';
 import { toDecision, toScenario } from '../rows.js';
 import type { Session } from '../session.js';
 
-type NewDecision = ReturnType<typeof parseCreateDecision>;
+type NewDecision = ParsedArgument<DecisionBackend, 'create', 1>;
 
 async function insertDecision(
   session: Session,
@@ -44,8 +29,8 @@ async function insertDecision(
   return toDecision(row);
 }
 
-/** `planning_decisions` and `planning_scenarios` on PostgreSQL. */
-export class PostgresDecisionRepository implements DecisionRepository {
+/** `planning_decisions` and `planning_scenarios` on PostgreSQL, behind the kit's validating front. */
+export class PostgresDecisionRepository implements DecisionBackend {
   readonly #session: () => Session;
 
   constructor(session: () => Session) {
@@ -55,18 +40,14 @@ export class PostgresDecisionRepository implements DecisionRepository {
   /**
    * Records a proposed decision.
    */
-  async create(projectId: number, input: CreateDecisionInput): Promise<Decision> {
-    const project = parseId(projectId, 'projectId');
-    const decision = parseCreateDecision(input);
+  async create(project: number, decision: NewDecision): Promise<Decision> {
     return this.#session().write(
       { operation: 'create decision', notFound: { entity: 'project', id: project } },
       (s) => insertDecision(s, project, decision),
     );
   }
 
-  async get(projectId: number, id: number): Promise<Decision | null> {
-    const project = parseId(projectId, 'projectId');
-    const decisionId = parseId(id, 'id');
+  async get(project: number, decisionId: number): Promise<Decision | null> {
     return this.#session().read({ operation: 'get decision' }, async (s) => {
       const row = await s.db
         .selectFrom('planning_decisions')
@@ -78,9 +59,10 @@ export class PostgresDecisionRepository implements DecisionRepository {
     });
   }
 
-  async list(projectId: number, options?: ListDecisionsOptions): Promise<Decision[]> {
-    const project = parseId(projectId, 'projectId');
-    const { statuses } = parseListDecisions(options);
+  async list(
+    project: number,
+    { statuses }: ParsedArgument<DecisionBackend, 'list', 1>,
+  ): Promise<Decision[]> {
     return this.#session().read({ operation: 'list decisions' }, async (s) => {
       let query = s.db
         .selectFrom('planning_decisions')
@@ -93,24 +75,21 @@ export class PostgresDecisionRepository implements DecisionRepository {
     });
   }
 
-  async validate(projectId: number, id: number, notes?: string | null): Promise<Decision> {
-    return this.#settle(projectId, id, 'validated', notes);
+  async validate(project: number, decisionId: number, notes: string | null): Promise<Decision> {
+    return this.#settle(project, decisionId, 'validated', notes);
   }
 
-  async reject(projectId: number, id: number, notes?: string | null): Promise<Decision> {
-    return this.#settle(projectId, id, 'rejected', notes);
+  async reject(project: number, decisionId: number, notes: string | null): Promise<Decision> {
+    return this.#settle(project, decisionId, 'rejected', notes);
   }
 
   /** `proposed → validated | rejected`, checked and applied under a row lock. */
   async #settle(
-    projectId: number,
-    id: number,
+    project: number,
+    decisionId: number,
     to: 'validated' | 'rejected',
-    notes: unknown,
+    text: string | null,
   ): Promise<Decision> {
-    const project = parseId(projectId, 'projectId');
-    const decisionId = parseId(id, 'id');
-    const text = parseNotes(notes);
     return this.#session().atomic(
       { operation: `${to === 'validated' ? 'validate' : 'reject'} decision` },
       async (s) => {
@@ -150,13 +129,10 @@ export class PostgresDecisionRepository implements DecisionRepository {
    * Creates the replacement and marks decision `id` superseded by it, atomically.
    */
   async supersede(
-    projectId: number,
-    id: number,
-    replacement: CreateDecisionInput,
+    project: number,
+    decisionId: number,
+    next: NewDecision,
   ): Promise<{ previous: Decision; replacement: Decision }> {
-    const project = parseId(projectId, 'projectId');
-    const decisionId = parseId(id, 'id');
-    const next = parseCreateDecision(replacement);
     return this.#session().atomic({ operation: 'supersede decision' }, async (s) => {
       const current = await this.#lock(s, project, decisionId);
       if (current.status === 'superseded' || current.status === 'rejected') {
@@ -174,13 +150,10 @@ export class PostgresDecisionRepository implements DecisionRepository {
   }
 
   async addScenario(
-    projectId: number,
-    decisionId: number,
-    input: AddScenarioInput,
+    project: number,
+    decision: number,
+    scenario: ParsedArgument<DecisionBackend, 'addScenario', 2>,
   ): Promise<Scenario> {
-    const project = parseId(projectId, 'projectId');
-    const decision = parseId(decisionId, 'decisionId');
-    const scenario = parseAddScenario(input);
     return this.#session().write(
       { operation: 'add scenario', notFound: { entity: 'decision', id: decision } },
       async (s) => {
@@ -202,9 +175,7 @@ export class PostgresDecisionRepository implements DecisionRepository {
     );
   }
 
-  async listScenarios(projectId: number, decisionId: number): Promise<Scenario[]> {
-    const project = parseId(projectId, 'projectId');
-    const decision = parseId(decisionId, 'decisionId');
+  async listScenarios(project: number, decision: number): Promise<Scenario[]> {
     return this.#session().read({ operation: 'list scenarios' }, async (s) => {
       const rows = await s.db
         .selectFrom('planning_scenarios')

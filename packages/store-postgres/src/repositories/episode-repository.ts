@@ -1,23 +1,6 @@
-import {
-  decodeCursor,
-  encodeCursor,
-  parseId,
-  parseIds,
-  parseListEpisodes,
-  parseMarkConsolidated,
-  parseRecordEpisode,
-  parseRecordEpisodes,
-} from '@athena/core-types';
-import type {
-  EpisodeRepository,
-  EpisodicEvent,
-  ListEpisodesOptions,
-  MarkConsolidatedOptions,
-  NewEpisode,
-  Page,
-  PageOptions,
-  RecordEpisodeInput,
-} from '@athena/core-types';
+import { decodeCursor, encodeCursor } from '@athena/core-types';
+import type { EpisodicEvent, NewEpisode, Page } from '@athena/core-types';
+import type { EpisodeBackend, ParsedArgument } from '@athena/store-kit';
 import { sql } from 'kysely';
 import { POSTGRES_MAX_BIND_PARAMETERS } from '../limits.js';
 import { assertInProject } from './relationship-repository.js';
@@ -45,8 +28,8 @@ function insertRow(projectId: number, event: NewEpisode) {
   };
 }
 
-/** `episodic_events` on PostgreSQL. */
-export class PostgresEpisodeRepository implements EpisodeRepository {
+/** `episodic_events` on PostgreSQL, behind the kit's validating front. */
+export class PostgresEpisodeRepository implements EpisodeBackend {
   readonly #session: () => Session;
 
   constructor(session: () => Session) {
@@ -56,9 +39,7 @@ export class PostgresEpisodeRepository implements EpisodeRepository {
   /**
    * Records one event.
    */
-  async record(projectId: number, input: RecordEpisodeInput): Promise<EpisodicEvent> {
-    const project = parseId(projectId, 'projectId');
-    const event = parseRecordEpisode(input);
+  async record(project: number, event: NewEpisode): Promise<EpisodicEvent> {
     return this.#session().write(
       { operation: 'record episode', notFound: { entity: 'project', id: project } },
       async (s) => {
@@ -72,12 +53,7 @@ export class PostgresEpisodeRepository implements EpisodeRepository {
     );
   }
 
-  async recordMany(
-    projectId: number,
-    inputs: readonly RecordEpisodeInput[],
-  ): Promise<EpisodicEvent[]> {
-    const project = parseId(projectId, 'projectId');
-    const events = parseRecordEpisodes(inputs);
+  async recordMany(project: number, events: readonly NewEpisode[]): Promise<EpisodicEvent[]> {
     if (events.length === 0) return [];
     return this.#session().atomic(
       { operation: 'record episodes', notFound: { entity: 'project', id: project } },
@@ -98,9 +74,7 @@ export class PostgresEpisodeRepository implements EpisodeRepository {
     );
   }
 
-  async get(projectId: number, id: number): Promise<EpisodicEvent | null> {
-    const project = parseId(projectId, 'projectId');
-    const eventId = parseId(id, 'id');
+  async get(project: number, eventId: number): Promise<EpisodicEvent | null> {
     return this.#session().read({ operation: 'get episode' }, async (s) => {
       const row = await s.db
         .selectFrom('episodic_events')
@@ -116,11 +90,9 @@ export class PostgresEpisodeRepository implements EpisodeRepository {
    * Chronological listing with keyset pagination on (timestamp, id).
    */
   async list(
-    projectId: number,
-    options?: ListEpisodesOptions & PageOptions,
+    project: number,
+    parsed: ParsedArgument<EpisodeBackend, 'list', 1>,
   ): Promise<Page<EpisodicEvent>> {
-    const project = parseId(projectId, 'projectId');
-    const parsed = parseListEpisodes(options);
     const cursor = parsed.after === null ? null : decodeCursor(parsed.after, 2);
     return this.#session().read({ operation: 'list episodes' }, async (s) => {
       let query = s.db.selectFrom('episodic_events').selectAll().where('project_id', '=', project);
@@ -158,13 +130,10 @@ export class PostgresEpisodeRepository implements EpisodeRepository {
   }
 
   async markConsolidated(
-    projectId: number,
-    ids: readonly number[],
-    options?: Date | MarkConsolidatedOptions,
+    project: number,
+    wanted: readonly number[],
+    { at, into }: ParsedArgument<EpisodeBackend, 'markConsolidated', 2>,
   ): Promise<number> {
-    const project = parseId(projectId, 'projectId');
-    const wanted = parseIds(ids, 'ids');
-    const { at, into } = parseMarkConsolidated(options);
     if (wanted.length === 0) return 0;
     const update = (s: Session) =>
       s.db

@@ -1,24 +1,13 @@
-import {
-  NotFoundError,
-  parseCreateTask,
-  parseId,
-  parseListTasks,
-  parseUpdateTask,
-} from '@athena/core-types';
-import type {
-  CreateTaskInput,
-  ListTasksOptions,
-  Task,
-  TaskRepository,
-  UpdateTaskInput,
-} from '@athena/core-types';
+import { NotFoundError } from '@athena/core-types';
+import type { Task } from '@athena/core-types';
+import type { ParsedArgument, TaskBackend } from '@athena/store-kit';
 import { sql } from 'kysely';
 import { assertInProject } from './relationship-repository.js';
 import { toTask } from '../rows.js';
 import type { Session } from '../session.js';
 
-/** `prospective_tasks` on PostgreSQL. */
-export class PostgresTaskRepository implements TaskRepository {
+/** `prospective_tasks` on PostgreSQL, behind the kit's validating front. */
+export class PostgresTaskRepository implements TaskBackend {
   readonly #session: () => Session;
 
   constructor(session: () => Session) {
@@ -28,9 +17,7 @@ export class PostgresTaskRepository implements TaskRepository {
   /**
    * Creates a task, optionally under a goal and/or a parent task of the project.
    */
-  async create(projectId: number, input: CreateTaskInput): Promise<Task> {
-    const project = parseId(projectId, 'projectId');
-    const task = parseCreateTask(input);
+  async create(project: number, task: ParsedArgument<TaskBackend, 'create', 1>): Promise<Task> {
     return this.#session().write(
       { operation: 'create task', notFound: { entity: 'project', id: project } },
       async (s) => {
@@ -62,9 +49,7 @@ export class PostgresTaskRepository implements TaskRepository {
     );
   }
 
-  async get(projectId: number, id: number): Promise<Task | null> {
-    const project = parseId(projectId, 'projectId');
-    const taskId = parseId(id, 'id');
+  async get(project: number, taskId: number): Promise<Task | null> {
     return this.#session().read({ operation: 'get task' }, async (s) => {
       const row = await s.db
         .selectFrom('prospective_tasks')
@@ -76,10 +61,11 @@ export class PostgresTaskRepository implements TaskRepository {
     });
   }
 
-  async update(projectId: number, id: number, input: UpdateTaskInput): Promise<Task> {
-    const project = parseId(projectId, 'projectId');
-    const taskId = parseId(id, 'id');
-    const patch = parseUpdateTask(input);
+  async update(
+    project: number,
+    taskId: number,
+    patch: ParsedArgument<TaskBackend, 'update', 2>,
+  ): Promise<Task> {
     return this.#session().write({ operation: 'update task' }, async (s) => {
       const now = new Date();
       const { dueAt, ...rest } = patch;
@@ -106,9 +92,10 @@ export class PostgresTaskRepository implements TaskRepository {
     });
   }
 
-  async list(projectId: number, options?: ListTasksOptions): Promise<Task[]> {
-    const project = parseId(projectId, 'projectId');
-    const { statuses, minPriority, goalId, parentTaskId } = parseListTasks(options);
+  async list(
+    project: number,
+    { statuses, minPriority, goalId, parentTaskId }: ParsedArgument<TaskBackend, 'list', 1>,
+  ): Promise<Task[]> {
     return this.#session().read({ operation: 'list tasks' }, async (s) => {
       let query = s.db
         .selectFrom('prospective_tasks')
@@ -125,13 +112,11 @@ export class PostgresTaskRepository implements TaskRepository {
     });
   }
 
-  async subtasks(projectId: number, taskId: number): Promise<Task[]> {
-    return this.list(projectId, { parentTaskId: parseId(taskId, 'taskId') });
+  async subtasks(project: number, taskId: number): Promise<Task[]> {
+    return this.list(project, { parentTaskId: taskId });
   }
 
-  async delete(projectId: number, id: number): Promise<boolean> {
-    const project = parseId(projectId, 'projectId');
-    const taskId = parseId(id, 'id');
+  async delete(project: number, taskId: number): Promise<boolean> {
     return this.#session().write({ operation: 'delete task' }, async (s) => {
       const result = await s.db
         .deleteFrom('prospective_tasks')

@@ -2,32 +2,15 @@ import {
   assertLiveSuccessor,
   assertTransition,
   NotFoundError,
-  parseListRuns,
-  parseRunInput,
-  parseTransitionMany,
   StorageError,
-  parseChangedSince,
-  parseClaimBatch,
-  parseConsolidationState,
-  parseId,
-  parseIds,
-  parseInstant,
-  parseReconsolidationWindow,
-  parseTransitionOptions,
 } from '@athena/core-types';
 import type {
-  ClaimBatchOptions,
-  ConsolidationRepository,
   ConsolidationRun,
-  ConsolidationRunInput,
-  ListRunsOptions,
-  TransitionChange,
   ConsolidationState,
   Memory,
-  ReconsolidationWindowOptions,
   TransitionLogEntry,
-  TransitionOptions,
 } from '@athena/core-types';
+import type { ConsolidationBackend, ParsedArgument } from '@athena/store-kit';
 import type { Connection } from '../connection.js';
 import { RUN_COLUMNS, runValues } from '../record-tables.js';
 import { toMemory, toRun, toTransition } from '../rows.js';
@@ -58,8 +41,11 @@ function logMany(
   c.statement(LOG_MANY).run({ ...entry, ids: JSON.stringify(entry.ids) });
 }
 
-/** The consolidation state machine on SQLite, every change logged in `consolidation_log`. */
-export class SqliteConsolidationRepository implements ConsolidationRepository {
+/**
+ * The consolidation state machine on SQLite, behind the kit's validating
+ * front, every change logged in `consolidation_log`.
+ */
+export class SqliteConsolidationRepository implements ConsolidationBackend {
   readonly #session: Session;
 
   constructor(session: Session) {
@@ -67,15 +53,11 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
   }
 
   async transition(
-    projectId: number,
-    memoryId: number,
-    to: ConsolidationState,
-    options?: TransitionOptions,
+    project: number,
+    id: number,
+    target: ConsolidationState,
+    { reason, actor, supersededBy, at }: ParsedArgument<ConsolidationBackend, 'transition', 3>,
   ): Promise<Memory> {
-    const project = parseId(projectId, 'projectId');
-    const id = parseId(memoryId, 'memoryId');
-    const target = parseConsolidationState(to);
-    const { reason, actor, supersededBy, at } = parseTransitionOptions(options, target, id);
     return this.#session.run((c) =>
       c.atomic(() => {
         const current = findMemory(c, project, id);
@@ -115,12 +97,9 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
    * change costs microseconds.
    */
   async transitionMany(
-    projectId: number,
-    changes: readonly TransitionChange[],
-    options?: Omit<TransitionOptions, 'supersededBy'>,
+    project: number,
+    parsed: ParsedArgument<ConsolidationBackend, 'transitionMany', 1>,
   ): Promise<number> {
-    const project = parseId(projectId, 'projectId');
-    const parsed = parseTransitionMany(changes, options);
     if (parsed.changes.length === 0) return 0;
     const when = parsed.at.getTime();
     return this.#session.run((c) =>
@@ -168,8 +147,7 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
    * Nothing to take: a transaction on SQLite is `BEGIN IMMEDIATE`, which
    * holds the database's single write lock (across processes) until it ends.
    */
-  async lock(projectId: number): Promise<void> {
-    parseId(projectId, 'projectId');
+  async lock(): Promise<void> {
     return this.#session.run((c) => {
       if (!c.db.inTransaction) {
         throw new StorageError('consolidation.lock() must be called inside store.transaction()');
@@ -177,9 +155,10 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
     });
   }
 
-  async recordRun(projectId: number, run: ConsolidationRunInput): Promise<ConsolidationRun> {
-    const project = parseId(projectId, 'projectId');
-    const parsed = parseRunInput(run);
+  async recordRun(
+    project: number,
+    parsed: ParsedArgument<ConsolidationBackend, 'recordRun', 1>,
+  ): Promise<ConsolidationRun> {
     return this.#session.run((c) => {
       if (c.statement('SELECT 1 FROM projects WHERE id = ?').get(project) === undefined) {
         throw new NotFoundError('project', project);
@@ -194,9 +173,10 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
     });
   }
 
-  async listRuns(projectId: number, options?: ListRunsOptions): Promise<ConsolidationRun[]> {
-    const project = parseId(projectId, 'projectId');
-    const { limit, before } = parseListRuns(options);
+  async listRuns(
+    project: number,
+    { limit, before }: ParsedArgument<ConsolidationBackend, 'listRuns', 1>,
+  ): Promise<ConsolidationRun[]> {
     return this.#session.run((c) =>
       c
         .statement<unknown[], RunRow>(
@@ -208,9 +188,7 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
     );
   }
 
-  async history(projectId: number, memoryId: number): Promise<TransitionLogEntry[]> {
-    const project = parseId(projectId, 'projectId');
-    const id = parseId(memoryId, 'memoryId');
+  async history(project: number, id: number): Promise<TransitionLogEntry[]> {
     return this.#session.run((c) =>
       c
         .statement<unknown[], TransitionRow>(
@@ -221,8 +199,7 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
     );
   }
 
-  async logPosition(projectId: number): Promise<number> {
-    const project = parseId(projectId, 'projectId');
+  async logPosition(project: number): Promise<number> {
     return this.#session.run(
       (c) =>
         c
@@ -236,12 +213,9 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
    * only the entries after `position`.
    */
   async changedSince(
-    projectId: number,
-    position: number,
-    states?: readonly ConsolidationState[],
+    project: number,
+    parsed: ParsedArgument<ConsolidationBackend, 'changedSince', 1>,
   ): Promise<number[]> {
-    const project = parseId(projectId, 'projectId');
-    const parsed = parseChangedSince(position, states);
     return this.#session.run((c) =>
       c
         .column<number>(
@@ -263,9 +237,10 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
    * SQLite has a single writer, so two claims can never pick the same row.
    * A code entity's memory is never claimed (the code graph owns it).
    */
-  async claimBatch(projectId: number, options: ClaimBatchOptions): Promise<Memory[]> {
-    const project = parseId(projectId, 'projectId');
-    const { worker, limit, leaseMs, now } = parseClaimBatch(options);
+  async claimBatch(
+    project: number,
+    { worker, limit, leaseMs, now }: ParsedArgument<ConsolidationBackend, 'claimBatch', 1>,
+  ): Promise<Memory[]> {
     const at = now.getTime();
     return this.#session.run((c) =>
       c.atomic(() => {
@@ -299,9 +274,8 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
     );
   }
 
-  async releaseExpired(projectId: number, now?: Date): Promise<number> {
-    const project = parseId(projectId, 'projectId');
-    const at = parseInstant(now, 'now').getTime();
+  async releaseExpired(project: number, now: Date): Promise<number> {
+    const at = now.getTime();
     return this.#session.run((c) =>
       c.atomic(() => {
         const ids = c
@@ -328,10 +302,8 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
     );
   }
 
-  async labilize(projectId: number, ids: readonly number[], at?: Date): Promise<number[]> {
-    const project = parseId(projectId, 'projectId');
-    const wanted = parseIds(ids, 'ids');
-    const when = parseInstant(at, 'at').getTime();
+  async labilize(project: number, wanted: readonly number[], at: Date): Promise<number[]> {
+    const when = at.getTime();
     if (wanted.length === 0) return [];
     return this.#session.run((c) =>
       c.atomic(() => {
@@ -361,11 +333,9 @@ export class SqliteConsolidationRepository implements ConsolidationRepository {
   }
 
   async reconsolidationWindow(
-    projectId: number,
-    options?: ReconsolidationWindowOptions,
+    project: number,
+    { windowMinutes, now }: ParsedArgument<ConsolidationBackend, 'reconsolidationWindow', 1>,
   ): Promise<Memory[]> {
-    const project = parseId(projectId, 'projectId');
-    const { windowMinutes, now } = parseReconsolidationWindow(options);
     const until = now.getTime();
     const since = until - windowMinutes * 60_000;
     return this.#session.run((c) =>

@@ -1,27 +1,13 @@
-import {
-  InvalidTransitionError,
-  NotFoundError,
-  parseAddScenario,
-  parseCreateDecision,
-  parseId,
-  parseListDecisions,
-  parseNotes,
-} from '@athena/core-types';
-import type {
-  AddScenarioInput,
-  CreateDecisionInput,
-  Decision,
-  DecisionRepository,
-  ListDecisionsOptions,
-  Scenario,
-} from '@athena/core-types';
+import { InvalidTransitionError, NotFoundError } from '@athena/core-types';
+import type { Decision, Scenario } from '@athena/core-types';
+import type { DecisionBackend, ParsedArgument } from '@athena/store-kit';
 import type { Connection } from '../connection.js';
 import { mapError } from '../map-error.js';
 import { toDecision, toScenario } from '../rows.js';
 import type { DecisionRow, ScenarioRow } from '../rows.js';
 import type { Session } from '../session.js';
 
-type NewDecision = ReturnType<typeof parseCreateDecision>;
+type NewDecision = ParsedArgument<DecisionBackend, 'create', 1>;
 
 function insertDecision(
   c: Connection,
@@ -60,23 +46,19 @@ function findDecision(c: Connection, projectId: number, id: number): DecisionRow
   return row;
 }
 
-/** Planning decisions and scenarios on SQLite. */
-export class SqliteDecisionRepository implements DecisionRepository {
+/** Planning decisions and scenarios on SQLite, behind the kit's validating front. */
+export class SqliteDecisionRepository implements DecisionBackend {
   readonly #session: Session;
 
   constructor(session: Session) {
     this.#session = session;
   }
 
-  async create(projectId: number, input: CreateDecisionInput): Promise<Decision> {
-    const project = parseId(projectId, 'projectId');
-    const decision = parseCreateDecision(input);
+  async create(project: number, decision: NewDecision): Promise<Decision> {
     return this.#session.run((c) => toDecision(insertDecision(c, project, decision, Date.now())));
   }
 
-  async get(projectId: number, id: number): Promise<Decision | null> {
-    const project = parseId(projectId, 'projectId');
-    const decisionId = parseId(id, 'id');
+  async get(project: number, decisionId: number): Promise<Decision | null> {
     return this.#session.run((c) => {
       const row = c
         .statement<unknown[], DecisionRow>(
@@ -87,9 +69,10 @@ export class SqliteDecisionRepository implements DecisionRepository {
     });
   }
 
-  async list(projectId: number, options?: ListDecisionsOptions): Promise<Decision[]> {
-    const project = parseId(projectId, 'projectId');
-    const { statuses } = parseListDecisions(options);
+  async list(
+    project: number,
+    { statuses }: ParsedArgument<DecisionBackend, 'list', 1>,
+  ): Promise<Decision[]> {
     const filter =
       statuses === undefined || statuses.length === 0
         ? ''
@@ -104,23 +87,20 @@ export class SqliteDecisionRepository implements DecisionRepository {
     );
   }
 
-  async validate(projectId: number, id: number, notes?: string | null): Promise<Decision> {
-    return this.#conclude(projectId, id, 'validated', notes);
+  async validate(project: number, decisionId: number, notes: string | null): Promise<Decision> {
+    return this.#conclude(project, decisionId, 'validated', notes);
   }
 
-  async reject(projectId: number, id: number, notes?: string | null): Promise<Decision> {
-    return this.#conclude(projectId, id, 'rejected', notes);
+  async reject(project: number, decisionId: number, notes: string | null): Promise<Decision> {
+    return this.#conclude(project, decisionId, 'rejected', notes);
   }
 
   async #conclude(
-    projectId: number,
-    id: number,
+    project: number,
+    decisionId: number,
     status: 'validated' | 'rejected',
-    notes: string | null | undefined,
+    text: string | null,
   ): Promise<Decision> {
-    const project = parseId(projectId, 'projectId');
-    const decisionId = parseId(id, 'id');
-    const text = parseNotes(notes);
     return this.#session.run((c) =>
       c.atomic(() => {
         const current = findDecision(c, project, decisionId);
@@ -141,13 +121,10 @@ export class SqliteDecisionRepository implements DecisionRepository {
   }
 
   async supersede(
-    projectId: number,
-    id: number,
-    replacement: CreateDecisionInput,
+    project: number,
+    decisionId: number,
+    next: NewDecision,
   ): Promise<{ previous: Decision; replacement: Decision }> {
-    const project = parseId(projectId, 'projectId');
-    const decisionId = parseId(id, 'id');
-    const next = parseCreateDecision(replacement);
     return this.#session.run((c) =>
       c.atomic(() => {
         const current = findDecision(c, project, decisionId);
@@ -170,13 +147,10 @@ export class SqliteDecisionRepository implements DecisionRepository {
   }
 
   async addScenario(
-    projectId: number,
-    decisionId: number,
-    input: AddScenarioInput,
+    project: number,
+    id: number,
+    scenario: ParsedArgument<DecisionBackend, 'addScenario', 2>,
   ): Promise<Scenario> {
-    const project = parseId(projectId, 'projectId');
-    const id = parseId(decisionId, 'decisionId');
-    const scenario = parseAddScenario(input);
     return this.#session.run((c) => {
       findDecision(c, project, id);
       const row = c
@@ -198,9 +172,7 @@ export class SqliteDecisionRepository implements DecisionRepository {
     });
   }
 
-  async listScenarios(projectId: number, decisionId: number): Promise<Scenario[]> {
-    const project = parseId(projectId, 'projectId');
-    const id = parseId(decisionId, 'decisionId');
+  async listScenarios(project: number, id: number): Promise<Scenario[]> {
     return this.#session.run((c) =>
       c
         .statement<unknown[], ScenarioRow>(

@@ -1,24 +1,6 @@
-import {
-  decodeCursor,
-  encodeCursor,
-  parseId,
-  parseIds,
-  NotFoundError,
-  parseListEpisodes,
-  parseMarkConsolidated,
-  parseRecordEpisode,
-  parseRecordEpisodes,
-} from '@athena/core-types';
-import type {
-  EpisodeRepository,
-  EpisodicEvent,
-  ListEpisodesOptions,
-  MarkConsolidatedOptions,
-  NewEpisode,
-  Page,
-  PageOptions,
-  RecordEpisodeInput,
-} from '@athena/core-types';
+import { decodeCursor, encodeCursor, NotFoundError } from '@athena/core-types';
+import type { EpisodicEvent, NewEpisode, Page } from '@athena/core-types';
+import type { EpisodeBackend, ParsedArgument } from '@athena/store-kit';
 import type { Connection } from '../connection.js';
 import { mapError } from '../map-error.js';
 import { toEpisode } from '../rows.js';
@@ -66,17 +48,15 @@ function insertEpisode(
   return toEpisode(row as EpisodeRow);
 }
 
-/** Episodic events (`episodic_events`) on SQLite. */
-export class SqliteEpisodeRepository implements EpisodeRepository {
+/** Episodic events (`episodic_events`) on SQLite, behind the kit's validating front. */
+export class SqliteEpisodeRepository implements EpisodeBackend {
   readonly #session: Session;
 
   constructor(session: Session) {
     this.#session = session;
   }
 
-  async record(projectId: number, input: RecordEpisodeInput): Promise<EpisodicEvent> {
-    const project = parseId(projectId, 'projectId');
-    const event = parseRecordEpisode(input);
+  async record(project: number, event: NewEpisode): Promise<EpisodicEvent> {
     return this.#session.run((c) => {
       try {
         return insertEpisode(c, project, event, Date.now());
@@ -86,12 +66,7 @@ export class SqliteEpisodeRepository implements EpisodeRepository {
     });
   }
 
-  async recordMany(
-    projectId: number,
-    inputs: readonly RecordEpisodeInput[],
-  ): Promise<EpisodicEvent[]> {
-    const project = parseId(projectId, 'projectId');
-    const events = parseRecordEpisodes(inputs);
+  async recordMany(project: number, events: readonly NewEpisode[]): Promise<EpisodicEvent[]> {
     if (events.length === 0) return [];
     return this.#session.run((c) => {
       const now = Date.now();
@@ -103,9 +78,7 @@ export class SqliteEpisodeRepository implements EpisodeRepository {
     });
   }
 
-  async get(projectId: number, id: number): Promise<EpisodicEvent | null> {
-    const project = parseId(projectId, 'projectId');
-    const eventId = parseId(id, 'id');
+  async get(project: number, eventId: number): Promise<EpisodicEvent | null> {
     return this.#session.run((c) => {
       const row = c
         .statement<unknown[], EpisodeRow>(
@@ -120,11 +93,9 @@ export class SqliteEpisodeRepository implements EpisodeRepository {
    * Chronological, keyset-paginated on (timestamp, id).
    */
   async list(
-    projectId: number,
-    options?: ListEpisodesOptions & PageOptions,
+    project: number,
+    parsed: ParsedArgument<EpisodeBackend, 'list', 1>,
   ): Promise<Page<EpisodicEvent>> {
-    const project = parseId(projectId, 'projectId');
-    const parsed = parseListEpisodes(options);
     const conditions: string[] = ['project_id = @projectId'];
     const params: Record<string, unknown> = { projectId: project, limit: parsed.limit + 1 };
     if (parsed.after !== null) {
@@ -176,13 +147,10 @@ export class SqliteEpisodeRepository implements EpisodeRepository {
 
   /** Marks unconsolidated events consolidated; already consolidated ones are not counted. */
   async markConsolidated(
-    projectId: number,
-    ids: readonly number[],
-    options?: Date | MarkConsolidatedOptions,
+    project: number,
+    wanted: readonly number[],
+    { at, into }: ParsedArgument<EpisodeBackend, 'markConsolidated', 2>,
   ): Promise<number> {
-    const project = parseId(projectId, 'projectId');
-    const wanted = parseIds(ids, 'ids');
-    const { at, into } = parseMarkConsolidated(options);
     if (wanted.length === 0) return 0;
     return this.#session.run((c) => {
       if (into !== null && findMemory(c, project, into) === undefined) {

@@ -1,17 +1,6 @@
-import {
-  NotFoundError,
-  parseCreateTask,
-  parseId,
-  parseListTasks,
-  parseUpdateTask,
-} from '@athena/core-types';
-import type {
-  CreateTaskInput,
-  ListTasksOptions,
-  Task,
-  TaskRepository,
-  UpdateTaskInput,
-} from '@athena/core-types';
+import { NotFoundError } from '@athena/core-types';
+import type { Task } from '@athena/core-types';
+import type { ParsedArgument, TaskBackend } from '@athena/store-kit';
 import { mapError } from '../map-error.js';
 import { toMillis, toTask } from '../rows.js';
 import type { TaskRow } from '../rows.js';
@@ -26,17 +15,15 @@ const TASK_COLUMNS = Object.freeze({
   dueAt: 'due_at',
 });
 
-/** Tasks (`prospective_tasks`) on SQLite; sub-tasks cascade. */
-export class SqliteTaskRepository implements TaskRepository {
+/** Tasks (`prospective_tasks`) on SQLite, behind the kit's validating front; sub-tasks cascade. */
+export class SqliteTaskRepository implements TaskBackend {
   readonly #session: Session;
 
   constructor(session: Session) {
     this.#session = session;
   }
 
-  async create(projectId: number, input: CreateTaskInput): Promise<Task> {
-    const project = parseId(projectId, 'projectId');
-    const task = parseCreateTask(input);
+  async create(project: number, task: ParsedArgument<TaskBackend, 'create', 1>): Promise<Task> {
     return this.#session.run((c) => {
       if (task.goalId !== null) {
         const goal = c
@@ -78,9 +65,7 @@ export class SqliteTaskRepository implements TaskRepository {
     });
   }
 
-  async get(projectId: number, id: number): Promise<Task | null> {
-    const project = parseId(projectId, 'projectId');
-    const taskId = parseId(id, 'id');
+  async get(project: number, taskId: number): Promise<Task | null> {
     return this.#session.run((c) => {
       const row = c
         .statement<unknown[], TaskRow>(
@@ -91,10 +76,11 @@ export class SqliteTaskRepository implements TaskRepository {
     });
   }
 
-  async update(projectId: number, id: number, input: UpdateTaskInput): Promise<Task> {
-    const project = parseId(projectId, 'projectId');
-    const taskId = parseId(id, 'id');
-    const patch = parseUpdateTask(input);
+  async update(
+    project: number,
+    taskId: number,
+    patch: ParsedArgument<TaskBackend, 'update', 2>,
+  ): Promise<Task> {
     return this.#session.run((c) => {
       const { sets, params } = updateSql(patch, TASK_COLUMNS, Date.now());
       const row = c
@@ -108,9 +94,7 @@ export class SqliteTaskRepository implements TaskRepository {
   }
 
   /** By priority (highest first), then id. */
-  async list(projectId: number, options?: ListTasksOptions): Promise<Task[]> {
-    const project = parseId(projectId, 'projectId');
-    const parsed = parseListTasks(options);
+  async list(project: number, parsed: ParsedArgument<TaskBackend, 'list', 1>): Promise<Task[]> {
     const conditions = ['project_id = @projectId'];
     const params: Record<string, unknown> = { projectId: project };
     if (parsed.statuses !== undefined && parsed.statuses.length > 0) {
@@ -141,13 +125,11 @@ export class SqliteTaskRepository implements TaskRepository {
     );
   }
 
-  async subtasks(projectId: number, taskId: number): Promise<Task[]> {
-    return this.list(projectId, { parentTaskId: parseId(taskId, 'taskId') });
+  async subtasks(project: number, taskId: number): Promise<Task[]> {
+    return this.list(project, { parentTaskId: taskId });
   }
 
-  async delete(projectId: number, id: number): Promise<boolean> {
-    const project = parseId(projectId, 'projectId');
-    const taskId = parseId(id, 'id');
+  async delete(project: number, taskId: number): Promise<boolean> {
     return this.#session.run(
       (c) =>
         c

@@ -1,0 +1,28 @@
+import {
+  parseId,
+  parseIds,
+  parseListEpisodes,
+  parseMarkConsolidated,
+  parseRecordEpisode,
+  parseRecordEpisodes,
+} from '@athena/core-types';
+import type { EpisodeRepository } from '@athena/core-types';
+import { front } from '../front.js';
+import type { BackendOf, Parsers } from '../front.js';
+import { projectIdOf } from './ids.js';
+
+const EPISODE_PARSERS = {
+  record: (_, projectId, input) => [projectIdOf(projectId), parseRecordEpisode(input)] as const,
+  recordMany: (_, projectId, inputs) =>
+    [projectIdOf(projectId), parseRecordEpisodes(inputs)] as const,
+  get: (_, projectId, id) => [projectIdOf(projectId), parseId(id)] as const,
+  list: (_, projectId, options) => [projectIdOf(projectId), parseListEpisodes(options)] as const,
+  markConsolidated: (_, projectId, ids, options) =>
+    [projectIdOf(projectId), parseIds(ids, 'ids'), parseMarkConsolidated(options)] as const,
+} satisfies Parsers<EpisodeRepository>;
+
+/** The validating front of a backend's episodes. */
+export const EpisodeFront = front<EpisodeRepository>()(EPISODE_PARSERS);
+
+/** What a backend implements for episodes: {@link EpisodeRepository} with parsed arguments. */
+export type EpisodeBackend = BackendOf<EpisodeRepository, typeof EPISODE_PARSERS>;
