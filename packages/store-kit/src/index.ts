@@ -52,5 +52,9 @@ export type { BackendOf, Front, FrontContext, ParsedArgument, Parsers } from './
 export { front } from './front.js';
 export type { GoalBackend } from './fronts/goals.js';
 export { GoalFront } from './fronts/goals.js';
+export type { CodeBackend } from './fronts/code.js';
+export { CodeFront } from './fronts/code.js';
 export type { RepositoryBackends } from './fronts/fronted-repositories.js';
 export { frontedRepositories } from './fronts/fronted-repositories.js';
+export type { FileReplacement } from './code-replacement.js';
+export { fileReplacement } from './code-replacement.js';

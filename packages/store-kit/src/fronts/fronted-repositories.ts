@@ -1,11 +1,14 @@
 import type { GoalRepository, Repositories } from '@athena/core-types';
 import type { FrontContext } from '../front.js';
+import { CodeFront } from './code.js';
+import type { CodeBackend } from './code.js';
 import { GoalFront } from './goals.js';
 import type { GoalBackend } from './goals.js';
 
 /** A backend's repositories, each receiving parsed arguments. */
-export interface RepositoryBackends extends Omit<Repositories, 'goals'> {
+export interface RepositoryBackends extends Omit<Repositories, 'goals' | 'code'> {
   readonly goals: GoalBackend;
+  readonly code: CodeBackend;
 }
 
 /**
@@ -25,5 +28,6 @@ export function frontedRepositories(
   return Object.freeze({
     ...backends,
     goals: new GoalFront(backends.goals, context) as GoalRepository,
+    code: new CodeFront(backends.code, context),
   });
 }
