@@ -1,42 +1,21 @@
-import {
-  NotFoundError,
-  parseDependency,
-  parseFindEntities,
-  parseHotspotOptions,
-  parseId,
-  parseImpactOptions,
-  parseListUnresolved,
-  parseListUnresolvedReferences,
-  parseReplaceFile,
-  parseTraverseOptions,
-  parseUpsertEntities,
-  parseUpsertEntity,
-  planFileReplacement,
-  withPaths,
-} from '@athena/core-types';
+import { NotFoundError, withPaths } from '@athena/core-types';
 import type {
-  AddDependencyInput,
   CodeDependency,
   CodeEntity,
   CodeHotspot,
-  CodeRepository,
-  FindCodeEntitiesOptions,
-  HotspotOptions,
   ImpactedEntity,
-  ImpactOptions,
-  ListUnresolvedOptions,
-  ListUnresolvedReferencesOptions,
   NewCodeEntity,
   NormalizedFileEdge,
+  NormalizedHotspotOptions,
+  NormalizedReplaceFile,
   NormalizedTraverseOptions,
   NormalizedUnresolvedReference,
-  ReplaceFileInput,
   ReplaceFileResult,
-  TraverseOptions,
   UnresolvedDependency,
   UnresolvedReference,
-  UpsertCodeEntityInput,
 } from '@athena/core-types';
+import { fileReplacement } from '@athena/store-kit';
+import type { CodeBackend, ParsedArgument } from '@athena/store-kit';
 import type { Insertable, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { assertInProject } from './relationship-repository.js';
@@ -254,8 +233,8 @@ function edgeColumns(options: NormalizedTraverseOptions) {
     : [sql.raw('from_entity_id'), sql.raw('to_entity_id')];
 }
 
-/** `code_metadata` and `code_dependencies` on PostgreSQL. */
-export class PostgresCodeRepository implements CodeRepository {
+/** `code_metadata` and `code_dependencies` on PostgreSQL, behind the kit's validating front. */
+export class PostgresCodeRepository implements CodeBackend {
   readonly #session: () => Session;
 
   constructor(session: () => Session) {
@@ -263,25 +242,10 @@ export class PostgresCodeRepository implements CodeRepository {
   }
 
   /**
-   * Inserts an entity or updates the one with the same (filePath, qualifiedName, entityType).
+   * Inserts the entities or updates those with the same (filePath,
+   * qualifiedName, entityType), in one transaction, 1,000 rows per statement.
    */
-  async upsertEntity(projectId: number, input: UpsertCodeEntityInput): Promise<CodeEntity> {
-    const project = parseId(projectId, 'projectId');
-    const [entity] = await this.#upsert(project, [parseUpsertEntity(input)]);
-    return entity as CodeEntity;
-  }
-
-  /**
-   * Many upserts in one transaction, 1,000 rows per statement.
-   */
-  async upsertEntities(
-    projectId: number,
-    inputs: readonly UpsertCodeEntityInput[],
-  ): Promise<CodeEntity[]> {
-    return this.#upsert(parseId(projectId, 'projectId'), parseUpsertEntities(inputs));
-  }
-
-  #upsert(project: number, entities: readonly NewCodeEntity[]): Promise<CodeEntity[]> {
+  async upsertEntities(project: number, entities: readonly NewCodeEntity[]): Promise<CodeEntity[]> {
     return this.#session().atomic(
       { operation: 'upsert code entities', notFound: { entity: 'project', id: project } },
       async (s) => {
@@ -336,13 +300,7 @@ export class PostgresCodeRepository implements CodeRepository {
    * advisory lock on (project, file) serialises concurrent re-indexes of one
    * file, whose compare-then-write would otherwise race.
    */
-  async replaceFile(
-    projectId: number,
-    filePath: string,
-    input: ReplaceFileInput,
-  ): Promise<ReplaceFileResult> {
-    const project = parseId(projectId, 'projectId');
-    const file = parseReplaceFile(filePath, input);
+  async replaceFile(project: number, file: NormalizedReplaceFile): Promise<ReplaceFileResult> {
     return this.#session().atomic(
       { operation: 'replace code file', notFound: { entity: 'project', id: project } },
       async (s) => {
@@ -362,7 +320,8 @@ export class PostgresCodeRepository implements CodeRepository {
             .where('file_path', '=', file.filePath)
             .execute()
         ).map(toCodeEntity);
-        const plan = planFileReplacement(stored, file.entities);
+        const replacement = fileReplacement(stored, file);
+        const { plan } = replacement;
         const storedIds = stored.map((e) => e.id);
         const removedIds = plan.remove.map((e) => e.id);
         const deps = s.table('code_dependencies');
@@ -437,9 +396,7 @@ export class PostgresCodeRepository implements CodeRepository {
             entities[index] = toCodeEntity(byId.get(id) as Selectable<CodeMetadataTable>);
           }
         }
-        const storedById = new Map(stored.map((e) => [e.id, e]));
-        for (const { index, id } of plan.unchanged) entities[index] = storedById.get(id);
-        const written = entities as CodeEntity[];
+        const written = replacement.entities(entities);
         const resolvedEdges = await writeEdges(
           s,
           project,
@@ -453,24 +410,8 @@ export class PostgresCodeRepository implements CodeRepository {
             reference,
           })),
         );
-        await resolvePending(
-          s,
-          project,
-          new Set([
-            ...plan.insert.map((i) => (file.entities[i] as NewCodeEntity).qualifiedName),
-            ...plan.remove.map((e) => e.qualifiedName),
-          ]),
-        );
-        return {
-          entities: written,
-          created: plan.insert.length,
-          updated: plan.update.length,
-          unchanged: plan.unchanged.length,
-          removed: [...plan.remove],
-          resolvedEdges,
-          unresolvedEdges: file.edges.length - resolvedEdges,
-          unresolvedReferences: file.unresolved.length,
-        };
+        await resolvePending(s, project, replacement.resolvableNames);
+        return replacement.result(written, resolvedEdges);
       },
     );
   }
@@ -479,11 +420,9 @@ export class PostgresCodeRepository implements CodeRepository {
    * Pending edges, by id.
    */
   async unresolvedDependencies(
-    projectId: number,
-    options?: ListUnresolvedOptions,
+    project: number,
+    { filePath, qualifiedName }: ParsedArgument<CodeBackend, 'unresolvedDependencies', 1>,
   ): Promise<UnresolvedDependency[]> {
-    const project = parseId(projectId, 'projectId');
-    const { filePath, qualifiedName } = parseListUnresolved(options);
     return this.#session().read({ operation: 'list unresolved code dependencies' }, async (s) => {
       let query = s.db
         .selectFrom('code_unresolved_dependencies')
@@ -509,11 +448,9 @@ export class PostgresCodeRepository implements CodeRepository {
    * References that resolve to no entity, by id.
    */
   async unresolvedReferences(
-    projectId: number,
-    options?: ListUnresolvedReferencesOptions,
+    project: number,
+    { filePath, dependencyType }: ParsedArgument<CodeBackend, 'unresolvedReferences', 1>,
   ): Promise<UnresolvedReference[]> {
-    const project = parseId(projectId, 'projectId');
-    const { filePath, dependencyType } = parseListUnresolvedReferences(options);
     return this.#session().read({ operation: 'list unresolved code references' }, async (s) => {
       let query = s.db
         .selectFrom('code_unresolved_references')
@@ -534,9 +471,7 @@ export class PostgresCodeRepository implements CodeRepository {
     });
   }
 
-  async getEntity(projectId: number, id: number): Promise<CodeEntity | null> {
-    const project = parseId(projectId, 'projectId');
-    const entityId = parseId(id, 'id');
+  async getEntity(project: number, entityId: number): Promise<CodeEntity | null> {
     return this.#session().read({ operation: 'get code entity' }, async (s) => {
       const row = await s.db
         .selectFrom('code_metadata')
@@ -548,17 +483,20 @@ export class PostgresCodeRepository implements CodeRepository {
     });
   }
 
-  async findEntities(projectId: number, options?: FindCodeEntitiesOptions): Promise<CodeEntity[]> {
-    const project = parseId(projectId, 'projectId');
-    const { filePath, name, qualifiedName, entityTypes, line } = parseFindEntities(options);
+  async findEntities(
+    project: number,
+    options: ParsedArgument<CodeBackend, 'findEntities', 1>,
+  ): Promise<CodeEntity[]> {
     return this.#session().read({ operation: 'find code entities' }, async (s) => {
       let query = s.db.selectFrom('code_metadata').selectAll().where('project_id', '=', project);
-      if (filePath !== undefined) query = query.where('file_path', '=', filePath);
-      if (name !== undefined) query = query.where('name', '=', name);
-      if (qualifiedName !== undefined) query = query.where('qualified_name', '=', qualifiedName);
-      if (entityTypes !== undefined) query = query.where('entity_type', 'in', entityTypes);
-      if (line !== undefined) {
-        query = query.where('start_line', '<=', line).where('end_line', '>=', line);
+      if (options.filePath !== undefined) query = query.where('file_path', '=', options.filePath);
+      if (options.name !== undefined) query = query.where('name', '=', options.name);
+      if (options.qualifiedName !== undefined)
+        query = query.where('qualified_name', '=', options.qualifiedName);
+      if (options.entityTypes !== undefined)
+        query = query.where('entity_type', 'in', options.entityTypes);
+      if (options.line !== undefined) {
+        query = query.where('start_line', '<=', options.line).where('end_line', '>=', options.line);
       }
       const rows = await query
         .orderBy('file_path')
@@ -569,9 +507,7 @@ export class PostgresCodeRepository implements CodeRepository {
     });
   }
 
-  async deleteEntity(projectId: number, id: number): Promise<boolean> {
-    const project = parseId(projectId, 'projectId');
-    const entityId = parseId(id, 'id');
+  async deleteEntity(project: number, entityId: number): Promise<boolean> {
     return this.#session().write({ operation: 'delete code entity' }, async (s) => {
       const result = await s.db
         .deleteFrom('code_metadata')
@@ -585,9 +521,10 @@ export class PostgresCodeRepository implements CodeRepository {
   /**
    * Records that `fromEntityId` depends on `toEntityId`; idempotent.
    */
-  async addDependency(projectId: number, input: AddDependencyInput): Promise<CodeDependency> {
-    const project = parseId(projectId, 'projectId');
-    const edge = parseDependency(input);
+  async addDependency(
+    project: number,
+    edge: ParsedArgument<CodeBackend, 'addDependency', 1>,
+  ): Promise<CodeDependency> {
     return this.#session().write(
       {
         operation: 'add code dependency',
@@ -619,9 +556,10 @@ export class PostgresCodeRepository implements CodeRepository {
     );
   }
 
-  async removeDependency(projectId: number, input: AddDependencyInput): Promise<boolean> {
-    const project = parseId(projectId, 'projectId');
-    const edge = parseDependency(input);
+  async removeDependency(
+    project: number,
+    edge: ParsedArgument<CodeBackend, 'removeDependency', 1>,
+  ): Promise<boolean> {
     return this.#session().write({ operation: 'remove code dependency' }, async (s) => {
       const result = await s.db
         .deleteFrom('code_dependencies')
@@ -634,22 +572,20 @@ export class PostgresCodeRepository implements CodeRepository {
     });
   }
 
-  async dependenciesOf(projectId: number, entityId: number): Promise<CodeEntity[]> {
-    return this.#neighbours(projectId, entityId, 'from_entity_id', 'to_entity_id');
+  async dependenciesOf(project: number, id: number): Promise<CodeEntity[]> {
+    return this.#neighbours(project, id, 'from_entity_id', 'to_entity_id');
   }
 
-  async dependentsOf(projectId: number, entityId: number): Promise<CodeEntity[]> {
-    return this.#neighbours(projectId, entityId, 'to_entity_id', 'from_entity_id');
+  async dependentsOf(project: number, id: number): Promise<CodeEntity[]> {
+    return this.#neighbours(project, id, 'to_entity_id', 'from_entity_id');
   }
 
   async #neighbours(
-    projectId: number,
-    entityId: number,
+    project: number,
+    id: number,
     match: 'from_entity_id' | 'to_entity_id',
     other: 'from_entity_id' | 'to_entity_id',
   ): Promise<CodeEntity[]> {
-    const project = parseId(projectId, 'projectId');
-    const id = parseId(entityId, 'entityId');
     return this.#session().read({ operation: 'list code dependencies' }, async (s) => {
       const rows = await s.db
         .selectFrom('code_metadata')
@@ -669,32 +605,9 @@ export class PostgresCodeRepository implements CodeRepository {
   }
 
   /**
-   * Transitive dependents: {@link traverse} towards what depends on the entity.
-   */
-  async impact(
-    projectId: number,
-    entityId: number,
-    options?: ImpactOptions,
-  ): Promise<ImpactedEntity[]> {
-    const project = parseId(projectId, 'projectId');
-    const id = parseId(entityId, 'entityId');
-    return this.#traverse(project, id, parseImpactOptions(options));
-  }
-
-  /**
    * A breadth-first walk in one recursive CTE (see {@link traverseQuery}).
    */
   async traverse(
-    projectId: number,
-    entityId: number,
-    options: TraverseOptions,
-  ): Promise<ImpactedEntity[]> {
-    const project = parseId(projectId, 'projectId');
-    const id = parseId(entityId, 'entityId');
-    return this.#traverse(project, id, parseTraverseOptions(options));
-  }
-
-  #traverse(
     project: number,
     id: number,
     options: NormalizedTraverseOptions,
@@ -716,9 +629,10 @@ export class PostgresCodeRepository implements CodeRepository {
   /**
    * Fan-in and fan-out per entity by two grouped counts over the edges.
    */
-  async hotspots(projectId: number, options?: HotspotOptions): Promise<CodeHotspot[]> {
-    const project = parseId(projectId, 'projectId');
-    const { limit, orderBy, entityTypes, dependencyTypes } = parseHotspotOptions(options);
+  async hotspots(
+    project: number,
+    { limit, orderBy, entityTypes, dependencyTypes }: NormalizedHotspotOptions,
+  ): Promise<CodeHotspot[]> {
     const types = dependencyTypes === null ? null : [...dependencyTypes];
     const kinds = entityTypes === null ? null : [...entityTypes];
     const [first, second] =

@@ -1,41 +1,20 @@
-import {
-  NotFoundError,
-  parseDependency,
-  parseFindEntities,
-  parseHotspotOptions,
-  parseId,
-  parseImpactOptions,
-  parseListUnresolved,
-  parseListUnresolvedReferences,
-  parseReplaceFile,
-  parseTraverseOptions,
-  parseUpsertEntities,
-  parseUpsertEntity,
-  planFileReplacement,
-  withPaths,
-} from '@athena/core-types';
+import { NotFoundError, withPaths } from '@athena/core-types';
 import type {
-  AddDependencyInput,
   CodeDependency,
   CodeEntity,
   CodeHotspot,
-  CodeRepository,
-  FindCodeEntitiesOptions,
-  HotspotOptions,
   ImpactedEntity,
-  ImpactOptions,
-  ListUnresolvedOptions,
-  ListUnresolvedReferencesOptions,
   NewCodeEntity,
   NormalizedFileEdge,
+  NormalizedHotspotOptions,
+  NormalizedReplaceFile,
   NormalizedTraverseOptions,
-  ReplaceFileInput,
   ReplaceFileResult,
-  TraverseOptions,
   UnresolvedDependency,
   UnresolvedReference,
-  UpsertCodeEntityInput,
 } from '@athena/core-types';
+import { fileReplacement } from '@athena/store-kit';
+import type { CodeBackend, ParsedArgument } from '@athena/store-kit';
 import type { Connection } from '../connection.js';
 import { assertInProject } from './assert-in-project.js';
 import { mapError } from '../map-error.js';
@@ -241,28 +220,15 @@ function writeEdge(
   return false;
 }
 
-/** Code entities and their dependency graph on SQLite. */
-export class SqliteCodeRepository implements CodeRepository {
+/** Code entities and their dependency graph on SQLite, behind the kit's validating front. */
+export class SqliteCodeRepository implements CodeBackend {
   readonly #session: Session;
 
   constructor(session: Session) {
     this.#session = session;
   }
 
-  async upsertEntity(projectId: number, input: UpsertCodeEntityInput): Promise<CodeEntity> {
-    const project = parseId(projectId, 'projectId');
-    const [entity] = await this.#upsert(project, [parseUpsertEntity(input)]);
-    return entity as CodeEntity;
-  }
-
-  async upsertEntities(
-    projectId: number,
-    inputs: readonly UpsertCodeEntityInput[],
-  ): Promise<CodeEntity[]> {
-    return this.#upsert(parseId(projectId, 'projectId'), parseUpsertEntities(inputs));
-  }
-
-  #upsert(project: number, entities: readonly NewCodeEntity[]): Promise<CodeEntity[]> {
+  async upsertEntities(project: number, entities: readonly NewCodeEntity[]): Promise<CodeEntity[]> {
     return this.#session.run((c) =>
       c.atomic(() => {
         assertMemories(c, project, entities);
@@ -285,13 +251,7 @@ export class SqliteCodeRepository implements CodeRepository {
     );
   }
 
-  async replaceFile(
-    projectId: number,
-    filePath: string,
-    input: ReplaceFileInput,
-  ): Promise<ReplaceFileResult> {
-    const project = parseId(projectId, 'projectId');
-    const file = parseReplaceFile(filePath, input);
+  async replaceFile(project: number, file: NormalizedReplaceFile): Promise<ReplaceFileResult> {
     return this.#session.run((c) =>
       c.atomic(() => {
         if (c.column('SELECT 1 FROM projects WHERE id = ?').get(project) === undefined) {
@@ -305,7 +265,8 @@ export class SqliteCodeRepository implements CodeRepository {
           )
           .all(project, file.filePath)
           .map(toCodeEntity);
-        const plan = planFileReplacement(stored, file.entities);
+        const replacement = fileReplacement(stored, file);
+        const { plan } = replacement;
         const storedIds = JSON.stringify(stored.map((e) => e.id));
         const removedIds = JSON.stringify(plan.remove.map((e) => e.id));
         // The file's own edges are replaced below; edges of other files that
@@ -352,9 +313,9 @@ export class SqliteCodeRepository implements CodeRepository {
             id,
           }) as CodeEntityRow;
         }
-        const entities = rows.map((row) => (row === undefined ? undefined : toCodeEntity(row)));
-        const byId = new Map(stored.map((e) => [e.id, e]));
-        for (const { index, id } of plan.unchanged) entities[index] = byId.get(id);
+        const entities = replacement.entities(
+          rows.map((row) => (row === undefined ? undefined : toCodeEntity(row))),
+        );
 
         let resolvedEdges = 0;
         for (const edge of file.edges) {
@@ -369,31 +330,16 @@ export class SqliteCodeRepository implements CodeRepository {
           const from = (entities[ref.from] as CodeEntity).id;
           reference.run(project, from, ref.dependencyType, ref.target, ref.line, now);
         }
-        const names = new Set([
-          ...plan.insert.map((index) => (file.entities[index] as NewCodeEntity).qualifiedName),
-          ...plan.remove.map((e) => e.qualifiedName),
-        ]);
-        resolvePending(c, project, names, now);
-        return {
-          entities: entities as CodeEntity[],
-          created: plan.insert.length,
-          updated: plan.update.length,
-          unchanged: plan.unchanged.length,
-          removed: [...plan.remove],
-          resolvedEdges,
-          unresolvedEdges: file.edges.length - resolvedEdges,
-          unresolvedReferences: file.unresolved.length,
-        };
+        resolvePending(c, project, replacement.resolvableNames, now);
+        return replacement.result(entities, resolvedEdges);
       }),
     );
   }
 
   async unresolvedDependencies(
-    projectId: number,
-    options?: ListUnresolvedOptions,
+    project: number,
+    { filePath, qualifiedName }: ParsedArgument<CodeBackend, 'unresolvedDependencies', 1>,
   ): Promise<UnresolvedDependency[]> {
-    const project = parseId(projectId, 'projectId');
-    const { filePath, qualifiedName } = parseListUnresolved(options);
     return this.#session.run((c) =>
       c
         .statement<[Record<string, unknown>], UnresolvedDependencyRow>(
@@ -414,11 +360,9 @@ export class SqliteCodeRepository implements CodeRepository {
   }
 
   async unresolvedReferences(
-    projectId: number,
-    options?: ListUnresolvedReferencesOptions,
+    project: number,
+    { filePath, dependencyType }: ParsedArgument<CodeBackend, 'unresolvedReferences', 1>,
   ): Promise<UnresolvedReference[]> {
-    const project = parseId(projectId, 'projectId');
-    const { filePath, dependencyType } = parseListUnresolvedReferences(options);
     return this.#session.run((c) =>
       c
         .statement<[Record<string, unknown>], UnresolvedReferenceRow>(
@@ -438,9 +382,7 @@ export class SqliteCodeRepository implements CodeRepository {
     );
   }
 
-  async getEntity(projectId: number, id: number): Promise<CodeEntity | null> {
-    const project = parseId(projectId, 'projectId');
-    const entityId = parseId(id, 'id');
+  async getEntity(project: number, entityId: number): Promise<CodeEntity | null> {
     return this.#session.run((c) => {
       const row = c
         .statement<unknown[], CodeEntityRow>(
@@ -452,16 +394,17 @@ export class SqliteCodeRepository implements CodeRepository {
   }
 
   /** By file path, then start line (unknown last), then id. */
-  async findEntities(projectId: number, options?: FindCodeEntitiesOptions): Promise<CodeEntity[]> {
-    const project = parseId(projectId, 'projectId');
-    const { filePath, name, qualifiedName, entityTypes, line } = parseFindEntities(options);
+  async findEntities(
+    project: number,
+    options: ParsedArgument<CodeBackend, 'findEntities', 1>,
+  ): Promise<CodeEntity[]> {
     const conditions = ['project_id = @projectId'];
-    if (filePath !== undefined) conditions.push('file_path = @filePath');
-    if (name !== undefined) conditions.push('name = @name');
-    if (qualifiedName !== undefined) conditions.push('qualified_name = @qualifiedName');
-    if (entityTypes !== undefined)
+    if (options.filePath !== undefined) conditions.push('file_path = @filePath');
+    if (options.name !== undefined) conditions.push('name = @name');
+    if (options.qualifiedName !== undefined) conditions.push('qualified_name = @qualifiedName');
+    if (options.entityTypes !== undefined)
       conditions.push('entity_type IN (SELECT value FROM json_each(@entityTypes))');
-    if (line !== undefined) conditions.push('start_line <= @line AND end_line >= @line');
+    if (options.line !== undefined) conditions.push('start_line <= @line AND end_line >= @line');
     return this.#session.run((c) =>
       c
         .statement<[Record<string, unknown>], CodeEntityRow>(
@@ -470,19 +413,18 @@ export class SqliteCodeRepository implements CodeRepository {
         )
         .all({
           projectId: project,
-          filePath: filePath ?? null,
-          name: name ?? null,
-          qualifiedName: qualifiedName ?? null,
-          entityTypes: entityTypes === undefined ? null : JSON.stringify(entityTypes),
-          line: line ?? null,
+          filePath: options.filePath ?? null,
+          name: options.name ?? null,
+          qualifiedName: options.qualifiedName ?? null,
+          entityTypes:
+            options.entityTypes === undefined ? null : JSON.stringify(options.entityTypes),
+          line: options.line ?? null,
         })
         .map(toCodeEntity),
     );
   }
 
-  async deleteEntity(projectId: number, id: number): Promise<boolean> {
-    const project = parseId(projectId, 'projectId');
-    const entityId = parseId(id, 'id');
+  async deleteEntity(project: number, entityId: number): Promise<boolean> {
     return this.#session.run(
       (c) =>
         c
@@ -491,9 +433,10 @@ export class SqliteCodeRepository implements CodeRepository {
     );
   }
 
-  async addDependency(projectId: number, input: AddDependencyInput): Promise<CodeDependency> {
-    const project = parseId(projectId, 'projectId');
-    const edge = parseDependency(input);
+  async addDependency(
+    project: number,
+    edge: ParsedArgument<CodeBackend, 'addDependency', 1>,
+  ): Promise<CodeDependency> {
     return this.#session.run((c) =>
       c.atomic(() => {
         assertInProject(c, 'code_metadata', 'code entity', project, [
@@ -516,9 +459,10 @@ export class SqliteCodeRepository implements CodeRepository {
     );
   }
 
-  async removeDependency(projectId: number, input: AddDependencyInput): Promise<boolean> {
-    const project = parseId(projectId, 'projectId');
-    const edge = parseDependency(input);
+  async removeDependency(
+    project: number,
+    edge: ParsedArgument<CodeBackend, 'removeDependency', 1>,
+  ): Promise<boolean> {
     return this.#session.run(
       (c) =>
         c
@@ -530,9 +474,7 @@ export class SqliteCodeRepository implements CodeRepository {
     );
   }
 
-  async dependenciesOf(projectId: number, entityId: number): Promise<CodeEntity[]> {
-    const project = parseId(projectId, 'projectId');
-    const id = parseId(entityId, 'entityId');
+  async dependenciesOf(project: number, id: number): Promise<CodeEntity[]> {
     return this.#session.run((c) =>
       c
         .statement<unknown[], CodeEntityRow>(
@@ -546,9 +488,7 @@ export class SqliteCodeRepository implements CodeRepository {
     );
   }
 
-  async dependentsOf(projectId: number, entityId: number): Promise<CodeEntity[]> {
-    const project = parseId(projectId, 'projectId');
-    const id = parseId(entityId, 'entityId');
+  async dependentsOf(project: number, id: number): Promise<CodeEntity[]> {
     return this.#session.run((c) =>
       c
         .statement<unknown[], CodeEntityRow>(
@@ -563,32 +503,9 @@ export class SqliteCodeRepository implements CodeRepository {
   }
 
   /**
-   * Transitive dependents: {@link traverse} towards what depends on the entity.
-   */
-  async impact(
-    projectId: number,
-    entityId: number,
-    options?: ImpactOptions,
-  ): Promise<ImpactedEntity[]> {
-    const project = parseId(projectId, 'projectId');
-    const id = parseId(entityId, 'entityId');
-    return this.#traverse(project, id, parseImpactOptions(options));
-  }
-
-  /**
    * A breadth-first walk in one recursive CTE (see {@link traverseSql}).
    */
   async traverse(
-    projectId: number,
-    entityId: number,
-    options: TraverseOptions,
-  ): Promise<ImpactedEntity[]> {
-    const project = parseId(projectId, 'projectId');
-    const id = parseId(entityId, 'entityId');
-    return this.#traverse(project, id, parseTraverseOptions(options));
-  }
-
-  #traverse(
     project: number,
     id: number,
     options: NormalizedTraverseOptions,
@@ -618,9 +535,10 @@ export class SqliteCodeRepository implements CodeRepository {
   /**
    * Fan-in and fan-out per entity by two grouped counts over the edges.
    */
-  async hotspots(projectId: number, options?: HotspotOptions): Promise<CodeHotspot[]> {
-    const project = parseId(projectId, 'projectId');
-    const { limit, orderBy, entityTypes, dependencyTypes } = parseHotspotOptions(options);
+  async hotspots(
+    project: number,
+    { limit, orderBy, entityTypes, dependencyTypes }: NormalizedHotspotOptions,
+  ): Promise<CodeHotspot[]> {
     const [first, second] = orderBy === 'fanIn' ? ['fan_in', 'fan_out'] : ['fan_out', 'fan_in'];
     const typeFilter = `(@types IS NULL OR dependency_type IN (SELECT value FROM json_each(@types)))`;
     return this.#session.run((c) =>
