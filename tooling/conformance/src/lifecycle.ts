@@ -1,4 +1,4 @@
-import { DimensionMismatchError, StoreClosedError } from '@athena/core-types';
+import { DimensionMismatchError, StoreClosedError, ValidationError } from '@athena/core-types';
 import type { Store } from '@athena/core-types';
 import { describe, expect, it } from 'vitest';
 import { expectAthenaError } from './expect-athena-error.js';
@@ -106,6 +106,30 @@ export function lifecycleTests(ctx: SuiteContext): void {
         () => store.transaction(async (tx) => tx.projects.list()),
         StoreClosedError,
         'store_closed',
+      );
+    });
+  });
+
+  it('after close(), a bad argument is still a ValidationError: arguments are checked first', async () => {
+    await withStore(DIMENSION, async (store) => {
+      await store.init();
+      await store.close();
+      const badProject = await expectAthenaError(
+        () => store.memories.store(0, memoryInput()),
+        ValidationError,
+        'validation',
+      );
+      expect(badProject.message).toMatch(/projectId/);
+      const badId = await expectAthenaError(
+        () => store.memories.get(1, 0),
+        ValidationError,
+        'validation',
+      );
+      expect(badId.message).toMatch(/\bid\b/);
+      await expectAthenaError(
+        () => store.memories.update(1, 0, { content: 'x' }),
+        ValidationError,
+        'validation',
       );
     });
   });

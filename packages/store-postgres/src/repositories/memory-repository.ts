@@ -1,27 +1,6 @@
-import {
-  NotFoundError,
-  decodeCursor,
-  encodeCursor,
-  parseFilters,
-  parseId,
-  parseIds,
-  parseListMemories,
-  parseRecordAccess,
-  parseStoreMemories,
-  parseStoreMemory,
-  parseUpdateMemory,
-} from '@athena/core-types';
-import type {
-  ListMemoriesOptions,
-  Memory,
-  MemoryFilters,
-  MemoryRepository,
-  NewMemory,
-  Page,
-  RecordAccessOptions,
-  StoreMemoryInput,
-  UpdateMemoryInput,
-} from '@athena/core-types';
+import { NotFoundError, encodeCursor } from '@athena/core-types';
+import type { Memory, MemoryPatch, NewMemory, NormalizedFilters, Page } from '@athena/core-types';
+import type { MemoryBackend, ParsedArgument } from '@athena/store-kit';
 import { sql } from 'kysely';
 import { POSTGRES_MAX_BIND_PARAMETERS } from '../limits.js';
 import { toMemory, toNumber } from '../rows.js';
@@ -82,8 +61,8 @@ function insertRows(session: Session, projectId: number, memories: readonly NewM
   );
 }
 
-/** `memory_vectors` on PostgreSQL: every operation scoped to one project. */
-export class PostgresMemoryRepository implements MemoryRepository {
+/** `memory_vectors` on PostgreSQL, behind the kit's validating front: every operation scoped to one project. */
+export class PostgresMemoryRepository implements MemoryBackend {
   readonly #session: () => Session;
 
   constructor(session: () => Session) {
@@ -91,12 +70,10 @@ export class PostgresMemoryRepository implements MemoryRepository {
   }
 
   /**
-   * Validates and stores one memory.
+   * Stores one (already validated) memory.
    */
-  async store(projectId: number, input: StoreMemoryInput): Promise<Memory> {
+  async store(project: number, memory: NewMemory): Promise<Memory> {
     const session = this.#session();
-    const project = parseId(projectId, 'projectId');
-    const memory = parseStoreMemory(input, session.env.dimension);
     const stored = await session.write(
       { operation: 'store memory', notFound: { entity: 'project', id: project } },
       async (s) => {
@@ -113,13 +90,11 @@ export class PostgresMemoryRepository implements MemoryRepository {
   }
 
   /**
-   * Validates every input, then inserts them in one transaction (multi-row
+   * Inserts the (already validated) memories in one transaction (multi-row
    * INSERTs); returns the ids in input order.
    */
-  async storeMany(projectId: number, inputs: readonly StoreMemoryInput[]): Promise<number[]> {
+  async storeMany(project: number, memories: readonly NewMemory[]): Promise<number[]> {
     const session = this.#session();
-    const project = parseId(projectId, 'projectId');
-    const memories = parseStoreMemories(inputs, session.env.dimension);
     if (memories.length === 0) return [];
     const ids = await session.atomic(
       { operation: 'store memories', notFound: { entity: 'project', id: project } },
@@ -142,9 +117,7 @@ export class PostgresMemoryRepository implements MemoryRepository {
     return ids;
   }
 
-  async get(projectId: number, id: number): Promise<Memory | null> {
-    const project = parseId(projectId, 'projectId');
-    const memoryId = parseId(id, 'id');
+  async get(project: number, memoryId: number): Promise<Memory | null> {
     return this.#session().read({ operation: 'get memory' }, async (s) => {
       const { rows } = await s.cached(
         'get memory',
@@ -161,9 +134,7 @@ export class PostgresMemoryRepository implements MemoryRepository {
     });
   }
 
-  async getMany(projectId: number, ids: readonly number[]): Promise<Memory[]> {
-    const project = parseId(projectId, 'projectId');
-    const wanted = parseIds(ids, 'ids');
+  async getMany(project: number, wanted: readonly number[]): Promise<Memory[]> {
     if (wanted.length === 0) return [];
     return this.#session().read({ operation: 'get memories' }, async (s) => {
       const rows = await s.db
@@ -177,12 +148,8 @@ export class PostgresMemoryRepository implements MemoryRepository {
     });
   }
 
-  async update(projectId: number, id: number, input: UpdateMemoryInput): Promise<Memory> {
-    const session = this.#session();
-    const project = parseId(projectId, 'projectId');
-    const memoryId = parseId(id, 'id');
-    const patch = parseUpdateMemory(input, session.env.dimension);
-    return session.write({ operation: 'update memory' }, async (s) => {
+  async update(project: number, memoryId: number, patch: MemoryPatch): Promise<Memory> {
+    return this.#session().write({ operation: 'update memory' }, async (s) => {
       const row = await s.db
         .updateTable('memory_vectors')
         .set({
@@ -210,9 +177,7 @@ export class PostgresMemoryRepository implements MemoryRepository {
     });
   }
 
-  async delete(projectId: number, id: number): Promise<boolean> {
-    const project = parseId(projectId, 'projectId');
-    const memoryId = parseId(id, 'id');
+  async delete(project: number, memoryId: number): Promise<boolean> {
     return this.#session().write({ operation: 'delete memory' }, async (s) => {
       const result = await s.db
         .deleteFrom('memory_vectors')
@@ -226,13 +191,13 @@ export class PostgresMemoryRepository implements MemoryRepository {
   /**
    * Keyset pagination by id: stable while other writers insert.
    */
-  async list(projectId: number, options?: ListMemoriesOptions): Promise<Page<Memory>> {
-    const project = parseId(projectId, 'projectId');
-    const { limit, after, filters, order } = parseListMemories(options);
-    const afterId = after === null ? null : decodeCursor(after, 1)[0];
+  async list(
+    project: number,
+    { limit, afterId, filters, order }: ParsedArgument<MemoryBackend, 'list', 1>,
+  ): Promise<Page<Memory>> {
     return this.#session().read({ operation: 'list memories' }, async (s) => {
       const keyset =
-        afterId === null || afterId === undefined
+        afterId === null
           ? sql`true`
           : order === 'asc'
             ? sql`m.id > ${afterId}`
@@ -249,25 +214,20 @@ export class PostgresMemoryRepository implements MemoryRepository {
     });
   }
 
-  async count(projectId: number, filters?: MemoryFilters): Promise<number> {
-    const project = parseId(projectId, 'projectId');
-    const normalized = parseFilters(filters);
+  async count(project: number, filters: NormalizedFilters): Promise<number> {
     return this.#session().read({ operation: 'count memories' }, async (s) => {
       const { rows } = await sql<{ n: string }>`
         select count(*) as n from ${s.table('memory_vectors')} m
-        where m.project_id = ${project} and ${filterSql(normalized, 'm')}`.execute(s.raw);
+        where m.project_id = ${project} and ${filterSql(filters, 'm')}`.execute(s.raw);
       return toNumber(rows[0]?.n ?? 0);
     });
   }
 
   async recordAccess(
-    projectId: number,
-    ids: readonly number[],
-    options?: RecordAccessOptions,
+    project: number,
+    wanted: readonly number[],
+    { retrieved, at }: ParsedArgument<MemoryBackend, 'recordAccess', 2>,
   ): Promise<number> {
-    const project = parseId(projectId, 'projectId');
-    const wanted = parseIds(ids, 'ids');
-    const { retrieved, at } = parseRecordAccess(options);
     if (wanted.length === 0) return 0;
     return this.#session().write({ operation: 'record access' }, async (s) => {
       // last_retrieved = coalesce(retrieved-or-null, last_retrieved): one statement text for both.

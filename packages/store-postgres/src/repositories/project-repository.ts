@@ -1,10 +1,11 @@
-import { NotFoundError, parseCreateProject, parseId, parseProjectKey } from '@athena/core-types';
-import type { CreateProjectInput, Project, ProjectRepository } from '@athena/core-types';
+import { NotFoundError } from '@athena/core-types';
+import type { NewProject, Project } from '@athena/core-types';
+import type { ProjectBackend } from '@athena/store-kit';
 import { toProject } from '../rows.js';
 import type { Session } from '../session.js';
 
-/** `projects` on PostgreSQL. */
-export class PostgresProjectRepository implements ProjectRepository {
+/** `projects` on PostgreSQL, behind the kit's validating front. */
+export class PostgresProjectRepository implements ProjectBackend {
   readonly #session: () => Session;
 
   constructor(session: () => Session) {
@@ -14,8 +15,7 @@ export class PostgresProjectRepository implements ProjectRepository {
   /**
    * Creates a project; the name and the path must both be unused.
    */
-  async create(input: CreateProjectInput): Promise<Project> {
-    const project = parseCreateProject(input);
+  async create(project: NewProject): Promise<Project> {
     return this.#session().write(
       {
         operation: 'create project',
@@ -32,8 +32,7 @@ export class PostgresProjectRepository implements ProjectRepository {
     );
   }
 
-  async get(id: number): Promise<Project | null> {
-    const projectId = parseId(id, 'projectId');
+  async get(projectId: number): Promise<Project | null> {
     return this.#session().read({ operation: 'get project' }, async (s) => {
       const row = await s.db
         .selectFrom('projects')
@@ -45,24 +44,22 @@ export class PostgresProjectRepository implements ProjectRepository {
   }
 
   async getByPath(path: string): Promise<Project | null> {
-    const value = parseProjectKey(path, 'path');
     return this.#session().read({ operation: 'get project by path' }, async (s) => {
       const row = await s.db
         .selectFrom('projects')
         .selectAll()
-        .where('path', '=', value)
+        .where('path', '=', path)
         .executeTakeFirst();
       return row === undefined ? null : toProject(row);
     });
   }
 
   async getByName(name: string): Promise<Project | null> {
-    const value = parseProjectKey(name, 'name');
     return this.#session().read({ operation: 'get project by name' }, async (s) => {
       const row = await s.db
         .selectFrom('projects')
         .selectAll()
-        .where('name', '=', value)
+        .where('name', '=', name)
         .executeTakeFirst();
       return row === undefined ? null : toProject(row);
     });
@@ -75,8 +72,7 @@ export class PostgresProjectRepository implements ProjectRepository {
     });
   }
 
-  async touch(id: number): Promise<Project> {
-    const projectId = parseId(id, 'projectId');
+  async touch(projectId: number): Promise<Project> {
     return this.#session().write({ operation: 'touch project' }, async (s) => {
       const row = await s.db
         .updateTable('projects')
@@ -89,8 +85,7 @@ export class PostgresProjectRepository implements ProjectRepository {
     });
   }
 
-  async delete(id: number): Promise<boolean> {
-    const projectId = parseId(id, 'projectId');
+  async delete(projectId: number): Promise<boolean> {
     return this.#session().write({ operation: 'delete project' }, async (s) => {
       const result = await s.db
         .deleteFrom('projects')

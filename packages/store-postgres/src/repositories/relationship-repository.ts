@@ -1,10 +1,6 @@
-import { NotFoundError, parseId, parseLink, parseListRelationships } from '@athena/core-types';
-import type {
-  LinkMemoriesInput,
-  ListRelationshipsOptions,
-  Relationship,
-  RelationshipRepository,
-} from '@athena/core-types';
+import { NotFoundError } from '@athena/core-types';
+import type { Relationship } from '@athena/core-types';
+import type { ParsedArgument, RelationshipBackend } from '@athena/store-kit';
 import { sql } from 'kysely';
 import { toNumber, toRelationship } from '../rows.js';
 import type { Session } from '../session.js';
@@ -36,8 +32,8 @@ export async function assertInProject(
   if (missing !== undefined) throw new NotFoundError(entity, missing, { details: { projectId } });
 }
 
-/** `memory_relationships` on PostgreSQL. */
-export class PostgresRelationshipRepository implements RelationshipRepository {
+/** `memory_relationships` on PostgreSQL, behind the kit's validating front. */
+export class PostgresRelationshipRepository implements RelationshipBackend {
   readonly #session: () => Session;
 
   constructor(session: () => Session) {
@@ -47,9 +43,10 @@ export class PostgresRelationshipRepository implements RelationshipRepository {
   /**
    * Links two memories of the project; linking again updates the strength.
    */
-  async link(projectId: number, input: LinkMemoriesInput): Promise<Relationship> {
-    const project = parseId(projectId, 'projectId');
-    const link = parseLink(input);
+  async link(
+    project: number,
+    link: ParsedArgument<RelationshipBackend, 'link', 1>,
+  ): Promise<Relationship> {
     return this.#session().write(
       { operation: 'link memories', notFound: { entity: 'memory', id: link.fromMemoryId } },
       async (s) => {
@@ -79,31 +76,26 @@ export class PostgresRelationshipRepository implements RelationshipRepository {
   }
 
   async unlink(
-    projectId: number,
-    link: Pick<LinkMemoriesInput, 'fromMemoryId' | 'toMemoryId' | 'relationshipType'>,
+    project: number,
+    link: ParsedArgument<RelationshipBackend, 'unlink', 1>,
   ): Promise<boolean> {
-    const project = parseId(projectId, 'projectId');
-    const parsed = parseLink({ ...link, strength: undefined });
     return this.#session().write({ operation: 'unlink memories' }, async (s) => {
       const result = await s.db
         .deleteFrom('memory_relationships')
         .where('project_id', '=', project)
-        .where('from_memory_id', '=', parsed.fromMemoryId)
-        .where('to_memory_id', '=', parsed.toMemoryId)
-        .where('relationship_type', '=', parsed.relationshipType)
+        .where('from_memory_id', '=', link.fromMemoryId)
+        .where('to_memory_id', '=', link.toMemoryId)
+        .where('relationship_type', '=', link.relationshipType)
         .executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
   }
 
   async list(
-    projectId: number,
-    memoryId: number,
-    options?: ListRelationshipsOptions,
+    project: number,
+    id: number,
+    { direction, types }: ParsedArgument<RelationshipBackend, 'list', 2>,
   ): Promise<Relationship[]> {
-    const project = parseId(projectId, 'projectId');
-    const id = parseId(memoryId, 'memoryId');
-    const { direction, types } = parseListRelationships(options);
     return this.#session().read({ operation: 'list relationships' }, async (s) => {
       let query = s.db
         .selectFrom('memory_relationships')

@@ -1,27 +1,6 @@
-import {
-  decodeCursor,
-  encodeCursor,
-  NotFoundError,
-  parseFilters,
-  parseId,
-  parseIds,
-  parseListMemories,
-  parseRecordAccess,
-  parseStoreMemories,
-  parseStoreMemory,
-  parseUpdateMemory,
-} from '@athena/core-types';
-import type {
-  ListMemoriesOptions,
-  Memory,
-  MemoryFilters,
-  MemoryRepository,
-  NewMemory,
-  Page,
-  RecordAccessOptions,
-  StoreMemoryInput,
-  UpdateMemoryInput,
-} from '@athena/core-types';
+import { encodeCursor, NotFoundError } from '@athena/core-types';
+import type { Memory, MemoryPatch, NewMemory, NormalizedFilters, Page } from '@athena/core-types';
+import type { MemoryBackend, ParsedArgument } from '@athena/store-kit';
 import type { Connection } from '../connection.js';
 import { filterSql } from '../sql/filter-sql.js';
 import { mapError } from '../map-error.js';
@@ -125,18 +104,19 @@ export function findMemory(c: Connection, projectId: number, id: number): Memory
     .get(projectId, id);
 }
 
-/** Memories (`memory_vectors`) on SQLite; vectors and full text follow by trigger. */
-export class SqliteMemoryRepository implements MemoryRepository {
+/**
+ * Memories (`memory_vectors`) on SQLite, behind the kit's validating front;
+ * vectors and full text follow by trigger.
+ */
+export class SqliteMemoryRepository implements MemoryBackend {
   readonly #session: Session;
 
   constructor(session: Session) {
     this.#session = session;
   }
 
-  async store(projectId: number, input: StoreMemoryInput): Promise<Memory> {
-    const project = parseId(projectId, 'projectId');
+  async store(project: number, memory: NewMemory): Promise<Memory> {
     return this.#session.run((c) => {
-      const memory = parseStoreMemory(input, c.embeddingDimension);
       try {
         const row = c
           .statement<unknown[], MemoryRow>(`${INSERT_MEMORY} RETURNING *`)
@@ -149,13 +129,11 @@ export class SqliteMemoryRepository implements MemoryRepository {
   }
 
   /**
-   * Validates every input, then inserts them all in one transaction with a
+   * Inserts the (already validated) memories all in one transaction with a
    * few multi-row statements (see {@link MAX_ROWS_PER_INSERT}).
    */
-  async storeMany(projectId: number, inputs: readonly StoreMemoryInput[]): Promise<number[]> {
-    const project = parseId(projectId, 'projectId');
+  async storeMany(project: number, memories: readonly NewMemory[]): Promise<number[]> {
     return this.#session.run((c) => {
-      const memories = parseStoreMemories(inputs, c.embeddingDimension);
       if (memories.length === 0) return [];
       const now = Date.now();
       try {
@@ -182,17 +160,15 @@ export class SqliteMemoryRepository implements MemoryRepository {
   }
 
   // Not `async`: the session's promise is returned as is, one promise per
-  // call on the hottest read path; validation errors reject it all the same.
-  get(projectId: number, id: number): Promise<Memory | null> {
+  // call on the hottest read path.
+  get(project: number, id: number): Promise<Memory | null> {
     return this.#session.run((c) => {
-      const row = findMemory(c, parseId(projectId, 'projectId'), parseId(id, 'id'));
+      const row = findMemory(c, project, id);
       return row === undefined ? null : toMemory(row);
     });
   }
 
-  async getMany(projectId: number, ids: readonly number[]): Promise<Memory[]> {
-    const project = parseId(projectId, 'projectId');
-    const wanted = parseIds(ids, 'ids');
+  async getMany(project: number, wanted: readonly number[]): Promise<Memory[]> {
     if (wanted.length === 0) return [];
     return this.#session.run((c) => {
       const rows = c
@@ -209,11 +185,8 @@ export class SqliteMemoryRepository implements MemoryRepository {
     });
   }
 
-  async update(projectId: number, id: number, input: UpdateMemoryInput): Promise<Memory> {
-    const project = parseId(projectId, 'projectId');
-    const memoryId = parseId(id, 'id');
+  async update(project: number, memoryId: number, patch: MemoryPatch): Promise<Memory> {
     return this.#session.run((c) => {
-      const patch = parseUpdateMemory(input, c.embeddingDimension);
       const sets: string[] = [];
       const params: Record<string, unknown> = { projectId: project, id: memoryId, now: Date.now() };
       for (const [field, value] of Object.entries(patch)) {
@@ -236,9 +209,7 @@ export class SqliteMemoryRepository implements MemoryRepository {
     });
   }
 
-  async delete(projectId: number, id: number): Promise<boolean> {
-    const project = parseId(projectId, 'projectId');
-    const memoryId = parseId(id, 'id');
+  async delete(project: number, memoryId: number): Promise<boolean> {
     return this.#session.run(
       (c) =>
         c
@@ -251,16 +222,13 @@ export class SqliteMemoryRepository implements MemoryRepository {
    * Keyset pagination by id: the cursor holds the last id seen, so pages stay
    * stable while rows are inserted.
    */
-  async list(projectId: number, options?: ListMemoriesOptions): Promise<Page<Memory>> {
-    const project = parseId(projectId, 'projectId');
-    const { limit, after, filters, order } = parseListMemories(options);
-    const afterId = after === null ? null : decodeCursor(after, 1)[0];
+  async list(
+    project: number,
+    { limit, afterId, filters, order }: ParsedArgument<MemoryBackend, 'list', 1>,
+  ): Promise<Page<Memory>> {
     const where = filterSql(filters, 'm');
     const direction = order === 'asc' ? 'ASC' : 'DESC';
-    const keyset =
-      afterId === undefined || afterId === null
-        ? ''
-        : ` AND m.id ${order === 'asc' ? '>' : '<'} @afterId`;
+    const keyset = afterId === null ? '' : ` AND m.id ${order === 'asc' ? '>' : '<'} @afterId`;
     return this.#session.run((c) => {
       const rows = c
         .statement<[Record<string, unknown>], MemoryRow>(
@@ -276,9 +244,8 @@ export class SqliteMemoryRepository implements MemoryRepository {
     });
   }
 
-  async count(projectId: number, filters?: MemoryFilters): Promise<number> {
-    const project = parseId(projectId, 'projectId');
-    const where = filterSql(parseFilters(filters), 'm');
+  async count(project: number, filters: NormalizedFilters): Promise<number> {
+    const where = filterSql(filters, 'm');
     return this.#session.run(
       (c) =>
         c
@@ -290,13 +257,10 @@ export class SqliteMemoryRepository implements MemoryRepository {
   }
 
   async recordAccess(
-    projectId: number,
-    ids: readonly number[],
-    options?: RecordAccessOptions,
+    project: number,
+    wanted: readonly number[],
+    { retrieved, at }: ParsedArgument<MemoryBackend, 'recordAccess', 2>,
   ): Promise<number> {
-    const project = parseId(projectId, 'projectId');
-    const wanted = parseIds(ids, 'ids');
-    const { retrieved, at } = parseRecordAccess(options);
     if (wanted.length === 0) return 0;
     return this.#session.run(
       (c) =>

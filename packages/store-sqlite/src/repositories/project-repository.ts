@@ -1,19 +1,19 @@
-import { NotFoundError, parseCreateProject, parseId, parseProjectKey } from '@athena/core-types';
-import type { CreateProjectInput, Project, ProjectRepository } from '@athena/core-types';
+import { NotFoundError } from '@athena/core-types';
+import type { NewProject, Project } from '@athena/core-types';
+import type { ProjectBackend } from '@athena/store-kit';
 import { toProject } from '../rows.js';
 import type { ProjectRow } from '../rows.js';
 import type { Session } from '../session.js';
 
-/** Projects on SQLite (`projects`). */
-export class SqliteProjectRepository implements ProjectRepository {
+/** Projects on SQLite (`projects`), behind the kit's validating front. */
+export class SqliteProjectRepository implements ProjectBackend {
   readonly #session: Session;
 
   constructor(session: Session) {
     this.#session = session;
   }
 
-  async create(input: CreateProjectInput): Promise<Project> {
-    const project = parseCreateProject(input);
+  async create(project: NewProject): Promise<Project> {
     return this.#session.run((c) => {
       const now = Date.now();
       const row = c
@@ -26,8 +26,7 @@ export class SqliteProjectRepository implements ProjectRepository {
     });
   }
 
-  async get(id: number): Promise<Project | null> {
-    const projectId = parseId(id, 'projectId');
+  async get(projectId: number): Promise<Project | null> {
     return this.#session.run((c) => {
       const row = c
         .statement<unknown[], ProjectRow>('SELECT * FROM projects WHERE id = ?')
@@ -37,21 +36,19 @@ export class SqliteProjectRepository implements ProjectRepository {
   }
 
   async getByPath(path: string): Promise<Project | null> {
-    const value = parseProjectKey(path, 'path');
     return this.#session.run((c) => {
       const row = c
         .statement<unknown[], ProjectRow>('SELECT * FROM projects WHERE path = ?')
-        .get(value);
+        .get(path);
       return row === undefined ? null : toProject(row);
     });
   }
 
   async getByName(name: string): Promise<Project | null> {
-    const value = parseProjectKey(name, 'name');
     return this.#session.run((c) => {
       const row = c
         .statement<unknown[], ProjectRow>('SELECT * FROM projects WHERE name = ?')
-        .get(value);
+        .get(name);
       return row === undefined ? null : toProject(row);
     });
   }
@@ -62,8 +59,7 @@ export class SqliteProjectRepository implements ProjectRepository {
     );
   }
 
-  async touch(id: number): Promise<Project> {
-    const projectId = parseId(id, 'projectId');
+  async touch(projectId: number): Promise<Project> {
     return this.#session.run((c) => {
       const row = c
         .statement<unknown[], ProjectRow>(
@@ -76,8 +72,7 @@ export class SqliteProjectRepository implements ProjectRepository {
   }
 
   /** Deletes the project; foreign keys cascade to everything in it. */
-  async delete(id: number): Promise<boolean> {
-    const projectId = parseId(id, 'projectId');
+  async delete(projectId: number): Promise<boolean> {
     return this.#session.run(
       (c) => c.statement('DELETE FROM projects WHERE id = ?').run(projectId).changes > 0,
     );

@@ -1,26 +1,22 @@
-import { parseId, parseLink, parseListRelationships } from '@athena/core-types';
+import type { Relationship } from '@athena/core-types';
+import type { ParsedArgument, RelationshipBackend } from '@athena/store-kit';
 import { assertInProject } from './assert-in-project.js';
-import type {
-  LinkMemoriesInput,
-  ListRelationshipsOptions,
-  Relationship,
-  RelationshipRepository,
-} from '@athena/core-types';
 import { toRelationship } from '../rows.js';
 import type { RelationshipRow } from '../rows.js';
 import type { Session } from '../session.js';
 
-/** Typed links between memories (`memory_relationships`) on SQLite. */
-export class SqliteRelationshipRepository implements RelationshipRepository {
+/** Typed links between memories (`memory_relationships`) on SQLite, behind the kit's validating front. */
+export class SqliteRelationshipRepository implements RelationshipBackend {
   readonly #session: Session;
 
   constructor(session: Session) {
     this.#session = session;
   }
 
-  async link(projectId: number, input: LinkMemoriesInput): Promise<Relationship> {
-    const project = parseId(projectId, 'projectId');
-    const link = parseLink(input);
+  async link(
+    project: number,
+    link: ParsedArgument<RelationshipBackend, 'link', 1>,
+  ): Promise<Relationship> {
     return this.#session.run((c) =>
       c.atomic(() => {
         assertInProject(c, 'memory_vectors', 'memory', project, [
@@ -50,11 +46,9 @@ export class SqliteRelationshipRepository implements RelationshipRepository {
   }
 
   async unlink(
-    projectId: number,
-    link: Pick<LinkMemoriesInput, 'fromMemoryId' | 'toMemoryId' | 'relationshipType'>,
+    project: number,
+    link: ParsedArgument<RelationshipBackend, 'unlink', 1>,
   ): Promise<boolean> {
-    const project = parseId(projectId, 'projectId');
-    const parsed = parseLink({ ...link, strength: 0.5 });
     return this.#session.run(
       (c) =>
         c
@@ -62,19 +56,15 @@ export class SqliteRelationshipRepository implements RelationshipRepository {
             `DELETE FROM memory_relationships
              WHERE project_id = ? AND from_memory_id = ? AND to_memory_id = ? AND relationship_type = ?`,
           )
-          .run(project, parsed.fromMemoryId, parsed.toMemoryId, parsed.relationshipType).changes >
-        0,
+          .run(project, link.fromMemoryId, link.toMemoryId, link.relationshipType).changes > 0,
     );
   }
 
   async list(
-    projectId: number,
-    memoryId: number,
-    options?: ListRelationshipsOptions,
+    project: number,
+    id: number,
+    { direction, types }: ParsedArgument<RelationshipBackend, 'list', 2>,
   ): Promise<Relationship[]> {
-    const project = parseId(projectId, 'projectId');
-    const id = parseId(memoryId, 'memoryId');
-    const { direction, types } = parseListRelationships(options);
     const side =
       direction === 'outgoing'
         ? 'from_memory_id = @id'
