@@ -52,5 +52,9 @@ export type { BackendOf, Front, FrontContext, ParsedArgument, Parsers } from './
 export { front } from './front.js';
 export type { GoalBackend } from './fronts/goals.js';
 export { GoalFront } from './fronts/goals.js';
+export type { SearchBackend, SearchHits } from './fronts/search.js';
+export { SEARCH_PARSERS, SearchFront } from './fronts/search.js';
+export type { RecordBackend } from './fronts/records.js';
+export { RecordFront } from './fronts/records.js';
 export type { RepositoryBackends } from './fronts/fronted-repositories.js';
 export { frontedRepositories } from './fronts/fronted-repositories.js';

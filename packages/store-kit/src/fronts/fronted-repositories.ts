@@ -1,11 +1,22 @@
-import type { GoalRepository, Repositories } from '@athena/core-types';
+import type {
+  GoalRepository,
+  RecordRepository,
+  Repositories,
+  SearchRepository,
+} from '@athena/core-types';
 import type { FrontContext } from '../front.js';
 import { GoalFront } from './goals.js';
 import type { GoalBackend } from './goals.js';
+import { RecordFront } from './records.js';
+import type { RecordBackend } from './records.js';
+import { SearchFront } from './search.js';
+import type { SearchBackend } from './search.js';
 
 /** A backend's repositories, each receiving parsed arguments. */
-export interface RepositoryBackends extends Omit<Repositories, 'goals'> {
+export interface RepositoryBackends extends Omit<Repositories, 'goals' | 'search' | 'records'> {
   readonly goals: GoalBackend;
+  readonly search: SearchBackend;
+  readonly records: RecordBackend;
 }
 
 /**
@@ -25,5 +36,7 @@ export function frontedRepositories(
   return Object.freeze({
     ...backends,
     goals: new GoalFront(backends.goals, context) as GoalRepository,
+    search: new SearchFront(backends.search, context) as SearchRepository,
+    records: new RecordFront(backends.records, context) as RecordRepository,
   });
 }
