@@ -2,17 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   StoreClosedError,
   parseBulkLoadOptions,
-  parseHybridOptions,
-  parseHybridQuery,
-  parseNeighbours,
-  parseId,
-  parseKeywordOptions,
-  parseKeywordText,
-  parseSemanticOptions,
   parseStatsOptions,
   parseTransactionCallback,
   resolveCapabilities,
-  toEmbedding,
 } from '@athena/core-types';
 import type {
   BulkLoadOptions,
@@ -42,7 +34,7 @@ import type {
   Store,
   StoreCapabilities,
 } from '@athena/core-types';
-import { frontedRepositories } from '@athena/store-kit';
+import { SEARCH_PARSERS, frontedRepositories } from '@athena/store-kit';
 import type { FrontContext } from '@athena/store-kit';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { schemaLockKey, withAdvisoryLock } from './advisory-lock.js';
@@ -131,6 +123,36 @@ export type ExplainableSearch =
       readonly memoryIds: readonly number[];
       readonly options?: NeighbourOptions;
     };
+
+/**
+ * The arguments of a search to explain, parsed by the search's own parsers
+ * (same order, same errors, same defaults), after its kind.
+ */
+function parseSearch(search: ExplainableSearch, context: FrontContext) {
+  const { semantic, keyword, hybrid, neighbours } = SEARCH_PARSERS;
+  switch (search.kind) {
+    case 'semantic':
+      return [
+        search.kind,
+        ...semantic(context, search.projectId, search.embedding, search.options),
+      ] as const;
+    case 'keyword':
+      return [
+        search.kind,
+        ...keyword(context, search.projectId, search.text, search.options),
+      ] as const;
+    case 'neighbours':
+      return [
+        search.kind,
+        ...neighbours(context, search.projectId, search.memoryIds, search.options),
+      ] as const;
+    default:
+      return [
+        'hybrid',
+        ...hybrid(context, search.projectId, search.query, search.options),
+      ] as const;
+  }
+}
 
 interface OpenState {
   readonly db: Kysely<Database>;
@@ -425,7 +447,8 @@ export class PostgresStore implements Store {
     planner: { readonly enableSeqScan?: boolean } = {},
   ): Promise<string[]> {
     const session = this.#open().session;
-    const project = parseId(search.projectId, 'projectId');
+    const parsed = parseSearch(search, this);
+    const project = parsed[1];
     // Loaded outside the transaction, so the plan is the one the search gets.
     await session.env.projectShares.scope(project);
     return session.atomic({ operation: 'explain search' }, async (s) => {
@@ -441,24 +464,15 @@ export class PostgresStore implements Store {
       let projectGraph = false;
       // A state-filtered neighbour search on the graph path runs with the index imposed.
       let vectorIndexImposed = false;
-      if (search.kind === 'semantic') {
-        const options = parseSemanticOptions(search.options);
+      if (parsed[0] === 'semantic') {
+        const [, , vector, options] = parsed;
         projectGraph = await applyAnnFor(options);
-        statement = semanticSql(
-          s,
-          project,
-          toEmbedding(search.embedding, s.env.dimension),
-          options,
-        );
-      } else if (search.kind === 'keyword') {
-        statement = keywordSql(
-          s,
-          project,
-          parseKeywordText(search.text),
-          parseKeywordOptions(search.options),
-        );
-      } else if (search.kind === 'neighbours') {
-        const { ids, options } = parseNeighbours(search.memoryIds, search.options);
+        statement = semanticSql(s, project, vector, options);
+      } else if (parsed[0] === 'keyword') {
+        const [, , text, options] = parsed;
+        statement = keywordSql(s, project, text, options);
+      } else if (parsed[0] === 'neighbours') {
+        const [, , { ids, options }] = parsed;
         const settings = await annSettingsFor(s, project, annQueryOf(options));
         await applyAnnSettings(s, settings);
         projectGraph = settings.projectGraph;
@@ -466,9 +480,8 @@ export class PostgresStore implements Store {
         vectorIndexImposed = options.states !== undefined && !exact;
         statement = neighboursSql(s, project, ids, { ...options, exact });
       } else {
-        const options = parseHybridOptions(search.options);
+        const [, , { embedding, text }, options] = parsed;
         projectGraph = await applyAnnFor(options);
-        const { embedding, text } = parseHybridQuery(search.query, s.env.dimension);
         statement = hybridSql(s, project, embedding, text, options);
       }
       const explain = sql<{ 'QUERY PLAN': string }>`explain ${statement}`;

@@ -456,6 +456,42 @@ export function validationTests(ctx: SuiteContext): void {
       expect(hybrid.find((hit) => hit.memory.id === target.id)?.breakdown.keywordRank).toBe(1);
     });
 
+    it('several bad arguments: every search names the first, in argument order', async () => {
+      const store = ctx.store();
+      const project = await ctx.project();
+      const badOptions = { limit: 0 };
+      await expectAthenaError(
+        () => store.search.semantic(project.id, QUERY.slice(1), badOptions),
+        DimensionMismatchError,
+        'dimension_mismatch',
+      );
+      const semantic = await expectAthenaError(
+        () => store.search.semantic(project.id, nanAt3, badOptions),
+        ValidationError,
+        'validation',
+      );
+      expect(semantic.issues.map((issue) => issue.path)).toEqual([
+        expect.stringMatching(/^embedding/),
+      ]);
+      await expectAthenaError(
+        () => store.search.hybrid(project.id, { embedding: QUERY.slice(1), text: 'x' }, badOptions),
+        DimensionMismatchError,
+        'dimension_mismatch',
+      );
+      const hybrid = await expectAthenaError(
+        () => store.search.hybrid(project.id, { embedding: QUERY, text: 'a\u0000b' }, badOptions),
+        ValidationError,
+        'validation',
+      );
+      expect(hybrid.issues.map((issue) => issue.path)).toEqual(['query.text']);
+      const keyword = await expectAthenaError(
+        () => store.search.keyword(project.id, '', badOptions),
+        ValidationError,
+        'validation',
+      );
+      expect(keyword.issues.map((issue) => issue.path)).toEqual(['text']);
+    });
+
     it('a blank or NUL keyword query is a ValidationError', async () => {
       const store = ctx.store();
       const project = await ctx.project();

@@ -1,22 +1,6 @@
-import {
-  MemoryChecksum,
-  NotFoundError,
-  parseRecordCount,
-  parseRecordPage,
-  parseRecordTable,
-  parseRecords,
-  parseSupersessionLinks,
-} from '@athena/core-types';
-import type {
-  RecordChecksum,
-  RecordCountOptions,
-  RecordOf,
-  RecordPageOptions,
-  RecordRepository,
-  RecordTable,
-  SupersedingTable,
-  SupersessionLink,
-} from '@athena/core-types';
+import { MemoryChecksum, NotFoundError } from '@athena/core-types';
+import type { NewRecord, RecordChecksum, RecordOf, RecordTable } from '@athena/core-types';
+import type { ParsedArgument, RecordBackend } from '@athena/store-kit';
 import { sql } from 'kysely';
 import { POSTGRES_MAX_BIND_PARAMETERS } from '../limits.js';
 import { POSTGRES_RECORD_TABLES } from '../record-tables.js';
@@ -73,17 +57,21 @@ function inProjects(table: RecordTable, projectIds: readonly number[] | undefine
   return sql<boolean>`${column} = any(${[...projectIds]}::bigint[])`;
 }
 
-/** Every table as plain domain records, written verbatim (see `RecordRepository`). */
-export class PostgresRecordRepository implements RecordRepository {
+/**
+ * Every table as plain domain records, written verbatim (see
+ * `RecordRepository`), behind the kit's validating front.
+ */
+export class PostgresRecordRepository implements RecordBackend {
   readonly #session: () => Session;
 
   constructor(session: () => Session) {
     this.#session = session;
   }
 
-  async page<T extends RecordTable>(table: T, options?: RecordPageOptions): Promise<RecordOf<T>[]> {
-    const name = parseRecordTable(table) as T;
-    const { after, limit, projectIds } = parseRecordPage(options);
+  async page(
+    name: RecordTable,
+    { after, limit, projectIds }: ParsedArgument<RecordBackend, 'page', 1>,
+  ): Promise<RecordOf<RecordTable>[]> {
     const spec = POSTGRES_RECORD_TABLES[name];
     return this.#session().read({ operation: `page ${name}` }, async (s) => {
       const base = s.db.selectFrom(spec.sqlTable);
@@ -99,9 +87,10 @@ export class PostgresRecordRepository implements RecordRepository {
     });
   }
 
-  async count(table: RecordTable, options?: RecordCountOptions): Promise<number> {
-    const name = parseRecordTable(table);
-    const { projectIds } = parseRecordCount(options);
+  async count(
+    name: RecordTable,
+    { projectIds }: ParsedArgument<RecordBackend, 'count', 1>,
+  ): Promise<number> {
     const { sqlTable } = POSTGRES_RECORD_TABLES[name];
     return this.#session().read({ operation: `count ${name}` }, async (s) => {
       const { rows } = await sql<{ n: string }>`
@@ -120,8 +109,9 @@ export class PostgresRecordRepository implements RecordRepository {
    * run right after a bulk load, before any ANALYZE, a filtered keyset query
    * was planned as a scan and sort of all the project's rows per page.
    */
-  async checksum(options?: RecordCountOptions): Promise<RecordChecksum> {
-    const { projectIds } = parseRecordCount(options);
+  async checksum({
+    projectIds,
+  }: ParsedArgument<RecordBackend, 'checksum', 0>): Promise<RecordChecksum> {
     return this.#session().read({ operation: 'checksum memories' }, async (s) => {
       const checksum = new MemoryChecksum();
       const content = sql`convert_to(content, 'UTF8')`;
@@ -145,14 +135,9 @@ export class PostgresRecordRepository implements RecordRepository {
     });
   }
 
-  async insert<T extends RecordTable>(
-    table: T,
-    records: readonly RecordOf<T>[],
-  ): Promise<number[]> {
-    const name = parseRecordTable(table) as T;
+  async insert<T extends RecordTable>(name: T, rows: readonly NewRecord<T>[]): Promise<number[]> {
     const spec = POSTGRES_RECORD_TABLES[name];
     const session = this.#session();
-    const rows = parseRecords(name, records, session.env.dimension);
     if (rows.length === 0) return [];
     const chunk = Math.floor(POSTGRES_MAX_BIND_PARAMETERS / spec.columns);
     const ids = await session.atomic(
@@ -191,10 +176,8 @@ export class PostgresRecordRepository implements RecordRepository {
   }
 
   async linkSupersession(
-    table: SupersedingTable,
-    links: readonly SupersessionLink[],
+    parsed: ParsedArgument<RecordBackend, 'linkSupersession', 0>,
   ): Promise<number> {
-    const parsed = parseSupersessionLinks(table, links);
     if (parsed.links.length === 0) return 0;
     const { sqlTable } = POSTGRES_RECORD_TABLES[parsed.table];
     const entity = parsed.table === 'memories' ? 'memory' : 'decision';

@@ -1,24 +1,8 @@
-import {
-  parseHybridOptions,
-  parseHybridQuery,
-  parseId,
-  parseKeywordOptions,
-  parseKeywordText,
-  parseNeighbours,
-  parseSemanticOptions,
-  toEmbedding,
-} from '@athena/core-types';
 import type {
-  EmbeddingInput,
-  HybridQuery,
-  HybridSearchOptions,
-  KeywordSearchOptions,
   MemoryNeighbours,
-  NeighbourOptions,
-  SearchHitMemory,
-  SearchRepository,
-  SearchResult,
-  SemanticSearchOptions,
+  NormalizedHybridOptions,
+  NormalizedKeywordOptions,
+  NormalizedSemanticOptions,
 } from '@athena/core-types';
 import { CompiledQuery, sql } from 'kysely';
 import {
@@ -29,6 +13,7 @@ import {
   withAnnSettings,
 } from '../ann-settings.js';
 import { hitMemory, hybridHit, keywordHit, semanticHit } from '@athena/store-kit';
+import type { ParsedArgument, SearchBackend, SearchHits } from '@athena/store-kit';
 import { READ, fromVector, toNumber } from '../rows.js';
 import {
   hybridSql,
@@ -49,8 +34,8 @@ import type { Session } from '../session.js';
  */
 const NEIGHBOURS_EXACT_MAX_ROWS = 300;
 
-/** Semantic, keyword and hybrid search on PostgreSQL, each one SQL statement. */
-export class PostgresSearchRepository implements SearchRepository {
+/** Semantic, keyword and hybrid search on PostgreSQL, each one SQL statement, behind the kit's validating front. */
+export class PostgresSearchRepository implements SearchBackend {
   readonly #session: () => Session;
 
   constructor(session: () => Session) {
@@ -60,18 +45,15 @@ export class PostgresSearchRepository implements SearchRepository {
   /**
    * Nearest neighbours by cosine similarity, highest first.
    */
-  async semantic<const O extends SemanticSearchOptions | undefined = undefined>(
-    projectId: number,
-    embedding: EmbeddingInput,
-    options?: O,
-  ): Promise<SearchResult<SearchHitMemory<O>>[]> {
+  async semantic(
+    project: number,
+    vector: Float32Array,
+    parsed: NormalizedSemanticOptions,
+  ): Promise<SearchHits> {
     const session = this.#session();
-    const project = parseId(projectId, 'projectId');
-    const vector = toEmbedding(embedding, session.env.dimension);
-    const parsed = parseSemanticOptions(options);
-    const toHit = hitMemory<O, object>(parsed.includeEmbedding, READ);
+    const toHit = hitMemory<NormalizedSemanticOptions, object>(parsed.includeEmbedding, READ);
     const context = { operation: 'semantic search' };
-    const run = async (s: Session): Promise<SearchResult<SearchHitMemory<O>>[]> => {
+    const run = async (s: Session): Promise<SearchHits> => {
       const plain = plainSemantic(s, parsed);
       const { rows } =
         plain === null
@@ -93,16 +75,13 @@ export class PostgresSearchRepository implements SearchRepository {
   /**
    * Full-text search: any word of `text` matches; score = rank / (rank + 1).
    */
-  async keyword<const O extends KeywordSearchOptions | undefined = undefined>(
-    projectId: number,
-    text: string,
-    options?: O,
-  ): Promise<SearchResult<SearchHitMemory<O>>[]> {
+  async keyword(
+    project: number,
+    query: string,
+    parsed: NormalizedKeywordOptions,
+  ): Promise<SearchHits> {
     const session = this.#session();
-    const project = parseId(projectId, 'projectId');
-    const query = parseKeywordText(text);
-    const parsed = parseKeywordOptions(options);
-    const toHit = hitMemory<O, object>(parsed.includeEmbedding, READ);
+    const toHit = hitMemory<NormalizedKeywordOptions, object>(parsed.includeEmbedding, READ);
     return session.read({ operation: 'keyword search' }, async (s) => {
       const { rows } = await keywordSql(s, project, query, parsed).execute(s.raw);
       return rows.map((row, index) => keywordHit(toHit(row), row.score, index + 1));
@@ -112,16 +91,13 @@ export class PostgresSearchRepository implements SearchRepository {
   /**
    * Semantic and keyword candidates fused in SQL (weighted or RRF).
    */
-  async hybrid<const O extends HybridSearchOptions | undefined = undefined>(
-    projectId: number,
-    query: HybridQuery,
-    options?: O,
-  ): Promise<SearchResult<SearchHitMemory<O>>[]> {
+  async hybrid(
+    project: number,
+    { embedding: vector, text }: ParsedArgument<SearchBackend, 'hybrid', 1>,
+    parsed: NormalizedHybridOptions,
+  ): Promise<SearchHits> {
     const session = this.#session();
-    const project = parseId(projectId, 'projectId');
-    const { embedding: vector, text } = parseHybridQuery(query, session.env.dimension);
-    const parsed = parseHybridOptions(options);
-    const toHit = hitMemory<O, object>(parsed.includeEmbedding, READ);
+    const toHit = hitMemory<NormalizedHybridOptions, object>(parsed.includeEmbedding, READ);
     const settings = await annSettingsFor(session, project, annQueryOf(parsed));
     return withAnnSettings(session, { operation: 'hybrid search' }, settings, async (s) => {
       const plain = plainHybrid(s, parsed);
@@ -154,13 +130,10 @@ export class PostgresSearchRepository implements SearchRepository {
    * semantic search for `k` rows in this project would get.
    */
   async neighbours(
-    projectId: number,
-    memoryIds: readonly number[],
-    options?: NeighbourOptions,
+    project: number,
+    { ids, options: parsed }: ParsedArgument<SearchBackend, 'neighbours', 1>,
   ): Promise<MemoryNeighbours[]> {
     const session = this.#session();
-    const project = parseId(projectId, 'projectId');
-    const { ids, options: parsed } = parseNeighbours(memoryIds, options);
     if (ids.length === 0) return [];
     const settings = await annSettingsFor(session, project, annQueryOf(parsed));
     const context = { operation: 'neighbour search' };

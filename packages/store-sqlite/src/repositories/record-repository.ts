@@ -1,23 +1,6 @@
-import {
-  MemoryChecksum,
-  NotFoundError,
-  parseRecordCount,
-  parseRecordPage,
-  parseRecordTable,
-  parseRecords,
-  parseSupersessionLinks,
-} from '@athena/core-types';
-import type {
-  NewRecord,
-  RecordChecksum,
-  RecordCountOptions,
-  RecordOf,
-  RecordPageOptions,
-  RecordRepository,
-  RecordTable,
-  SupersedingTable,
-  SupersessionLink,
-} from '@athena/core-types';
+import { MemoryChecksum, NotFoundError } from '@athena/core-types';
+import type { NewRecord, RecordChecksum, RecordOf, RecordTable } from '@athena/core-types';
+import type { ParsedArgument, RecordBackend } from '@athena/store-kit';
 import type { Connection } from '../connection.js';
 import { SQLITE_RECORD_TABLES } from '../record-tables.js';
 import { blobVector } from '../rows.js';
@@ -89,17 +72,21 @@ function insertSql(sqlTable: string, columns: readonly string[], rows: number): 
     .join(', ')} RETURNING id`;
 }
 
-/** Every table as plain domain records, written verbatim (see `RecordRepository`). */
-export class SqliteRecordRepository implements RecordRepository {
+/**
+ * Every table as plain domain records, written verbatim (see
+ * `RecordRepository`), behind the kit's validating front.
+ */
+export class SqliteRecordRepository implements RecordBackend {
   readonly #session: Session;
 
   constructor(session: Session) {
     this.#session = session;
   }
 
-  async page<T extends RecordTable>(table: T, options?: RecordPageOptions): Promise<RecordOf<T>[]> {
-    const name = parseRecordTable(table) as T;
-    const { after, limit, projectIds } = parseRecordPage(options);
+  async page(
+    name: RecordTable,
+    { after, limit, projectIds }: ParsedArgument<RecordBackend, 'page', 1>,
+  ): Promise<RecordOf<RecordTable>[]> {
     const spec = SQLITE_RECORD_TABLES[name];
     return this.#session.run((c) => {
       const rows =
@@ -118,9 +105,10 @@ export class SqliteRecordRepository implements RecordRepository {
     });
   }
 
-  async count(table: RecordTable, options?: RecordCountOptions): Promise<number> {
-    const name = parseRecordTable(table);
-    const { projectIds } = parseRecordCount(options);
+  async count(
+    name: RecordTable,
+    { projectIds }: ParsedArgument<RecordBackend, 'count', 1>,
+  ): Promise<number> {
     const { sqlTable } = SQLITE_RECORD_TABLES[name];
     return this.#session.run((c) =>
       projectIds === undefined
@@ -138,8 +126,9 @@ export class SqliteRecordRepository implements RecordRepository {
    * Reads the memories one row at a time (constant memory) and hashes each
    * in JavaScript.
    */
-  async checksum(options?: RecordCountOptions): Promise<RecordChecksum> {
-    const { projectIds } = parseRecordCount(options);
+  async checksum({
+    projectIds,
+  }: ParsedArgument<RecordBackend, 'checksum', 0>): Promise<RecordChecksum> {
     return this.#session.run((c) => {
       const checksum = new MemoryChecksum();
       const rows =
@@ -162,14 +151,9 @@ export class SqliteRecordRepository implements RecordRepository {
     });
   }
 
-  async insert<T extends RecordTable>(
-    table: T,
-    records: readonly RecordOf<T>[],
-  ): Promise<number[]> {
-    const name = parseRecordTable(table) as T;
+  async insert<T extends RecordTable>(name: T, rows: readonly NewRecord<T>[]): Promise<number[]> {
     const spec = SQLITE_RECORD_TABLES[name];
     return this.#session.run((c) => {
-      const rows: NewRecord<T>[] = parseRecords(name, records, c.embeddingDimension);
       if (rows.length === 0) return [];
       const maxRows = Math.min(MAX_ROWS, Math.floor(MAX_PARAMETERS / spec.columns.length));
       return c.atomic(() => {
@@ -193,10 +177,8 @@ export class SqliteRecordRepository implements RecordRepository {
   }
 
   async linkSupersession(
-    table: SupersedingTable,
-    links: readonly SupersessionLink[],
+    parsed: ParsedArgument<RecordBackend, 'linkSupersession', 0>,
   ): Promise<number> {
-    const parsed = parseSupersessionLinks(table, links);
     if (parsed.links.length === 0) return 0;
     const spec = SQLITE_RECORD_TABLES[parsed.table];
     const entity = parsed.table === 'memories' ? 'memory' : 'decision';

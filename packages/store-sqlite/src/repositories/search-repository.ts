@@ -1,25 +1,9 @@
-import {
-  parseHybridOptions,
-  parseHybridQuery,
-  parseId,
-  parseKeywordOptions,
-  parseKeywordText,
-  parseNeighbours,
-  parseSemanticOptions,
-  toEmbedding,
-} from '@athena/core-types';
 import type {
-  EmbeddingInput,
-  HybridQuery,
-  HybridSearchOptions,
-  KeywordSearchOptions,
   MemoryNeighbours,
-  NeighbourOptions,
   NormalizedFilters,
-  SearchHitMemory,
-  SearchRepository,
-  SearchResult,
-  SemanticSearchOptions,
+  NormalizedHybridOptions,
+  NormalizedKeywordOptions,
+  NormalizedSemanticOptions,
 } from '@athena/core-types';
 import {
   QUANTIZED_MIN_DIMENSION,
@@ -31,6 +15,7 @@ import type { Connection } from '../connection.js';
 import { hasFilters } from '../sql/filter-sql.js';
 import { toFtsQuery } from '../sql/fts-query.js';
 import { hitMemory, hybridHit, keywordHit, semanticHit } from '@athena/store-kit';
+import type { ParsedArgument, SearchBackend, SearchHits } from '@athena/store-kit';
 import { READ, vectorBlob } from '../rows.js';
 import type { MemoryRow } from '../rows.js';
 import {
@@ -93,8 +78,8 @@ function isLarge(c: Connection, projectId: number): boolean {
   return row !== undefined;
 }
 
-/** Semantic (sqlite-vec), keyword (FTS5) and hybrid search, each one statement. */
-export class SqliteSearchRepository implements SearchRepository {
+/** Semantic (sqlite-vec), keyword (FTS5) and hybrid search, each one statement, behind the kit's validating front. */
+export class SqliteSearchRepository implements SearchBackend {
   readonly #session: Session;
 
   constructor(session: Session) {
@@ -108,16 +93,13 @@ export class SqliteSearchRepository implements SearchRepository {
    * vec0 index instead); with filters, an exact scan over the matching rows,
    * so `limit` rows come back whenever that many match.
    */
-  async semantic<const O extends SemanticSearchOptions | undefined = undefined>(
-    projectId: number,
-    embedding: EmbeddingInput,
-    options?: O,
-  ): Promise<SearchResult<SearchHitMemory<O>>[]> {
-    const project = parseId(projectId, 'projectId');
-    const parsed = parseSemanticOptions(options);
-    const toHit = hitMemory<O, object>(parsed.includeEmbedding, READ);
+  async semantic(
+    project: number,
+    vector: Float32Array,
+    parsed: NormalizedSemanticOptions,
+  ): Promise<SearchHits> {
+    const toHit = hitMemory<NormalizedSemanticOptions, object>(parsed.includeEmbedding, READ);
     return this.#session.run((c) => {
-      const vector = toEmbedding(embedding, c.embeddingDimension);
       const plan = planFor(c, project, parsed.filters, parsed.limit, parsed.exact);
       const { sql, params } = semanticSql(
         {
@@ -144,15 +126,12 @@ export class SqliteSearchRepository implements SearchRepository {
    * Full-text search with FTS5 and bm25. The text is plain words, never
    * query syntax; the score is −bm25 / (1 − bm25), in [0, 1).
    */
-  async keyword<const O extends KeywordSearchOptions | undefined = undefined>(
-    projectId: number,
-    text: string,
-    options?: O,
-  ): Promise<SearchResult<SearchHitMemory<O>>[]> {
-    const project = parseId(projectId, 'projectId');
-    const query = parseKeywordText(text);
-    const parsed = parseKeywordOptions(options);
-    const toHit = hitMemory<O, object>(parsed.includeEmbedding, READ);
+  async keyword(
+    project: number,
+    query: string,
+    parsed: NormalizedKeywordOptions,
+  ): Promise<SearchHits> {
+    const toHit = hitMemory<NormalizedKeywordOptions, object>(parsed.includeEmbedding, READ);
     const match = toFtsQuery(query);
     return this.#session.run((c) => {
       if (match === null) return [];
@@ -172,16 +151,13 @@ export class SqliteSearchRepository implements SearchRepository {
   /**
    * Both legs and the fusion in one SQL statement; see `hybridSql`.
    */
-  async hybrid<const O extends HybridSearchOptions | undefined = undefined>(
-    projectId: number,
-    query: HybridQuery,
-    options?: O,
-  ): Promise<SearchResult<SearchHitMemory<O>>[]> {
-    const project = parseId(projectId, 'projectId');
-    const parsed = parseHybridOptions(options);
-    const toHit = hitMemory<O, object>(parsed.includeEmbedding, READ);
+  async hybrid(
+    project: number,
+    { embedding: vector, text }: ParsedArgument<SearchBackend, 'hybrid', 1>,
+    parsed: NormalizedHybridOptions,
+  ): Promise<SearchHits> {
+    const toHit = hitMemory<NormalizedHybridOptions, object>(parsed.includeEmbedding, READ);
     return this.#session.run((c) => {
-      const { embedding: vector, text } = parseHybridQuery(query, c.embeddingDimension);
       const match = toFtsQuery(text);
       const plan = planFor(c, project, parsed.filters, parsed.candidates, false);
       const { sql, params } = hybridSql(
@@ -224,12 +200,9 @@ export class SqliteSearchRepository implements SearchRepository {
    * Each call reads one snapshot (one read transaction).
    */
   async neighbours(
-    projectId: number,
-    memoryIds: readonly number[],
-    options?: NeighbourOptions,
+    project: number,
+    { ids, options: parsed }: ParsedArgument<SearchBackend, 'neighbours', 1>,
   ): Promise<MemoryNeighbours[]> {
-    const project = parseId(projectId, 'projectId');
-    const { ids, options: parsed } = parseNeighbours(memoryIds, options);
     if (ids.length === 0) return [];
     const shape = {
       withStates: parsed.states !== undefined,
