@@ -26,7 +26,7 @@ describe('backend detection', () => {
       sqlite: { path: defaultSqlitePath() },
       fallback: 'sqlite',
     });
-    expect(config.reason).toMatch(/no PostgreSQL setting/);
+    expect(config.reason).toMatch(/no PostgreSQL or PGlite setting/);
     expect(config.embeddingDimension).toBeUndefined();
   });
 

@@ -332,8 +332,8 @@ describe('process-wide store', () => {
 });
 
 describe('availability', () => {
-  it('reports both backends whose drivers load here', async () => {
-    expect(await getAvailableBackends()).toEqual(['sqlite', 'postgres']);
+  it('reports every backend whose package loads here', async () => {
+    expect(await getAvailableBackends()).toEqual(['sqlite', 'postgres', 'pglite']);
     expect(await isBackendAvailable('sqlite')).toBe(true);
     expect(await isBackendAvailable('postgres')).toBe(true);
   });

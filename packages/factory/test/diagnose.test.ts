@@ -64,7 +64,7 @@ describe('diagnose on SQLite', () => {
       'embedder',
       'embedding model',
     ]);
-    expect(byName(diagnosis, 'backend')?.detail).toContain('no PostgreSQL setting found');
+    expect(byName(diagnosis, 'backend')?.detail).toContain('no PostgreSQL or PGlite setting found');
     expect(byName(diagnosis, 'schema')?.detail).toBe(`version ${SQLITE_SCHEMA_VERSION} (latest)`);
     expect(
       diagnosis.checks.every((check) => check.status === 'ok' && check.fix === undefined),
