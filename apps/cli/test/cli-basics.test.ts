@@ -15,7 +15,7 @@ describe('athena without a reachable database', () => {
       };
       const down = await athena(['list'], { env, cwd });
       expect(down.code).toBe(EXIT.unavailable);
-      oneLine(down, /PostgreSQL .* is configured but unavailable/);
+      oneLine(down, /PostgreSQL \(.*\) is unavailable, and ATHENA_FALLBACK=none/);
       expect(down.stderr).not.toContain('secret');
       const doctor = await athena(['doctor'], { env, cwd });
       expect(doctor.code).toBe(EXIT.failure);
