@@ -20,9 +20,10 @@ const TIERS = {
   '1m': { rows: 1_000_000, budgetMs: 15_000, ingestRows: 2_048 },
 } as const;
 
-const USAGE = `pnpm bench [--tier 10k|100k|1m] [--backend sqlite|postgres|all] [--suite all|core|consolidation] [--queries N] [--out DIR]
+const USAGE = `pnpm bench [--tier 10k|100k|1m] [--backend sqlite,postgres,pglite|all] [--suite all|core|consolidation] [--queries N] [--out DIR]
   --tier      data set size (default 10k); 1m is documented but not run in CI
-  --backend   which store(s) to measure (default all)
+  --backend   which store(s) to measure, comma-separated (default all; the consolidation
+              suite runs on sqlite and postgres)
   --suite     core (search, ingest, throughput), consolidation (10,000 memories, 20 % duplicates,
               one and two workers), or both (default all)
   --queries   query vectors/texts, and samples per operation (default 200)
@@ -47,12 +48,17 @@ if (values.help) {
 }
 const tierName = values.tier as keyof typeof TIERS;
 const tier = TIERS[tierName];
+const BACKENDS = ['sqlite', 'postgres', 'pglite'] as const;
+type Backend = (typeof BACKENDS)[number];
 const backend = values.backend ?? 'all';
+const chosen: readonly string[] = backend === 'all' ? BACKENDS : backend.split(',');
+const wanted = (name: Backend) => chosen.includes(name);
 const suite = values.suite ?? 'all';
 const queries = Number(values.queries);
 if (
   tier === undefined ||
-  !['sqlite', 'postgres', 'all'].includes(backend) ||
+  chosen.length === 0 ||
+  chosen.some((name) => !(BACKENDS as readonly string[]).includes(name)) ||
   !['all', 'core', 'consolidation'].includes(suite) ||
   !Number.isInteger(queries) ||
   queries < 20
@@ -101,13 +107,19 @@ if (suite !== 'consolidation') {
   };
 
   const backends: BackendResult[] = [];
-  if (backend === 'sqlite' || backend === 'all') {
+  if (wanted('sqlite')) {
     log('sqlite …');
     backends.push(await runSqlite(ctx));
   }
-  if (backend === 'postgres' || backend === 'all') {
+  if (wanted('postgres')) {
     log('postgres …');
     backends.push(await runPostgres(ctx, url));
+  }
+  if (wanted('pglite')) {
+    log('pglite …');
+    // Loaded when asked for: PGlite is WebAssembly, and other runs need none of it.
+    const { runPglite } = await import('./pglite/run-pglite.js');
+    backends.push(await runPglite(ctx));
   }
 
   const report: BenchReport = {
@@ -125,7 +137,7 @@ if (suite !== 'consolidation') {
       timeBudgetPerOperationMs: tier.budgetMs,
       ingestRowsPerSide: tier.ingestRows,
     },
-    machine: await describeMachine(backend === 'sqlite' ? null : url),
+    machine: await describeMachine(wanted('postgres') ? url : null),
     backends,
     // maxRSS is in KiB.
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
@@ -137,7 +149,7 @@ if (suite !== 'consolidation') {
 
 if (suite !== 'core') {
   const report = await runConsolidationSuite({
-    backends: backend === 'all' ? ['sqlite', 'postgres'] : [backend as 'sqlite' | 'postgres'],
+    backends: (['sqlite', 'postgres'] as const).filter(wanted),
     rows: 10_000,
     url,
     log,

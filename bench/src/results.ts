@@ -42,7 +42,7 @@ export interface ThroughputRow {
 
 /** Everything measured for one backend at one tier. */
 export interface BackendResult {
-  readonly backend: 'sqlite' | 'postgres';
+  readonly backend: 'sqlite' | 'postgres' | 'pglite';
   readonly settings: Readonly<Record<string, unknown>>;
   readonly latency: readonly LatencyRow[];
   readonly ingest: readonly RateRow[];

@@ -1,5 +1,4 @@
 import type { PostgresStore } from '@athena/store-postgres';
-import pg from 'pg';
 import { loadThroughApi } from '../phases/load-through-api.js';
 import type { LoadedLayouts, RunResults } from '../phases/run-context.js';
 import { now } from '../stats.js';
@@ -7,14 +6,15 @@ import { LOAD_BATCH, progressBar } from '../workload.js';
 import type { BenchContext } from '../workload.js';
 import { openIndexBuilder, openStore } from './postgres-connections.js';
 import type { PostgresConnections } from './postgres-connections.js';
-import { HNSW, insertRows, RAW_SETTINGS, vectorParam } from './raw-sql.js';
+import { HNSW, insertRows, vectorParam } from './raw-sql.js';
+import type { RawPool } from './raw-sql.js';
 
 /** The loaded layouts of a PostgreSQL run, and what the load learnt. */
 export interface PostgresLayouts extends LoadedLayouts<PostgresStore> {
   /** Size of schema A's tables with their indexes. */
   readonly dbSizeBytes: number;
   /** The raw pool of the project-filtered search, and the ef_search it runs with. */
-  readonly filtered: pg.Pool;
+  readonly filtered: RawPool;
   readonly filteredEf: number;
 }
 
@@ -37,12 +37,17 @@ export async function loadPostgres(
   const { notes, ingest, tuning } = results;
 
   // ---- A: bulk import through the API into an empty, unindexed table; HNSW built afterwards.
-  const loaderA = await openStore(conn, dimension, {
+  const loaderA = await openStore(conn, {
     schema: schemaA,
     vectorIndex: { type: 'none' },
   });
   const pid = (await loaderA.projects.create({ name: 'bench', path: '/bench' })).id;
-  const apiLoad = await loadThroughApi(loaderA, pid, data, 'postgres: storeMany (API, no index)');
+  const apiLoad = await loadThroughApi(
+    loaderA,
+    pid,
+    data,
+    `${conn.engine}: storeMany (API, no index)`,
+  );
   const apiInsertSeconds = apiLoad.seconds;
   log(`  building HNSW on A through the store (maintenance_work_mem=${maintenance}) …`);
   let t0 = now();
@@ -52,7 +57,7 @@ export async function loadPostgres(
   await builder.close();
 
   // ---- B: the store creates the schema and projects; rows go in raw, index built raw.
-  const loaderB = await openStore(conn, dimension, {
+  const loaderB = await openStore(conn, {
     schema: schemaB,
     vectorIndex: { type: 'none' },
   });
@@ -63,7 +68,7 @@ export async function loadPostgres(
     );
   }
   const idsB: number[] = new Array(rows);
-  const bar = progressBar('postgres: INSERT VALUES (raw, no index)', rows);
+  const bar = progressBar(`${conn.engine}: INSERT VALUES (raw, no index)`, rows);
   t0 = now();
   for (let start = 0; start < rows; start += LOAD_BATCH) {
     const end = Math.min(rows, start + LOAD_BATCH);
@@ -130,11 +135,7 @@ export async function loadPostgres(
   await graphBuilder.close();
   const filteredEf =
     graphs.created.length > 0 ? 40 : Math.min(1000, Math.max(40, 2 * 10 * projects));
-  const filtered = new pg.Pool({
-    connectionString: conn.url,
-    max: 4,
-    options: RAW_SETTINGS.replace('hnsw.ef_search=40', `hnsw.ef_search=${filteredEf}`),
-  });
+  const filtered = conn.rawWithEf(filteredEf);
   conn.filtered = filtered;
   notes.push(
     graphs.created.length > 0
@@ -143,10 +144,10 @@ export async function loadPostgres(
   );
 
   return {
-    storeA: await openStore(conn, dimension, { schema: schemaA }),
+    storeA: await openStore(conn, { schema: schemaA }),
     pid,
     idsA: apiLoad.ids,
-    storeB: await openStore(conn, dimension, { schema: schemaB }),
+    storeB: await openStore(conn, { schema: schemaB }),
     projectIds,
     idsB,
     dbSizeBytes,

@@ -1,11 +1,10 @@
 import type { PostgresStore } from '@athena/store-postgres';
-import type pg from 'pg';
 import pgvector from 'pgvector';
 import { now, summarise } from '../stats.js';
 import { queryVector } from '../workload.js';
 import type { BenchContext } from '../workload.js';
 import { query, rawStatements, vectorParam, withVector } from './raw-sql.js';
-import type { Row } from './raw-sql.js';
+import type { RawPool, Row } from './raw-sql.js';
 
 /**
  * The semantic top-10 of the store decomposed: the raw twin, then one
@@ -15,7 +14,7 @@ import type { Row } from './raw-sql.js';
  * twin without the embedding column, and the store itself. p50 in ms, variants interleaved query by query.
  */
 export async function overheadBreakdown(
-  raw: pg.Pool,
+  raw: RawPool,
   store: PostgresStore,
   schema: string,
   pid: number,

@@ -1,5 +1,4 @@
 import type { PostgresStore } from '@athena/store-postgres';
-import type pg from 'pg';
 import type { RunContext } from '../phases/run-context.js';
 import { meanRecall, now, summarise } from '../stats.js';
 import type { LatencySummary } from '../stats.js';
@@ -8,7 +7,7 @@ import type { BenchContext } from '../workload.js';
 import { overheadBreakdown } from './overhead-breakdown.js';
 import type { PostgresConnections } from './postgres-connections.js';
 import { ids, rawStatements, shortPlan, vectorParam } from './raw-sql.js';
-import type { Row } from './raw-sql.js';
+import type { RawPool, Row } from './raw-sql.js';
 
 /**
  * The measurements behind docs/tuning.md, each with the plan that explains
@@ -240,7 +239,7 @@ export async function postgresTuning(
  * measured through the API.)
  */
 async function prototypes(
-  raw: pg.Pool,
+  raw: RawPool,
   schemaA: string,
   pid: number,
   data: BenchContext['data'],
@@ -281,7 +280,7 @@ async function timeQueries(
 
 /** Runs `statements` then `text` in one transaction on one connection; returns the rows. */
 async function inTransaction(
-  pool: pg.Pool,
+  pool: RawPool,
   settings: readonly string[],
   text: string,
   values: unknown[],

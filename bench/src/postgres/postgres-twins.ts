@@ -177,7 +177,7 @@ export function postgresTwins(
     // One PostgresStore (poolMax 16) against a 16-connection pg.Pool.
     concurrency: { semantic, get, semanticOps: { minOps: 100, budgetMs: 4000 } },
     ingest: {
-      label: 'postgres: ingest into indexed table',
+      label: `${conn.engine}: ingest into indexed table`,
       rawBatch: (rawRows) =>
         insertRows(
           raw,

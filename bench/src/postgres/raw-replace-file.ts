@@ -1,5 +1,5 @@
-import type pg from 'pg';
 import type { CodeFile } from '../code-files.js';
+import type { RawPool } from './raw-sql.js';
 
 /**
  * The hand-written re-index of one file, in one transaction: upsert every
@@ -9,7 +9,7 @@ import type { CodeFile } from '../code-files.js';
  * no pending edges: an edge to an unindexed target is dropped.
  */
 export async function rawReplaceFile(
-  pool: pg.Pool,
+  pool: RawPool,
   schema: string,
   projectId: number,
   file: CodeFile,

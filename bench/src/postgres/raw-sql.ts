@@ -1,6 +1,26 @@
-import type pg from 'pg';
-
 export type Row = Record<string, unknown>;
+
+/** A statement as the raw side sends it: pg's query config (the name prepares it once per connection). */
+export interface RawQuery {
+  readonly name?: string;
+  readonly text: string;
+  readonly values?: unknown[];
+}
+
+/** What the raw side needs of a connection: `pg`'s `query`, in the shape both engines give it. */
+export interface RawQueryable {
+  query<R extends Row = Row>(query: RawQuery | string): Promise<{ rows: R[] }>;
+  query<R extends Row = Row>(text: string, values: unknown[]): Promise<{ rows: R[] }>;
+}
+
+/**
+ * The raw side's pool: a `pg.Pool` on PostgreSQL, the one PGlite session
+ * (see `pglite/pglite-connections.ts`) on PGlite.
+ */
+export interface RawPool extends RawQueryable {
+  connect(): Promise<RawQueryable & { release(): void }>;
+  end(): Promise<void>;
+}
 
 /**
  * The store's memory columns (store-postgres `memoryColumns`): what both sides
@@ -174,7 +194,7 @@ function insertValues(schema: string, count: number): string {
 
 /** Inserts rows with one prepared multi-row INSERT; returns the new ids in input order. */
 export async function insertRows(
-  pool: pg.Pool,
+  pool: RawPool,
   schema: string,
   projects: readonly number[],
   contents: readonly string[],
@@ -189,7 +209,7 @@ export async function insertRows(
 }
 
 export async function query(
-  pool: pg.Pool | pg.PoolClient,
+  pool: RawQueryable,
   name: string,
   text: string,
   values: unknown[],

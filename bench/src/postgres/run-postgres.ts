@@ -24,7 +24,7 @@ import { HNSW, RAW_SETTINGS } from './raw-sql.js';
 export async function runPostgres(ctx: BenchContext, url: string): Promise<BackendResult> {
   const started = now();
   const { projects } = ctx.data.spec;
-  const conn = openPostgresConnections(url, ctx.data.spec.rows);
+  const conn = openPostgresConnections(url, ctx.data.spec.rows, ctx.data.spec.dimension);
   const results = newRunResults();
   try {
     await dropSchemas(conn);
