@@ -23,10 +23,11 @@ export async function runPglite(ctx: BenchContext): Promise<BackendResult> {
   const results = newRunResults();
   try {
     await dropSchemas(conn);
+    const layouts = await loadPostgres(conn, ctx, results);
+    // After the load: the stores' init() created the extension.
     const versions = await conn.admin.query<{ postgres: string; pgvector: string }>(
       "select current_setting('server_version') as postgres, (select extversion from pg_extension where extname = 'vector') as pgvector",
     );
-    const layouts = await loadPostgres(conn, ctx, results);
     const run = runContext(ctx, layouts, results);
     const twins = postgresTwins(run, conn, layouts);
     await measureTwins(run, twins);
