@@ -14,7 +14,6 @@ import type {
   AnalyzeResult,
   ExtractedEntity,
   FileIndex,
-  LanguageIndexer,
 } from './language-indexer.js';
 import type { SourceFile } from './source-file.js';
 
@@ -538,172 +537,145 @@ function loadProjects(
 }
 
 /**
- * Indexes TypeScript and JavaScript with the TypeScript compiler API. Each
- * tsconfig.json under the root (and each project it references) is one
- * program, with its `paths`, and JavaScript through `allowJs`; a file belongs
- * to the nearest tsconfig.json that includes it, files of none to a default
- * program. Calls, `new`, tagged templates and decorators are resolved through
- * the type checker, so a method call lands on the class that declares the
- * method; a call the checker cannot resolve is recorded as unresolved, and
- * one into a library is counted as external. Imports are module → module
- * edges, including the module that finally declares an imported name behind
- * re-exports and `export *`, and dynamic `import()` / `require()`.
- *
- * @example
- * ```ts
- * const graph = new CodeGraph({ store, embedder, languages: [new TypeScriptIndexer()] });
- * ```
+ * The TypeScript indexer's work (see `TypeScriptIndexer`, which loads this
+ * module on its first analysis): the files of `input` through the compiler API.
  */
-export class TypeScriptIndexer implements LanguageIndexer {
-  readonly language = 'typescript';
-  readonly extensions: readonly string[] = Object.freeze([
-    '.ts',
-    '.tsx',
-    '.mts',
-    '.cts',
-    '.js',
-    '.jsx',
-    '.mjs',
-    '.cjs',
-  ]);
-  readonly configFileNames: readonly string[] = Object.freeze(['tsconfig.json', 'jsconfig.json']);
+export async function analyzeTypeScript(input: AnalyzeInput): Promise<AnalyzeResult> {
+  const problems: IndexProblem[] = [];
+  const indexed = new Map(input.files.map((f) => [resolve(f.absolutePath), f]));
+  const projects = loadProjects(input.configFiles, input.root, problems);
 
-  async analyze(input: AnalyzeInput): Promise<AnalyzeResult> {
-    const problems: IndexProblem[] = [];
-    const indexed = new Map(input.files.map((f) => [resolve(f.absolutePath), f]));
-    const projects = loadProjects(input.configFiles, input.root, problems);
-
-    // Each file goes to the nearest project (by config directory depth) that includes it.
-    const owner = new Map<string, Project>();
-    const byDepth = [...projects].sort(
-      (a, b) => dirname(b.configPath as string).length - dirname(a.configPath as string).length,
+  // Each file goes to the nearest project (by config directory depth) that includes it.
+  const owner = new Map<string, Project>();
+  const byDepth = [...projects].sort(
+    (a, b) => dirname(b.configPath as string).length - dirname(a.configPath as string).length,
+  );
+  const fallback: Project = {
+    configPath: null,
+    options: DEFAULT_OPTIONS,
+    references: undefined,
+    fileNames: new Set(),
+  };
+  for (const path of indexed.keys()) {
+    const project = byDepth.find(
+      (p) => p.fileNames.has(path) && path.startsWith(dirname(p.configPath as string) + sep),
     );
-    const fallback: Project = {
-      configPath: null,
-      options: DEFAULT_OPTIONS,
-      references: undefined,
-      fileNames: new Set(),
-    };
-    for (const path of indexed.keys()) {
-      const project = byDepth.find(
-        (p) => p.fileNames.has(path) && path.startsWith(dirname(p.configPath as string) + sep),
-      );
-      owner.set(path, project ?? fallback);
-    }
-    const assigned = new Map<Project, string[]>();
-    for (const [path, project] of owner) {
-      const list = assigned.get(project);
-      if (list === undefined) assigned.set(project, [path]);
-      else list.push(path);
-    }
+    owner.set(path, project ?? fallback);
+  }
+  const assigned = new Map<Project, string[]>();
+  for (const [path, project] of owner) {
+    const list = assigned.get(project);
+    if (list === undefined) assigned.set(project, [path]);
+    else list.push(path);
+  }
 
-    const sourceCache = new Map<string, ts.SourceFile>();
-    const extractions = new WeakMap<ts.SourceFile, Extraction>();
-    const records = new WeakMap<ts.Node, EntityRecord>();
-    const extractionOf = (sf: ts.SourceFile): Extraction | undefined => {
-      const known = extractions.get(sf);
-      if (known !== undefined) return known;
-      const file = indexed.get(resolve(sf.fileName));
-      if (file === undefined) return undefined;
-      const extraction = extract(file, sf);
-      extractions.set(sf, extraction);
-      records.set(sf, extraction.module);
-      for (const record of extraction.entities)
-        for (const node of record.nodes) records.set(node, record);
-      return extraction;
-    };
+  const sourceCache = new Map<string, ts.SourceFile>();
+  const extractions = new WeakMap<ts.SourceFile, Extraction>();
+  const records = new WeakMap<ts.Node, EntityRecord>();
+  const extractionOf = (sf: ts.SourceFile): Extraction | undefined => {
+    const known = extractions.get(sf);
+    if (known !== undefined) return known;
+    const file = indexed.get(resolve(sf.fileName));
+    if (file === undefined) return undefined;
+    const extraction = extract(file, sf);
+    extractions.set(sf, extraction);
+    records.set(sf, extraction.module);
+    for (const record of extraction.entities)
+      for (const node of record.nodes) records.set(node, record);
+    return extraction;
+  };
 
-    const results: FileIndex[] = [];
-    let checkerMs = 0;
-    for (const [project, paths] of assigned) {
-      const changed = paths.filter((p) => input.changed.has((indexed.get(p) as SourceFile).path));
-      if (changed.length === 0) continue;
-      const program = this.#program(project, paths, indexed, sourceCache);
-      const started = performance.now();
-      const checker = program.getTypeChecker();
-      checkerMs += performance.now() - started;
-      const timed = <T>(fn: () => T): T => {
-        const t0 = performance.now();
-        try {
-          return fn();
-        } finally {
-          checkerMs += performance.now() - t0;
-        }
-      };
-      for (const path of changed) {
-        const sf = program.getSourceFile(path);
-        const file = indexed.get(path) as SourceFile;
-        if (sf === undefined) continue;
-        const extraction = extractionOf(sf) as Extraction;
-        for (const d of program.getSyntacticDiagnostics(sf)) {
-          problems.push({
-            kind: 'syntax',
-            path: file.path,
-            message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
-            line: d.start === undefined ? 1 : lineOf(sf, d.start),
-          });
-        }
-        const index = resolveReferences(
-          extraction,
-          sf,
-          checker,
-          timed,
-          records,
-          extractionOf,
-          indexed,
-        );
-        results.push(index);
-        input.onFile?.(index);
+  const results: FileIndex[] = [];
+  let checkerMs = 0;
+  for (const [project, paths] of assigned) {
+    const changed = paths.filter((p) => input.changed.has((indexed.get(p) as SourceFile).path));
+    if (changed.length === 0) continue;
+    const program = programOf(project, paths, indexed, sourceCache);
+    const started = performance.now();
+    const checker = program.getTypeChecker();
+    checkerMs += performance.now() - started;
+    const timed = <T>(fn: () => T): T => {
+      const t0 = performance.now();
+      try {
+        return fn();
+      } finally {
+        checkerMs += performance.now() - t0;
       }
-    }
-    return { files: results, problems, checkerMs };
-  }
-
-  #program(
-    project: Project,
-    paths: readonly string[],
-    indexed: ReadonlyMap<string, SourceFile>,
-    cache: Map<string, ts.SourceFile>,
-  ): ts.Program {
-    const options = project.options;
-    const host = ts.createCompilerHost(options, true);
-    const bindKey = JSON.stringify([
-      options.strict,
-      options.alwaysStrict,
-      options.allowUnreachableCode,
-      options.allowUnusedLabels,
-      options.jsx,
-      options.moduleDetection,
-      options.checkJs,
-    ]);
-    host.getSourceFile = (fileName, languageVersionOrOptions) => {
-      const path = resolve(fileName);
-      const settings =
-        typeof languageVersionOrOptions === 'object'
-          ? languageVersionOrOptions
-          : { languageVersion: languageVersionOrOptions };
-      const key = `${path}|${settings.languageVersion}|${settings.impliedNodeFormat ?? ''}|${bindKey}`;
-      const cached = cache.get(key);
-      if (cached !== undefined) return cached;
-      const text = indexed.get(path)?.text ?? ts.sys.readFile(fileName);
-      if (text === undefined) return undefined;
-      const sf = ts.createSourceFile(fileName, text, languageVersionOrOptions, true);
-      cache.set(key, sf);
-      return sf;
     };
-    const readFile = host.readFile.bind(host);
-    host.readFile = (fileName) => indexed.get(resolve(fileName))?.text ?? readFile(fileName);
-    // Imports of a referenced project read its sources, not its (unbuilt) declarations.
-    (
-      host as ts.CompilerHost & { useSourceOfProjectReferenceRedirect?: () => boolean }
-    ).useSourceOfProjectReferenceRedirect = () => true;
-    return ts.createProgram({
-      rootNames: [...paths],
-      options,
-      host,
-      ...(project.references === undefined ? {} : { projectReferences: project.references }),
-    });
+    for (const path of changed) {
+      const sf = program.getSourceFile(path);
+      const file = indexed.get(path) as SourceFile;
+      if (sf === undefined) continue;
+      const extraction = extractionOf(sf) as Extraction;
+      for (const d of program.getSyntacticDiagnostics(sf)) {
+        problems.push({
+          kind: 'syntax',
+          path: file.path,
+          message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+          line: d.start === undefined ? 1 : lineOf(sf, d.start),
+        });
+      }
+      const index = resolveReferences(
+        extraction,
+        sf,
+        checker,
+        timed,
+        records,
+        extractionOf,
+        indexed,
+      );
+      results.push(index);
+      input.onFile?.(index);
+    }
   }
+  return { files: results, problems, checkerMs };
+}
+
+/** The program of `project` over `paths`, its source files read from `indexed` and shared through `cache`. */
+function programOf(
+  project: Project,
+  paths: readonly string[],
+  indexed: ReadonlyMap<string, SourceFile>,
+  cache: Map<string, ts.SourceFile>,
+): ts.Program {
+  const options = project.options;
+  const host = ts.createCompilerHost(options, true);
+  const bindKey = JSON.stringify([
+    options.strict,
+    options.alwaysStrict,
+    options.allowUnreachableCode,
+    options.allowUnusedLabels,
+    options.jsx,
+    options.moduleDetection,
+    options.checkJs,
+  ]);
+  host.getSourceFile = (fileName, languageVersionOrOptions) => {
+    const path = resolve(fileName);
+    const settings =
+      typeof languageVersionOrOptions === 'object'
+        ? languageVersionOrOptions
+        : { languageVersion: languageVersionOrOptions };
+    const key = `${path}|${settings.languageVersion}|${settings.impliedNodeFormat ?? ''}|${bindKey}`;
+    const cached = cache.get(key);
+    if (cached !== undefined) return cached;
+    const text = indexed.get(path)?.text ?? ts.sys.readFile(fileName);
+    if (text === undefined) return undefined;
+    const sf = ts.createSourceFile(fileName, text, languageVersionOrOptions, true);
+    cache.set(key, sf);
+    return sf;
+  };
+  const readFile = host.readFile.bind(host);
+  host.readFile = (fileName) => indexed.get(resolve(fileName))?.text ?? readFile(fileName);
+  // Imports of a referenced project read its sources, not its (unbuilt) declarations.
+  (
+    host as ts.CompilerHost & { useSourceOfProjectReferenceRedirect?: () => boolean }
+  ).useSourceOfProjectReferenceRedirect = () => true;
+  return ts.createProgram({
+    rootNames: [...paths],
+    options,
+    host,
+    ...(project.references === undefined ? {} : { projectReferences: project.references }),
+  });
 }
 
 /** Edges and unresolved references of one file, through the checker. */
