@@ -19,7 +19,7 @@ export function oneLine(run: CliRun, pattern: RegExp): void {
 }
 
 export interface Backend {
-  readonly name: 'sqlite' | 'postgres';
+  readonly name: 'sqlite' | 'postgres' | 'pglite';
   /** The environment of a fresh, empty database; `label` tells several apart. */
   database(label: string): Record<string, string>;
   cleanup(): Promise<void>;
@@ -31,6 +31,18 @@ export function sqliteBackend(root: string): Backend {
     database: (label) => ({
       ATHENA_DB_TYPE: 'sqlite',
       ATHENA_SQLITE_PATH: join(root, `${label}.db`),
+    }),
+    cleanup: async () => undefined,
+  };
+}
+
+/** PGlite databases, a directory each (PGlite starts in about 4 s per process). */
+export function pgliteBackend(root: string): Backend {
+  return {
+    name: 'pglite',
+    database: (label) => ({
+      ATHENA_DB_TYPE: 'pglite',
+      ATHENA_PGLITE_PATH: join(root, `${label}.pglite`),
     }),
     cleanup: async () => undefined,
   };
