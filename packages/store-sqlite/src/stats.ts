@@ -15,6 +15,7 @@ import { SQLITE_RECORD_TABLES } from './record-tables.js';
  * tests check this list against a freshly migrated file, so it cannot drift.
  */
 export const EXPECTED_INDEXES: Readonly<Record<string, string>> = Object.freeze({
+  memory_vectors_project_id: 'memory_vectors',
   memory_vectors_project_created: 'memory_vectors',
   memory_vectors_project_state: 'memory_vectors',
   memory_vectors_project_session: 'memory_vectors',

@@ -90,8 +90,10 @@ describe('the migrations table of a file written by an earlier release', () => {
 
   it('stays where it is, rows and all, when that migration fails', async () => {
     const before = LATEST_SCHEMA_VERSION - 1;
-    // A table in the way of the last migration's CREATE TABLE.
-    const path = oldLayoutFile(before, (db) => db.exec('CREATE TABLE consolidation_runs (id)'));
+    // An index in the way of the last migration's CREATE INDEX.
+    const path = oldLayoutFile(before, (db) =>
+      db.exec('CREATE INDEX memory_vectors_project_id ON memory_vectors (project_id)'),
+    );
     const store = new SqliteStore({ path });
     await expect(store.init()).rejects.toBeInstanceOf(MigrationError);
     await store.close();

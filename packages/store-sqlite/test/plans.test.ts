@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/index.js';
 import { parseFilters } from '@athena/core-types';
+import { memoryPageSql } from '../src/sql/memory-page-sql.js';
 import { hybridSql, keywordSql, semanticSql } from '../src/sql/search-sql.js';
 import type { SemanticPlan } from '../src/sql/search-sql.js';
 import { axis, rawConnection, removeTmpFiles, tmpFile } from './temp-db.js';
@@ -90,6 +91,39 @@ describe('query plans', () => {
     const exact = plan(path, semanticSql(shape('exact'), parseFilters({ tags: ['a'] })).sql);
     expect(exact).not.toMatch(/vec_memories/);
     expect(exact).toMatch(/SEARCH m USING INDEX memory_vectors_project/);
+  });
+
+  it('a page of memories reads the project in id order through its index, never sorting it all', async () => {
+    const path = tmpFile();
+    const store = new SqliteStore({ path, embeddingDimension: 8 });
+    await store.init();
+    await store.close();
+    const raw = rawConnection(path);
+    try {
+      for (const order of ['asc', 'desc'] as const) {
+        for (const keyset of [false, true]) {
+          const page = memoryPageSql(parseFilters(undefined), order, keyset);
+          const detail = (
+            raw.prepare(`EXPLAIN QUERY PLAN ${page.sql}`).all({
+              projectId: 1,
+              limit: 21,
+              ...(keyset ? { afterId: 5 } : {}),
+              ...page.params,
+            }) as {
+              detail: string;
+            }[]
+          )
+            .map((row) => row.detail)
+            .join('\n');
+          expect(detail).toMatch(
+            /SEARCH m USING (COVERING )?INDEX memory_vectors_project_id \(project_id=\?/,
+          );
+          expect(detail).not.toMatch(/TEMP B-TREE/);
+        }
+      }
+    } finally {
+      raw.close();
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import { codeKeys } from './code-keys.js';
 import { consolidationRuns } from './consolidation-runs.js';
 import { initialSchema } from './initial-schema.js';
 import { memoryBits } from './memory-bits.js';
+import { memoryPageIndex } from './memory-page-index.js';
 import type { Migration } from './migration.js';
 
 /**
@@ -15,6 +16,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   codeKeys,
   codeGraph,
   consolidationRuns,
+  memoryPageIndex,
 ]);
 
 /** The schema version this package writes. */

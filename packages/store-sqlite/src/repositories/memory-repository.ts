@@ -3,6 +3,7 @@ import type { Memory, MemoryPatch, NewMemory, NormalizedFilters, Page } from '@a
 import type { MemoryBackend, ParsedArgument } from '@athena/store-kit';
 import type { Connection } from '../connection.js';
 import { filterSql } from '../sql/filter-sql.js';
+import { memoryPageSql } from '../sql/memory-page-sql.js';
 import { mapError } from '../map-error.js';
 import { toMemory, vectorBlob } from '../rows.js';
 import type { MemoryRow } from '../rows.js';
@@ -226,17 +227,11 @@ export class SqliteMemoryRepository implements MemoryBackend {
     project: number,
     { limit, afterId, filters, order }: ParsedArgument<MemoryBackend, 'list', 1>,
   ): Promise<Page<Memory>> {
-    const where = filterSql(filters, 'm');
-    const direction = order === 'asc' ? 'ASC' : 'DESC';
-    const keyset = afterId === null ? '' : ` AND m.id ${order === 'asc' ? '>' : '<'} @afterId`;
+    const page = memoryPageSql(filters, order, afterId !== null);
     return this.#session.run((c) => {
       const rows = c
-        .statement<[Record<string, unknown>], MemoryRow>(
-          `SELECT m.* FROM memory_vectors m
-           WHERE m.project_id = @projectId${keyset}${where.sql}
-           ORDER BY m.id ${direction} LIMIT @limit`,
-        )
-        .all({ projectId: project, afterId, limit: limit + 1, ...where.params });
+        .statement<[Record<string, unknown>], MemoryRow>(page.sql)
+        .all({ projectId: project, afterId, limit: limit + 1, ...page.params });
       const items = rows.slice(0, limit).map(toMemory);
       const last = items.at(-1);
       const nextCursor = rows.length > limit && last !== undefined ? encodeCursor([last.id]) : null;
