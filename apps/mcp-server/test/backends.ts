@@ -3,7 +3,7 @@ import { dropSchema, freshSchema, TEST_DATABASE_URL } from '@athena/test-postgre
 
 /** A database for the server, as environment variables (the way a client configures it). */
 export interface Backend {
-  readonly name: 'sqlite' | 'postgres';
+  readonly name: 'sqlite' | 'postgres' | 'pglite';
   /** The environment of a fresh, empty database; `label` tells several apart. */
   database(label: string): Record<string, string>;
   cleanup(): Promise<void>;
@@ -16,6 +16,18 @@ export function sqliteBackend(root: string): Backend {
     database: (label) => ({
       ATHENA_DB_TYPE: 'sqlite',
       ATHENA_SQLITE_PATH: join(root, `${label}.db`),
+    }),
+    cleanup: async () => undefined,
+  };
+}
+
+/** A PGlite directory under `root` per database. */
+export function pgliteBackend(root: string): Backend {
+  return {
+    name: 'pglite',
+    database: (label) => ({
+      ATHENA_DB_TYPE: 'pglite',
+      ATHENA_PGLITE_PATH: join(root, `${label}.pglite`),
     }),
     cleanup: async () => undefined,
   };
