@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
-import { cliSuite, pgliteBackend } from './cli-suite.js';
+import { pgliteDatabases } from '@athena/test-postgres';
+import { cliSuite } from './cli-suite.js';
 
 describe('athena on PGlite', () => {
-  cliSuite((root) => pgliteBackend(root));
+  cliSuite((root) => pgliteDatabases(root));
 });

@@ -5,14 +5,15 @@ import {
   describePostgres,
   dropSchema,
   freshSchema,
+  postgresDatabases,
   TEST_DATABASE_URL,
 } from '@athena/test-postgres';
 import { expect, it } from 'vitest';
-import { cliSuite, EXIT, oneLine, postgresBackend } from './cli-suite.js';
+import { cliSuite, EXIT, oneLine } from './cli-suite.js';
 import { athena } from './run-cli.js';
 
 describePostgres('athena on PostgreSQL', () => {
-  cliSuite(() => postgresBackend());
+  cliSuite(() => postgresDatabases('athena_cli'));
 
   it('copy --to postgres:// with --to-schema, from SQLite', async () => {
     const root = mkdtempSync(join(tmpdir(), 'athena-cli-pg-'));

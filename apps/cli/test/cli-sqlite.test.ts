@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
-import { cliSuite, sqliteBackend } from './cli-suite.js';
+import { sqliteDatabases } from '@athena/test-postgres';
+import { cliSuite } from './cli-suite.js';
 
 describe('athena on SQLite', () => {
-  cliSuite((root) => sqliteBackend(root));
+  cliSuite((root) => sqliteDatabases(root));
 });

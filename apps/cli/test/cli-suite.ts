@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dropSchema, freshSchema, TEST_DATABASE_URL } from '@athena/test-postgres';
+import type { AppDatabases } from '@athena/test-postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { athena, MAIN } from './run-cli.js';
 import type { CliRun } from './run-cli.js';
@@ -18,59 +18,10 @@ export function oneLine(run: CliRun, pattern: RegExp): void {
   expect(run.stdout).toBe('');
 }
 
-export interface Backend {
-  readonly name: 'sqlite' | 'postgres' | 'pglite';
-  /** The environment of a fresh, empty database; `label` tells several apart. */
-  database(label: string): Record<string, string>;
-  cleanup(): Promise<void>;
-}
-
-export function sqliteBackend(root: string): Backend {
-  return {
-    name: 'sqlite',
-    database: (label) => ({
-      ATHENA_DB_TYPE: 'sqlite',
-      ATHENA_SQLITE_PATH: join(root, `${label}.db`),
-    }),
-    cleanup: async () => undefined,
-  };
-}
-
-/** PGlite databases, a directory each (PGlite starts in about 4 s per process). */
-export function pgliteBackend(root: string): Backend {
-  return {
-    name: 'pglite',
-    database: (label) => ({
-      ATHENA_DB_TYPE: 'pglite',
-      ATHENA_PGLITE_PATH: join(root, `${label}.pglite`),
-    }),
-    cleanup: async () => undefined,
-  };
-}
-
-export function postgresBackend(): Backend {
-  const schemas: string[] = [];
-  return {
-    name: 'postgres',
-    database: () => {
-      const schema = freshSchema('athena_cli');
-      schemas.push(schema);
-      return {
-        ATHENA_DATABASE_URL: TEST_DATABASE_URL,
-        ATHENA_POSTGRES_SCHEMA: schema,
-        ATHENA_FALLBACK: 'none',
-      };
-    },
-    cleanup: async () => {
-      for (const schema of schemas) await dropSchema(schema);
-    },
-  };
-}
-
 /** Every command, on one backend, as a subprocess. */
-export function cliSuite(make: (root: string) => Backend): void {
+export function cliSuite(make: (root: string) => AppDatabases): void {
   let root: string;
-  let backend: Backend;
+  let backend: AppDatabases;
   let env: Record<string, string>;
   let cwd: string;
   const run = (

@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
-import { pgliteBackend } from './backends.js';
+import { pgliteDatabases } from '@athena/test-postgres';
 import { mcpSuite } from './mcp-suite.js';
 
 describe('athena-mcp over stdio on PGlite', () => {
-  mcpSuite((root) => pgliteBackend(root));
+  mcpSuite((root) => pgliteDatabases(root));
 });

@@ -1,7 +1,6 @@
-import { describePostgres } from '@athena/test-postgres';
-import { postgresBackend } from './backends.js';
+import { describePostgres, postgresDatabases } from '@athena/test-postgres';
 import { mcpSuite } from './mcp-suite.js';
 
 describePostgres('athena-mcp over stdio on PostgreSQL', () => {
-  mcpSuite(() => postgresBackend());
+  mcpSuite(() => postgresDatabases('athena_mcp'));
 });

@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
-import { sqliteBackend } from './backends.js';
+import { sqliteDatabases } from '@athena/test-postgres';
 import { mcpSuite } from './mcp-suite.js';
 
 describe('athena-mcp over stdio on SQLite', () => {
-  mcpSuite((root) => sqliteBackend(root));
+  mcpSuite((root) => sqliteDatabases(root));
 });

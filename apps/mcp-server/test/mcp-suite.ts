@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Backend } from './backends.js';
+import type { AppDatabases } from '@athena/test-postgres';
 import { writeCodeFixture } from './code-fixture.js';
 import { connectStdio, textOf } from './connect.js';
 import type { Connected } from './connect.js';
@@ -52,9 +52,9 @@ function structured<T>(result: CallToolResult): T {
  * backend, against the built server spawned once (plus one more for a
  * client with roots).
  */
-export function mcpSuite(make: (root: string) => Backend): void {
+export function mcpSuite(make: (root: string) => AppDatabases): void {
   let root: string;
-  let backend: Backend;
+  let backend: AppDatabases;
   let env: Record<string, string>;
   let cwd: string;
   let mcp: Connected;

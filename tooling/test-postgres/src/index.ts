@@ -79,3 +79,4 @@ export async function dropSchema(schema: string): Promise<void> {
   if (unavailableReason !== null) return;
   await adminQuery(`drop schema if exists "${schema}" cascade`);
 }
+export * from './app-databases.js';

@@ -1,8 +1,11 @@
 import { join } from 'node:path';
-import { dropSchema, freshSchema, TEST_DATABASE_URL } from '@athena/test-postgres';
+import { dropSchema, freshSchema, TEST_DATABASE_URL } from './index.js';
 
-/** A database for the server, as environment variables (the way a client configures it). */
-export interface Backend {
+/**
+ * A backend for a subprocess test of an app (the `athena` command, the MCP
+ * server): fresh databases as the environment variables a user would set.
+ */
+export interface AppDatabases {
   readonly name: 'sqlite' | 'postgres' | 'pglite';
   /** The environment of a fresh, empty database; `label` tells several apart. */
   database(label: string): Record<string, string>;
@@ -10,7 +13,7 @@ export interface Backend {
 }
 
 /** A SQLite file under `root` per database. */
-export function sqliteBackend(root: string): Backend {
+export function sqliteDatabases(root: string): AppDatabases {
   return {
     name: 'sqlite',
     database: (label) => ({
@@ -21,8 +24,8 @@ export function sqliteBackend(root: string): Backend {
   };
 }
 
-/** A PGlite directory under `root` per database. */
-export function pgliteBackend(root: string): Backend {
+/** A PGlite directory under `root` per database (PGlite starts in about 4 s per process). */
+export function pgliteDatabases(root: string): AppDatabases {
   return {
     name: 'pglite',
     database: (label) => ({
@@ -33,13 +36,13 @@ export function pgliteBackend(root: string): Backend {
   };
 }
 
-/** A fresh schema of the test PostgreSQL per database, dropped at the end. */
-export function postgresBackend(): Backend {
+/** A fresh schema of the test PostgreSQL per database (named `prefix_…`), dropped by `cleanup()`. */
+export function postgresDatabases(prefix: string): AppDatabases {
   const schemas: string[] = [];
   return {
     name: 'postgres',
     database: () => {
-      const schema = freshSchema('athena_mcp');
+      const schema = freshSchema(prefix);
       schemas.push(schema);
       return {
         ATHENA_DATABASE_URL: TEST_DATABASE_URL,
