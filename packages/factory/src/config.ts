@@ -1,6 +1,7 @@
 import { ATHENA_VARIABLES, findVariable, parseVariable } from '@athena/core-types';
 import type { Environment } from '@athena/core-types';
 import type { ResolvedSqlite } from './backends/sqlite.js';
+import { checkOptions } from './check-options.js';
 import type { BackendName, CreateStoreOptions, FallbackMode } from './options.js';
 import { invalid, pick } from './pick.js';
 import type { BackendDefinition } from './backend-definition.js';
@@ -58,11 +59,12 @@ function detect(
 
 /**
  * Turns options and environment into the configuration `createStore()` acts
- * on. Every variable is read and checked through the `ATHENA_VARIABLES`
- * registry of `@athena/core-types`, and an option given in code by the rule
- * of its variable. Pure apart from reading `homedir()`; throws
- * `ValidationError` naming the variable (or option) and its (redacted) value
- * for anything malformed.
+ * on. The options' shape is checked first (an unknown key at any level is
+ * an error, see `CREATE_STORE_OPTIONS`); every variable is read and checked
+ * through the `ATHENA_VARIABLES` registry of `@athena/core-types`, and an
+ * option given in code by the rule of its variable. Pure apart from reading
+ * `homedir()`; throws `ValidationError` naming the variable (or option) and
+ * its (redacted) value for anything malformed.
  *
  * @example
  * ```ts
@@ -74,6 +76,7 @@ export function resolveConfig(
   options: CreateStoreOptions = {},
   env: Environment = options.env ?? process.env,
 ): ResolvedConfig {
+  checkOptions(options);
   const { type, reason, explicit } = detect(options, env);
   const backend = backendOf(type);
   const settings = backend.resolve(options, env);

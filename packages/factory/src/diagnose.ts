@@ -226,9 +226,10 @@ async function embedderChecks(
  * ```
  */
 export async function diagnose(options: DiagnoseOptions = {}): Promise<Diagnosis> {
+  const { embedder, ...storeOptions } = options;
   let config: ResolvedConfig;
   try {
-    config = resolveConfig(options);
+    config = resolveConfig(storeOptions);
   } catch (error) {
     return {
       ok: false,
@@ -238,7 +239,7 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<Diagnosis
           name: 'configuration',
           status: 'fail',
           detail: message(error),
-          fix: 'correct the variable named above',
+          fix: 'correct the variable or option named above',
         },
       ],
     };
@@ -247,7 +248,7 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<Diagnosis
   const checks: DiagnosticCheck[] = [
     { name: 'backend', status: 'ok', detail: `${config.type} (${config.reason})` },
   ];
-  const store = await createStore({ ...options, initialize: false });
+  const store = await createStore({ ...storeOptions, initialize: false });
   let opened: Store | null = null;
   try {
     let status: MigrationStatus | null = null;
@@ -279,8 +280,7 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<Diagnosis
         }
       }
     }
-    if (options.embedder !== undefined)
-      checks.push(...(await embedderChecks(options.embedder, opened)));
+    if (embedder !== undefined) checks.push(...(await embedderChecks(embedder, opened)));
   } finally {
     await store.close();
   }

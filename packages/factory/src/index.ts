@@ -20,6 +20,8 @@ export type { ResolvedPostgres } from './backends/postgres.js';
 export { defaultPglitePath } from './backends/pglite.js';
 export type { ResolvedPglite } from './backends/pglite.js';
 export { createStore } from './create-store.js';
+export { CREATE_STORE_OPTIONS } from './option-registry.js';
+export type { OptionDefinition, OptionGroup, OptionPath } from './option-registry.js';
 export { lineLogger } from './line-logger.js';
 export type { StoreLogger } from './line-logger.js';
 export { diagnose } from './diagnose.js';
