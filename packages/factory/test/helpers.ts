@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,4 +42,42 @@ export function captureWarnings(): {
     logged.push({ message, meta });
   };
   return { warnings, logged, logger: { warn } };
+}
+
+/** What a `node` subprocess printed, and how it ended. */
+export interface NodeRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `source` as a script of its own (`.cjs` or `.mjs`) with `node`, the
+ * way an application would: from a temporary directory inside this package,
+ * so `@athena/factory` resolves to the built package (`dist/`) and its
+ * dependencies to the workspace's. The directory is removed afterwards.
+ */
+export async function runNodeScript(
+  source: string,
+  extension: 'cjs' | 'mjs',
+  options: { readonly args?: readonly string[]; readonly env?: NodeJS.ProcessEnv } = {},
+): Promise<NodeRun> {
+  const dir = mkdtempSync(join(import.meta.dirname, '..', '.script-'));
+  try {
+    const script = join(dir, `script.${extension}`);
+    writeFileSync(script, source);
+    return await new Promise((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [script, ...(options.args ?? [])],
+        { env: options.env ?? process.env, timeout: 30_000 },
+        (error, stdout, stderr) => {
+          if (error !== null && typeof error.code !== 'number') return reject(error);
+          resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
+        },
+      );
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

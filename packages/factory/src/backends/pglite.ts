@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { findVariable } from '@athena/core-types';
 import { defineBackend } from '../backend-definition.js';
 import { loadPackage } from '../load-package.js';
+import type * as PglitePackage from '@athena/store-pglite';
 
 /** Resolved PGlite settings: the database directory, or `memory://`. */
 export interface ResolvedPglite {
@@ -17,7 +18,12 @@ export function defaultPglitePath(): string {
 const MEMORY = 'memory://';
 
 const load = () =>
-  loadPackage('pglite', '@athena/store-pglite', () => import('@athena/store-pglite'));
+  loadPackage('pglite', '@athena/store-pglite', () =>
+    __ATHENA_CJS__
+      ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- see build-format.d.ts
+        Promise.resolve(require('@athena/store-pglite') as typeof PglitePackage)
+      : import('@athena/store-pglite'),
+  );
 
 /** PGlite: the PostgreSQL store's SQL on embedded PostgreSQL (WebAssembly) with pgvector. */
 export const PGLITE = defineBackend<ResolvedPglite>({

@@ -4,6 +4,7 @@ import { loadPackage } from '../load-package.js';
 import type { PostgresSettings } from '../options.js';
 import { invalid, pick } from '../pick.js';
 import { defineBackend } from '../backend-definition.js';
+import type * as PostgresPackage from '@athena/store-postgres';
 
 /** Resolved PostgreSQL connection settings. `display` is safe to print. */
 export interface ResolvedPostgres {
@@ -130,7 +131,12 @@ function urlPassword(connectionString: string): string | undefined {
 }
 
 const load = () =>
-  loadPackage('postgres', '@athena/store-postgres', () => import('@athena/store-postgres'));
+  loadPackage('postgres', '@athena/store-postgres', () =>
+    __ATHENA_CJS__
+      ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- see build-format.d.ts
+        Promise.resolve(require('@athena/store-postgres') as typeof PostgresPackage)
+      : import('@athena/store-postgres'),
+  );
 
 /** PostgreSQL with pgvector, over a `pg` pool: selected by its connection settings. */
 export const POSTGRES = defineBackend<ResolvedPostgres>({

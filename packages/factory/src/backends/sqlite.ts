@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { readVariable } from '@athena/core-types';
 import { loadPackage } from '../load-package.js';
 import { defineBackend } from '../backend-definition.js';
+import type * as SqlitePackage from '@athena/store-sqlite';
 
 /** Resolved SQLite settings. */
 export interface ResolvedSqlite {
@@ -22,7 +23,12 @@ function makeDirectory({ path }: ResolvedSqlite): void {
 }
 
 const load = () =>
-  loadPackage('sqlite', '@athena/store-sqlite', () => import('@athena/store-sqlite'));
+  loadPackage('sqlite', '@athena/store-sqlite', () =>
+    __ATHENA_CJS__
+      ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- see build-format.d.ts
+        Promise.resolve(require('@athena/store-sqlite') as typeof SqlitePackage)
+      : import('@athena/store-sqlite'),
+  );
 
 /** Embedded SQLite (better-sqlite3 + sqlite-vec + FTS5): the default, and the fallback. */
 export const SQLITE = defineBackend<ResolvedSqlite>({
