@@ -50,9 +50,10 @@ ROLE=${ROLE:-$ADMIN}
 DB=${DB:-$ROLE}
 SHOWN=$(printf '%s' "$TARGET" | sed -E 's#^(postgres(ql)?://[^:@/]*):[^@/]*@#\1:***@#')
 
-# Every psql of this script: no ~/.psqlrc, stop at the first error, bare output.
-target_q() { psql -X -v ON_ERROR_STOP=1 -qtA -d "$TARGET" "$@"; }
-admin_q() { local db=$1; shift; psql -X -v ON_ERROR_STOP=1 -qtA -h "$HOST" -p "$PORT" -U "$ADMIN" -d "$db" "$@"; }
+# Every psql of this script: no ~/.psqlrc, never a password prompt (a missing
+# password is an error to report), stop at the first error, bare output.
+target_q() { psql -X -w -v ON_ERROR_STOP=1 -qtA -d "$TARGET" "$@"; }
+admin_q() { local db=$1; shift; psql -X -w -v ON_ERROR_STOP=1 -qtA -h "$HOST" -p "$PORT" -U "$ADMIN" -d "$db" "$@"; }
 # psql's error without its "psql: error: " prefix and hint lines, on one line.
 reason() { sed -E -e 's/^psql: error: //' -e '/^\s/d' "$1" | tr '\n' ' ' | sed -E 's/ +$//'; }
 
