@@ -21,6 +21,8 @@ export ATHENA_TEST_DATABASE_URL=${ATHENA_TEST_DATABASE_URL:-postgres://athena@12
 phase build pnpm exec turbo run build
 phase 'lint + typecheck' pnpm exec turbo run lint typecheck
 phase prettier pnpm exec prettier --check .
+# TypeDoc's validation, the committed API reports and the Markdown links (tooling/docs-check).
+phase 'docs check' pnpm --filter @athena/docs-check docs:check --ci
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
