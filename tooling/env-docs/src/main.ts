@@ -1,10 +1,12 @@
 /**
  * `pnpm docs:env`: rewrites every generated table of ATHENA_* variables in
- * the repository's Markdown files from the core-types registry.
+ * the repository's Markdown files from the core-types registry, and the
+ * configuration table of every variable and `createStore()` option.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { markdownFiles, repositoryRoot } from './markdown-files.js';
+import { syncConfigurationTables } from './configuration-table.js';
 import { syncVariableTables } from './variable-tables.js';
 
 const root = repositoryRoot();
@@ -14,7 +16,7 @@ for (const file of markdownFiles(root)) {
   const text = readFileSync(path, 'utf8');
   let synced: string;
   try {
-    synced = syncVariableTables(text);
+    synced = syncConfigurationTables(syncVariableTables(text));
   } catch (error) {
     throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
   }
@@ -25,5 +27,5 @@ for (const file of markdownFiles(root)) {
   }
 }
 process.stdout.write(
-  changed === 0 ? 'every variable table is up to date\n' : `${changed} file(s) updated\n`,
+  changed === 0 ? 'every generated table is up to date\n' : `${changed} file(s) updated\n`,
 );

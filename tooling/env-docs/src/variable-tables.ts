@@ -1,5 +1,6 @@
 import { ATHENA_VARIABLES } from '@athena/core-types';
 import type { VariableDefinition, VariableGroup } from '@athena/core-types';
+import { escapeCell, renderMarkdownTable } from './markdown-table.js';
 
 const VARIABLES = Object.values(ATHENA_VARIABLES) as readonly VariableDefinition[];
 const GROUPS: readonly VariableGroup[] = [
@@ -55,24 +56,15 @@ export function renderVariableTable(tokens: readonly string[]): string {
   const header = withAliases
     ? ['variable', 'aliases', 'meaning', 'default']
     : ['variable', 'meaning', 'default'];
-  const rows = variables.map((variable) => [
-    `\`${variable.name}\``,
-    ...(withAliases ? [variable.aliases.map((alias) => `\`${alias}\``).join(', ')] : []),
-    meaning(variable),
-    variable.defaultText,
-  ]);
-  const cells = [header, ...rows].map((row) => row.map(escapeCell));
-  const widths = header.map((_, column) =>
-    Math.max(3, ...cells.map((row) => width(row[column] ?? ''))),
+  const rows = variables.map((variable) =>
+    [
+      `\`${variable.name}\``,
+      ...(withAliases ? [variable.aliases.map((alias) => `\`${alias}\``).join(', ')] : []),
+      meaning(variable),
+      variable.defaultText,
+    ].map(escapeCell),
   );
-  const line = (row: readonly string[]) =>
-    `| ${row.map((cell, column) => cell + ' '.repeat((widths[column] ?? 0) - width(cell))).join(' | ')} |`;
-  const [head, ...body] = cells;
-  return [
-    line(head ?? []),
-    `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
-    ...body.map(line),
-  ].join('\n');
+  return renderMarkdownTable(header, rows);
 }
 
 /**
@@ -106,18 +98,9 @@ export function documentedVariables(markdown: string): string[] {
 }
 
 /** The description, with an integer's range from the registry, so the two cannot drift. */
-function meaning(variable: VariableDefinition): string {
+export function meaning(variable: VariableDefinition): string {
   const { range } = variable;
   return range === undefined
     ? variable.description
     : `${variable.description}; ${range.min}–${range.max}`;
-}
-
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|');
-}
-
-/** Display width as Prettier counts it: one column per code point (no wide characters here). */
-function width(text: string): number {
-  return [...text].length;
 }
