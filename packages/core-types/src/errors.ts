@@ -1,7 +1,14 @@
 /**
  * Every error Athena throws is an {@link AthenaError} with a stable `code`.
- * Branch on `code` (or `instanceof`), never on the message. The driver's
+ * Branch on `code` with {@link isAthenaError} (it also works across an ESM
+ * and a CommonJS copy of this package), never on the message. The driver's
  * original error, when there is one, is kept as `cause`.
+ *
+ * Printed for people, an Athena error is one line — name, code, message
+ * (which says what went wrong and what to do) — when logged (`console.log`,
+ * `util.inspect`) and when it goes uncaught and ends the process. With
+ * `ATHENA_DEBUG=1` it prints as any error: the stack and the chain of
+ * causes, which `error.stack` and `error.cause` always hold.
  *
  * @example
  * ```ts
@@ -12,6 +19,8 @@
  * }
  * ```
  */
+import type { Environment } from './variables.js';
+import { readVariable } from './variables.js';
 
 /** Stable, greppable error codes. New codes may be added; existing ones never change. */
 export type AthenaErrorCode =
@@ -44,6 +53,76 @@ export interface AthenaErrorOptions {
  */
 const ATHENA_ERROR = Symbol.for('@athena/core-types/error');
 
+/** Node's hook for `util.inspect`, `console.log` and the REPL. */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/** Set on `process` once one copy of this package watches for uncaught Athena errors. */
+const WATCHING = Symbol.for('@athena/core-types/uncaught-monitor');
+
+/** The part of Node's `process` used here; absent in a browser. */
+interface NodeProcess {
+  readonly env: Environment;
+  readonly stderr: { write(text: string): unknown };
+  on(event: 'uncaughtExceptionMonitor', listener: (error: unknown) => void): unknown;
+  listenerCount(event: string): number;
+  hasUncaughtExceptionCaptureCallback(): boolean;
+  exit(code: number): never;
+}
+
+function nodeProcess(): NodeProcess | undefined {
+  const candidate = (globalThis as { process?: Partial<NodeProcess> }).process;
+  return typeof candidate?.on === 'function' && typeof candidate.exit === 'function'
+    ? (candidate as NodeProcess)
+    : undefined;
+}
+
+/** Whether `ATHENA_DEBUG` asks for stacks and causes; a malformed value counts as no. */
+function debugging(): boolean {
+  const env = nodeProcess()?.env;
+  if (env === undefined) return false;
+  try {
+    return readVariable(env, 'ATHENA_DEBUG') === '1';
+  } catch {
+    return false;
+  }
+}
+
+/** `BackendUnavailableError [backend_unavailable]: <message>`. */
+function oneLine(error: AthenaError): string {
+  return `${error.name} [${error.code}]: ${error.message}`;
+}
+
+/**
+ * Node prints an uncaught error with `util.inspect(error, { customInspect:
+ * false })`: its stack, every property and every cause, nested — about 45
+ * lines for a refused connection, with the fix buried in the first. So, once
+ * per process, a monitor (which runs just before that printer) prints an
+ * uncaught Athena error as its one line and ends the process with Node's
+ * exit code for it, 1. It stands aside when the error is not fatal (an
+ * `uncaughtException` handler or capture callback is installed), and with
+ * `ATHENA_DEBUG=1`. stderr is written synchronously here (files, pipes and
+ * terminals on Linux and macOS), so the line is out before the exit.
+ */
+function watchUncaught(): void {
+  const process = nodeProcess();
+  if (process === undefined || WATCHING in process) return;
+  Object.defineProperty(process, WATCHING, { value: true });
+  process.on('uncaughtExceptionMonitor', (error) => {
+    if (
+      !isAthenaError(error) ||
+      debugging() ||
+      process.listenerCount('uncaughtException') > 0 ||
+      process.hasUncaughtExceptionCaptureCallback()
+    ) {
+      return;
+    }
+    process.stderr.write(
+      `${oneLine(error)}\n    (ATHENA_DEBUG=1 prints the stack and the causes)\n`,
+    );
+    process.exit(1);
+  });
+}
+
 /** Base class of every error Athena throws. */
 export class AthenaError extends Error {
   /** Stable machine-readable code. */
@@ -57,6 +136,20 @@ export class AthenaError extends Error {
     Object.defineProperty(this, ATHENA_ERROR, { value: true });
     this.code = code;
     this.details = Object.freeze({ ...options.details });
+    watchUncaught();
+  }
+
+  /**
+   * How `util.inspect` and `console.log` show the error: one line (name,
+   * code, message), or — with `ATHENA_DEBUG=1` — the stack, properties and
+   * causes, as for any error.
+   */
+  [INSPECT](
+    _depth: number,
+    options: object,
+    inspect: (value: unknown, options: object) => string,
+  ): string {
+    return debugging() ? inspect(this, { ...options, customInspect: false }) : oneLine(this);
   }
 }
 
@@ -114,7 +207,7 @@ export class DimensionMismatchError extends AthenaError {
   constructor(expected: number, actual: number, options: AthenaErrorOptions = {}) {
     super(
       'dimension_mismatch',
-      `embedding has ${actual} dimensions but this database stores ${expected}`,
+      `embedding has ${actual} dimensions but this database stores ${expected}: embed with a ${expected}-dimension model, or store them in a new database`,
       { ...options, details: { expected, actual, ...options.details } },
     );
     this.expected = expected;

@@ -17,10 +17,11 @@ export type Environment = Readonly<Record<string, string | undefined>>;
  * Who reads a variable: `store` (the factory's backend selection),
  * `embedder` (`createEmbedderFromEnv` of `@athena/search`), `summarizer`
  * (`createSummarizerFromEnv` of `@athena/consolidation`), `mcp` (the MCP
- * server, `athena-mcp`), `tooling` (the repository's benchmark and
- * evaluation scripts).
+ * server, `athena-mcp`), `errors` (how every Athena error prints),
+ * `tooling` (the repository's benchmark and evaluation scripts).
  */
-export type VariableGroup = 'store' | 'embedder' | 'summarizer' | 'mcp' | 'cli' | 'tooling';
+export type VariableGroup =
+  'store' | 'embedder' | 'summarizer' | 'mcp' | 'cli' | 'errors' | 'tooling';
 
 /** One environment variable. `T` is its parsed type, `D` its default (`undefined`: none). */
 export interface VariableDefinition<T = unknown, D extends T | undefined = T | undefined> {
@@ -452,6 +453,15 @@ export const ATHENA_VARIABLES = Object.freeze({
     description: 'session of the events `athena event record` records without `--session`',
     maxLength: LIMITS.shortText,
     default: 'cli',
+  }),
+  ATHENA_DEBUG: oneOf({
+    name: 'ATHENA_DEBUG',
+    group: 'errors',
+    description:
+      '`1`: an Athena error logged or uncaught prints its stack and causes, not only its one line (`true`, `yes`, `on` accepted; `0` and the like: one line)',
+    values: ['0', '1'],
+    synonyms: { true: '1', yes: '1', on: '1', false: '0', no: '0', off: '0' },
+    default: '0',
   }),
   ATHENA_BENCH_DATABASE_URL: postgresUrl({
     name: 'ATHENA_BENCH_DATABASE_URL',

@@ -90,13 +90,20 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sel
     if (backend === DEFAULT_BACKEND || !isAthenaError(error) || !FALLBACK_CODES.has(error.code)) {
       throw error;
     }
-    const reason = describeFailure(error, backend.secrets(config.settings));
+    const secrets = backend.secrets(config.settings);
+    const reason = describeFailure(error, secrets);
     const where = `${backend.label} (${config.target})`;
     if (config.explicit || config.fallback === 'none') {
-      const why = config.explicit
-        ? `${config.reason}, so there is no fallback`
-        : 'and ATHENA_FALLBACK=none';
-      throw new BackendUnavailableError(`${where} is unavailable, ${why}: ${reason}`, {
+      // One line with the cause and the fix: it is what an uncaught error prints.
+      const [why, alternative] = config.explicit
+        ? [`${config.reason}, so there is no fallback`, '']
+        : [
+            'and ATHENA_FALLBACK=none',
+            `, or unset ATHENA_FALLBACK to fall back to ${DEFAULT_BACKEND.label} at ${config.sqlite.path}`,
+          ];
+      const cause = redactSecrets(error.message, secrets);
+      const fix = `${backend.fix(config.settings)}${alternative}`;
+      throw new BackendUnavailableError(`${where} is unavailable, ${why}: ${cause}; ${fix}`, {
         cause: error,
         details: { target: config.target },
       });
