@@ -30,6 +30,16 @@ async function main(): Promise<void> {
   // A SQLite file the user named (ATHENA_SQLITE_PATH or its alias) is kept; otherwise a scratch one.
   const keep = findVariable(process.env, 'ATHENA_SQLITE_PATH') !== undefined;
   const scratch = keep ? undefined : mkdtempSync(join(tmpdir(), 'athena-demo-'));
+  try {
+    await quickStart(scratch);
+  } finally {
+    // Also when the store cannot be created (a server down with ATHENA_FALLBACK=none, a bad setting).
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The demo itself, on a SQLite file in `scratch` unless the environment names a database. */
+async function quickStart(scratch: string | undefined): Promise<void> {
   const embedder = createEmbedderFromEnv();
   const store = await createStore({
     embeddingDimension: embedder.dimension,
@@ -134,7 +144,6 @@ async function main(): Promise<void> {
     if (first !== undefined) console.log(`\nWhy the first result ranked first:\n${first.explain}`);
   } finally {
     await store.close();
-    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   }
 }
 
