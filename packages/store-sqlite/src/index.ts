@@ -22,7 +22,7 @@ export {
   QUANTIZED_OVERSAMPLE,
 } from './binary-quantization.js';
 export { MIGRATIONS, LATEST_SCHEMA_VERSION } from './migrations/index.js';
-export type { Migration, MigrationContext } from './migrations/migration.js';
+export type { Migration, MigrationContext, MigrationDatabase } from './migrations/migration.js';
 
 import type { SqliteStore } from './sqlite-store.js';
 

@@ -1,5 +1,4 @@
-import type { Database } from 'better-sqlite3';
-import type { Migration } from './migration.js';
+import type { Migration, MigrationDatabase } from './migration.js';
 
 /**
  * For the code graph. `exported` says whether an entity is
@@ -29,7 +28,7 @@ CREATE INDEX code_unresolved_references_from ON code_unresolved_references (from
 export const codeGraph: Migration = Object.freeze({
   version: 4,
   name: 'code graph: exported entities, unresolved references',
-  up(db: Database): void {
+  up(db: MigrationDatabase): void {
     db.exec(CODE_GRAPH);
   },
 });

@@ -1,5 +1,4 @@
-import type { Database } from 'better-sqlite3';
-import type { Migration } from './migration.js';
+import type { Migration, MigrationDatabase } from './migration.js';
 
 /**
  * A UNIQUE constraint of SQLite cannot be dropped, so
@@ -81,7 +80,7 @@ UPDATE episodic_events SET event_type = 'tool_execution' WHERE event_type = 'too
 export const codeKeys: Migration = Object.freeze({
   version: 3,
   name: 'qualified code names, pending code edges, event vocabulary',
-  up(db: Database): void {
+  up(db: MigrationDatabase): void {
     db.exec(CODE_KEYS_AND_PENDING_EDGES);
   },
 });

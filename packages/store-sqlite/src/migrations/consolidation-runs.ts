@@ -1,5 +1,4 @@
-import type { Database } from 'better-sqlite3';
-import type { Migration } from './migration.js';
+import type { Migration, MigrationDatabase } from './migration.js';
 
 /**
  * For the consolidation worker. `consolidation_runs` keeps one
@@ -38,7 +37,7 @@ CREATE INDEX episodic_events_consolidated_into ON episodic_events (consolidated_
 export const consolidationRuns: Migration = Object.freeze({
   version: 5,
   name: 'consolidation runs, episode provenance',
-  up(db: Database): void {
+  up(db: MigrationDatabase): void {
     db.exec(CONSOLIDATION_RUNS);
   },
 });

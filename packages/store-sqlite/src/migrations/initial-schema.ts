@@ -1,5 +1,4 @@
-import type { Database } from 'better-sqlite3';
-import type { Migration, MigrationContext } from './migration.js';
+import type { Migration, MigrationContext, MigrationDatabase } from './migration.js';
 
 const CONSOLIDATION_STATES_SQL =
   "'unconsolidated', 'consolidating', 'consolidated', 'labile', 'reconsolidating', 'superseded'";
@@ -237,7 +236,7 @@ CREATE INDEX planning_scenarios_project ON planning_scenarios (project_id);
 export const initialSchema: Migration = Object.freeze({
   version: 1,
   name: 'initial schema',
-  up(db: Database, { embeddingDimension }: MigrationContext): void {
+  up(db: MigrationDatabase, { embeddingDimension }: MigrationContext): void {
     // The vector table comes first: the memory triggers refer to it.
     db.exec(
       `CREATE VIRTUAL TABLE vec_memories USING vec0(

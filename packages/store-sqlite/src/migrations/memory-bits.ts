@@ -1,12 +1,11 @@
-import type { Database } from 'better-sqlite3';
 import { binaryQuantizeSql } from '../binary-quantization.js';
-import type { Migration, MigrationContext } from './migration.js';
+import type { Migration, MigrationContext, MigrationDatabase } from './migration.js';
 
 /** Version 2: `memory_bits`, the binary-quantised vectors, kept by the memory triggers. */
 export const memoryBits: Migration = Object.freeze({
   version: 2,
   name: 'binary-quantised vectors',
-  up(db: Database, { embeddingDimension }: MigrationContext): void {
+  up(db: MigrationDatabase, { embeddingDimension }: MigrationContext): void {
     // One sign bit per dimension, clustered by project: a project's
     // candidates are one contiguous range, about 1/32 of the float
     // vectors' bytes. A plain table rather than a vec0 bit column, because

@@ -1,5 +1,4 @@
-import type { Database } from 'better-sqlite3';
-import type { Migration } from './migration.js';
+import type { Migration, MigrationDatabase } from './migration.js';
 
 /**
  * A project's memories in id order, for `memories.list()`'s keyset pages.
@@ -15,7 +14,7 @@ CREATE INDEX memory_vectors_project_id ON memory_vectors (project_id, id);
 export const memoryPageIndex: Migration = Object.freeze({
   version: 6,
   name: 'memory page index',
-  up(db: Database): void {
+  up(db: MigrationDatabase): void {
     db.exec(MEMORY_PAGE_INDEX);
   },
 });
