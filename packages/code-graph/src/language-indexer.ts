@@ -63,5 +63,6 @@ export interface LanguageIndexer {
   readonly extensions: readonly string[];
   /** Configuration file names the scan should hand over, e.g. `tsconfig.json`. */
   readonly configFileNames: readonly string[];
+  /** Parses the files of `input` and returns their entities, resolved edges and unresolved targets. */
   analyze(input: AnalyzeInput): Promise<AnalyzeResult>;
 }

@@ -11,6 +11,8 @@
  * ```
  */
 export interface ConsolidationLogger {
+  /** The summary of a run, with its counters and phase durations as `fields`. */
   info(message: string, fields: Readonly<Record<string, unknown>>): void;
+  /** A fallback to the heuristic result or a failed batch, with its facts as `fields`. */
   warn(message: string, fields: Readonly<Record<string, unknown>>): void;
 }

@@ -7,7 +7,12 @@ import type { ClusterSummary, EpisodeItem, Summarizer, SummaryItem } from './sum
 export interface ChatResponseLike {
   readonly status: number;
   readonly statusText: string;
-  readonly headers: { get(name: string): string | null };
+  /** The response headers; the summarizer reads `retry-after`. */
+  readonly headers: {
+    /** The value of the header `name` (case-insensitive), or `null`. */
+    get(name: string): string | null;
+  };
+  /** The body, read once. */
   text(): Promise<string>;
 }
 

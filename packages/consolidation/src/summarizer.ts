@@ -42,6 +42,7 @@ export interface EpisodeItem {
 export interface Summarizer {
   /** Identifies the model, for logs. */
   readonly modelId: string;
+  /** One summary of the cluster's memories, and which of them contradict it. */
   summarizeCluster(items: readonly SummaryItem[]): Promise<ClusterSummary>;
   /** One sentence or a short paragraph: what the events taught. */
   summarizeEpisodes(events: readonly EpisodeItem[]): Promise<string>;

@@ -87,6 +87,7 @@ export interface ProjectRepository {
    * ```
    */
   create(input: CreateProjectInput): Promise<Project>;
+  /** The project with this id, or `null`. */
   get(id: number): Promise<Project | null>;
   /**
    * The project at `path`, or `null`. A key no project can have (empty,
@@ -131,6 +132,7 @@ export interface MemoryRepository {
    * ```
    */
   storeMany(projectId: number, inputs: readonly StoreMemoryInput[]): Promise<number[]>;
+  /** The memory with this id in the project, or `null`. */
   get(projectId: number, id: number): Promise<Memory | null>;
   /** The memories with these ids that exist in the project, in the order of `ids`. */
   getMany(projectId: number, ids: readonly number[]): Promise<Memory[]>;
@@ -158,6 +160,7 @@ export interface MemoryRepository {
    * ```
    */
   list(projectId: number, options?: ListMemoriesOptions): Promise<Page<Memory>>;
+  /** How many memories of the project match `filters` (all of them without). */
   count(projectId: number, filters?: MemoryFilters): Promise<number>;
   /**
    * Increments `accessCount` and sets `lastAccessed` (and `lastRetrieved`
@@ -292,6 +295,7 @@ export interface EpisodeRepository {
   record(projectId: number, input: RecordEpisodeInput): Promise<EpisodicEvent>;
   /** All or none, in one transaction; returns the events in input order. */
   recordMany(projectId: number, inputs: readonly RecordEpisodeInput[]): Promise<EpisodicEvent[]>;
+  /** The event with this id in the project, or `null`. */
   get(projectId: number, id: number): Promise<EpisodicEvent | null>;
   /**
    * Chronological (timestamp, then id), keyset-paginated.
@@ -334,6 +338,7 @@ export interface GoalRepository {
    * ```
    */
   create(projectId: number, input: CreateGoalInput): Promise<Goal>;
+  /** The goal with this id in the project, or `null`. */
   get(projectId: number, id: number): Promise<Goal | null>;
   /**
    * Setting status `completed` sets `completedAt`; leaving it clears it. Throws `NotFoundError`.
@@ -344,6 +349,7 @@ export interface GoalRepository {
    * ```
    */
   update(projectId: number, id: number, input: UpdateGoalInput): Promise<Goal>;
+  /** The project's goals that match `options`, highest priority first, then by id. */
   list(projectId: number, options?: ListGoalsOptions): Promise<Goal[]>;
   /** Direct sub-goals, by priority then id. */
   subgoals(projectId: number, goalId: number): Promise<Goal[]>;
@@ -362,6 +368,7 @@ export interface TaskRepository {
    * ```
    */
   create(projectId: number, input: CreateTaskInput): Promise<Task>;
+  /** The task with this id in the project, or `null`. */
   get(projectId: number, id: number): Promise<Task | null>;
   /**
    * Setting status `completed` sets `completedAt`; leaving it clears it. Throws `NotFoundError`.
@@ -372,6 +379,7 @@ export interface TaskRepository {
    * ```
    */
   update(projectId: number, id: number, input: UpdateTaskInput): Promise<Task>;
+  /** The project's tasks that match `options`, highest priority first, then by id. */
   list(projectId: number, options?: ListTasksOptions): Promise<Task[]>;
   /** Direct sub-tasks, by priority then id. */
   subtasks(projectId: number, taskId: number): Promise<Task[]>;
@@ -465,6 +473,7 @@ export interface CodeRepository {
     projectId: number,
     options?: ListUnresolvedReferencesOptions,
   ): Promise<UnresolvedReference[]>;
+  /** The code entity with this id in the project, or `null`. */
   getEntity(projectId: number, id: number): Promise<CodeEntity | null>;
   /** By file path, then start line, then id. */
   findEntities(projectId: number, options?: FindCodeEntitiesOptions): Promise<CodeEntity[]>;
@@ -479,6 +488,7 @@ export interface CodeRepository {
    * ```
    */
   addDependency(projectId: number, input: AddDependencyInput): Promise<CodeDependency>;
+  /** Removes the dependency edge `input` names; `false` when there was none. */
   removeDependency(projectId: number, input: AddDependencyInput): Promise<boolean>;
   /** What `entityId` depends on directly, by id. */
   dependenciesOf(projectId: number, entityId: number): Promise<CodeEntity[]>;
@@ -538,6 +548,7 @@ export interface DecisionRepository {
    * ```
    */
   create(projectId: number, input: CreateDecisionInput): Promise<Decision>;
+  /** The decision with this id in the project, or `null`. */
   get(projectId: number, id: number): Promise<Decision | null>;
   /** By id. */
   list(projectId: number, options?: ListDecisionsOptions): Promise<Decision[]>;
@@ -779,6 +790,7 @@ export interface Repositories {
  * with a `StorageError`.
  */
 export interface Transaction extends Repositories {
+  /** Runs `fn` in a nested transaction: a savepoint, undone alone when it throws. */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
 }
 
@@ -841,6 +853,7 @@ export interface Store extends Repositories {
   init(): Promise<void>;
   /** Releases connections; the store cannot be used afterwards. Idempotent. */
   close(): Promise<void>;
+  /** Whether the database answers, with its latency, schema version and engine versions; never secrets. */
   health(): Promise<HealthReport>;
   /**
    * Runs `fn` with every repository bound to one transaction: commit when it

@@ -33,6 +33,7 @@ export interface Diagnosis {
 export interface DiagnosableEmbedder {
   readonly modelId: string;
   readonly dimension: number;
+  /** The vector of `text`, `dimension` numbers long. */
   embed(text: string): Promise<Float32Array>;
 }
 

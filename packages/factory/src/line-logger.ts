@@ -1,5 +1,6 @@
 /** What `createStore()` logs to: a message and its facts. */
 export interface StoreLogger {
+  /** A fallback or a retry the store survived, with its facts as `meta`. */
   warn(message: string, meta?: Record<string, unknown>): void;
 }
 

@@ -19,7 +19,12 @@ import { presetForModel } from './embedding-presets.js';
 export interface FetchResponseLike {
   readonly status: number;
   readonly statusText: string;
-  readonly headers: { get(name: string): string | null };
+  /** The response headers; the embedder reads `retry-after-ms` and `retry-after`. */
+  readonly headers: {
+    /** The value of the header `name` (case-insensitive), or `null`. */
+    get(name: string): string | null;
+  };
+  /** The body, read once. */
   text(): Promise<string>;
 }
 

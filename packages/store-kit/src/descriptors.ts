@@ -23,6 +23,7 @@ import type {
 } from '@athena/core-types';
 import { describe } from './table.js';
 
+/** `projects` in table order: a `Project` per row. */
 export const PROJECT = describe<Project>()({
   id: ['id', 'key'],
   name: ['name', 'text'],
@@ -63,6 +64,7 @@ export const MEMORY = describe<Memory>()({
   updatedAt: ['updated_at', 'instant'],
 });
 
+/** `memory_relationships` in table order: a `Relationship` per row. */
 export const RELATIONSHIP = describe<Relationship>()({
   id: ['id', 'key'],
   projectId: ['project_id', 'ref'],
@@ -73,6 +75,7 @@ export const RELATIONSHIP = describe<Relationship>()({
   createdAt: ['created_at', 'instant'],
 });
 
+/** `consolidation_log` in table order: a `TransitionLogEntry` per row. */
 export const TRANSITION = describe<TransitionLogEntry>()({
   id: ['id', 'key'],
   projectId: ['project_id', 'ref'],
@@ -115,6 +118,7 @@ export const EPISODE_CONTEXT_COLUMNS = describe<EpisodeContext>()({
   branch: ['context_branch', 'nullableText'],
 });
 
+/** `prospective_goals` in table order: a `Goal` per row. */
 export const GOAL = describe<Goal>()({
   id: ['id', 'key'],
   projectId: ['project_id', 'ref'],
@@ -130,6 +134,7 @@ export const GOAL = describe<Goal>()({
   updatedAt: ['updated_at', 'instant'],
 });
 
+/** `prospective_tasks` in table order: a `Task` per row. */
 export const TASK = describe<Task>()({
   id: ['id', 'key'],
   projectId: ['project_id', 'ref'],
@@ -145,6 +150,7 @@ export const TASK = describe<Task>()({
   updatedAt: ['updated_at', 'instant'],
 });
 
+/** `code_metadata` in table order: a `CodeEntity` per row. */
 export const CODE_ENTITY = describe<CodeEntity>()({
   id: ['id', 'key'],
   projectId: ['project_id', 'ref'],
@@ -165,6 +171,7 @@ export const CODE_ENTITY = describe<CodeEntity>()({
   updatedAt: ['updated_at', 'instant'],
 });
 
+/** `code_dependencies` in table order: a `CodeDependency` per row. */
 export const CODE_DEPENDENCY = describe<CodeDependency>()({
   id: ['id', 'key'],
   projectId: ['project_id', 'ref'],
@@ -174,6 +181,7 @@ export const CODE_DEPENDENCY = describe<CodeDependency>()({
   createdAt: ['created_at', 'instant'],
 });
 
+/** `code_unresolved_dependencies` in table order: a `UnresolvedDependency` per row. */
 export const UNRESOLVED_DEPENDENCY = describe<UnresolvedDependency>()({
   id: ['id', 'key'],
   projectId: ['project_id', 'ref'],
@@ -189,6 +197,7 @@ export const UNRESOLVED_DEPENDENCY = describe<UnresolvedDependency>()({
   createdAt: ['created_at', 'instant'],
 });
 
+/** `code_unresolved_references` in table order: a `UnresolvedReference` per row. */
 export const UNRESOLVED_REFERENCE = describe<UnresolvedReference>()({
   id: ['id', 'key'],
   projectId: ['project_id', 'ref'],
@@ -199,6 +208,7 @@ export const UNRESOLVED_REFERENCE = describe<UnresolvedReference>()({
   createdAt: ['created_at', 'instant'],
 });
 
+/** `planning_decisions` in table order: a `Decision` per row. */
 export const DECISION = describe<Decision>()({
   id: ['id', 'key'],
   projectId: ['project_id', 'ref'],
@@ -214,6 +224,7 @@ export const DECISION = describe<Decision>()({
   updatedAt: ['updated_at', 'instant'],
 });
 
+/** `planning_scenarios` in table order: a `Scenario` per row. */
 export const SCENARIO = describe<Scenario>()({
   id: ['id', 'key'],
   projectId: ['project_id', 'ref'],
@@ -225,6 +236,7 @@ export const SCENARIO = describe<Scenario>()({
   createdAt: ['created_at', 'instant'],
 });
 
+/** `consolidation_runs` in table order: a `ConsolidationRun` per row. */
 export const CONSOLIDATION_RUN = describe<ConsolidationRun>()({
   id: ['id', 'key'],
   projectId: ['project_id', 'ref'],

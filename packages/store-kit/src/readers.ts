@@ -36,21 +36,35 @@ import type { Codecs, TableDescriptor } from './table.js';
 
 /** A backend's row → domain mappers; a row is what its driver returns for the table's columns. */
 export interface DomainReaders {
+  /** A `projects` row as a `Project`. */
   readonly project: (row: object) => Project;
+  /** A `memory_vectors` row, embedding included, as a `Memory`. */
   readonly memory: (row: object) => Memory;
   /** A memory row selected without its embedding. */
   readonly memoryWithoutEmbedding: (row: object) => MemoryWithoutEmbedding;
+  /** A `memory_relationships` row as a `Relationship`. */
   readonly relationship: (row: object) => Relationship;
+  /** A `consolidation_log` row as a `TransitionLogEntry`. */
   readonly transition: (row: object) => TransitionLogEntry;
+  /** An `episodic_events` row as an `EpisodicEvent`. */
   readonly episode: (row: object) => EpisodicEvent;
+  /** A `prospective_goals` row as a `Goal`. */
   readonly goal: (row: object) => Goal;
+  /** A `prospective_tasks` row as a `Task`. */
   readonly task: (row: object) => Task;
+  /** A `code_metadata` row as a `CodeEntity`. */
   readonly codeEntity: (row: object) => CodeEntity;
+  /** A `code_dependencies` row as a `CodeDependency`. */
   readonly codeDependency: (row: object) => CodeDependency;
+  /** A `code_unresolved_dependencies` row as an `UnresolvedDependency`. */
   readonly unresolvedDependency: (row: object) => UnresolvedDependency;
+  /** A `code_unresolved_references` row as an `UnresolvedReference`. */
   readonly unresolvedReference: (row: object) => UnresolvedReference;
+  /** A `planning_decisions` row as a `Decision`. */
   readonly decision: (row: object) => Decision;
+  /** A `planning_scenarios` row as a `Scenario`. */
   readonly scenario: (row: object) => Scenario;
+  /** A `consolidation_runs` row as a `ConsolidationRun`. */
   readonly run: (row: object) => ConsolidationRun;
 }
 

@@ -133,11 +133,13 @@ function recordTableSpecs(episode: TableDescriptor<EpisodicEvent>): RecordTableS
 
 /** A record table with a backend's codecs applied: what to insert and how to read it back. */
 export interface DerivedRecordTable<Context> {
+  /** The table's name in SQL, e.g. `memory_vectors`. */
   readonly sqlTable: string;
   /** The columns an insert writes, in the order `values` returns them. */
   readonly columns: readonly string[];
   /** A record's bound values for `columns`. */
   values(record: object, context: Context): unknown[];
+  /** The record a row of the table holds, decoded by the codecs. */
   toRecord(row: object): unknown;
   /** References that must name a row of the record's own project. */
   readonly references: readonly RecordReference[];

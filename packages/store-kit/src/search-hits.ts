@@ -86,7 +86,9 @@ export function hybridHit<M extends MemoryWithoutEmbedding>(
 
 /** A backend's two memory row mappers: every column, and every column but the embedding. */
 export interface MemoryReaders<Row> {
+  /** A row selected with its embedding, as a `Memory`. */
   readonly memory: (row: Row) => Memory;
+  /** A row selected without its embedding. */
   readonly memoryWithoutEmbedding: (row: Row) => MemoryWithoutEmbedding;
 }
 

@@ -76,7 +76,10 @@ export interface PostgresStoreCommonOptions {
    * fixed message and the facts as `meta` (a retry: `operation`, `attempt`,
    * the driver's `code` when it has one, `error`). Default: none.
    */
-  readonly logger?: { warn(message: string, meta?: Record<string, unknown>): void };
+  readonly logger?: {
+    /** One warning: the fixed `message` and its facts. */
+    warn(message: string, meta?: Record<string, unknown>): void;
+  };
 }
 
 /** Options of {@link PostgresStore}: one kind of connection plus common settings. */
@@ -107,7 +110,11 @@ export interface ResolvedOptions {
     readonly baseDelayMs: number;
     readonly maxDelayMs: number;
   };
-  readonly logger: { warn(message: string, meta?: Record<string, unknown>): void };
+  /** The caller's logger, or one that drops every warning. */
+  readonly logger: {
+    /** One warning: the fixed `message` and its facts. */
+    warn(message: string, meta?: Record<string, unknown>): void;
+  };
 }
 
 /** Identifiers we put into DDL: plain lower-case names, so quoting is never ambiguous. */

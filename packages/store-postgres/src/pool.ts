@@ -19,7 +19,9 @@ export interface QueryResultLike {
 
 /** A checked-out connection: the few methods the store calls. */
 export interface PoolClientLike {
+  /** Runs one statement on this connection, `values` bound to `$1`, `$2`, … */
   query(text: string, values?: unknown[]): Promise<QueryResultLike>;
+  /** Returns the connection to the pool; with an error, the pool discards it. */
   release(error?: Error | boolean): void;
 }
 
@@ -29,12 +31,19 @@ export interface PoolClientLike {
  * was given.
  */
 export interface PoolLike {
+  /** A connection of its own, for a transaction; the caller releases it. */
   connect(): Promise<PoolClientLike>;
+  /** Runs one statement on any free connection, `values` bound to `$1`, `$2`, … */
   query(text: string, values?: unknown[]): Promise<QueryResultLike>;
+  /** Listens for errors of idle connections (a server restart), which would otherwise crash the process. */
   on?(event: 'error', listener: (error: Error) => void): unknown;
+  /** Stops the listener `on` added, when the store closes. */
   off?(event: 'error', listener: (error: Error) => void): unknown;
+  /** Open connections, for `health()`. */
   readonly totalCount?: number;
+  /** Open connections no one holds, for `health()`. */
   readonly idleCount?: number;
+  /** Callers waiting for a connection, for `health()`. */
   readonly waitingCount?: number;
 }
 

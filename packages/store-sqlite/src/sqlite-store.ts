@@ -58,6 +58,7 @@ export const SQLITE_CAPABILITIES: StoreCapabilities = resolveCapabilities({
  * itself for nesting (a savepoint).
  */
 export interface SqliteTransaction extends Transaction {
+  /** Runs `fn` in a nested transaction: a savepoint, undone alone when it throws. */
   transaction<T>(fn: (tx: SqliteTransaction) => Promise<T>): Promise<T>;
 }
 

@@ -17,7 +17,7 @@ export function parseId(value: unknown, what = 'id'): number {
 // Schemas are built once: zod compiles each one, which costs far more than a parse.
 const idsSchema = z.array(id).max(LIMITS.batch);
 
-/** Checks a list of ids (deduplicated, at most {@link LIMITS.batch}). */
+/** Checks a list of ids (deduplicated, at most {@link LIMITS}.batch). */
 export function parseIds(value: unknown, what = 'ids'): number[] {
   const ids = parseWith(idsSchema, value, what);
   return [...new Set(ids)];

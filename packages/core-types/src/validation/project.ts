@@ -20,7 +20,7 @@ export function parseCreateProject(input: unknown): NewProject {
 /**
  * Validates the key of `projects.getByPath()` / `getByName()`: the rule a
  * project's path and name are created with (non-empty, at most
- * {@link LIMITS.shortText} characters, no NUL), so a key no project can have
+ * {@link LIMITS}.shortText characters, no NUL), so a key no project can have
  * is a `ValidationError` on every backend rather than `null` on some.
  *
  * @example

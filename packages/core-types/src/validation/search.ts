@@ -32,8 +32,8 @@ const searchText = z
 
 /**
  * The longest start of `text` that a search takes as its text: cut at
- * {@link LIMITS.searchTextLength} characters (never inside a surrogate pair)
- * and before its word number {@link LIMITS.searchTerms} + 1. A text within
+ * {@link LIMITS}.searchTextLength characters (never inside a surrogate pair)
+ * and before its word number {@link LIMITS}.searchTerms + 1. A text within
  * the limits comes back unchanged. For callers that search with a whole
  * passage (a task description, a long question): `AthenaMemory.recall()`
  * embeds the passage whole and matches keywords of this start.
@@ -111,7 +111,7 @@ export type NormalizedNeighbourOptions = z.output<typeof neighbourSchema>;
 const neighbourIdsSchema = z.array(id).max(LIMITS.limit, `at most ${LIMITS.limit} ids`);
 
 /**
- * Validates `search.neighbours()` arguments: at most {@link LIMITS.limit}
+ * Validates `search.neighbours()` arguments: at most {@link LIMITS}.limit
  * ids (repeats removed, order kept) and the options.
  */
 export function parseNeighbours(
@@ -129,8 +129,8 @@ const keywordText = searchText.refine(
 
 /**
  * Validates a keyword query: plain text, non-blank, without NUL or a lone
- * surrogate, at most {@link LIMITS.searchTextLength} characters and
- * {@link LIMITS.searchTerms} words.
+ * surrogate, at most {@link LIMITS}.searchTextLength characters and
+ * {@link LIMITS}.searchTerms words.
  *
  * @example
  * ```ts
@@ -154,8 +154,8 @@ const hybridQuerySchema = z
 /**
  * Validates the query of `search.hybrid()`: the embedding as in
  * {@link toEmbedding}, the text a string without NUL or a lone surrogate of
- * at most {@link LIMITS.searchTextLength} characters and
- * {@link LIMITS.searchTerms} words. Empty or blank text is no error:
+ * at most {@link LIMITS}.searchTextLength characters and
+ * {@link LIMITS}.searchTerms words. Empty or blank text is no error:
  * like text without a searchable word, it gives the keyword leg no
  * candidates, so the result is the semantic leg fused as usual (keyword 0).
  *

@@ -22,7 +22,7 @@ function checkedCopy(value: Float32Array, path: string): Float32Array {
 
 /**
  * Rejects a vector without a direction (all zeros) or whose length lies
- * outside [{@link LIMITS.embeddingNormMin}, {@link LIMITS.embeddingNormMax}].
+ * outside [{@link LIMITS}.embeddingNormMin, {@link LIMITS}.embeddingNormMax].
  */
 function checkedLength(vector: Float32Array, path: string): Float32Array {
   let squares = 0;
@@ -47,7 +47,7 @@ function checkedLength(vector: Float32Array, path: string): Float32Array {
  * Checks a vector and copies it into a `Float32Array`: the right length, every
  * component finite and representable as a 32-bit float, not all zeros (cosine
  * similarity needs a direction), and a Euclidean length within
- * [{@link LIMITS.embeddingNormMin}, {@link LIMITS.embeddingNormMax}].
+ * [{@link LIMITS}.embeddingNormMin, {@link LIMITS}.embeddingNormMax].
  *
  * @throws {DimensionMismatchError} when the length differs from `dimension`.
  * @throws {ValidationError} for NaN, ±Infinity, an all-zero vector, a length

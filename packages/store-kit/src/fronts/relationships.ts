@@ -5,8 +5,10 @@ import type { BackendOf, Parsers } from '../front.js';
 import { projectIdOf } from './ids.js';
 
 const RELATIONSHIP_PARSERS = {
+  /** Checks `link()`'s `projectId` and `input`. */
   link: (_, projectId, input) => [projectIdOf(projectId), parseLink(input)] as const,
   // A link is named as `link()` names it; its strength does not matter here.
+  /** Checks `unlink()`'s `projectId` and `link`. */
   unlink: (_, projectId, link) => {
     const project = projectIdOf(projectId);
     const { fromMemoryId, toMemoryId, relationshipType } = parseLink({
@@ -15,6 +17,7 @@ const RELATIONSHIP_PARSERS = {
     });
     return [project, { fromMemoryId, toMemoryId, relationshipType }] as const;
   },
+  /** Checks `list()`'s `projectId`, `memoryId` and `options`. */
   list: (_, projectId, memoryId, options) =>
     [
       projectIdOf(projectId),

@@ -24,20 +24,24 @@ import { projectIdOf } from './ids.js';
  * ```
  */
 export const SEARCH_PARSERS = {
+  /** Checks `semantic()`'s `projectId`, `embedding` (at the store's dimension) and `options`. */
   semantic: (context, projectId, embedding, options) =>
     [
       projectIdOf(projectId),
       toEmbedding(embedding, context.embeddingDimension),
       parseSemanticOptions(options),
     ] as const,
+  /** Checks `keyword()`'s `projectId`, `text` and `options`. */
   keyword: (_, projectId, text, options) =>
     [projectIdOf(projectId), parseKeywordText(text), parseKeywordOptions(options)] as const,
+  /** Checks `hybrid()`'s `projectId`, `query` (at the store's dimension) and `options`. */
   hybrid: (context, projectId, query, options) =>
     [
       projectIdOf(projectId),
       parseHybridQuery(query, context.embeddingDimension),
       parseHybridOptions(options),
     ] as const,
+  /** Checks `neighbours()`'s `projectId`, `memoryIds` and `options`. */
   neighbours: (_, projectId, memoryIds, options) =>
     [projectIdOf(projectId), parseNeighbours(memoryIds, options)] as const,
 } satisfies Parsers<SearchRepository>;
