@@ -23,6 +23,8 @@ phase 'lint + typecheck' pnpm exec turbo run lint typecheck
 phase prettier pnpm exec prettier --check .
 # TypeDoc's validation, the committed API reports and the Markdown links (tooling/docs-check).
 phase 'docs check' pnpm --filter @athena/docs-check docs:check --ci
+# What `pnpm release` would publish (version and pack in a copy, no publish).
+phase 'release dry run' bash tooling/scripts/release-dry-run.sh
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
