@@ -11,36 +11,18 @@
  * - every relative link and `#anchor` in the repository's Markdown.
  * The packages must be built (the root scripts build them first).
  */
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkApiReports, findPublishedPackages } from './api-reports.js';
 import { checkMarkdownLinks, findMarkdownFiles } from './markdown-links.js';
+import { runTypedoc } from './typedoc.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-const typedocBin = join(
-  dirname(createRequire(import.meta.url).resolve('typedoc/package.json')),
-  'bin',
-  'typedoc',
-);
-
-/** Runs TypeDoc at the repository root; resolves to whether it succeeded. */
-function typedoc(args: readonly string[]): Promise<boolean> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [typedocBin, '--logLevel', 'Warn', ...args], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => resolvePromise(code === 0));
-  });
-}
 
 async function check(ci: boolean): Promise<boolean> {
   const started = Date.now();
   // TypeDoc runs in its own process while API Extractor runs in this one: 2 cores.
-  const typedocPassed = typedoc(['--emit', 'none']);
+  const typedocRun = runTypedoc(root, ['--emit', 'none']);
 
   const packages = findPublishedPackages(root);
   const reports = checkApiReports(packages, { ci, log: (line) => console.warn(line) });
@@ -61,7 +43,7 @@ async function check(ci: boolean): Promise<boolean> {
     console.error(`${problem.file}:${problem.line}: ${problem.url}: ${problem.reason}`);
   }
 
-  const apiPassed = await typedocPassed;
+  const apiPassed = (await typedocRun).passed;
   const reportsPassed = ci ? changed.length === 0 : changed.every((report) => report.errors === 0);
   console.warn(
     [
@@ -76,7 +58,7 @@ async function check(ci: boolean): Promise<boolean> {
 
 const [command, ...flags] = process.argv.slice(2);
 if (command === 'docs') {
-  process.exitCode = (await typedoc([])) ? 0 : 1;
+  process.exitCode = (await runTypedoc(root, [])).passed ? 0 : 1;
 } else if (command === 'check') {
   const ci = flags.includes('--ci') || (process.env.CI !== undefined && process.env.CI !== '');
   process.exitCode = (await check(ci)) ? 0 : 1;
