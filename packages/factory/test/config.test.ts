@@ -197,7 +197,7 @@ describe('PostgreSQL settings', () => {
         attempt();
       } catch (error) {
         expect(error).toBeInstanceOf(ValidationError);
-        messages.push(inspect(error, { depth: 10 }));
+        messages.push(inspect(error, { depth: 10, customInspect: false }));
       }
     }
     // createStore refuses it before any connection (or DNS lookup of "ss") is made.
