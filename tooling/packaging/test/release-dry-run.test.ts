@@ -45,6 +45,33 @@ describe('pnpm release:dry-run', () => {
     expect(releaseState()).toBe(before);
   });
 
+  it('gives no package a major version that no changeset asks for', () => {
+    // changesets bumps a major whenever a peer dependency's new version leaves
+    // the dependent's range (the stores for @athena/factory): the factory's
+    // peer ranges and `onlyUpdatePeerDependentsWhenOutOfRange` keep it in step.
+    const { status, stdout, stderr } = dryRun();
+    expect(status, stderr).toBe(0);
+    const majors = new Set(
+      spawnSync('sh', ['-c', "cat .changeset/*.md | grep -E \"^'@athena/[^']+': major\""], {
+        cwd: repositoryRoot,
+        encoding: 'utf8',
+      })
+        .stdout.split('\n')
+        .filter(Boolean)
+        .map((line) => line.split("'")[1]),
+    );
+    const current = new Map(
+      publishablePackages().map((p) => [p.manifest.name, p.manifest.version]),
+    );
+    const unasked = [...stdout.matchAll(/^ {2}(@athena\/[\w-]+)@(\d+)\.\d+\.\d+$/gm)]
+      .filter(([, name, major]) => {
+        const oldMajor = Number((current.get(name!) ?? '0').split('.')[0]);
+        return Number(major) > oldMajor && !majors.has(name!);
+      })
+      .map(([line]) => line.trim());
+    expect(unasked).toEqual([]);
+  });
+
   describe('on a checkout with a broken release', () => {
     // The committed files only: no dist, so nothing can pack.
     const checkout = mkdtempSync(join(tmpdir(), 'athena-release-'));
