@@ -64,9 +64,9 @@ describe('pnpm release:dry-run', () => {
       publishablePackages().map((p) => [p.manifest.name, p.manifest.version]),
     );
     const unasked = [...stdout.matchAll(/^ {2}(@athena\/[\w-]+)@(\d+)\.\d+\.\d+$/gm)]
-      .filter(([, name, major]) => {
-        const oldMajor = Number((current.get(name!) ?? '0').split('.')[0]);
-        return Number(major) > oldMajor && !majors.has(name!);
+      .filter(([, name = '', major]) => {
+        const oldMajor = Number((current.get(name) ?? '0').split('.')[0]);
+        return Number(major) > oldMajor && !majors.has(name);
       })
       .map(([line]) => line.trim());
     expect(unasked).toEqual([]);
