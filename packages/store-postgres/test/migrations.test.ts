@@ -1,4 +1,4 @@
-import { DimensionMismatchError } from '@athena/core-types';
+import { DimensionMismatchError, isAthenaError } from '@athena/core-types';
 import { afterAll, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION } from '../src/index.js';
 import {
@@ -122,6 +122,31 @@ describePostgres('migrations', () => {
     } finally {
       await adopt.close();
       await wrong.close();
+    }
+  });
+
+  it('refuses a schema a newer release migrated, saying to upgrade, and changes nothing', async () => {
+    const newer = freshSchema();
+    const first = createTestStore(newer, { embeddingDimension: 12 });
+    try {
+      await first.init();
+      await first.close();
+      await adminQuery(
+        `insert into "${newer}".athena_migrations (version, name) values (${LATEST_SCHEMA_VERSION + 1}, 'from_the_future')`,
+      );
+      const store = createTestStore(newer, { embeddingDimension: 12 });
+      const error: unknown = await store.init().catch((e: unknown) => e);
+      await store.close();
+      expect(isAthenaError(error, 'migration')).toBe(true);
+      expect((error as Error).message).toContain(
+        `is at version ${LATEST_SCHEMA_VERSION + 1}, newer than this release of @athena/store-postgres (${LATEST_SCHEMA_VERSION}): upgrade @athena/store-postgres`,
+      );
+      const applied = await adminQuery<{ version: number }>(
+        `select max(version)::int as version from "${newer}".athena_migrations`,
+      );
+      expect(applied).toEqual([{ version: LATEST_SCHEMA_VERSION + 1 }]);
+    } finally {
+      await dropSchema(newer);
     }
   });
 

@@ -163,7 +163,8 @@ export async function migrate(
       const newest = Math.max(0, ...done);
       if (newest > LATEST_SCHEMA_VERSION) {
         throw new MigrationError(
-          `schema ${schema} is at version ${newest}, newer than this release of @athena/store-postgres (${LATEST_SCHEMA_VERSION})`,
+          `schema ${schema} is at version ${newest}, newer than this release of @athena/store-postgres (${LATEST_SCHEMA_VERSION}): upgrade @athena/store-postgres to the release that wrote it, or use another schema`,
+          { details: { schemaVersion: newest, latest: LATEST_SCHEMA_VERSION } },
         );
       }
       const context: Omit<MigrationContext, 'db'> = {
