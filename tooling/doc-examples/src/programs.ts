@@ -49,6 +49,52 @@ export function writeProgram(dir: string, block: CodeBlock): WrittenProgram {
   return { block, runnable, typescript: undefined };
 }
 
+/**
+ * Writes `block` into `dir` as the CommonJS program a `require()` user would
+ * write: its imports become `require` calls, its exports `exports.*`, and the rest — which may `await`
+ * at the top level, as an ES module can — runs in an async function, whose
+ * failure sets exit code 1 as an uncaught error would. The split is made on
+ * the parsed statements, not on text.
+ */
+export function writeCommonJsProgram(dir: string, block: CodeBlock): string {
+  const source = ts.createSourceFile('block.ts', block.code, ts.ScriptTarget.ES2022, true);
+  // Imports and exports stay at the top level, where CommonJS can have them.
+  const topLevel = (statement: ts.Statement) =>
+    ts.isImportDeclaration(statement) ||
+    ts.isExportDeclaration(statement) ||
+    ts.isExportAssignment(statement) ||
+    (ts.canHaveModifiers(statement) &&
+      (ts.getModifiers(statement) ?? []).some(
+        (modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword,
+      ));
+  const imports = source.statements.filter(topLevel);
+  const body = source.statements.filter((statement) => !topLevel(statement));
+  const text = (nodes: readonly ts.Statement[]) =>
+    nodes.map((node) => node.getFullText(source)).join('');
+  const wrapped = [
+    text(imports),
+    '',
+    'void (async () => {',
+    text(body),
+    '})().catch((error) => {',
+    '  console.error(error);',
+    '  process.exitCode = 1;',
+    '});',
+    '',
+  ].join('\n');
+  const output = ts.transpileModule(wrapped, {
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+    },
+    fileName: `${baseName(block)}.ts`,
+  });
+  const runnable = join(dir, `${baseName(block)}.cjs`);
+  writeFileSync(runnable, output.outputText);
+  return runnable;
+}
+
 /** What a finished process said. */
 export interface ProcessResult {
   readonly exitCode: number;

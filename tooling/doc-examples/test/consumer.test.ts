@@ -1,13 +1,19 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoryCodeBlocks, repositoryRoot } from '../src/code-blocks.js';
+import { repositoryCodeBlocks, repositoryRoot, type CodeBlock } from '../src/code-blocks.js';
 import {
   createConsumerProject,
   PUBLISHED_PACKAGES,
   type ConsumerProject,
 } from '../src/consumer-project.js';
-import { location, programEnvironment, runProcess, writeProgram } from '../src/programs.js';
+import {
+  location,
+  programEnvironment,
+  runProcess,
+  writeCommonJsProgram,
+  writeProgram,
+} from '../src/programs.js';
 
 /**
  * What a consumer gets from the registry: the packed packages installed with
@@ -154,18 +160,22 @@ export async function main(): Promise<number> {
 `;
 
 describe('the packed packages in a fresh npm project', () => {
-  it('run the programs of the READMEs and docs, as ESM, twice on one database', async () => {
-    const examples = join(consumer.dir, 'examples');
-    mkdirSync(examples);
+  /** Runs every SQLite program of the READMEs and docs, written by `write`, twice each. */
+  async function runEveryProgram(
+    format: string,
+    write: (dir: string, block: CodeBlock) => string,
+  ): Promise<void> {
+    const dir = join(consumer.dir, `examples-${format}`);
+    mkdirSync(dir);
     const failures: string[] = [];
     const blocks = repositoryCodeBlocks().blocks.filter((block) => block.backend === 'sqlite');
     expect(blocks.length).toBeGreaterThan(10);
-    const queue = blocks.map((block) => writeProgram(examples, block));
+    const queue = blocks.map((block) => ({ block, runnable: write(dir, block) }));
     // Two programs at a time: two cores.
     const worker = async () => {
       for (let program = queue.shift(); program !== undefined; program = queue.shift()) {
         const where = location(program.block);
-        const label = where.replace(/\W+/g, '-');
+        const label = `${format}-${where.replace(/\W+/g, '-')}`;
         await runTwice(program.runnable, label).catch((error: Error) => {
           failures.push(`${where}: ${error.message}`);
         });
@@ -173,6 +183,14 @@ describe('the packed packages in a fresh npm project', () => {
     };
     await Promise.all([worker(), worker()]);
     expect(failures).toEqual([]);
+  }
+
+  it('run the programs of the READMEs and docs, as ESM, twice on one database', async () => {
+    await runEveryProgram('esm', (dir, block) => writeProgram(dir, block).runnable);
+  }, 300_000);
+
+  it('run the same programs as CommonJS (require, no top-level await), twice on one database', async () => {
+    await runEveryProgram('cjs', writeCommonJsProgram);
   }, 300_000);
 
   it('work from ESM: createStore, remember, hybrid recall, a ConflictError by instanceof and isAthenaError', async () => {
