@@ -1,9 +1,10 @@
 import { BackendUnavailableError, isAthenaError } from '@athena/core-types';
-import type { Store } from '@athena/core-types';
+import type { AthenaError, Store } from '@athena/core-types';
 import type { BackendDefinition, CommonSettings } from './backend-definition.js';
 import { backendOf, resolveConfig } from './config.js';
 import type { ResolvedConfig } from './config.js';
 import type { BackendName, CreateStoreOptions } from './options.js';
+import { isNotInstalled } from './load-package.js';
 import { redactSecrets } from './redact-secrets.js';
 import { DEFAULT_BACKEND } from './registry.js';
 import { selectedStore } from './selected-store.js';
@@ -11,6 +12,16 @@ import type { BackendSelection, SelectedStore, StoreOf } from './selected-store.
 
 /** Error codes that mean "this backend cannot be used here", which is what fallback is for. */
 const FALLBACK_CODES = new Set(['backend_unavailable', 'extension_unavailable', 'transient']);
+
+/**
+ * Whether `createStore()` falls back to SQLite when opening a configured
+ * server fails with `error`: an unreachable server or a missing extension
+ * does; a refused login, a damaged schema or a store package that is not
+ * installed does not (those are for the user to fix, and silently writing
+ * elsewhere would hide them).
+ */
+export const fallsBackOn = (error: unknown): error is AthenaError =>
+  isAthenaError(error) && FALLBACK_CODES.has(error.code) && !isNotInstalled(error);
 
 async function open(
   backend: BackendDefinition,
@@ -87,7 +98,15 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sel
   try {
     return selectedStore(await open(backend, config.settings, common), selectionOf(config));
   } catch (error) {
-    if (backend === DEFAULT_BACKEND || !isAthenaError(error) || !FALLBACK_CODES.has(error.code)) {
+    if (isNotInstalled(error)) {
+      // A missing package is an install mistake, not an outage: falling back
+      // would quietly keep the data somewhere else until someone noticed.
+      throw new BackendUnavailableError(
+        `${backend.label} is selected (${config.reason}), but ${error.message}`,
+        { cause: error, details: error.details },
+      );
+    }
+    if (backend === DEFAULT_BACKEND || !fallsBackOn(error)) {
       throw error;
     }
     const secrets = backend.secrets(config.settings);

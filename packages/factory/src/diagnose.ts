@@ -2,7 +2,7 @@ import { isAthenaError } from '@athena/core-types';
 import type { IndexHealth, MigrationStatus, Store } from '@athena/core-types';
 import { backendOf, resolveConfig } from './config.js';
 import type { ResolvedConfig } from './config.js';
-import { createStore } from './create-store.js';
+import { createStore, fallsBackOn } from './create-store.js';
 import type { BackendName, CreateStoreOptions } from './options.js';
 import { DEFAULT_BACKEND } from './registry.js';
 
@@ -49,9 +49,12 @@ export interface DiagnoseOptions extends Omit<CreateStoreOptions, 'initialize'> 
 const message = (error: unknown): string =>
   isAthenaError(error) ? `${error.code}: ${error.message}` : String(error);
 
-function connectionFix(config: ResolvedConfig): string {
+function connectionFix(config: ResolvedConfig, error: unknown): string {
   const falls =
-    !config.explicit && config.type !== DEFAULT_BACKEND.name && config.fallback === 'sqlite';
+    !config.explicit &&
+    config.type !== DEFAULT_BACKEND.name &&
+    config.fallback === 'sqlite' &&
+    fallsBackOn(error);
   const fallback = falls
     ? `; meanwhile other commands fall back to ${DEFAULT_BACKEND.label} at ${config.sqlite.path} (ATHENA_FALLBACK=none to fail instead)`
     : '';
@@ -260,7 +263,7 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<Diagnosis
         name: 'connection',
         status: 'fail',
         detail: `${where}: ${message(error)}`,
-        fix: connectionFix(config),
+        fix: connectionFix(config, error),
       });
     }
     if (status !== null) {
@@ -276,7 +279,7 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<Diagnosis
             name: 'connection',
             status: 'fail',
             detail: message(error),
-            fix: connectionFix(config),
+            fix: connectionFix(config, error),
           });
         }
       }

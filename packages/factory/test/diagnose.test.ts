@@ -180,6 +180,24 @@ describe('diagnose on PostgreSQL without a server', () => {
   });
 });
 
+describePostgres('diagnose on PostgreSQL with a role that does not exist', () => {
+  it('fails the connection without promising a fallback createStore() would not make', async () => {
+    const url = new URL(TEST_DATABASE_URL);
+    url.username = 'athena_no_such_role';
+    const path = sqlitePath();
+    const env = { ATHENA_DATABASE_URL: url.toString(), ATHENA_SQLITE_PATH: path };
+    const diagnosis = await diagnose({ env });
+    const connection = byName(diagnosis, 'connection');
+    expect(connection).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('athena_no_such_role'),
+    });
+    expect(connection?.fix).not.toContain('fall back');
+    await expect(createStore({ env })).rejects.toMatchObject({ code: 'storage' });
+    expect(existsSync(path)).toBe(false);
+  });
+});
+
 describePostgres('diagnose on PostgreSQL', () => {
   const schema = freshSchema('athena_diag');
   afterAll(() => dropSchema(schema));

@@ -60,7 +60,12 @@ export interface NodeRun {
 export async function runNodeScript(
   source: string,
   extension: 'cjs' | 'mjs',
-  options: { readonly args?: readonly string[]; readonly env?: NodeJS.ProcessEnv } = {},
+  options: {
+    readonly args?: readonly string[];
+    readonly env?: NodeJS.ProcessEnv;
+    /** Node's own flags, before the script (`--import`, …). */
+    readonly nodeArgs?: readonly string[];
+  } = {},
 ): Promise<NodeRun> {
   const dir = mkdtempSync(join(import.meta.dirname, '..', '.script-'));
   try {
@@ -69,7 +74,7 @@ export async function runNodeScript(
     return await new Promise((resolve, reject) => {
       execFile(
         process.execPath,
-        [script, ...(options.args ?? [])],
+        [...(options.nodeArgs ?? []), script, ...(options.args ?? [])],
         { env: options.env ?? process.env, timeout: 30_000 },
         (error, stdout, stderr) => {
           if (error !== null && typeof error.code !== 'number') return reject(error);
