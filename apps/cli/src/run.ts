@@ -27,6 +27,10 @@ export class ExitCode extends Error {
   }
 }
 
+/** A write to a pipe whose reader has gone (`athena export - | head`). */
+export const isBrokenPipe = (error: unknown): boolean =>
+  error instanceof Error && (error as NodeJS.ErrnoException).code === 'EPIPE';
+
 /**
  * Wraps an action: builds its context from the global options, runs it,
  * closes what it opened. The action's arguments are commander's (positional
@@ -103,6 +107,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     if (error instanceof ExitCode) return error.code;
+    if (isBrokenPipe(error)) return EXIT.ok;
     if (error instanceof CommanderError) {
       // Help and version end with 0; every other commander error is a usage error, already printed.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;

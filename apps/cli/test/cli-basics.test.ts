@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT, oneLine } from './cli-suite.js';
-import { athena } from './run-cli.js';
+import { athena, MAIN } from './run-cli.js';
 
 describe('athena without a reachable database', () => {
   it('exits 5 when PostgreSQL is configured, unreachable and fallback is off', async () => {
@@ -56,5 +57,36 @@ describe('athena without a reachable database', () => {
     const unknown = await athena(['remembr'], { env: {}, cwd });
     expect(unknown.code).toBe(EXIT.usage);
     expect(unknown.stderr).toBe("athena: unknown command 'remembr'\n(Did you mean remember?)\n");
+  });
+
+  it('stops quietly, exit 0, when the reader of its output goes away (athena export - | head)', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'athena-cli-pipe-'));
+    try {
+      const env = { ATHENA_SQLITE_PATH: join(cwd, 'memory.db'), ATHENA_EMBEDDER: 'hash' };
+      await athena(['init'], { env, cwd });
+      await athena(['remember', 'exported into a closed pipe'], { env, cwd });
+      for (const args of [
+        ['export', '-'],
+        ['--json', 'list'],
+      ]) {
+        const child = spawn(process.execPath, [MAIN, ...args], {
+          cwd,
+          env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        // The reader is gone before the first byte: every write fails with EPIPE.
+        child.stdout.destroy();
+        const stderr: Buffer[] = [];
+        child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+        const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+        expect({ args, code, stderr: Buffer.concat(stderr).toString('utf8') }).toEqual({
+          args,
+          code: EXIT.ok,
+          stderr: '',
+        });
+      }
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 });

@@ -64,6 +64,34 @@ describePostgres('athena on PostgreSQL', () => {
       );
       expect(wrongDimension.code).toBe(EXIT.validation);
       oneLine(wrongDimension, /16 dimensions but this database stores 32/);
+
+      // A bad --to is reported as --to, not as the environment's settings.
+      const unknownRole = new URL(TEST_DATABASE_URL);
+      unknownRole.username = 'athena_no_such_role';
+      unknownRole.password = 'secret';
+      const cases = [
+        [
+          'postgres://127.0.0.1:1/athena',
+          EXIT.unavailable,
+          /^athena: --to postgres:\/\/127\.0\.0\.1:1\/athena: .*ECONNREFUSED.*; start that server or correct --to$/m,
+        ],
+        [
+          unknownRole.toString(),
+          EXIT.failure,
+          /^athena: --to postgres:\/\/athena_no_such_role:\*\*\*@.*role "athena_no_such_role" does not exist$/m,
+        ],
+        [
+          'postgres://not a url',
+          EXIT.validation,
+          /^athena: invalid --to: must be a postgres:\/\/ or postgresql:\/\/ URL/,
+        ],
+      ] as const;
+      for (const [to, code, message] of cases) {
+        const refused = await athena(['copy', '--to', to], { env, cwd });
+        expect(refused.code).toBe(code);
+        oneLine(refused, message);
+        expect(refused.stderr).not.toMatch(/ATHENA_DATABASE_URL|options\.|secret/);
+      }
     } finally {
       await dropSchema(schema);
       rmSync(root, { recursive: true, force: true });

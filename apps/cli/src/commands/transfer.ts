@@ -3,7 +3,15 @@ import { finished } from 'node:stream/promises';
 import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { ConflictError, NotFoundError, RECORD_TABLES, ValidationError } from '@athena/core-types';
+import {
+  AthenaError,
+  ConflictError,
+  NotFoundError,
+  RECORD_TABLES,
+  ValidationError,
+  isAthenaError,
+} from '@athena/core-types';
+import { redactUrl } from '@athena/factory';
 import type { CreateStoreOptions } from '@athena/factory';
 import { copy, exportStore, importStore } from '@athena/transfer';
 import type { ExportReport, TableCounts, TransferReport } from '@athena/transfer';
@@ -57,6 +65,44 @@ export function storeOptionsOf(
     type: 'sqlite',
     sqlite: { path: resolve(cwd, path), mmapSizeBytes: TRANSFER.sqlite.mmapSizeBytes },
   };
+}
+
+/**
+ * Opens the database a flag names. Its errors speak of the flag: the
+ * factory's own wording (options.postgres.connectionString, "correct
+ * ATHENA_DATABASE_URL") points at settings this command did not read.
+ */
+async function openNamed(
+  ctx: CliContext,
+  spec: string,
+  schema: string | undefined,
+  flag: string,
+  extra: CreateStoreOptions = {},
+) {
+  const options = storeOptionsOf(spec, schema, ctx.cwd, flag);
+  try {
+    return await ctx.open({ ...options, ...extra });
+  } catch (error) {
+    if (!isAthenaError(error)) throw error;
+    if (error instanceof ValidationError) {
+      const reasons = error.issues.map((issue) => issue.message).join('; ');
+      throw new ValidationError(`invalid ${flag}: ${reasons || error.message}`, error.issues, {
+        cause: error,
+      });
+    }
+    // Under the factory's "unavailable, no fallback" wrapper is the store's own error.
+    const cause =
+      error.code === 'backend_unavailable' && isAthenaError(error.cause) ? error.cause : error;
+    const fix =
+      error.code === 'backend_unavailable' || error.code === 'transient'
+        ? `; start that server or correct ${flag}`
+        : '';
+    const where = options.type === 'postgres' ? redactUrl(spec) : (options.sqlite?.path ?? spec);
+    throw new AthenaError(error.code, `${flag} ${where}: ${cause.message}${fix}`, {
+      cause: error,
+      details: error.details,
+    });
+  }
 }
 
 function countsTable(counts: TableCounts): string {
@@ -193,9 +239,8 @@ async function runCopy(
             ? TRANSFER
             : { ...TRANSFER, postgres: { schema: options.fromSchema } },
         )
-      : await ctx.open(storeOptionsOf(options.from, options.fromSchema, ctx.cwd, '--from'));
-  const to = await ctx.open({
-    ...storeOptionsOf(options.to, options.toSchema, ctx.cwd, '--to'),
+      : await openNamed(ctx, options.from, options.fromSchema, '--from');
+  const to = await openNamed(ctx, options.to, options.toSchema, '--to', {
     embeddingDimension: from.embeddingDimension,
   });
   if (options.from !== undefined && ctx.options.project !== undefined) {
