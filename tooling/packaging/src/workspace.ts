@@ -21,6 +21,7 @@ export interface PackageManifest {
   };
   readonly bugs?: { readonly url?: string };
   readonly files?: readonly string[];
+  readonly bin?: string | Readonly<Record<string, string>>;
   readonly publishConfig?: { readonly access?: string; readonly provenance?: boolean };
   readonly dependencies?: Readonly<Record<string, string>>;
   readonly peerDependencies?: Readonly<Record<string, string>>;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repositoryRoot } from '../src/workspace.js';
+import { repositoryRoot, workspacePackages } from '../src/workspace.js';
 
 /**
  * pnpm 10 runs no dependency's install script unless pnpm-workspace.yaml
@@ -18,5 +18,22 @@ describe('pnpm install', () => {
     ) as { ignoredBuilds?: readonly string[]; pendingBuilds?: readonly string[] };
     expect(modules.ignoredBuilds ?? []).toEqual([]);
     expect(modules.pendingBuilds ?? []).toEqual([]);
+  });
+
+  // pnpm links a workspace dependency's bin at install time; on a fresh clone
+  // its dist/ is not built yet, and install warns "Failed to create bin …
+  // ENOENT". Build order for such packages goes in turbo.json instead.
+  it('links no workspace bin that a fresh clone has not built (no "Failed to create bin" warning)', () => {
+    const packages = workspacePackages();
+    const withBin = new Set(
+      packages.filter((p) => p.manifest.bin !== undefined).map((p) => p.manifest.name),
+    );
+    const linking = packages.flatMap((p) =>
+      Object.keys({ ...p.manifest.dependencies, ...p.manifest.devDependencies })
+        .filter((name) => withBin.has(name))
+        .map((name) => `${p.manifest.name} -> ${name}`),
+    );
+    expect(withBin.size).toBeGreaterThan(0);
+    expect(linking).toEqual([]);
   });
 });
