@@ -57,6 +57,7 @@ import { openPool, toKyselyPool } from './pool.js';
 import type { PoolHandle } from './pool.js';
 import { PostgresProjectRepository } from './repositories/project-repository.js';
 import { PostgresRecordRepository } from './repositories/record-repository.js';
+import { FreshStatistics } from './fresh-statistics.js';
 import { ProjectShares } from './project-shares.js';
 import { PostgresRelationshipRepository } from './repositories/relationship-repository.js';
 import type { Database } from './schema.js';
@@ -293,6 +294,7 @@ export class PostgresStore implements Store {
         textSearchConfig: outcome.textSearchConfig,
         annDefaults: pool.annDefaults,
         projectShares: new ProjectShares(db, this.#options.schema),
+        statistics: new FreshStatistics(),
         statements: new Map(),
         afterMemoriesInserted: (session) => this.#afterMemoriesInserted(session),
         operations: new InFlight(),

@@ -6,6 +6,7 @@ import type { ErrorContext } from './map-error.js';
 import type { InFlight } from './in-flight.js';
 import type { ResolvedOptions } from './options.js';
 import type { AnnDefaults } from './ann-settings.js';
+import type { FreshStatistics } from './fresh-statistics.js';
 import type { ProjectShares } from './project-shares.js';
 import { withRetry } from './retry.js';
 import type { RetryMode } from './retry.js';
@@ -60,6 +61,8 @@ export interface SessionEnv {
   readonly annDefaults: AnnDefaults | null;
   /** Estimated share of the rows of each project, for the ef_search of project-filtered scans. */
   readonly projectShares: ProjectShares;
+  /** ANALYZEs tables this store fills faster than autovacuum looks at them. */
+  readonly statistics: FreshStatistics;
   /** Fixed-shape statements by name, compiled once (see `Session.cached` and `Session.fixed`). */
   readonly statements: Map<string, CompiledStatement>;
   /** Called after memories were inserted, so a deferred IVFFlat index can be built. */

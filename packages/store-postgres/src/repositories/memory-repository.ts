@@ -110,6 +110,7 @@ export class PostgresMemoryRepository implements MemoryBackend {
           // Identity values of one INSERT grow in VALUES order.
           out.push(...rows.map((row) => toNumber(row.id)).sort((a, b) => a - b));
         }
+        await s.env.statistics.wrote(s, 'memories', out.length);
         return out;
       },
     );

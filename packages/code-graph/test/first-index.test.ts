@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EmbedOptions, Embedder } from '@athena/core-types';
+import { HashingEmbedder } from '@athena/search';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CodeGraph } from '../src/index.js';
+import { BACKENDS } from './helpers/backends.js';
+
+const DIMENSION = 32;
+const FILES = 3;
+const FUNCTIONS_PER_FILE = 400;
+
+/** A Python package of three modules with 400 functions each: 1,204 entities with the package's own module. */
+function bigPackage(): string {
+  const root = mkdtempSync(join(tmpdir(), 'athena-code-graph-first-'));
+  writeFileSync(join(root, '__init__.py'), '');
+  for (let file = 0; file < FILES; file++) {
+    const body = Array.from(
+      { length: FUNCTIONS_PER_FILE },
+      (_, i) =>
+        `def f${file}_${i}(x):\n    """Step ${i} of module ${file}."""\n    return x + ${i}\n`,
+    ).join('\n');
+    writeFileSync(join(root, `m${file}.py`), body);
+  }
+  return root;
+}
+
+/** Embeds like HashingEmbedder, and fails from the `failAt`-th call of embedMany on. */
+class FailingEmbedder implements Embedder {
+  readonly #inner = new HashingEmbedder({ dimension: DIMENSION });
+  readonly dimension = DIMENSION;
+  readonly modelId = this.#inner.modelId;
+  readonly #failAt: number;
+  #calls = 0;
+  constructor(failAt: number) {
+    this.#failAt = failAt;
+  }
+  embed(text: string, options?: EmbedOptions): Promise<Float32Array> {
+    return this.#inner.embed(text, options);
+  }
+  embedMany(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]> {
+    this.#calls += 1;
+    if (this.#calls >= this.#failAt) return Promise.reject(new Error('embedder down'));
+    return this.#inner.embedMany(texts, options);
+  }
+}
+
+describe('a project’s first index', () => {
+  let root: string;
+  beforeAll(() => {
+    root = bigPackage();
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  for (const backend of BACKENDS) {
+    it(`of 1,000 entities or more is all or nothing on ${backend.name}: a failure half-way leaves nothing`, async () => {
+      const { store, dispose } = await backend.open(DIMENSION);
+      try {
+        const project = await store.projects.create({ name: 'first', path: root });
+        // One file per batch: the first batch is written before the embedder fails on the second.
+        const failing = new CodeGraph({ store, embedder: new FailingEmbedder(2) });
+        await expect(
+          failing.index(project.id, root, { progress: false, batchSize: 1 }),
+        ).rejects.toThrow('embedder down');
+        expect(await store.code.findEntities(project.id, {})).toEqual([]);
+        expect((await store.stats({ projectId: project.id })).counts.memories).toBe(0);
+
+        const graph = new CodeGraph({
+          store,
+          embedder: new HashingEmbedder({ dimension: DIMENSION }),
+        });
+        const report = await graph.index(project.id, root, { progress: false, batchSize: 1 });
+        expect(report.entities.created).toBe(FILES * (FUNCTIONS_PER_FILE + 1) + 1);
+        expect(report.memories.created).toBe(report.entities.created);
+        // The ANN index the bulk load may have suspended is back and valid.
+        const vectorIndexes = (await store.stats()).indexes.filter((i) =>
+          ['hnsw', 'ivfflat', 'vec0'].includes(i.kind),
+        );
+        expect(vectorIndexes.length).toBeGreaterThan(0);
+        expect(vectorIndexes.every((i) => i.present && i.valid)).toBe(true);
+        const hits = await graph.search(project.id, 'step 7 of module 2', { limit: 3 });
+        expect(hits).toHaveLength(3);
+        expect((await graph.find(project.id, 'm2.f2_7')).map((e) => e.startLine)).toEqual([29]);
+
+        // Later runs go in batches: a failure keeps the batches written before it.
+        writeFileSync(join(root, 'm0.py'), 'def changed(x):\n    return x\n');
+        writeFileSync(join(root, 'm1.py'), 'def changed_too(x):\n    return x\n');
+        await expect(
+          new CodeGraph({ store, embedder: new FailingEmbedder(2) }).index(project.id, root, {
+            progress: false,
+            batchSize: 1,
+          }),
+        ).rejects.toThrow('embedder down');
+        const names = (await store.code.findEntities(project.id, {})).map((e) => e.name);
+        expect(names.filter((n) => n.startsWith('changed'))).toHaveLength(1);
+      } finally {
+        await dispose();
+        rmSync(root, { recursive: true, force: true });
+        root = bigPackage();
+      }
+    });
+  }
+});
