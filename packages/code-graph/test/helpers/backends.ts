@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '@athena/core-types';
+import { PgliteStore } from '@athena/store-pglite';
 import { PostgresStore } from '@athena/store-postgres';
 import { SqliteStore } from '@athena/store-sqlite';
 import {
@@ -60,11 +61,27 @@ const postgres: Backend = {
   },
 };
 
+const pglite: Backend = {
+  name: 'pglite',
+  async open(dimension) {
+    const dir = mkdtempSync(join(tmpdir(), 'athena-code-graph-pglite-'));
+    const store = new PgliteStore({ dataDir: dir, embeddingDimension: dimension });
+    await store.init();
+    return {
+      store,
+      dispose: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
 if (unavailableReason !== null) {
   if (postgresRequired) throw new Error(unavailableReason);
   console.warn(`[code-graph tests] running on SQLite only: ${unavailableReason}`);
 }
 
-/** SQLite always; PostgreSQL when reachable (and always under CI=true). */
+/** SQLite and PGlite always; PostgreSQL when reachable (and always under CI=true). */
 export const BACKENDS: readonly Backend[] =
-  unavailableReason === null ? [sqlite, postgres] : [sqlite];
+  unavailableReason === null ? [sqlite, postgres, pglite] : [sqlite, pglite];
