@@ -25,21 +25,38 @@ export interface Backend {
   readonly open: (dimension: number) => Promise<OpenedStore>;
 }
 
-const sqlite: Backend = {
-  name: 'sqlite',
-  async open(dimension) {
-    const dir = mkdtempSync(join(tmpdir(), 'athena-code-graph-'));
-    const store = new SqliteStore({ path: join(dir, 'memory.db'), embeddingDimension: dimension });
-    await store.init();
-    return {
-      store,
-      dispose: async () => {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
-};
+/** A backend whose database lives in a temporary directory, removed on dispose. */
+function inTemporaryDirectory(
+  name: string,
+  create: (dir: string, dimension: number) => Store,
+): Backend {
+  return {
+    name,
+    async open(dimension) {
+      const dir = mkdtempSync(join(tmpdir(), `athena-code-graph-${name}-`));
+      const store = create(dir, dimension);
+      await store.init();
+      return {
+        store,
+        dispose: async () => {
+          await store.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  };
+}
+
+const sqlite = inTemporaryDirectory(
+  'sqlite',
+  (dir, dimension) =>
+    new SqliteStore({ path: join(dir, 'memory.db'), embeddingDimension: dimension }),
+);
+
+const pglite = inTemporaryDirectory(
+  'pglite',
+  (dir, dimension) => new PgliteStore({ dataDir: dir, embeddingDimension: dimension }),
+);
 
 const postgres: Backend = {
   name: 'postgres',
@@ -56,22 +73,6 @@ const postgres: Backend = {
       dispose: async () => {
         await store.close();
         await dropSchema(schema);
-      },
-    };
-  },
-};
-
-const pglite: Backend = {
-  name: 'pglite',
-  async open(dimension) {
-    const dir = mkdtempSync(join(tmpdir(), 'athena-code-graph-pglite-'));
-    const store = new PgliteStore({ dataDir: dir, embeddingDimension: dimension });
-    await store.init();
-    return {
-      store,
-      dispose: async () => {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
       },
     };
   },
