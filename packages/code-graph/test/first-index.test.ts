@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EmbedOptions, Embedder } from '@athena/core-types';
 import { HashingEmbedder } from '@athena/search';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CodeGraph } from '../src/index.js';
 import { BACKENDS } from './helpers/backends.js';
 
@@ -47,14 +47,9 @@ class FailingEmbedder implements Embedder {
 }
 
 describe('a project’s first index', () => {
-  let root: string;
-  beforeAll(() => {
-    root = bigPackage();
-  });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
-
   for (const backend of BACKENDS) {
     it(`of 1,000 entities or more is all or nothing on ${backend.name}: a failure half-way leaves nothing`, async () => {
+      const root = bigPackage();
       const { store, dispose } = await backend.open(DIMENSION);
       try {
         const project = await store.projects.create({ name: 'first', path: root });
@@ -97,7 +92,6 @@ describe('a project’s first index', () => {
       } finally {
         await dispose();
         rmSync(root, { recursive: true, force: true });
-        root = bigPackage();
       }
     });
   }
