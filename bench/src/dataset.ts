@@ -9,6 +9,11 @@ export interface DatasetSpec {
   readonly projects: number;
   readonly queries: number;
   readonly seed: number;
+  /**
+   * Spread of a row around its cluster's centre: the norm of its Gaussian
+   * noise before normalising (default 0.75, cosine ≈ 0.8 to the centre).
+   */
+  readonly noise?: number;
 }
 
 /** Deterministic synthetic memories: clustered unit vectors and Zipf-distributed text. */
@@ -91,6 +96,9 @@ function normalise(vector: Float32Array, offset: number, dimension: number): voi
   for (let i = 0; i < dimension; i++) vector[offset + i] = (vector[offset + i] ?? 0) * scale;
 }
 
+/** Noise norm of {@link DatasetSpec.noise} when unset. */
+export const DEFAULT_NOISE = 0.75;
+
 function clusteredVectors(
   count: number,
   centroids: Float32Array,
@@ -98,7 +106,7 @@ function clusteredVectors(
   random: Random,
 ): Float32Array {
   const { dimension, clusters } = spec;
-  const noise = 0.75 / Math.sqrt(dimension);
+  const noise = (spec.noise ?? DEFAULT_NOISE) / Math.sqrt(dimension);
   const out = new Float32Array(count * dimension);
   for (let row = 0; row < count; row++) {
     const cluster = random.int(0, clusters - 1);

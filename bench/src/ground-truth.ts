@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_NOISE } from './dataset.js';
 import type { Dataset } from './dataset.js';
 
 /** Exact top-k rows (0-based row indexes) per query, nearest first. */
@@ -55,10 +56,15 @@ class TopK {
  * ```
  */
 export function groundTruth(data: Dataset, k = 10): GroundTruth {
-  const { rows, dimension, queries, projects, seed } = data.spec;
+  const { rows, dimension, queries, projects, seed, clusters, noise } = data.spec;
+  // The default data set keeps its original cache name; any other shape names itself.
+  const shape =
+    clusters === 1000 && (noise === undefined || noise === DEFAULT_NOISE)
+      ? ''
+      : `-c${clusters}-n${noise ?? DEFAULT_NOISE}`;
   const file = join(
     CACHE_DIR,
-    `truth-${rows}-${dimension}-${queries}-${projects}-${seed}-${k}.json`,
+    `truth-${rows}-${dimension}-${queries}-${projects}-${seed}-${k}${shape}.json`,
   );
   const started = performance.now();
   if (existsSync(file)) {

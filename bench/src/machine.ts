@@ -7,15 +7,19 @@ import type { MachineInfo } from './results.js';
 
 /**
  * CPU, memory and the versions of everything measured: Node, SQLite,
- * sqlite-vec, PostgreSQL and pgvector (when a PostgreSQL URL is given).
+ * sqlite-vec, PostgreSQL and pgvector (when a PostgreSQL URL is given), and
+ * any others the run names (the peers' packages).
  *
  * @example
  * ```ts
  * const machine = await describeMachine('postgres://athena@127.0.0.1:5432/athena_test');
  * ```
  */
-export async function describeMachine(postgresUrl: string | null): Promise<MachineInfo> {
-  const versions: Record<string, string> = {};
+export async function describeMachine(
+  postgresUrl: string | null,
+  extraVersions: Readonly<Record<string, string>> = {},
+): Promise<MachineInfo> {
+  const versions: Record<string, string> = { ...extraVersions };
   const db = new Database(':memory:');
   try {
     sqliteVec.load(db);

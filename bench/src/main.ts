@@ -7,6 +7,11 @@ import { groundTruth } from './ground-truth.js';
 import { consolidationConsole, writeConsolidationReport } from './consolidation-report.js';
 import { runConsolidationSuite } from './consolidation-suite.js';
 import { describeMachine } from './machine.js';
+import { PEER_NAMES, peerVersions } from './peers/peer-sides.js';
+import type { PeerName } from './peers/peer-sides.js';
+import { peersMarkdown, writePeersReport } from './peers/peers-report.js';
+import type { PeersReport } from './peers/peers-report.js';
+import { runPeers } from './peers/run-peers.js';
 import { runPostgres } from './postgres/run-postgres.js';
 import { toConsole, writeReport } from './report.js';
 import type { BackendResult, BenchReport } from './results.js';
@@ -20,12 +25,15 @@ const TIERS = {
   '1m': { rows: 1_000_000, budgetMs: 15_000, ingestRows: 2_048 },
 } as const;
 
-const USAGE = `pnpm bench [--tier 10k|100k|1m] [--backend sqlite,postgres,pglite|all] [--suite all|core|consolidation] [--queries N] [--out DIR]
+const USAGE = `pnpm bench [--tier 10k|100k|1m] [--backend sqlite,postgres,pglite|all] [--suite all|core|consolidation|peers] [--peers all|none|LIST] [--queries N] [--out DIR]
   --tier      data set size (default 10k); 1m is documented but not run in CI
   --backend   which store(s) to measure, comma-separated (default all; the consolidation
               suite runs on sqlite and postgres)
   --suite     core (search, ingest, throughput), consolidation (10,000 memories, 20 % duplicates,
-              one and two workers), or both (default all)
+              one and two workers), peers (Athena beside Mastra, LangChain.js and LlamaIndex.TS
+              on two data sets), or all three (default all)
+  --peers     which peers the peers suite measures, comma-separated: ${PEER_NAMES.join(', ')};
+              none skips the suite (default all)
   --queries   query vectors/texts, and samples per operation (default 200)
   --out       result directory (default bench/results)
   PostgreSQL: ATHENA_BENCH_DATABASE_URL or ATHENA_TEST_DATABASE_URL
@@ -36,6 +44,7 @@ const { values } = parseArgs({
     tier: { type: 'string', default: '10k' },
     backend: { type: 'string', default: 'all' },
     suite: { type: 'string', default: 'all' },
+    peers: { type: 'string', default: 'all' },
     queries: { type: 'string', default: '200' },
     out: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -55,11 +64,17 @@ const chosen: readonly string[] = backend === 'all' ? BACKENDS : backend.split('
 const wanted = (name: Backend) => chosen.includes(name);
 const suite = values.suite ?? 'all';
 const queries = Number(values.queries);
+const peersOption = values.peers ?? 'all';
+const peers: readonly string[] =
+  peersOption === 'all' ? PEER_NAMES : peersOption === 'none' ? [] : peersOption.split(',');
+const runs = (name: 'core' | 'consolidation' | 'peers') =>
+  (suite === 'all' || suite === name) && (name !== 'peers' || peers.length > 0);
 if (
   tier === undefined ||
   chosen.length === 0 ||
   chosen.some((name) => !(BACKENDS as readonly string[]).includes(name)) ||
-  !['all', 'core', 'consolidation'].includes(suite) ||
+  !['all', 'core', 'consolidation', 'peers'].includes(suite) ||
+  peers.some((name) => !(PEER_NAMES as readonly string[]).includes(name)) ||
   !Number.isInteger(queries) ||
   queries < 20
 ) {
@@ -83,7 +98,7 @@ const spec = {
 };
 const log = (message: string) => console.error(message);
 
-if (suite !== 'consolidation') {
+if (runs('core')) {
   log(
     `athena bench: tier ${tierName}, ${tier.rows.toLocaleString('en-US')} memories, backend ${backend}`,
   );
@@ -147,7 +162,7 @@ if (suite !== 'consolidation') {
   for (const path of writeReport(report, outDir)) log(`wrote ${path}`);
 }
 
-if (suite !== 'core') {
+if (runs('consolidation')) {
   const report = await runConsolidationSuite({
     backends: (['sqlite', 'postgres'] as const).filter(wanted),
     rows: 10_000,
@@ -156,4 +171,31 @@ if (suite !== 'core') {
   });
   console.log(consolidationConsole(report));
   for (const path of writeConsolidationReport(report, outDir)) log(`wrote ${path}`);
+}
+
+if (runs('peers')) {
+  log(`athena bench: peers ${peers.join(', ')}, tier ${tierName}`);
+  const engines = (['postgres', 'sqlite'] as const).filter(wanted);
+  const { datasets, seconds } = await runPeers({
+    spec,
+    url,
+    peers: peers as PeerName[],
+    engines,
+    limits: { samples: queries, budgetMs: tier.budgetMs * 2, warmup: 10 },
+    log,
+  });
+  const report: PeersReport = {
+    date: new Date().toISOString(),
+    tier: tierName,
+    rows: tier.rows,
+    settings: { dimension: spec.dimension, projects: spec.projects, queries, seed: spec.seed },
+    machine: await describeMachine(
+      engines.includes('postgres') ? url : null,
+      peerVersions(peers as PeerName[]),
+    ),
+    datasets,
+    seconds,
+  };
+  console.log(peersMarkdown(report));
+  for (const path of writePeersReport(report, outDir)) log(`wrote ${path}`);
 }
