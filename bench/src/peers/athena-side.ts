@@ -15,6 +15,7 @@ interface AthenaLayouts {
   readonly a: Store;
   readonly b: Store;
   sizeBytes(): Promise<number>;
+  sizeBreakdown?(): Promise<string>;
   drop(): Promise<void>;
 }
 
@@ -35,6 +36,7 @@ class AthenaSide implements VectorSide {
   readonly name = 'athena';
   readonly keyword: VectorSide['keyword'];
   readonly hybrid: VectorSide['hybrid'];
+  readonly sizeBreakdown: VectorSide['sizeBreakdown'];
   private pidA = 0;
   private readonly pidsB: number[] = [];
   private readonly rowsA = new Map<number, number>();
@@ -48,6 +50,7 @@ class AthenaSide implements VectorSide {
     readonly settings: string,
     private readonly layouts: AthenaLayouts,
   ) {
+    this.sizeBreakdown = layouts.sizeBreakdown?.bind(layouts);
     this.keyword = async (text, k) =>
       this.rowsOf(
         this.rowsA,
@@ -176,6 +179,19 @@ export async function athenaPostgres(
           [schemas[0]],
         );
         return Number(rows[0]?.bytes ?? 0);
+      },
+      sizeBreakdown: async () => {
+        // Every relation of schema A over 1 MiB: tables, their TOAST and indexes.
+        const { rows } = await admin.query<{ name: string; bytes: string }>(
+          `select c.relname as name, pg_relation_size(c.oid) as bytes
+             from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = $1 and pg_relation_size(c.oid) > 1048576
+            order by 2 desc`,
+          [schemas[0]],
+        );
+        return rows
+          .map(({ name, bytes }) => `${name} ${(Number(bytes) / 1048576).toFixed(0)} MiB`)
+          .join(', ');
       },
       drop: async () => {
         await a.close();

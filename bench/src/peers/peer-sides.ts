@@ -82,6 +82,20 @@ async function relationBytes(pool: pg.Pool, relation: string): Promise<number> {
  */
 const ANALYZE_NOTE = 'ANALYZE after the load, as autovacuum would';
 
+/** Heap, TOAST and index bytes of `relation`, in words (where a peer keeps its vectors). */
+async function relationBreakdown(pool: pg.Pool, relation: string): Promise<string> {
+  const { rows } = await pool.query<{ heap: string; toast: string; indexes: string }>(
+    `select pg_relation_size(c.oid) as heap,
+            coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0) as toast,
+            pg_indexes_size(c.oid) as indexes
+       from pg_class c where c.oid = $1::regclass`,
+    [relation],
+  );
+  const mib = (value: string | undefined) => `${(Number(value ?? 0) / 1048576).toFixed(0)} MiB`;
+  const row = rows[0];
+  return `heap ${mib(row?.heap)}, TOAST ${mib(row?.toast)}, indexes ${mib(row?.indexes)}`;
+}
+
 const rowOf = (metadata: Record<string, unknown> | undefined) => Number(metadata?.row ?? -1);
 
 /** `@mastra/pg` PgVector in its own schema: `createIndex` without the index, `upsert`, `buildIndex` HNSW. */
@@ -142,6 +156,7 @@ async function mastraPostgres({ url, dimension }: PeerContext): Promise<VectorSi
       return hits.map((hit) => rowOf(hit.metadata));
     },
     sizeBytes: () => relationBytes(admin, `"${schemaName}"."${indexName}"`),
+    sizeBreakdown: () => relationBreakdown(admin, `"${schemaName}"."${indexName}"`),
     async close() {
       await admin.query(`drop schema if exists "${schemaName}" cascade`);
       await store.disconnect();
@@ -192,6 +207,9 @@ async function langchainPostgres({ url, dimension }: PeerContext): Promise<Vecto
           ),
         async () => {
           await store.createHnswIndex({
+            // The index is named after the namespace; without one, a second table's index
+            // would be skipped (CREATE INDEX IF NOT EXISTS on the same public name).
+            namespace: tableName,
             dimensions: dimension,
             m: HNSW.m,
             efConstruction: HNSW.efConstruction,
@@ -216,6 +234,7 @@ async function langchainPostgres({ url, dimension }: PeerContext): Promise<Vecto
       );
     },
     sizeBytes: () => relationBytes(pool, `"${tableName}"`),
+    sizeBreakdown: () => relationBreakdown(pool, `"${tableName}"`),
     async close() {
       await pool.query(`drop table if exists "${tableName}"`);
       await store.end();
@@ -264,6 +283,8 @@ async function llamaindexPostgres({ url, dimension }: PeerContext): Promise<Vect
   };
   const loader = open(true);
   const searcher = open(false);
+  // Each store's connection, taken once: client() re-runs the loader's set-up DDL on every call.
+  const connections = [await loader.client(), await searcher.client()];
   const admin = new pg.Pool({ connectionString: url, max: 1 });
   const query = async (vector: Float32Array, k: number, project: number | null) => {
     const result = await searcher.query({
@@ -308,9 +329,10 @@ async function llamaindexPostgres({ url, dimension }: PeerContext): Promise<Vect
     semantic: (vector, k) => query(vector, k, null),
     filtered: (vector, project, k) => query(vector, k, project),
     sizeBytes: () => relationBytes(admin, `"${schemaName}"."${tableName}"`),
+    sizeBreakdown: () => relationBreakdown(admin, `"${schemaName}"."${tableName}"`),
     async close() {
+      for (const connection of connections) await connection.close();
       await admin.query(`drop schema if exists "${schemaName}" cascade`);
-      for (const store of [loader, searcher]) await (await store.client()).close();
       await admin.end();
     },
   };

@@ -199,7 +199,7 @@ export function peersMarkdown(report: PeersReport): string {
       .join(' · ')}`,
     '',
     'Every side through its own public API, in one process and run, on the same data;',
-    'searches interleaved call by call (round i starts with side i mod n).',
+    'searches in blocks of 50 timed calls per side (after 20 untimed ones), the sides taking turns in a rotating order.',
     '',
     '| side | engine | library | settings |',
     '| --- | --- | --- | --- |',

@@ -9,6 +9,7 @@ import type { SideLatency, SideLimits } from './measure-sides.js';
 import { PEERS } from './peer-sides.js';
 import type { PeerName } from './peer-sides.js';
 import type { Engine, LoadFigures, VectorSide } from './side.js';
+import { dropStalePeerObjects } from './stale.js';
 import { installedVersion } from './versions.js';
 
 /** The two data sets every side is measured on. */
@@ -148,6 +149,12 @@ async function runDataset(
       return at < 0 ? null : (figures[at] ?? null);
     };
 
+    for (const side of sides) {
+      if (side.sizeBreakdown)
+        notes.push(
+          `${side.name} (${side.engine}) tables and indexes: ${await side.sizeBreakdown()}`,
+        );
+    }
     const results: PeerSideResult[] = [];
     for (const [s, side] of sides.entries()) {
       results.push({
@@ -175,6 +182,7 @@ export async function runPeers(options: PeersRunOptions): Promise<{
   readonly seconds: number;
 }> {
   const started = now();
+  if (options.engines.includes('postgres')) await dropStalePeerObjects(options.url);
   const datasets: PeersDatasetResult[] = [];
   for (const name of Object.keys(PEER_DATASETS) as PeerDatasetName[]) {
     options.log(`peers: data set ${name} …`);

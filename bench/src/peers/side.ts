@@ -36,6 +36,8 @@ export interface VectorSide {
   readonly hybrid?: (vector: Float32Array, text: string, k: number) => Promise<number[]>;
   /** Bytes on disk of everything the side created: tables, indexes, TOAST (SQLite: file + WAL). */
   sizeBytes(): Promise<number>;
+  /** Where those bytes are, relation by relation, for the notes (where the side can tell). */
+  readonly sizeBreakdown?: () => Promise<string>;
   /** Drops what the side created and releases its connections. */
   close(): Promise<void>;
 }

@@ -134,13 +134,17 @@ async function dropStaleSchemas(admin: RawPool): Promise<void> {
     "select nspname as name from pg_namespace where nspname ~ '^athena_bench_[0-9]+_[ab]$'",
   );
   for (const { name } of rows) {
-    const pid = Number(name.split('_')[2]);
-    let alive = true;
-    try {
-      process.kill(pid, 0);
-    } catch (error) {
-      alive = (error as NodeJS.ErrnoException).code !== 'ESRCH';
-    }
-    if (!alive) await admin.query(`drop schema if exists ${name} cascade`);
+    if (processIsGone(Number(name.split('_')[2])))
+      await admin.query(`drop schema if exists ${name} cascade`);
+  }
+}
+
+/** Whether no process `pid` runs on this host (the run that named a schema after it is over). */
+export function processIsGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
