@@ -37,6 +37,8 @@ interface Metric {
   readonly format: (value: number) => string;
   /** 'lower': Athena ÷ peer ≤ 1 wins (latency, size); 'higher': ≥ 1 wins (rates, recall). */
   readonly better: 'lower' | 'higher';
+  /** For a latency row: the search it times, whose answers decide whether the two compare. */
+  readonly search?: (side: PeerSideResult) => SideLatency | null;
 }
 
 const latency =
@@ -56,12 +58,14 @@ const METRICS: readonly Metric[] = [
   {
     label: 'semantic top-10 p50, ms',
     value: latency((s) => s.semantic, 'p50'),
+    search: (s) => s.semantic,
     format: ms,
     better: 'lower',
   },
   {
     label: 'semantic top-10 p95, ms',
     value: latency((s) => s.semantic, 'p95'),
+    search: (s) => s.semantic,
     format: ms,
     better: 'lower',
   },
@@ -74,12 +78,14 @@ const METRICS: readonly Metric[] = [
   {
     label: 'one project of 10: p50, ms',
     value: latency((s) => s.filtered, 'p50'),
+    search: (s) => s.filtered,
     format: ms,
     better: 'lower',
   },
   {
     label: 'one project of 10: p95, ms',
     value: latency((s) => s.filtered, 'p95'),
+    search: (s) => s.filtered,
     format: ms,
     better: 'lower',
   },
@@ -109,6 +115,23 @@ const METRICS: readonly Metric[] = [
   },
   { label: 'tables + indexes', value: (s) => s.sizeBytes, format: mib, better: 'lower' },
 ];
+
+/** Rows a search is asked for: a peer returning fewer (its filter applied after the ANN scan) answers another question. */
+const K = 10;
+
+/**
+ * Why a latency row does not compare, or null when it does: a peer whose
+ * answer is incomplete — fewer than k rows, or recall@10 more than 0.05 under
+ * Athena's — was fast at giving a different answer.
+ */
+function incomparable(metric: Metric, athena: PeerSideResult, peer: PeerSideResult): string | null {
+  const ours = metric.search?.(athena);
+  const theirs = metric.search?.(peer);
+  if (!ours || !theirs) return null;
+  if (theirs.rowsReturned < K - 0.5 || theirs.recall < ours.recall - 0.05)
+    return `${peer.name} returned ${theirs.rowsReturned.toFixed(2)} of ${K} rows at recall@10 ${fixed3(theirs.recall)} (athena: ${ours.rowsReturned.toFixed(2)} at ${fixed3(ours.recall)})`;
+  return null;
+}
 
 /** Athena ÷ peer for a metric, or NaN where either side has no figure. */
 function ratioOf(metric: Metric, athena: PeerSideResult, peer: PeerSideResult): number {
@@ -152,7 +175,13 @@ function engineTable(dataset: PeersDatasetResult, engine: Engine): string[] {
  * peer's.
  */
 export function checkPeerTargets(report: PeersReport): TargetCheck[] {
+  return peerChecks(report).targets;
+}
+
+/** The targets, and the latency rows left out of them because the peer's answer was incomplete. */
+function peerChecks(report: PeersReport): { targets: TargetCheck[]; excluded: string[] } {
   const out: TargetCheck[] = [];
+  const excluded: string[] = [];
   for (const dataset of report.datasets) {
     for (const engine of ['postgres', 'sqlite'] as const) {
       const sides = dataset.sides.filter((side) => side.engine === engine);
@@ -165,6 +194,11 @@ export function checkPeerTargets(report: PeersReport): TargetCheck[] {
           if (metric.label === 'tables + indexes') continue;
           const r = ratioOf(metric, athena, peer);
           if (Number.isNaN(r)) continue;
+          const why = incomparable(metric, athena, peer);
+          if (why !== null) {
+            excluded.push(`${where}, ${metric.label} (${times(r)}): ${why}`);
+            continue;
+          }
           const met = metric.better === 'lower' ? r <= 1 : r >= 1;
           out.push({
             backend: where,
@@ -183,7 +217,7 @@ export function checkPeerTargets(report: PeersReport): TargetCheck[] {
       });
     }
   }
-  return out;
+  return { targets: out, excluded };
 }
 
 /** The run as Markdown: versions, one table per data set and engine, targets, notes. */
@@ -224,7 +258,7 @@ export function peersMarkdown(report: PeersReport): string {
       );
     for (const note of dataset.notes) lines.push(`- ${note}`);
   }
-  const targets = checkPeerTargets(report);
+  const { targets, excluded } = peerChecks(report);
   lines.push(
     '',
     `## Targets (${targets.filter((t) => t.met).length} of ${targets.length} met)`,
@@ -234,6 +268,14 @@ export function peersMarkdown(report: PeersReport): string {
   );
   for (const t of targets)
     lines.push(`| ${t.backend} | ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`);
+  if (excluded.length > 0) {
+    lines.push(
+      '',
+      'Latency rows not compared, because the peer answered another question (its metadata filter applied to the ANN scan’s few candidates):',
+      '',
+    );
+    for (const line of excluded) lines.push(`- ${line}`);
+  }
   lines.push('', `Whole run: ${(report.seconds / 60).toFixed(1)} min.`, '');
   return lines.join('\n');
 }
@@ -244,10 +286,8 @@ export function writePeersReport(report: PeersReport, dir: string): string[] {
   const stamp = report.date.slice(0, 16).replace(/[:T]/g, '-');
   const base = join(dir, `peers-${stamp}-${report.tier}`);
   const markdown = peersMarkdown(report);
-  writeFileSync(
-    `${base}.json`,
-    `${JSON.stringify({ ...report, targets: checkPeerTargets(report) }, null, 2)}\n`,
-  );
+  const { targets, excluded } = peerChecks(report);
+  writeFileSync(`${base}.json`, `${JSON.stringify({ ...report, targets, excluded }, null, 2)}\n`);
   writeFileSync(`${base}.md`, markdown);
   const latest = join(dir, `latest-peers-${report.tier}.md`);
   writeFileSync(latest, markdown);
