@@ -33,7 +33,7 @@ const USAGE = `pnpm bench [--tier 10k|100k|1m] [--backend sqlite,postgres,pglite
               one and two workers), peers (Athena beside Mastra, LangChain.js and LlamaIndex.TS
               on two data sets), or all three (default all)
   --peers     which peers the peers suite measures, comma-separated: ${PEER_NAMES.join(', ')};
-              none skips the suite (default all)
+              none skips the suite (default all); they run on postgres and sqlite
   --queries   query vectors/texts, and samples per operation (default 200)
   --out       result directory (default bench/results)
   PostgreSQL: ATHENA_BENCH_DATABASE_URL or ATHENA_TEST_DATABASE_URL
@@ -67,14 +67,18 @@ const queries = Number(values.queries);
 const peersOption = values.peers ?? 'all';
 const peers: readonly string[] =
   peersOption === 'all' ? PEER_NAMES : peersOption === 'none' ? [] : peersOption.split(',');
+// The peers run on PostgreSQL and SQLite only (no peer runs on PGlite).
+const peerEngines = (['postgres', 'sqlite'] as const).filter(wanted);
 const runs = (name: 'core' | 'consolidation' | 'peers') =>
-  (suite === 'all' || suite === name) && (name !== 'peers' || peers.length > 0);
+  (suite === 'all' || suite === name) &&
+  (name !== 'peers' || (peers.length > 0 && peerEngines.length > 0));
 if (
   tier === undefined ||
   chosen.length === 0 ||
   chosen.some((name) => !(BACKENDS as readonly string[]).includes(name)) ||
   !['all', 'core', 'consolidation', 'peers'].includes(suite) ||
   peers.some((name) => !(PEER_NAMES as readonly string[]).includes(name)) ||
+  (suite === 'peers' && (peers.length === 0 || peerEngines.length === 0)) ||
   !Number.isInteger(queries) ||
   queries < 20
 ) {
@@ -175,7 +179,7 @@ if (runs('consolidation')) {
 
 if (runs('peers')) {
   log(`athena bench: peers ${peers.join(', ')}, tier ${tierName}`);
-  const engines = (['postgres', 'sqlite'] as const).filter(wanted);
+  const engines = peerEngines;
   const { datasets, seconds } = await runPeers({
     spec,
     url,
