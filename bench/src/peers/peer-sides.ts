@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Document } from '@langchain/core/documents';
@@ -14,6 +14,7 @@ import pg from 'pg';
 import type { Dataset } from '../dataset.js';
 import { now } from '../stats.js';
 import { LOAD_BATCH } from '../workload.js';
+import { filesBytes } from './side.js';
 import type { Engine, LoadFigures, VectorSide } from './side.js';
 import { installedVersion } from './versions.js';
 
@@ -98,12 +99,36 @@ async function relationBreakdown(pool: pg.Pool, relation: string): Promise<strin
 
 const rowOf = (metadata: Record<string, unknown> | undefined) => Number(metadata?.row ?? -1);
 
+/** Both Mastra stores' upsert input: the vectors, and each row's number, project and text as metadata. */
+const mastraUpsert = (rows: ReturnType<typeof batchOf>) => ({
+  vectors: rows.map((r) => r.vector),
+  metadata: rows.map((r) => ({ row: r.row, project: r.project, text: r.text })),
+});
+
+/** Both Mastra stores' metadata filter for one project (none: every row). */
+const mastraFilter = (project: number | null) =>
+  project === null ? {} : { filter: { project: `p${project}` } };
+
+/** The data set's row numbers of a Mastra store's hits. */
+const mastraRows = (hits: readonly { metadata?: Record<string, unknown> }[]) =>
+  hits.map((hit) => rowOf(hit.metadata));
+
 /** `@mastra/pg` PgVector in its own schema: `createIndex` without the index, `upsert`, `buildIndex` HNSW. */
 async function mastraPostgres({ url, dimension }: PeerContext): Promise<VectorSide> {
   const schemaName = `peers_mastra_${process.pid}`;
   const indexName = 'vectors';
   const store = new PgVector({ id: 'athena-bench', connectionString: url, schemaName });
   const admin = new pg.Pool({ connectionString: url, max: 1 });
+  const query = async (vector: Float32Array, k: number, project: number | null) =>
+    mastraRows(
+      await store.query({
+        indexName,
+        queryVector: Array.from(vector),
+        topK: k,
+        ef: HNSW.efSearch,
+        ...mastraFilter(project),
+      }),
+    );
   return {
     name: 'mastra',
     library: `@mastra/pg ${installedVersion('@mastra/pg')}`,
@@ -113,12 +138,7 @@ async function mastraPostgres({ url, dimension }: PeerContext): Promise<VectorSi
       await store.createIndex({ indexName, dimension, metric: 'cosine', buildIndex: false });
       const seconds = await timedLoad(
         data,
-        (rows) =>
-          store.upsert({
-            indexName,
-            vectors: rows.map((r) => r.vector),
-            metadata: rows.map((r) => ({ row: r.row, project: r.project, text: r.text })),
-          }),
+        (rows) => store.upsert({ indexName, ...mastraUpsert(rows) }),
         async () => {
           await store.buildIndex({
             indexName,
@@ -136,25 +156,8 @@ async function mastraPostgres({ url, dimension }: PeerContext): Promise<VectorSi
         how: `createIndex (buildIndex: false), upsert of ${LOAD_BATCH} per call, buildIndex HNSW`,
       };
     },
-    async semantic(vector, k) {
-      const hits = await store.query({
-        indexName,
-        queryVector: Array.from(vector),
-        topK: k,
-        ef: HNSW.efSearch,
-      });
-      return hits.map((hit) => rowOf(hit.metadata));
-    },
-    async filtered(vector, project, k) {
-      const hits = await store.query({
-        indexName,
-        queryVector: Array.from(vector),
-        topK: k,
-        ef: HNSW.efSearch,
-        filter: { project: `p${project}` },
-      });
-      return hits.map((hit) => rowOf(hit.metadata));
-    },
+    semantic: (vector, k) => query(vector, k, null),
+    filtered: (vector, project, k) => query(vector, k, project),
     sizeBytes: () => relationBytes(admin, `"${schemaName}"."${indexName}"`),
     sizeBreakdown: () => relationBreakdown(admin, `"${schemaName}"."${indexName}"`),
     async close() {
@@ -344,15 +347,15 @@ async function mastraLibsql({ dimension }: PeerContext): Promise<VectorSide> {
   const file = join(dir, 'vectors.db');
   const indexName = 'vectors';
   const store = new LibSQLVector({ id: 'athena-bench', url: `file:${file}` });
-  const query = async (vector: Float32Array, k: number, project: number | null) => {
-    const hits = await store.query({
-      indexName,
-      queryVector: Array.from(vector),
-      topK: k,
-      ...(project === null ? {} : { filter: { project: `p${project}` } }),
-    });
-    return hits.map((hit) => rowOf(hit.metadata));
-  };
+  const query = async (vector: Float32Array, k: number, project: number | null) =>
+    mastraRows(
+      await store.query({
+        indexName,
+        queryVector: Array.from(vector),
+        topK: k,
+        ...mastraFilter(project),
+      }),
+    );
   return {
     name: 'mastra-libsql',
     library: `@mastra/libsql ${installedVersion('@mastra/libsql')}`,
@@ -362,12 +365,7 @@ async function mastraLibsql({ dimension }: PeerContext): Promise<VectorSide> {
       await store.createIndex({ indexName, dimension, metric: 'cosine' });
       const seconds = await timedLoad(
         data,
-        (rows) =>
-          store.upsert({
-            indexName,
-            vectors: rows.map((r) => r.vector),
-            metadata: rows.map((r) => ({ row: r.row, project: r.project, text: r.text })),
-          }),
+        (rows) => store.upsert({ indexName, ...mastraUpsert(rows) }),
         async () => undefined,
       );
       return {
@@ -377,17 +375,7 @@ async function mastraLibsql({ dimension }: PeerContext): Promise<VectorSide> {
     },
     semantic: (vector, k) => query(vector, k, null),
     filtered: (vector, project, k) => query(vector, k, project),
-    async sizeBytes() {
-      let bytes = 0;
-      for (const path of [file, `${file}-wal`]) {
-        try {
-          bytes += statSync(path).size;
-        } catch {
-          // no WAL file
-        }
-      }
-      return bytes;
-    },
+    sizeBytes: async () => filesBytes(file, `${file}-wal`),
     async close() {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

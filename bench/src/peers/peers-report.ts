@@ -1,20 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetCheck } from '../report.js';
-import type { MachineInfo } from '../results.js';
+import type { BenchReport } from '../results.js';
 import type { SideLatency } from './measure-sides.js';
 import type { PeersDatasetResult, PeerSideResult } from './run-peers.js';
 import type { Engine } from './side.js';
 
-/** A whole peers run: both data sets, every side. */
-export interface PeersReport {
-  readonly date: string;
-  readonly tier: string;
-  readonly rows: number;
-  readonly settings: Readonly<Record<string, unknown>>;
-  readonly machine: MachineInfo;
+/** A whole peers run: both data sets, every side (described as a core run is). */
+export interface PeersReport extends Pick<
+  BenchReport,
+  'date' | 'tier' | 'rows' | 'settings' | 'machine' | 'seconds'
+> {
   readonly datasets: readonly PeersDatasetResult[];
-  readonly seconds: number;
 }
 
 const ms = (value: number) =>
@@ -48,6 +45,19 @@ const latency =
     return figures === null ? null : figures.latency[p];
   };
 
+/** The p50 and p95 rows of a search, each knowing the search (for {@link incomparable}). */
+const latencyRows = (
+  label: string,
+  search: (side: PeerSideResult) => SideLatency | null,
+): Metric[] =>
+  (['p50', 'p95'] as const).map((p) => ({
+    label: `${label} ${p}, ms`,
+    value: latency(search, p),
+    search,
+    format: ms,
+    better: 'lower',
+  }));
+
 const METRICS: readonly Metric[] = [
   {
     label: 'bulk ingest, memories/s (index build included)',
@@ -55,40 +65,14 @@ const METRICS: readonly Metric[] = [
     format: rate,
     better: 'higher',
   },
-  {
-    label: 'semantic top-10 p50, ms',
-    value: latency((s) => s.semantic, 'p50'),
-    search: (s) => s.semantic,
-    format: ms,
-    better: 'lower',
-  },
-  {
-    label: 'semantic top-10 p95, ms',
-    value: latency((s) => s.semantic, 'p95'),
-    search: (s) => s.semantic,
-    format: ms,
-    better: 'lower',
-  },
+  ...latencyRows('semantic top-10', (s) => s.semantic),
   {
     label: 'semantic recall@10',
     value: (s) => s.semantic.recall,
     format: fixed3,
     better: 'higher',
   },
-  {
-    label: 'one project of 10: p50, ms',
-    value: latency((s) => s.filtered, 'p50'),
-    search: (s) => s.filtered,
-    format: ms,
-    better: 'lower',
-  },
-  {
-    label: 'one project of 10: p95, ms',
-    value: latency((s) => s.filtered, 'p95'),
-    search: (s) => s.filtered,
-    format: ms,
-    better: 'lower',
-  },
+  ...latencyRows('one project of 10:', (s) => s.filtered),
   {
     label: 'one project of 10: recall@10',
     value: (s) => s.filtered.recall,

@@ -95,11 +95,7 @@ async function runDataset(
       const figures = await side.load(data);
       loads.push({ ...figures, rowsPerSecond: spec.rows / figures.seconds });
       log(`    ${figures.seconds.toFixed(1)} s`);
-      const athena = side as VectorSide & { loadA?: LoadFigures | null };
-      if (athena.loadA)
-        notes.push(
-          `athena (${side.engine}): layout A (every row in one project, for the unfiltered searches) loaded in ${athena.loadA.seconds.toFixed(1)} s, not counted in its ingest row`,
-        );
+      if (figures.note) notes.push(`${side.name} (${side.engine}): ${figures.note}`);
     }
 
     const names = sides.map((side) => `${side.name}/${side.engine}`);

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Dataset } from '../dataset.js';
 
 /** Where a side keeps its vectors: the comparison is always within one engine. */
@@ -9,6 +10,8 @@ export interface LoadFigures {
   readonly seconds: number;
   /** How the side loaded, in words (batch sizes, what built the index). */
   readonly how: string;
+  /** What else the load measured, for the notes. */
+  readonly note?: string;
 }
 
 /**
@@ -40,4 +43,11 @@ export interface VectorSide {
   readonly sizeBreakdown?: () => Promise<string>;
   /** Drops what the side created and releases its connections. */
   close(): Promise<void>;
+}
+
+/** Bytes of the files that exist among `paths` (a database file and its WAL). */
+export function filesBytes(...paths: readonly string[]): number {
+  let bytes = 0;
+  for (const path of paths) bytes += statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+  return bytes;
 }
