@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RECORD_TABLES } from '@athena/core-types';
 import type {
@@ -16,7 +15,12 @@ import type {
 import { HashingEmbedder } from '@athena/search';
 import { PostgresStore } from '@athena/store-postgres';
 import { SqliteStore } from '@athena/store-sqlite';
-import { dropSchema, freshSchema, TEST_DATABASE_URL } from '@athena/test-postgres';
+import {
+  dropSchema,
+  freshSchema,
+  openInTemporaryDirectory,
+  TEST_DATABASE_URL,
+} from '@athena/test-postgres';
 import { REFERENCES } from '../src/references.js';
 
 /** The dimension every test store uses. */
@@ -34,16 +38,10 @@ export type BackendName = 'sqlite' | 'postgres';
 /** A fresh, initialised store of `backend`. */
 export async function openStore(backend: BackendName, dimension = DIMENSION): Promise<Opened> {
   if (backend === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'athena-transfer-'));
-    const store = new SqliteStore({ path: join(dir, 'memory.db'), embeddingDimension: dimension });
-    await store.init();
-    return {
-      store,
-      dispose: async () => {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    return openInTemporaryDirectory(
+      'athena-transfer-',
+      (dir) => new SqliteStore({ path: join(dir, 'memory.db'), embeddingDimension: dimension }),
+    );
   }
   const schema = freshSchema('athena_transfer');
   const store = new PostgresStore({

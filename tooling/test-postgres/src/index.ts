@@ -80,3 +80,4 @@ export async function dropSchema(schema: string): Promise<void> {
   await adminQuery(`drop schema if exists "${schema}" cascade`);
 }
 export * from './app-databases.js';
+export * from './temporary-store.js';

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '@athena/core-types';
 import { PgliteStore } from '@athena/store-pglite';
@@ -8,6 +6,7 @@ import { SqliteStore } from '@athena/store-sqlite';
 import {
   dropSchema,
   freshSchema,
+  openInTemporaryDirectory,
   postgresRequired,
   TEST_DATABASE_URL,
   unavailableReason,
@@ -32,18 +31,8 @@ function inTemporaryDirectory(
 ): Backend {
   return {
     name,
-    async open(dimension) {
-      const dir = mkdtempSync(join(tmpdir(), `athena-code-graph-${name}-`));
-      const store = create(dir, dimension);
-      await store.init();
-      return {
-        store,
-        dispose: async () => {
-          await store.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
+    open: (dimension) =>
+      openInTemporaryDirectory(`athena-code-graph-${name}-`, (dir) => create(dir, dimension)),
   };
 }
 

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '@athena/core-types';
 import { PostgresStore } from '@athena/store-postgres';
@@ -7,6 +5,7 @@ import { SqliteStore } from '@athena/store-sqlite';
 import {
   dropSchema,
   freshSchema,
+  openInTemporaryDirectory,
   postgresRequired,
   TEST_DATABASE_URL,
   unavailableReason,
@@ -26,18 +25,11 @@ export interface Backend {
 
 const sqlite: Backend = {
   name: 'sqlite',
-  async open(dimension) {
-    const dir = mkdtempSync(join(tmpdir(), 'athena-search-'));
-    const store = new SqliteStore({ path: join(dir, 'memory.db'), embeddingDimension: dimension });
-    await store.init();
-    return {
-      store,
-      dispose: async () => {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
+  open: (dimension) =>
+    openInTemporaryDirectory(
+      'athena-search-',
+      (dir) => new SqliteStore({ path: join(dir, 'memory.db'), embeddingDimension: dimension }),
+    ),
 };
 
 const postgres: Backend = {
