@@ -14,6 +14,7 @@ export type {
   ProjectGraphOptions,
   ResolvedOptions,
   VectorIndexOptions,
+  VectorIndexPrecision,
 } from './options.js';
 export type {
   PoolClientLike,

@@ -282,6 +282,7 @@ export class PostgresStore implements Store {
         indexOutcome = await ensureVectorIndex(connection, {
           schema: this.#options.schema,
           vectorSchema: facts.vectorSchema,
+          dimension: facts.dimension,
           vectorIndex: this.#options.vectorIndex,
         });
       });
@@ -342,6 +343,7 @@ export class PostgresStore implements Store {
     return {
       schema: this.#options.schema,
       vectorSchema: state.session.env.vectorSchema,
+      dimension: state.session.env.dimension,
       vectorIndex: this.#options.vectorIndex,
     };
   }

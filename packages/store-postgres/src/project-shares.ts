@@ -100,7 +100,7 @@ export class ProjectShares {
       const graphs = await listProjectGraphs(this.#db, this.#schema);
       this.#shares = {
         ...toShares(rows[0]),
-        graphs: new Set([...graphs].filter(([, valid]) => valid).map(([id]) => id)),
+        graphs: new Set([...graphs].filter(([, graph]) => graph.valid).map(([id]) => id)),
       };
     } catch {
       this.#shares = UNKNOWN;

@@ -117,6 +117,36 @@ export class Session {
     return sql<number>`${left} operator(${sql.id(this.env.vectorSchema)}.<=>) ${right}`;
   }
 
+  /**
+   * The cosine distance the configured ANN index orders by: between
+   * `halfvec(dimension)` casts of both sides, normalised first, for a
+   * half-precision index (the expression the index is built on, so the
+   * planner matches it), else {@link cosineDistance}. Only for ORDER BY …
+   * LIMIT: the distance a search returns, filters on and re-sorts by is the
+   * full-precision one.
+   */
+  annDistance(left: RawBuilder<unknown>, right: RawBuilder<unknown>): RawBuilder<number> {
+    const index = this.env.options.vectorIndex;
+    if (index.type === 'none' || index.precision === 'full')
+      return this.cosineDistance(left, right);
+    const vectorSchema = sql.id(this.env.vectorSchema);
+    const half = (value: RawBuilder<unknown>) =>
+      sql`cast(${vectorSchema}.l2_normalize(${value}) as ${vectorSchema}.halfvec(${sql.lit(this.env.dimension)}))`;
+    return this.cosineDistance(half(left), half(right));
+  }
+
+  /**
+   * How many candidates an ANN scan for the top `limit` takes: `limit`, or
+   * twice that for a half-precision index, so that rescoring at full
+   * precision can bring back a neighbour whose 16-bit distance ranked it
+   * just below the cut.
+   */
+  annCandidates(limit: number): RawBuilder<number> {
+    const index = this.env.options.vectorIndex;
+    if (index.type === 'none' || index.precision === 'full') return sql<number>`${limit}`;
+    return sql<number>`2 * ${limit}`;
+  }
+
   /** The configured text-search configuration, as a bound `regconfig`. */
   get tsConfig(): RawBuilder<unknown> {
     return sql`cast(${this.env.textSearchConfig} as regconfig)`;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { ProjectGraphOptions, ResolvedOptions } from './options.js';
+import type { ProjectGraphOptions, ResolvedOptions, VectorIndexPrecision } from './options.js';
 import type { Database } from './schema.js';
 
 /** An ANN index found on `memory_vectors.embedding`. */
@@ -8,6 +8,8 @@ export interface VectorIndexInfo {
   readonly name: string;
   /** `hnsw` or `ivfflat`. */
   readonly method: string;
+  /** `half`: over `l2_normalize(embedding)::halfvec(dimension)`; `full`: over the column itself. */
+  readonly precision: VectorIndexPrecision;
   readonly valid: boolean;
 }
 
@@ -24,6 +26,8 @@ export interface VectorIndexOutcome {
 export interface VectorIndexTarget {
   readonly schema: string;
   readonly vectorSchema: string;
+  /** Of `memory_vectors.embedding`: the `halfvec` cast of a half-precision index names it. */
+  readonly dimension: number;
   readonly vectorIndex: ResolvedOptions['vectorIndex'];
 }
 
@@ -38,8 +42,10 @@ async function catalogVectorIndexes(
   db: Kysely<Database>,
   schema: string,
 ): Promise<VectorIndexInfo[]> {
-  const { rows } = await sql<{ name: string; method: string; valid: boolean }>`
-    select c.relname as name, am.amname as method, i.indisvalid as valid
+  // An index over an expression (indexprs) is over the halfvec cast: Athena builds no other.
+  const { rows } = await sql<VectorIndexInfo>`
+    select c.relname as name, am.amname as method, i.indisvalid as valid,
+      case when i.indexprs is null then 'full' else 'half' end as precision
     from pg_index i
     join pg_class c on c.oid = i.indexrelid
     join pg_am am on am.oid = c.relam
@@ -75,17 +81,16 @@ export async function listVectorIndexes(
 
 /**
  * The projects that have their own HNSW graph, from the catalog: project id →
- * whether the index is valid (an interrupted concurrent build leaves an
- * invalid one behind).
+ * the index (an interrupted concurrent build leaves an invalid one behind).
  */
 export async function listProjectGraphs(
   db: Kysely<Database>,
   schema: string,
-): Promise<Map<number, boolean>> {
-  const graphs = new Map<number, boolean>();
+): Promise<Map<number, VectorIndexInfo>> {
+  const graphs = new Map<number, VectorIndexInfo>();
   for (const index of await catalogVectorIndexes(db, schema)) {
     const match = PROJECT_GRAPH.exec(index.name);
-    if (match?.[1] !== undefined) graphs.set(Number(match[1]), index.valid);
+    if (match?.[1] !== undefined) graphs.set(Number(match[1]), index);
   }
   return graphs;
 }
@@ -99,35 +104,59 @@ async function countRows(db: Kysely<Database>, schema: string, atLeast: number):
   return Number(rows[0]?.n ?? 0);
 }
 
+/**
+ * What an ANN index of `precision` indexes, with its operator class:
+ * `embedding vector_cosine_ops`, or `(cast(l2_normalize(embedding) as
+ * halfvec(D))) halfvec_cosine_ops` — the expression `Session.annDistance`
+ * orders by, so the planner matches the two. Normalising first keeps every
+ * component in [-1, 1], inside halfvec's range (±65,504), whatever the
+ * vector's length, and leaves its cosine distances as they were. DDL cannot
+ * take bound parameters: the dimension is a validated integer.
+ */
+function indexedKey(target: VectorIndexTarget, precision: VectorIndexPrecision) {
+  const vectorSchema = sql.id(target.vectorSchema);
+  if (precision === 'full') return sql`embedding ${vectorSchema}.vector_cosine_ops`;
+  return sql`(cast(${vectorSchema}.l2_normalize(embedding) as ${vectorSchema}.halfvec(${sql.lit(target.dimension)}))) ${vectorSchema}.halfvec_cosine_ops`;
+}
+
 async function create(db: Kysely<Database>, target: VectorIndexTarget): Promise<void> {
   const spec = target.vectorIndex;
   if (spec.type === 'none') return;
   const name = sql.id(INDEX_NAMES[spec.type]);
   const table = sql.table(`${target.schema}.memory_vectors`);
-  const ops = sql`${sql.id(target.vectorSchema)}.vector_cosine_ops`;
   // DDL cannot take bound parameters; m, ef_construction and lists are validated integers.
   const withClause =
     spec.type === 'hnsw'
       ? sql`with (m = ${sql.lit(spec.m)}, ef_construction = ${sql.lit(spec.efConstruction)})`
       : sql`with (lists = ${sql.lit(spec.lists)})`;
-  await sql`create index if not exists ${name} on ${table} using ${sql.raw(spec.type)} (embedding ${ops}) ${withClause}`.execute(
+  await sql`create index if not exists ${name} on ${table} using ${sql.raw(spec.type)} (${indexedKey(target, spec.precision)}) ${withClause}`.execute(
     db,
   );
 }
 
-/** Drops shared indexes of another type or invalid, and every project graph when the type is not HNSW. */
+/** Whether `index` is what `spec` asks for: its method and precision, and valid. */
+function matches(index: VectorIndexInfo, spec: ResolvedOptions['vectorIndex']): boolean {
+  return (
+    spec.type !== 'none' &&
+    index.method === spec.type &&
+    index.precision === spec.precision &&
+    index.valid
+  );
+}
+
+/**
+ * Drops shared indexes of another type or precision, or invalid, and every
+ * project graph when the type is not HNSW or the graph's precision is another.
+ */
 async function dropOthers(
   db: Kysely<Database>,
   target: VectorIndexTarget,
   existing: VectorIndexInfo[],
 ): Promise<void> {
-  const type = target.vectorIndex.type;
-  const names = existing
-    .filter((index) => index.method !== type || !index.valid)
-    .map((index) => index.name);
-  if (type !== 'hnsw') {
-    for (const id of (await listProjectGraphs(db, target.schema)).keys())
-      names.push(projectGraphName(id));
+  const spec = target.vectorIndex;
+  const names = existing.filter((index) => !matches(index, spec)).map((index) => index.name);
+  for (const graph of (await listProjectGraphs(db, target.schema)).values()) {
+    if (spec.type !== 'hnsw' || graph.precision !== spec.precision) names.push(graph.name);
   }
   for (const name of names) {
     await sql`drop index if exists ${sql.table(`${target.schema}.${name}`)}`.execute(db);
@@ -138,7 +167,7 @@ async function dropOthers(
  * Makes the configured ANN index exist. HNSW is built at once (it works on an
  * empty table and grows with it). IVFFlat is deferred until `minRows`
  * memories exist, because its centroids are computed from the rows present at
- * build time. An index of the other kind (or an invalid one) is dropped;
+ * build time. An index of the other kind or precision (or an invalid one) is dropped;
  * with `type: 'none'` existing indexes are left alone.
  *
  * @example
@@ -154,7 +183,7 @@ export async function ensureVectorIndex(
   const spec = target.vectorIndex;
   const existing = await listVectorIndexes(db, target.schema);
   if (spec.type === 'none') return { action: 'disabled', index: existing[0] ?? null };
-  const current = existing.find((index) => index.method === spec.type && index.valid);
+  const current = existing.find((index) => matches(index, spec));
   if (current !== undefined && existing.length === 1) return { action: 'exists', index: current };
   let rows: number | undefined;
   if (spec.type === 'ivfflat' && current === undefined) {
@@ -213,8 +242,8 @@ export interface ProjectGraphsOutcome {
  * Gives every project that qualifies under `policy` its own HNSW graph: a
  * partial index `WHERE project_id = <id>` beside the shared one, built with
  * CREATE INDEX CONCURRENTLY (writes go on during the build), and drops the
- * graphs of projects that no longer qualify by share or no longer exist, then
- * ANALYZEs the table. `db` must not be inside a transaction.
+ * graphs of projects that no longer qualify by share or no longer exist,
+ * rebuilds those of another precision or invalid, then ANALYZEs the table. `db` must not be inside a transaction.
  *
  * @example
  * ```ts
@@ -241,8 +270,8 @@ export async function buildProjectGraphs(
   const created: number[] = [];
   const dropped: number[] = [];
   const kept: number[] = [];
-  for (const [projectId, valid] of existing) {
-    if (valid && qualifies.has(projectId)) {
+  for (const [projectId, graph] of existing) {
+    if (matches(graph, spec) && qualifies.has(projectId)) {
       kept.push(projectId);
       continue;
     }
@@ -251,12 +280,11 @@ export async function buildProjectGraphs(
     );
     if (!qualifies.has(projectId)) dropped.push(projectId);
   }
-  const ops = sql`${sql.id(target.vectorSchema)}.vector_cosine_ops`;
   for (const projectId of [...qualifies].sort((a, b) => a - b)) {
     if (kept.includes(projectId)) continue;
     // DDL cannot take bound parameters: the project id, m and ef_construction are validated integers.
     await sql`create index concurrently if not exists ${sql.id(projectGraphName(projectId))}
-      on ${sql.table(`${target.schema}.memory_vectors`)} using hnsw (embedding ${ops})
+      on ${sql.table(`${target.schema}.memory_vectors`)} using hnsw (${indexedKey(target, spec.precision)})
       with (m = ${sql.lit(spec.m)}, ef_construction = ${sql.lit(spec.efConstruction)})
       where project_id = ${sql.lit(projectId)}`.execute(db);
     created.push(projectId);

@@ -40,7 +40,12 @@ describePostgres('IVFFlat deferred build', () => {
         embedding: vector(8, 500),
       });
       expect(await indexes()).toEqual([
-        { name: 'memory_vectors_embedding_ivfflat_idx', method: 'ivfflat', valid: true },
+        {
+          name: 'memory_vectors_embedding_ivfflat_idx',
+          method: 'ivfflat',
+          precision: 'full',
+          valid: true,
+        },
       ]);
       const rebuilt = await store.rebuildVectorIndex();
       expect(rebuilt.action).toBe('rebuilt');

@@ -21,7 +21,7 @@ describe('options', () => {
       poolMin: 2,
       poolMax: 10,
       textSearchConfig: 'english',
-      vectorIndex: { type: 'hnsw', m: 16, efConstruction: 64 },
+      vectorIndex: { type: 'hnsw', m: 16, efConstruction: 64, precision: 'full' },
       efSearch: 40,
       embeddingDimension: undefined,
       statementTimeoutMs: undefined,
@@ -45,7 +45,12 @@ describe('options', () => {
       type: 'ivfflat',
       lists: 50,
       minRows: 500,
+      precision: 'full',
     });
+    expect(
+      resolveOptions({ connectionString: url, vectorIndex: { type: 'hnsw', precision: 'half' } })
+        .vectorIndex,
+    ).toEqual({ type: 'hnsw', m: 16, efConstruction: 64, precision: 'half' });
   });
 
   it('names the offending field', () => {
@@ -73,6 +78,12 @@ describe('options', () => {
     expect(issuePath({ connectionString: 'postgres://h/d', vectorIndex: { type: 'flat' } })).toBe(
       'vectorIndex.type',
     );
+    expect(
+      issuePath({
+        connectionString: 'postgres://h/d',
+        vectorIndex: { type: 'hnsw', precision: 'quarter' },
+      }),
+    ).toBe('vectorIndex.precision');
     expect(issuePath({ connectionString: 'postgres://h/d', efSearch: 0 })).toBe('efSearch');
     expect(issuePath({ connectionString: 'postgres://h/d', queryTimeoutMs: 0 })).toBe(
       'queryTimeoutMs',

@@ -3,9 +3,11 @@
  * Every value is a bound parameter; the query vector too.
  *
  * Semantic and hybrid queries ORDER BY the distance operator itself
- * (`embedding <=> $vector`) with a LIMIT, the only shape pgvector's HNSW and
- * IVFFlat indexes can serve; similarities and fused scores are computed over
- * the few candidates afterwards, never over the whole table.
+ * (`embedding <=> $vector`, or its `halfvec` casts for a half-precision
+ * index: `Session.annDistance`) with a LIMIT, the only shape pgvector's HNSW
+ * and IVFFlat indexes can serve; similarities, fused scores and the final
+ * order are computed at full precision over the few candidates afterwards,
+ * never over the whole table.
  */
 import type {
   NormalizedFilters,
@@ -98,9 +100,10 @@ export type SemanticRow = MemoryRow & { distance: number };
 
 /**
  * Nearest neighbours of `vector` in one project. Approximate: ordered by the
- * distance operator with a LIMIT (the ANN index serves it; with iterative
- * scans the outer query restores exact order). Exact: a materialized scan of
- * the project's rows, sorted.
+ * ANN distance with a LIMIT (the index serves it), then by the full-precision
+ * distance in the outer query (which restores exact order after iterative
+ * scans and rescores a half-precision index's candidates). Exact: a
+ * materialized scan of the project's rows, sorted.
  */
 export function semanticSql(
   session: Session,
@@ -118,26 +121,39 @@ export function semanticSql(
       : sql`1 - (${distance}) >= cast(${options.threshold} as double precision)`;
   const where = sql`m.project_id = ${projectId} and ${filterSql(options.filters, 'm')} and ${threshold}`;
   if (options.exact) {
+    // (id, distance) of every row first, without materialising whole rows; the rows of
+    // the top `limit` after. MATERIALIZED keeps the ANN index out of the plan.
+    const passes =
+      options.threshold === undefined
+        ? sql`true`
+        : sql`1 - c.distance >= cast(${options.threshold} as double precision)`;
     return sql<SemanticRow>`
       with c as materialized (
-        select ${storedColumns('m')}, ${distance} as distance
+        select m.id, ${distance} as distance
         from ${session.table('memory_vectors')} m
-        where ${where}
+        where m.project_id = ${projectId} and ${filterSql(options.filters, 'm')}
+      ),
+      top as (
+        select c.id, c.distance from c where ${passes}
+        order by c.distance, c.id limit ${options.limit}
       )
-      select ${memoryColumns(session, 'c', options.includeEmbedding)}, c.distance
-      from c order by distance, id limit ${options.limit}`;
+      select ${memoryColumns(session, 'm', options.includeEmbedding)}, top.distance
+      from top join ${session.table('memory_vectors')} m on m.id = top.id
+      order by top.distance, top.id`;
   }
   // vector_send only in the outer query: when the planner serves a small project by
   // sorting all its rows (no index scan), the inner projection runs for every row.
+  const annDistance = session.annDistance(sql.ref('m.embedding'), session.vector(vector));
   return sql<SemanticRow>`
     select ${memoryColumns(session, 'c', options.includeEmbedding)}, c.distance from (
       select ${storedColumns('m')}, ${distance} as distance
       from ${session.table('memory_vectors')} m
       where ${where}
-      order by ${distance}
-      limit ${options.limit}
+      order by ${annDistance}
+      limit ${session.annCandidates(options.limit)}
     ) c
-    order by c.distance, c.id`;
+    order by c.distance, c.id
+    limit ${options.limit}`;
 }
 
 /**
@@ -300,7 +316,8 @@ function normalizedOverLeg(value: RawBuilder<unknown>, rank: string): RawBuilder
 /**
  * Hybrid search in one statement: the top `candidates` by the distance
  * operator (ANN index) and the top `candidates` by keyword rank (GIN index),
- * their ids united, then for each candidate the cosine similarity (always),
+ * their ids united, then for each candidate the cosine similarity (always; the
+ * semantic leg's own distance where it has one, so each vector is read once),
  * the keyword score (0 when the text did not match it), both 1-based ranks
  * (null when absent), each leg's scores min–max normalised over its
  * candidates (0 outside the leg) and the fused score: weighted =
@@ -333,11 +350,11 @@ export function hybridSql(
       select m.id, ${distance} as distance
       from ${session.table('memory_vectors')} m
       where m.project_id = ${projectId} and ${filters} and ${threshold}
-      order by ${distance}
+      order by ${session.annDistance(sql.ref('m.embedding'), queryVector)}
       limit ${options.candidates}
     ),
     sem as (
-      select id, row_number() over (order by distance, id) as rank from sem_candidates
+      select id, distance, row_number() over (order by distance, id) as rank from sem_candidates
     ),
     kw_candidates as (${keywordMatchesSql(session, projectId, options.filters, options.candidates)}),
     kw as (
@@ -346,7 +363,7 @@ export function hybridSql(
     ids as (select id from sem union select id from kw),
     scored as (
       select m.id,
-        1 - (${session.cosineDistance(sql.ref('m.embedding'), queryVector)}) as similarity,
+        1 - coalesce(sem.distance, ${session.cosineDistance(sql.ref('m.embedding'), queryVector)}) as similarity,
         coalesce(kw.score, 0) as keyword,
         sem.rank as semantic_rank,
         kw.rank as keyword_rank
@@ -388,7 +405,7 @@ export interface NeighbourRow {
  * join runs one ANN scan per source, ordered by the distance operator with
  * the source's own vector as argument (so the HNSW or IVFFlat index serves
  * each), with iterative scans skipping the source itself and memories outside
- * `states`. Rows come back by the position of the source in `ids`, then by
+ * `states`, its candidates re-sorted by the full-precision distance. Rows come back by the position of the source in `ids`, then by
  * distance and id; a source of the project without a neighbour gets one row
  * of `null`s (LEFT JOIN), so one round trip answers every source.
  * `minSimilarity` is applied to the scan's results, not inside it: as a
@@ -440,6 +457,7 @@ export function neighboursSql(
       order by s.position, n.distance, n.id`;
   }
   const distance = session.cosineDistance(sql.ref('m.embedding'), sql.ref('q.embedding'));
+  const annDistance = session.annDistance(sql.ref('m.embedding'), sql.ref('q.embedding'));
   const states =
     options.states === undefined
       ? sql`true`
@@ -448,10 +466,14 @@ export function neighboursSql(
     select q.id as source, n.id, n.distance
     ${sources}
     left join lateral (
-      select m.id, ${distance} as distance
-      from ${memories} m
-      where m.project_id = ${projectId} and m.id <> q.id and ${states}
-      order by ${distance}
+      select r.id, r.distance from (
+        select m.id, ${distance} as distance
+        from ${memories} m
+        where m.project_id = ${projectId} and m.id <> q.id and ${states}
+        order by ${annDistance}
+        limit ${session.annCandidates(options.k)}
+      ) r
+      order by r.distance, r.id
       limit ${options.k}
     ) n on ${threshold}
     order by s.position, n.distance, n.id`;
