@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '@athena/core-types';
 import { PostgresStore } from '@athena/store-postgres';
+import type { VectorIndexPrecision } from '@athena/store-postgres';
 import { SqliteStore } from '@athena/store-sqlite';
 import pg from 'pg';
 import type { Dataset } from '../dataset.js';
@@ -122,7 +123,7 @@ class AthenaSide implements VectorSide {
 }
 
 /** Every row of `data` into `store` in one bulkLoad, LOAD_BATCH rows per storeMany. */
-async function loadInto(
+export async function loadInto(
   store: Store,
   data: Dataset,
   projectOf: (row: number) => number,
@@ -154,23 +155,44 @@ async function loadInto(
   );
 }
 
-/** Athena's PostgreSQL store in two fresh schemas of `url`, with its defaults (HNSW m 16, ef_construction 64, ef_search 40). */
+/**
+ * The index precision Athena's documentation advises for `rows` memories:
+ * `half` from 50,000 on (a smaller graph, faster large projects), the
+ * default `full` below (small projects are sorted, not searched through the
+ * graph). Measured in `pnpm bench:layout`.
+ */
+export function advisedPrecision(rows: number): VectorIndexPrecision {
+  return rows >= 50_000 ? 'half' : 'full';
+}
+
+/**
+ * Athena's PostgreSQL store in two fresh schemas of `url`: HNSW m 16,
+ * ef_construction 64, ef_search 40 (its defaults), and the index precision
+ * its documentation advises for the tier's size.
+ */
 export async function athenaPostgres(
   url: string,
   dimension: number,
   version: string,
+  precision: VectorIndexPrecision,
 ): Promise<AthenaSide> {
   const admin = new pg.Pool({ connectionString: url, max: 1 });
   const schemas = [`athena_peers_${process.pid}_a`, `athena_peers_${process.pid}_b`] as const;
   const [a, b] = schemas.map(
-    (schema) => new PostgresStore({ connectionString: url, embeddingDimension: dimension, schema }),
+    (schema) =>
+      new PostgresStore({
+        connectionString: url,
+        embeddingDimension: dimension,
+        schema,
+        vectorIndex: { type: 'hnsw', precision },
+      }),
   ) as [PostgresStore, PostgresStore];
   await a.init();
   await b.init();
   return new AthenaSide(
     'postgres',
     `@athena/store-postgres ${version}`,
-    'defaults: HNSW m 16, ef_construction 64, ef_search 40',
+    `HNSW m 16, ef_construction 64, ef_search 40 (defaults), vectorIndex.precision '${precision}'${precision === 'full' ? ' (default)' : ' (advised from 50K memories)'}`,
     {
       a,
       b,

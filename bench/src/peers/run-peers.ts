@@ -3,7 +3,7 @@ import type { DatasetSpec } from '../dataset.js';
 import { groundTruth, queryProject } from '../ground-truth.js';
 import { now } from '../stats.js';
 import { queryText, queryVector } from '../workload.js';
-import { athenaPostgres, athenaSqlite } from './athena-side.js';
+import { advisedPrecision, athenaPostgres, athenaSqlite } from './athena-side.js';
 import { measureSides } from './measure-sides.js';
 import type { SideLatency, SideLimits } from './measure-sides.js';
 import { PEERS } from './peer-sides.js';
@@ -74,7 +74,14 @@ async function runDataset(
   const sides: VectorSide[] = [];
   try {
     if (options.engines.includes('postgres'))
-      sides.push(await athenaPostgres(url, dimension, installedVersion('@athena/store-postgres')));
+      sides.push(
+        await athenaPostgres(
+          url,
+          dimension,
+          installedVersion('@athena/store-postgres'),
+          advisedPrecision(spec.rows),
+        ),
+      );
     if (options.engines.includes('sqlite'))
       sides.push(await athenaSqlite(dimension, installedVersion('@athena/store-sqlite')));
     for (const peer of options.peers) {
