@@ -16,6 +16,7 @@ import pg from 'pg';
 import { generateDataset } from './dataset.js';
 import type { Dataset } from './dataset.js';
 import { groundTruth, queryProject } from './ground-truth.js';
+import type { GroundTruth } from './ground-truth.js';
 import { describeMachine } from './machine.js';
 import { loadInto } from './peers/athena-side.js';
 import type { MachineInfo } from './results.js';
@@ -125,6 +126,7 @@ async function timed(fn: (q: number) => Promise<unknown>): Promise<{ p50: number
 }
 
 async function measure(
+  truth: GroundTruth,
   layout: string,
   [a, b]: [PostgresStore, PostgresStore],
   data: Dataset,
@@ -132,7 +134,6 @@ async function measure(
   indexBuildSeconds: number | null,
 ): Promise<LayoutResult> {
   log(`  measuring ${layout} …`);
-  const truth = groundTruth(data, 10);
   const rowsOf = (map: Map<number, number>, hits: readonly { memory: { id: number } }[]) =>
     hits.map((hit) => map.get(hit.memory.id) ?? -1);
   const options = { limit: 10, includeEmbedding: false } as const;
@@ -255,6 +256,7 @@ const spec = {
   seed: 42,
 };
 const data = generateDataset(spec);
+const truth = groundTruth(data, 10);
 const stores = openStores('half');
 try {
   log(`athena bench:layout: ${rows.toLocaleString('en-US')} memories, ${queries} queries`);
@@ -281,6 +283,7 @@ try {
   [stores[0], stores[1], seconds] = await switchTo('full');
   layouts.push(
     await measure(
+      truth,
       '32-bit index (precision: full, the default), vectors inline',
       stores,
       data,
@@ -293,6 +296,7 @@ try {
   [stores[0], stores[1], seconds] = await switchTo('half');
   layouts.push(
     await measure(
+      truth,
       'half-precision index (precision: half), vectors inline',
       stores,
       data,
@@ -310,7 +314,14 @@ try {
     await admin.query(`analyze ${schema}.memory_vectors`);
   }
   layouts.push(
-    await measure('half-precision index, vectors out of line (TOAST)', stores, data, ids, null),
+    await measure(
+      truth,
+      'half-precision index, vectors out of line (TOAST)',
+      stores,
+      data,
+      ids,
+      null,
+    ),
   );
 
   const report: LayoutReport = {

@@ -126,9 +126,7 @@ export class Session {
    * full-precision one.
    */
   annDistance(left: RawBuilder<unknown>, right: RawBuilder<unknown>): RawBuilder<number> {
-    const index = this.env.options.vectorIndex;
-    if (index.type === 'none' || index.precision === 'full')
-      return this.cosineDistance(left, right);
+    if (!this.#halfPrecisionIndex) return this.cosineDistance(left, right);
     const vectorSchema = sql.id(this.env.vectorSchema);
     const half = (value: RawBuilder<unknown>) =>
       sql`cast(${vectorSchema}.l2_normalize(${value}) as ${vectorSchema}.halfvec(${sql.lit(this.env.dimension)}))`;
@@ -142,9 +140,13 @@ export class Session {
    * just below the cut.
    */
   annCandidates(limit: number): RawBuilder<number> {
+    return this.#halfPrecisionIndex ? sql<number>`2 * ${limit}` : sql<number>`${limit}`;
+  }
+
+  /** Whether the configured ANN index is over halfvec casts (`vectorIndex.precision: 'half'`). */
+  get #halfPrecisionIndex(): boolean {
     const index = this.env.options.vectorIndex;
-    if (index.type === 'none' || index.precision === 'full') return sql<number>`${limit}`;
-    return sql<number>`2 * ${limit}`;
+    return index.type !== 'none' && index.precision === 'half';
   }
 
   /** The configured text-search configuration, as a bound `regconfig`. */

@@ -2,6 +2,7 @@ import { createConformanceSuite } from '@athena/conformance';
 import type { ConstraintKind } from '@athena/conformance';
 import type { Store } from '@athena/core-types';
 import { PostgresStore } from '../src/index.js';
+import type { VectorIndexPrecision } from '../src/index.js';
 import { mapError } from '../src/map-error.js';
 import { DATABASE_URL, adminQuery, describePostgres, dropSchema, freshSchema } from './helpers.js';
 
@@ -15,12 +16,17 @@ const VIOLATIONS: Readonly<Record<ConstraintKind, string>> = {
 /** The schema of each store the suite creates, so teardown can drop it. */
 const schemas = new WeakMap<Store, string>();
 
-function open(schema: string, embeddingDimension: number | undefined): PostgresStore {
+function open(
+  schema: string,
+  embeddingDimension: number | undefined,
+  precision: VectorIndexPrecision,
+): PostgresStore {
   const store = new PostgresStore({
     connectionString: DATABASE_URL,
     schema,
     embeddingDimension,
     poolMax: 4,
+    vectorIndex: { type: 'hnsw', precision },
   });
   schemas.set(store, schema);
   return store;
@@ -45,21 +51,30 @@ async function breakConstraint(store: Store, kind: ConstraintKind): Promise<unkn
   throw new Error(`${kind}: the statement broke no constraint`);
 }
 
-describePostgres('conformance', () => {
-  createConformanceSuite({
-    name: 'postgres',
-    createStore: ({ embeddingDimension }) => open(freshSchema(), embeddingDimension),
-    reopenStore: (store, { embeddingDimension }) => {
-      const schema = schemas.get(store);
-      if (schema === undefined) throw new Error('reopenStore: not a store of this suite');
-      return open(schema, embeddingDimension);
-    },
-    destroyStore: async (store) => {
-      await store.close();
-      const schema = schemas.get(store);
-      if (schema !== undefined) await dropSchema(schema);
-    },
-    violateConstraint: async (store, kind) =>
-      mapError(await breakConstraint(store, kind), { operation: 'break a constraint' }),
+// The whole contract once per index precision: a half-precision index rescored at full
+// precision must answer every search exactly as the 32-bit one does.
+const PRECISIONS = [
+  ['postgres', 'full'],
+  ['postgres, half-precision index', 'half'],
+] as const;
+
+for (const [name, precision] of PRECISIONS) {
+  describePostgres(`conformance: ${name}`, () => {
+    createConformanceSuite({
+      name,
+      createStore: ({ embeddingDimension }) => open(freshSchema(), embeddingDimension, precision),
+      reopenStore: (store, { embeddingDimension }) => {
+        const schema = schemas.get(store);
+        if (schema === undefined) throw new Error('reopenStore: not a store of this suite');
+        return open(schema, embeddingDimension, precision);
+      },
+      destroyStore: async (store) => {
+        await store.close();
+        const schema = schemas.get(store);
+        if (schema !== undefined) await dropSchema(schema);
+      },
+      violateConstraint: async (store, kind) =>
+        mapError(await breakConstraint(store, kind), { operation: 'break a constraint' }),
+    });
   });
-});
+}
