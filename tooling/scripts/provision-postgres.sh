@@ -5,6 +5,8 @@
 # postgres://athena@127.0.0.1:5432/athena_test). Idempotent and instant when
 # everything is already in place:
 #   1. start the local cluster if it is down (Debian's pg_ctlcluster);
+#      a local cluster also gets a pg_hba.conf line for replication from
+#      127.0.0.1 (the read-replica tests clone it), once;
 #   2. connect as the target role: when the vector extension is there, or the
 #      role may create it, that is all — no superuser is needed (a server of
 #      its own, such as docker/docker-compose.yml's, lands here);
@@ -166,7 +168,27 @@ SQL
   admin_q "$DB" -c "CREATE EXTENSION IF NOT EXISTS vector" >/dev/null
 }
 
+# Streaming replication from this machine, for the read-replica tests
+# (replica-cluster.sh clones the cluster with pg_basebackup): a
+# `host replication all 127.0.0.1/32` line in the local cluster's
+# pg_hba.conf, with the method of its `host all all 127.0.0.1/32` line, added
+# once, then a reload. Only for a local cluster whose administrator connects;
+# a server elsewhere is left as it is.
+allow_local_replication() {
+  command -v pg_lsclusters >/dev/null 2>&1 || return 0
+  case $HOST in 127.0.0.1 | localhost) ;; *) return 0 ;; esac
+  local hba method
+  hba=$(admin_q postgres -c 'SHOW hba_file' 2>/dev/null) || return 0
+  [ -r "$hba" ] || return 0
+  grep -Eq '^[[:space:]]*host(ssl|nossl)?[[:space:]]+replication[[:space:]]' "$hba" && return 0
+  method=$(awk '$1 == "host" && $2 == "all" && $4 ~ /^127\.0\.0\.1/ { print $5; exit }' "$hba")
+  log "allowing replication connections from 127.0.0.1 (${method:-scram-sha-256}) in $hba"
+  printf 'host replication all 127.0.0.1/32 %s\n' "${method:-scram-sha-256}" | as_root tee -a "$hba" >/dev/null
+  admin_q postgres -c 'SELECT pg_reload_conf()' >/dev/null
+}
+
 start_cluster
+allow_local_replication
 ready_as_target && exit 0
 problem=$(reason "$errors")
 # Only a missing role, database or extension is the administrator's to fix;

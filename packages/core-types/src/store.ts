@@ -813,6 +813,41 @@ export interface HealthReport {
   readonly versions?: Readonly<Record<string, string>>;
   /** The connection pool, on backends that keep one. */
   readonly pool?: PoolHealth;
+  /** Where reads went and how each read replica stands, on a store configured with replicas. */
+  readonly readReplicas?: ReadReplicasHealth;
+}
+
+/**
+ * Where a read replica stands: `up` serves reads; `lagging` (replay further
+ * behind than the store allows) and `down` (its last check or read failed)
+ * are out of rotation until a check finds them healthy again.
+ */
+export type ReplicaState = 'up' | 'lagging' | 'down';
+
+/** One read replica, as `health()` reports it. */
+export interface ReplicaHealth {
+  /** `host:port/database` of its URL; never the user or password. */
+  readonly replica: string;
+  readonly state: ReplicaState;
+  /** How long its replay trails the last commit it received, in ms; 0 when caught up; null when unknown. */
+  readonly lagMs: number | null;
+  /** WAL bytes the primary has written that it has not replayed; null when unknown. */
+  readonly lagBytes: number | null;
+  /** The last WAL position it replayed (`16/B374D848`); null when unknown or not a standby. */
+  readonly replayLsn: string | null;
+  /** Reads it served through this store. */
+  readonly reads: number;
+  /** When it was last checked (ISO 8601); null before the first check. */
+  readonly checkedAt: string | null;
+  /** Why it is down, when it is. */
+  readonly error?: string;
+}
+
+/** The read replicas of a store and the reads that went to the primary instead. */
+export interface ReadReplicasHealth {
+  /** Reads outside transactions served by the primary: no replica was up, or caught up in time. */
+  readonly primaryReads: number;
+  readonly replicas: readonly ReplicaHealth[];
 }
 
 /** Connections of a store's pool, as `health()` reports them; `null` when the pool does not say. */

@@ -153,24 +153,45 @@ function text<D extends string | undefined>(
 /** Longest query or document prefix: an instruction is one sentence. */
 const MAX_PREFIX_LENGTH = 1_000;
 
+const POSTGRES_URL_ACCEPTS =
+  'a postgres:// or postgresql:// URL with a host, its user and password percent-encoded (`@` as %40, `/` as %2F)';
+
+/** `raw` when it is a URL pg can connect with, else undefined. */
+function parsePostgresUrl(raw: string): string | undefined {
+  const url = tryUrl(raw);
+  if (url === null || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+    return undefined;
+  }
+  // A stray `@` after the host: an unencoded password that the driver would cut in two.
+  if (hasStrayAt(url)) return undefined;
+  return url.hostname === '' && !url.searchParams.has('host') ? undefined : raw;
+}
+
 function postgresUrl<D extends string | undefined>(
   spec: BaseSpec & { readonly default: D },
 ): VariableDefinition<string, D> {
   return define({
     ...spec,
-    accepts:
-      'a postgres:// or postgresql:// URL with a host, its user and password percent-encoded (`@` as %40, `/` as %2F)',
+    accepts: POSTGRES_URL_ACCEPTS,
     defaultText: spec.default === undefined ? '—' : `\`${spec.default}\``,
-    parse: (raw) => {
-      const url = tryUrl(raw);
-      if (url === null || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
-        return undefined;
-      }
-      // A stray `@` after the host: an unencoded password that the driver would cut in two.
-      if (hasStrayAt(url)) return undefined;
-      return url.hostname === '' && !url.searchParams.has('host') ? undefined : raw;
-    },
+    parse: parsePostgresUrl,
     show: (raw) => JSON.stringify(redactUrl(raw)),
+  });
+}
+
+/** Comma-separated PostgreSQL URLs (a URL's own commas percent-encoded as %2C). */
+function postgresUrls(spec: BaseSpec): VariableDefinition<readonly string[], undefined> {
+  const split = (raw: string) => raw.split(',').map((part) => part.trim());
+  return define({
+    ...spec,
+    accepts: `one or more comma-separated URLs, each ${POSTGRES_URL_ACCEPTS}`,
+    default: undefined,
+    defaultText: '—',
+    parse: (raw) => {
+      const urls = split(raw).map(parsePostgresUrl);
+      return urls.every((url) => url !== undefined) ? Object.freeze(urls) : undefined;
+    },
+    show: (raw) => JSON.stringify(split(raw).map(redactUrl).join(',')),
   });
 }
 
@@ -237,6 +258,13 @@ export const ATHENA_VARIABLES = Object.freeze({
       'a `postgres://` or `postgresql://` URL; wins over the discrete settings; shown with its password as `***`',
     secret: true,
     default: undefined,
+  }),
+  ATHENA_POSTGRES_READ_URL: postgresUrls({
+    name: 'ATHENA_POSTGRES_READ_URL',
+    group: 'store',
+    description:
+      'read replicas: comma-separated `postgres://` URLs of hot standbys of the primary; reads outside transactions go to them; does not select PostgreSQL',
+    secret: true,
   }),
   ATHENA_POSTGRES_HOST: text({
     name: 'ATHENA_POSTGRES_HOST',

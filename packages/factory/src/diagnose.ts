@@ -1,5 +1,5 @@
 import { isAthenaError } from '@athena/core-types';
-import type { IndexHealth, MigrationStatus, Store } from '@athena/core-types';
+import type { IndexHealth, MigrationStatus, ReplicaHealth, Store } from '@athena/core-types';
 import { backendOf, resolveConfig } from './config.js';
 import type { ResolvedConfig } from './config.js';
 import { createStore, fallsBackOn } from './create-store.js';
@@ -111,6 +111,28 @@ function indexChecks(indexes: readonly IndexHealth[]): DiagnosticCheck[] {
   }));
 }
 
+function replicaCheck(replica: ReplicaHealth): DiagnosticCheck {
+  const name = `read replica ${replica.replica}`;
+  const lag = replica.lagMs === null ? 'lag unknown' : `lag ${Math.round(replica.lagMs)} ms`;
+  if (replica.state === 'up') {
+    return { name, status: 'ok', detail: `up, ${lag}, ${replica.reads} reads served` };
+  }
+  if (replica.state === 'lagging') {
+    return {
+      name,
+      status: 'fail',
+      detail: `lagging (${lag}): out of rotation, reads go to the primary`,
+      fix: "check the replica's replay (pg_stat_wal_receiver, its disk and CPU) and the network from the primary",
+    };
+  }
+  return {
+    name,
+    status: 'fail',
+    detail: `down (${replica.error ?? 'unreachable'}): out of rotation, reads go to the primary`,
+    fix: 'start the replica, or remove it from ATHENA_POSTGRES_READ_URL',
+  };
+}
+
 async function storeChecks(store: Store, where: string): Promise<DiagnosticCheck[]> {
   const checks: DiagnosticCheck[] = [];
   const health = await store.health();
@@ -140,6 +162,7 @@ async function storeChecks(store: Store, where: string): Promise<DiagnosticCheck
       detail: `${total ?? '?'} open (${idle ?? '?'} idle, ${waiting ?? '?'} waiting)${max === null ? ', pool owned by the caller' : `, at most ${max}`}`,
     });
   }
+  for (const replica of health.readReplicas?.replicas ?? []) checks.push(replicaCheck(replica));
   const stats = await store.stats();
   checks.push(...indexChecks(stats.indexes));
   return checks;

@@ -139,6 +139,13 @@ export const CREATE_STORE_OPTIONS: readonly OptionDefinition[] = Object.freeze(
       text,
       { variable: 'ATHENA_POSTGRES_SCHEMA' },
     ),
+    'postgres.readReplicas': option(
+      'postgres.readReplicas',
+      '`string[]`',
+      'URLs of read replicas: reads outside transactions go to them, with read-your-writes',
+      z.array(text),
+      { variable: 'ATHENA_POSTGRES_READ_URL' },
+    ),
     'postgres.connectionTimeoutMs': option(
       'postgres.connectionTimeoutMs',
       '`number`',

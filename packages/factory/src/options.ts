@@ -58,6 +58,13 @@ export interface PostgresSettings {
   readonly schema?: string;
   /** How long to wait for a connection, in ms (1–600000). No variable; default 5000. */
   readonly connectionTimeoutMs?: number;
+  /**
+   * `postgres://` URLs of read replicas (hot standbys of the primary):
+   * reads outside transactions go to them, with read-your-writes (see
+   * `@athena/store-postgres`). Overrides `ATHENA_POSTGRES_READ_URL`
+   * (comma-separated); default none.
+   */
+  readonly readReplicas?: readonly string[];
 }
 
 /** PGlite settings given in code; each wins over its environment variable. */

@@ -105,6 +105,38 @@ describe('PostgreSQL settings', () => {
     expect(pg(config).display).toBe('postgres://agent:***@db:6543/mem');
   });
 
+  it('reads read replicas from ATHENA_POSTGRES_READ_URL, comma-separated, without selecting PostgreSQL', () => {
+    const urls = 'postgres://reader:s3cret@replica-1/athena, postgres://replica-2:5433/athena';
+    const config = resolveConfig(
+      {},
+      { ATHENA_DATABASE_URL: 'postgres://primary/athena', ATHENA_POSTGRES_READ_URL: urls },
+    );
+    expect(pg(config).readReplicas).toEqual([
+      'postgres://reader:s3cret@replica-1/athena',
+      'postgres://replica-2:5433/athena',
+    ]);
+    expect(resolveConfig({}, { ATHENA_POSTGRES_READ_URL: urls }).type).toBe('sqlite');
+    expect(pg(resolveConfig({ type: 'postgres' }, {})).readReplicas).toEqual([]);
+    // Given in code, the option wins over the variable.
+    const fromCode = resolveConfig(
+      { type: 'postgres', postgres: { readReplicas: ['postgres://code-replica/athena'] } },
+      { ATHENA_POSTGRES_READ_URL: urls },
+    );
+    expect(pg(fromCode).readReplicas).toEqual(['postgres://code-replica/athena']);
+  });
+
+  it('rejects a replica URL that is not a postgres:// URL, its password hidden', () => {
+    expectInvalid(
+      () =>
+        resolveConfig(
+          { type: 'postgres' },
+          { ATHENA_POSTGRES_READ_URL: 'postgres://u:pw@replica-1/athena,mysql://replica-2/athena' },
+        ),
+      'ATHENA_POSTGRES_READ_URL',
+      '"postgres://u:***@replica-1/athena,mysql://replica-2/athena"',
+    );
+  });
+
   it('accepts the Python names as aliases', () => {
     const config = resolveConfig(
       {},

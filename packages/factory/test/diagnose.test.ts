@@ -230,4 +230,32 @@ describePostgres('diagnose on PostgreSQL', () => {
       'embedding model',
     ]);
   });
+
+  it('reports each read replica: one that answers passes, one that does not fails with the fix', async () => {
+    const port = await closedPort();
+    const primary = new URL(TEST_DATABASE_URL);
+    const gone = new URL(TEST_DATABASE_URL);
+    gone.port = String(port);
+    const env = {
+      ATHENA_DATABASE_URL: TEST_DATABASE_URL,
+      ATHENA_POSTGRES_SCHEMA: schema,
+      ATHENA_EMBEDDING_DIM: '8',
+      // The primary itself stands in for a replica that is always caught up.
+      ATHENA_POSTGRES_READ_URL: `${TEST_DATABASE_URL},${gone.toString()}`,
+    };
+    const diagnosis = await diagnose({ env });
+    const database = primary.pathname;
+    expect(
+      byName(diagnosis, `read replica ${primary.hostname}:${primary.port || 5432}${database}`),
+    ).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/^up, lag 0 ms, \d+ reads served$/),
+    });
+    expect(byName(diagnosis, `read replica ${gone.hostname}:${port}${database}`)).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('down (') as string,
+      fix: 'start the replica, or remove it from ATHENA_POSTGRES_READ_URL',
+    });
+    expect(diagnosis.ok).toBe(false);
+  });
 });

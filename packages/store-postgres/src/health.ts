@@ -25,7 +25,8 @@ export interface HealthInput {
 }
 
 /**
- * `health()` of an open store: a round trip, versions, pool and index facts.
+ * `health()` of an open store: a round trip, versions, pool and index facts,
+ * and each read replica's state and lag (`readReplicas`).
  * Never throws, never reports a password, and answers within
  * min(5 s, `queryTimeoutMs`, `connectionTimeoutMs`) whatever the server does.
  *
@@ -103,6 +104,7 @@ async function healthy(
     db,
   );
   const indexes = await listVectorIndexes(db, options.schema);
+  const readReplicas = await input.env.replicas?.report();
   const facts = rows[0];
   const versions: Record<string, string> = {};
   if (facts?.server) versions['postgresql'] = facts.server;
@@ -132,5 +134,6 @@ async function healthy(
         indexes,
       },
     },
+    ...(readReplicas === undefined ? {} : { readReplicas }),
   };
 }

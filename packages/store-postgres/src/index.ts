@@ -12,7 +12,9 @@ export type {
   PostgresStoreCommonOptions,
   PostgresStoreOptions,
   ProjectGraphOptions,
+  ReadReplicaOptions,
   ResolvedOptions,
+  ResolvedReadReplicas,
   VectorIndexOptions,
   VectorIndexPrecision,
 } from './options.js';

@@ -46,6 +46,28 @@ export type VectorIndexOptions =
     }
   | { readonly type: 'none' };
 
+/**
+ * Hot standbys that serve reads (see `readReplicas`). Each gets a pool of its
+ * own, sized like the primary's.
+ */
+export interface ReadReplicaOptions {
+  /** `postgres://` URLs of the replicas, streaming from the primary. */
+  readonly urls: readonly string[];
+  /**
+   * A replica whose replay is further behind than this is taken out of
+   * rotation until it catches up; default 10 000 ms.
+   */
+  readonly maxLagMs?: number;
+  /**
+   * How long a read after a write through this store waits for a replica
+   * to replay that write before it goes to the primary instead; default
+   * 200 ms (0: straight to the primary).
+   */
+  readonly readYourWritesTimeoutMs?: number;
+  /** How often each replica's state and lag are checked; default 2 000 ms. */
+  readonly checkIntervalMs?: number;
+}
+
 /** How much longer than the server's `statement_timeout` the client waits by default. */
 const QUERY_TIMEOUT_GRACE_MS = 5_000;
 
@@ -87,6 +109,17 @@ export interface PostgresStoreCommonOptions {
    * pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
    */
   readonly preparedStatements?: boolean;
+  /**
+   * Read replicas (hot standbys streaming from the primary): searches, gets,
+   * lists and counts outside a transaction go to one of them in turn;
+   * writes, transactions and everything `init()` does go to the primary.
+   * After a write through this store, a read waits (at most
+   * `readYourWritesTimeoutMs`) until a replica has replayed it, else reads
+   * the primary. A replica that fails or lags is taken out of rotation (the
+   * read goes to the primary, no error) and put back once healthy. URLs
+   * alone, or with the policy. Not with `driver` (PGlite has no replicas).
+   */
+  readonly readReplicas?: readonly string[] | ReadReplicaOptions;
   /** Retry of transient failures; default 3 attempts, 50 ms base delay, 2 000 ms cap. */
   readonly retry?: {
     readonly attempts?: number;
@@ -137,6 +170,8 @@ export interface ResolvedOptions {
   readonly efSearch: number;
   readonly probes: number;
   readonly preparedStatements: boolean;
+  /** `null` without replicas. */
+  readonly readReplicas: ResolvedReadReplicas | null;
   readonly retry: {
     readonly attempts: number;
     readonly baseDelayMs: number;
@@ -147,6 +182,14 @@ export interface ResolvedOptions {
     /** One warning: the fixed `message` and its facts. */
     warn(message: string, meta?: Record<string, unknown>): void;
   };
+}
+
+/** {@link ReadReplicaOptions} with every default applied. */
+export interface ResolvedReadReplicas {
+  readonly urls: readonly string[];
+  readonly maxLagMs: number;
+  readonly readYourWritesTimeoutMs: number;
+  readonly checkIntervalMs: number;
 }
 
 /** Identifiers we put into DDL: plain lower-case names, so quoting is never ambiguous. */
@@ -202,7 +245,7 @@ function text(value: unknown, field: string): string {
  * a ValidationError here rather than a StorageError at `init()`. The message
  * never repeats the URL: it may hold a password.
  */
-function checkUrlPort(url: string): void {
+function checkUrlPort(url: string, field = 'connectionString'): void {
   const encoded = / |%[^a-f0-9]|%[a-f0-9][^a-f0-9]/i.test(url)
     ? encodeURI(url).replace(/%25(\d\d)/g, '%$1')
     : url;
@@ -215,10 +258,64 @@ function checkUrlPort(url: string): void {
     try {
       port = new URL(encoded.replace('@/', '@___DUMMY___/')).port;
     } catch {
-      throw invalid('connectionString', problem);
+      throw invalid(field, problem);
     }
   }
-  if (port !== '' && Number(port) < 1) throw invalid('connectionString', problem);
+  if (port !== '' && Number(port) < 1) throw invalid(field, problem);
+}
+
+/** A URL pg can connect with, or a ValidationError naming `field` (never the URL). */
+function postgresUrl(value: unknown, field: string): string {
+  const url = text(value, field);
+  if (!/^postgres(ql)?:\/\//.test(url))
+    throw invalid(field, 'must be a postgres:// or postgresql:// URL');
+  checkUrlPort(url, field);
+  return url;
+}
+
+function isUrlList(value: unknown): value is readonly string[] {
+  return Array.isArray(value);
+}
+
+function resolveReadReplicas(
+  value: PostgresStoreOptions['readReplicas'],
+  connection: PostgresConnection,
+): ResolvedReadReplicas | null {
+  if (value === undefined) return null;
+  const policy: { readonly urls?: unknown } & Omit<Partial<ReadReplicaOptions>, 'urls'> = isUrlList(
+    value,
+  )
+    ? { urls: value }
+    : value !== null && typeof value === 'object'
+      ? value
+      : {};
+  if (!Array.isArray(policy.urls) || policy.urls.length === 0)
+    throw invalid('readReplicas', 'must be a non-empty array of URLs, or { urls, … } with one');
+  if ('driver' in connection)
+    throw invalid(
+      'readReplicas',
+      'need a PostgreSQL server: a driver-opened engine such as PGlite has no replicas',
+    );
+  return Object.freeze({
+    urls: Object.freeze(
+      policy.urls.map((url: unknown, i) => postgresUrl(url, `readReplicas.urls[${i}]`)),
+    ),
+    maxLagMs: integer(policy.maxLagMs, 'readReplicas.maxLagMs', 10_000, 1, 86_400_000),
+    readYourWritesTimeoutMs: integer(
+      policy.readYourWritesTimeoutMs,
+      'readReplicas.readYourWritesTimeoutMs',
+      200,
+      0,
+      60_000,
+    ),
+    checkIntervalMs: integer(
+      policy.checkIntervalMs,
+      'readReplicas.checkIntervalMs',
+      2_000,
+      10,
+      3_600_000,
+    ),
+  });
 }
 
 function resolveConnection(options: PostgresStoreOptions): PostgresConnection {
@@ -252,13 +349,10 @@ function resolveConnection(options: PostgresStoreOptions): PostgresConnection {
     }
     return Object.freeze({ pool: options.pool });
   }
-  if ('connectionString' in options) {
-    const url = text(options.connectionString, 'connectionString');
-    if (!/^postgres(ql)?:\/\//.test(url))
-      throw invalid('connectionString', 'must be a postgres:// or postgresql:// URL');
-    checkUrlPort(url);
-    return Object.freeze({ connectionString: url });
-  }
+  if ('connectionString' in options)
+    return Object.freeze({
+      connectionString: postgresUrl(options.connectionString, 'connectionString'),
+    });
   const port = integer(options.port, 'port', 5432, 1, 65_535);
   const discrete = {
     host: text(options.host, 'host'),
@@ -422,6 +516,7 @@ export function resolveOptions(options: PostgresStoreOptions): ResolvedOptions {
     efSearch: integer(options.efSearch, 'efSearch', 40, 1, PGVECTOR_MAX_EF_SEARCH),
     probes: integer(options.probes, 'probes', 10, 1, 32_768),
     preparedStatements: flag(options.preparedStatements, 'preparedStatements', true),
+    readReplicas: resolveReadReplicas(options.readReplicas, connection),
     retry: Object.freeze({
       attempts: integer(retry.attempts, 'retry.attempts', 3, 1, 20),
       baseDelayMs: integer(retry.baseDelayMs, 'retry.baseDelayMs', 50, 0, 60_000),

@@ -1,3 +1,4 @@
+import { Kysely, PostgresDialect } from 'kysely';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import { PG_DRIVER } from './drivers/pg-driver.js';
 import {
@@ -9,6 +10,7 @@ import {
 import type { AnnDefaults } from './ann-settings.js';
 import { errorLogFields } from './map-error.js';
 import type { ResolvedOptions } from './options.js';
+import type { Database } from './schema.js';
 
 /** The result of a query, as much of it as the store reads. */
 export interface QueryResultLike {
@@ -123,6 +125,29 @@ export function openPool(options: ResolvedOptions): PoolHandle {
       pool.off?.('error', onError);
     },
   };
+}
+
+/**
+ * The store's query builder on an opened pool, with the pool's features
+ * (named statements when `preparedStatements` allows, session ANN settings,
+ * the client-side deadline). `destroy()` leaves the pool to `release()`.
+ *
+ * @example
+ * ```ts
+ * const handle = openPool(options);
+ * const db = openKysely(handle, options);
+ * ```
+ */
+export function openKysely(handle: PoolHandle, options: ResolvedOptions): Kysely<Database> {
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: toKyselyPool(handle.pool, handle.onError, {
+        prepare: handle.namedStatements && options.preparedStatements,
+        annDefaults: handle.annDefaults,
+        queryTimeout: handle.queryTimeout,
+      }),
+    }),
+  });
 }
 
 /** Most distinct statement texts given a server-side name; later ones run unnamed. */

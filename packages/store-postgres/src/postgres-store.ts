@@ -53,7 +53,8 @@ import { migrate } from './migrations/migrate.js';
 import { resolveOptions, resolveProjectGraphOptions } from './options.js';
 import type { PostgresStoreOptions, ProjectGraphOptions, ResolvedOptions } from './options.js';
 import { InFlight } from './in-flight.js';
-import { openPool, toKyselyPool } from './pool.js';
+import { openKysely, openPool, toKyselyPool } from './pool.js';
+import { ReadReplicas } from './replicas.js';
 import type { PoolHandle } from './pool.js';
 import { PostgresProjectRepository } from './repositories/project-repository.js';
 import { PostgresRecordRepository } from './repositories/record-repository.js';
@@ -267,15 +268,8 @@ export class PostgresStore implements Store {
 
   async #connect(): Promise<OpenState> {
     const pool = openPool(this.#options);
-    const db = new Kysely<Database>({
-      dialect: new PostgresDialect({
-        pool: toKyselyPool(pool.pool, pool.onError, {
-          prepare: pool.namedStatements && this.#options.preparedStatements,
-          annDefaults: pool.annDefaults,
-          queryTimeout: pool.queryTimeout,
-        }),
-      }),
-    });
+    const db = openKysely(pool, this.#options);
+    let replicas: ReadReplicas | null = null;
     try {
       let indexOutcome: VectorIndexOutcome | undefined;
       const outcome = await migrate(db, this.#options, async (connection, facts) => {
@@ -299,9 +293,13 @@ export class PostgresStore implements Store {
         statements: new Map(),
         afterMemoriesInserted: (session) => this.#afterMemoriesInserted(session),
         operations: new InFlight(),
+        replicas: this.#options.readReplicas === null ? null : new ReadReplicas(this.#options, db),
       };
+      replicas = env.replicas;
+      replicas?.bind(env);
       return { db, pool, session: new Session(db, env, 0), schemaVersion: outcome.schemaVersion };
     } catch (error) {
+      await replicas?.close();
       await db.destroy().catch(() => undefined);
       await pool.release().catch(() => undefined);
       throw error;
@@ -703,6 +701,7 @@ export class PostgresStore implements Store {
     this.#state = null;
     if (state === null) return;
     await state.session.env.operations.idle();
+    await state.session.env.replicas?.close();
     await state.db.destroy();
     await state.pool.release();
   }

@@ -8,6 +8,7 @@ import type { ResolvedOptions } from './options.js';
 import type { AnnDefaults } from './ann-settings.js';
 import type { FreshStatistics } from './fresh-statistics.js';
 import type { ProjectShares } from './project-shares.js';
+import type { ReadReplicas } from './replicas.js';
 import { withRetry } from './retry.js';
 import type { RetryMode } from './retry.js';
 import { fromVector } from './rows.js';
@@ -69,6 +70,18 @@ export interface SessionEnv {
   readonly afterMemoriesInserted: (session: Session) => Promise<void>;
   /** Operations started outside any transaction and not yet settled: `close()` waits for them. */
   readonly operations: InFlight;
+  /** Where reads outside transactions go when `readReplicas` is set; `null` on a replica's own session. */
+  readonly replicas: ReadReplicas | null;
+}
+
+/** Of a single-statement write (see `Session.write`). */
+export interface WriteOptions {
+  /**
+   * Reads through the store must see this write (read-your-writes, with read
+   * replicas); default true. False for bookkeeping no read waits for, such
+   * as `recall()`'s access recording.
+   */
+  readonly readYourWrites?: boolean;
 }
 
 /**
@@ -210,14 +223,23 @@ export class Session {
     };
   }
 
-  /** Runs a read: retried on any transient failure outside a transaction. */
+  /**
+   * Runs a read: retried on any transient failure outside a transaction.
+   * Outside a transaction, with read replicas, `fn` gets a session on a
+   * replica that has replayed this store's writes, or on the primary when
+   * none is up and caught up in time or the replica fails.
+   */
   read<T>(context: ErrorContext, fn: (session: Session) => Promise<T>): Promise<T> {
     return this.#run('read', context, fn);
   }
 
   /** Runs a single-statement write: retried only when it certainly did not apply. */
-  write<T>(context: ErrorContext, fn: (session: Session) => Promise<T>): Promise<T> {
-    return this.#run('write', context, fn);
+  write<T>(
+    context: ErrorContext,
+    fn: (session: Session) => Promise<T>,
+    options: WriteOptions = {},
+  ): Promise<T> {
+    return this.#run(options.readYourWrites === false ? 'bookkeeping' : 'write', context, fn);
   }
 
   /**
@@ -279,7 +301,10 @@ export class Session {
     return unwrapCallbackError(
       withRetry(attempt, this.env.options.retry, retryable, (error, n) =>
         this.#logRetry(context, error, n),
-      ).finally(leave),
+      ).finally(() => {
+        this.env.replicas?.noteWrite();
+        leave();
+      }),
     );
   }
 
@@ -308,20 +333,29 @@ export class Session {
   }
 
   #run<T>(
-    mode: RetryMode,
+    kind: RetryMode | 'bookkeeping',
     context: ErrorContext,
     fn: (session: Session) => Promise<T>,
   ): Promise<T> {
     if (this.depth > 0) return this.#guard(context, () => fn(this));
     const leave = this.env.operations.enter();
-    return this.#guard({ ...context, write: mode === 'write' }, () =>
+    const mode: RetryMode = kind === 'read' ? 'read' : 'write';
+    const onPrimary = () =>
       withRetry(
         () => fn(this),
         this.env.options.retry,
         mode,
         (error, n) => this.#logRetry(context, error, n),
-      ),
-    ).finally(leave);
+      );
+    const { replicas } = this.env;
+    return this.#guard(
+      { ...context, write: mode === 'write' },
+      replicas === null || kind !== 'read' ? onPrimary : () => replicas.read(fn, onPrimary),
+    ).finally(() => {
+      // Counted even when it failed: a write whose outcome is unknown may have applied.
+      if (kind === 'write') replicas?.noteWrite();
+      leave();
+    });
   }
 
   async #guard<T>(context: ErrorContext | (() => ErrorContext), fn: () => Promise<T>): Promise<T> {

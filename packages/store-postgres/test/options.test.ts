@@ -96,6 +96,62 @@ describe('options', () => {
     );
   });
 
+  it('read replicas: URLs alone or with a policy, defaults applied, bad ones named', () => {
+    const url = 'postgres://u@primary/db';
+    expect(resolveOptions({ connectionString: url }).readReplicas).toBeNull();
+    expect(
+      resolveOptions({ connectionString: url, readReplicas: ['postgres://r1/db'] }).readReplicas,
+    ).toEqual({
+      urls: ['postgres://r1/db'],
+      maxLagMs: 10_000,
+      readYourWritesTimeoutMs: 200,
+      checkIntervalMs: 2_000,
+    });
+    expect(
+      resolveOptions({
+        connectionString: url,
+        readReplicas: {
+          urls: ['postgres://r1/db', 'postgres://r2/db'],
+          maxLagMs: 500,
+          readYourWritesTimeoutMs: 0,
+        },
+      }).readReplicas,
+    ).toMatchObject({
+      urls: ['postgres://r1/db', 'postgres://r2/db'],
+      maxLagMs: 500,
+      readYourWritesTimeoutMs: 0,
+    });
+    expect(issuePath({ connectionString: url, readReplicas: [] })).toBe('readReplicas');
+    expect(issuePath({ connectionString: url, readReplicas: 'postgres://r1/db' })).toBe(
+      'readReplicas',
+    );
+    expect(
+      issuePath({ connectionString: url, readReplicas: ['postgres://r1/db', 'mysql://r2/db'] }),
+    ).toBe('readReplicas.urls[1]');
+    expect(
+      issuePath({ connectionString: url, readReplicas: ['postgres://u:pw@r1:99999/db'] }),
+    ).toBe('readReplicas.urls[0]');
+    expect(
+      issuePath({
+        connectionString: url,
+        readReplicas: { urls: ['postgres://r1/db'], maxLagMs: 0 },
+      }),
+    ).toBe('readReplicas.maxLagMs');
+    expect(
+      issuePath({
+        connectionString: url,
+        readReplicas: { urls: ['postgres://r1/db'], checkIntervalMs: 1.5 },
+      }),
+    ).toBe('readReplicas.checkIntervalMs');
+    // PGlite (a driver-opened engine) has no replicas to read from.
+    expect(
+      issuePath({
+        driver: { name: 'x', openPool: () => null },
+        readReplicas: ['postgres://r1/db'],
+      }),
+    ).toBe('readReplicas');
+  });
+
   it('a URL pg cannot read (port 99999 or 0) is a ValidationError at construction, without the password', () => {
     for (const port of ['99999', '0', '65536']) {
       const connectionString = `postgres://athena:s3cret-pw@127.0.0.1:${port}/athena`;

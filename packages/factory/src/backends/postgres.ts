@@ -21,6 +21,8 @@ export interface ResolvedPostgres {
   readonly poolMax: number;
   readonly schema?: string;
   readonly connectionTimeoutMs: number;
+  /** URLs of read replicas; empty without. */
+  readonly readReplicas: readonly string[];
   /** Where the store connects, with any password replaced by `***`. */
   readonly display: string;
 }
@@ -77,10 +79,17 @@ function resolvePostgres(options: PostgresSettings, env: Environment): ResolvedP
     );
   }
   const schema = pick(env, options.schema, 'options.postgres.schema', 'ATHENA_POSTGRES_SCHEMA');
+  const readReplicas = pick(
+    env,
+    options.readReplicas,
+    'options.postgres.readReplicas',
+    'ATHENA_POSTGRES_READ_URL',
+  );
   const common = {
     poolMin,
     poolMax,
     connectionTimeoutMs: timeout,
+    readReplicas: readReplicas?.value ?? [],
     ...(schema === undefined ? {} : { schema: String(schema.value) }),
   };
 
@@ -154,10 +163,12 @@ export const POSTGRES = defineBackend<ResolvedPostgres>({
   },
   resolve: (options, env) => resolvePostgres(options.postgres ?? {}, env),
   target: (settings) => settings.display,
-  secrets: ({ connection }) =>
+  secrets: ({ connection, readReplicas }) => [
     'connectionString' in connection
-      ? [urlPassword(connection.connectionString)]
-      : [connection.password],
+      ? urlPassword(connection.connectionString)
+      : connection.password,
+    ...readReplicas.map(urlPassword),
+  ],
   fix: () => 'start PostgreSQL or correct ATHENA_DATABASE_URL / ATHENA_POSTGRES_*',
   build: async (settings, { embeddingDimension, logger }) => {
     const { PostgresStore } = await load();
@@ -166,6 +177,7 @@ export const POSTGRES = defineBackend<ResolvedPostgres>({
       poolMin: settings.poolMin,
       poolMax: settings.poolMax,
       connectionTimeoutMs: settings.connectionTimeoutMs,
+      ...(settings.readReplicas.length === 0 ? {} : { readReplicas: settings.readReplicas }),
       ...(settings.schema === undefined ? {} : { schema: settings.schema }),
       ...(embeddingDimension === undefined ? {} : { embeddingDimension }),
       logger: {

@@ -230,23 +230,28 @@ export class PostgresMemoryRepository implements MemoryBackend {
     { retrieved, at }: ParsedArgument<MemoryBackend, 'recordAccess', 2>,
   ): Promise<number> {
     if (wanted.length === 0) return 0;
-    return this.#session().write({ operation: 'record access' }, async (s) => {
-      // last_retrieved = coalesce(retrieved-or-null, last_retrieved): one statement text for both.
-      const result = await s.cached(
-        'record access',
-        (c) =>
-          c.db
-            .updateTable('memory_vectors')
-            .set({
-              access_count: sql<number>`access_count + 1`,
-              last_accessed: sql<Date>`${at}`,
-              last_retrieved: sql<Date>`coalesce(cast(${at} as timestamptz), last_retrieved)`,
-            })
-            .where('project_id', '=', 0)
-            .where(sql<boolean>`id = any(${[0]}::bigint[])`),
-        [at, retrieved ? at : null, project, wanted],
-      );
-      return Number(result.numAffectedRows ?? 0);
-    });
+    return this.#session().write(
+      { operation: 'record access' },
+      async (s) => {
+        // last_retrieved = coalesce(retrieved-or-null, last_retrieved): one statement text for both.
+        const result = await s.cached(
+          'record access',
+          (c) =>
+            c.db
+              .updateTable('memory_vectors')
+              .set({
+                access_count: sql<number>`access_count + 1`,
+                last_accessed: sql<Date>`${at}`,
+                last_retrieved: sql<Date>`coalesce(cast(${at} as timestamptz), last_retrieved)`,
+              })
+              .where('project_id', '=', 0)
+              .where(sql<boolean>`id = any(${[0]}::bigint[])`),
+          [at, retrieved ? at : null, project, wanted],
+        );
+        return Number(result.numAffectedRows ?? 0);
+      },
+      // Access counts are bookkeeping: the next read (with replicas) need not wait for them.
+      { readYourWrites: false },
+    );
   }
 }
