@@ -6,7 +6,8 @@
 # everything is already in place:
 #   1. start the local cluster if it is down (Debian's pg_ctlcluster);
 #      a local cluster also gets a pg_hba.conf line for replication from
-#      127.0.0.1 (the read-replica tests clone it), once;
+#      127.0.0.1 (the read-replica tests clone it), once, and Debian's
+#      pgbouncer is installed when missing (the connection-pooler tests);
 #   2. connect as the target role: when the vector extension is there, or the
 #      role may create it, that is all — no superuser is needed (a server of
 #      its own, such as docker/docker-compose.yml's, lands here);
@@ -187,8 +188,22 @@ allow_local_replication() {
   admin_q postgres -c 'SELECT pg_reload_conf()' >/dev/null
 }
 
+# PgBouncer, for the tests of the store behind a connection pooler
+# (pgbouncer.sh starts its own instances): Debian's package, installed once.
+install_pgbouncer() {
+  command -v pgbouncer >/dev/null 2>&1 && return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    log "pgbouncer is not installed and apt-get is not available: install PgBouncer for the connection-pooler tests"
+    return 0
+  fi
+  log "installing pgbouncer (Debian's package)"
+  local install=(env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends pgbouncer)
+  as_root "${install[@]}" >/dev/null 2>&1 || { as_root apt-get update -q >/dev/null && as_root "${install[@]}" >/dev/null; }
+}
+
 start_cluster
 allow_local_replication
+install_pgbouncer
 ready_as_target && exit 0
 problem=$(reason "$errors")
 # Only a missing role, database or extension is the administrator's to fix;

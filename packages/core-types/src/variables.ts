@@ -266,6 +266,15 @@ export const ATHENA_VARIABLES = Object.freeze({
       'read replicas: comma-separated `postgres://` URLs of hot standbys of the primary; reads outside transactions go to them; does not select PostgreSQL',
     secret: true,
   }),
+  ATHENA_POSTGRES_POOLER: oneOf({
+    name: 'ATHENA_POSTGRES_POOLER',
+    group: 'store',
+    description:
+      'what the PostgreSQL URLs reach when it is a connection pooler (PgBouncer, Supavisor, RDS Proxy) rather than the server: `session` or `transaction`, its pooling mode; does not select PostgreSQL',
+    values: ['session', 'transaction'],
+    default: undefined,
+    defaultText: 'none (a direct connection)',
+  }),
   ATHENA_POSTGRES_HOST: text({
     name: 'ATHENA_POSTGRES_HOST',
     group: 'store',

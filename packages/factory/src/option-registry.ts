@@ -146,6 +146,13 @@ export const CREATE_STORE_OPTIONS: readonly OptionDefinition[] = Object.freeze(
       z.array(text),
       { variable: 'ATHENA_POSTGRES_READ_URL' },
     ),
+    'postgres.connectionPooler': option(
+      'postgres.connectionPooler',
+      "`'session' \\| 'transaction'`",
+      'pooling mode of the connection pooler the URLs reach (PgBouncer, Supavisor, RDS Proxy), if any',
+      byRule,
+      { variable: 'ATHENA_POSTGRES_POOLER' },
+    ),
     'postgres.connectionTimeoutMs': option(
       'postgres.connectionTimeoutMs',
       '`number`',

@@ -65,6 +65,13 @@ export interface PostgresSettings {
    * (comma-separated); default none.
    */
   readonly readReplicas?: readonly string[];
+  /**
+   * The pooling mode of the connection pooler the URLs reach, when they
+   * reach one (PgBouncer, Supavisor, RDS Proxy) rather than PostgreSQL (see
+   * `connectionPooler` of `@athena/store-postgres`). Overrides
+   * `ATHENA_POSTGRES_POOLER`; default none.
+   */
+  readonly connectionPooler?: 'session' | 'transaction';
 }
 
 /** PGlite settings given in code; each wins over its environment variable. */

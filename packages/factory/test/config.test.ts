@@ -125,6 +125,28 @@ describe('PostgreSQL settings', () => {
     expect(pg(fromCode).readReplicas).toEqual(['postgres://code-replica/athena']);
   });
 
+  it('reads the pooling mode of a connection pooler from ATHENA_POSTGRES_POOLER or the option', () => {
+    const env = { ATHENA_DATABASE_URL: 'postgres://pgbouncer:6432/athena' };
+    expect(pg(resolveConfig({}, env)).connectionPooler).toBeUndefined();
+    expect(
+      pg(resolveConfig({}, { ...env, ATHENA_POSTGRES_POOLER: 'Transaction' })).connectionPooler,
+    ).toBe('transaction');
+    expect(
+      pg(
+        resolveConfig(
+          { postgres: { connectionPooler: 'session' } },
+          { ...env, ATHENA_POSTGRES_POOLER: 'transaction' },
+        ),
+      ).connectionPooler,
+    ).toBe('session');
+    expectInvalid(
+      () => resolveConfig({}, { ...env, ATHENA_POSTGRES_POOLER: 'statement' }),
+      'ATHENA_POSTGRES_POOLER',
+      'one of session, transaction',
+      '"statement"',
+    );
+  });
+
   it('rejects a replica URL that is not a postgres:// URL, its password hidden', () => {
     expectInvalid(
       () =>

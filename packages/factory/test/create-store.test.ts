@@ -136,6 +136,37 @@ describePostgres('createStore on PostgreSQL', () => {
     expect(health.ok).toBe(true);
   });
 
+  it('passes the pooler mode and the replicas to the store, which checks them with the pool size', async () => {
+    const error = await createStore({
+      env: {
+        ATHENA_DATABASE_URL: TEST_DATABASE_URL,
+        ATHENA_POSTGRES_POOLER: 'transaction',
+        ATHENA_POSTGRES_POOL_MIN: '1',
+        ATHENA_POSTGRES_POOL_MAX: '1',
+        ATHENA_FALLBACK: 'none',
+      },
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toContain(
+      'poolMax must be at least 2 behind a transaction pooler',
+    );
+    const schema = freshSchema('athena_factory');
+    schemas.push(schema);
+    const store = await track(
+      createStore({
+        postgres: { schema },
+        env: {
+          ATHENA_DATABASE_URL: TEST_DATABASE_URL,
+          ATHENA_POSTGRES_POOLER: 'transaction',
+          ATHENA_POSTGRES_READ_URL: TEST_DATABASE_URL,
+          ATHENA_EMBEDDING_DIM: '4',
+        },
+      }),
+    );
+    const health = await store.health();
+    expect(health.readReplicas?.replicas.map((replica) => replica.state)).toEqual(['up']);
+  });
+
   it('hands the store’s retry warnings to the logger with their meta, never as [object Object]', async () => {
     const schema = freshSchema('athena_factory');
     schemas.push(schema);

@@ -8,6 +8,7 @@ export { PostgresStore, POSTGRES_CAPABILITIES } from './postgres-store.js';
 export type { ExplainableSearch, PostgresTransaction } from './postgres-store.js';
 export { resolveOptions } from './options.js';
 export type {
+  ConnectionPooler,
   PostgresConnection,
   PostgresStoreCommonOptions,
   PostgresStoreOptions,

@@ -75,11 +75,21 @@ export function isRetryableWrite(error: unknown): boolean {
 
 /** Any transient failure: everything {@link isRetryableWrite} accepts, plus broken connections. */
 export function isTransient(error: unknown): boolean {
+  if (refusedByPooler(error)) return false;
   if (isRetryableWrite(error)) return true;
   const code = codeOf(error);
   if (code !== undefined && (BROKEN.has(code) || code.startsWith('08'))) return true;
   const message = messageOf(error).toLowerCase();
   return BROKEN_MESSAGES.some((fragment) => message.includes(fragment));
+}
+
+/**
+ * A connection pooler (PgBouncer: `unsupported startup parameter: options`)
+ * refused the startup parameters a direct connection sends: no retry can
+ * succeed until `connectionPooler` is set.
+ */
+function refusedByPooler(error: unknown): boolean {
+  return messageOf(error).includes('unsupported startup parameter');
 }
 
 /**
@@ -97,7 +107,9 @@ export function classifyDriverError(error: unknown): ClassifiedDriverError {
   return {
     kind: kindOf(error, code),
     backend: 'PostgreSQL',
-    detail: messageOf(error),
+    detail: refusedByPooler(error)
+      ? `${messageOf(error)}: the connection string reaches a connection pooler (PgBouncer or similar); set connectionPooler: 'session' or 'transaction'`
+      : messageOf(error),
     notApplied: isRetryableWrite(error),
     details: {
       ...(code === undefined ? {} : { sqlstate: code }),
@@ -123,7 +135,7 @@ function kindOf(error: unknown, code: string | undefined): DriverErrorKind {
       return 'rollback_only';
   }
   if (code?.startsWith('22') === true) return 'invalid_value';
-  return isTransient(error) ? 'unavailable' : 'other';
+  return isTransient(error) || refusedByPooler(error) ? 'unavailable' : 'other';
 }
 
 /**

@@ -68,6 +68,9 @@ export interface ReadReplicaOptions {
   readonly checkIntervalMs?: number;
 }
 
+/** A pooler between the store and PostgreSQL, by how it shares server connections (see `connectionPooler`). */
+export type ConnectionPooler = 'session' | 'transaction';
+
 /** How much longer than the server's `statement_timeout` the client waits by default. */
 const QUERY_TIMEOUT_GRACE_MS = 5_000;
 
@@ -105,10 +108,26 @@ export interface PostgresStoreCommonOptions {
   readonly probes?: number;
   /**
    * Own pool only: run statements as named (server-side) prepared statements,
-   * parsed once per connection; default true. Turn off behind a connection
-   * pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+   * parsed once per connection; default true, false behind a transaction
+   * pooler (`connectionPooler: 'transaction'`; PgBouncer before 1.21 cannot
+   * carry them, 1.21+ can with `max_prepared_statements` set).
    */
   readonly preparedStatements?: boolean;
+  /**
+   * What the connection string reaches when it is not PostgreSQL itself: a
+   * pooler such as PgBouncer, Supavisor or RDS Proxy. Such poolers refuse
+   * the startup parameters the store otherwise sends (`options`,
+   * `statement_timeout`). `'session'`: a connection keeps its server
+   * connection, and the store sets its session settings with one statement
+   * when it opens. `'transaction'`: each transaction may run on another
+   * server connection, so nothing is kept per session: searches set their
+   * ANN settings with `SET LOCAL` in a short transaction, statements run
+   * unnamed unless `preparedStatements` is true, schema changes hold their
+   * advisory lock in a transaction of their own (hence `poolMax` ≥ 2), and
+   * `statementTimeoutMs` is refused (set it on the role or database).
+   * Default: none (a direct connection).
+   */
+  readonly connectionPooler?: ConnectionPooler;
   /**
    * Read replicas (hot standbys streaming from the primary): searches, gets,
    * lists and counts outside a transaction go to one of them in turn;
@@ -170,6 +189,8 @@ export interface ResolvedOptions {
   readonly efSearch: number;
   readonly probes: number;
   readonly preparedStatements: boolean;
+  /** `none`: a direct connection. */
+  readonly connectionPooler: ConnectionPooler | 'none';
   /** `null` without replicas. */
   readonly readReplicas: ResolvedReadReplicas | null;
   readonly retry: {
@@ -316,6 +337,32 @@ function resolveReadReplicas(
       3_600_000,
     ),
   });
+}
+
+function resolveConnectionPooler(
+  options: PostgresStoreOptions,
+  connection: PostgresConnection,
+  poolMax: number,
+): ConnectionPooler | 'none' {
+  const value: unknown = options.connectionPooler;
+  if (value === undefined) return 'none';
+  if (value !== 'session' && value !== 'transaction')
+    throw invalid('connectionPooler', "must be 'session' or 'transaction'");
+  if ('driver' in connection)
+    throw invalid('connectionPooler', 'needs a PostgreSQL server, not a driver-opened engine');
+  if (value === 'transaction' && options.statementTimeoutMs !== undefined) {
+    throw invalid(
+      'statementTimeoutMs',
+      "cannot be set behind a transaction pooler (connectionPooler: 'transaction'): set statement_timeout on the role or database instead",
+    );
+  }
+  if (value === 'transaction' && !('pool' in connection) && poolMax < 2) {
+    throw invalid(
+      'poolMax',
+      'must be at least 2 behind a transaction pooler: a schema change holds its lock on one connection and works on another',
+    );
+  }
+  return value;
 }
 
 function resolveConnection(options: PostgresStoreOptions): PostgresConnection {
@@ -486,6 +533,7 @@ export function resolveOptions(options: PostgresStoreOptions): ResolvedOptions {
     );
   }
   const retry = options.retry ?? {};
+  const connectionPooler = resolveConnectionPooler(options, connection, poolMax);
   const resolved: ResolvedOptions = {
     connection,
     schema,
@@ -515,7 +563,12 @@ export function resolveOptions(options: PostgresStoreOptions): ResolvedOptions {
     vectorIndex: resolveVectorIndex(options.vectorIndex),
     efSearch: integer(options.efSearch, 'efSearch', 40, 1, PGVECTOR_MAX_EF_SEARCH),
     probes: integer(options.probes, 'probes', 10, 1, 32_768),
-    preparedStatements: flag(options.preparedStatements, 'preparedStatements', true),
+    preparedStatements: flag(
+      options.preparedStatements,
+      'preparedStatements',
+      connectionPooler !== 'transaction',
+    ),
+    connectionPooler,
     readReplicas: resolveReadReplicas(options.readReplicas, connection),
     retry: Object.freeze({
       attempts: integer(retry.attempts, 'retry.attempts', 3, 1, 20),

@@ -362,6 +362,7 @@ export class PostgresStore implements Store {
       const outcome = await withAdvisoryLock(
         state.db,
         schemaLockKey(this.#options.schema),
+        this.#options.connectionPooler,
         (connection) => ensureVectorIndex(connection, this.#target(state)),
       );
       this.#annIndexReady = outcome.index !== null;
@@ -401,6 +402,7 @@ export class PostgresStore implements Store {
       const outcome = await withAdvisoryLock(
         state.db,
         schemaLockKey(this.#options.schema),
+        this.#options.connectionPooler,
         (connection) => buildProjectGraphs(connection, this.#target(state), policy),
       );
       await state.session.env.projectShares.refresh();
@@ -425,6 +427,7 @@ export class PostgresStore implements Store {
       const outcome = await withAdvisoryLock(
         state.db,
         schemaLockKey(this.#options.schema),
+        this.#options.connectionPooler,
         (connection) => rebuildVectorIndex(connection, this.#target(state)),
       );
       this.#annIndexReady = outcome.index !== null;

@@ -4,7 +4,15 @@ import type { Store } from '@athena/core-types';
 import { PostgresStore } from '../src/index.js';
 import type { VectorIndexPrecision } from '../src/index.js';
 import { mapError } from '../src/map-error.js';
-import { DATABASE_URL, adminQuery, describePostgres, dropSchema, freshSchema } from './helpers.js';
+import {
+  DATABASE_URL,
+  adminQuery,
+  describePgBouncer,
+  describePostgres,
+  dropSchema,
+  freshSchema,
+  pgbouncerUrl,
+} from './helpers.js';
 
 /** A statement on `memory_vectors` that breaks one constraint of each kind. */
 const VIOLATIONS: Readonly<Record<ConstraintKind, string>> = {
@@ -16,13 +24,22 @@ const VIOLATIONS: Readonly<Record<ConstraintKind, string>> = {
 /** The schema of each store the suite creates, so teardown can drop it. */
 const schemas = new WeakMap<Store, string>();
 
+/** How a run of the suite reaches the server, and the index it builds. */
+interface Variant {
+  readonly precision: VectorIndexPrecision;
+  /** Through PgBouncer in transaction mode instead of directly. */
+  readonly transactionPooler?: true;
+}
+
 function open(
   schema: string,
   embeddingDimension: number | undefined,
-  precision: VectorIndexPrecision,
+  { precision, transactionPooler }: Variant,
 ): PostgresStore {
   const store = new PostgresStore({
-    connectionString: DATABASE_URL,
+    ...(transactionPooler
+      ? { connectionString: pgbouncerUrl('transaction'), connectionPooler: 'transaction' }
+      : { connectionString: DATABASE_URL }),
     schema,
     embeddingDimension,
     poolMax: 4,
@@ -51,22 +68,28 @@ async function breakConstraint(store: Store, kind: ConstraintKind): Promise<unkn
   throw new Error(`${kind}: the statement broke no constraint`);
 }
 
-// The whole contract once per index precision: a half-precision index rescored at full
-// precision must answer every search exactly as the 32-bit one does.
-const PRECISIONS = [
-  ['postgres', 'full'],
-  ['postgres, half-precision index', 'half'],
-] as const;
+// The whole contract once per index precision — a half-precision index rescored at full
+// precision must answer every search exactly as the 32-bit one does — and once through
+// PgBouncer in transaction mode, where no session state survives a transaction.
+const VARIANTS: readonly (readonly [string, Variant, typeof describePostgres])[] = [
+  ['postgres', { precision: 'full' }, describePostgres],
+  ['postgres, half-precision index', { precision: 'half' }, describePostgres],
+  [
+    'postgres through PgBouncer (transaction pooling)',
+    { precision: 'full', transactionPooler: true },
+    describePgBouncer,
+  ],
+];
 
-for (const [name, precision] of PRECISIONS) {
-  describePostgres(`conformance: ${name}`, () => {
+for (const [name, variant, describeVariant] of VARIANTS) {
+  describeVariant(`conformance: ${name}`, () => {
     createConformanceSuite({
       name,
-      createStore: ({ embeddingDimension }) => open(freshSchema(), embeddingDimension, precision),
+      createStore: ({ embeddingDimension }) => open(freshSchema(), embeddingDimension, variant),
       reopenStore: (store, { embeddingDimension }) => {
         const schema = schemas.get(store);
         if (schema === undefined) throw new Error('reopenStore: not a store of this suite');
-        return open(schema, embeddingDimension, precision);
+        return open(schema, embeddingDimension, variant);
       },
       destroyStore: async (store) => {
         await store.close();

@@ -1,6 +1,12 @@
 import { PostgresStore } from '../src/index.js';
 import type { PostgresStoreCommonOptions } from '../src/index.js';
-import { adminQuery, TEST_DATABASE_URL } from '@athena/test-postgres';
+import {
+  adminQuery,
+  describeNeeding,
+  TEST_DATABASE_URL,
+  unavailableReason,
+} from '@athena/test-postgres';
+import { inject } from 'vitest';
 
 export {
   adminQuery,
@@ -10,6 +16,25 @@ export {
   unavailableReason,
   TEST_DATABASE_URL as DATABASE_URL,
 } from '@athena/test-postgres';
+
+/** Port of the PgBouncer in transaction mode that test/global-setup.ts starts; session mode is the next. */
+const PGBOUNCER_PORT = Number(process.env['ATHENA_PGBOUNCER_PORT'] ?? 6434);
+
+/** The test database through PgBouncer in `mode` (tooling/scripts/pgbouncer.sh). */
+export function pgbouncerUrl(mode: 'transaction' | 'session'): string {
+  const url = new URL(TEST_DATABASE_URL);
+  url.hostname = '127.0.0.1';
+  url.port = String(mode === 'transaction' ? PGBOUNCER_PORT : PGBOUNCER_PORT + 1);
+  return url.toString();
+}
+
+/**
+ * `describe` for tests through PgBouncer: skipped with the reason when it
+ * (or PostgreSQL) is not there, except under `CI=true`, where that fails.
+ */
+export function describePgBouncer(name: string, body: () => void): void {
+  describeNeeding(name, 'PgBouncer', unavailableReason ?? inject('pgbouncerUnavailable'), body);
+}
 
 /** A store on a fresh schema of the test database. */
 export function createTestStore(

@@ -152,6 +152,55 @@ describe('options', () => {
     ).toBe('readReplicas');
   });
 
+  it('connectionPooler: transaction pooling turns off named statements and refuses what needs a session', () => {
+    const url = 'postgres://u@pgbouncer:6432/db';
+    expect(resolveOptions({ connectionString: url })).toMatchObject({
+      connectionPooler: 'none',
+      preparedStatements: true,
+    });
+    expect(
+      resolveOptions({ connectionString: url, connectionPooler: 'transaction' }),
+    ).toMatchObject({
+      connectionPooler: 'transaction',
+      preparedStatements: false,
+    });
+    // PgBouncer 1.21+ carries protocol-level prepared statements: the caller may turn them on.
+    expect(
+      resolveOptions({
+        connectionString: url,
+        connectionPooler: 'transaction',
+        preparedStatements: true,
+      }),
+    ).toMatchObject({ preparedStatements: true });
+    expect(
+      resolveOptions({
+        connectionString: url,
+        connectionPooler: 'session',
+        statementTimeoutMs: 5_000,
+      }),
+    ).toMatchObject({
+      connectionPooler: 'session',
+      preparedStatements: true,
+      statementTimeoutMs: 5_000,
+    });
+    expect(issuePath({ connectionString: url, connectionPooler: 'statement' })).toBe(
+      'connectionPooler',
+    );
+    expect(
+      issuePath({
+        connectionString: url,
+        connectionPooler: 'transaction',
+        statementTimeoutMs: 5_000,
+      }),
+    ).toBe('statementTimeoutMs');
+    expect(
+      issuePath({ connectionString: url, connectionPooler: 'transaction', poolMin: 0, poolMax: 1 }),
+    ).toBe('poolMax');
+    expect(
+      issuePath({ driver: { name: 'x', openPool: () => null }, connectionPooler: 'session' }),
+    ).toBe('connectionPooler');
+  });
+
   it('a URL pg cannot read (port 99999 or 0) is a ValidationError at construction, without the password', () => {
     for (const port of ['99999', '0', '65536']) {
       const connectionString = `postgres://athena:s3cret-pw@127.0.0.1:${port}/athena`;

@@ -41,17 +41,36 @@ export const postgresRequired = process.env['CI'] === 'true';
  * skipped with the reason in its title, except under `CI=true`, where it fails.
  */
 export function describePostgres(name: string, body: () => void): void {
-  if (unavailableReason === null) {
+  describeNeeding(name, 'a reachable PostgreSQL', unavailableReason, body);
+}
+
+/**
+ * `describe` for tests that need `what` (a server, a tool), missing for
+ * `reason` (null when present): skipped with the reason in its title, except
+ * under `CI=true`, where one test fails with it.
+ *
+ * @example
+ * ```ts
+ * describeNeeding('behind PgBouncer', 'PgBouncer', inject('pgbouncerUnavailable'), () => { … });
+ * ```
+ */
+export function describeNeeding(
+  name: string,
+  what: string,
+  reason: string | null,
+  body: () => void,
+): void {
+  if (reason === null) {
     describe(name, body);
   } else if (postgresRequired) {
     describe(name, () => {
-      it('needs a reachable PostgreSQL (CI=true)', () => {
-        throw new Error(unavailableReason);
+      it(`needs ${what} (CI=true)`, () => {
+        throw new Error(reason);
       });
     });
   } else {
-    console.warn(`skipping "${name}": ${unavailableReason}`);
-    describe.skip(`${name} (skipped: ${unavailableReason})`, body);
+    console.warn(`skipping "${name}": ${reason}`);
+    describe.skip(`${name} (skipped: ${reason})`, body);
   }
 }
 

@@ -23,6 +23,8 @@ export interface ResolvedPostgres {
   readonly connectionTimeoutMs: number;
   /** URLs of read replicas; empty without. */
   readonly readReplicas: readonly string[];
+  /** The pooling mode of a connection pooler in between; undefined for a direct connection. */
+  readonly connectionPooler?: 'session' | 'transaction';
   /** Where the store connects, with any password replaced by `***`. */
   readonly display: string;
 }
@@ -85,11 +87,18 @@ function resolvePostgres(options: PostgresSettings, env: Environment): ResolvedP
     'options.postgres.readReplicas',
     'ATHENA_POSTGRES_READ_URL',
   );
+  const pooler = pick(
+    env,
+    options.connectionPooler,
+    'options.postgres.connectionPooler',
+    'ATHENA_POSTGRES_POOLER',
+  );
   const common = {
     poolMin,
     poolMax,
     connectionTimeoutMs: timeout,
     readReplicas: readReplicas?.value ?? [],
+    ...(pooler === undefined ? {} : { connectionPooler: pooler.value }),
     ...(schema === undefined ? {} : { schema: String(schema.value) }),
   };
 
@@ -178,6 +187,9 @@ export const POSTGRES = defineBackend<ResolvedPostgres>({
       poolMax: settings.poolMax,
       connectionTimeoutMs: settings.connectionTimeoutMs,
       ...(settings.readReplicas.length === 0 ? {} : { readReplicas: settings.readReplicas }),
+      ...(settings.connectionPooler === undefined
+        ? {}
+        : { connectionPooler: settings.connectionPooler }),
       ...(settings.schema === undefined ? {} : { schema: settings.schema }),
       ...(embeddingDimension === undefined ? {} : { embeddingDimension }),
       logger: {

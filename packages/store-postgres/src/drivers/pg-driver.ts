@@ -20,6 +20,27 @@ function startupOptions(defaults: AnnDefaults): string {
   return inherited ? `${inherited} ${ann}` : ann;
 }
 
+/**
+ * The statement that gives a new connection behind a session pooler what
+ * the startup parameters give a direct one: the ANN defaults and the
+ * `statement_timeout`.
+ */
+function sessionSettings(
+  defaults: AnnDefaults,
+  statementTimeoutMs: number | undefined,
+): { text: string; values: string[] } {
+  const settings: [string, string][] = [
+    ['hnsw.ef_search', String(defaults.efSearch)],
+    ['hnsw.iterative_scan', 'relaxed_order'],
+    ['ivfflat.probes', String(defaults.probes)],
+    ['ivfflat.iterative_scan', 'relaxed_order'],
+  ];
+  if (statementTimeoutMs !== undefined)
+    settings.push(['statement_timeout', String(statementTimeoutMs)]);
+  const calls = settings.map(([name], i) => `set_config('${name}', $${i + 1}, false)`);
+  return { text: `select ${calls.join(', ')}`, values: settings.map(([, value]) => value) };
+}
+
 /** The store's own `pg.Pool` on a URL or discrete settings, ended on `release()`. */
 function openPgPool(options: ResolvedOptions, onError: (error: Error) => void): PoolHandle {
   const { connection } = options;
@@ -28,9 +49,15 @@ function openPgPool(options: ResolvedOptions, onError: (error: Error) => void): 
   }
   // pg lets an `options` parameter of the URL override the config's; then the
   // store cannot know the session settings and keeps setting them per query.
+  // Behind a transaction pooler there are no session settings to know.
   const urlOptions =
     'connectionString' in connection && /[?&]options=/.test(connection.connectionString);
-  const annDefaults = urlOptions ? null : annDefaultsOf(options);
+  const pooler = options.connectionPooler;
+  const annDefaults = urlOptions || pooler === 'transaction' ? null : annDefaultsOf(options);
+  // A pooler refuses startup parameters other than a few it knows (PgBouncer:
+  // "unsupported startup parameter: options"); behind one in session mode the
+  // settings are set by the first statement of each connection instead.
+  const startup = pooler === 'none';
   const config: pg.PoolConfig = {
     ...('connectionString' in connection
       ? { connectionString: connection.connectionString }
@@ -45,17 +72,24 @@ function openPgPool(options: ResolvedOptions, onError: (error: Error) => void): 
     max: options.poolMax,
     connectionTimeoutMillis: options.connectionTimeoutMs,
     idleTimeoutMillis: options.idleTimeoutMs,
-    ...(options.statementTimeoutMs === undefined
+    ...(options.statementTimeoutMs === undefined || !startup
       ? {}
       : { statement_timeout: options.statementTimeoutMs }),
     ...(options.queryTimeoutMs === undefined ? {} : { query_timeout: options.queryTimeoutMs }),
     // Dead peers (a host gone, a dropped route) are noticed by TCP itself.
     keepAlive: true,
     application_name: 'athena',
-    ...(annDefaults === null ? {} : { options: startupOptions(annDefaults) }),
+    ...(annDefaults === null || !startup ? {} : { options: startupOptions(annDefaults) }),
   };
   const pool = new pg.Pool(config);
   pool.on('error', onError);
+  if (pooler === 'session' && annDefaults !== null) {
+    const settings = sessionSettings(annDefaults, options.statementTimeoutMs);
+    // Queued before anything the store sends on the new connection.
+    pool.on('connect', (client) => {
+      client.query(settings.text, settings.values).catch(onError);
+    });
+  }
   return {
     pool: pool as unknown as PoolLike,
     owned: true,

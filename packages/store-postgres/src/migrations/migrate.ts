@@ -57,16 +57,18 @@ async function ensureExtension(
 ): Promise<string> {
   const existing = await extensionSchema(db, name);
   if (existing !== undefined) return existing;
+  // A transaction-level lock: it holds behind a transaction pooler too.
   const lock = `athena:create-extension:${name}`;
-  await sql`select pg_advisory_lock(hashtext(${lock}))`.execute(db);
+  await sql`begin`.execute(db);
   try {
+    await sql`select pg_advisory_xact_lock(hashtext(${lock}))`.execute(db);
     await sql`create extension if not exists ${sql.id(name)}`.execute(db);
+    await sql`commit`.execute(db);
   } catch (cause) {
+    await sql`rollback`.execute(db).catch(() => undefined);
     throw new ExtensionUnavailableError(label, `${help} (${(cause as Error).message})`, {
       cause,
     });
-  } finally {
-    await sql`select pg_advisory_unlock(hashtext(${lock}))`.execute(db);
   }
   const created = await extensionSchema(db, name);
   if (created === undefined) throw new ExtensionUnavailableError(label, help);
@@ -115,107 +117,118 @@ export async function migrate(
 ): Promise<MigrationOutcome> {
   const { schema } = options;
   try {
-    return await withAdvisoryLock(base, schemaLockKey(schema), async (db) => {
-      const vectorSchema = await ensureExtension(db, 'vector', 'pgvector', PGVECTOR_HELP);
-      await ensureExtension(db, 'btree_gin', 'btree_gin', BTREE_GIN_HELP);
-      // Checked before anything is created: a bad option leaves no trace.
-      await checkTextSearchConfig(db, options.textSearchConfig);
-      await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-      const table = (name: TableName) => sql.table(`${schema}.${name}`);
-      await sql`create table if not exists ${table('athena_meta')} (key text primary key, value text not null)`.execute(
-        db,
-      );
-      await sql`create table if not exists ${table('athena_migrations')} (
+    return await withAdvisoryLock(
+      base,
+      schemaLockKey(schema),
+      options.connectionPooler,
+      async (db) => {
+        const vectorSchema = await ensureExtension(db, 'vector', 'pgvector', PGVECTOR_HELP);
+        await ensureExtension(db, 'btree_gin', 'btree_gin', BTREE_GIN_HELP);
+        // Checked before anything is created: a bad option leaves no trace.
+        await checkTextSearchConfig(db, options.textSearchConfig);
+        await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+        const table = (name: TableName) => sql.table(`${schema}.${name}`);
+        await sql`create table if not exists ${table('athena_meta')} (key text primary key, value text not null)`.execute(
+          db,
+        );
+        await sql`create table if not exists ${table('athena_migrations')} (
           version integer primary key,
           name text not null,
           applied_at timestamptz not null default now()
         )`.execute(db);
-      const meta = await readMeta(db, schema);
-      const storedDimension = meta.get('embedding_dimension');
-      let dimension: number;
-      if (storedDimension === undefined) {
-        dimension = options.embeddingDimension ?? DEFAULT_EMBEDDING_DIMENSION;
-      } else {
-        dimension = Number(storedDimension);
-        if (options.embeddingDimension !== undefined && options.embeddingDimension !== dimension) {
-          throw new DimensionMismatchError(dimension, options.embeddingDimension, {
-            details: { schema, reason: 'the database was created with another embeddingDimension' },
-          });
-        }
-      }
-      const storedConfig = meta.get('text_search_config');
-      const textSearchConfig = storedConfig ?? options.textSearchConfig;
-      if (storedConfig !== undefined && storedConfig !== options.textSearchConfig) {
-        options.logger.warn(
-          'textSearchConfig differs from the database; using the database value',
-          {
-            requested: options.textSearchConfig,
-            stored: storedConfig,
-          },
-        );
-      }
-      const applied = await db
-        .withSchema(schema)
-        .selectFrom('athena_migrations')
-        .select('version')
-        .execute();
-      const done = new Set(applied.map((row) => row.version));
-      const newest = Math.max(0, ...done);
-      if (newest > LATEST_SCHEMA_VERSION) {
-        throw new MigrationError(
-          `schema ${schema} is at version ${newest}, newer than this release of @athena/store-postgres (${LATEST_SCHEMA_VERSION}): upgrade @athena/store-postgres to the release that wrote it, or use another schema`,
-          { details: { schemaVersion: newest, latest: LATEST_SCHEMA_VERSION } },
-        );
-      }
-      const context: Omit<MigrationContext, 'db'> = {
-        schema,
-        vectorSchema,
-        dimension,
-        textSearchConfig,
-        table,
-      };
-      let count = 0;
-      for (const migration of MIGRATIONS) {
-        if (done.has(migration.version)) continue;
-        await sql`begin`.execute(db);
-        try {
-          await migration.up({ ...context, db });
-          await db
-            .withSchema(schema)
-            .insertInto('athena_migrations')
-            .values({ version: migration.version, name: migration.name })
-            .execute();
-          if (storedDimension === undefined && count === 0) {
-            await db
-              .withSchema(schema)
-              .insertInto('athena_meta')
-              .values([
-                { key: 'embedding_dimension', value: String(dimension) },
-                { key: 'text_search_config', value: textSearchConfig },
-              ])
-              .onConflict((oc) => oc.column('key').doNothing())
-              .execute();
+        const meta = await readMeta(db, schema);
+        const storedDimension = meta.get('embedding_dimension');
+        let dimension: number;
+        if (storedDimension === undefined) {
+          dimension = options.embeddingDimension ?? DEFAULT_EMBEDDING_DIMENSION;
+        } else {
+          dimension = Number(storedDimension);
+          if (
+            options.embeddingDimension !== undefined &&
+            options.embeddingDimension !== dimension
+          ) {
+            throw new DimensionMismatchError(dimension, options.embeddingDimension, {
+              details: {
+                schema,
+                reason: 'the database was created with another embeddingDimension',
+              },
+            });
           }
-          await sql`commit`.execute(db);
-        } catch (cause) {
-          await sql`rollback`.execute(db).catch(() => undefined);
-          throw new MigrationError(
-            `migration ${migration.version} (${migration.name}) failed in schema ${schema}: ${(cause as Error).message}`,
-            { cause, details: { version: migration.version } },
+        }
+        const storedConfig = meta.get('text_search_config');
+        const textSearchConfig = storedConfig ?? options.textSearchConfig;
+        if (storedConfig !== undefined && storedConfig !== options.textSearchConfig) {
+          options.logger.warn(
+            'textSearchConfig differs from the database; using the database value',
+            {
+              requested: options.textSearchConfig,
+              stored: storedConfig,
+            },
           );
         }
-        count++;
-      }
-      const outcome: MigrationOutcome = {
-        dimension,
-        textSearchConfig,
-        vectorSchema,
-        schemaVersion: Math.max(newest, ...MIGRATIONS.map((m) => m.version)),
-        applied: count,
-      };
-      await whileLocked(db, outcome);
-      return outcome;
-    });
+        const applied = await db
+          .withSchema(schema)
+          .selectFrom('athena_migrations')
+          .select('version')
+          .execute();
+        const done = new Set(applied.map((row) => row.version));
+        const newest = Math.max(0, ...done);
+        if (newest > LATEST_SCHEMA_VERSION) {
+          throw new MigrationError(
+            `schema ${schema} is at version ${newest}, newer than this release of @athena/store-postgres (${LATEST_SCHEMA_VERSION}): upgrade @athena/store-postgres to the release that wrote it, or use another schema`,
+            { details: { schemaVersion: newest, latest: LATEST_SCHEMA_VERSION } },
+          );
+        }
+        const context: Omit<MigrationContext, 'db'> = {
+          schema,
+          vectorSchema,
+          dimension,
+          textSearchConfig,
+          table,
+        };
+        let count = 0;
+        for (const migration of MIGRATIONS) {
+          if (done.has(migration.version)) continue;
+          await sql`begin`.execute(db);
+          try {
+            await migration.up({ ...context, db });
+            await db
+              .withSchema(schema)
+              .insertInto('athena_migrations')
+              .values({ version: migration.version, name: migration.name })
+              .execute();
+            if (storedDimension === undefined && count === 0) {
+              await db
+                .withSchema(schema)
+                .insertInto('athena_meta')
+                .values([
+                  { key: 'embedding_dimension', value: String(dimension) },
+                  { key: 'text_search_config', value: textSearchConfig },
+                ])
+                .onConflict((oc) => oc.column('key').doNothing())
+                .execute();
+            }
+            await sql`commit`.execute(db);
+          } catch (cause) {
+            await sql`rollback`.execute(db).catch(() => undefined);
+            throw new MigrationError(
+              `migration ${migration.version} (${migration.name}) failed in schema ${schema}: ${(cause as Error).message}`,
+              { cause, details: { version: migration.version } },
+            );
+          }
+          count++;
+        }
+        const outcome: MigrationOutcome = {
+          dimension,
+          textSearchConfig,
+          vectorSchema,
+          schemaVersion: Math.max(newest, ...MIGRATIONS.map((m) => m.version)),
+          applied: count,
+        };
+        await whileLocked(db, outcome);
+        return outcome;
+      },
+    );
   } catch (error) {
     if (error instanceof AthenaError) throw error;
     throw mapError(error, { operation: 'initialise the database' });
