@@ -11,12 +11,15 @@
 #   pgbouncer.sh down    stop both; idempotent
 #
 # Settings (environment): ATHENA_TEST_DATABASE_URL, ATHENA_PGBOUNCER_PORT
-# (6434; session mode on the next port).
+# (6434), ATHENA_PGBOUNCER_SESSION_PORT (the next one), ATHENA_PGBOUNCER_DIR
+# (/tmp/athena-pgbouncer: configuration, logs and pid files; the test setup
+# gives each run its own, with free ports, so that runs never meet).
 set -euo pipefail
 
 TARGET=${ATHENA_TEST_DATABASE_URL:-postgres://athena@127.0.0.1:5432/athena_test}
 PORT=${ATHENA_PGBOUNCER_PORT:-6434}
-ROOT=/tmp/athena-pgbouncer
+SESSION_PORT=${ATHENA_PGBOUNCER_SESSION_PORT:-$((PORT + 1))}
+ROOT=${ATHENA_PGBOUNCER_DIR:-/tmp/athena-pgbouncer}
 
 log() { printf '[pgbouncer] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -45,6 +48,7 @@ stop() {
 start() {
   local mode=$1 port=$2 dir=$ROOT/$1
   mkdir -p "$dir"
+  chmod 755 "$ROOT"
   printf '"%s" ""\n"postgres" ""\n' "$USER_NAME" >"$dir/users.txt"
   cat >"$dir/pgbouncer.ini" <<INI
 [databases]
@@ -76,7 +80,7 @@ case "${1:-}" in
     stop transaction
     stop session
     start transaction "$PORT"
-    start session "$((PORT + 1))"
+    start session "$SESSION_PORT"
     ;;
   down)
     stop transaction

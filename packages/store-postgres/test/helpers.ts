@@ -17,14 +17,11 @@ export {
   TEST_DATABASE_URL as DATABASE_URL,
 } from '@athena/test-postgres';
 
-/** Port of the PgBouncer in transaction mode that test/global-setup.ts starts; session mode is the next. */
-const PGBOUNCER_PORT = Number(process.env['ATHENA_PGBOUNCER_PORT'] ?? 6434);
-
-/** The test database through PgBouncer in `mode` (tooling/scripts/pgbouncer.sh). */
+/** The test database through this run's PgBouncer in `mode` (test/global-setup.ts). */
 export function pgbouncerUrl(mode: 'transaction' | 'session'): string {
   const url = new URL(TEST_DATABASE_URL);
   url.hostname = '127.0.0.1';
-  url.port = String(mode === 'transaction' ? PGBOUNCER_PORT : PGBOUNCER_PORT + 1);
+  url.port = String(inject('pgbouncerPorts')[mode]);
   return url.toString();
 }
 
