@@ -94,7 +94,29 @@ export interface ResolvedAnnSettings {
    * match the partial index `WHERE project_id = <id>`.
    */
   readonly projectGraph: boolean;
+  /**
+   * The project is small enough (at most {@link EXACT_SCAN_MAX_ROWS}
+   * memories by the planner's statistics) and has no graph of its own: a
+   * semantic search scans its rows exactly, which finds every neighbour in
+   * about the time an index scan takes (see `EXACT_SCAN_MAX_ROWS`).
+   */
+  readonly exact: boolean;
 }
+
+/**
+ * Up to this many memories in a project, a semantic search without a
+ * per-query `efSearch`/`probes` compares the query with each of them instead
+ * of asking the ANN index: the exact answer, where the index would search the
+ * whole table's graph for the few neighbours of a small project. Measured
+ * (`pnpm bench:crossover`, 768-d, projects beside 20,000 other memories,
+ * p50): up to 3,000 rows the exact scan took 1.3–4.6 ms against 1.2–12.4 ms
+ * through the index, which found recall@10 0.88–0.92 at 3,000 rows; at 8,000
+ * the index is twice as fast. A half-precision index also tempts the planner
+ * into the shared graph for small projects: 10K memories in 10 projects,
+ * 7.2 ms at recall@10 0.95 before, 3.2–4.7 ms at 1.00 exact
+ * (`pnpm bench:layout`).
+ */
+export const EXACT_SCAN_MAX_ROWS = 3_000;
 
 /** `hnsw.ef_search` is raised to the rows wanted (pgvector returns at most ef_search rows per pass). */
 function resolveAnnSettings(session: Session, settings: AnnSettings): ResolvedAnnSettings {
@@ -106,6 +128,7 @@ function resolveAnnSettings(session: Session, settings: AnnSettings): ResolvedAn
     ),
     probes: settings.probes ?? defaults.probes,
     projectGraph: false,
+    exact: false,
   };
 }
 
@@ -142,7 +165,8 @@ export function annQueryOf(
 /**
  * The ANN settings of a search in `projectId`. A project with its own HNSW
  * graph (`PostgresStore.buildProjectGraphs`) is searched there, with the
- * plain settings. Otherwise, without a per-query `efSearch`, an HNSW scan of
+ * plain settings; a small one is scanned exactly by a semantic search
+ * (`exact`, see {@link EXACT_SCAN_MAX_ROWS}). Otherwise, without a per-query `efSearch`, an HNSW scan of
  * a project that holds only a share of the rows gets ef_search ≥
  * 2·limit/share (capped at 1,000), so the project filter does not starve the
  * result: iterative scans alone return enough rows, but with falling recall
@@ -154,16 +178,20 @@ export async function annSettingsFor(
   query: AnnQuery,
 ): Promise<ResolvedAnnSettings> {
   const resolved = resolveAnnSettings(session, query);
-  if (session.env.options.vectorIndex.type !== 'hnsw') return resolved;
+  const index = session.env.options.vectorIndex.type;
+  if (index === 'none') return resolved;
   // Inside a transaction the caller holds a connection: do not wait for another one.
   const scope = await session.env.projectShares.scope(projectId, session.depth === 0);
   if (scope.graph) return { ...resolved, projectGraph: true };
-  if (query.efSearch !== undefined || scope.share >= 1) return resolved;
+  const tuned = query.efSearch !== undefined || query.probes !== undefined;
+  const exact = !tuned && scope.rows !== null && scope.rows <= EXACT_SCAN_MAX_ROWS;
+  if (index !== 'hnsw' || query.efSearch !== undefined || scope.share >= 1)
+    return { ...resolved, exact };
   const needed = Math.min(
     Math.ceil((FILTER_HEADROOM * query.limit) / scope.share),
     PGVECTOR_MAX_EF_SEARCH,
   );
-  return needed <= resolved.efSearch ? resolved : { ...resolved, efSearch: needed };
+  return { ...resolved, exact, efSearch: Math.max(needed, resolved.efSearch) };
 }
 
 /**

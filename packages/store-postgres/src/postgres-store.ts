@@ -460,10 +460,10 @@ export class PostgresStore implements Store {
       if (planner.enableSeqScan === false)
         await sql`select set_config('enable_seqscan', 'off', true)`.execute(s.raw);
       // The ANN settings the search would run with; whether it reads a project's own graph.
-      const applyAnnFor = async (options: Parameters<typeof annQueryOf>[0]): Promise<boolean> => {
+      const applyAnnFor = async (options: Parameters<typeof annQueryOf>[0]) => {
         const settings = await annSettingsFor(s, project, annQueryOf(options));
         await applyAnnSettings(s, settings);
-        return settings.projectGraph;
+        return settings;
       };
       let statement;
       let projectGraph = false;
@@ -471,8 +471,11 @@ export class PostgresStore implements Store {
       let vectorIndexImposed = false;
       if (parsed[0] === 'semantic') {
         const [, , vector, options] = parsed;
-        projectGraph = await applyAnnFor(options);
-        statement = semanticSql(s, project, vector, options);
+        const settings = await applyAnnFor(options);
+        projectGraph = settings.projectGraph;
+        // A small project is scanned exactly, as the search would.
+        const exact = options.exact || settings.exact;
+        statement = semanticSql(s, project, vector, { ...options, exact });
       } else if (parsed[0] === 'keyword') {
         const [, , text, options] = parsed;
         statement = keywordSql(s, project, text, options);
@@ -486,7 +489,7 @@ export class PostgresStore implements Store {
         statement = neighboursSql(s, project, ids, { ...options, exact });
       } else {
         const [, , { embedding, text }, options] = parsed;
-        projectGraph = await applyAnnFor(options);
+        projectGraph = (await applyAnnFor(options)).projectGraph;
         statement = hybridSql(s, project, embedding, text, options);
       }
       const explain = sql<{ 'QUERY PLAN': string }>`explain ${statement}`;

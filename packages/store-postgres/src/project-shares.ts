@@ -14,6 +14,8 @@ interface Shares {
   readonly other: number;
   /** Projects with a valid HNSW graph of their own (see `buildProjectGraphs`). */
   readonly graphs: ReadonlySet<number>;
+  /** Rows of the table by the planner's estimate (`reltuples`); null before the first ANALYZE. */
+  readonly rows: number | null;
 }
 
 /** What a project-scoped ANN search needs to know about its project (see `ProjectShares.scope`). */
@@ -22,6 +24,8 @@ export interface ProjectScope {
   readonly share: number;
   /** The project has a valid HNSW graph of its own. */
   readonly graph: boolean;
+  /** Estimated memories of the project (share × the table's rows); null when unknown. */
+  readonly rows: number | null;
 }
 
 /** Every project holds all rows: what the store assumes without statistics. */
@@ -29,6 +33,7 @@ const UNKNOWN: Shares = Object.freeze({
   byProject: new Map<number, number>(),
   other: 1,
   graphs: new Set<number>(),
+  rows: null,
 });
 
 /**
@@ -73,9 +78,11 @@ export class ProjectShares {
       if (this.#shares === null && wait) await this.#loading;
     }
     const shares = this.#shares ?? UNKNOWN;
+    const share = shares.byProject.get(projectId) ?? shares.other;
     return {
-      share: shares.byProject.get(projectId) ?? shares.other,
+      share,
       graph: shares.graphs.has(projectId),
+      rows: shares.rows === null ? null : Math.round(share * shares.rows),
     };
   }
 
@@ -98,9 +105,19 @@ export class ProjectShares {
         where schemaname = ${this.#schema} and tablename = 'memory_vectors'
           and attname = 'project_id'`.execute(this.#db);
       const graphs = await listProjectGraphs(this.#db, this.#schema);
+      // -1 (PostgreSQL 14+) or 0 with no pages: never ANALYZEd or VACUUMed, so unknown.
+      const { rows: sizes } = await sql<{ reltuples: number; relpages: number }>`
+        select c.reltuples, c.relpages from pg_class c
+        join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = ${this.#schema} and c.relname = 'memory_vectors'`.execute(this.#db);
+      const size = sizes[0];
       this.#shares = {
         ...toShares(rows[0]),
         graphs: new Set([...graphs].filter(([, graph]) => graph.valid).map(([id]) => id)),
+        rows:
+          size === undefined || size.reltuples < 0 || (size.reltuples === 0 && size.relpages === 0)
+            ? null
+            : size.reltuples,
       };
     } catch {
       this.#shares = UNKNOWN;
@@ -111,7 +128,7 @@ export class ProjectShares {
 
 function toShares(
   row: { vals: (string | number)[] | null; freqs: number[] | null; n_distinct: number } | undefined,
-): Omit<Shares, 'graphs'> {
+): Omit<Shares, 'graphs' | 'rows'> {
   if (row === undefined) return UNKNOWN;
   const vals = row.vals ?? [];
   const freqs = row.freqs ?? [];

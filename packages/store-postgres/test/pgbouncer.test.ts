@@ -3,6 +3,7 @@ import { afterAll, expect, it } from 'vitest';
 import { BackendUnavailableError } from '@athena/core-types';
 import { LATEST_SCHEMA_VERSION, PostgresStore, resolveOptions } from '../src/index.js';
 import type { PostgresStoreCommonOptions } from '../src/index.js';
+import { EXACT_SCAN_MAX_ROWS } from '../src/ann-settings.js';
 import { openPool } from '../src/pool.js';
 import {
   adminQuery,
@@ -65,7 +66,8 @@ describePgBouncer('PostgresStore behind PgBouncer', () => {
     const store = open('transaction');
     await store.init();
     const project = await store.projects.create({ name: 'ann', path: '/ann' });
-    const vectors = randomVectors(3_000, 7, 8);
+    // More than EXACT_SCAN_MAX_ROWS: searched through the index, not scanned.
+    const vectors = randomVectors(EXACT_SCAN_MAX_ROWS + 1_000, 7, 8);
     await store.memories.storeMany(
       project.id,
       vectors.map((embedding, i) => ({ content: `row ${i}`, embedding })),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { EXACT_SCAN_MAX_ROWS } from '../src/ann-settings.js';
 import type { PostgresStore } from '../src/index.js';
 import {
   adminQuery,
@@ -42,7 +43,8 @@ describePostgres('vector index precision', () => {
     projectId = (await store.projects.create({ name: 'p', path: '/p' })).id;
     await store.memories.storeMany(
       projectId,
-      randomVectors(1_500, 3, DIMENSION).map((embedding, i) => ({
+      // Above EXACT_SCAN_MAX_ROWS: searches use the index rather than scanning the project.
+      randomVectors(EXACT_SCAN_MAX_ROWS + 1_000, 3, DIMENSION).map((embedding, i) => ({
         content: `note ${i}`,
         embedding,
       })),
@@ -69,6 +71,12 @@ describePostgres('vector index precision', () => {
   });
 
   it('returns the exact search’s neighbours with full-precision similarities, in their order', async () => {
+    const plan = await store.explainSearch({
+      kind: 'semantic',
+      projectId,
+      embedding: queries[0] ?? [],
+    });
+    expect(plan.join('\n')).toContain('Index Scan using memory_vectors_embedding_hnsw_idx');
     for (const embedding of queries) {
       const exact = await store.search.semantic(projectId, embedding, { limit: 10, exact: true });
       const approximate = await store.search.semantic(projectId, embedding, { limit: 10 });
@@ -88,7 +96,7 @@ describePostgres('vector index precision', () => {
   });
 
   it('rebuilds the shared index and the project graphs when the precision changes', async () => {
-    await store.buildProjectGraphs({ minRows: 1_000, maxShare: 0.9999 });
+    await store.buildProjectGraphs({ minRows: 2_000, maxShare: 0.9999 });
     const graph = `memory_vectors_p${projectId}_hnsw_idx`;
     expect((await hnswIndexes(schema)).get(graph)).toMatch(HALF);
 
@@ -100,7 +108,7 @@ describePostgres('vector index precision', () => {
       expect(indexes.get('memory_vectors_embedding_hnsw_idx')).toMatch(FULL);
       // A graph over the other precision serves no search: init() drops it.
       expect(indexes.has(graph)).toBe(false);
-      expect(await full.buildProjectGraphs({ minRows: 1_000, maxShare: 0.9999 })).toEqual({
+      expect(await full.buildProjectGraphs({ minRows: 2_000, maxShare: 0.9999 })).toEqual({
         created: [projectId],
         dropped: [],
         kept: [],
@@ -116,7 +124,7 @@ describePostgres('vector index precision', () => {
 
     // Back to half: the store's own ensureVectorIndex() and buildProjectGraphs().
     expect((await store.ensureVectorIndex()).action).toBe('created');
-    expect(await store.buildProjectGraphs({ minRows: 1_000, maxShare: 0.9999 })).toEqual({
+    expect(await store.buildProjectGraphs({ minRows: 2_000, maxShare: 0.9999 })).toEqual({
       created: [projectId],
       dropped: [],
       kept: [],

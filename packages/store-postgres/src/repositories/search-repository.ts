@@ -53,11 +53,11 @@ export class PostgresSearchRepository implements SearchBackend {
     const session = this.#session();
     const toHit = hitMemory<NormalizedSemanticOptions, object>(parsed.includeEmbedding, READ);
     const context = { operation: 'semantic search' };
-    const run = async (s: Session): Promise<SearchHits> => {
-      const plain = plainSemantic(s, parsed);
+    const run = async (s: Session, options: NormalizedSemanticOptions): Promise<SearchHits> => {
+      const plain = plainSemantic(s, options);
       const { rows } =
         plain === null
-          ? await semanticSql(s, project, vector, parsed).execute(s.raw)
+          ? await semanticSql(s, project, vector, options).execute(s.raw)
           : await s.raw.executeQuery<SemanticRow>(
               CompiledQuery.raw(
                 plain.text,
@@ -67,9 +67,10 @@ export class PostgresSearchRepository implements SearchBackend {
       return rows.map((row, index) => semanticHit(toHit(row), 1 - row.distance, index + 1));
     };
     // An exact search reads no index: the ANN settings do not matter.
-    if (parsed.exact) return session.read(context, run);
+    if (parsed.exact) return session.read(context, (s) => run(s, parsed));
     const settings = await annSettingsFor(session, project, annQueryOf(parsed));
-    return withAnnSettings(session, context, settings, run);
+    if (settings.exact) return session.read(context, (s) => run(s, { ...parsed, exact: true }));
+    return withAnnSettings(session, context, settings, (s) => run(s, parsed));
   }
 
   /**
