@@ -97,7 +97,7 @@ export interface ResolvedAnnSettings {
   /**
    * The project is small enough (at most {@link EXACT_SCAN_MAX_ROWS}
    * memories by the planner's statistics) and has no graph of its own: a
-   * semantic search scans its rows exactly, which finds every neighbour in
+   * semantic search, and the semantic leg of a hybrid one, scan its rows exactly, which finds every neighbour in
    * about the time an index scan takes (see `EXACT_SCAN_MAX_ROWS`).
    */
   readonly exact: boolean;

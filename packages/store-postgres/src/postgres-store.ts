@@ -489,8 +489,9 @@ export class PostgresStore implements Store {
         statement = neighboursSql(s, project, ids, { ...options, exact });
       } else {
         const [, , { embedding, text }, options] = parsed;
-        projectGraph = (await applyAnnFor(options)).projectGraph;
-        statement = hybridSql(s, project, embedding, text, options);
+        const settings = await applyAnnFor(options);
+        projectGraph = settings.projectGraph;
+        statement = hybridSql(s, project, embedding, text, options, settings.exact);
       }
       const explain = sql<{ 'QUERY PLAN': string }>`explain ${statement}`;
       // A project graph is only matched by a plan for the project id, as searches there get.

@@ -58,7 +58,7 @@ describePostgres('semantic search in a small project', () => {
   });
 
   for (const precision of ['full', 'half'] as const) {
-    it(`${precision} precision: scans the small project exactly, searches the large one through the index`, async () => {
+    it(`${precision} precision: scans the small project exactly (semantic and hybrid), searches the large one through the index`, async () => {
       const store = open(precision);
       await store.init();
       const plan = async (projectId: number, options = {}) =>
@@ -79,10 +79,26 @@ describePostgres('semantic search in a small project', () => {
       expect(bigPlan).not.toContain('CTE c');
       // A search that sets its own efSearch asks for the index: the planner decides.
       expect(await plan(small, { efSearch: 100 })).not.toContain('CTE c');
+      // Hybrid search's semantic leg too.
+      const hybridPlan = async (projectId: number) =>
+        (
+          await store.explainSearch({
+            kind: 'hybrid',
+            projectId,
+            query: { embedding: queries[0] ?? [], text: 'm' },
+          })
+        ).join('\n');
+      expect(await hybridPlan(small)).toContain('CTE sem_all');
+      expect(await hybridPlan(big)).not.toContain('CTE sem_all');
       for (const embedding of queries) {
         const exact = await store.search.semantic(small, embedding, { limit: 10, exact: true });
         const found = await store.search.semantic(small, embedding, { limit: 10 });
         expect(found.map((hit) => [hit.memory.id, hit.score])).toEqual(
+          exact.map((hit) => [hit.memory.id, hit.score]),
+        );
+        // No word matches: the hybrid ranking is the semantic one, over exact candidates.
+        const hybrid = await store.search.hybrid(small, { embedding, text: 'qqqq' }, { limit: 10 });
+        expect(hybrid.map((hit) => [hit.memory.id, hit.breakdown.semantic])).toEqual(
           exact.map((hit) => [hit.memory.id, hit.score]),
         );
       }

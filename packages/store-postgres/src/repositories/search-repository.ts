@@ -100,11 +100,12 @@ export class PostgresSearchRepository implements SearchBackend {
     const session = this.#session();
     const toHit = hitMemory<NormalizedHybridOptions, object>(parsed.includeEmbedding, READ);
     const settings = await annSettingsFor(session, project, annQueryOf(parsed));
-    return withAnnSettings(session, { operation: 'hybrid search' }, settings, async (s) => {
-      const plain = plainHybrid(s, parsed);
+    const context = { operation: 'hybrid search' };
+    const run = async (s: Session): Promise<SearchHits> => {
+      const plain = plainHybrid(s, parsed, settings.exact);
       const { rows } =
         plain === null
-          ? await hybridSql(s, project, vector, text, parsed).execute(s.raw)
+          ? await hybridSql(s, project, vector, text, parsed, settings.exact).execute(s.raw)
           : await s.raw.executeQuery<HybridRow>(
               CompiledQuery.raw(
                 plain.text,
@@ -122,7 +123,10 @@ export class PostgresSearchRepository implements SearchBackend {
               ),
             );
       return rows.map((row) => hybridHit(toHit(row), row));
-    });
+    };
+    // A small project's semantic leg scans its rows: no index, no ANN settings.
+    if (settings.exact) return session.read(context, run);
+    return withAnnSettings(session, context, settings, run);
   }
 
   /**

@@ -197,6 +197,7 @@ export function plainSemantic(
 export function plainHybrid(
   session: Session,
   options: Pick<NormalizedHybridOptions, 'threshold' | 'filters' | 'fusion' | 'includeEmbedding'>,
+  exactSemantic = false,
 ): FixedStatement<
   | 'project'
   | 'text'
@@ -220,17 +221,24 @@ export function plainHybrid(
     text: '\u0000athena:text',
     config: session.env.textSearchConfig,
   };
-  const name = `hybrid search (${options.fusion}${options.includeEmbedding ? '' : ', no embedding'})`;
+  const name = `hybrid search (${options.fusion}${options.includeEmbedding ? '' : ', no embedding'}${exactSemantic ? ', exact' : ''})`;
   return session.fixed(name, sentinels, () =>
-    hybridSql(session, sentinels.project, new Float32Array(session.env.dimension), sentinels.text, {
-      limit: sentinels.limit,
-      filters: {},
-      fusion: options.fusion,
-      weights: { semantic: sentinels.semanticWeight, keyword: sentinels.keywordWeight },
-      rrfK: sentinels.rrfK,
-      candidates: sentinels.candidates,
-      includeEmbedding: options.includeEmbedding,
-    }),
+    hybridSql(
+      session,
+      sentinels.project,
+      new Float32Array(session.env.dimension),
+      sentinels.text,
+      {
+        limit: sentinels.limit,
+        filters: {},
+        fusion: options.fusion,
+        weights: { semantic: sentinels.semanticWeight, keyword: sentinels.keywordWeight },
+        rrfK: sentinels.rrfK,
+        candidates: sentinels.candidates,
+        includeEmbedding: options.includeEmbedding,
+      },
+      exactSemantic,
+    ),
   );
 }
 
@@ -330,6 +338,7 @@ export function hybridSql(
   vector: Float32Array,
   text: string,
   options: NormalizedHybridOptions,
+  exactSemantic = false,
 ): RawBuilder<HybridRow> {
   const queryVector = session.vector(vector);
   const distance = session.cosineDistance(sql.ref('m.embedding'), queryVector);
@@ -346,13 +355,25 @@ export function hybridSql(
             + cast(${options.weights.keyword} as double precision) * keyword_normalized`;
   return sql<HybridRow>`
     with q as materialized (select ${orQuerySql(session, text)} as query),
-    sem_candidates as (
-      select m.id, ${distance} as distance
-      from ${session.table('memory_vectors')} m
-      where m.project_id = ${projectId} and ${filters} and ${threshold}
-      order by ${session.annDistance(sql.ref('m.embedding'), queryVector)}
-      limit ${options.candidates}
-    ),
+    ${
+      exactSemantic
+        ? // Every row's distance first (MATERIALIZED keeps the ANN index out of the plan), then the nearest.
+          sql`sem_all as materialized (
+            select m.id, ${distance} as distance
+            from ${session.table('memory_vectors')} m
+            where m.project_id = ${projectId} and ${filters} and ${threshold}
+          ),
+          sem_candidates as (
+            select id, distance from sem_all order by distance, id limit ${options.candidates}
+          ),`
+        : sql`sem_candidates as (
+            select m.id, ${distance} as distance
+            from ${session.table('memory_vectors')} m
+            where m.project_id = ${projectId} and ${filters} and ${threshold}
+            order by ${session.annDistance(sql.ref('m.embedding'), queryVector)}
+            limit ${options.candidates}
+          ),`
+    }
     sem as (
       select id, distance, row_number() over (order by distance, id) as rank from sem_candidates
     ),
