@@ -108,7 +108,7 @@ export function classifyDriverError(error: unknown): ClassifiedDriverError {
     kind: kindOf(error, code),
     backend: 'PostgreSQL',
     detail: refusedByPooler(error)
-      ? `${messageOf(error)}: the connection string reaches a connection pooler (PgBouncer or similar); set connectionPooler: 'session' or 'transaction'`
+      ? `${messageOf(error)}: the connection string reaches a connection pooler (PgBouncer or similar); set connectionPooler: 'session' or 'transaction' (ATHENA_POSTGRES_POOLER for the athena apps)`
       : messageOf(error),
     notApplied: isRetryableWrite(error),
     details: {
