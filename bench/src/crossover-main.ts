@@ -7,9 +7,6 @@
  * would give that project, with its recall@10 against the exact answer —
  * for the 32-bit and the half-precision index.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readVariable } from '@athena/core-types';
 import { PostgresStore } from '@athena/store-postgres';
@@ -17,6 +14,7 @@ import type { VectorIndexPrecision } from '@athena/store-postgres';
 import pg from 'pg';
 import { generateDataset, rowOf } from './dataset.js';
 import { describeMachine } from './machine.js';
+import { resultsDir, saveResults } from './result-files.js';
 import type { MachineInfo } from './results.js';
 import { now, recallAt, summarise } from './stats.js';
 
@@ -48,8 +46,7 @@ if (!Number.isInteger(queries) || queries < 10) {
   console.error(USAGE);
   process.exit(2);
 }
-const here = dirname(fileURLToPath(import.meta.url));
-const outDir = resolve(values.out ?? join(here, '..', 'results'));
+const outDir = resultsDir(values.out);
 const url = readVariable(process.env, 'ATHENA_BENCH_DATABASE_URL');
 const log = (message: string) => console.error(message);
 
@@ -198,13 +195,8 @@ try {
     rows: results,
     seconds: (now() - started) / 1000,
   };
-  mkdirSync(outDir, { recursive: true });
   const name = `crossover-${report.date.slice(0, 16).replace(/[T:]/g, '-')}`;
-  const markdown = toMarkdown(report);
-  writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(outDir, `${name}.md`), markdown);
-  console.log(markdown);
-  log(`wrote ${join(outDir, `${name}.{json,md}`)}`);
+  saveResults(outDir, name, report, toMarkdown(report));
 } finally {
   await admin.query(`drop schema if exists ${schema} cascade`);
   await admin.end();

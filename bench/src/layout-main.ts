@@ -5,9 +5,6 @@
  * with the vectors moved out of line (TOAST) — so the layout is decided by
  * measurement. Every search goes through the API.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readVariable } from '@athena/core-types';
 import { PostgresStore } from '@athena/store-postgres';
@@ -18,6 +15,7 @@ import type { Dataset } from './dataset.js';
 import { groundTruth, queryProject } from './ground-truth.js';
 import type { GroundTruth } from './ground-truth.js';
 import { describeMachine } from './machine.js';
+import { resultsDir, saveResults } from './result-files.js';
 import { loadInto } from './peers/athena-side.js';
 import type { MachineInfo } from './results.js';
 import { now, recallAt, summarise } from './stats.js';
@@ -49,8 +47,7 @@ if (rows === undefined || !Number.isInteger(queries) || queries < 10) {
   console.error(USAGE);
   process.exit(2);
 }
-const here = dirname(fileURLToPath(import.meta.url));
-const outDir = resolve(values.out ?? join(here, '..', 'results'));
+const outDir = resultsDir(values.out);
 const url = readVariable(process.env, 'ATHENA_BENCH_DATABASE_URL');
 const log = (message: string) => console.error(message);
 
@@ -333,13 +330,8 @@ try {
     layouts,
     seconds: (now() - started) / 1000,
   };
-  mkdirSync(outDir, { recursive: true });
   const name = `layout-${report.date.slice(0, 16).replace(/[T:]/g, '-')}-${tierName}`;
-  const markdown = toMarkdown(report);
-  writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(outDir, `${name}.md`), markdown);
-  console.log(markdown);
-  log(`wrote ${join(outDir, `${name}.{json,md}`)}`);
+  saveResults(outDir, name, report, toMarkdown(report));
 } finally {
   await Promise.all(stores.map((store) => store.close()));
   for (const schema of schemas) await admin.query(`drop schema if exists ${schema} cascade`);

@@ -8,10 +8,9 @@
  * swept, and the exact vec0 KNN, each with its recall@10 against the exact
  * answer. The store re-scores `QUANTIZED_MIN_CANDIDATES` (or 4 × limit).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
@@ -20,6 +19,7 @@ import { binaryQuantizeSql } from '../../packages/store-sqlite/src/binary-quanti
 import { generateDataset, rowOf } from './dataset.js';
 import { groundTruth } from './ground-truth.js';
 import { describeMachine } from './machine.js';
+import { resultsDir, saveResults } from './result-files.js';
 import type { MachineInfo } from './results.js';
 import { now, recallAt, summarise } from './stats.js';
 
@@ -51,8 +51,7 @@ if (!Number.isInteger(queries) || queries < 10) {
   console.error(USAGE);
   process.exit(2);
 }
-const here = dirname(fileURLToPath(import.meta.url));
-const outDir = resolve(values.out ?? join(here, '..', 'results'));
+const outDir = resultsDir(values.out);
 const log = (message: string) => console.error(message);
 
 interface Row {
@@ -182,13 +181,8 @@ try {
     rows: results,
     seconds: (now() - started) / 1000,
   };
-  mkdirSync(outDir, { recursive: true });
   const name = `quantized-${report.date.slice(0, 16).replace(/[T:]/g, '-')}`;
-  const markdown = toMarkdown(report);
-  writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(outDir, `${name}.md`), markdown);
-  console.log(markdown);
-  log(`wrote ${join(outDir, `${name}.{json,md}`)}`);
+  saveResults(outDir, name, report, toMarkdown(report));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
