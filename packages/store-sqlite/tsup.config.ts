@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // import.meta.url in the CJS build: the reader threads resolve better-sqlite3 from it.
+  shims: true,
 });

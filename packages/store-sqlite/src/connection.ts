@@ -226,7 +226,7 @@ function loadSqliteVec(db: BetterSqlite3.Database, path: string | undefined): vo
 const PAGE_SIZE = 16_384;
 
 /** Upper bound of the page cache, in KiB (allocated only as pages are used). */
-const CACHE_SIZE_KIB = 65_536;
+export const CACHE_SIZE_KIB = 65_536;
 
 function applyPragmas(db: BetterSqlite3.Database, options: ResolvedSqliteStoreOptions): void {
   db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);

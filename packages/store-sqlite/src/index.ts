@@ -12,14 +12,17 @@ export {
   DEFAULT_MMAP_SIZE_BYTES,
   MAX_EMBEDDING_DIMENSION,
   MAX_KNN_K,
+  MAX_READERS,
   resolveSqliteStoreOptions,
 } from './sqlite-store-options.js';
 export type { ResolvedSqliteStoreOptions, SqliteStoreOptions } from './sqlite-store-options.js';
 export {
+  QUANTIZED_CANDIDATE_SHARE,
   QUANTIZED_MIN_CANDIDATES,
   QUANTIZED_MIN_DIMENSION,
   QUANTIZED_MIN_ROWS,
   QUANTIZED_OVERSAMPLE,
+  searchCandidateCount,
 } from './binary-quantization.js';
 export { MIGRATIONS, LATEST_SCHEMA_VERSION } from './migrations/index.js';
 export type { Migration, MigrationContext, MigrationDatabase } from './migrations/migration.js';

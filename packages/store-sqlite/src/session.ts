@@ -2,6 +2,7 @@ import type { AthenaError } from '@athena/core-types';
 import { rollbackOnlyError } from '@athena/store-kit';
 import { isStatementFailure, mapError } from './map-error.js';
 import type { Connection } from './connection.js';
+import type { ReaderPool, ReadStatement } from './readers.js';
 
 /**
  * Decides when a unit of work may touch the connection (see `SqliteStore`).
@@ -37,15 +38,42 @@ export class Session {
   readonly #connection: () => Connection;
   readonly #gate: Gate;
   readonly #scope: () => RollbackOnlyScope | undefined;
+  readonly #readers: () => ReaderPool | null;
 
+  /**
+   * @param readers - the store's reader threads when a read may go to them
+   * now (no transaction open), else null.
+   */
   constructor(
     connection: () => Connection,
     gate: Gate,
     scope: () => RollbackOnlyScope | undefined,
+    readers: () => ReaderPool | null = () => null,
   ) {
     this.#connection = connection;
     this.#gate = gate;
     this.#scope = scope;
+    this.#readers = readers;
+  }
+
+  /**
+   * Runs `prepare` on the connection (the quick reads that choose a
+   * statement), then the read-only statement it returns: on a reader thread
+   * when the store has them and no transaction is open, else at once on the
+   * connection, as one unit of work.
+   */
+  select<R>(prepare: (connection: Connection) => ReadStatement | null): Promise<R[]> {
+    const readers = this.#readers();
+    if (readers === null) {
+      return this.run((c) => {
+        const statement = prepare(c);
+        if (statement === null) return [];
+        return c.statement<[Record<string, unknown>], R>(statement.sql).all(statement.params);
+      });
+    }
+    return this.run(prepare).then((statement) =>
+      statement === null ? [] : readers.all<R>(statement),
+    );
   }
 
   /**

@@ -22,6 +22,9 @@ export const MAX_EMBEDDING_DIMENSION = 8_192;
 /** Largest `k` of a `vec0` KNN query; larger candidate sets use an exact scan. */
 export const MAX_KNN_K = 4_096;
 
+/** Most reader threads a store may start. */
+export const MAX_READERS = 64;
+
 /** Options of {@link SqliteStore}. */
 export interface SqliteStoreOptions {
   /** Database file, or `':memory:'`. The parent directory must exist. */
@@ -45,6 +48,14 @@ export interface SqliteStoreOptions {
    * stays smaller with 0.
    */
   readonly mmapSizeBytes?: number;
+  /**
+   * Threads, each with a read-only connection of its own, that run
+   * semantic, keyword and hybrid searches outside a transaction, so that
+   * concurrent searches use several cores and no search blocks the event
+   * loop. Started on first use. Default 0: every statement runs on the
+   * store's one connection. Needs a file (not `':memory:'`).
+   */
+  readonly readers?: number;
 }
 
 /** {@link SqliteStoreOptions} after validation; `embeddingDimension` stays optional until init. */
@@ -55,6 +66,7 @@ export interface ResolvedSqliteStoreOptions {
   readonly readonly: boolean;
   readonly sqliteVecPath: string | undefined;
   readonly mmapSizeBytes: number;
+  readonly readers: number;
 }
 
 /**
@@ -99,6 +111,15 @@ export function resolveSqliteStoreOptions(options: SqliteStoreOptions): Resolved
   if (!Number.isSafeInteger(mmap) || mmap < 0) {
     issues.push({ path: 'options.mmapSizeBytes', message: 'must be a non-negative integer' });
   }
+  const readers = raw.readers ?? 0;
+  if (!Number.isInteger(readers) || readers < 0 || readers > MAX_READERS) {
+    issues.push({ path: 'options.readers', message: `must be an integer in 0–${MAX_READERS}` });
+  } else if (readers > 0 && raw.path === ':memory:') {
+    issues.push({
+      path: 'options.readers',
+      message: "needs a database file: an ':memory:' database is private to one connection",
+    });
+  }
   if (issues.length > 0) {
     const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
     throw new ValidationError(`invalid SqliteStore options: ${summary}`, issues);
@@ -110,5 +131,6 @@ export function resolveSqliteStoreOptions(options: SqliteStoreOptions): Resolved
     readonly: raw.readonly ?? false,
     sqliteVecPath: raw.sqliteVecPath,
     mmapSizeBytes: mmap,
+    readers,
   });
 }

@@ -30,7 +30,8 @@ import type {
 } from '@athena/core-types';
 import { rolledBackInsteadOfCommitted } from '@athena/store-kit';
 import { AsyncMutex } from './async-mutex.js';
-import { assertIntact, inspectFile, openConnection } from './connection.js';
+import { CACHE_SIZE_KIB, assertIntact, inspectFile, openConnection } from './connection.js';
+import { ReaderPool } from './readers.js';
 import type { Connection } from './connection.js';
 import { createRepositories } from './create-repositories.js';
 import { mapError } from './map-error.js';
@@ -108,6 +109,7 @@ export class SqliteStore implements Store {
   readonly #mutex = new AsyncMutex();
   readonly #scope = new AsyncLocalStorage<TransactionScope>();
   #connection: Connection | null = null;
+  #readers: ReaderPool | null = null;
   #opening: Promise<void> | null = null;
   #closed = false;
   #savepoints = 0;
@@ -119,6 +121,9 @@ export class SqliteStore implements Store {
         () => this.#requireConnection(),
         this.#gate,
         () => this.#activeScope(),
+        // Only while no transaction is open: a read then waits for none and
+        // sees every committed write, as on the connection.
+        () => (this.#mutex.locked ? null : this.#readers),
       ),
       this,
     );
@@ -159,7 +164,17 @@ export class SqliteStore implements Store {
     if (this.#connection !== null) return;
     this.#opening ??= Promise.resolve()
       .then(() => {
-        this.#connection = openConnection(this.#options);
+        const options = this.#options;
+        this.#connection = openConnection(options);
+        if (options.readers > 0) {
+          this.#readers = new ReaderPool(options.readers, {
+            path: options.path,
+            busyTimeoutMs: options.busyTimeoutMs,
+            cacheSizeKib: CACHE_SIZE_KIB,
+            mmapSizeBytes: options.mmapSizeBytes,
+            sqliteVecPath: options.sqliteVecPath,
+          });
+        }
       })
       .finally(() => {
         this.#opening = null;
@@ -185,6 +200,8 @@ export class SqliteStore implements Store {
     await this.#opening?.catch(() => undefined);
     await this.#mutex.lock();
     try {
+      await this.#readers?.close();
+      this.#readers = null;
       this.#connection?.close();
       this.#connection = null;
     } finally {

@@ -41,26 +41,39 @@ async function breakConstraint(store: Store, kind: ConstraintKind): Promise<unkn
   throw new Error(`${kind}: the statement broke no constraint`);
 }
 
-createConformanceSuite({
-  name: 'sqlite',
-  createStore: ({ embeddingDimension }) => {
-    const dir = mkdtempSync(join(tmpdir(), 'athena-conformance-'));
-    const store = new SqliteStore({ path: join(dir, 'memory.db'), embeddingDimension });
-    dirs.set(store, dir);
-    return store;
-  },
-  reopenStore: (store, { embeddingDimension }) => {
-    const dir = dirs.get(store);
-    if (dir === undefined) throw new Error('reopenStore: unknown store');
-    const reopened = new SqliteStore({ path: join(dir, 'memory.db'), embeddingDimension });
-    dirs.set(reopened, dir);
-    return reopened;
-  },
-  destroyStore: async (store) => {
-    await store.close();
-    const dir = dirs.get(store);
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-    dirs.delete(store);
-  },
-  violateConstraint: async (store, kind) => mapError(await breakConstraint(store, kind)),
-});
+/**
+ * The suite on one connection, and again with two reader threads: every
+ * search outside a transaction then runs on a connection of its own.
+ */
+for (const [name, readers] of [
+  ['sqlite', 0],
+  ['sqlite, reader threads', 2],
+] as const) {
+  createConformanceSuite({
+    name,
+    createStore: ({ embeddingDimension }) => {
+      const dir = mkdtempSync(join(tmpdir(), 'athena-conformance-'));
+      const store = new SqliteStore({ path: join(dir, 'memory.db'), embeddingDimension, readers });
+      dirs.set(store, dir);
+      return store;
+    },
+    reopenStore: (store, { embeddingDimension }) => {
+      const dir = dirs.get(store);
+      if (dir === undefined) throw new Error('reopenStore: unknown store');
+      const reopened = new SqliteStore({
+        path: join(dir, 'memory.db'),
+        embeddingDimension,
+        readers,
+      });
+      dirs.set(reopened, dir);
+      return reopened;
+    },
+    destroyStore: async (store) => {
+      await store.close();
+      const dir = dirs.get(store);
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+      dirs.delete(store);
+    },
+    violateConstraint: async (store, kind) => mapError(await breakConstraint(store, kind)),
+  });
+}

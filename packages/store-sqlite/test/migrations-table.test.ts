@@ -90,10 +90,8 @@ describe('the migrations table of a file written by an earlier release', () => {
 
   it('stays where it is, rows and all, when that migration fails', async () => {
     const before = LATEST_SCHEMA_VERSION - 1;
-    // An index in the way of the last migration's CREATE INDEX.
-    const path = oldLayoutFile(before, (db) =>
-      db.exec('CREATE INDEX memory_vectors_project_id ON memory_vectors (project_id)'),
-    );
+    // A table in the way of the last migration's CREATE TABLE.
+    const path = oldLayoutFile(before, (db) => db.exec('CREATE TABLE project_memory_counts (x)'));
     const store = new SqliteStore({ path });
     await expect(store.init()).rejects.toBeInstanceOf(MigrationError);
     await store.close();

@@ -55,6 +55,36 @@ function scattered(count: number, dimension: number, clusters: number, seed: num
   });
 }
 
+/**
+ * `count` unit vectors around `clusters` centres at `noise` (mulberry32 from
+ * `seed`, like {@link scattered}); vector `i` belongs to cluster `i % clusters`.
+ */
+function tight(
+  count: number,
+  dimension: number,
+  clusters: number,
+  noise: number,
+  seed: number,
+): number[][] {
+  let state = seed;
+  const next = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const gaussian = () => Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
+  const centres = Array.from({ length: clusters }, () =>
+    Array.from({ length: dimension }, gaussian),
+  );
+  return Array.from({ length: count }, (_, i) => {
+    const centre = centres[i % clusters] as number[];
+    const vector = centre.map((x) => x + noise * gaussian());
+    const norm = Math.hypot(...vector);
+    return vector.map((x) => x / norm);
+  });
+}
+
 function bitsRows(path: string): { memory_id: number; project_id: number; bytes: number }[] {
   const raw = rawConnection(path);
   try {
@@ -63,6 +93,17 @@ function bitsRows(path: string): { memory_id: number; project_id: number; bytes:
         'SELECT memory_id, project_id, length(bits) AS bytes FROM memory_bits ORDER BY memory_id',
       )
       .all() as { memory_id: number; project_id: number; bytes: number }[];
+  } finally {
+    raw.close();
+  }
+}
+
+function memoryCounts(path: string): { project_id: number; memories: number }[] {
+  const raw = rawConnection(path);
+  try {
+    return raw
+      .prepare('SELECT project_id, memories FROM project_memory_counts ORDER BY project_id')
+      .all() as { project_id: number; memories: number }[];
   } finally {
     raw.close();
   }
@@ -98,6 +139,40 @@ describe('binary-quantised candidates', () => {
       text: 'memory 5',
     });
     expect(hybrid).toHaveLength(10);
+    await store.close();
+  });
+
+  it('re-scores a share of a large project: clusters bigger than 200 keep their recall', async () => {
+    const store = new SqliteStore({ path: tmpFile(), embeddingDimension: 128 });
+    await store.init();
+    const project = await store.projects.create({ name: 't', path: '/t' });
+    // 100 tight clusters of 256: each query's cluster outnumbers the
+    // fixed 200 candidates, so only a share of the project (1/64: 400) keeps
+    // the true top 10 among them.
+    const drawn = tight(25_630, 128, 100, 0.2, 13);
+    const vectors = drawn.slice(0, 25_600);
+    // Queries from the same clusters, not stored.
+    const queries = drawn.slice(25_600);
+    for (let start = 0; start < vectors.length; start += 3_200) {
+      await store.memories.storeMany(
+        project.id,
+        vectors
+          .slice(start, start + 3_200)
+          .map((embedding, i) => ({ content: `memory ${start + i}`, embedding })),
+      );
+    }
+    let found = 0;
+    for (const query of queries) {
+      const exact = await store.search.semantic(project.id, query, {
+        exact: true,
+        includeEmbedding: false,
+      });
+      const fast = await store.search.semantic(project.id, query, { includeEmbedding: false });
+      const wanted = new Set(exact.map((hit) => hit.memory.id));
+      found += fast.filter((hit) => wanted.has(hit.memory.id)).length;
+    }
+    // 200 fixed candidates find 0.89 here.
+    expect(found / (10 * queries.length)).toBeGreaterThanOrEqual(0.97);
     await store.close();
   });
 
@@ -232,10 +307,13 @@ describe('binary-quantised candidates', () => {
     await store.memories.update(project.id, ids[0] as number, { embedding: b });
     const [top] = await store.search.semantic(project.id, b, { limit: 1 });
     expect(top?.score).toBeCloseTo(1, 6);
+    expect(memoryCounts(path)).toEqual([{ project_id: project.id, memories: 2 }]);
     await store.memories.delete(project.id, ids[1] as number);
     expect(bitsRows(path).map((row) => row.memory_id)).toEqual([ids[0]]);
+    expect(memoryCounts(path)).toEqual([{ project_id: project.id, memories: 1 }]);
     await store.projects.delete(project.id);
     expect(bitsRows(path)).toEqual([]);
+    expect(memoryCounts(path)).toEqual([]);
     await store.close();
   });
 
@@ -277,11 +355,13 @@ describe('binary-quantised candidates', () => {
     expect((await store.health()).schemaVersion).toBe(LATEST_SCHEMA_VERSION);
     expect(await store.memories.count(1)).toBe(2_100);
     expect(bitsRows(path)).toHaveLength(2_100);
+    expect(memoryCounts(path)).toEqual([{ project_id: 1, memories: 2_100 }]);
     const [hit] = await store.search.semantic(1, vectors[42] ?? [], { limit: 1 });
     expect(hit?.memory.content).toBe('old memory 42');
     expect(hit?.score).toBeCloseTo(1, 6);
     const added = await store.memories.store(1, { content: 'new', embedding: vectors[7] ?? [] });
     expect(bitsRows(path)).toHaveLength(2_101);
+    expect(memoryCounts(path)).toEqual([{ project_id: 1, memories: 2_101 }]);
     expect((await store.search.keyword(1, 'new')).map((h) => h.memory.id)).toEqual([added.id]);
     await store.close();
   });

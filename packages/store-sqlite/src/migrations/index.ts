@@ -5,6 +5,7 @@ import { initialSchema } from './initial-schema.js';
 import { memoryBits } from './memory-bits.js';
 import { memoryPageIndex } from './memory-page-index.js';
 import type { Migration } from './migration.js';
+import { projectMemoryCounts } from './project-memory-counts.js';
 
 /**
  * Every schema change, oldest first. Append only: a released migration is
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   codeGraph,
   consolidationRuns,
   memoryPageIndex,
+  projectMemoryCounts,
 ]);
 
 /** The schema version this package writes. */

@@ -10,6 +10,7 @@ import {
   QUANTIZED_MIN_ROWS,
   QUANTIZED_POOL_MIN_SOURCES,
   quantizedCandidateCount,
+  searchCandidateCount,
 } from '../binary-quantization.js';
 import type { Connection } from '../connection.js';
 import { hasFilters } from '../sql/filter-sql.js';
@@ -51,31 +52,34 @@ interface HybridRow extends MemoryRow {
 }
 
 /**
- * Unfiltered queries over a large project take binary-quantised candidates
- * (when the dimension is large enough for sign bits to mean something) or
- * ask the exact vec0 index (within its `k` limit); filtered ones scan the
- * matching rows exactly.
+ * Unfiltered queries over a project of {@link QUANTIZED_MIN_ROWS} memories
+ * or more take binary-quantised candidates (when the dimension is large
+ * enough for sign bits to mean something) or ask the exact vec0 index
+ * (within its `k` limit); filtered ones scan the matching rows exactly.
  */
 function planFor(
   c: Connection,
-  projectId: number,
+  memories: number,
   filters: NormalizedFilters,
   k: number,
   exact: boolean,
 ): SemanticPlan {
   if (hasFilters(filters)) return 'exact';
-  if (!exact && c.embeddingDimension >= QUANTIZED_MIN_DIMENSION && isLarge(c, projectId)) {
-    return 'quantized';
-  }
+  if (!exact && quantizes(c, memories)) return 'quantized';
   return k > MAX_KNN_K ? 'exact' : 'knn';
 }
 
-/** Whether the project holds at least {@link QUANTIZED_MIN_ROWS} memories (a bounded index walk). */
-function isLarge(c: Connection, projectId: number): boolean {
-  const row = c
-    .column('SELECT memory_id FROM memory_bits WHERE project_id = ? LIMIT 1 OFFSET ?')
-    .get(projectId, QUANTIZED_MIN_ROWS - 1);
-  return row !== undefined;
+/** Whether a project of `memories` memories takes binary-quantised candidates. */
+function quantizes(c: Connection, memories: number): boolean {
+  return c.embeddingDimension >= QUANTIZED_MIN_DIMENSION && memories >= QUANTIZED_MIN_ROWS;
+}
+
+/** How many memories the project holds (migration 7's counter, one row read). */
+function projectMemories(c: Connection, projectId: number): number {
+  const memories = c
+    .column('SELECT memories FROM project_memory_counts WHERE project_id = ?')
+    .get(projectId);
+  return typeof memories === 'number' ? memories : 0;
 }
 
 /** Semantic (sqlite-vec), keyword (FTS5) and hybrid search, each one statement, behind the kit's validating front. */
@@ -89,8 +93,8 @@ export class SqliteSearchRepository implements SearchBackend {
   /**
    * Nearest neighbours by cosine similarity. Without filters, in a project
    * of at least 2,048 memories, binary-quantised vectors give candidates
-   * that the float vectors re-score exactly (`exact: true` asks the exact
-   * vec0 index instead); with filters, an exact scan over the matching rows,
+   * (see {@link searchCandidateCount}) that the float vectors re-score
+   * exactly (`exact: true` asks the exact vec0 index instead); with filters, an exact scan over the matching rows,
    * so `limit` rows come back whenever that many match.
    */
   async semantic(
@@ -99,8 +103,9 @@ export class SqliteSearchRepository implements SearchBackend {
     parsed: NormalizedSemanticOptions,
   ): Promise<SearchHits> {
     const toHit = hitMemory<NormalizedSemanticOptions, object>(parsed.includeEmbedding, READ);
-    return this.#session.run((c) => {
-      const plan = planFor(c, project, parsed.filters, parsed.limit, parsed.exact);
+    const rows = await this.#session.select<SemanticRow>((c) => {
+      const memories = projectMemories(c, project);
+      const plan = planFor(c, memories, parsed.filters, parsed.limit, parsed.exact);
       const { sql, params } = semanticSql(
         {
           plan,
@@ -110,16 +115,19 @@ export class SqliteSearchRepository implements SearchBackend {
         },
         parsed.filters,
       );
-      const rows = c.statement<[Record<string, unknown>], SemanticRow>(sql).all({
-        ...params,
-        embedding: vectorBlob(vector),
-        projectId: project,
-        candidates: parsed.limit,
-        quantizedCandidates: quantizedCandidateCount(parsed.limit),
-        threshold: parsed.threshold ?? null,
-      });
-      return rows.map((row, index) => semanticHit(toHit(row), row.similarity, index + 1));
+      return {
+        sql,
+        params: {
+          ...params,
+          embedding: vectorBlob(vector),
+          projectId: project,
+          candidates: parsed.limit,
+          quantizedCandidates: searchCandidateCount(parsed.limit, memories),
+          threshold: parsed.threshold ?? null,
+        },
+      };
     });
+    return rows.map((row, index) => semanticHit(toHit(row), row.similarity, index + 1));
   }
 
   /**
@@ -133,19 +141,14 @@ export class SqliteSearchRepository implements SearchBackend {
   ): Promise<SearchHits> {
     const toHit = hitMemory<NormalizedKeywordOptions, object>(parsed.includeEmbedding, READ);
     const match = toFtsQuery(query);
-    return this.#session.run((c) => {
-      if (match === null) return [];
+    const rows = await this.#session.select<KeywordRow>(() => {
+      if (match === null) return null;
       const { sql, params } = keywordSql(parsed.filters, parsed.includeEmbedding);
-      const rows = c.statement<[Record<string, unknown>], KeywordRow>(sql).all({
-        ...params,
-        match,
-        projectId: project,
-        limit: parsed.limit,
-      });
-      return rows.map((row, index) =>
-        keywordHit(toHit(row), row.relevance / (1 + row.relevance), index + 1),
-      );
+      return { sql, params: { ...params, match, projectId: project, limit: parsed.limit } };
     });
+    return rows.map((row, index) =>
+      keywordHit(toHit(row), row.relevance / (1 + row.relevance), index + 1),
+    );
   }
 
   /**
@@ -157,9 +160,10 @@ export class SqliteSearchRepository implements SearchBackend {
     parsed: NormalizedHybridOptions,
   ): Promise<SearchHits> {
     const toHit = hitMemory<NormalizedHybridOptions, object>(parsed.includeEmbedding, READ);
-    return this.#session.run((c) => {
+    const rows = await this.#session.select<HybridRow>((c) => {
       const match = toFtsQuery(text);
-      const plan = planFor(c, project, parsed.filters, parsed.candidates, false);
+      const memories = projectMemories(c, project);
+      const plan = planFor(c, memories, parsed.filters, parsed.candidates, false);
       const { sql, params } = hybridSql(
         {
           plan,
@@ -171,21 +175,24 @@ export class SqliteSearchRepository implements SearchBackend {
         },
         parsed.filters,
       );
-      const rows = c.statement<[Record<string, unknown>], HybridRow>(sql).all({
-        ...params,
-        embedding: vectorBlob(vector),
-        match,
-        projectId: project,
-        candidates: parsed.candidates,
-        quantizedCandidates: quantizedCandidateCount(parsed.candidates),
-        limit: parsed.limit,
-        threshold: parsed.threshold ?? null,
-        semanticWeight: parsed.weights.semantic,
-        keywordWeight: parsed.weights.keyword,
-        rrfK: parsed.rrfK,
-      });
-      return rows.map((row) => hybridHit(toHit(row), row));
+      return {
+        sql,
+        params: {
+          ...params,
+          embedding: vectorBlob(vector),
+          match,
+          projectId: project,
+          candidates: parsed.candidates,
+          quantizedCandidates: searchCandidateCount(parsed.candidates, memories),
+          limit: parsed.limit,
+          threshold: parsed.threshold ?? null,
+          semanticWeight: parsed.weights.semantic,
+          keywordWeight: parsed.weights.keyword,
+          rrfK: parsed.rrfK,
+        },
+      };
     });
+    return rows.map((row) => hybridHit(toHit(row), row));
   }
 
   /**
@@ -217,7 +224,7 @@ export class SqliteSearchRepository implements SearchBackend {
     };
     return this.#session.run((c) => {
       const rows = c.snapshot(() => {
-        const quantized = c.embeddingDimension >= QUANTIZED_MIN_DIMENSION && isLarge(c, project);
+        const quantized = quantizes(c, projectMemories(c, project));
         const candidates = quantizedCandidateCount(parsed.k);
         if (quantized && ids.length >= QUANTIZED_POOL_MIN_SOURCES) {
           return pooledNeighbours(c, shape, params, candidates);
