@@ -35,6 +35,7 @@ const USAGE = `pnpm bench [--tier 10k|100k|1m] [--backend sqlite,postgres,pglite
   --peers     which peers the peers suite measures, comma-separated: ${PEER_NAMES.join(', ')};
               none skips the suite (default all); they run on postgres and sqlite
   --queries   query vectors/texts, and samples per operation (default 200)
+  --sqlite-readers  reader threads of the SQLite stores (default 0)
   --out       result directory (default bench/results)
   PostgreSQL: ATHENA_BENCH_DATABASE_URL or ATHENA_TEST_DATABASE_URL
   (default postgres://athena@127.0.0.1:5432/athena_test)`;
@@ -46,6 +47,7 @@ const { values } = parseArgs({
     suite: { type: 'string', default: 'all' },
     peers: { type: 'string', default: 'all' },
     queries: { type: 'string', default: '200' },
+    'sqlite-readers': { type: 'string', default: '0' },
     out: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -64,6 +66,7 @@ const chosen: readonly string[] = backend === 'all' ? BACKENDS : backend.split('
 const wanted = (name: Backend) => chosen.includes(name);
 const suite = values.suite ?? 'all';
 const queries = Number(values.queries);
+const sqliteReaders = Number(values['sqlite-readers']);
 const peersOption = values.peers ?? 'all';
 const peers: readonly string[] =
   peersOption === 'all' ? PEER_NAMES : peersOption === 'none' ? [] : peersOption.split(',');
@@ -80,7 +83,9 @@ if (
   peers.some((name) => !(PEER_NAMES as readonly string[]).includes(name)) ||
   (suite === 'peers' && (peers.length === 0 || peerEngines.length === 0)) ||
   !Number.isInteger(queries) ||
-  queries < 20
+  queries < 20 ||
+  !Number.isInteger(sqliteReaders) ||
+  sqliteReaders < 0
 ) {
   console.error(USAGE);
   process.exit(2);
@@ -122,6 +127,7 @@ if (runs('core')) {
     ingestRows: tier.ingestRows,
     limits: { samples: queries, budgetMs: tier.budgetMs },
     throughputOps: 400,
+    sqliteReaders,
     log,
   };
 

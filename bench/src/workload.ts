@@ -18,6 +18,8 @@ export interface BenchContext {
   readonly limits: MeasureLimits;
   /** Operations per client-count step of the throughput measurement (upper bound). */
   readonly throughputOps: number;
+  /** Reader threads of the SQLite stores (`SqliteStoreOptions.readers`). */
+  readonly sqliteReaders: number;
   readonly log: (message: string) => void;
 }
 

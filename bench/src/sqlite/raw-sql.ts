@@ -101,8 +101,15 @@ export const QUANTIZED = `WITH c AS MATERIALIZED (${QUANTIZED_CANDIDATES})
   SELECT m.*, 1.0 - c.distance AS similarity FROM c JOIN memory_vectors m ON m.id = c.id
   ORDER BY c.distance, m.id`;
 
-/** Candidates re-scored per search: the store's rule, max(200, 4 · wanted). */
+/** Candidates re-scored per neighbour source: the store's rule, max(200, 4 · wanted). */
 export const quantizedCount = (wanted: number) => Math.max(200, 4 * wanted);
+
+/**
+ * Candidates re-scored per search in a project of `memories` memories: the
+ * store's rule, max(200, 4 · wanted, ⌈memories / 64⌉).
+ */
+export const searchCount = (wanted: number, memories: number) =>
+  Math.max(quantizedCount(wanted), Math.ceil(memories / 64));
 
 /**
  * The store's neighbour statement for a large project (quantised plan, no

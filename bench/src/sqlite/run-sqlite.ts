@@ -19,7 +19,7 @@ export async function runSqlite(ctx: BenchContext): Promise<BackendResult> {
   const started = now();
   const { data, limits } = ctx;
   const { rows, dimension, projects } = data.spec;
-  const files = openSqliteFiles(dimension);
+  const files = openSqliteFiles(dimension, ctx.sqliteReaders);
   const results = newRunResults();
   try {
     const layouts = await loadSqlite(files, ctx, results);
@@ -34,6 +34,7 @@ export async function runSqlite(ctx: BenchContext): Promise<BackendResult> {
       {
         file: 'temporary directory, deleted afterwards',
         pragmas: 'WAL, synchronous=NORMAL, page_size=16384, cache_size=64 MiB, foreign_keys=ON',
+        readers: String(ctx.sqliteReaders),
         layoutA: `${rows} memories in one project (unfiltered search, point operations, ingest)`,
         layoutB: `${rows} memories over ${projects} projects (project-filtered search), loaded raw`,
       },

@@ -20,8 +20,8 @@ export interface SqliteFiles {
   rawB: BetterSqlite3.Database | null;
 }
 
-/** A fresh temporary directory with a store for each layout (not initialised yet). */
-export function openSqliteFiles(dimension: number): SqliteFiles {
+/** A fresh temporary directory with a store (`readers` reader threads) for each layout, not initialised yet. */
+export function openSqliteFiles(dimension: number, readers: number): SqliteFiles {
   const dir = mkdtempSync(join(tmpdir(), 'athena-bench-'));
   const pathA = join(dir, 'one-project.db');
   const pathB = join(dir, 'ten-projects.db');
@@ -29,8 +29,8 @@ export function openSqliteFiles(dimension: number): SqliteFiles {
     dir,
     pathA,
     pathB,
-    storeA: new SqliteStore({ path: pathA, embeddingDimension: dimension }),
-    storeB: new SqliteStore({ path: pathB, embeddingDimension: dimension }),
+    storeA: new SqliteStore({ path: pathA, embeddingDimension: dimension, readers }),
+    storeB: new SqliteStore({ path: pathB, embeddingDimension: dimension, readers }),
     rawA: null,
     rawB: null,
   };

@@ -19,6 +19,7 @@ import {
   QUANTIZED,
   QUANTIZED_MIN_ROWS,
   quantizedCount,
+  searchCount,
   withoutEmbedding,
   withVector,
 } from './raw-sql.js';
@@ -67,9 +68,10 @@ export function sqliteTwins(
     q: number,
   ) => {
     const params = { embedding: blob(queryVector(data, q)), k: 10, projectId: project };
+    const memories = project === pid ? rows : rows / projects;
     const found =
       quantized && stmts.quantized !== null
-        ? stmts.quantized.all({ ...params, quantized: quantizedCount(10) })
+        ? stmts.quantized.all({ ...params, quantized: searchCount(10, memories) })
         : stmts.knn.all(params);
     return (found as Row[]).map((row) =>
       stmts.bare ? (row.id as number) : (withVector(row).id as number),
@@ -77,9 +79,9 @@ export function sqliteTwins(
   };
   const planA = quantizedFor(rows) ? 'quantized' : 'knn';
   const planB = quantizedFor(rows / projects) ? 'quantized' : 'knn';
-  const planText = (plan: string) =>
+  const planText = (plan: string, memories: number) =>
     plan === 'quantized'
-      ? `${quantizedCount(10)} binary-quantised candidates (Hamming) re-scored exactly`
+      ? `${searchCount(10, memories)} binary-quantised candidates (Hamming) re-scored exactly`
       : 'exact vec0 KNN';
   const semantic = (i: number) => semanticRaw(stmtsA, planA === 'quantized', pid, i);
 
@@ -95,7 +97,7 @@ export function sqliteTwins(
     match: ftsQuery(queryText(data, i)),
     projectId: pid,
     k: 40,
-    ...(quantized ? { quantized: quantizedCount(40) } : {}),
+    ...(quantized ? { quantized: searchCount(40, rows) } : {}),
   });
   const hybridBare = db.prepare(
     withoutEmbedding(hybridRaw('weighted', planA === 'quantized', hasBits)),
@@ -146,11 +148,11 @@ export function sqliteTwins(
       },
       semantic: {
         raw: semantic,
-        returns: `both: 10 full rows + similarity; raw plan: ${planText(planA)}`,
+        returns: `both: 10 full rows + similarity; raw plan: ${planText(planA, rows)}`,
       },
       semanticBare: {
         raw: (i) => semanticRaw(bareStmtsA, planA === 'quantized', pid, i),
-        returns: `both: 10 rows without the embedding column + similarity (API: includeEmbedding false); raw plan: ${planText(planA)}`,
+        returns: `both: 10 rows without the embedding column + similarity (API: includeEmbedding false); raw plan: ${planText(planA, rows)}`,
       },
       semanticExact: {
         raw: (i) => semanticRaw(stmtsA, false, pid, i),
@@ -159,7 +161,7 @@ export function sqliteTwins(
       },
       semanticProject: {
         raw: (i) => semanticRaw(stmtsB, planB === 'quantized', projectOfQuery(i), i),
-        returns: `both: 10 full rows + similarity; raw plan: ${planText(planB)}`,
+        returns: `both: 10 full rows + similarity; raw plan: ${planText(planB, rows / projects)}`,
       },
       keyword: {
         raw: (i) => keyword(keywordStmt, pid, i),
@@ -182,7 +184,7 @@ export function sqliteTwins(
             (stmt.all(hybridParams(i, planA === 'quantized')) as Row[]).map(
               (row) => withVector(row).id as number,
             ),
-          returns: `API: 10 full rows + both scores, ranks, normalised scores, fused; raw: 10 full rows + similarity, fused (semantic leg: ${planText(planA)})`,
+          returns: `API: 10 full rows + both scores, ranks, normalised scores, fused; raw: 10 full rows + similarity, fused (semantic leg: ${planText(planA, rows)})`,
           exact: Array.from({ length: truthQueries }, (_, q) =>
             (exactStmt.all(hybridParams(q, false)) as Row[]).map((row) => row.id as number),
           ),
@@ -227,12 +229,16 @@ export function sqliteTwins(
           'a re-index changing 2 entities; API: compare with the stored file, update what changed, pending edges; raw: upsert all by key, delete vanished, replace edges by key joins',
       },
     },
-    // One connection: the store's calls are serialised; raw calls are synchronous.
+    // Raw calls are synchronous on one connection; the store's searches run
+    // on its reader threads when it has them.
     concurrency: {
       semantic,
       get,
       semanticOps: { minOps: 40, budgetMs: 3000 },
-      note: 'SQLite concurrency: N async callers of one SqliteStore (one better-sqlite3 connection; every call runs synchronously to completion, so calls are serialised); raw: the same synchronous statements. No speed-up is expected or possible on one connection.',
+      note:
+        run.bench.sqliteReaders > 0
+          ? `SQLite concurrency: N async callers of one SqliteStore with ${run.bench.sqliteReaders} reader thread(s) (searches run on them in parallel; get by id on the store's connection); raw: the same synchronous statements on one connection, serialised.`
+          : 'SQLite concurrency: N async callers of one SqliteStore without reader threads (one better-sqlite3 connection; every call runs synchronously to completion, so calls are serialised); raw: the same synchronous statements. No speed-up is possible on one connection.',
     },
     ingest: {
       label: 'sqlite: ingest into loaded file',
