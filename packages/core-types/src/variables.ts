@@ -343,6 +343,16 @@ export const ATHENA_VARIABLES = Object.freeze({
     default: undefined,
     defaultText: '`~/.athena/memory.db`',
   }),
+  ATHENA_SQLITE_READERS: integer({
+    name: 'ATHENA_SQLITE_READERS',
+    group: 'store',
+    description:
+      "reader threads of the SQLite store: searches run on them, on several cores and off the event loop (each costs one caller about 0.3 ms); 0 runs every statement on the store's one connection",
+    // The store's MAX_READERS (core-types does not depend on the store).
+    min: 0,
+    max: 64,
+    default: 0,
+  }),
   ATHENA_PGLITE_PATH: text({
     name: 'ATHENA_PGLITE_PATH',
     group: 'store',

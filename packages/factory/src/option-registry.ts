@@ -96,6 +96,13 @@ export const CREATE_STORE_OPTIONS: readonly OptionDefinition[] = Object.freeze(
       byRule,
       { defaultText: '1 GiB' },
     ),
+    'sqlite.readers': option(
+      'sqlite.readers',
+      '`number`',
+      'reader threads: searches run on several cores, off the event loop',
+      byRule,
+      { variable: 'ATHENA_SQLITE_READERS' },
+    ),
     'postgres.connectionString': option(
       'postgres.connectionString',
       '`string`',

@@ -21,6 +21,12 @@ export interface SqliteSettings {
    * memory map (0: none). No variable; default 1 GiB.
    */
   readonly mmapSizeBytes?: number;
+  /**
+   * `SqliteStoreOptions.readers`: threads that run searches on several
+   * cores, off the event loop (0–64). Overrides `ATHENA_SQLITE_READERS`;
+   * default 0.
+   */
+  readonly readers?: number;
 }
 
 /**

@@ -295,6 +295,28 @@ describe('common settings', () => {
     });
   });
 
+  it('reads ATHENA_SQLITE_READERS (default 0), the option winning over it', () => {
+    expect(resolveConfig({}, {})).toMatchObject({ sqlite: { readers: 0 } });
+    expect(resolveConfig({}, { ATHENA_SQLITE_READERS: '2' })).toMatchObject({
+      sqlite: { readers: 2 },
+    });
+    expect(resolveConfig({ sqlite: { readers: 1 } }, { ATHENA_SQLITE_READERS: '4' })).toMatchObject(
+      { sqlite: { readers: 1 } },
+    );
+  });
+
+  it.each([['two'], ['-1'], ['65'], ['1.5']])('rejects ATHENA_SQLITE_READERS=%s', (value) => {
+    expectInvalid(
+      () => resolveConfig({}, { ATHENA_SQLITE_READERS: value }),
+      'ATHENA_SQLITE_READERS',
+      `"${value}"`,
+    );
+  });
+
+  it('rejects options.sqlite.readers out of range, naming the option', () => {
+    expectInvalid(() => resolveConfig({ sqlite: { readers: 100 } }, {}), 'options.sqlite.readers');
+  });
+
   it('rejects a bad dimension and a bad fallback mode', () => {
     expectInvalid(
       () => resolveConfig({}, { ATHENA_EMBEDDING_DIM: 'big' }),

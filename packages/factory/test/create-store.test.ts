@@ -379,6 +379,38 @@ describe('createStore({ sqlite: { mmapSizeBytes } })', () => {
   });
 });
 
+describe('createStore({ sqlite: { readers } })', () => {
+  it('gives the SQLite store reader threads, from the option or ATHENA_SQLITE_READERS', async () => {
+    const fromOption = await track(
+      createStore({ sqlite: { readers: 2 }, env: { ATHENA_SQLITE_PATH: sqlitePath() } }),
+    );
+    expect((await fromOption.health()).details['readers']).toBe(2);
+    const fromVariable = await track(
+      createStore({
+        env: {
+          ATHENA_SQLITE_PATH: sqlitePath(),
+          ATHENA_SQLITE_READERS: '1',
+          ATHENA_EMBEDDING_DIM: '4',
+        },
+      }),
+    );
+    expect((await fromVariable.health()).details['readers']).toBe(1);
+    const project = await fromVariable.projects.create({ name: 'r', path: '/r' });
+    await fromVariable.memories.store(project.id, {
+      content: 'read on a thread',
+      embedding: [1, 0, 0, 0],
+    });
+    expect((await fromVariable.search.keyword(project.id, 'thread')).length).toBe(1);
+  });
+
+  it('runs an in-memory database without them (one connection holds it)', async () => {
+    const store = await track(
+      createStore({ env: { ATHENA_SQLITE_PATH: ':memory:', ATHENA_SQLITE_READERS: '2' } }),
+    );
+    expect((await store.health()).details['readers']).toBe(0);
+  });
+});
+
 describe('createStore({ initialize: false })', () => {
   it('returns the selected store unopened: migrationStatus() first, init() later', async () => {
     const path = sqlitePath();

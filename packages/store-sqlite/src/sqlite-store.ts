@@ -260,6 +260,7 @@ export class SqliteStore implements Store {
             synchronous: pragma('synchronous'),
             busyTimeoutMs: pragma('busy_timeout'),
             mmapSizeBytes: pragma('mmap_size'),
+            readers: this.#options.readers,
             pageCount: pragma('page_count'),
             pageSize: pragma('page_size'),
           },

@@ -1,15 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { readVariable } from '@athena/core-types';
+import { ATHENA_VARIABLES, readVariable } from '@athena/core-types';
 import { loadPackage } from '../load-package.js';
 import { defineBackend } from '../backend-definition.js';
+import { pick } from '../pick.js';
 import type * as SqlitePackage from '@athena/store-sqlite';
 
 /** Resolved SQLite settings. */
 export interface ResolvedSqlite {
   readonly path: string;
   readonly mmapSizeBytes?: number;
+  readonly readers: number;
 }
 
 /** The SQLite file used when nothing else is configured. */
@@ -40,6 +42,9 @@ export const SQLITE = defineBackend<ResolvedSqlite>({
     ...(options.sqlite?.mmapSizeBytes === undefined
       ? {}
       : { mmapSizeBytes: options.sqlite.mmapSizeBytes }),
+    readers:
+      pick(env, options.sqlite?.readers, 'options.sqlite.readers', 'ATHENA_SQLITE_READERS')
+        ?.value ?? ATHENA_VARIABLES.ATHENA_SQLITE_READERS.default,
   }),
   target: (settings) => settings.path,
   secrets: () => [],
@@ -51,6 +56,8 @@ export const SQLITE = defineBackend<ResolvedSqlite>({
       path: settings.path,
       ...(embeddingDimension === undefined ? {} : { embeddingDimension }),
       ...(settings.mmapSizeBytes === undefined ? {} : { mmapSizeBytes: settings.mmapSizeBytes }),
+      // An in-memory database is private to one connection: no readers.
+      readers: settings.path === ':memory:' ? 0 : settings.readers,
     });
   },
   // Loading the module is not enough: sqlite-vec must load into a real database.
