@@ -31,35 +31,13 @@ function clustered(count: number, dimension: number, clusters: number, seed: num
 }
 
 /**
- * Like {@link clustered}, from a generator with a full 32-bit state
- * (mulberry32), so no two vectors repeat: similarities within a cluster
- * spread around 0.75.
+ * `count` unit vectors around `clusters` centres at `noise`, like
+ * {@link clustered} but from a generator with a full 32-bit state
+ * (mulberry32 from `seed`), so no two vectors repeat; vector `i` belongs to
+ * cluster `i % clusters`. At noise 0.6 similarities within a cluster spread
+ * around 0.75.
  */
-function scattered(count: number, dimension: number, clusters: number, seed: number): number[][] {
-  let state = seed;
-  const next = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  const gaussian = () => Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
-  const centres = Array.from({ length: clusters }, () =>
-    Array.from({ length: dimension }, gaussian),
-  );
-  return Array.from({ length: count }, (_, i) => {
-    const centre = centres[i % clusters] as number[];
-    const vector = centre.map((x) => x + 0.6 * gaussian());
-    const norm = Math.hypot(...vector);
-    return vector.map((x) => x / norm);
-  });
-}
-
-/**
- * `count` unit vectors around `clusters` centres at `noise` (mulberry32 from
- * `seed`, like {@link scattered}); vector `i` belongs to cluster `i % clusters`.
- */
-function tight(
+function around(
   count: number,
   dimension: number,
   clusters: number,
@@ -149,7 +127,7 @@ describe('binary-quantised candidates', () => {
     // 100 tight clusters of 256: each query's cluster outnumbers the
     // fixed 200 candidates, so only a share of the project (1/64: 400) keeps
     // the true top 10 among them.
-    const drawn = tight(25_630, 128, 100, 0.2, 13);
+    const drawn = around(25_630, 128, 100, 0.2, 13);
     const vectors = drawn.slice(0, 25_600);
     // Queries from the same clusters, not stored.
     const queries = drawn.slice(25_600);
@@ -226,7 +204,7 @@ describe('binary-quantised candidates', () => {
     await store.init();
     const project = await store.projects.create({ name: 'm', path: '/m' });
     const other = await store.projects.create({ name: 'o', path: '/o' });
-    const vectors = scattered(3_000, 130, 60, 9);
+    const vectors = around(3_000, 130, 60, 0.6, 9);
     const ids = await store.memories.storeMany(
       project.id,
       vectors.map((embedding, i) => ({ content: `memory ${i}`, embedding })),
