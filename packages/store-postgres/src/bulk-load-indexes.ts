@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { mapError } from './map-error.js';
 import type { Session } from './session.js';
 import { catalogIndexes } from './stats.js';
-import { ensureVectorIndex } from './vector-index.js';
+import { ensureVectorIndex, raiseIndexMemory } from './vector-index.js';
 import type { VectorIndexOutcome, VectorIndexTarget } from './vector-index.js';
 
 /**
@@ -59,23 +59,10 @@ export async function restoreIndexes(
   target: VectorIndexTarget,
 ): Promise<VectorIndexOutcome> {
   try {
-    // pg_settings reports maintenance_work_mem in kB; a server configured higher keeps its value.
-    const { rows } = await sql<{ n: string; kb: string }>`
-      select (select count(*) from ${session.table('memory_vectors')}) as n,
-             (select setting from pg_settings where name = 'maintenance_work_mem') as kb`.execute(
-      session.raw,
-    );
-    const graphBytes = Number(rows[0]?.n ?? 0) * (4 * session.env.dimension + 1024) + 64 * 2 ** 20;
-    const megabytes = Math.max(
-      Math.ceil(Number(rows[0]?.kb ?? 0) / 1024),
-      Math.min(1024, Math.ceil(graphBytes / 2 ** 20)),
-    );
-    await sql`select set_config('maintenance_work_mem', ${`${megabytes}MB`}, true)`.execute(
-      session.raw,
-    );
+    await raiseIndexMemory(session.raw, target.schema, session.env.dimension);
     // Definitions read from the catalog a moment ago, in this transaction: DDL, no values.
     for (const definition of definitions) await sql.raw(definition).execute(session.raw);
-    const outcome = await ensureVectorIndex(session.raw, target);
+    const outcome = await ensureVectorIndex(session.raw, target, true);
     // Statistics of the loaded rows (ANALYZE counts this transaction's own). With the
     // empty table's, a keyset page of a project was planned as a bitmap scan and sort
     // of all its rows: paging through 20K fresh memories took 8.0 s instead of 3.0 s,
