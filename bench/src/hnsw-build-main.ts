@@ -1,0 +1,199 @@
+/**
+ * `pnpm bench:hnsw-build`: how long PostgreSQL takes to build the store's
+ * HNSW index over one project of the bench's vectors, serially and with
+ * parallel maintenance workers. The rows go in through `storeMany` into a
+ * table without a vector index; a second store's `init()` then builds the
+ * index as a bulk import does (the server's `max_parallel_maintenance_workers`,
+ * the store's `maintenance_work_mem`); then the same definition, read from
+ * the catalog, is rebuilt in a rolled-back transaction per worker count.
+ */
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { readVariable } from '@athena/core-types';
+import { PostgresStore } from '@athena/store-postgres';
+import { generateDataset } from './dataset.js';
+import { describeMachine } from './machine.js';
+import { resultsDir, saveResults } from './result-files.js';
+import type { MachineInfo } from './results.js';
+import { now } from './stats.js';
+import { LOAD_BATCH, memoryInput } from './workload.js';
+
+const USAGE = `pnpm bench:hnsw-build [--rows N] [--workers 0,1,2] [--out DIR]
+  --rows     memories in the project (default 100000)
+  --workers  max_parallel_maintenance_workers to rebuild with, comma-separated (default 0,1,2)
+  --out      result directory (default bench/results)`;
+
+const DIMENSION = 768;
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '100000' },
+    workers: { type: 'string', default: '0,1,2' },
+    out: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const rows = Number(values.rows);
+const workerCounts = (values.workers ?? '').split(',').map(Number);
+if (
+  !Number.isInteger(rows) ||
+  rows < 1_000 ||
+  workerCounts.some((count) => !Number.isInteger(count) || count < 0 || count > 8)
+) {
+  console.error(USAGE);
+  process.exit(2);
+}
+const url = readVariable(process.env, 'ATHENA_BENCH_DATABASE_URL');
+const log = (message: string) => console.error(message);
+
+interface Build {
+  readonly how: string;
+  readonly seconds: number;
+  readonly memoriesPerSecond: number;
+}
+
+interface HnswBuildReport {
+  readonly date: string;
+  readonly rows: number;
+  readonly machine: MachineInfo;
+  readonly maintenanceWorkMem: string;
+  readonly serverWorkers: string;
+  readonly loadSeconds: number;
+  readonly builds: readonly Build[];
+  readonly seconds: number;
+}
+
+function toMarkdown(report: HnswBuildReport): string {
+  const { machine } = report;
+  const versions = Object.entries(machine.versions)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
+  return [
+    `# PostgreSQL: building the HNSW index of ${report.rows.toLocaleString('en-US')} memories`,
+    '',
+    `${report.date} · ${machine.cpu} · ${machine.cores} cores · ${versions}`,
+    '',
+    `One project of the bench's 768-d vectors (1,000 clusters), loaded through \`storeMany\` in ${report.loadSeconds.toFixed(1)} s into a table without a vector index; then the store's default HNSW index (m 16, ef_construction 64) built with \`maintenance_work_mem\` ${report.maintenanceWorkMem}. The server's \`max_parallel_maintenance_workers\` is ${report.serverWorkers}.`,
+    '',
+    '| build | seconds | memories/s (index only) |',
+    '|---|--:|--:|',
+    ...report.builds.map(
+      (build) =>
+        `| ${build.how} | ${build.seconds.toFixed(1)} | ${Math.round(build.memoriesPerSecond).toLocaleString('en-US')} |`,
+    ),
+    '',
+    `Run time ${(report.seconds / 60).toFixed(1)} min.`,
+    '',
+  ].join('\n');
+}
+
+const started = now();
+const schema = `athena_hnsw_${process.pid}`;
+const admin = new pg.Client({ connectionString: url });
+await admin.connect();
+try {
+  const data = generateDataset({
+    rows,
+    dimension: DIMENSION,
+    clusters: 1_000,
+    vocabulary: 5_000,
+    projects: 1,
+    queries: 1,
+    seed: 42,
+  });
+  const loader = new PostgresStore({
+    connectionString: url,
+    schema,
+    embeddingDimension: DIMENSION,
+    vectorIndex: { type: 'none' },
+  });
+  await loader.init();
+  let t = now();
+  try {
+    const project = await loader.projects.create({ name: 'hnsw', path: '/hnsw' });
+    for (let start = 0; start < rows; start += LOAD_BATCH) {
+      const end = Math.min(rows, start + LOAD_BATCH);
+      await loader.memories.storeMany(
+        project.id,
+        Array.from({ length: end - start }, (_, i) => memoryInput(data, start + i)),
+      );
+    }
+  } finally {
+    await loader.close();
+  }
+  const loadSeconds = (now() - t) / 1000;
+  log(`  ${rows.toLocaleString('en-US')} memories loaded in ${loadSeconds.toFixed(1)} s`);
+
+  const builds: Build[] = [];
+  const record = (how: string, seconds: number) => {
+    builds.push({ how, seconds, memoriesPerSecond: rows / seconds });
+    log(`  ${how}: ${seconds.toFixed(1)} s`);
+  };
+  const indexed = new PostgresStore({
+    connectionString: url,
+    schema,
+    embeddingDimension: DIMENSION,
+  });
+  t = now();
+  await indexed.init();
+  record("the store's init() (the server's setting)", (now() - t) / 1000);
+  await indexed.close();
+
+  const { rows: found } = await admin.query<{ name: string; definition: string }>(
+    `select indexname as name, indexdef as definition from pg_indexes
+      where schemaname = $1 and indexdef ilike '%using hnsw%'`,
+    [schema],
+  );
+  const index = found[0];
+  if (index === undefined) throw new Error(`no HNSW index in ${schema}`);
+  // The store's own rule for maintenance_work_mem (bulk-load-indexes.ts), capped at 1 GB.
+  const megabytes = Math.min(
+    1024,
+    Math.ceil((rows * (4 * DIMENSION + 1024) + 64 * 2 ** 20) / 2 ** 20),
+  );
+  const maintenanceWorkMem = `${megabytes}MB`;
+  for (const workers of workerCounts) {
+    await admin.query('begin');
+    try {
+      await admin.query(`select set_config('maintenance_work_mem', $1, true)`, [
+        maintenanceWorkMem,
+      ]);
+      await admin.query(`select set_config('max_parallel_maintenance_workers', $1, true)`, [
+        String(workers),
+      ]);
+      await admin.query(`drop index ${schema}.${index.name}`);
+      t = now();
+      // A definition read from the catalog: DDL, no values.
+      await admin.query(index.definition);
+      record(
+        workers === 0 ? 'serial' : `${workers} parallel worker(s) + the leader`,
+        (now() - t) / 1000,
+      );
+    } finally {
+      await admin.query('rollback');
+    }
+  }
+  const { rows: setting } = await admin.query<{ value: string }>(
+    `select current_setting('max_parallel_maintenance_workers') as value`,
+  );
+
+  const report: HnswBuildReport = {
+    date: new Date().toISOString(),
+    rows,
+    machine: await describeMachine(url),
+    maintenanceWorkMem,
+    serverWorkers: setting[0]?.value ?? '?',
+    loadSeconds,
+    builds,
+    seconds: (now() - started) / 1000,
+  };
+  const name = `hnsw-build-${report.date.slice(0, 16).replace(/[T:]/g, '-')}`;
+  saveResults(resultsDir(values.out), name, report, toMarkdown(report));
+} finally {
+  await admin.query(`drop schema if exists ${schema} cascade`);
+  await admin.end();
+}
