@@ -1,7 +1,8 @@
-import { StoreClosedError, ValidationError } from '@athena/core-types';
+import { AthenaError, StoreClosedError, ValidationError } from '@athena/core-types';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/index.js';
+import { ReaderPool } from '../src/readers.js';
 import { removeTmpFiles, tmpFile } from './temp-db.js';
 
 afterEach(removeTmpFiles);
@@ -138,6 +139,29 @@ describe('reader threads', () => {
     await store.search.semantic(project, query);
     await store.close();
     await expect(store.search.semantic(project, query)).rejects.toBeInstanceOf(StoreClosedError);
+  });
+
+  it('replace a thread that died', async () => {
+    const path = tmpFile();
+    const readers = new ReaderPool(1, {
+      path,
+      busyTimeoutMs: 1_000,
+      cacheSizeKib: 1_024,
+      mmapSizeBytes: 0,
+      sqliteVecPath: undefined,
+    });
+    const one = { sql: 'SELECT 1 AS one', params: {} };
+    try {
+      // No file yet: the thread fails to open it and exits; the statement fails.
+      await expect(readers.all(one)).rejects.toBeInstanceOf(AthenaError);
+      const store = new SqliteStore({ path, embeddingDimension: 4 });
+      await store.init();
+      await store.close();
+      expect(await readers.all(one)).toEqual([{ one: 1 }]);
+    } finally {
+      await readers.close();
+    }
+    await expect(readers.all(one)).rejects.toBeInstanceOf(StoreClosedError);
   });
 
   it('are refused for an in-memory database and out of range', () => {
