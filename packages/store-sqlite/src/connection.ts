@@ -226,13 +226,23 @@ function loadSqliteVec(db: BetterSqlite3.Database, path: string | undefined): vo
 const PAGE_SIZE = 16_384;
 
 /** Upper bound of the page cache, in KiB (allocated only as pages are used). */
-export const CACHE_SIZE_KIB = 65_536;
+const CACHE_SIZE_KIB = 65_536;
+
+/**
+ * The pragmas of every connection on the file, the reader threads' included:
+ * busy timeout, foreign keys, page cache and memory map.
+ */
+export function connectionPragmas(options: ResolvedSqliteStoreOptions): string[] {
+  return [
+    `busy_timeout = ${options.busyTimeoutMs}`,
+    'foreign_keys = ON',
+    `cache_size = -${CACHE_SIZE_KIB}`,
+    `mmap_size = ${options.mmapSizeBytes}`,
+  ];
+}
 
 function applyPragmas(db: BetterSqlite3.Database, options: ResolvedSqliteStoreOptions): void {
-  db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
-  db.pragma('foreign_keys = ON');
-  db.pragma(`cache_size = -${CACHE_SIZE_KIB}`);
-  db.pragma(`mmap_size = ${options.mmapSizeBytes}`);
+  for (const pragma of connectionPragmas(options)) db.pragma(pragma);
   if (options.readonly) return;
   // Only takes effect on a new, empty file, and must precede WAL. Larger
   // pages shorten the overflow chains of vec0's multi-megabyte vector chunks,

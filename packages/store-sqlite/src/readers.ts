@@ -10,12 +10,11 @@ export interface ReadStatement {
   readonly params: Readonly<Record<string, unknown>>;
 }
 
-/** What a reader thread opens: the file, its read settings and the two native modules. */
+/** What a reader thread opens: the file, the pragmas it applies and sqlite-vec. */
 export interface ReaderSettings {
   readonly path: string;
-  readonly busyTimeoutMs: number;
-  readonly cacheSizeKib: number;
-  readonly mmapSizeBytes: number;
+  /** `connectionPragmas()` of the store's options. */
+  readonly pragmas: readonly string[];
   /** The sqlite-vec loadable extension; default the `sqlite-vec` package's. */
   readonly sqliteVecPath: string | undefined;
 }
@@ -32,9 +31,7 @@ const READER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { readonly: true, fileMustExist: true });
-db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
-db.pragma('cache_size = -' + workerData.cacheSizeKib);
-db.pragma('mmap_size = ' + workerData.mmapSizeBytes);
+for (const pragma of workerData.pragmas) db.pragma(pragma);
 db.loadExtension(workerData.sqliteVec);
 const statements = new Map();
 const bindable = (value) =>
@@ -158,9 +155,7 @@ export class ReaderPool {
         driver: createRequire(import.meta.url).resolve('better-sqlite3'),
         sqliteVec: settings.sqliteVecPath ?? sqliteVec.getLoadablePath(),
         path: settings.path,
-        busyTimeoutMs: settings.busyTimeoutMs,
-        cacheSizeKib: settings.cacheSizeKib,
-        mmapSizeBytes: settings.mmapSizeBytes,
+        pragmas: settings.pragmas,
       },
     });
     worker.unref();

@@ -30,7 +30,7 @@ import type {
 } from '@athena/core-types';
 import { rolledBackInsteadOfCommitted } from '@athena/store-kit';
 import { AsyncMutex } from './async-mutex.js';
-import { CACHE_SIZE_KIB, assertIntact, inspectFile, openConnection } from './connection.js';
+import { assertIntact, connectionPragmas, inspectFile, openConnection } from './connection.js';
 import { ReaderPool } from './readers.js';
 import type { Connection } from './connection.js';
 import { createRepositories } from './create-repositories.js';
@@ -169,9 +169,7 @@ export class SqliteStore implements Store {
         if (options.readers > 0) {
           this.#readers = new ReaderPool(options.readers, {
             path: options.path,
-            busyTimeoutMs: options.busyTimeoutMs,
-            cacheSizeKib: CACHE_SIZE_KIB,
-            mmapSizeBytes: options.mmapSizeBytes,
+            pragmas: connectionPragmas(options),
             sqliteVecPath: options.sqliteVecPath,
           });
         }

@@ -145,9 +145,7 @@ describe('reader threads', () => {
     const path = tmpFile();
     const readers = new ReaderPool(1, {
       path,
-      busyTimeoutMs: 1_000,
-      cacheSizeKib: 1_024,
-      mmapSizeBytes: 0,
+      pragmas: ['busy_timeout = 1000'],
       sqliteVecPath: undefined,
     });
     const one = { sql: 'SELECT 1 AS one', params: {} };
