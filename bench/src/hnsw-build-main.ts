@@ -3,9 +3,10 @@
  * HNSW index over one project of the bench's vectors, serially and with
  * parallel maintenance workers. The rows go in through `storeMany` into a
  * table without a vector index; a second store's `init()` then builds the
- * index as a bulk import does (the server's `max_parallel_maintenance_workers`,
- * the store's `maintenance_work_mem`); then the same definition, read from
- * the catalog, is rebuilt in a rolled-back transaction per worker count.
+ * index as after a bulk import (the server's `max_parallel_maintenance_workers`);
+ * then `rebuildVectorIndex()` rebuilds it once per worker count, on a store
+ * whose connections start with that many. Every build is the store's own,
+ * with the `maintenance_work_mem` it sets.
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -60,7 +61,6 @@ interface HnswBuildReport {
   readonly date: string;
   readonly rows: number;
   readonly machine: MachineInfo;
-  readonly maintenanceWorkMem: string;
   readonly serverWorkers: string;
   readonly loadSeconds: number;
   readonly builds: readonly Build[];
@@ -77,7 +77,7 @@ function toMarkdown(report: HnswBuildReport): string {
     '',
     `${report.date} · ${machine.cpu} · ${machine.cores} cores · ${versions}`,
     '',
-    `One project of the bench's 768-d vectors (1,000 clusters), loaded through \`storeMany\` in ${report.loadSeconds.toFixed(1)} s into a table without a vector index; then the store's default HNSW index (m 16, ef_construction 64) built with \`maintenance_work_mem\` ${report.maintenanceWorkMem}. The server's \`max_parallel_maintenance_workers\` is ${report.serverWorkers}.`,
+    `One project of the bench's 768-d vectors (1,000 clusters), loaded through \`storeMany\` in ${report.loadSeconds.toFixed(1)} s into a table without a vector index; then the store's default HNSW index (m 16, ef_construction 64) built by \`init()\`, and rebuilt by \`rebuildVectorIndex()\` on connections started with each \`max_parallel_maintenance_workers\`; every build with the \`maintenance_work_mem\` the store sets. The server's \`max_parallel_maintenance_workers\` is ${report.serverWorkers}.`,
     '',
     '| build | seconds | memories/s (index only) |',
     '|---|--:|--:|',
@@ -143,38 +143,24 @@ try {
   record("the store's init() (the server's setting)", (now() - t) / 1000);
   await indexed.close();
 
-  const { rows: found } = await admin.query<{ name: string; definition: string }>(
-    `select indexname as name, indexdef as definition from pg_indexes
-      where schemaname = $1 and indexdef ilike '%using hnsw%'`,
-    [schema],
-  );
-  const index = found[0];
-  if (index === undefined) throw new Error(`no HNSW index in ${schema}`);
-  // The store's own rule for maintenance_work_mem (bulk-load-indexes.ts), capped at 1 GB.
-  const megabytes = Math.min(
-    1024,
-    Math.ceil((rows * (4 * DIMENSION + 1024) + 64 * 2 ** 20) / 2 ** 20),
-  );
-  const maintenanceWorkMem = `${megabytes}MB`;
   for (const workers of workerCounts) {
-    await admin.query('begin');
+    const pool = new pg.Pool({
+      connectionString: url,
+      options: `-c max_parallel_maintenance_workers=${workers}`,
+      max: 2,
+    });
+    const store = new PostgresStore({ pool, schema, embeddingDimension: DIMENSION });
     try {
-      await admin.query(`select set_config('maintenance_work_mem', $1, true)`, [
-        maintenanceWorkMem,
-      ]);
-      await admin.query(`select set_config('max_parallel_maintenance_workers', $1, true)`, [
-        String(workers),
-      ]);
-      await admin.query(`drop index ${schema}.${index.name}`);
+      await store.init();
       t = now();
-      // A definition read from the catalog: DDL, no values.
-      await admin.query(index.definition);
+      await store.rebuildVectorIndex();
       record(
         workers === 0 ? 'serial' : `${workers} parallel worker(s) + the leader`,
         (now() - t) / 1000,
       );
     } finally {
-      await admin.query('rollback');
+      await store.close();
+      await pool.end();
     }
   }
   const { rows: setting } = await admin.query<{ value: string }>(
@@ -185,7 +171,6 @@ try {
     date: new Date().toISOString(),
     rows,
     machine: await describeMachine(url),
-    maintenanceWorkMem,
     serverWorkers: setting[0]?.value ?? '?',
     loadSeconds,
     builds,

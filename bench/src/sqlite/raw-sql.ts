@@ -105,13 +105,6 @@ export const QUANTIZED = `WITH c AS MATERIALIZED (${QUANTIZED_CANDIDATES})
 export const quantizedCount = (wanted: number) => Math.max(200, 4 * wanted);
 
 /**
- * Candidates re-scored per search in a project of `memories` memories: the
- * store's rule, max(200, 4 · wanted, ⌈memories / 64⌉).
- */
-export const searchCount = (wanted: number, memories: number) =>
-  Math.max(quantizedCount(wanted), Math.ceil(memories / 64));
-
-/**
  * The store's neighbour statement for a large project (quantised plan, no
  * filter): per source a correlated subquery ranks the project's sign bits
  * against the source's stored bits, re-scores the best exactly and keeps k.

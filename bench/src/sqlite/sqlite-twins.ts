@@ -1,3 +1,4 @@
+import { searchCandidateCount } from '@athena/store-sqlite';
 import type { SqliteStore } from '@athena/store-sqlite';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { IngestTwin } from '../phases/ingest-on-top.js';
@@ -19,7 +20,6 @@ import {
   QUANTIZED,
   QUANTIZED_MIN_ROWS,
   quantizedCount,
-  searchCount,
   withoutEmbedding,
   withVector,
 } from './raw-sql.js';
@@ -71,7 +71,7 @@ export function sqliteTwins(
     const memories = project === pid ? rows : rows / projects;
     const found =
       quantized && stmts.quantized !== null
-        ? stmts.quantized.all({ ...params, quantized: searchCount(10, memories) })
+        ? stmts.quantized.all({ ...params, quantized: searchCandidateCount(10, memories) })
         : stmts.knn.all(params);
     return (found as Row[]).map((row) =>
       stmts.bare ? (row.id as number) : (withVector(row).id as number),
@@ -81,7 +81,7 @@ export function sqliteTwins(
   const planB = quantizedFor(rows / projects) ? 'quantized' : 'knn';
   const planText = (plan: string, memories: number) =>
     plan === 'quantized'
-      ? `${searchCount(10, memories)} binary-quantised candidates (Hamming) re-scored exactly`
+      ? `${searchCandidateCount(10, memories)} binary-quantised candidates (Hamming) re-scored exactly`
       : 'exact vec0 KNN';
   const semantic = (i: number) => semanticRaw(stmtsA, planA === 'quantized', pid, i);
 
@@ -97,7 +97,7 @@ export function sqliteTwins(
     match: ftsQuery(queryText(data, i)),
     projectId: pid,
     k: 40,
-    ...(quantized ? { quantized: searchCount(40, rows) } : {}),
+    ...(quantized ? { quantized: searchCandidateCount(40, rows) } : {}),
   });
   const hybridBare = db.prepare(
     withoutEmbedding(hybridRaw('weighted', planA === 'quantized', hasBits)),
