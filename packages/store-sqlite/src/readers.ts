@@ -86,10 +86,12 @@ class ReaderError extends Error {
 
 /**
  * Threads with read-only connections of their own on the store's file, so
- * searches run on several cores and never block the event loop. Each
- * statement goes to the reader with the fewest statements in flight; a
- * thread is started on first use and replaced if it dies. Readers hold the
- * process open only while they have work.
+ * searches run on several cores and never block the event loop. Every
+ * thread starts on the first statement, so a later burst of searches never
+ * waits for one to start; a thread that dies is replaced on the next. Each
+ * statement goes to the reader with the fewest statements in flight, ties
+ * taken in turn, so sequential searches keep every thread's connection warm.
+ * Readers hold the process open only while they have work.
  *
  * @example
  * ```ts
@@ -103,6 +105,7 @@ export class ReaderPool {
   readonly #settings: ReaderSettings;
   readonly #readers: (Reader | null)[];
   #next = 0;
+  #turn = 0;
   #closed = false;
 
   constructor(size: number, settings: ReaderSettings) {
@@ -130,21 +133,24 @@ export class ReaderPool {
     await Promise.all(readers.map((reader) => reader?.worker.terminate()));
   }
 
-  /** The least busy reader; a new one only while every started reader is busy. */
+  /** Threads running now: 0 before the first statement, then `size` (less any that died). */
+  get threads(): number {
+    return this.#readers.filter((reader) => reader !== null).length;
+  }
+
+  /** The least busy reader, ties in turn; starts every thread that is not running. */
   #pick(): Reader {
-    let free = -1;
-    let best: Reader | undefined;
-    for (const [slot, reader] of this.#readers.entries()) {
-      if (reader === null) {
-        if (free === -1) free = slot;
-      } else if (best === undefined || reader.pending.size < best.pending.size) {
-        best = reader;
-      }
+    const readers = this.#readers;
+    for (const [slot, reader] of readers.entries()) {
+      if (reader === null) readers[slot] = this.#start(slot);
     }
-    if (best !== undefined && (best.pending.size === 0 || free === -1)) return best;
-    const started = this.#start(free);
-    this.#readers[free] = started;
-    return started;
+    let best: Reader | undefined;
+    for (let i = 0; i < readers.length; i++) {
+      const reader = readers[(this.#turn + i) % readers.length] as Reader;
+      if (best === undefined || reader.pending.size < best.pending.size) best = reader;
+    }
+    this.#turn = (this.#turn + 1) % readers.length;
+    return best as Reader;
   }
 
   #start(slot: number): Reader {

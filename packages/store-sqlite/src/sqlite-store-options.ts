@@ -52,7 +52,7 @@ export interface SqliteStoreOptions {
    * Threads, each with a read-only connection of its own, that run
    * semantic, keyword and hybrid searches outside a transaction, so that
    * concurrent searches use several cores and no search blocks the event
-   * loop. Started on first use. Default 0: every statement runs on the
+   * loop. All started by the first search. Default 0: every statement runs on the
    * store's one connection. Needs a file (not `':memory:'`).
    */
   readonly readers?: number;

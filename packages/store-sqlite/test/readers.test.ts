@@ -141,6 +141,27 @@ describe('reader threads', () => {
     await expect(store.search.semantic(project, query)).rejects.toBeInstanceOf(StoreClosedError);
   });
 
+  it('start every thread on the first statement', async () => {
+    const path = tmpFile();
+    const store = new SqliteStore({ path, embeddingDimension: 4 });
+    await store.init();
+    await store.close();
+    const readers = new ReaderPool(3, { path, pragmas: [], sqliteVecPath: undefined });
+    try {
+      expect(readers.threads).toBe(0);
+      expect(await readers.all({ sql: 'SELECT 2 AS two', params: {} })).toEqual([{ two: 2 }]);
+      // One statement so far, yet all three threads run.
+      expect(readers.threads).toBe(3);
+      const answers = await Promise.all(
+        [1, 2, 3, 4, 5, 6].map((n) => readers.all({ sql: 'SELECT @n AS n', params: { n } })),
+      );
+      expect(answers).toEqual([1, 2, 3, 4, 5, 6].map((n) => [{ n }]));
+    } finally {
+      await readers.close();
+    }
+    expect(readers.threads).toBe(0);
+  });
+
   it('replace a thread that died', async () => {
     const path = tmpFile();
     const readers = new ReaderPool(1, {
