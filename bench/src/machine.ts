@@ -56,7 +56,9 @@ export async function describeMachine(
   try {
     const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
     versions.commit = git('rev-parse', '--short', 'HEAD');
-    const dirty = git('status', '--porcelain', '--', 'packages').split('\n').filter(Boolean);
+    // `:/packages`: the repository's packages, whatever directory the bench runs in
+    // (pnpm runs it in bench/, where a plain `packages` matched nothing).
+    const dirty = git('status', '--porcelain', '--', ':/packages').split('\n').filter(Boolean);
     versions.uncommittedPackageFiles = String(dirty.length);
   } catch {
     versions.commit = 'unknown';
