@@ -1,5 +1,5 @@
 import { Kysely, PostgresDialect } from 'kysely';
-import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import type { PostgresPool, PostgresPoolClient, QueryResult } from 'kysely';
 import { PG_DRIVER } from './drivers/pg-driver.js';
 import {
   customPlans,
@@ -128,26 +128,58 @@ export function openPool(options: ResolvedOptions): PoolHandle {
 }
 
 /**
+ * Runs one statement on a pooled connection, without the query builder's
+ * executor (connection provider, driver, result transform): the store's
+ * fixed-shape statements (`Session.cached`, the compiled searches) take this
+ * path outside transactions. Same pool wrapper, so named statements, ANN
+ * settings and the client-side deadline apply as through the builder.
+ */
+export type DirectQuery = <R>(
+  text: string,
+  parameters: readonly unknown[],
+) => Promise<QueryResult<R>>;
+
+/** The store's query builder and its {@link DirectQuery} path, on one wrapped pool. */
+export interface OpenDatabase {
+  readonly db: Kysely<Database>;
+  readonly direct: DirectQuery;
+}
+
+/** Commands whose row count kysely reports as `numAffectedRows`. */
+const AFFECTING_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
+
+/**
  * The store's query builder on an opened pool, with the pool's features
  * (named statements when `preparedStatements` allows, session ANN settings,
- * the client-side deadline). `destroy()` leaves the pool to `release()`.
+ * the client-side deadline), and the direct path over the same pool.
+ * `db.destroy()` leaves the pool to `release()`.
  *
  * @example
  * ```ts
  * const handle = openPool(options);
- * const db = openKysely(handle, options);
+ * const { db, direct } = openDatabase(handle, options);
+ * const { rows } = await direct<{ one: number }>('select $1::int as one', [1]);
  * ```
  */
-export function openKysely(handle: PoolHandle, options: ResolvedOptions): Kysely<Database> {
-  return new Kysely<Database>({
-    dialect: new PostgresDialect({
-      pool: toKyselyPool(handle.pool, handle.onError, {
-        prepare: handle.namedStatements && options.preparedStatements,
-        annDefaults: handle.annDefaults,
-        queryTimeout: handle.queryTimeout,
-      }),
-    }),
+export function openDatabase(handle: PoolHandle, options: ResolvedOptions): OpenDatabase {
+  const pool = toKyselyPool(handle.pool, handle.onError, {
+    prepare: handle.namedStatements && options.preparedStatements,
+    annDefaults: handle.annDefaults,
+    queryTimeout: handle.queryTimeout,
   });
+  const direct: DirectQuery = async <R>(text: string, parameters: readonly unknown[]) => {
+    const client = await pool.connect();
+    try {
+      const { command, rowCount, rows } = await client.query<R>(text, [...parameters]);
+      // kysely's own mapping of a result (PostgresConnection.executeQuery).
+      return AFFECTING_COMMANDS.has(command)
+        ? { rows: rows ?? [], numAffectedRows: BigInt(rowCount) }
+        : { rows: rows ?? [] };
+    } finally {
+      client.release();
+    }
+  };
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), direct };
 }
 
 /** Most distinct statement texts given a server-side name; later ones run unnamed. */

@@ -53,7 +53,7 @@ import { migrate } from './migrations/migrate.js';
 import { resolveOptions, resolveProjectGraphOptions } from './options.js';
 import type { PostgresStoreOptions, ProjectGraphOptions, ResolvedOptions } from './options.js';
 import { InFlight } from './in-flight.js';
-import { openKysely, openPool, toKyselyPool } from './pool.js';
+import { openDatabase, openPool, toKyselyPool } from './pool.js';
 import { ReadReplicas } from './replicas.js';
 import type { PoolHandle } from './pool.js';
 import { PostgresProjectRepository } from './repositories/project-repository.js';
@@ -268,7 +268,7 @@ export class PostgresStore implements Store {
 
   async #connect(): Promise<OpenState> {
     const pool = openPool(this.#options);
-    const db = openKysely(pool, this.#options);
+    const { db, direct } = openDatabase(pool, this.#options);
     let replicas: ReadReplicas | null = null;
     try {
       let indexOutcome: VectorIndexOutcome | undefined;
@@ -297,7 +297,12 @@ export class PostgresStore implements Store {
       };
       replicas = env.replicas;
       replicas?.bind(env);
-      return { db, pool, session: new Session(db, env, 0), schemaVersion: outcome.schemaVersion };
+      return {
+        db,
+        pool,
+        session: new Session(db, env, 0, direct),
+        schemaVersion: outcome.schemaVersion,
+      };
     } catch (error) {
       await replicas?.close();
       await db.destroy().catch(() => undefined);

@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PG_DRIVER } from './drivers/pg-driver.js';
 import { errorLogFields, isTransient } from './map-error.js';
 import type { ResolvedOptions, ResolvedReadReplicas } from './options.js';
-import { openKysely } from './pool.js';
+import { openDatabase } from './pool.js';
+import type { DirectQuery } from './pool.js';
 import type { PoolHandle } from './pool.js';
 import type { Database } from './schema.js';
 import { Session } from './session.js';
@@ -16,6 +17,7 @@ interface Replica {
   readonly label: string;
   readonly pool: PoolHandle;
   readonly db: Kysely<Database>;
+  readonly direct: DirectQuery;
   state: ReplicaState;
   /** Replayed position; null before the first check. */
   replayed: bigint | null;
@@ -107,10 +109,12 @@ export class ReadReplicas {
             ...errorLogFields(error),
           }),
       );
+      const { db, direct } = openDatabase(pool, options);
       return {
         label,
         pool,
-        db: openKysely(pool, options),
+        db,
+        direct,
         state: 'up',
         replayed: null,
         inRecovery: true,
@@ -127,7 +131,7 @@ export class ReadReplicas {
   bind(env: SessionEnv): void {
     const replicaEnv: SessionEnv = { ...env, replicas: null };
     for (const replica of this.#replicas)
-      this.#sessions.set(replica, new Session(replica.db, replicaEnv, 0));
+      this.#sessions.set(replica, new Session(replica.db, replicaEnv, 0, replica.direct));
     this.#timer = setInterval(() => void this.#checkAll(), this.#policy.checkIntervalMs);
     this.#timer.unref();
     void this.#checkAll();

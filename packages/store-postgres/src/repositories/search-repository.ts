@@ -4,7 +4,7 @@ import type {
   NormalizedKeywordOptions,
   NormalizedSemanticOptions,
 } from '@athena/core-types';
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
 import {
   annQueryOf,
   annSettingsFor,
@@ -58,11 +58,9 @@ export class PostgresSearchRepository implements SearchBackend {
       const { rows } =
         plain === null
           ? await semanticSql(s, project, vector, options).execute(s.raw)
-          : await s.raw.executeQuery<SemanticRow>(
-              CompiledQuery.raw(
-                plain.text,
-                plain.bind({ project, limit: parsed.limit, vector: fromVector(vector) }),
-              ),
+          : await s.execute<SemanticRow>(
+              plain.text,
+              plain.bind({ project, limit: parsed.limit, vector: fromVector(vector) }),
             );
       return rows.map((row, index) => semanticHit(toHit(row), 1 - row.distance, index + 1));
     };
@@ -106,21 +104,19 @@ export class PostgresSearchRepository implements SearchBackend {
       const { rows } =
         plain === null
           ? await hybridSql(s, project, vector, text, parsed, settings.exact).execute(s.raw)
-          : await s.raw.executeQuery<HybridRow>(
-              CompiledQuery.raw(
-                plain.text,
-                plain.bind({
-                  project,
-                  text,
-                  config: s.env.textSearchConfig,
-                  candidates: parsed.candidates,
-                  limit: parsed.limit,
-                  rrfK: parsed.rrfK,
-                  semanticWeight: parsed.weights.semantic,
-                  keywordWeight: parsed.weights.keyword,
-                  vector: fromVector(vector),
-                }),
-              ),
+          : await s.execute<HybridRow>(
+              plain.text,
+              plain.bind({
+                project,
+                text,
+                config: s.env.textSearchConfig,
+                candidates: parsed.candidates,
+                limit: parsed.limit,
+                rrfK: parsed.rrfK,
+                semanticWeight: parsed.weights.semantic,
+                keywordWeight: parsed.weights.keyword,
+                vector: fromVector(vector),
+              }),
             );
       return rows.map((row) => hybridHit(toHit(row), row));
     };
