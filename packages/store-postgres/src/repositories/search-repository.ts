@@ -20,10 +20,11 @@ import {
   keywordSql,
   neighboursSql,
   plainHybrid,
+  plainKeyword,
   plainSemantic,
   semanticSql,
 } from '../sql/search-sql.js';
-import type { HybridRow, NeighbourRow, SemanticRow } from '../sql/search-sql.js';
+import type { HybridRow, KeywordRow, NeighbourRow, SemanticRow } from '../sql/search-sql.js';
 import type { Session } from '../session.js';
 
 /**
@@ -82,7 +83,19 @@ export class PostgresSearchRepository implements SearchBackend {
     const session = this.#session();
     const toHit = hitMemory<NormalizedKeywordOptions, object>(parsed.includeEmbedding, READ);
     return session.read({ operation: 'keyword search' }, async (s) => {
-      const { rows } = await keywordSql(s, project, query, parsed).execute(s.raw);
+      const plain = plainKeyword(s, parsed);
+      const { rows } =
+        plain === null
+          ? await keywordSql(s, project, query, parsed).execute(s.raw)
+          : await s.execute<KeywordRow>(
+              plain.text,
+              plain.bind({
+                project,
+                text: query,
+                config: s.env.textSearchConfig,
+                limit: parsed.limit,
+              }),
+            );
       return rows.map((row, index) => keywordHit(toHit(row), row.score, index + 1));
     });
   }

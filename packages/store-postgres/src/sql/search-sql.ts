@@ -242,6 +242,31 @@ export function plainHybrid(
   );
 }
 
+/**
+ * The keyword search without filters, compiled once per store; `null` with
+ * filters (see `plainSemantic`).
+ */
+export function plainKeyword(
+  session: Session,
+  options: Pick<NormalizedKeywordOptions, 'filters' | 'includeEmbedding'>,
+): FixedStatement<'project' | 'text' | 'config' | 'limit'> | null {
+  if (filterConditions(options.filters, 'm').length > 0) return null;
+  const sentinels = {
+    project: -1,
+    limit: -2,
+    text: '\u0000athena:text',
+    config: session.env.textSearchConfig,
+  };
+  const name = `keyword search${options.includeEmbedding ? '' : ' (no embedding)'}`;
+  return session.fixed(name, sentinels, () =>
+    keywordSql(session, sentinels.project, sentinels.text, {
+      limit: sentinels.limit,
+      filters: {},
+      includeEmbedding: options.includeEmbedding,
+    }),
+  );
+}
+
 /** A keyword hit: the memory and its normalised rank in [0, 1). */
 export type KeywordRow = MemoryRow & { score: number };
 
