@@ -175,16 +175,9 @@ async function create(
     await statement.execute(db);
     return;
   }
-  await db.connection().execute(async (connection) => {
-    await sql`begin`.execute(connection);
-    try {
-      await raiseIndexMemory(connection, target.schema, target.dimension);
-      await statement.execute(connection);
-      await sql`commit`.execute(connection);
-    } catch (error) {
-      await sql`rollback`.execute(connection).catch(() => undefined);
-      throw error;
-    }
+  await db.transaction().execute(async (trx) => {
+    await raiseIndexMemory(trx, target.schema, target.dimension);
+    await statement.execute(trx);
   });
 }
 
