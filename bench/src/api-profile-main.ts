@@ -20,7 +20,7 @@ import { describeMachine } from './machine.js';
 import { rawStatements, withVector } from './postgres/raw-sql.js';
 import { resultsDir, saveResults } from './result-files.js';
 import type { MachineInfo } from './results.js';
-import { now } from './stats.js';
+import { now, summarise, throughput } from './stats.js';
 import { LOAD_BATCH, memoryInput } from './workload.js';
 
 const USAGE = `pnpm bench:api-profile [--rows N] [--clients N] [--ops N] [--rounds N] [--out DIR]
@@ -131,10 +131,7 @@ function layers(profile: CpuProfile, perOp: number): Layer[] {
     .sort((a, b) => b.microsPerOp - a.microsPerOp);
 }
 
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-};
+const median = (values: readonly number[]) => summarise(values).p50;
 
 function toMarkdown(report: ApiProfileReport): string {
   const { machine } = report;
@@ -236,21 +233,10 @@ try {
       ),
   };
   const run = async (side: Side, count: number): Promise<Round> => {
-    let next = 0;
     const cpu = process.cpuUsage();
-    const began = now();
-    await Promise.all(
-      Array.from({ length: clients }, async () => {
-        while (next < count) await sides[side](next++);
-      }),
-    );
-    const ms = now() - began;
+    const opsPerSecond = await throughput(clients, count, sides[side]);
     const used = process.cpuUsage(cpu);
-    return {
-      side,
-      opsPerSecond: (count / ms) * 1_000,
-      cpuMicrosPerOp: (used.user + used.system) / count,
-    };
+    return { side, opsPerSecond, cpuMicrosPerOp: (used.user + used.system) / count };
   };
   // Untimed: statements prepared on every connection, the JIT warm.
   for (const side of ['api', 'raw'] as const) await run(side, Math.ceil(ops / 5));
