@@ -17,11 +17,11 @@ import { readVariable } from '@athena/core-types';
 import { PostgresStore } from '@athena/store-postgres';
 import { generateDataset } from './dataset.js';
 import { describeMachine } from './machine.js';
+import { loadThroughApi } from './phases/load-through-api.js';
 import { rawStatements, withVector } from './postgres/raw-sql.js';
 import { resultsDir, saveResults } from './result-files.js';
 import type { MachineInfo } from './results.js';
 import { now, summarise, throughput } from './stats.js';
-import { LOAD_BATCH, memoryInput } from './workload.js';
 
 const USAGE = `pnpm bench:api-profile [--rows N] [--clients N] [--ops N] [--rounds N] [--out DIR]
   --rows     memories in the project (default 10000)
@@ -212,17 +212,7 @@ try {
     seed: 42,
   });
   const project = await store.projects.create({ name: 'profile', path: '/profile' });
-  const ids: number[] = [];
-  for (let start = 0; start < rows; start += LOAD_BATCH) {
-    const end = Math.min(rows, start + LOAD_BATCH);
-    ids.push(
-      ...(await store.memories.storeMany(
-        project.id,
-        Array.from({ length: end - start }, (_, i) => memoryInput(data, start + i)),
-      )),
-    );
-  }
-  log(`  ${rows.toLocaleString('en-US')} memories loaded`);
+  const { ids } = await loadThroughApi(store, project.id, data, 'loading through the store');
   const getText = rawStatements(schema).get;
   const idAt = (i: number) => ids[(i * 7_919) % ids.length] as number;
   const sides: Record<Side, (i: number) => Promise<unknown>> = {

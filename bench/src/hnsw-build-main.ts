@@ -14,10 +14,10 @@ import { readVariable } from '@athena/core-types';
 import { PostgresStore } from '@athena/store-postgres';
 import { generateDataset } from './dataset.js';
 import { describeMachine } from './machine.js';
+import { loadThroughApi } from './phases/load-through-api.js';
 import { resultsDir, saveResults } from './result-files.js';
 import type { MachineInfo } from './results.js';
 import { now } from './stats.js';
-import { LOAD_BATCH, memoryInput } from './workload.js';
 
 const USAGE = `pnpm bench:hnsw-build [--rows N] [--workers 0,1,2] [--out DIR]
   --rows     memories in the project (default 100000)
@@ -112,20 +112,13 @@ try {
     vectorIndex: { type: 'none' },
   });
   await loader.init();
-  let t = now();
+  let loadSeconds: number;
   try {
     const project = await loader.projects.create({ name: 'hnsw', path: '/hnsw' });
-    for (let start = 0; start < rows; start += LOAD_BATCH) {
-      const end = Math.min(rows, start + LOAD_BATCH);
-      await loader.memories.storeMany(
-        project.id,
-        Array.from({ length: end - start }, (_, i) => memoryInput(data, start + i)),
-      );
-    }
+    ({ seconds: loadSeconds } = await loadThroughApi(loader, project.id, data, 'loading'));
   } finally {
     await loader.close();
   }
-  const loadSeconds = (now() - t) / 1000;
   log(`  ${rows.toLocaleString('en-US')} memories loaded in ${loadSeconds.toFixed(1)} s`);
 
   const builds: Build[] = [];
@@ -138,7 +131,7 @@ try {
     schema,
     embeddingDimension: DIMENSION,
   });
-  t = now();
+  let t = now();
   await indexed.init();
   record("the store's init() (the server's setting)", (now() - t) / 1000);
   await indexed.close();
