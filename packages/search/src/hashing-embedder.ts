@@ -1,5 +1,6 @@
 import { resolveInputType, ValidationError } from '@athena/core-types';
 import type { Embedder, EmbedOptions } from '@athena/core-types';
+import { FeatureCounts } from './feature-counts.js';
 
 /** Options of {@link HashingEmbedder}. */
 export interface HashingEmbedderOptions {
@@ -41,6 +42,37 @@ export const HASHING_STOP_WORDS: ReadonlySet<string> = new Set(
 
 /** Character n-gram lengths taken inside each word (with `<` `>` boundary markers). */
 const CHAR_GRAM_SIZES = [3, 4, 5] as const;
+
+/**
+ * Codes 1–38 of the characters an ASCII word's n-grams are made of (`a`–`z`,
+ * `0`–`9`, and the `<` `>` markers); 0 for every other character. Six bits per
+ * character keep a 5-gram's key below 2^30, a small integer to V8, and since no code
+ * is 0 every gram (of any length) has its own key.
+ */
+const GRAM_BITS = 6;
+const GRAM_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789<>';
+const GRAM_CODES = new Uint8Array(128);
+for (let i = 0; i < GRAM_ALPHABET.length; i++) GRAM_CODES[GRAM_ALPHABET.charCodeAt(i)] = i + 1;
+const LT = '<'.charCodeAt(0);
+const GT = '>'.charCodeAt(0);
+/** Scratch space of `embedSync()`, which is synchronous and so never runs twice at once. */
+const FEATURE_COUNTS = new FeatureCounts();
+let gramScratch = new Uint8Array(64);
+
+/** The codes of `<word>`'s characters, in a scratch array reused from word to word. */
+function gramCodes(word: string): Uint8Array {
+  if (gramScratch.length < word.length + 2) gramScratch = new Uint8Array(word.length * 2 + 2);
+  const codes = gramScratch;
+  codes[0] = GRAM_CODES[LT] as number;
+  for (let i = 0; i < word.length; i++) {
+    const unit = word.charCodeAt(i);
+    codes[i + 1] = unit < 128 ? (GRAM_CODES[unit] as number) : 0;
+  }
+  codes[word.length + 1] = GRAM_CODES[GT] as number;
+  return codes;
+}
+/** FNV-1a of `c:`, the prefix of every character n-gram feature. */
+const GRAM_PREFIX_HASH = fnv1a('c:');
 
 const WORD = /[\p{L}\p{N}]+/gu;
 const SYMBOL_RUN = /\S+/gu;
@@ -150,27 +182,50 @@ export class HashingEmbedder implements Embedder {
     const allWords = normalised.match(WORD) ?? normalised.match(SYMBOL_RUN) ?? [];
     const contentWords = allWords.filter((word) => !HASHING_STOP_WORDS.has(word));
     const words = contentWords.length > 0 ? contentWords : allWords;
-    const counts = new Map<string, number>();
-    const add = (feature: string) => counts.set(feature, (counts.get(feature) ?? 0) + 1);
-
-    words.forEach((word, index) => {
-      add(`w:${word}`);
+    // Character n-grams made of word characters count under a small integer
+    // (see GRAM_CODES) instead of a `c:` string: building and hashing those
+    // strings was most of the embedder's time.
+    const counts = FEATURE_COUNTS;
+    counts.clear();
+    for (let index = 0; index < words.length; index++) {
+      const word = words[index] as string;
+      counts.addString(`w:${word}`);
       const next = words[index + 1];
-      if (next !== undefined) add(`b:${word} ${next}`);
-      const marked = `<${word}>`;
+      if (next !== undefined) counts.addString(`b:${word} ${next}`);
+      // `<word>`, one code per UTF-16 unit (0 where a unit has none); each
+      // gram's key rolls on from the previous one's.
+      const length = word.length + 2;
+      const codes = gramCodes(word);
       for (const size of CHAR_GRAM_SIZES) {
-        for (let start = 0; start + size <= marked.length; start++) {
-          add(`c:${marked.slice(start, start + size)}`);
+        const mask = (1 << (GRAM_BITS * size)) - 1;
+        let key = 0;
+        let run = 0;
+        for (let end = 0; end < length; end++) {
+          const code = codes[end] as number;
+          if (code === 0) {
+            key = 0;
+            run = 0;
+          } else {
+            key = ((key << GRAM_BITS) | code) & mask;
+            run += 1;
+          }
+          if (end + 1 < size) continue;
+          if (run >= size) counts.addInteger(key);
+          else counts.addString(`c:${`<${word}>`.slice(end + 1 - size, end + 1)}`);
         }
       }
-    });
+    }
 
     const vector = new Float32Array(this.dimension);
-    for (const [feature, tf] of counts) {
-      const hash = fnv1a(feature);
+    for (let ordinal = 0; ordinal < counts.size; ordinal++) {
+      const feature = counts.featureAt(ordinal);
+      const hash = typeof feature === 'number' ? gramHash(feature) : fnv1a(feature);
       const sign = (fmix32(hash) & 1) === 0 ? 1 : -1;
       const bucket = hash % this.dimension;
-      vector[bucket] = (vector[bucket] ?? 0) + sign * familyWeight(feature) * (1 + Math.log(tf));
+      const weight =
+        typeof feature === 'number' ? HASHING_FEATURE_WEIGHTS.charGram : familyWeight(feature);
+      const tf = counts.tfAt(ordinal);
+      vector[bucket] = (vector[bucket] ?? 0) + sign * weight * (tf === 1 ? 1 : 1 + Math.log(tf));
     }
     return normalise(vector, normalised);
   }
@@ -210,7 +265,7 @@ function familyWeight(feature: string): number {
 
 function normalise(vector: Float32Array, text: string): Float32Array {
   let sum = 0;
-  for (const component of vector) sum += component * component;
+  for (let i = 0; i < vector.length; i++) sum += (vector[i] as number) * (vector[i] as number);
   if (sum === 0) {
     vector[fnv1a(`empty:${text}`) % vector.length] = 1;
     return vector;
@@ -257,6 +312,21 @@ function fnv1a(value: string): number {
       byte(0x80 | ((code >> 6) & 0x3f));
     }
     byte(0x80 | (code & 0x3f));
+  }
+  return hash >>> 0;
+}
+
+/**
+ * {@link fnv1a} of the `c:` feature whose n-gram has `key` (see
+ * GRAM_CODES): the same bytes, decoded from the key instead of a string.
+ */
+function gramHash(key: number): number {
+  let shift = 0;
+  while (key >> shift >= 1 << GRAM_BITS) shift += GRAM_BITS;
+  let hash = GRAM_PREFIX_HASH;
+  for (; shift >= 0; shift -= GRAM_BITS) {
+    const code = (key >> shift) & ((1 << GRAM_BITS) - 1);
+    hash = Math.imul(hash ^ GRAM_ALPHABET.charCodeAt(code - 1), 0x01000193);
   }
   return hash >>> 0;
 }

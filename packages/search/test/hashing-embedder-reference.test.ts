@@ -77,6 +77,14 @@ describe('HashingEmbedder against the documented algorithm', () => {
     '\ud800! \udfff? \ud83d\ude80 \ud83d',
     'the and of',
     'ÅÄÖ åäö ĲĳŒœ İstanbul ΣΊΣΥΦΟΣ',
+    // Words mixing the n-gram alphabet (a–z, 0–9) with other characters, and
+    // grams met in both kinds of word, so one gram never counts under two keys.
+    'straße strasse naïve x2 ab a1b2c3d4e5 ſtraße çà ß the <tag> a_b',
+    'def get_connection(self, pool_size: int = 10) -> Connection:\n    """Open a pool."""',
+    'αβγ abc αβγδε abcde ¹²³ 123 ǆ dz',
+    'connection connections reconnect connect_timeout CONNECTION Connexión ßconnection',
+    // No letters: symbol runs whose grams mix `<` `>` with other ASCII.
+    '<<< >>> <> ->',
   ];
 
   for (const dimension of [7, 384, 768]) {
