@@ -26,6 +26,33 @@ const INSERT_MEMORY = `INSERT INTO memory_vectors (${INSERT_COLUMNS}) VALUES ${R
  */
 const MAX_ROWS_PER_INSERT = 512;
 
+/**
+ * Most ids `recordAccess()` binds one by one (`id IN (?, …)`, one statement
+ * per count); a longer list is bound as one JSON array read by `json_each`,
+ * which costs a few microseconds more per call.
+ */
+const MAX_BOUND_IDS = 64;
+const RECORD_ACCESS_SQL: string[] = [];
+
+/** `recordAccess()`'s statement for `count` ids bound one by one, or (`null`) for a JSON array of them. */
+function recordAccessSql(count: number | null): string {
+  const slot = count ?? 0;
+  let sql = RECORD_ACCESS_SQL[slot];
+  if (sql === undefined) {
+    const ids =
+      count === null
+        ? 'SELECT value FROM json_each(?)'
+        : new Array<string>(count).fill('?').join(', ');
+    sql = `UPDATE memory_vectors
+      SET access_count = access_count + 1,
+          last_accessed = ?,
+          last_retrieved = CASE WHEN ? THEN ? ELSE last_retrieved END
+      WHERE project_id = ? AND id IN (${ids})`;
+    RECORD_ACCESS_SQL[slot] = sql;
+  }
+  return sql;
+}
+
 /** `INSERT … VALUES` of `rows` memories, returning their ids. */
 function insertManySql(rows: number): string {
   const values = new Array<string>(rows).fill(ROW_PLACEHOLDERS).join(', ');
@@ -257,22 +284,15 @@ export class SqliteMemoryRepository implements MemoryBackend {
     { retrieved, at }: ParsedArgument<MemoryBackend, 'recordAccess', 2>,
   ): Promise<number> {
     if (wanted.length === 0) return 0;
-    return this.#session.run(
-      (c) =>
-        c
-          .statement(
-            `UPDATE memory_vectors
-             SET access_count = access_count + 1,
-                 last_accessed = @at,
-                 last_retrieved = CASE WHEN @retrieved THEN @at ELSE last_retrieved END
-             WHERE project_id = @projectId AND id IN (SELECT value FROM json_each(@ids))`,
-          )
-          .run({
-            projectId: project,
-            ids: JSON.stringify(wanted),
-            at: at.getTime(),
-            retrieved: retrieved ? 1 : 0,
-          }).changes,
+    const stamp = at.getTime();
+    return this.#session.run((c) =>
+      wanted.length <= MAX_BOUND_IDS
+        ? c
+            .statement(recordAccessSql(wanted.length))
+            .run(stamp, retrieved ? 1 : 0, stamp, project, ...wanted).changes
+        : c
+            .statement(recordAccessSql(null))
+            .run(stamp, retrieved ? 1 : 0, stamp, project, JSON.stringify(wanted)).changes,
     );
   }
 }
