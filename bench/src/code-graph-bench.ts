@@ -19,6 +19,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
 import { CodeGraph } from '@athena/code-graph';
 import type { IndexReport } from '@athena/code-graph';
 import { readVariable } from '@athena/core-types';
@@ -60,6 +61,8 @@ interface RunResult {
     readonly unbounded: { readonly results: number; readonly p50: number; readonly p95: number };
   };
   readonly peakRssMiB: number;
+  /** V8's heap limit in the child (`--max-old-space-size`, e.g. through NODE_OPTIONS). */
+  readonly heapLimitMiB: number;
 }
 
 function corporaDir(): string {
@@ -167,6 +170,7 @@ async function child(corpus: Corpus, backend: Backend, url: string): Promise<Run
       },
       impact: { depth3, unbounded },
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
+      heapLimitMiB: getHeapStatistics().heap_size_limit / 2 ** 20,
     };
   } finally {
     await store?.close();
@@ -188,7 +192,9 @@ function markdown(results: readonly RunResult[], started: Date): string {
     `# Code graph benchmark, ${started.toISOString()}`,
     '',
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${fmt(totalmem() / 2 ** 30)} GiB. ` +
-      `Embedder: athena-hash-v2-${DIMENSION}. Impact: ${IMPACT_SAMPLES} runs after 5 warm-ups, on the top fan-in entity.`,
+      `Embedder: athena-hash-v2-${DIMENSION}. Impact: ${IMPACT_SAMPLES} runs after 5 warm-ups, on the top fan-in entity. ` +
+      `V8 heap limit: ${[...new Set(results.map((r) => `${fmt(r.heapLimitMiB, 0)} MiB`))].join(', ')}` +
+      `${process.env.NODE_OPTIONS ? ` (NODE_OPTIONS=${process.env.NODE_OPTIONS})` : ' (the default)'}.`,
     '',
     '| corpus | backend | files | entities | edges | unresolved refs | full index | files/s | entities/s | checker | embed | write | no-change re-index | speed-up | 1 % changed | impact depth 3 p50/p95 | impact unbounded p50/p95 | peak RSS |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
