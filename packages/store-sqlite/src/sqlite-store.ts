@@ -304,7 +304,11 @@ export class SqliteStore implements Store {
   /**
    * A `transaction()`: SQLite's indexes (vec0, FTS5, the binary vectors) are
    * maintained by triggers as rows arrive, which costs no more than a
-   * rebuild would.
+   * rebuild would. A load that at least doubles the memories ends by merging
+   * the keyword index into one segment (FTS5 `optimize`): loading 10,000
+   * memories left 7 segments, and merging them (11 ms) made keyword search
+   * 20 % faster; at 100,000, 18 segments, 99 ms, 5 %. Smaller loads leave
+   * the merging to FTS5's own, since `optimize` rewrites the whole index.
    *
    * @example
    * ```ts
@@ -317,7 +321,18 @@ export class SqliteStore implements Store {
   ): Promise<T> {
     parseBulkLoadOptions(options);
     parseTransactionCallback(fn);
-    return this.transaction(fn);
+    return this.transaction(async (tx) => {
+      const before = memoryCount(this.#requireConnection());
+      const result = await fn(tx);
+      const connection = this.#requireConnection();
+      // Not when the load failed inside (the transaction rolls back anyway).
+      const failed =
+        (this.#scope.getStore()?.failure ?? null) !== null || !connection.db.inTransaction;
+      if (!failed && memoryCount(connection) >= 2 * before + 1) {
+        connection.db.exec(`INSERT INTO memory_fts (memory_fts) VALUES ('optimize')`);
+      }
+      return result;
+    });
   }
 
   /**
@@ -477,4 +492,11 @@ export class SqliteStore implements Store {
     if (this.#connection === null) throw new StoreClosedError();
     return this.#connection;
   }
+}
+
+/** How many memories the file holds, from the per-project counts its triggers keep. */
+function memoryCount(connection: Connection): number {
+  return connection
+    .column<number>('SELECT coalesce(sum(memories), 0) FROM project_memory_counts')
+    .get() as number;
 }

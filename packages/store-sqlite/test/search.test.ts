@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/index.js';
 import { toFtsQuery } from '../src/sql/fts-query.js';
-import { axis, removeTmpFiles, tmpFile } from './temp-db.js';
+import { axis, rawConnection, removeTmpFiles, tmpFile } from './temp-db.js';
 
 afterEach(removeTmpFiles);
 
@@ -94,5 +94,53 @@ describe('search on SQLite', () => {
     );
     expect(hits.map((h) => h.memory.content)).toEqual(['alpha', 'beta']);
     await store.close();
+  });
+});
+
+describe('bulkLoad() and the keyword index', () => {
+  /** The FTS5 segments of the keyword index (one per flush until merged). */
+  const segments = (path: string) => {
+    const db = rawConnection(path);
+    try {
+      return db.prepare('SELECT count(DISTINCT segid) FROM memory_fts_idx').pluck().get() as number;
+    } finally {
+      db.close();
+    }
+  };
+  const load = (store: SqliteStore, projectId: number, from: number, count: number) =>
+    store.bulkLoad(
+      (tx) =>
+        tx.memories.storeMany(
+          projectId,
+          Array.from({ length: count }, (_, i) => ({
+            content: `memory ${from + i} about keyword segments`,
+            embedding: axis((from + i) % 8),
+          })),
+        ),
+      { memories: count },
+    );
+
+  it('merges it into one segment when the load at least doubles the memories, and not otherwise', async () => {
+    const path = tmpFile();
+    const store = new SqliteStore({ path, embeddingDimension: 8 });
+    await store.init();
+    try {
+      const project = await store.projects.create({ name: 'bulk', path: '/bulk' });
+      await store.memories.storeMany(project.id, [{ content: 'first memory', embedding: axis(0) }]);
+      await store.memories.storeMany(project.id, [
+        { content: 'second memory', embedding: axis(1) },
+      ]);
+      expect(segments(path)).toBeGreaterThan(1);
+      // 2 → 12 memories: merged, and every memory is still found.
+      await load(store, project.id, 0, 10);
+      expect(segments(path)).toBe(1);
+      expect(await store.search.keyword(project.id, 'segments', { limit: 50 })).toHaveLength(10);
+      // 12 → 17: FTS5's own merging only.
+      await load(store, project.id, 10, 5);
+      expect(segments(path)).toBeGreaterThan(1);
+      expect(await store.search.keyword(project.id, 'segments', { limit: 50 })).toHaveLength(15);
+    } finally {
+      await store.close();
+    }
   });
 });
