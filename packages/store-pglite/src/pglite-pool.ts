@@ -1,19 +1,13 @@
 import type { PGlite, Results } from '@electric-sql/pglite';
-import postgresDate from 'postgres-date';
+import { parseTimestamptz, TIMESTAMPTZ_OID } from '@athena/store-postgres';
 import type { PoolClientLike, PoolLike, QueryResultLike } from '@athena/store-postgres';
 
 /** PostgreSQL's type ids of `bytea` and `bytea[]`. */
 const BYTEA = 17;
 const BYTEA_ARRAY = 1001;
-const TIMESTAMPTZ = 1184;
 
-/**
- * Instants parsed as `pg` parses them (with `postgres-date`): PGlite's own
- * parser hands the text to `new Date()`, which reads year 0001 as 2001.
- */
-// Its types declare an ES default export; the CommonJS module itself is the function.
-const parseDate = postgresDate as unknown as (text: string) => Date | number | null;
-const QUERY_OPTIONS = { parsers: { [TIMESTAMPTZ]: (text: string) => parseDate(text) } };
+/** Instants parsed as the PostgreSQL store's pg pool parses them (see `parseTimestamptz`). */
+const QUERY_OPTIONS = { parsers: { [TIMESTAMPTZ_OID]: (text: string) => parseTimestamptz(text) } };
 
 /**
  * One bound parameter as PGlite can send it. PGlite sends every parameter in

@@ -27,6 +27,7 @@ export type {
   QueryResultLike,
 } from './pool.js';
 export { PG_DRIVER } from './drivers/pg-driver.js';
+export { parseTimestamptz, TIMESTAMPTZ_OID } from './timestamps.js';
 export type { ProjectGraphsOutcome, VectorIndexInfo, VectorIndexOutcome } from './vector-index.js';
 export { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 export {

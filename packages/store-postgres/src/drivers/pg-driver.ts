@@ -3,11 +3,11 @@
  * module of the store that imports `pg`.
  */
 import pg from 'pg';
-import postgresDate from 'postgres-date';
 import { annDefaultsOf, annStartupOptions } from '../ann-settings.js';
 import type { AnnDefaults } from '../ann-settings.js';
 import type { ResolvedOptions } from '../options.js';
 import type { PoolHandle, PoolLike, PostgresDriver } from '../pool.js';
+import { parseTimestamptz, TIMESTAMPTZ_OID } from '../timestamps.js';
 
 /**
  * Server settings sent when a connection starts (no extra round trip): the
@@ -42,23 +42,10 @@ function sessionSettings(
   return { text: `select ${calls.join(', ')}`, values: settings.map(([, value]) => value) };
 }
 
-/** PostgreSQL's type id of `timestamptz`, the type of every instant Athena stores. */
-const TIMESTAMPTZ = 1184;
-
-// Its types declare an ES default export; the CommonJS module itself is the function.
-const parseTimestamptz = postgresDate as unknown as (text: string) => Date | number | null;
-
-/**
- * pg's parsers, but `timestamptz` read by `postgres-date` 2 (a character
- * scanner, as the PGlite store reads it) instead of the regular expressions
- * of the version pg bundles: the same instants in half the time (0.48 →
- * 0.21 µs each; reading 3,265 code entities, two instants each, took 11.3
- * ms and takes 9.5). Set on the store's pool only: pg's global parsers stay
- * as they are.
- */
+/** pg's parsers but `timestamptz` ({@link parseTimestamptz}), on the store's pool only: pg's global parsers stay as they are. */
 const TYPES: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === TIMESTAMPTZ && format !== 'binary'
+    oid === TIMESTAMPTZ_OID && format !== 'binary'
       ? parseTimestamptz
       : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
