@@ -32,25 +32,18 @@ const MAX_ROWS_PER_INSERT = 512;
  * which costs a few microseconds more per call.
  */
 const MAX_BOUND_IDS = 64;
-const RECORD_ACCESS_SQL: string[] = [];
 
 /** `recordAccess()`'s statement for `count` ids bound one by one, or (`null`) for a JSON array of them. */
 function recordAccessSql(count: number | null): string {
-  const slot = count ?? 0;
-  let sql = RECORD_ACCESS_SQL[slot];
-  if (sql === undefined) {
-    const ids =
-      count === null
-        ? 'SELECT value FROM json_each(?)'
-        : new Array<string>(count).fill('?').join(', ');
-    sql = `UPDATE memory_vectors
-      SET access_count = access_count + 1,
-          last_accessed = ?,
-          last_retrieved = CASE WHEN ? THEN ? ELSE last_retrieved END
-      WHERE project_id = ? AND id IN (${ids})`;
-    RECORD_ACCESS_SQL[slot] = sql;
-  }
-  return sql;
+  const ids =
+    count === null
+      ? 'SELECT value FROM json_each(?)'
+      : new Array<string>(count).fill('?').join(', ');
+  return `UPDATE memory_vectors
+    SET access_count = access_count + 1,
+        last_accessed = ?,
+        last_retrieved = CASE WHEN ? THEN ? ELSE last_retrieved END
+    WHERE project_id = ? AND id IN (${ids})`;
 }
 
 /** `INSERT … VALUES` of `rows` memories, returning their ids. */
