@@ -1,4 +1,4 @@
-/** Slots of a fresh table; a table that grew for a long text goes back to this size. */
+/** Slots of a fresh table; a table (and the counts) that grew for a long text go back to this size. */
 const INITIAL_SLOTS = 1 << 11;
 
 /**
@@ -62,6 +62,7 @@ export class FeatureCounts {
   clear(): void {
     if (this.#slots.length > INITIAL_SLOTS) this.#resize(INITIAL_SLOTS, false);
     else this.#slots.fill(0);
+    if (this.#tf.length > INITIAL_SLOTS) this.#tf = new Int32Array(INITIAL_SLOTS);
     this.#integers = 0;
     this.#strings.clear();
     this.#features.length = 0;

@@ -66,6 +66,8 @@ function referenceEmbed(text: string, dimension: number): Float32Array {
 
 describe('HashingEmbedder against the documented algorithm', () => {
   const texts = [
+    // Thousands of distinct features first: the counting table grows, then shrinks for the next text.
+    Array.from({ length: 1_500 }, (_, i) => `w${i.toString(36)}q`).join(' '),
     'Use pnpm workspaces; the lockfile is committed',
     'export function impactOf(entity: EntityRef, options?: WalkOptions): Promise<ImpactResult>',
     'Ｃafé NAÏVE résumé — Straße ǅemal ﬁle',
