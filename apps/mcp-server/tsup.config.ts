@@ -5,7 +5,7 @@ import { defineConfig } from 'tsup';
 // dependencies (native better-sqlite3, pg, the MCP SDK, …) stay external and
 // are listed in package.json.
 export default defineConfig({
-  entry: ['src/main.ts'],
+  entry: ['src/main.ts', 'src/analysis-worker.ts'],
   format: ['esm'],
   dts: false,
   sourcemap: true,

@@ -1,6 +1,18 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    alias: [
+      {
+        // The analysis worker runs from its sources too (see the helper).
+        find: /^\.\/analysis-worker-url\.js$/,
+        replacement: fileURLToPath(
+          new URL('./test/helpers/analysis-worker-url.ts', import.meta.url),
+        ),
+      },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',

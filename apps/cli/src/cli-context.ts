@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { CodeGraph } from '@athena/code-graph';
+import { readVariable } from '@athena/core-types';
 import type { Project } from '@athena/core-types';
 import { createStore, lineLogger } from '@athena/factory';
 import type { CreateStoreOptions, SelectedStore } from '@athena/factory';
@@ -85,7 +86,12 @@ export class CliContext {
 
   /** The code graph (index, impact, search) over the store. */
   async codeGraph(): Promise<CodeGraph> {
-    return new CodeGraph({ store: await this.store(), embedder: this.embedder() });
+    const maxHeapMb = readVariable(process.env, 'ATHENA_CODE_ANALYSIS_HEAP_MB');
+    return new CodeGraph({
+      store: await this.store(),
+      embedder: this.embedder(),
+      ...(maxHeapMb === undefined ? {} : { analysis: { maxHeapMb } }),
+    });
   }
 
   /**

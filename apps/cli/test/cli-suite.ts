@@ -693,6 +693,22 @@ export function cliSuite(make: (root: string) => AppDatabases): void {
     oneLine(badKind, /must be a comma-separated list of imports, calls/);
     const badDepth = await code(['code', 'impact', 'query', '--depth', '99']);
     expect(badDepth.code).toBe(EXIT.usage);
+
+    // The analysis workers' heap limit comes from the environment; a bad one changes nothing.
+    const heap = (value: string) =>
+      run(['--json', 'code', 'index', '--force'], {
+        cwd: app,
+        env: { ...codeEnv, ATHENA_CODE_ANALYSIS_HEAP_MB: value },
+      });
+    const badHeap = await heap('12');
+    expect(badHeap.code).toBe(EXIT.validation);
+    oneLine(badHeap, /ATHENA_CODE_ANALYSIS_HEAP_MB.*must be an integer in 128–65536/);
+    const roomy = await heap('2048');
+    expect(roomy.code).toBe(EXIT.ok);
+    expect(roomy.json()).toMatchObject({
+      files: { scanned: 3, indexed: 3 },
+      entities: { created: 0, unchanged: 6 },
+    });
   });
 
   it('consolidate runs one pass and prints its record; --watch repeats until SIGTERM', async () => {

@@ -1,4 +1,5 @@
 import { CodeGraph } from '@athena/code-graph';
+import { readVariable } from '@athena/core-types';
 import { createConsolidator, createSummarizerFromEnv } from '@athena/consolidation';
 import type { Consolidator } from '@athena/consolidation';
 import { createStore, lineLogger } from '@athena/factory';
@@ -46,10 +47,15 @@ export class AthenaServices {
         logger: lineLogger((line) => process.stderr.write(`${line}\n`)),
       });
       const embedder = this.embedder();
+      const maxHeapMb = readVariable(process.env, 'ATHENA_CODE_ANALYSIS_HEAP_MB');
       return {
         store,
         memory: new AthenaMemory({ store, embedder }),
-        code: new CodeGraph({ store, embedder }),
+        code: new CodeGraph({
+          store,
+          embedder,
+          ...(maxHeapMb === undefined ? {} : { analysis: { maxHeapMb } }),
+        }),
       };
     })();
     // A failed open (database down) is retried by the next call instead of failing forever.

@@ -16,7 +16,9 @@ import type {
 } from '@athena/core-types';
 import { AthenaMemory } from '@athena/search';
 import type { ExplainedResult } from '@athena/search';
+import type { AnalysisThreadOptions } from './analysis-thread.js';
 import { entityLabel } from './entity-label.js';
+import { FileQueue } from './file-queue.js';
 import { codeMemory } from './entity-memory.js';
 import type { IndexProblem } from './index-problem.js';
 import { terminalProgress } from './index-progress.js';
@@ -33,6 +35,12 @@ export interface CodeGraphOptions {
   readonly embedder: Embedder;
   /** Default: TypeScript/JavaScript and Python. */
   readonly languages?: readonly LanguageIndexer[];
+  /**
+   * Where the default languages analyse: a worker thread each (the default)
+   * or the main thread, and the workers' heap limit. With `languages`, give
+   * these options to the indexers instead.
+   */
+  readonly analysis?: AnalysisThreadOptions;
 }
 
 /** Options of {@link CodeGraph.index}. */
@@ -83,7 +91,13 @@ export interface IndexReport {
   readonly externalReferences: number;
   readonly memories: { readonly created: number; readonly deleted: number };
   readonly problems: readonly IndexProblem[];
-  /** Milliseconds: `checker` is the part of `analyze` spent in a type checker. */
+  /**
+   * Milliseconds. `analyze`: from the start of the analyses (every language
+   * at once) to the end of the last; `checker`: their time in a type
+   * checker; `embed`: embedding the new entities; `write`: the store's share
+   * of the writes (reads, writes, index builds). Writes run while the
+   * analyses do, so `total` is less than the sum of the phases.
+   */
   readonly timings: {
     readonly scan: number;
     readonly analyze: number;
@@ -173,8 +187,17 @@ export class CodeGraph {
   constructor(options: CodeGraphOptions) {
     this.#store = options.store;
     this.#embedder = options.embedder;
+    if (options.languages !== undefined && options.analysis !== undefined) {
+      throw new ValidationError(
+        'invalid options.analysis: with options.languages, give the analysis options to the indexers',
+        [{ path: 'options.analysis', message: 'cannot be combined with options.languages' }],
+      );
+    }
     this.#languages = Object.freeze([
-      ...(options.languages ?? [new TypeScriptIndexer(), new PythonIndexer()]),
+      ...(options.languages ?? [
+        new TypeScriptIndexer(options.analysis),
+        new PythonIndexer(options.analysis),
+      ]),
     ]);
     this.#memory = new AthenaMemory({ store: options.store, embedder: options.embedder });
   }
@@ -274,34 +297,48 @@ export class CodeGraph {
       }
     }
 
-    // Analyze.
+    // Analyze every language at once (each built-in one on its own worker thread) and
+    // write finished files while the others are analysed, a batch of whole files per
+    // transaction.
     const analyzeStarted = performance.now();
     let analyzed = 0;
     report('analyze', 0, changed.size);
-    const indexes: FileIndex[] = [];
+    const queue = new FileQueue(batchSize, MAX_BATCH_ENTITIES);
+    const stopAnalyses = new AbortController();
     let checkerMs = 0;
-    for (const language of this.#languages) {
-      const files = scan.files.filter((f) => byExtension.get(extname(f.path)) === language);
-      const mine = new Set(files.filter((f) => changed.has(f.path)).map((f) => f.path));
-      if (mine.size === 0) continue;
-      const result = await language.analyze({
-        root: realRoot,
-        files,
-        changed: mine,
-        configFiles: scan.configFiles,
-        onFile: (index) => {
-          analyzed += 1;
-          entitiesSeen += index.entities.length;
-          report('analyze', analyzed, changed.size);
-        },
-      });
-      indexes.push(...result.files);
-      problems.push(...result.problems);
-      checkerMs += result.checkerMs;
-    }
-    const analyzeMs = performance.now() - analyzeStarted;
+    let analyzeMs = 0;
+    const analyses = Promise.all(
+      this.#languages.map(async (language) => {
+        const files = scan.files.filter((f) => byExtension.get(extname(f.path)) === language);
+        const mine = new Set(files.filter((f) => changed.has(f.path)).map((f) => f.path));
+        if (mine.size === 0) return;
+        const result = await language.analyze({
+          root: realRoot,
+          files,
+          changed: mine,
+          configFiles: scan.configFiles,
+          signal: stopAnalyses.signal,
+          onFile: (index) => {
+            analyzed += 1;
+            entitiesSeen += index.entities.length;
+            queue.push(index);
+            report('analyze', analyzed, changed.size);
+          },
+        });
+        problems.push(...result.problems);
+        checkerMs += result.checkerMs;
+      }),
+    ).then(
+      () => {
+        analyzeMs = performance.now() - analyzeStarted;
+        queue.close();
+      },
+      (error: unknown) => {
+        queue.fail(error);
+        throw error;
+      },
+    );
 
-    // Write, a batch of whole files per transaction.
     const totals = {
       created: 0,
       updated: 0,
@@ -313,70 +350,97 @@ export class CodeGraph {
       memoriesCreated: 0,
       memoriesDeleted: 0,
       embedMs: 0,
+      storeMs: 0,
     };
     let filesWritten = 0;
-    report('write', 0, indexes.length + removedFiles.length);
-    const writeStarted = performance.now();
-    const writeBatches = async (): Promise<void> => {
-      for (const batch of batches(dependencyOrder(indexes), batchSize)) {
-        const planned = await this.#plan(projectId, batch, stored);
-        const fresh = planned.flatMap((p) =>
-          p.index.entities.flatMap((entity, i) =>
-            p.reuse[i] === null ? [codeMemory(p.index.filePath, entity)] : [],
-          ),
-        );
-        const embedStarted = performance.now();
-        const vectors = await this.#embedder.embedMany(
-          fresh.map((m) => m.content),
-          { inputType: 'document' },
-        );
-        totals.embedMs += performance.now() - embedStarted;
-        const modelId = this.#embedder.modelId;
-        await this.#store.transaction(async (tx) => {
-          const inputs: StoreMemoryInput[] = fresh.map((m, i) => ({
-            ...m,
-            embedding: vectors[i] as Float32Array,
-            embeddingModel: modelId,
-          }));
-          const ids = inputs.length === 0 ? [] : await tx.memories.storeMany(projectId, inputs);
-          let next = 0;
-          const obsolete: number[] = [];
-          for (const { index, reuse, stale } of planned) {
-            const result = await tx.code.replaceFile(projectId, index.filePath, {
-              entities: index.entities.map((entity, i) => ({
-                ...withoutExcerpt(entity),
-                memoryId: reuse[i] ?? (ids[next++] as number),
-              })),
-              edges: index.edges,
-              unresolved: index.unresolved,
-            });
-            totals.created += result.created;
-            totals.updated += result.updated;
-            totals.unchanged += result.unchanged;
-            totals.removed += result.removed.length;
-            totals.edges += result.resolvedEdges + result.unresolvedEdges;
-            totals.unresolved += result.unresolvedReferences;
-            totals.external += index.external;
-            obsolete.push(...stale);
-            for (const gone of result.removed)
-              if (gone.memoryId !== null) obsolete.push(gone.memoryId);
-          }
-          for (const id of obsolete) await tx.memories.delete(projectId, id);
-          totals.memoriesCreated += ids.length;
-          totals.memoriesDeleted += obsolete.length;
-        });
-        filesWritten += batch.length;
-        report('write', filesWritten, indexes.length + removedFiles.length);
+    const writeBatch = async (batch: readonly FileIndex[]): Promise<void> => {
+      const planned = await this.#plan(projectId, batch, stored);
+      const fresh = planned.flatMap((p) =>
+        p.index.entities.flatMap((entity, i) =>
+          p.reuse[i] === null ? [codeMemory(p.index.filePath, entity)] : [],
+        ),
+      );
+      const embedStarted = performance.now();
+      const vectors = await this.#embedder.embedMany(
+        fresh.map((m) => m.content),
+        { inputType: 'document' },
+      );
+      totals.embedMs += performance.now() - embedStarted;
+      const modelId = this.#embedder.modelId;
+      await this.#store.transaction(async (tx) => {
+        const inputs: StoreMemoryInput[] = fresh.map((m, i) => ({
+          ...m,
+          embedding: vectors[i] as Float32Array,
+          embeddingModel: modelId,
+        }));
+        const ids = inputs.length === 0 ? [] : await tx.memories.storeMany(projectId, inputs);
+        let next = 0;
+        const obsolete: number[] = [];
+        for (const { index, reuse, stale } of planned) {
+          const result = await tx.code.replaceFile(projectId, index.filePath, {
+            entities: index.entities.map((entity, i) => ({
+              ...withoutExcerpt(entity),
+              memoryId: reuse[i] ?? (ids[next++] as number),
+            })),
+            edges: index.edges,
+            unresolved: index.unresolved,
+          });
+          totals.created += result.created;
+          totals.updated += result.updated;
+          totals.unchanged += result.unchanged;
+          totals.removed += result.removed.length;
+          totals.edges += result.resolvedEdges + result.unresolvedEdges;
+          totals.unresolved += result.unresolvedReferences;
+          totals.external += index.external;
+          obsolete.push(...stale);
+          for (const gone of result.removed)
+            if (gone.memoryId !== null) obsolete.push(gone.memoryId);
+        }
+        for (const id of obsolete) await tx.memories.delete(projectId, id);
+        totals.memoriesCreated += ids.length;
+        totals.memoriesDeleted += obsolete.length;
+      });
+      filesWritten += batch.length;
+      // Once the analyses are done the run is writing only: say how far it is.
+      if (queue.closed) report('write', filesWritten, analyzed + removedFiles.length);
+    };
+    // The writes, with the store's share of their time (all but embedding) in totals.storeMs.
+    const writeAll = async (): Promise<void> => {
+      for (let files = await queue.next(); files !== null; files = await queue.next()) {
+        for (const batch of batches(dependencyOrder(files), batchSize)) {
+          const started = performance.now();
+          const embedBefore = totals.embedMs;
+          await writeBatch(batch);
+          totals.storeMs += performance.now() - started - (totals.embedMs - embedBefore);
+        }
       }
     };
-    // A project's first index of some size is one bulk load (see BULK_FIRST_INDEX_ENTITIES).
-    const newEntities = indexes.reduce((sum, index) => sum + index.entities.length, 0);
-    if (storedModules.length === 0 && newEntities >= BULK_FIRST_INDEX_ENTITIES) {
-      await this.#store.bulkLoad(writeBatches, { memories: newEntities });
-    } else {
-      await writeBatches();
+    const writes = (async () => {
+      // A project's first index of some size is one bulk load (see BULK_FIRST_INDEX_ENTITIES),
+      // decided once the analyses have found that many entities or finished.
+      const seen =
+        storedModules.length === 0 ? await queue.entitiesReach(BULK_FIRST_INDEX_ENTITIES) : null;
+      if (seen !== null && seen.entities >= BULK_FIRST_INDEX_ENTITIES) {
+        // The load's size when the analyses are done, projected from the files so far when not.
+        const memories = seen.finished
+          ? seen.entities
+          : Math.ceil((seen.entities / seen.files) * changed.size);
+        await this.#store.bulkLoad(writeAll, { memories });
+      } else {
+        await writeAll();
+      }
+    })();
+    try {
+      await Promise.all([analyses, writes]);
+    } catch (error) {
+      stopAnalyses.abort(error);
+      queue.fail(error);
+      await Promise.allSettled([analyses, writes]);
+      throw error;
     }
+    const indexed = filesWritten;
     if (removedFiles.length > 0) {
+      const removeStarted = performance.now();
       await this.#store.transaction(async (tx) => {
         for (const path of removedFiles) {
           const result = await tx.code.replaceFile(projectId, path, { entities: [] });
@@ -388,19 +452,24 @@ export class CodeGraph {
           }
         }
       });
+      totals.storeMs += performance.now() - removeStarted;
       filesWritten += removedFiles.length;
-      report('write', filesWritten, indexes.length + removedFiles.length);
+      report('write', filesWritten, filesWritten);
     }
-    // Everything of the write phase but embedding: the store's writes, reads and index builds.
-    const writeMs = performance.now() - writeStarted - totals.embedMs;
+    problems.sort(
+      (a, b) =>
+        a.path.localeCompare(b.path) ||
+        (a.line ?? 0) - (b.line ?? 0) ||
+        a.kind.localeCompare(b.kind),
+    );
     const pending = (await this.#store.code.unresolvedDependencies(projectId)).length;
     report('done', filesWritten, filesWritten);
     return {
       root: realRoot,
       files: {
         scanned: scan.files.length,
-        indexed: indexes.length,
-        unchanged: scan.files.length - indexes.length,
+        indexed,
+        unchanged: scan.files.length - indexed,
         removed: removedFiles.length,
       },
       entities: {
@@ -419,7 +488,7 @@ export class CodeGraph {
         analyze: analyzeMs,
         checker: checkerMs,
         embed: totals.embedMs,
-        write: writeMs,
+        write: totals.storeMs,
         total: performance.now() - started,
       },
     };

@@ -6,6 +6,11 @@
  *
  * @packageDocumentation
  */
+export {
+  AnalysisWorkerError,
+  type AnalysisThreadOptions,
+  DEFAULT_ANALYSIS_HEAP_MB,
+} from './analysis-thread.js';
 export * from './code-graph.js';
 export * from './content-hash.js';
 export * from './entity-label.js';

@@ -34,6 +34,8 @@ export interface AnalyzeInput {
   readonly configFiles: readonly string[];
   /** Called once per finished file. */
   readonly onFile?: (index: FileIndex) => void;
+  /** Aborted when the caller no longer needs the result (another part of the run failed). */
+  readonly signal?: AbortSignal;
 }
 
 /** What a language indexer returns. */

@@ -1,3 +1,4 @@
+import { type AnalysisThreadOptions, analysisRunner } from './analysis-thread.js';
 import type { AnalyzeInput, AnalyzeResult, LanguageIndexer } from './language-indexer.js';
 
 /**
@@ -17,9 +18,12 @@ import type { AnalyzeInput, AnalyzeResult, LanguageIndexer } from './language-in
  * const graph = new CodeGraph({ store, embedder, languages: [new TypeScriptIndexer()] });
  * ```
  *
- * The compiler is loaded on the first `analyze()`: importing it takes about
- * a second, which a process that never indexes TypeScript (a command line
- * that only recalls, a Python-only project) should not pay.
+ * The analysis runs on a worker thread by default (see
+ * {@link AnalysisThreadOptions}), which loads the compiler; with `thread:
+ * 'main'` it is loaded on the first `analyze()`. Either way importing this
+ * package does not load it: that takes about a second, which a process that
+ * never indexes TypeScript (a command line that only recalls, a Python-only
+ * project) should not pay.
  */
 export class TypeScriptIndexer implements LanguageIndexer {
   readonly language = 'typescript';
@@ -34,9 +38,17 @@ export class TypeScriptIndexer implements LanguageIndexer {
     '.cjs',
   ]);
   readonly configFileNames: readonly string[] = Object.freeze(['tsconfig.json', 'jsconfig.json']);
+  readonly #analyze: (input: AnalyzeInput) => Promise<AnalyzeResult>;
 
-  async analyze(input: AnalyzeInput): Promise<AnalyzeResult> {
-    const { analyzeTypeScript } = await import('./typescript-analysis.js');
-    return analyzeTypeScript(input);
+  /** `options` says where the analysis runs (a worker thread by default); see {@link AnalysisThreadOptions}. */
+  constructor(options: AnalysisThreadOptions = {}) {
+    this.#analyze = analysisRunner('typescript', options, async (input) => {
+      const { analyzeTypeScript } = await import('./typescript-analysis.js');
+      return analyzeTypeScript(input);
+    });
+  }
+
+  analyze(input: AnalyzeInput): Promise<AnalyzeResult> {
+    return this.#analyze(input);
   }
 }

@@ -17,11 +17,13 @@ export type Environment = Readonly<Record<string, string | undefined>>;
  * Who reads a variable: `store` (the factory's backend selection),
  * `embedder` (`createEmbedderFromEnv` of `@athena/search`), `summarizer`
  * (`createSummarizerFromEnv` of `@athena/consolidation`), `mcp` (the MCP
- * server, `athena-mcp`), `errors` (how every Athena error prints),
+ * server, `athena-mcp`), `cli` (the `athena` command), `code` (code indexing
+ * in both apps: `athena code index`, the `index_code` tool), `errors` (how
+ * every Athena error prints),
  * `tooling` (the repository's benchmark and evaluation scripts).
  */
 export type VariableGroup =
-  'store' | 'embedder' | 'summarizer' | 'mcp' | 'cli' | 'errors' | 'tooling';
+  'store' | 'embedder' | 'summarizer' | 'mcp' | 'cli' | 'code' | 'errors' | 'tooling';
 
 /** One environment variable. `T` is its parsed type, `D` its default (`undefined`: none). */
 export interface VariableDefinition<T = unknown, D extends T | undefined = T | undefined> {
@@ -500,6 +502,15 @@ export const ATHENA_VARIABLES = Object.freeze({
     description: 'session of the events `athena event record` records without `--session`',
     maxLength: LIMITS.shortText,
     default: 'cli',
+  }),
+  ATHENA_CODE_ANALYSIS_HEAP_MB: integer({
+    name: 'ATHENA_CODE_ANALYSIS_HEAP_MB',
+    group: 'code',
+    description:
+      'heap limit in MiB of each worker thread that analyses code (`maxHeapMb` of `@athena/code-graph`); when unset, the code graph’s default, 1024; raise it when indexing fails with “ran out of its … MiB heap”',
+    min: 128,
+    max: 65_536,
+    default: undefined,
   }),
   ATHENA_DEBUG: oneOf({
     name: 'ATHENA_DEBUG',

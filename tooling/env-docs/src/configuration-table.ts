@@ -12,6 +12,7 @@ const READERS: Readonly<Record<VariableGroup, string>> = {
   summarizer: '`createSummarizerFromEnv()`',
   mcp: '`athena-mcp`',
   cli: '`athena`',
+  code: '`athena`, `athena-mcp`',
   errors: 'every Athena error',
   tooling: '`pnpm bench`, `pnpm evaluate`',
 };

@@ -9,13 +9,14 @@ const GROUPS: readonly VariableGroup[] = [
   'summarizer',
   'mcp',
   'cli',
+  'code',
   'tooling',
 ];
 
 /**
  * A generated table sits between `<!-- ATHENA_VARIABLES tokens… -->` and
  * `<!-- /ATHENA_VARIABLES -->`; each token is a group (`store`, `embedder`, `summarizer`,
- * `mcp`, `cli`, `tooling`) or a variable name, listed in that order.
+ * `mcp`, `cli`, `code`, `tooling`) or a variable name, listed in that order.
  */
 const BLOCK = /^<!-- ATHENA_VARIABLES ([^>]*?) -->\n[\s\S]*?^<!-- \/ATHENA_VARIABLES -->$/gm;
 /** Markers stand on lines of their own, so prose may quote them. */
