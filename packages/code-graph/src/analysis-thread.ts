@@ -21,8 +21,9 @@ export interface AnalysisThreadOptions {
    * 128–65536; default 1024. The TypeScript indexer holds a program and its
    * type checker while it analyses; V8 lets a heap grow far past what it
    * keeps alive unless it is bounded: indexing drizzle-orm (942 files) on
-   * the main thread peaked at 2.1 GiB of memory, on a worker with this
-   * default at 1.15 GiB, as fast. A worker that reaches the limit fails the
+   * the main thread peaked at 1.7–2.3 GiB of memory, on a worker with this
+   * default at 1.1–1.3 GiB; its analysis took 33–41 s, and 29–32 s with
+   * 2048 (at 1.4–1.6 GiB). A worker that reaches the limit fails the
    * run with an {@link AnalysisWorkerError} saying so: raise the limit then
    * (the apps read `ATHENA_CODE_ANALYSIS_HEAP_MB`).
    */

@@ -95,8 +95,8 @@ export interface IndexReport {
    * Milliseconds. `analyze`: from the start of the analyses (every language
    * at once) to the end of the last; `checker`: their time in a type
    * checker; `embed`: embedding the new entities; `write`: the store's share
-   * of the writes (reads, writes, index builds). Writes run while the
-   * analyses do, so `total` is less than the sum of the phases.
+   * of the writes (reads, writes, index builds). A re-index writes while
+   * the analyses run, so its `total` is less than the sum of the phases.
    */
   readonly timings: {
     readonly scan: number;
@@ -297,9 +297,9 @@ export class CodeGraph {
       }
     }
 
-    // Analyze every language at once (each built-in one on its own worker thread) and
-    // write finished files while the others are analysed, a batch of whole files per
-    // transaction.
+    // Analyze every language at once (each built-in one on its own worker thread); write a
+    // batch of whole files per transaction, while the others are analysed when the project
+    // has been indexed before.
     const analyzeStarted = performance.now();
     let analyzed = 0;
     report('analyze', 0, changed.size);
@@ -416,16 +416,16 @@ export class CodeGraph {
       }
     };
     const writes = (async () => {
-      // A project's first index of some size is one bulk load (see BULK_FIRST_INDEX_ENTITIES),
-      // decided once the analyses have found that many entities or finished.
-      const seen =
-        storedModules.length === 0 ? await queue.entitiesReach(BULK_FIRST_INDEX_ENTITIES) : null;
-      if (seen !== null && seen.entities >= BULK_FIRST_INDEX_ENTITIES) {
-        // The load's size when the analyses are done, projected from the files so far when not.
-        const memories = seen.finished
-          ? seen.entities
-          : Math.ceil((seen.entities / seen.files) * changed.size);
-        await this.#store.bulkLoad(writeAll, { memories });
+      if (storedModules.length > 0) {
+        await writeAll();
+        return;
+      }
+      // A project's first index is written once the analyses are done: at 1,000 entities or
+      // more as one bulk load (see BULK_FIRST_INDEX_ENTITIES), whose transaction must not
+      // stay open while they run (on SQLite every other caller of the store would wait).
+      const { entities } = await queue.whenClosed();
+      if (entities >= BULK_FIRST_INDEX_ENTITIES) {
+        await this.#store.bulkLoad(writeAll, { memories: entities });
       } else {
         await writeAll();
       }

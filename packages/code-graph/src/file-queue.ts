@@ -4,14 +4,14 @@ import type { FileIndex } from './language-indexer.js';
  * Hands analysed files to the writer of `CodeGraph.index()` as the analyses
  * finish them: the writer takes whole batches (at least `batchSize` files or
  * `maxEntities` entities) while the analyses run, and the rest when they are
- * done. A failure on either side is given to the other.
+ * done — or waits for them all (`whenClosed`). A failure on either side is
+ * given to the other.
  */
 export class FileQueue {
   readonly #batchSize: number;
   readonly #maxEntities: number;
   #files: FileIndex[] = [];
   #entities = 0;
-  #filesPushed = 0;
   #entitiesPushed = 0;
   #closed = false;
   #failure: { readonly error: unknown } | null = null;
@@ -30,7 +30,6 @@ export class FileQueue {
   push(index: FileIndex): void {
     this.#files.push(index);
     this.#entities += index.entities.length;
-    this.#filesPushed += 1;
     this.#entitiesPushed += index.entities.length;
     this.#notify();
   }
@@ -65,15 +64,10 @@ export class FileQueue {
     return files;
   }
 
-  /**
-   * Waits until the files pushed hold at least `entities` entities, or the
-   * queue is closed; says how many files and entities were pushed by then.
-   */
-  async entitiesReach(
-    entities: number,
-  ): Promise<{ files: number; entities: number; finished: boolean }> {
-    await this.#until(() => this.#closed || this.#entitiesPushed >= entities);
-    return { files: this.#filesPushed, entities: this.#entitiesPushed, finished: this.#closed };
+  /** Waits until the queue is closed; says how many entities were pushed in all. */
+  async whenClosed(): Promise<{ entities: number }> {
+    await this.#until(() => this.#closed);
+    return { entities: this.#entitiesPushed };
   }
 
   async #until(ready: () => boolean): Promise<void> {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { EmbedOptions, Embedder } from '@athena/core-types';
 import { HashingEmbedder } from '@athena/search';
 import { describe, expect, it } from 'vitest';
-import { CodeGraph } from '../src/index.js';
+import { CodeGraph, PythonIndexer } from '../src/index.js';
+import type { AnalyzeInput, AnalyzeResult, LanguageIndexer } from '../src/index.js';
 import { BACKENDS } from './helpers/backends.js';
 
 const DIMENSION = 32;
@@ -43,6 +44,26 @@ class FailingEmbedder implements Embedder {
     this.#calls += 1;
     if (this.#calls >= this.#failAt) return Promise.reject(new Error('embedder down'));
     return this.#inner.embedMany(texts, options);
+  }
+}
+
+/** Python on the main thread, whose analysis waits for `gate` after it has found every file. */
+class GatedPython implements LanguageIndexer {
+  readonly language = 'python';
+  readonly extensions = ['.py'];
+  readonly configFileNames = [];
+  readonly #inner = new PythonIndexer({ thread: 'main' });
+  readonly #gate: Promise<void>;
+  readonly #found: () => void;
+  constructor(gate: Promise<void>, found: () => void) {
+    this.#gate = gate;
+    this.#found = found;
+  }
+  async analyze(input: AnalyzeInput): Promise<AnalyzeResult> {
+    const result = await this.#inner.analyze(input);
+    this.#found();
+    await this.#gate;
+    return result;
   }
 }
 
@@ -89,6 +110,44 @@ describe('a project’s first index', () => {
         ).rejects.toThrow('embedder down');
         const names = (await store.code.findEntities(project.id, {})).map((e) => e.name);
         expect(names.filter((n) => n.startsWith('changed'))).toHaveLength(1);
+      } finally {
+        await dispose();
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
+  }
+
+  for (const backend of BACKENDS) {
+    it(`opens its bulk load only when the analyses are done: the store serves others meanwhile (${backend.name})`, async () => {
+      const root = bigPackage();
+      const { store, dispose } = await backend.open(DIMENSION);
+      try {
+        const project = await store.projects.create({ name: 'gated', path: root });
+        let open = () => {};
+        const gate = new Promise<void>((resolve) => {
+          open = resolve;
+        });
+        let found = () => {};
+        const filesFound = new Promise<void>((resolve) => {
+          found = resolve;
+        });
+        const graph = new CodeGraph({
+          store,
+          embedder: new HashingEmbedder({ dimension: DIMENSION }),
+          languages: [new GatedPython(gate, found)],
+        });
+        const run = graph.index(project.id, root, { progress: false });
+        await filesFound;
+        // Every file (1,204 entities) is waiting to be written and the analysis is not done:
+        // a write of another caller goes through instead of waiting for the whole index.
+        const other = await Promise.race([
+          store.projects.create({ name: 'other', path: `${root}-other` }).then(() => 'served'),
+          new Promise((resolve) => setTimeout(() => resolve('still waiting after 10 s'), 10_000)),
+        ]);
+        open();
+        const report = await run;
+        expect(other).toBe('served');
+        expect(report.entities.created).toBe(FILES * (FUNCTIONS_PER_FILE + 1) + 1);
       } finally {
         await dispose();
         rmSync(root, { recursive: true, force: true });
