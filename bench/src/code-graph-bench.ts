@@ -196,7 +196,7 @@ function markdown(results: readonly RunResult[], started: Date): string {
       `V8 heap limit: ${[...new Set(results.map((r) => `${fmt(r.heapLimitMiB, 0)} MiB`))].join(', ')}` +
       `${process.env.NODE_OPTIONS ? ` (NODE_OPTIONS=${process.env.NODE_OPTIONS})` : ' (the default)'}. ` +
       `Analysis: on a worker thread per language, heap limit ${DEFAULT_ANALYSIS_HEAP_MB} MiB each (the default); ` +
-      'files are written while the others are analysed, so the analyze, embed and write columns overlap.',
+      'the full index writes once the analyses are done; a re-index writes while they run.',
     '',
     '| corpus | backend | files | entities | edges | unresolved refs | full index | files/s | entities/s | analyze | checker | embed | write | no-change re-index | speed-up | 1 % changed | impact depth 3 p50/p95 | impact unbounded p50/p95 | peak RSS |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
