@@ -18,8 +18,8 @@ import { AthenaMemory } from '@athena/search';
 import type { ExplainedResult } from '@athena/search';
 import type { AnalysisThreadOptions } from './analysis-thread.js';
 import { entityLabel } from './entity-label.js';
-import { FileQueue } from './file-queue.js';
 import { codeMemory } from './entity-memory.js';
+import { FileQueue } from './file-queue.js';
 import type { IndexProblem } from './index-problem.js';
 import { terminalProgress } from './index-progress.js';
 import type { IndexProgress, ProgressListener } from './index-progress.js';
@@ -423,9 +423,9 @@ export class CodeGraph {
       // A project's first index is written once the analyses are done: at 1,000 entities or
       // more as one bulk load (see BULK_FIRST_INDEX_ENTITIES), whose transaction must not
       // stay open while they run (on SQLite every other caller of the store would wait).
-      const { entities } = await queue.whenClosed();
-      if (entities >= BULK_FIRST_INDEX_ENTITIES) {
-        await this.#store.bulkLoad(writeAll, { memories: entities });
+      await queue.whenClosed();
+      if (entitiesSeen >= BULK_FIRST_INDEX_ENTITIES) {
+        await this.#store.bulkLoad(writeAll, { memories: entitiesSeen });
       } else {
         await writeAll();
       }

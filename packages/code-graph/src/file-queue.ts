@@ -12,7 +12,6 @@ export class FileQueue {
   readonly #maxEntities: number;
   #files: FileIndex[] = [];
   #entities = 0;
-  #entitiesPushed = 0;
   #closed = false;
   #failure: { readonly error: unknown } | null = null;
   #wake: (() => void) | null = null;
@@ -30,7 +29,6 @@ export class FileQueue {
   push(index: FileIndex): void {
     this.#files.push(index);
     this.#entities += index.entities.length;
-    this.#entitiesPushed += index.entities.length;
     this.#notify();
   }
 
@@ -40,7 +38,7 @@ export class FileQueue {
     this.#notify();
   }
 
-  /** Makes the waiting and every later `next()` / `entitiesReach()` reject with `error`. */
+  /** Makes the waiting and every later `next()` / `whenClosed()` reject with `error`. */
   fail(error: unknown): void {
     this.#failure ??= { error };
     this.#notify();
@@ -64,10 +62,9 @@ export class FileQueue {
     return files;
   }
 
-  /** Waits until the queue is closed; says how many entities were pushed in all. */
-  async whenClosed(): Promise<{ entities: number }> {
+  /** Waits until the queue is closed. */
+  async whenClosed(): Promise<void> {
     await this.#until(() => this.#closed);
-    return { entities: this.#entitiesPushed };
   }
 
   async #until(ready: () => boolean): Promise<void> {
