@@ -96,7 +96,8 @@ export interface IndexReport {
    * at once) to the end of the last; `checker`: their time in a type
    * checker; `embed`: embedding the new entities; `write`: the store's share
    * of the writes (reads, writes, index builds). A re-index writes while
-   * the analyses run, so its `total` is less than the sum of the phases.
+   * the analyses run and a first index embeds while they run, so `total`
+   * is less than the sum of the phases.
    */
   readonly timings: {
     readonly scan: number;
@@ -353,23 +354,35 @@ export class CodeGraph {
       storeMs: 0,
     };
     let filesWritten = 0;
-    const writeBatch = async (batch: readonly FileIndex[]): Promise<void> => {
+    /** The vectors of `contents`, as documents, with the time it took in totals.embedMs. */
+    const embed = async (contents: readonly string[]): Promise<Float32Array[]> => {
+      if (contents.length === 0) return [];
+      const embedStarted = performance.now();
+      const vectors = await this.#embedder.embedMany(contents, { inputType: 'document' });
+      totals.embedMs += performance.now() - embedStarted;
+      return vectors;
+    };
+    /** Writes a batch of files in one transaction; `embedded` holds vectors made ahead, per entity. */
+    const writeBatch = async (
+      batch: readonly FileIndex[],
+      embedded?: ReadonlyMap<FileIndex, readonly Float32Array[]>,
+    ): Promise<void> => {
       const planned = await this.#plan(projectId, batch, stored);
       const fresh = planned.flatMap((p) =>
         p.index.entities.flatMap((entity, i) =>
-          p.reuse[i] === null ? [codeMemory(p.index.filePath, entity)] : [],
+          p.reuse[i] === null
+            ? [{ memory: codeMemory(p.index.filePath, entity), ahead: embedded?.get(p.index)?.[i] }]
+            : [],
         ),
       );
-      const embedStarted = performance.now();
-      const vectors = await this.#embedder.embedMany(
-        fresh.map((m) => m.content),
-        { inputType: 'document' },
-      );
-      totals.embedMs += performance.now() - embedStarted;
+      const missing = fresh.filter((f) => f.ahead === undefined);
+      const made = await embed(missing.map((f) => f.memory.content));
+      const byMemory = new Map(missing.map((f, i) => [f, made[i] as Float32Array]));
+      const vectors = fresh.map((f) => f.ahead ?? (byMemory.get(f) as Float32Array));
       const modelId = this.#embedder.modelId;
       await this.#store.transaction(async (tx) => {
-        const inputs: StoreMemoryInput[] = fresh.map((m, i) => ({
-          ...m,
+        const inputs: StoreMemoryInput[] = fresh.map(({ memory }, i) => ({
+          ...memory,
           embedding: vectors[i] as Float32Array,
           embeddingModel: modelId,
         }));
@@ -404,15 +417,21 @@ export class CodeGraph {
       // Once the analyses are done the run is writing only: say how far it is.
       if (queue.closed) report('write', filesWritten, analyzed + removedFiles.length);
     };
-    // The writes, with the store's share of their time (all but embedding) in totals.storeMs.
+    // Writes files in batches, the store's share of their time (all but embedding) in totals.storeMs.
+    const writeFiles = async (
+      files: readonly FileIndex[],
+      embedded?: ReadonlyMap<FileIndex, readonly Float32Array[]>,
+    ): Promise<void> => {
+      for (const batch of batches(dependencyOrder(files), batchSize)) {
+        const started = performance.now();
+        const embedBefore = totals.embedMs;
+        await writeBatch(batch, embedded);
+        totals.storeMs += performance.now() - started - (totals.embedMs - embedBefore);
+      }
+    };
     const writeAll = async (): Promise<void> => {
       for (let files = await queue.next(); files !== null; files = await queue.next()) {
-        for (const batch of batches(dependencyOrder(files), batchSize)) {
-          const started = performance.now();
-          const embedBefore = totals.embedMs;
-          await writeBatch(batch);
-          totals.storeMs += performance.now() - started - (totals.embedMs - embedBefore);
-        }
+        await writeFiles(files);
       }
     };
     const writes = (async () => {
@@ -423,11 +442,29 @@ export class CodeGraph {
       // A project's first index is written once the analyses are done: at 1,000 entities or
       // more as one bulk load (see BULK_FIRST_INDEX_ENTITIES), whose transaction must not
       // stay open while they run (on SQLite every other caller of the store would wait).
-      await queue.whenClosed();
+      // Nothing is stored yet, so every entity needs a new memory: its vector is made
+      // while the analyses run, and the bulk load only writes.
+      const files: FileIndex[] = [];
+      const embedded = new Map<FileIndex, readonly Float32Array[]>();
+      for (let next = await queue.next(); next !== null; next = await queue.next()) {
+        for (const batch of batches(next, batchSize)) {
+          const vectors = await embed(
+            batch.flatMap((index) =>
+              index.entities.map((entity) => codeMemory(index.filePath, entity).content),
+            ),
+          );
+          let at = 0;
+          for (const index of batch) {
+            embedded.set(index, vectors.slice(at, (at += index.entities.length)));
+          }
+          files.push(...batch);
+        }
+      }
+      const writeEmbedded = () => writeFiles(files, embedded);
       if (entitiesSeen >= BULK_FIRST_INDEX_ENTITIES) {
-        await this.#store.bulkLoad(writeAll, { memories: entitiesSeen });
+        await this.#store.bulkLoad(writeEmbedded, { memories: entitiesSeen });
       } else {
-        await writeAll();
+        await writeEmbedded();
       }
     })();
     try {

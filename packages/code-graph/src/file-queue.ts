@@ -4,8 +4,7 @@ import type { FileIndex } from './language-indexer.js';
  * Hands analysed files to the writer of `CodeGraph.index()` as the analyses
  * finish them: the writer takes whole batches (at least `batchSize` files or
  * `maxEntities` entities) while the analyses run, and the rest when they are
- * done — or waits for them all (`whenClosed`). A failure on either side is
- * given to the other.
+ * done. A failure on either side is given to the other.
  */
 export class FileQueue {
   readonly #batchSize: number;
@@ -38,7 +37,7 @@ export class FileQueue {
     this.#notify();
   }
 
-  /** Makes the waiting and every later `next()` / `whenClosed()` reject with `error`. */
+  /** Makes the waiting and every later `next()` reject with `error`. */
   fail(error: unknown): void {
     this.#failure ??= { error };
     this.#notify();
@@ -60,11 +59,6 @@ export class FileQueue {
     this.#files = [];
     this.#entities = 0;
     return files;
-  }
-
-  /** Waits until the queue is closed. */
-  async whenClosed(): Promise<void> {
-    await this.#until(() => this.#closed);
   }
 
   async #until(ready: () => boolean): Promise<void> {

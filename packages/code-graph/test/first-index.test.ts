@@ -47,6 +47,66 @@ class FailingEmbedder implements Embedder {
   }
 }
 
+/** A promise, and the function that resolves it. */
+function signal(): { readonly promise: Promise<void>; readonly fire: () => void } {
+  let fire = () => {};
+  const promise = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { promise, fire };
+}
+
+/** `promise`'s outcome as `reached`, or `late` after 10 s. */
+function within10s(promise: Promise<unknown>, reached: string, late: string): Promise<string> {
+  return Promise.race([
+    promise.then(() => reached),
+    new Promise<string>((resolve) => setTimeout(() => resolve(late), 10_000)),
+  ]);
+}
+
+/** Embeds like HashingEmbedder, and calls `embedding` at its first embedMany. */
+class SignallingEmbedder implements Embedder {
+  readonly #inner = new HashingEmbedder({ dimension: DIMENSION });
+  readonly dimension = DIMENSION;
+  readonly modelId = this.#inner.modelId;
+  readonly #embedding: () => void;
+  constructor(embedding: () => void) {
+    this.#embedding = embedding;
+  }
+  embed(text: string, options?: EmbedOptions): Promise<Float32Array> {
+    return this.#inner.embed(text, options);
+  }
+  embedMany(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]> {
+    this.#embedding();
+    return this.#inner.embedMany(texts, options);
+  }
+}
+
+/** Python on the main thread, whose last file declares an entity that ends before it starts. */
+class BrokenLastFile implements LanguageIndexer {
+  readonly language = 'python';
+  readonly extensions = ['.py'];
+  readonly configFileNames = [];
+  readonly #inner = new PythonIndexer({ thread: 'main' });
+  async analyze(input: AnalyzeInput): Promise<AnalyzeResult> {
+    const { onFile, ...rest } = input;
+    const result = await this.#inner.analyze(rest);
+    const last = [...result.files].sort((a, b) => a.filePath.localeCompare(b.filePath)).pop();
+    const files = result.files.map((file) =>
+      file !== last
+        ? file
+        : {
+            ...file,
+            entities: file.entities.map((entity, i) =>
+              i === 1 ? { ...entity, startLine: 10, endLine: 5 } : entity,
+            ),
+          },
+    );
+    for (const file of files) onFile?.(file);
+    return { ...result, files };
+  }
+}
+
 /** Python on the main thread, whose analysis waits for `gate` after it has found every file. */
 class GatedPython implements LanguageIndexer {
   readonly language = 'python';
@@ -74,13 +134,30 @@ describe('a project’s first index', () => {
       const { store, dispose } = await backend.open(DIMENSION);
       try {
         const project = await store.projects.create({ name: 'first', path: root });
-        // One file per batch: the first batch is written before the embedder fails on the second.
+        // One file per batch: the batches before the broken last file are written, then undone.
+        const written: number[] = [];
+        const broken = new CodeGraph({
+          store,
+          embedder: new HashingEmbedder({ dimension: DIMENSION }),
+          languages: [new BrokenLastFile()],
+        });
+        await expect(
+          broken.index(project.id, root, {
+            batchSize: 1,
+            progress: (p) => {
+              if (p.phase === 'write') written.push(p.filesDone);
+            },
+          }),
+        ).rejects.toThrow(/endLine/);
+        expect(Math.max(...written)).toBe(FILES);
+        expect(await store.code.findEntities(project.id, {})).toEqual([]);
+        expect((await store.stats({ projectId: project.id })).counts.memories).toBe(0);
+        // An embedder that fails on the first index fails it before anything is written.
         const failing = new CodeGraph({ store, embedder: new FailingEmbedder(2) });
         await expect(
           failing.index(project.id, root, { progress: false, batchSize: 1 }),
         ).rejects.toThrow('embedder down');
         expect(await store.code.findEntities(project.id, {})).toEqual([]);
-        expect((await store.stats({ projectId: project.id })).counts.memories).toBe(0);
 
         const graph = new CodeGraph({
           store,
@@ -118,33 +195,68 @@ describe('a project’s first index', () => {
   }
 
   for (const backend of BACKENDS) {
+    it(`embeds the files the analyses have finished while they run (${backend.name})`, async () => {
+      const root = bigPackage();
+      const { store, dispose } = await backend.open(DIMENSION);
+      try {
+        const project = await store.projects.create({ name: 'embedding', path: root });
+        const gate = signal();
+        const embedded = signal();
+        const graph = new CodeGraph({
+          store,
+          embedder: new SignallingEmbedder(embedded.fire),
+          languages: [new GatedPython(gate.promise, () => {})],
+        });
+        const run = graph.index(project.id, root, { progress: false, batchSize: 1 });
+        // The analysis stays open until the first file has been embedded (or 10 s have passed).
+        const seen = await within10s(
+          embedded.promise,
+          'embedded while analysing',
+          'nothing embedded after 10 s',
+        );
+        gate.fire();
+        const report = await run;
+        expect(seen).toBe('embedded while analysing');
+        expect(report.memories.created).toBe(FILES * (FUNCTIONS_PER_FILE + 1) + 1);
+        // Each entity's memory holds the vector of its own text.
+        const hashing = new HashingEmbedder({ dimension: DIMENSION });
+        for (const entity of await store.code.findEntities(project.id, { filePath: 'm2.py' })) {
+          const memory = await store.memories.get(project.id, entity.memoryId as number);
+          expect(memory?.content).toContain(entity.name);
+          expect(Array.from(memory?.embedding ?? [])).toEqual(
+            Array.from(await hashing.embed(memory?.content ?? '', { inputType: 'document' })),
+          );
+        }
+      } finally {
+        await dispose();
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
+  }
+
+  for (const backend of BACKENDS) {
     it(`opens its bulk load only when the analyses are done: the store serves others meanwhile (${backend.name})`, async () => {
       const root = bigPackage();
       const { store, dispose } = await backend.open(DIMENSION);
       try {
         const project = await store.projects.create({ name: 'gated', path: root });
-        let open = () => {};
-        const gate = new Promise<void>((resolve) => {
-          open = resolve;
-        });
-        let found = () => {};
-        const filesFound = new Promise<void>((resolve) => {
-          found = resolve;
-        });
+        const gate = signal();
+        const found = signal();
         const graph = new CodeGraph({
           store,
           embedder: new HashingEmbedder({ dimension: DIMENSION }),
-          languages: [new GatedPython(gate, found)],
+          languages: [new GatedPython(gate.promise, found.fire)],
         });
         const run = graph.index(project.id, root, { progress: false });
-        await filesFound;
+        await found.promise;
         // Every file (1,204 entities) is waiting to be written and the analysis is not done:
         // a write of another caller goes through instead of waiting for the whole index.
-        const other = await Promise.race([
-          store.projects.create({ name: 'other', path: `${root}-other` }).then(() => 'served'),
-          new Promise((resolve) => setTimeout(() => resolve('still waiting after 10 s'), 10_000)),
-        ]);
-        open();
+        const other = await within10s(
+          store.projects.create({ name: 'other', path: `${root}-other` }),
+          'served',
+          'still waiting after 10 s',
+        );
+        gate.fire();
         const report = await run;
         expect(other).toBe('served');
         expect(report.entities.created).toBe(FILES * (FUNCTIONS_PER_FILE + 1) + 1);
