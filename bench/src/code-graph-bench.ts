@@ -18,12 +18,13 @@ import {
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { CodeGraph, DEFAULT_ANALYSIS_HEAP_MB } from '@athena/code-graph';
 import type { IndexReport } from '@athena/code-graph';
 import { readVariable } from '@athena/core-types';
-import type { Store } from '@athena/core-types';
+import type { EmbedOptions, Embedder, Store } from '@athena/core-types';
 import { HashingEmbedder } from '@athena/search';
 import { PostgresStore } from '@athena/store-postgres';
 import { SqliteStore } from '@athena/store-sqlite';
@@ -61,8 +62,35 @@ interface RunResult {
     readonly unbounded: { readonly results: number; readonly p50: number; readonly p95: number };
   };
   readonly peakRssMiB: number;
+  /** The wait per embedded text (`--embed-latency-ms`); 0: the hashing embedder as is. */
+  readonly embedLatencyMs: number;
   /** V8's heap limit in the child (`--max-old-space-size`, e.g. through NODE_OPTIONS). */
   readonly heapLimitMiB: number;
+}
+
+/**
+ * The hashing embedder behind a wait of `latencyMs` per text, as an embedding
+ * server answers: what the index overlaps with its analyses is then the wait.
+ */
+class LatentEmbedder implements Embedder {
+  readonly #inner = new HashingEmbedder({ dimension: DIMENSION });
+  readonly dimension = this.#inner.dimension;
+  readonly modelId = this.#inner.modelId;
+  readonly #latencyMs: number;
+
+  constructor(latencyMs: number) {
+    this.#latencyMs = latencyMs;
+  }
+
+  async embed(text: string, options?: EmbedOptions): Promise<Float32Array> {
+    await sleep(this.#latencyMs);
+    return this.#inner.embed(text, options);
+  }
+
+  async embedMany(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]> {
+    await sleep(texts.length * this.#latencyMs);
+    return this.#inner.embedMany(texts, options);
+  }
 }
 
 function corporaDir(): string {
@@ -114,7 +142,12 @@ function sourceFiles(root: string): string[] {
   return out;
 }
 
-async function child(corpus: Corpus, backend: Backend, url: string): Promise<RunResult> {
+async function child(
+  corpus: Corpus,
+  backend: Backend,
+  url: string,
+  embedLatencyMs: number,
+): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), `athena-bench-code-${corpus}-`));
   let store: Store | undefined;
   const schema = `athena_bench_code_${process.pid}`;
@@ -127,7 +160,11 @@ async function child(corpus: Corpus, backend: Backend, url: string): Promise<Run
         : new PostgresStore({ connectionString: url, schema, embeddingDimension: DIMENSION });
     await store.init();
     const project = await store.projects.create({ name: corpus, path: root });
-    const graph = new CodeGraph({ store, embedder: new HashingEmbedder({ dimension: DIMENSION }) });
+    const embedder =
+      embedLatencyMs > 0
+        ? new LatentEmbedder(embedLatencyMs)
+        : new HashingEmbedder({ dimension: DIMENSION });
+    const graph = new CodeGraph({ store, embedder });
 
     const full = await graph.index(project.id, root, { progress: 'auto' });
     const entities = full.entities.created;
@@ -170,6 +207,7 @@ async function child(corpus: Corpus, backend: Backend, url: string): Promise<Run
       },
       impact: { depth3, unbounded },
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
+      embedLatencyMs,
       heapLimitMiB: getHeapStatistics().heap_size_limit / 2 ** 20,
     };
   } finally {
@@ -187,16 +225,24 @@ async function child(corpus: Corpus, backend: Backend, url: string): Promise<Run
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
+/** The embedder's added wait, as the report's header states it. */
+function latencyNote(results: readonly RunResult[]): string {
+  const latency = results[0]?.embedLatencyMs ?? 0;
+  return latency > 0
+    ? `, behind a wait of ${latency} ms per text (\`--embed-latency-ms\`, a stand-in for an embedding server)`
+    : '';
+}
+
 function markdown(results: readonly RunResult[], started: Date): string {
   const lines = [
     `# Code graph benchmark, ${started.toISOString()}`,
     '',
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${fmt(totalmem() / 2 ** 30)} GiB. ` +
-      `Embedder: athena-hash-v2-${DIMENSION}. Impact: ${IMPACT_SAMPLES} runs after 5 warm-ups, on the top fan-in entity. ` +
+      `Embedder: athena-hash-v2-${DIMENSION}${latencyNote(results)}. Impact: ${IMPACT_SAMPLES} runs after 5 warm-ups, on the top fan-in entity. ` +
       `V8 heap limit: ${[...new Set(results.map((r) => `${fmt(r.heapLimitMiB, 0)} MiB`))].join(', ')}` +
       `${process.env.NODE_OPTIONS ? ` (NODE_OPTIONS=${process.env.NODE_OPTIONS})` : ' (the default)'}. ` +
       `Analysis: on a worker thread per language, heap limit ${DEFAULT_ANALYSIS_HEAP_MB} MiB each (the default); ` +
-      'the full index writes once the analyses are done; a re-index writes while they run.',
+      'a first index embeds while the analyses run and writes once they are done; a re-index writes while they run.',
     '',
     '| corpus | backend | files | entities | edges | unresolved refs | full index | files/s | entities/s | analyze | checker | embed | write | no-change re-index | speed-up | 1 % changed | impact depth 3 p50/p95 | impact unbounded p50/p95 | peak RSS |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -228,13 +274,19 @@ const { values } = parseArgs({
     corpus: { type: 'string', default: 'all' },
     backend: { type: 'string', default: 'all' },
     out: { type: 'string' },
+    'embed-latency-ms': { type: 'string', default: '0' },
   },
 });
+const embedLatencyMs = Number(values['embed-latency-ms']);
+if (!Number.isFinite(embedLatencyMs) || embedLatencyMs < 0) {
+  console.error('--embed-latency-ms must be a number ≥ 0 (milliseconds per embedded text)');
+  process.exit(2);
+}
 const url = readVariable(process.env, 'ATHENA_BENCH_DATABASE_URL');
 
 if (values.child !== undefined) {
   const [corpus, backend] = values.child.split(':') as [Corpus, Backend];
-  const result = await child(corpus, backend, url);
+  const result = await child(corpus, backend, url, embedLatencyMs);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } else {
   const corpora = CORPORA.filter((c) => values.corpus === 'all' || values.corpus === c);
@@ -246,7 +298,14 @@ if (values.child !== undefined) {
       console.error(`code graph: ${corpus} on ${backend}…`);
       const run = spawnSync(
         process.execPath,
-        [...process.execArgv, fileURLToPath(import.meta.url), '--child', `${corpus}:${backend}`],
+        [
+          ...process.execArgv,
+          fileURLToPath(import.meta.url),
+          '--child',
+          `${corpus}:${backend}`,
+          '--embed-latency-ms',
+          String(embedLatencyMs),
+        ],
         { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 },
       );
       if (run.status !== 0) throw new Error(`${corpus} on ${backend} failed (${run.status})`);
