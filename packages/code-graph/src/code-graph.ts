@@ -53,6 +53,13 @@ export interface IndexOptions {
   readonly maxFileBytes?: number;
   /** Files per write transaction, 1–1000; default 50. */
   readonly batchSize?: number;
+  /**
+   * A project's first index embeds up to this many entities while the
+   * analyses run, holding their vectors until its bulk load (about
+   * 3 KiB each at 768 dimensions); the rest are embedded in the bulk load.
+   * 0 embeds everything there. Default 32,768.
+   */
+  readonly embedAhead?: number;
   /** Re-index every file, changed or not. Default false. */
   readonly force?: boolean;
   /**
@@ -141,6 +148,8 @@ export interface CodeSearchHit {
 }
 
 const DEFAULT_BATCH = 50;
+/** Entities a first index embeds ahead of its bulk load at most (96 MiB of vectors at 768 dimensions). */
+const DEFAULT_EMBED_AHEAD = 32_768;
 /** Entities per write transaction at most, whatever the number of files. */
 const MAX_BATCH_ENTITIES = 4_000;
 const FILE_LINE = /^(.+):(\d+)$/;
@@ -219,6 +228,12 @@ export class CodeGraph {
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) {
       throw new ValidationError('invalid options.batchSize: must be an integer in 1–1000', [
         { path: 'options.batchSize', message: 'must be an integer in 1–1000' },
+      ]);
+    }
+    const embedAhead = options.embedAhead ?? DEFAULT_EMBED_AHEAD;
+    if (!Number.isInteger(embedAhead) || embedAhead < 0) {
+      throw new ValidationError('invalid options.embedAhead: must be an integer ≥ 0', [
+        { path: 'options.embedAhead', message: 'must be an integer ≥ 0' },
       ]);
     }
     if (this.#embedder.dimension !== this.#store.embeddingDimension) {
@@ -443,11 +458,16 @@ export class CodeGraph {
       // more as one bulk load (see BULK_FIRST_INDEX_ENTITIES), whose transaction must not
       // stay open while they run (on SQLite every other caller of the store would wait).
       // Nothing is stored yet, so every entity needs a new memory: its vector is made
-      // while the analyses run, and the bulk load only writes.
+      // while the analyses run (up to embedAhead of them), and the bulk load writes.
       const files: FileIndex[] = [];
       const embedded = new Map<FileIndex, readonly Float32Array[]>();
+      let ahead = 0;
       for (let next = await queue.next(); next !== null; next = await queue.next()) {
         for (const batch of batches(next, batchSize)) {
+          files.push(...batch);
+          const entities = batch.reduce((sum, index) => sum + index.entities.length, 0);
+          if (ahead + entities > embedAhead) continue;
+          ahead += entities;
           const vectors = await embed(
             batch.flatMap((index) =>
               index.entities.map((entity) => codeMemory(index.filePath, entity).content),
@@ -457,7 +477,6 @@ export class CodeGraph {
           for (const index of batch) {
             embedded.set(index, vectors.slice(at, (at += index.entities.length)));
           }
-          files.push(...batch);
         }
       }
       const writeEmbedded = () => writeFiles(files, embedded);

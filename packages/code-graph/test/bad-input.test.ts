@@ -114,6 +114,9 @@ describe('bad input', () => {
         await expect(graph.index(project.id, tree.root, { batchSize: 0 })).rejects.toMatchObject({
           code: 'validation',
         });
+        await expect(
+          graph.index(project.id, tree.root, { embedAhead: -1, progress: false }),
+        ).rejects.toThrow('invalid options.embedAhead: must be an integer ≥ 0');
         await expect(graph.index(9_999_999, tree.root, { progress: false })).rejects.toMatchObject({
           code: 'not_found',
         });

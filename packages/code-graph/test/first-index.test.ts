@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EmbedOptions, Embedder } from '@athena/core-types';
+import type { EmbedOptions, Embedder, Store } from '@athena/core-types';
 import { HashingEmbedder } from '@athena/search';
 import { describe, expect, it } from 'vitest';
 import { CodeGraph, PythonIndexer } from '../src/index.js';
@@ -64,12 +64,13 @@ function within10s(promise: Promise<unknown>, reached: string, late: string): Pr
   ]);
 }
 
-/** Embeds like HashingEmbedder, and calls `embedding` at its first embedMany. */
+/** Embeds like HashingEmbedder, calls `embedding` at every embedMany, and counts the texts. */
 class SignallingEmbedder implements Embedder {
   readonly #inner = new HashingEmbedder({ dimension: DIMENSION });
   readonly dimension = DIMENSION;
   readonly modelId = this.#inner.modelId;
   readonly #embedding: () => void;
+  texts = 0;
   constructor(embedding: () => void) {
     this.#embedding = embedding;
   }
@@ -78,7 +79,22 @@ class SignallingEmbedder implements Embedder {
   }
   embedMany(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]> {
     this.#embedding();
+    this.texts += texts.length;
     return this.#inner.embedMany(texts, options);
+  }
+}
+
+/** Checks that every memory of the project's entities holds the vector of its own text. */
+async function expectOwnVectors(store: Store, projectId: number): Promise<void> {
+  const hashing = new HashingEmbedder({ dimension: DIMENSION });
+  const entities = await store.code.findEntities(projectId, {});
+  expect(entities).toHaveLength(FILES * (FUNCTIONS_PER_FILE + 1) + 1);
+  for (const entity of entities) {
+    const memory = await store.memories.get(projectId, entity.memoryId as number);
+    expect(memory?.content).toContain(entity.name);
+    expect(Array.from(memory?.embedding ?? [])).toEqual(
+      Array.from(await hashing.embed(memory?.content ?? '', { inputType: 'document' })),
+    );
   }
 }
 
@@ -202,9 +218,10 @@ describe('a project’s first index', () => {
         const project = await store.projects.create({ name: 'embedding', path: root });
         const gate = signal();
         const embedded = signal();
+        const embedder = new SignallingEmbedder(embedded.fire);
         const graph = new CodeGraph({
           store,
-          embedder: new SignallingEmbedder(embedded.fire),
+          embedder,
           languages: [new GatedPython(gate.promise, () => {})],
         });
         const run = graph.index(project.id, root, { progress: false, batchSize: 1 });
@@ -218,15 +235,19 @@ describe('a project’s first index', () => {
         const report = await run;
         expect(seen).toBe('embedded while analysing');
         expect(report.memories.created).toBe(FILES * (FUNCTIONS_PER_FILE + 1) + 1);
-        // Each entity's memory holds the vector of its own text.
-        const hashing = new HashingEmbedder({ dimension: DIMENSION });
-        for (const entity of await store.code.findEntities(project.id, { filePath: 'm2.py' })) {
-          const memory = await store.memories.get(project.id, entity.memoryId as number);
-          expect(memory?.content).toContain(entity.name);
-          expect(Array.from(memory?.embedding ?? [])).toEqual(
-            Array.from(await hashing.embed(memory?.content ?? '', { inputType: 'document' })),
-          );
-        }
+        expect(embedder.texts).toBe(report.memories.created);
+        await expectOwnVectors(store, project.id);
+
+        // With room for fewer entities than the project has, the rest are embedded in the bulk load.
+        const second = await store.projects.create({ name: 'embedding ahead', path: `${root}-2` });
+        const counting = new SignallingEmbedder(() => {});
+        await new CodeGraph({
+          store,
+          embedder: counting,
+          languages: [new PythonIndexer({ thread: 'main' })],
+        }).index(second.id, root, { progress: false, batchSize: 1, embedAhead: 500 });
+        expect(counting.texts).toBe(FILES * (FUNCTIONS_PER_FILE + 1) + 1);
+        await expectOwnVectors(store, second.id);
       } finally {
         await dispose();
         rmSync(root, { recursive: true, force: true });
