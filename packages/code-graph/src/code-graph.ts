@@ -462,6 +462,7 @@ export class CodeGraph {
       const files: FileIndex[] = [];
       const embedded = new Map<FileIndex, readonly Float32Array[]>();
       let ahead = 0;
+      let embeddedFiles = 0;
       for (let next = await queue.next(); next !== null; next = await queue.next()) {
         for (const batch of batches(next, batchSize)) {
           files.push(...batch);
@@ -477,6 +478,9 @@ export class CodeGraph {
           for (const index of batch) {
             embedded.set(index, vectors.slice(at, (at += index.entities.length)));
           }
+          embeddedFiles += batch.length;
+          // Once the analyses are done the run is embedding only: say how far it is.
+          if (queue.closed) report('embed', embeddedFiles, analyzed);
         }
       }
       const writeEmbedded = () => writeFiles(files, embedded);

@@ -2,8 +2,12 @@ import cliProgress from 'cli-progress';
 
 /** Where an indexing run is. */
 export interface IndexProgress {
-  /** `scan`: reading files; `analyze`: parsing and resolving; `write`: embedding and storing; `done`. */
-  readonly phase: 'scan' | 'analyze' | 'write' | 'done';
+  /**
+   * `scan`: reading files; `analyze`: parsing and resolving; `embed`: a
+   * first index embedding the files the analyses finished, once they are all
+   * done; `write`: embedding (a re-index) and storing; `done`.
+   */
+  readonly phase: 'scan' | 'analyze' | 'embed' | 'write' | 'done';
   /** Files finished in this phase. */
   readonly filesDone: number;
   /** Files this phase has to do (the changed ones, after the scan). */

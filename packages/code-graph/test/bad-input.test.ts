@@ -78,13 +78,19 @@ describe('bad input', () => {
           progress: (update) => updates.push(update),
           maxFileBytes: 2_000,
         });
-        // The programmatic progress: every phase, files counted up to the total.
+        // The programmatic progress: every phase, files counted up to the total. Two files are
+        // less than a batch: the first index embeds them once the analyses are done.
         expect([...new Set(updates.map((u) => u.phase))]).toEqual([
           'scan',
           'analyze',
+          'embed',
           'write',
           'done',
         ]);
+        expect(updates.filter((u) => u.phase === 'embed').at(-1)).toMatchObject({
+          filesDone: 2,
+          filesTotal: 2,
+        });
         expect(updates.filter((u) => u.phase === 'analyze').at(-1)).toMatchObject({
           filesDone: 2,
           filesTotal: 2,

@@ -84,6 +84,45 @@ class SignallingEmbedder implements Embedder {
   }
 }
 
+/** Embeds like HashingEmbedder, its first embedMany held until `release`. */
+class HeldEmbedder implements Embedder {
+  readonly #inner = new HashingEmbedder({ dimension: DIMENSION });
+  readonly dimension = DIMENSION;
+  readonly modelId = this.#inner.modelId;
+  readonly #release: Promise<void>;
+  #first = true;
+  constructor(release: Promise<void>) {
+    this.#release = release;
+  }
+  embed(text: string, options?: EmbedOptions): Promise<Float32Array> {
+    return this.#inner.embed(text, options);
+  }
+  async embedMany(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]> {
+    if (this.#first) {
+      this.#first = false;
+      await this.#release;
+    }
+    return this.#inner.embedMany(texts, options);
+  }
+}
+
+/** Python on the main thread that calls `done` as its analysis returns. */
+class ReportingPython implements LanguageIndexer {
+  readonly language = 'python';
+  readonly extensions = ['.py'];
+  readonly configFileNames = [];
+  readonly #inner = new PythonIndexer({ thread: 'main' });
+  readonly #done: () => void;
+  constructor(done: () => void) {
+    this.#done = done;
+  }
+  async analyze(input: AnalyzeInput): Promise<AnalyzeResult> {
+    const result = await this.#inner.analyze(input);
+    this.#done();
+    return result;
+  }
+}
+
 /** Checks that every memory of the project's entities holds the vector of its own text. */
 async function expectOwnVectors(store: Store, projectId: number): Promise<void> {
   const hashing = new HashingEmbedder({ dimension: DIMENSION });
@@ -254,6 +293,37 @@ describe('a project’s first index', () => {
       }
     });
   }
+
+  it('reports the embedding left once the analyses are done as its own phase, before the writes', async () => {
+    const root = bigPackage();
+    const backend = BACKENDS[0] as (typeof BACKENDS)[number];
+    const { store, dispose } = await backend.open(DIMENSION);
+    try {
+      const project = await store.projects.create({ name: 'phases', path: root });
+      const release = signal();
+      const graph = new CodeGraph({
+        store,
+        embedder: new HeldEmbedder(release.promise),
+        // The first embedding waits until the analysis has returned and the run has seen it end.
+        languages: [new ReportingPython(() => setTimeout(release.fire, 0))],
+      });
+      const seen: string[] = [];
+      await graph.index(project.id, root, {
+        batchSize: 1,
+        progress: (p) => seen.push(`${p.phase} ${p.filesDone}/${p.filesTotal}`),
+      });
+      const phases = seen.map((s) => s.split(' ')[0]);
+      expect(phases.indexOf('embed')).toBeGreaterThan(phases.lastIndexOf('analyze'));
+      expect(phases.lastIndexOf('embed')).toBeLessThan(phases.indexOf('write'));
+      expect(seen.filter((s) => s.startsWith('embed')).pop()).toBe(
+        `embed ${FILES + 1}/${FILES + 1}`,
+      );
+      expect(seen.at(-1)).toBe(`done ${FILES + 1}/${FILES + 1}`);
+    } finally {
+      await dispose();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 
   for (const backend of BACKENDS) {
     it(`opens its bulk load only when the analyses are done: the store serves others meanwhile (${backend.name})`, async () => {
