@@ -25,6 +25,11 @@ export interface CallContext {
   /** The consolidation worker, made on first use. */
   readonly consolidator: () => Consolidator;
   readonly project: Project;
+  /**
+   * Sends an MCP progress notification (`progress` of `total`, and a
+   * message) when the client asked for them with a progress token, else null.
+   */
+  readonly progress: ((progress: number, total: number, message: string) => void) | null;
 }
 
 /** The `project` argument every tool takes. */
@@ -80,21 +85,42 @@ export function registerAthenaTool<Shape extends z.ZodRawShape>(
         openWorldHint: false,
       },
     },
-    async (args) => {
+    async (args, extra) => {
+      const token = extra._meta?.progressToken;
+      // Notifications go out in order, all before the result (the client stops listening then).
+      let sent = Promise.resolve();
+      const progress =
+        token === undefined
+          ? null
+          : (value: number, total: number, message: string) => {
+              sent = sent
+                .then(() =>
+                  extra.sendNotification({
+                    method: 'notifications/progress',
+                    params: { progressToken: token, progress: value, total, message },
+                  }),
+                )
+                // A client that went away misses its progress; the call goes on.
+                .catch(() => {});
+            };
       try {
         const { store, memory, code } = await session.services.open();
         const project = await session.projects.resolve(
           store.projects,
           args['project'] as string | undefined,
         );
-        return await run(args as z.infer<z.ZodObject<Shape>>, {
+        const result = await run(args as z.infer<z.ZodObject<Shape>>, {
           store,
           memory,
           code,
           consolidator: () => session.services.consolidator(store),
           project,
+          progress,
         });
+        await sent;
+        return result;
       } catch (error) {
+        await sent;
         return toolError(error);
       }
     },

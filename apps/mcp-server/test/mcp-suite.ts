@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ProgressNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppDatabases } from '@athena/test-postgres';
@@ -402,6 +403,31 @@ export function mcpSuite(make: (root: string) => AppDatabases): void {
     expect(
       structured<{ report: { files: { unchanged: number } } }>(again).report.files.unchanged,
     ).toBe(3);
+    // With a progress token the run reports its phases as progress rising to the total. The
+    // SDK's own onprogress drops notifications it handles after the result; record them all.
+    const updates: { progress: number; total?: number; message?: string }[] = [];
+    mcp.client.setNotificationHandler(ProgressNotificationSchema, (notification) => {
+      if (notification.params.progressToken === 'index-progress') updates.push(notification.params);
+    });
+    const forced = (await mcp.client.callTool({
+      name: 'index_code',
+      arguments: { force: true },
+      _meta: { progressToken: 'index-progress' },
+    })) as CallToolResult;
+    mcp.client.removeNotificationHandler('notifications/progress');
+    expect(forced.isError).toBeFalsy();
+    expect(updates.map((u) => u.message)).toEqual([
+      'scan: 0/0 files, 0 entities',
+      'analyze: 0/3 files, 0 entities',
+      'analyze: 1/3 files, 2 entities',
+      'analyze: 2/3 files, 4 entities',
+      'analyze: 3/3 files, 6 entities',
+      'write: 3/3 files, 6 entities',
+      'done: 3/3 files, 6 entities',
+    ]);
+    expect(updates.map((u) => [u.progress, u.total])).toEqual(
+      [0, 1000, 1333, 1666, 1999, 3999, 4000].map((p) => [p, 4000]),
+    );
 
     const impact = await mcp.call('code_impact', { entity: 'query', entityTypes: ['function'] });
     const { impacted } = structured<{

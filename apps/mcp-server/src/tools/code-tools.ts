@@ -2,12 +2,44 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { CODE_ENTITY_TYPES, DEPENDENCY_TYPES } from '@athena/core-types';
 import { entityLabel } from '@athena/code-graph';
+import type { IndexProgress, ProgressListener } from '@athena/code-graph';
 import { registerAthenaTool } from '../athena-tool.js';
 import type { Session } from '../athena-tool.js';
 import { defined, oneOf, TEXT } from '../schemas.js';
 import { toolResult } from '../tool-result.js';
 
 const ENTITY_TYPES = z.array(oneOf(CODE_ENTITY_TYPES)).min(1).optional();
+
+const PHASES: readonly IndexProgress['phase'][] = ['scan', 'analyze', 'embed', 'write', 'done'];
+
+/** Steps of one phase on the scale of {@link indexProgress}. */
+const PHASE_STEPS = 1000;
+
+/**
+ * An index's progress as MCP progress notifications: one rising scale over
+ * the phases (each {@link PHASE_STEPS} steps; a run without one of them skips
+ * it), sent when the run has moved by 1 % of a phase, and at the end.
+ */
+function indexProgress(
+  send: (progress: number, total: number, message: string) => void,
+): ProgressListener {
+  const total = (PHASES.length - 1) * PHASE_STEPS;
+  let last = Number.NEGATIVE_INFINITY;
+  return (p) => {
+    // A phase ends one step short of the next, so that only `done` reaches the total.
+    const within =
+      p.phase === 'done'
+        ? 0
+        : Math.min(
+            Math.floor((PHASE_STEPS * p.filesDone) / Math.max(p.filesTotal, 1)),
+            PHASE_STEPS - 1,
+          );
+    const value = PHASES.indexOf(p.phase) * PHASE_STEPS + within;
+    if (value - last < PHASE_STEPS / 100 && !(p.phase === 'done' && value > last)) return;
+    last = value;
+    send(value, total, `${p.phase}: ${p.filesDone}/${p.filesTotal} files, ${p.entities} entities`);
+  };
+}
 
 /** index_code, code_impact, code_search: the code graph of @athena/code-graph. */
 export function registerCodeTools(session: Session): void {
@@ -37,7 +69,7 @@ export function registerCodeTools(session: Session): void {
         force: z.boolean().optional().describe('Re-index every file, changed or not.'),
       },
     },
-    async (args, { code, project }) => {
+    async (args, { code, project, progress }) => {
       const root =
         args.root === undefined
           ? project.path
@@ -46,8 +78,9 @@ export function registerCodeTools(session: Session): void {
             : resolve(project.path, args.root);
       const report = await code.index(project.id, root, {
         ...defined({ paths: args.paths, force: args.force }),
-        // stdout is the protocol and stderr the client's log: no progress bar.
-        progress: false,
+        // stdout is the protocol and stderr the client's log: no progress bar, but
+        // progress notifications when the client asked for them.
+        progress: progress === null ? false : indexProgress(progress),
       });
       const problems = report.problems
         .slice(0, 10)
