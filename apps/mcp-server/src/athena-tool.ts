@@ -109,7 +109,7 @@ export function registerAthenaTool<Shape extends z.ZodRawShape>(
           store.projects,
           args['project'] as string | undefined,
         );
-        const result = await run(args as z.infer<z.ZodObject<Shape>>, {
+        return await run(args as z.infer<z.ZodObject<Shape>>, {
           store,
           memory,
           code,
@@ -117,11 +117,10 @@ export function registerAthenaTool<Shape extends z.ZodRawShape>(
           project,
           progress,
         });
-        await sent;
-        return result;
       } catch (error) {
-        await sent;
         return toolError(error);
+      } finally {
+        await sent;
       }
     },
   );

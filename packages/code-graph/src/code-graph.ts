@@ -390,10 +390,11 @@ export class CodeGraph {
             : [],
         ),
       );
-      const missing = fresh.filter((f) => f.ahead === undefined);
-      const made = await embed(missing.map((f) => f.memory.content));
-      const byMemory = new Map(missing.map((f, i) => [f, made[i] as Float32Array]));
-      const vectors = fresh.map((f) => f.ahead ?? (byMemory.get(f) as Float32Array));
+      const made = await embed(
+        fresh.flatMap((f) => (f.ahead === undefined ? [f.memory.content] : [])),
+      );
+      let next = 0;
+      const vectors = fresh.map((f) => f.ahead ?? (made[next++] as Float32Array));
       const modelId = this.#embedder.modelId;
       await this.#store.transaction(async (tx) => {
         const inputs: StoreMemoryInput[] = fresh.map(({ memory }, i) => ({

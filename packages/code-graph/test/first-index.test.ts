@@ -27,25 +27,32 @@ function bigPackage(): string {
   return root;
 }
 
-/** Embeds like HashingEmbedder, and fails from the `failAt`-th call of embedMany on. */
-class FailingEmbedder implements Embedder {
+/** Embeds like HashingEmbedder after `before` (which may fail or wait) at each embedMany, and counts the texts. */
+class HookedEmbedder implements Embedder {
   readonly #inner = new HashingEmbedder({ dimension: DIMENSION });
   readonly dimension = DIMENSION;
   readonly modelId = this.#inner.modelId;
-  readonly #failAt: number;
+  readonly #before: (call: number) => unknown;
   #calls = 0;
-  constructor(failAt: number) {
-    this.#failAt = failAt;
+  texts = 0;
+  constructor(before: (call: number) => unknown) {
+    this.#before = before;
   }
   embed(text: string, options?: EmbedOptions): Promise<Float32Array> {
     return this.#inner.embed(text, options);
   }
-  embedMany(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]> {
-    this.#calls += 1;
-    if (this.#calls >= this.#failAt) return Promise.reject(new Error('embedder down'));
+  async embedMany(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]> {
+    await this.#before(++this.#calls);
+    this.texts += texts.length;
     return this.#inner.embedMany(texts, options);
   }
 }
+
+/** Fails from the `failAt`-th call of embedMany on. */
+const failingEmbedder = (failAt: number) =>
+  new HookedEmbedder((call) => {
+    if (call >= failAt) throw new Error('embedder down');
+  });
 
 /** A promise, and the function that resolves it. */
 function signal(): { readonly promise: Promise<void>; readonly fire: () => void } {
@@ -62,65 +69,6 @@ function within10s(promise: Promise<unknown>, reached: string, late: string): Pr
     promise.then(() => reached),
     new Promise<string>((resolve) => setTimeout(() => resolve(late), 10_000)),
   ]);
-}
-
-/** Embeds like HashingEmbedder, calls `embedding` at every embedMany, and counts the texts. */
-class SignallingEmbedder implements Embedder {
-  readonly #inner = new HashingEmbedder({ dimension: DIMENSION });
-  readonly dimension = DIMENSION;
-  readonly modelId = this.#inner.modelId;
-  readonly #embedding: () => void;
-  texts = 0;
-  constructor(embedding: () => void) {
-    this.#embedding = embedding;
-  }
-  embed(text: string, options?: EmbedOptions): Promise<Float32Array> {
-    return this.#inner.embed(text, options);
-  }
-  embedMany(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]> {
-    this.#embedding();
-    this.texts += texts.length;
-    return this.#inner.embedMany(texts, options);
-  }
-}
-
-/** Embeds like HashingEmbedder, its first embedMany held until `release`. */
-class HeldEmbedder implements Embedder {
-  readonly #inner = new HashingEmbedder({ dimension: DIMENSION });
-  readonly dimension = DIMENSION;
-  readonly modelId = this.#inner.modelId;
-  readonly #release: Promise<void>;
-  #first = true;
-  constructor(release: Promise<void>) {
-    this.#release = release;
-  }
-  embed(text: string, options?: EmbedOptions): Promise<Float32Array> {
-    return this.#inner.embed(text, options);
-  }
-  async embedMany(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]> {
-    if (this.#first) {
-      this.#first = false;
-      await this.#release;
-    }
-    return this.#inner.embedMany(texts, options);
-  }
-}
-
-/** Python on the main thread that calls `done` as its analysis returns. */
-class ReportingPython implements LanguageIndexer {
-  readonly language = 'python';
-  readonly extensions = ['.py'];
-  readonly configFileNames = [];
-  readonly #inner = new PythonIndexer({ thread: 'main' });
-  readonly #done: () => void;
-  constructor(done: () => void) {
-    this.#done = done;
-  }
-  async analyze(input: AnalyzeInput): Promise<AnalyzeResult> {
-    const result = await this.#inner.analyze(input);
-    this.#done();
-    return result;
-  }
 }
 
 /** Checks that every memory of the project's entities holds the vector of its own text. */
@@ -208,7 +156,7 @@ describe('a project’s first index', () => {
         expect(await store.code.findEntities(project.id, {})).toEqual([]);
         expect((await store.stats({ projectId: project.id })).counts.memories).toBe(0);
         // An embedder that fails on the first index fails it before anything is written.
-        const failing = new CodeGraph({ store, embedder: new FailingEmbedder(2) });
+        const failing = new CodeGraph({ store, embedder: failingEmbedder(2) });
         await expect(
           failing.index(project.id, root, { progress: false, batchSize: 1 }),
         ).rejects.toThrow('embedder down');
@@ -235,7 +183,7 @@ describe('a project’s first index', () => {
         writeFileSync(join(root, 'm0.py'), 'def changed(x):\n    return x\n');
         writeFileSync(join(root, 'm1.py'), 'def changed_too(x):\n    return x\n');
         await expect(
-          new CodeGraph({ store, embedder: new FailingEmbedder(2) }).index(project.id, root, {
+          new CodeGraph({ store, embedder: failingEmbedder(2) }).index(project.id, root, {
             progress: false,
             batchSize: 1,
           }),
@@ -257,7 +205,7 @@ describe('a project’s first index', () => {
         const project = await store.projects.create({ name: 'embedding', path: root });
         const gate = signal();
         const embedded = signal();
-        const embedder = new SignallingEmbedder(embedded.fire);
+        const embedder = new HookedEmbedder(embedded.fire);
         const graph = new CodeGraph({
           store,
           embedder,
@@ -279,7 +227,7 @@ describe('a project’s first index', () => {
 
         // With room for fewer entities than the project has, the rest are embedded in the bulk load.
         const second = await store.projects.create({ name: 'embedding ahead', path: `${root}-2` });
-        const counting = new SignallingEmbedder(() => {});
+        const counting = new HookedEmbedder(() => {});
         await new CodeGraph({
           store,
           embedder: counting,
@@ -303,9 +251,9 @@ describe('a project’s first index', () => {
       const release = signal();
       const graph = new CodeGraph({
         store,
-        embedder: new HeldEmbedder(release.promise),
+        embedder: new HookedEmbedder((call) => (call === 1 ? release.promise : undefined)),
         // The first embedding waits until the analysis has returned and the run has seen it end.
-        languages: [new ReportingPython(() => setTimeout(release.fire, 0))],
+        languages: [new GatedPython(Promise.resolve(), () => setTimeout(release.fire, 0))],
       });
       const seen: string[] = [];
       await graph.index(project.id, root, {
