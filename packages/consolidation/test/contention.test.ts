@@ -80,14 +80,19 @@ describe('consolidation worker under SQLite write contention', () => {
   it('waits out a writer holding the lock (bounded retries) and finishes the pass without an error', async () => {
     const blocker = writer(other);
     await blocker.held;
-    setTimeout(blocker.release, 300);
-    const { logger, warnings } = recordingLogger();
+    // The writer lets go once a step has failed and is about to retry: the
+    // pass must then succeed on a later attempt. (A timer here made the test
+    // depend on the jittered backoff outlasting it.)
+    const { logger, warnings } = recordingLogger((fields) => {
+      if (fields['attempt'] !== undefined) blocker.release();
+    });
     const consolidator = createConsolidator({
       store,
       embedder,
       options: { workerId: 'w1', logger },
     });
     const run = await consolidator.run({ projectId });
+    blocker.release(); // in case no step ever retried: the assertions below say so
     await blocker.done;
     expect(run).toMatchObject({ claimed: 5, clusters: 1, superseded: 2, errors: 0, error: null });
     expect(await store.consolidation.listRuns(projectId)).toEqual([run]);
