@@ -160,6 +160,7 @@ try {
           { memories: total },
         );
         await admin.query(`analyze ${schema}.memory_vectors`);
+        await admin.query(`analyze ${schema}.memory_embeddings`);
       }
       const samples = Array.from({ length: queries }, (_, q) =>
         rowOf(data.queryVectors, q, DIMENSION),

@@ -1,6 +1,6 @@
 /**
- * `pnpm bench:layout`: the PostgreSQL storage layouts of `memory_vectors`
- * measured on the same rows, one after another — the index over 32-bit
+ * `pnpm bench:layout`: the PostgreSQL storage layouts of the memories'
+ * vectors (`memory_embeddings`) measured on the same rows, one after another — the index over 32-bit
  * vectors, the half-precision index (the store's default), and that index
  * with the vectors moved out of line (TOAST) — so the layout is decided by
  * measurement. Every search goes through the API.
@@ -60,7 +60,7 @@ interface LayoutResult {
   readonly exact: { p50: number; p95: number };
   readonly hybrid: { p50: number; p95: number };
   readonly recordAccess: { p50: number; p95: number; hotShare: number };
-  /** Schema A (one project): heap, its TOAST, the shared vector index, everything. */
+  /** Schema A (one project): heap of the memories and their vectors, their TOAST, the shared vector index, everything. */
   readonly sizes: { heap: number; toast: number; vectorIndex: number; total: number };
 }
 
@@ -91,13 +91,13 @@ function openStores(precision: VectorIndexPrecision): [PostgresStore, PostgresSt
 
 async function sizes(): Promise<LayoutResult['sizes']> {
   const { rows: found } = await admin.query<Record<string, string>>(
-    `select pg_relation_size(c.oid) as heap, pg_relation_size(c.reltoastrelid) as toast,
+    `select sum(pg_relation_size(c.oid)) as heap, sum(pg_relation_size(c.reltoastrelid)) as toast,
        pg_relation_size(to_regclass($1 || '.memory_vectors_embedding_hnsw_idx')) as index,
        (select sum(pg_total_relation_size(t.oid)) from pg_class t
          join pg_namespace tn on tn.oid = t.relnamespace
          where tn.nspname = $1 and t.relkind = 'r') as total
      from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     where n.nspname = $1 and c.relname = 'memory_vectors'`,
+     where n.nspname = $1 and c.relname in ('memory_vectors', 'memory_embeddings')`,
     [schemas[0]],
   );
   const row = found[0] ?? {};
@@ -214,7 +214,7 @@ const ms = (value: number) => value.toFixed(2);
 function toMarkdown(report: LayoutReport): string {
   const { machine } = report;
   const lines = [
-    `# memory_vectors layouts — ${report.tier} (${report.rows.toLocaleString('en-US')} memories, 768-d)`,
+    `# Vector layouts — ${report.tier} (${report.rows.toLocaleString('en-US')} memories, 768-d)`,
     '',
     `${report.date} · ${machine.cpu} · ${machine.cores} cores · ${Object.entries(machine.versions)
       .map(([k, v]) => `${k} ${v}`)
@@ -305,10 +305,10 @@ try {
   log('  moving the vectors out of line (ALTER … SET STORAGE EXTERNAL, VACUUM FULL) …');
   for (const schema of schemas) {
     await admin.query(
-      `alter table ${schema}.memory_vectors alter column embedding set storage external`,
+      `alter table ${schema}.memory_embeddings alter column embedding set storage external`,
     );
-    await admin.query(`vacuum full ${schema}.memory_vectors`);
-    await admin.query(`analyze ${schema}.memory_vectors`);
+    await admin.query(`vacuum full ${schema}.memory_embeddings`);
+    await admin.query(`analyze ${schema}.memory_embeddings`);
   }
   layouts.push(
     await measure(

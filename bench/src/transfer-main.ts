@@ -230,7 +230,7 @@ async function floorOf(admin: pg.Client, from: string, to: string): Promise<Floo
   await store.init();
   await store.close();
   const columns =
-    'project_id, content, content_type, memory_type, domain, tags, embedding, embedding_model, access_count, ' +
+    'project_id, content, content_type, memory_type, domain, tags, embedding_model, access_count, ' +
     'last_accessed, last_retrieved, usefulness_score, confidence, consolidation_state, consolidated_at, ' +
     'claimed_by, claim_expires_at, version, session_id, event_type, code_language, code_hash, created_at, updated_at';
   await admin.query('begin');
@@ -251,6 +251,14 @@ async function floorOf(admin: pg.Client, from: string, to: string): Promise<Floo
        join ${from}.projects p1 on p1.id = m.project_id join ${to}.projects p2 on p2.name = p1.name
        order by m.id`,
     );
+    // The vectors under the new ids: identity values grew in the order of the old ids.
+    await admin.query(
+      `insert into ${to}.memory_embeddings (memory_id, project_id, embedding)
+       select n.id, n.project_id, o.embedding
+       from (select id, project_id, row_number() over (order by id) as k from ${to}.memory_vectors) n
+       join (select embedding, row_number() over (order by memory_id) as k from ${from}.memory_embeddings) o
+         on o.k = n.k`,
+    );
     const insertSeconds = (now() - started) / 1000;
     const { rows } = await admin.query<{ n: string; kb: string }>(
       `select (select count(*) from ${to}.memory_vectors) as n,
@@ -268,7 +276,7 @@ async function floorOf(admin: pg.Client, from: string, to: string): Promise<Floo
       `create index on ${to}.memory_text_index using gin (project_id, tsv) with (gin_pending_list_limit = 256)`,
     );
     await admin.query(
-      `create index on ${to}.memory_vectors using hnsw (embedding vector_cosine_ops) with (m = 16, ef_construction = 64)`,
+      `create index on ${to}.memory_embeddings using hnsw (embedding vector_cosine_ops) with (m = 16, ef_construction = 64)`,
     );
     const indexSeconds = (now() - started) / 1000;
     await admin.query('commit');

@@ -89,7 +89,7 @@ export async function loadPostgres(
   log('  building HNSW on B raw …');
   t0 = now();
   await admin.query(
-    `create index memory_vectors_embedding_hnsw_idx on ${schemaB}.memory_vectors using hnsw (embedding vector_cosine_ops) with (m = ${HNSW.m}, ef_construction = ${HNSW.efConstruction})`,
+    `create index memory_vectors_embedding_hnsw_idx on ${schemaB}.memory_embeddings using hnsw (embedding vector_cosine_ops) with (m = ${HNSW.m}, ef_construction = ${HNSW.efConstruction})`,
   );
   const rawIndexSeconds = (now() - t0) / 1000;
   ingest.push({
@@ -108,14 +108,17 @@ export async function loadPostgres(
     ratio: apiInsertSeconds / rawInsertSeconds,
     note: 'rows into a table with its btree/GIN indexes but no vector index',
   });
-  for (const schema of [schemaA, schemaB]) await admin.query(`analyze ${schema}.memory_vectors`);
+  for (const schema of [schemaA, schemaB]) {
+    await admin.query(`analyze ${schema}.memory_vectors`);
+    await admin.query(`analyze ${schema}.memory_embeddings`);
+  }
   notes.push(
     'Both schemas are ANALYZEd after loading (autovacuum would do the same a little later).',
   );
 
   const sizes = await admin.query<{ total: string; heap: string; hnsw: string }>(
     `select sum(pg_total_relation_size(c.oid)) filter (where c.relkind = 'r') as total,
-            sum(pg_relation_size(c.oid)) filter (where c.relname = 'memory_vectors') as heap,
+            sum(pg_relation_size(c.oid)) filter (where c.relname in ('memory_vectors', 'memory_embeddings')) as heap,
             sum(pg_relation_size(c.oid)) filter (where c.relname = 'memory_vectors_embedding_hnsw_idx') as hnsw
      from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1`,
     [schemaA],

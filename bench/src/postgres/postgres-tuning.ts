@@ -26,8 +26,9 @@ export async function postgresTuning(
   const out: Record<string, unknown> = {};
   log('  tuning: ef_search sweep, iterative scan, storage, ts_rank, IVFFlat …');
 
-  const t = (s: string) => `${s}.memory_vectors`;
-  const filtered = `select id from ${t(schemaB)} where project_id = $1 order by embedding <=> $2::vector limit 10`;
+  // The vectors' own table (the store's migration 9).
+  const t = (s: string) => `${s}.memory_embeddings`;
+  const filtered = `select memory_id as id from ${t(schemaB)} where project_id = $1 order by embedding <=> $2::vector limit 10`;
   // `project_id + 0` cannot match a project's own graph (a partial index): the shared graph, filtered.
   const sharedFiltered = filtered.replace('where project_id = $1', 'where project_id + 0 = $1');
   const sweep = [];
@@ -102,7 +103,7 @@ export async function postgresTuning(
   out.plans = {
     semanticUnfiltered: await explain(
       annSettings,
-      `select id from ${t(schemaA)} where project_id = $1 order by embedding <=> $2::vector limit 10`,
+      `select memory_id as id from ${t(schemaA)} where project_id = $1 order by embedding <=> $2::vector limit 10`,
       [pid, qvText(0)],
     ),
     semanticProject: await explain(annSettings, filtered, [projectOfQuery(0), qvText(0)]),
@@ -152,7 +153,7 @@ export async function postgresTuning(
     );
     if (mode === 'plain')
       await admin.query(`alter table ${table} alter column embedding set storage plain`);
-    await admin.query(`insert into ${table} select id, embedding from ${t(schemaA)}`);
+    await admin.query(`insert into ${table} select memory_id, embedding from ${t(schemaA)}`);
     await admin.query(`vacuum analyze ${table}`);
     const scan = `select id from ${table} order by embedding <=> $1::vector limit 10`;
     const r = await timeQueries(exactN, async (i) =>
@@ -248,7 +249,7 @@ async function prototypes(
 ): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   const exactN = Math.min(n, 20);
-  const exactIds = `select id from (select id, embedding <=> $2::vector as d from ${schemaA}.memory_vectors
+  const exactIds = `select id from (select memory_id as id, embedding <=> $2::vector as d from ${schemaA}.memory_embeddings
       where project_id = $1 order by d, id limit 10) c`;
   const exact = await timeQueries(exactN, async (i) =>
     ids(

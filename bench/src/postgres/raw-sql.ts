@@ -24,25 +24,25 @@ export interface RawPool extends RawQueryable {
 
 /**
  * The store's memory columns (store-postgres `memoryColumns`): what both sides
- * return, the embedding in pgvector's binary form through `vector_send`.
+ * return, of the memory row `alias`, with the embedding `vector` (a column of
+ * `memory_embeddings` or of a subquery that carries it) in pgvector's binary
+ * form through `vector_send`.
  */
-function columns(alias?: string): string {
-  const at = alias === undefined ? '' : `${alias}.`;
+function columns(alias: string, vector: string): string {
+  const at = `${alias}.`;
   return `${at}id, ${at}project_id, ${at}content, ${at}content_type, ${at}memory_type, ${at}domain,
-  ${at}tags, vector_send(${at}embedding) as embedding, ${at}embedding_model, ${at}access_count,
+  ${at}tags, vector_send(${vector}) as embedding, ${at}embedding_model, ${at}access_count,
   ${at}last_accessed, ${at}last_retrieved, ${at}usefulness_score, ${at}confidence,
   ${at}quality_score, ${at}consolidation_state, ${at}consolidated_at, ${at}superseded_by,
   ${at}claimed_by, ${at}claim_expires_at, ${at}version, ${at}session_id, ${at}event_type,
   ${at}code_language, ${at}code_hash, ${at}created_at, ${at}updated_at`;
 }
-const COLUMNS = columns();
-/** The same columns as stored (the embedding a `vector`), for inner queries. */
-const STORED_COLUMNS = COLUMNS.replace('vector_send(embedding) as embedding', 'embedding');
 /** `statement` selecting the memory columns of `alias` without the embedding (`includeEmbedding: false`). */
-function withoutEmbedding(statement: string, alias: string): string {
-  const bare = columns(alias).replace(`vector_send(${alias}.embedding) as embedding, `, '');
-  const out = statement.replace(columns(alias), bare);
-  if (out === statement || bare === columns(alias)) {
+function withoutEmbedding(statement: string, alias: string, vector: string): string {
+  const full = columns(alias, vector);
+  const bare = full.replace(`vector_send(${vector}) as embedding, `, '');
+  const out = statement.replace(full, bare);
+  if (out === statement || bare === full) {
     throw new Error(`no embedding column of ${alias} to leave out`);
   }
   return out;
@@ -97,21 +97,23 @@ export function maintenanceWorkMem(rows: number): string {
   return `${mb}MB`;
 }
 
-/** The store's neighbour statement: a LATERAL ANN scan per source memory. */
+/** The store's neighbour statement: a LATERAL ANN scan per source memory, over the vectors. */
 export function neighboursStatement(schema: string): string {
-  const t = `${schema}.memory_vectors`;
-  return `select q.id as source, n.id, n.distance
+  const e = `${schema}.memory_embeddings`;
+  return `select q.memory_id as source, n.id, n.distance
     from unnest($2::bigint[]) with ordinality as s(id, position)
-    join ${t} q on q.id = s.id and q.project_id = $1
+    join ${e} q on q.memory_id = s.id and q.project_id = $1
     left join lateral (
-      select m.id, m.embedding <=> q.embedding as distance from ${t} m
-      where m.project_id = $1 and m.id <> q.id
-      order by m.embedding <=> q.embedding limit $3) n on true
+      select v.memory_id as id, v.embedding <=> q.embedding as distance from ${e} v
+      where v.project_id = $1 and v.memory_id <> q.memory_id
+      order by v.embedding <=> q.embedding limit $3) n on true
     order by s.position, n.distance, n.id`;
 }
 
 export function rawStatements(schema: string) {
   const t = `${schema}.memory_vectors`;
+  // The vectors' own table (migration 9 of the store): every distance is computed there.
+  const v = `${schema}.memory_embeddings`;
   // The narrow keyword table the store keeps (GIN on (project_id, tsv)): the best raw keyword SQL reads it too.
   const keywords = `${schema}.memory_text_index`;
   const orQuery = `replace(cast(plainto_tsquery('english', $3) as text), ' & ', ' | ')::tsquery`;
@@ -121,11 +123,11 @@ export function rawStatements(schema: string) {
       when max(${inLeg}) over () = min(${inLeg}) over () then 1
       else (${value} - min(${inLeg}) over ()) / (max(${inLeg}) over () - min(${inLeg}) over ()) end`;
   };
-  const hybrid = (fusion: 'rrf' | 'weighted') => `
+  const hybrid = (fusion: 'rrf' | 'weighted', withVectors: boolean) => `
     with q as materialized (select ${orQuery} as query),
     sem as (
       select id, row_number() over (order by d, id) as rank from (
-        select id, embedding <=> $2::vector as d from ${t}
+        select memory_id as id, embedding <=> $2::vector as d from ${v}
         where project_id = $1 order by embedding <=> $2::vector limit 40) x),
     kw as (
       select id, score, row_number() over (order by score desc, id) as rank from (
@@ -133,66 +135,81 @@ export function rawStatements(schema: string) {
         where k.project_id = $1 and k.tsv @@ q.query order by score desc, k.memory_id limit 40) y),
     ids as (select id from sem union select id from kw),
     scored as (
-      select ids.id, 1 - (m.embedding <=> $2::vector) as similarity, coalesce(kw.score, 0)::float8 as k_score,
-             sem.rank as s_rank, kw.rank as k_rank
-      from ids join ${t} m on m.id = ids.id
+      select ids.id, 1 - (e.embedding <=> $2::vector) as similarity, coalesce(kw.score, 0)::float8 as k_score,
+             sem.rank as s_rank, kw.rank as k_rank${withVectors ? ', e.embedding' : ''}
+      from ids join ${v} e on e.memory_id = ids.id
       left join sem on sem.id = ids.id left join kw on kw.id = ids.id),
     top as (
-      select id, similarity, ${
+      select id, similarity${withVectors ? ', embedding' : ''}, ${
         fusion === 'rrf'
           ? 'coalesce(1.0 / (60 + s_rank), 0) + coalesce(1.0 / (60 + k_rank), 0)'
           : `0.7 * (${norm('similarity', 's_rank')}) + 0.3 * (${norm('k_score', 'k_rank')})`
       } as fused
       from scored order by fused desc, similarity desc, id limit 10)
-    select ${columns('m')}, top.similarity, top.fused
+    select ${columns('m', 'top.embedding')}, top.similarity, top.fused
     from top join ${t} m on m.id = top.id
     order by top.fused desc, top.similarity desc, m.id`;
-  const semantic = `select ${columns('c')}, c.distance from (
-        select ${STORED_COLUMNS}, embedding <=> $2::vector as distance from ${t}
+  // The candidates carry their vectors, as the store's do: no second lookup for the hits'.
+  const semantic = `select ${columns('m', 'c.embedding')}, c.distance from (
+        select memory_id as id, embedding, embedding <=> $2::vector as distance from ${v}
         where project_id = $1 order by embedding <=> $2::vector limit 10) c
+      join ${t} m on m.id = c.id
       order by c.distance, c.id`;
   return {
-    get: `select ${COLUMNS} from ${t} where project_id = $1 and id = $2`,
-    // vector_send in the outer query only, as the store does: a small project may be served by
-    // sorting all its rows, and the inner projection would run for each of them.
+    get: `select ${columns('m', 'e.embedding')} from ${t} m join ${v} e on e.memory_id = m.id
+      where m.project_id = $1 and m.id = $2`,
     semantic,
-    semanticBare: withoutEmbedding(semantic, 'c'),
-    semanticIds: `select id from ${t} where project_id = $1 order by embedding <=> $2::vector limit 10`,
+    semanticBare: withoutEmbedding(semantic, 'm', 'c.embedding'),
+    semanticIds: `select memory_id as id from ${v} where project_id = $1 order by embedding <=> $2::vector limit 10`,
     keyword: `with q as materialized (select ${orQuery.replace('$3', '$2')} as query),
       hits as (
         select k.memory_id as id, ts_rank(k.tsv, q.query, 32) as score from ${keywords} k, q
         where k.project_id = $1 and k.tsv @@ q.query order by score desc, k.memory_id limit 10)
-      select ${columns('m')}, hits.score from hits join ${t} m on m.id = hits.id
+      select ${columns('m', 'e.embedding')}, hits.score from hits join ${t} m on m.id = hits.id
+      join ${v} e on e.memory_id = hits.id
       order by hits.score desc, m.id`,
-    hybridWeighted: hybrid('weighted'),
-    hybridWeightedBare: withoutEmbedding(hybrid('weighted'), 'm'),
-    hybridRrf: hybrid('rrf'),
+    hybridWeighted: hybrid('weighted', true),
+    hybridWeightedBare: withoutEmbedding(hybrid('weighted', false), 'm', 'top.embedding'),
+    hybridRrf: hybrid('rrf', true),
     recordAccess: `update ${t} set access_count = access_count + 1, last_accessed = $3, last_retrieved = $3
       where project_id = $1 and id = any($2::bigint[])`,
     access: `update ${t} set access_count = access_count + 1, last_accessed = now()
       where project_id = $1 and id = any($2::bigint[])`,
-    update: `update ${t} set usefulness_score = $3, version = version + 1, updated_at = now()
-      where project_id = $1 and id = $2 returning ${COLUMNS}`,
-    insertOne: `insert into ${t} (project_id, content, embedding) values ($1, $2, $3::vector) returning ${COLUMNS}`,
+    update: `with u as (
+        update ${t} set usefulness_score = $3, version = version + 1, updated_at = now()
+        where project_id = $1 and id = $2 returning *)
+      select ${columns('u', 'e.embedding')} from u join ${v} e on e.memory_id = u.id`,
+    insertOne: `with m as (insert into ${t} (project_id, content) values ($1, $2) returning *),
+      e as (insert into ${v} (memory_id, project_id, embedding)
+        select id, project_id, $3::vector from m returning embedding)
+      select ${columns('m', 'e.embedding')} from m, e`,
     episode: `insert into ${schema}.episodic_events (project_id, session_id, event_type, content)
       values ($1, 'bench', 'action', 'recalled and reinforced memories') returning *`,
   };
 }
 
 /**
- * Multi-row INSERT of `count` memories (project, content, vector as text):
- * measured faster here than `INSERT … SELECT FROM unnest(…::vector[])`, whose
- * array literal PostgreSQL must parse as one value.
+ * Multi-row INSERT of `count` memories (project, content) and, under the
+ * ids they get, of their vectors (as text): measured faster here than
+ * `INSERT … SELECT FROM unnest(…::vector[])`, whose array literal PostgreSQL
+ * must parse as one value.
  */
-function insertValues(schema: string, count: number): string {
-  const rows = Array.from(
+function insertValues(schema: string, count: number): { rows: string; vectors: string } {
+  const rows = Array.from({ length: count }, (_, k) => `($${2 * k + 1}, $${2 * k + 2})`);
+  const vectors = Array.from(
     { length: count },
     (_, k) => `($${3 * k + 1}, $${3 * k + 2}, $${3 * k + 3}::vector)`,
   );
-  return `insert into ${schema}.memory_vectors (project_id, content, embedding) values ${rows.join(', ')} returning id`;
+  return {
+    rows: `insert into ${schema}.memory_vectors (project_id, content) values ${rows.join(', ')} returning id`,
+    vectors: `insert into ${schema}.memory_embeddings (memory_id, project_id, embedding) values ${vectors.join(', ')}`,
+  };
 }
 
-/** Inserts rows with one prepared multi-row INSERT; returns the new ids in input order. */
+/**
+ * Inserts rows and their vectors with two prepared multi-row INSERTs in one
+ * transaction, as the store does; returns the new ids in input order.
+ */
 export async function insertRows(
   pool: RawPool,
   schema: string,
@@ -200,12 +217,27 @@ export async function insertRows(
   contents: readonly string[],
   vectors: readonly Buffer[],
 ): Promise<number[]> {
-  const values: unknown[] = [];
-  projects.forEach((project, k) => values.push(project, contents[k], vectors[k]));
-  const name = `insert-${schema}-${projects.length}`;
-  const rows = await query(pool, name, insertValues(schema, projects.length), values);
-  // Identity values of one INSERT grow in VALUES order.
-  return ids(rows).sort((a, b) => a - b);
+  const statements = insertValues(schema, projects.length);
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const values: unknown[] = [];
+    projects.forEach((project, k) => values.push(project, contents[k]));
+    const name = `insert-${schema}-${projects.length}`;
+    const rows = await query(client, name, statements.rows, values);
+    // Identity values of one INSERT grow in VALUES order.
+    const inserted = ids(rows).sort((a, b) => a - b);
+    const withVectors: unknown[] = [];
+    projects.forEach((project, k) => withVectors.push(inserted[k], project, vectors[k]));
+    await query(client, `${name}-vectors`, statements.vectors, withVectors);
+    await client.query('commit');
+    return inserted;
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 export async function query(

@@ -7,7 +7,8 @@ import type { VectorIndexOutcome, VectorIndexTarget } from './vector-index.js';
 
 /**
  * For `bulkLoad()`: when a load of `memories` is at least the table's size,
- * drops the ANN and GIN indexes of `memory_vectors` and `memory_text_index`
+ * drops the ANN and GIN indexes of `memory_vectors`, `memory_embeddings` and
+ * `memory_text_index`
  * inside the load's transaction and returns their definitions
  * (`pg_get_indexdef`); otherwise null. Building an index once over the
  * loaded rows is faster than inserting each row into it.
@@ -30,7 +31,7 @@ export async function suspendIndexesFor(
     if (Number(size[0]?.n ?? 0) > memories) return null;
     const rows = (await catalogIndexes(session.raw, schema)).filter(
       (index) =>
-        (index.table === 'memory_vectors' || index.table === 'memory_text_index') &&
+        ['memory_vectors', 'memory_embeddings', 'memory_text_index'].includes(index.table) &&
         ['hnsw', 'ivfflat', 'gin'].includes(index.kind),
     );
     for (const { name } of rows) {
@@ -67,7 +68,12 @@ export async function restoreIndexes(
     // empty table's, a keyset page of a project was planned as a bitmap scan and sort
     // of all its rows: paging through 20K fresh memories took 8.0 s instead of 3.0 s,
     // through 100K minutes.
-    for (const table of ['memory_vectors', 'memory_text_index', 'memory_states'] as const) {
+    for (const table of [
+      'memory_vectors',
+      'memory_embeddings',
+      'memory_text_index',
+      'memory_states',
+    ] as const) {
       await sql`analyze ${session.table(table)}`.execute(session.raw);
     }
     return outcome;

@@ -26,6 +26,8 @@ export const STATISTICS_GROUPS = {
       table: 'memory_vectors',
       columns: ['project_id', 'memory_type', 'consolidation_state', 'created_at'],
     },
+    // Only the project: the vectors' own statistics would cost what the note above says.
+    { table: 'memory_embeddings', columns: ['project_id'] },
     { table: 'memory_text_index' },
   ],
 } as const satisfies Record<string, readonly AnalyzedTable[]>;

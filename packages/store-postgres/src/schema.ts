@@ -31,8 +31,6 @@ export interface MemoryVectorsTable {
   memory_type: string;
   domain: string | null;
   tags: string[];
-  /** Written as `CAST($n AS vector)` from binary, read through `vector_send` as `bytea`. */
-  embedding: string;
   embedding_model: string | null;
   access_count: Generated<number>;
   last_accessed: Date | null;
@@ -53,6 +51,17 @@ export interface MemoryVectorsTable {
   created_at: CreatedAt;
   updated_at: CreatedAt;
   tsv: GeneratedAlways<string>;
+}
+
+/**
+ * Every memory's vector (migration 9): a narrow table never touched by
+ * access recording, so its pages stay dense (fillfactor 100, PLAIN storage).
+ */
+export interface MemoryEmbeddingsTable {
+  memory_id: Ref;
+  project_id: Ref;
+  /** Written as `CAST($n AS vector)` from binary, read through `vector_send` as `bytea`. */
+  embedding: string;
 }
 
 /** The narrow keyword table: a copy of `memory_vectors.tsv`, kept in sync by triggers. */
@@ -260,6 +269,7 @@ export interface AthenaMigrationsTable {
 export interface Database {
   projects: ProjectsTable;
   memory_vectors: MemoryVectorsTable;
+  memory_embeddings: MemoryEmbeddingsTable;
   memory_text_index: MemoryTextIndexTable;
   memory_states: MemoryStatesTable;
   memory_relationships: MemoryRelationshipsTable;

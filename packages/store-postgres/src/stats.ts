@@ -25,6 +25,7 @@ export const EXPECTED_INDEXES: Readonly<
   memory_vectors_project_created_idx: { table: 'memory_vectors', kind: 'btree' },
   memory_vectors_superseded_by_idx: { table: 'memory_vectors', kind: 'btree' },
   memory_vectors_tags_idx: { table: 'memory_vectors', kind: 'gin' },
+  memory_embeddings_project_idx: { table: 'memory_embeddings', kind: 'btree' },
   memory_relationships_to_idx: { table: 'memory_relationships', kind: 'btree' },
   consolidation_log_memory_idx: { table: 'consolidation_log', kind: 'btree' },
   episodic_events_time_idx: { table: 'episodic_events', kind: 'btree' },
@@ -101,7 +102,7 @@ async function indexHealth(
     ([name, { table, kind }]) => [name, table, kind],
   );
   if (vectorIndex !== null && memories >= vectorIndex.minRows) {
-    expected.push([vectorIndex.name, 'memory_vectors', vectorIndex.kind]);
+    expected.push([vectorIndex.name, 'memory_embeddings', vectorIndex.kind]);
   }
   const health: IndexHealth[] = expected.map(([name, table, kind]) => {
     const index = byName.get(name);
@@ -130,8 +131,10 @@ async function indexHealth(
       ...(index.valid ? {} : { problem: 'invalid (an interrupted build): rebuild it' }),
     });
   }
-  // The narrow tables the triggers keep, one row per memory each.
+  // The narrow tables beside the memories, one row per memory each: the vectors, and
+  // the two the triggers keep.
   for (const [mirror, kind] of [
+    ['memory_embeddings', 'vector table'],
     ['memory_text_index', 'keyword table'],
     ['memory_states', 'state mirror'],
   ] as const) {

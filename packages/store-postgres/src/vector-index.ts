@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { ProjectGraphOptions, ResolvedOptions, VectorIndexPrecision } from './options.js';
 import type { Database } from './schema.js';
 
-/** An ANN index found on `memory_vectors.embedding`. */
+/** An ANN index found on `memory_embeddings.embedding`. */
 export interface VectorIndexInfo {
   readonly name: string;
   /** `hnsw` or `ivfflat`. */
@@ -18,7 +18,7 @@ export interface VectorIndexOutcome {
   /** `created`, `rebuilt`, `exists`, `deferred` (IVFFlat below `minRows`) or `disabled` (`type: 'none'`). */
   readonly action: 'created' | 'rebuilt' | 'exists' | 'deferred' | 'disabled';
   readonly index: VectorIndexInfo | null;
-  /** Rows in `memory_vectors` when it mattered (IVFFlat). */
+  /** Rows in `memory_embeddings` when it mattered (IVFFlat). */
   readonly rows?: number;
 }
 
@@ -26,7 +26,7 @@ export interface VectorIndexOutcome {
 export interface VectorIndexTarget {
   readonly schema: string;
   readonly vectorSchema: string;
-  /** Of `memory_vectors.embedding`: the `halfvec` cast of a half-precision index names it. */
+  /** Of `memory_embeddings.embedding`: the `halfvec` cast of a half-precision index names it. */
   readonly dimension: number;
   readonly vectorIndex: ResolvedOptions['vectorIndex'];
 }
@@ -37,7 +37,11 @@ export const INDEX_NAMES = {
   ivfflat: 'memory_vectors_embedding_ivfflat_idx',
 };
 
-/** Every ANN index on `memory_vectors`, project graphs included. */
+/**
+ * Every ANN index on `memory_embeddings`, project graphs included. Their
+ * names (`memory_vectors_…`) are those they had when the vectors were a
+ * column of `memory_vectors` (before migration 9).
+ */
 async function catalogVectorIndexes(
   db: Kysely<Database>,
   schema: string,
@@ -51,7 +55,7 @@ async function catalogVectorIndexes(
     join pg_am am on am.oid = c.relam
     join pg_class t on t.oid = i.indrelid
     join pg_namespace n on n.oid = t.relnamespace
-    where n.nspname = ${schema} and t.relname = 'memory_vectors' and am.amname in ('hnsw', 'ivfflat')
+    where n.nspname = ${schema} and t.relname = 'memory_embeddings' and am.amname in ('hnsw', 'ivfflat')
     order by c.relname`.execute(db);
   return rows;
 }
@@ -64,7 +68,7 @@ export function projectGraphName(projectId: number): string {
 const PROJECT_GRAPH = /^memory_vectors_p(\d+)_hnsw_idx$/;
 
 /**
- * The shared ANN indexes on `memory_vectors` (not the project graphs), from
+ * The shared ANN indexes on `memory_embeddings` (not the project graphs), from
  * the catalog.
  *
  * @example
@@ -98,7 +102,7 @@ export async function listProjectGraphs(
 async function countRows(db: Kysely<Database>, schema: string, atLeast: number): Promise<number> {
   // Counting stops at `atLeast`: a large table is not scanned to learn that it is large enough.
   const { rows } = await sql<{ n: string }>`
-    select count(*) as n from (select 1 from ${sql.table(`${schema}.memory_vectors`)} limit ${atLeast}) s`.execute(
+    select count(*) as n from (select 1 from ${sql.table(`${schema}.memory_embeddings`)} limit ${atLeast}) s`.execute(
     db,
   );
   return Number(rows[0]?.n ?? 0);
@@ -121,7 +125,7 @@ function indexedKey(target: VectorIndexTarget, precision: VectorIndexPrecision) 
 
 /**
  * Raises `maintenance_work_mem` for the rest of the current transaction so
- * that an HNSW graph of every row of `memory_vectors` fits (about 4 bytes per
+ * that an HNSW graph of every row of `memory_embeddings` fits (about 4 bytes per
  * dimension + 1 KiB per row, + 64 MiB, at most 1 GiB; a server configured
  * higher keeps its value). pgvector builds the graph in memory while it
  * fits and then goes on far slower: 100K memories of 768 dimensions took
@@ -141,7 +145,7 @@ export async function raiseIndexMemory(
 ): Promise<void> {
   // pg_settings reports maintenance_work_mem in kB.
   const { rows } = await sql<{ n: string; kb: string }>`
-    select (select count(*) from ${sql.table(`${schema}.memory_vectors`)}) as n,
+    select (select count(*) from ${sql.table(`${schema}.memory_embeddings`)}) as n,
            (select setting from pg_settings where name = 'maintenance_work_mem') as kb`.execute(db);
   const graphBytes = Number(rows[0]?.n ?? 0) * (4 * dimension + 1024) + 64 * 2 ** 20;
   const megabytes = Math.max(
@@ -164,7 +168,7 @@ async function create(
   const spec = target.vectorIndex;
   if (spec.type === 'none') return;
   const name = sql.id(INDEX_NAMES[spec.type]);
-  const table = sql.table(`${target.schema}.memory_vectors`);
+  const table = sql.table(`${target.schema}.memory_embeddings`);
   // DDL cannot take bound parameters; m, ef_construction and lists are validated integers.
   const withClause =
     spec.type === 'hnsw'
@@ -309,7 +313,7 @@ export async function buildProjectGraphs(
   const spec = target.vectorIndex;
   if (spec.type !== 'hnsw') return { created: [], dropped: [], kept: [] };
   const { rows } = await sql<{ project_id: string; n: string }>`
-    select project_id, count(*) as n from ${sql.table(`${target.schema}.memory_vectors`)}
+    select project_id, count(*) as n from ${sql.table(`${target.schema}.memory_embeddings`)}
     group by project_id`.execute(db);
   const total = rows.reduce((sum, row) => sum + Number(row.n), 0);
   const qualifies = new Set(
@@ -335,12 +339,12 @@ export async function buildProjectGraphs(
     if (kept.includes(projectId)) continue;
     // DDL cannot take bound parameters: the project id, m and ef_construction are validated integers.
     await sql`create index concurrently if not exists ${sql.id(projectGraphName(projectId))}
-      on ${sql.table(`${target.schema}.memory_vectors`)} using hnsw (${indexedKey(target, spec.precision)})
+      on ${sql.table(`${target.schema}.memory_embeddings`)} using hnsw (${indexedKey(target, spec.precision)})
       with (m = ${sql.lit(spec.m)}, ef_construction = ${sql.lit(spec.efConstruction)})
       where project_id = ${sql.lit(projectId)}`.execute(db);
     created.push(projectId);
   }
   // Fresh statistics: the planner costs a project's graph against its row estimate.
-  await sql`analyze ${sql.table(`${target.schema}.memory_vectors`)}`.execute(db);
+  await sql`analyze ${sql.table(`${target.schema}.memory_embeddings`)}`.execute(db);
   return { created, dropped, kept };
 }

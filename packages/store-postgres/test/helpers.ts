@@ -72,6 +72,18 @@ export function randomVectors(count: number, seed: number, dimension: number): n
  * older release. A new migration adds its undo here.
  */
 const UNDO: Readonly<Record<number, (schema: string) => readonly string[]>> = {
+  // The vectors back in their memories' rows (the store's ANN index is rebuilt by the next init()).
+  9: (q) => [
+    `do $$ begin
+       execute format('alter table ${q}.memory_vectors add column embedding vector(%s)',
+         (select value from ${q}.athena_meta where key = 'embedding_dimension'));
+     end $$`,
+    `update ${q}.memory_vectors m set embedding = e.embedding
+       from ${q}.memory_embeddings e where e.memory_id = m.id`,
+    `alter table ${q}.memory_vectors alter column embedding set not null`,
+    `alter table ${q}.memory_vectors alter column embedding set storage plain`,
+    `drop table ${q}.memory_embeddings`,
+  ],
   8: (q) => [
     `drop table ${q}.memory_states`,
     `drop function ${q}.memory_states_insert() cascade`,

@@ -97,12 +97,12 @@ describePostgres('migration 3 (keyword table) on an existing version-2 database'
       await old.init();
       const project = await old.projects.create({ name: 'v2', path: '/v2' });
       projectId = project.id;
-      // Back to version 2: what a database written before migration 3 looks like.
-      await rollBackTo(schema, 2);
       await old.memories.storeMany(
         projectId,
         contents.map((content, i) => ({ content, embedding: embedding(i) })),
       );
+      // Back to version 2: what a database written before migration 3 looks like.
+      await rollBackTo(schema, 2);
       const rows = await adminQuery<{ id: string; score: number }>(
         `select id, ts_rank(tsv, to_tsquery('english', 'glacier | ice'), 32) as score
          from "${schema}".memory_vectors where project_id = $1

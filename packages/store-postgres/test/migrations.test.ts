@@ -54,7 +54,8 @@ describePostgres('migrations', () => {
       [schema],
     );
     const byName = new Map(columns.map((c) => [c.column_name, c]));
-    expect(byName.get('embedding')?.udt_name).toBe('vector');
+    // The vectors live in a table of their own (migration 9).
+    expect(byName.has('embedding')).toBe(false);
     expect(byName.get('tags')?.udt_name).toBe('_text');
     expect(byName.get('created_at')?.data_type).toBe('timestamp with time zone');
     expect(byName.get('quality_score')?.is_generated).toBe('ALWAYS');
@@ -62,17 +63,22 @@ describePostgres('migrations', () => {
     const storage = await adminQuery<{ attstorage: string; typmod: number }>(
       `select a.attstorage, a.atttypmod as typmod from pg_attribute a
        join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
-       where n.nspname = $1 and c.relname = 'memory_vectors' and a.attname = 'embedding'`,
+       where n.nspname = $1 and c.relname = 'memory_embeddings' and a.attname = 'embedding'`,
       [schema],
     );
     expect(storage[0]).toEqual({ attstorage: 'p', typmod: 12 });
-    // Room on each page for a second row version: access-statistics updates stay HOT.
-    const options = await adminQuery<{ reloptions: string[] | null }>(
-      `select c.reloptions from pg_class c join pg_namespace n on n.oid = c.relnamespace
-       where n.nspname = $1 and c.relname = 'memory_vectors'`,
+    // Room on each page of the memories for a second row version: access-statistics updates
+    // stay HOT; the vectors, never updated by them, fill their pages.
+    const options = await adminQuery<{ relname: string; reloptions: string[] | null }>(
+      `select c.relname, c.reloptions from pg_class c join pg_namespace n on n.oid = c.relnamespace
+       where n.nspname = $1 and c.relname in ('memory_vectors', 'memory_embeddings')
+       order by c.relname`,
       [schema],
     );
-    expect(options[0]?.reloptions).toEqual(['fillfactor=50']);
+    expect(options).toEqual([
+      { relname: 'memory_embeddings', reloptions: ['fillfactor=100'] },
+      { relname: 'memory_vectors', reloptions: ['fillfactor=50'] },
+    ]);
     const tables = await adminQuery<{ table_name: string }>(
       `select table_name from information_schema.tables where table_schema = $1 order by table_name`,
       [schema],
@@ -87,6 +93,7 @@ describePostgres('migrations', () => {
       'consolidation_log',
       'consolidation_runs',
       'episodic_events',
+      'memory_embeddings',
       'memory_relationships',
       'memory_states',
       'memory_text_index',

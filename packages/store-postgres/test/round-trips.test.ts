@@ -34,7 +34,7 @@ async function statementsOf(fn: () => Promise<unknown>): Promise<string[]> {
 }
 
 /** How the semantic search statement starts (its first two words). */
-const SEMANTIC = 'select "c"."id",';
+const SEMANTIC = 'select "m"."id",';
 
 describePostgres('round trips per call', () => {
   const schema = freshSchema();

@@ -92,7 +92,13 @@ describePostgres('PostgreSQL stats, migration status and bulk loads', () => {
     );
     const { indexes } = await store.stats();
     expect(indexes.map((index) => index.name).sort()).toEqual(
-      [...Object.keys(EXPECTED_INDEXES), HNSW, 'memory_text_index', 'memory_states'].sort(),
+      [
+        ...Object.keys(EXPECTED_INDEXES),
+        HNSW,
+        'memory_embeddings',
+        'memory_text_index',
+        'memory_states',
+      ].sort(),
     );
     expect(indexes.every((index) => index.present && index.valid)).toBe(true);
   });

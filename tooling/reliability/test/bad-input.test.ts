@@ -1793,7 +1793,7 @@ describePostgres('bad input: postgres', () => {
     let tables: string[] | undefined;
     return {
       store,
-      required: ['memory_vectors', 'memory_text_index', 'memory_states'],
+      required: ['memory_vectors', 'memory_embeddings', 'memory_text_index', 'memory_states'],
       snapshot: async () => {
         tables ??= (
           await adminQuery<{ table_name: string }>(

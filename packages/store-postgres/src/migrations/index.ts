@@ -4,6 +4,7 @@ import { consolidationRuns } from './consolidation-runs.js';
 import { initialSchema } from './initial-schema.js';
 import { keywordProjectIndex } from './keyword-project-index.js';
 import { keywordTable } from './keyword-table.js';
+import { memoryEmbeddings } from './memory-embeddings.js';
 import { memoryFillfactor } from './memory-fillfactor.js';
 import { memoryStates } from './memory-states.js';
 import type { Migration } from './migration.js';
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   codeGraph,
   consolidationRuns,
   memoryStates,
+  memoryEmbeddings,
 ]);
 
 /** The schema version a fully migrated database has. */

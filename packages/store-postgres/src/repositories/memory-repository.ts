@@ -2,17 +2,24 @@ import { NotFoundError, encodeCursor } from '@athena/core-types';
 import type { Memory, MemoryPatch, NewMemory, NormalizedFilters, Page } from '@athena/core-types';
 import type { MemoryBackend, ParsedArgument } from '@athena/store-kit';
 import { sql } from 'kysely';
+import type { QueryCreator } from 'kysely';
+import type { Database } from '../schema.js';
 import { POSTGRES_MAX_BIND_PARAMETERS } from '../limits.js';
 import { toMemory, toNumber } from '../rows.js';
 import type { MemoryRow } from '../rows.js';
-import { filterSql, memoryColumns, memorySelection } from '../sql/search-sql.js';
+import {
+  filterSql,
+  memoryColumns,
+  memorySelection,
+  memorySelectionWith,
+} from '../sql/search-sql.js';
 import type { Session } from '../session.js';
 
 /** Columns written per inserted memory; bounds the rows of one multi-row INSERT. */
-const INSERTED_COLUMNS = 15;
+const INSERTED_COLUMNS = 14;
 const INSERT_CHUNK = Math.floor(POSTGRES_MAX_BIND_PARAMETERS / INSERTED_COLUMNS / 2);
 
-function insertRow(session: Session, projectId: number, memory: NewMemory) {
+function insertRow(projectId: number, memory: NewMemory) {
   return {
     project_id: projectId,
     content: memory.content,
@@ -20,7 +27,6 @@ function insertRow(session: Session, projectId: number, memory: NewMemory) {
     memory_type: memory.memoryType,
     domain: memory.domain,
     tags: memory.tags,
-    embedding: session.vector(memory.embedding),
     embedding_model: memory.embeddingModel,
     usefulness_score: memory.usefulnessScore,
     confidence: memory.confidence,
@@ -47,8 +53,8 @@ const NULLABLE_COLUMNS = [
  * The rows of one multi-row INSERT, without the nullable columns that are
  * null in every row: fewer bound parameters to encode, send and parse.
  */
-function insertRows(session: Session, projectId: number, memories: readonly NewMemory[]) {
-  const rows = memories.map((memory) => insertRow(session, projectId, memory));
+function insertRows(projectId: number, memories: readonly NewMemory[]) {
+  const rows = memories.map((memory) => insertRow(projectId, memory));
   const unused = new Set<string>(
     NULLABLE_COLUMNS.filter((column) => rows.every((row) => row[column] === null)),
   );
@@ -77,10 +83,24 @@ export class PostgresMemoryRepository implements MemoryBackend {
     const stored = await session.write(
       { operation: 'store memory', notFound: { entity: 'project', id: project } },
       async (s) => {
+        // One statement: the memory's row, then its vector under the new id.
         const row = await s.db
-          .insertInto('memory_vectors')
-          .values(insertRow(s, project, memory))
-          .returning(memorySelection(s))
+          .with('m', (db) =>
+            db.insertInto('memory_vectors').values(insertRow(project, memory)).returningAll(),
+          )
+          .with('e', (db) =>
+            db
+              .insertInto('memory_embeddings')
+              .columns(['memory_id', 'project_id', 'embedding'])
+              .expression((eb) =>
+                eb
+                  .selectFrom('m')
+                  .select(['m.id', 'm.project_id', s.vector(memory.embedding).as('embedding')]),
+              )
+              .returning('embedding'),
+          )
+          .selectFrom(['m', 'e'])
+          .select(memorySelectionWith(s.vectorSend(sql.ref('e.embedding'))))
           .executeTakeFirstOrThrow();
         return toMemory(row);
       },
@@ -104,11 +124,22 @@ export class PostgresMemoryRepository implements MemoryBackend {
           const chunk = memories.slice(start, start + INSERT_CHUNK);
           const rows = await s.db
             .insertInto('memory_vectors')
-            .values(insertRows(s, project, chunk))
+            .values(insertRows(project, chunk))
             .returning('id')
             .execute();
           // Identity values of one INSERT grow in VALUES order.
-          out.push(...rows.map((row) => toNumber(row.id)).sort((a, b) => a - b));
+          const ids = rows.map((row) => toNumber(row.id)).sort((a, b) => a - b);
+          await s.db
+            .insertInto('memory_embeddings')
+            .values(
+              chunk.map((memory, i) => ({
+                memory_id: ids[i] as number,
+                project_id: project,
+                embedding: s.vector(memory.embedding),
+              })),
+            )
+            .execute();
+          out.push(...ids);
         }
         await s.env.statistics.wrote(s, 'memories', out.length);
         return out;
@@ -151,11 +182,26 @@ export class PostgresMemoryRepository implements MemoryBackend {
 
   async update(project: number, memoryId: number, patch: MemoryPatch): Promise<Memory> {
     return this.#session().write({ operation: 'update memory' }, async (s) => {
-      const row = await s.db
+      // A new vector is written by the same statement (a CTE), and returned as given:
+      // the statement's own reads see the vectors as they were before it.
+      const vector = patch.embedding === undefined ? null : s.vector(patch.embedding);
+      // The CTE adds a table name nothing below refers to: the plain builder's type serves.
+      const db = (
+        vector === null
+          ? s.db
+          : s.db.with('e', (qb) =>
+              qb
+                .updateTable('memory_embeddings')
+                .set({ embedding: vector })
+                .where('memory_id', '=', memoryId)
+                .where('project_id', '=', project)
+                .returning('memory_id'),
+            )
+      ) as QueryCreator<Database>;
+      const row = await db
         .updateTable('memory_vectors')
         .set({
           ...(patch.content === undefined ? {} : { content: patch.content }),
-          ...(patch.embedding === undefined ? {} : { embedding: s.vector(patch.embedding) }),
           ...(patch.embeddingModel === undefined ? {} : { embedding_model: patch.embeddingModel }),
           ...(patch.contentType === undefined ? {} : { content_type: patch.contentType }),
           ...(patch.memoryType === undefined ? {} : { memory_type: patch.memoryType }),
@@ -170,7 +216,7 @@ export class PostgresMemoryRepository implements MemoryBackend {
         })
         .where('project_id', '=', project)
         .where('id', '=', memoryId)
-        .returning(memorySelection(s))
+        .returning(vector === null ? memorySelection(s) : memorySelectionWith(s.vectorSend(vector)))
         .executeTakeFirst();
       if (row === undefined)
         throw new NotFoundError('memory', memoryId, { details: { projectId: project } });

@@ -57,6 +57,13 @@ function inProjects(table: RecordTable, projectIds: readonly number[] | undefine
   return sql<boolean>`${column} = any(${[...projectIds]}::bigint[])`;
 }
 
+/** Removes a memory row's `embedding` (its `vector` cast) and returns it. */
+function takeEmbedding(row: Record<string, unknown>): unknown {
+  const embedding = row['embedding'];
+  delete row['embedding'];
+  return embedding;
+}
+
 /**
  * Every table as plain domain records, written verbatim (see
  * `RecordRepository`), behind the kit's validating front.
@@ -115,14 +122,16 @@ export class PostgresRecordRepository implements RecordBackend {
     return this.#session().read({ operation: 'checksum memories' }, async (s) => {
       const checksum = new MemoryChecksum();
       const content = sql`convert_to(content, 'UTF8')`;
-      const digest = sql`sha256(int4send(octet_length(${content})) || ${content} || ${s.vectorSend(sql.ref('embedding'))})`;
+      const digest = sql`sha256(int4send(octet_length(${content})) || ${content} || ${s.vectorSend(sql.ref('e.embedding'))})`;
       let after = 0;
       for (;;) {
         // The window keeps 32-byte digests, not vectors: ~0.6 MB per 10,000 rows.
         const { rows } = await sql<{ last: string | null; digests: Buffer[] | null }>`
           with w as materialized (
-            select id, project_id, ${digest} as digest from ${s.table('memory_vectors')}
-            where id > ${after} order by id limit ${CHECKSUM_PAGE})
+            select m.id, m.project_id, ${digest} as digest
+            from ${s.table('memory_vectors')} m
+            join ${s.table('memory_embeddings')} e on e.memory_id = m.id
+            where m.id > ${after} order by m.id limit ${CHECKSUM_PAGE})
           select max(id) as last,
                  array_agg(digest order by id) filter (where ${inProjects('memories', projectIds)}) as digests
           from w`.execute(s.raw);
@@ -160,13 +169,28 @@ export class PostgresRecordRepository implements RecordBackend {
         const out: number[] = [];
         for (let start = 0; start < rows.length; start += chunk) {
           const values = rows.slice(start, start + chunk).map((row) => spec.row(row, s));
+          // A memory's vector goes to memory_embeddings, under the id its row gets.
+          const vectors = name === 'memories' ? values.map(takeEmbedding) : null;
           const inserted = await s.db
             .insertInto(spec.sqlTable)
             .values(values as never)
             .returning('id')
             .execute();
           // Identity values of one INSERT grow in VALUES order.
-          out.push(...inserted.map((row) => toNumber(row.id)).sort((a, b) => a - b));
+          const ids = inserted.map((row) => toNumber(row.id)).sort((a, b) => a - b);
+          if (vectors !== null) {
+            await s.db
+              .insertInto('memory_embeddings')
+              .values(
+                vectors.map((embedding, i) => ({
+                  memory_id: ids[i] as number,
+                  project_id: values[i]?.['project_id'] as number,
+                  embedding: embedding as never,
+                })),
+              )
+              .execute();
+          }
+          out.push(...ids);
         }
         return out;
       },

@@ -21,43 +21,72 @@ import type { RawBuilder } from 'kysely';
 import type { MemoryRow } from '../rows.js';
 import type { FixedStatement, Session } from '../session.js';
 
-/** Every column of `memory_vectors` but `tsv`, in table order. */
-const STORED_COLUMNS = columnsOf(MEMORY);
-
-/** The same without the embedding, typed as the column names kysely selects. */
+/**
+ * Every column of `memory_vectors` but `tsv`, in table order, typed as the
+ * column names kysely selects. The embedding is not among them: it lives in
+ * `memory_embeddings` (migration 9).
+ */
 const PLAIN_COLUMNS = columnsOf(MEMORY, { omit: ['embedding'] }) as readonly Exclude<
   keyof MemoryRow,
   'embedding'
 >[];
 
 /**
- * The selection of a `MemoryRow` for the query builder: every column but
- * `tsv`, the embedding through `vector_send` (binary, see `toVector`).
+ * The vector of the memory whose id is `memoryId`, through `vector_send`
+ * (binary, see `toVector`): a primary-key lookup in `memory_embeddings`.
+ */
+function embeddingOf(session: Session, memoryId: RawBuilder<unknown>): RawBuilder<Buffer> {
+  return session.vectorSend(
+    sql`(select e.embedding from ${session.table('memory_embeddings')} e where e.memory_id = ${memoryId})`,
+  );
+}
+
+/**
+ * The selection of a `MemoryRow` for the query builder over `memory_vectors`
+ * (unaliased): every column but `tsv`, and the embedding (see `embeddingOf`).
  */
 export function memorySelection(session: Session) {
-  return [...PLAIN_COLUMNS, session.vectorSend(sql.ref('embedding')).as('embedding')] as const;
+  return memorySelectionWith(embeddingOf(session, sql.ref('memory_vectors.id')));
+}
+
+/**
+ * The selection of a `MemoryRow` whose embedding is `embedding` (`bytea`,
+ * through `vector_send`): for a statement that wrote the vector itself.
+ */
+export function memorySelectionWith(embedding: RawBuilder<Buffer>) {
+  return [...PLAIN_COLUMNS, embedding.as('embedding')] as const;
 }
 
 /**
  * `alias.col, …` for every memory column as a `MemoryRow` reads it (see
  * `memorySelection`); without the embedding when `withEmbedding` is false.
+ * `vector`: where the statement has the memory's vector already (a `vector`
+ * value), instead of looking it up by id.
  */
 export function memoryColumns(
   session: Session,
   alias: string,
   withEmbedding = true,
+  vector?: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
   const plain = PLAIN_COLUMNS.map((column) => sql.ref(`${alias}.${column}`));
   if (!withEmbedding) return sql.join(plain);
-  return sql.join([
-    ...plain,
-    sql`${session.vectorSend(sql.ref(`${alias}.embedding`))} as embedding`,
-  ]);
+  const embedding =
+    vector === undefined
+      ? embeddingOf(session, sql.ref(`${alias}.id`))
+      : session.vectorSend(vector);
+  return sql.join([...plain, sql`${embedding} as embedding`]);
 }
 
-/** `alias.col, …` for every memory column as stored (the embedding a `vector`). */
-function storedColumns(alias: string): RawBuilder<unknown> {
-  return sql.join(STORED_COLUMNS.map((column) => sql.ref(`${alias}.${column}`)));
+/**
+ * The ANN candidates' source: the vectors `e` of one project, joined to
+ * their memories `m` only when a filter or a state needs the memory's
+ * columns (the join would otherwise cost a lookup per candidate).
+ */
+function vectorsOf(session: Session, needsMemory: boolean): RawBuilder<unknown> {
+  const vectors = sql`${session.table('memory_embeddings')} e`;
+  if (!needsMemory) return vectors;
+  return sql`${vectors} join ${session.table('memory_vectors')} m on m.id = e.memory_id`;
 }
 
 /**
@@ -103,7 +132,8 @@ export type SemanticRow = MemoryRow & { distance: number };
  * ANN distance with a LIMIT (the index serves it), then by the full-precision
  * distance in the outer query (which restores exact order after iterative
  * scans and rescores a half-precision index's candidates). Exact: a
- * materialized scan of the project's rows, sorted.
+ * materialized scan of the project's vectors, sorted. The memories' rows are
+ * read for the hits only, or for the candidates when filters need them.
  */
 export function semanticSql(
   session: Session,
@@ -114,44 +144,41 @@ export function semanticSql(
     'limit' | 'threshold' | 'filters' | 'exact' | 'includeEmbedding'
   >,
 ): RawBuilder<SemanticRow> {
-  const distance = session.cosineDistance(sql.ref('m.embedding'), session.vector(vector));
+  const distance = session.cosineDistance(sql.ref('e.embedding'), session.vector(vector));
   const threshold =
     options.threshold === undefined
       ? sql`true`
       : sql`1 - (${distance}) >= cast(${options.threshold} as double precision)`;
-  const where = sql`m.project_id = ${projectId} and ${filterSql(options.filters, 'm')} and ${threshold}`;
+  const filtered = filterConditions(options.filters, 'm').length > 0;
+  const where = sql`e.project_id = ${projectId} and ${filterSql(options.filters, 'm')} and ${threshold}`;
   if (options.exact) {
-    // (id, distance) of every row first, without materialising whole rows; the rows of
-    // the top `limit` after. MATERIALIZED keeps the ANN index out of the plan.
-    const passes =
-      options.threshold === undefined
-        ? sql`true`
-        : sql`1 - c.distance >= cast(${options.threshold} as double precision)`;
+    // (id, distance) of every vector of the project first, without the memories' rows;
+    // the rows of the top `limit` after. MATERIALIZED keeps the ANN index out of the plan.
     return sql<SemanticRow>`
       with c as materialized (
-        select m.id, ${distance} as distance
-        from ${session.table('memory_vectors')} m
-        where m.project_id = ${projectId} and ${filterSql(options.filters, 'm')}
+        select e.memory_id as id, ${distance} as distance
+        from ${vectorsOf(session, filtered)}
+        where ${where}
       ),
       top as (
-        select c.id, c.distance from c where ${passes}
+        select c.id, c.distance from c
         order by c.distance, c.id limit ${options.limit}
       )
       select ${memoryColumns(session, 'm', options.includeEmbedding)}, top.distance
       from top join ${session.table('memory_vectors')} m on m.id = top.id
       order by top.distance, top.id`;
   }
-  // vector_send only in the outer query: when the planner serves a small project by
-  // sorting all its rows (no index scan), the inner projection runs for every row.
-  const annDistance = session.annDistance(sql.ref('m.embedding'), session.vector(vector));
+  const annDistance = session.annDistance(sql.ref('e.embedding'), session.vector(vector));
+  // The candidates carry their vectors: the hits' embeddings need no second lookup.
   return sql<SemanticRow>`
-    select ${memoryColumns(session, 'c', options.includeEmbedding)}, c.distance from (
-      select ${storedColumns('m')}, ${distance} as distance
-      from ${session.table('memory_vectors')} m
+    select ${memoryColumns(session, 'm', options.includeEmbedding, sql.ref('c.embedding'))}, c.distance from (
+      select e.memory_id as id, e.embedding, ${distance} as distance
+      from ${vectorsOf(session, filtered)}
       where ${where}
       order by ${annDistance}
       limit ${session.annCandidates(options.limit)}
     ) c
+    join ${session.table('memory_vectors')} m on m.id = c.id
     order by c.distance, c.id
     limit ${options.limit}`;
 }
@@ -366,8 +393,9 @@ export function hybridSql(
   exactSemantic = false,
 ): RawBuilder<HybridRow> {
   const queryVector = session.vector(vector);
-  const distance = session.cosineDistance(sql.ref('m.embedding'), queryVector);
+  const distance = session.cosineDistance(sql.ref('e.embedding'), queryVector);
   const filters = filterSql(options.filters, 'm');
+  const vectors = vectorsOf(session, filterConditions(options.filters, 'm').length > 0);
   const threshold =
     options.threshold === undefined
       ? sql`true`
@@ -384,18 +412,18 @@ export function hybridSql(
       exactSemantic
         ? // Every row's distance first (MATERIALIZED keeps the ANN index out of the plan), then the nearest.
           sql`sem_all as materialized (
-            select m.id, ${distance} as distance
-            from ${session.table('memory_vectors')} m
-            where m.project_id = ${projectId} and ${filters} and ${threshold}
+            select e.memory_id as id, ${distance} as distance
+            from ${vectors}
+            where e.project_id = ${projectId} and ${filters} and ${threshold}
           ),
           sem_candidates as (
             select id, distance from sem_all order by distance, id limit ${options.candidates}
           ),`
         : sql`sem_candidates as (
-            select m.id, ${distance} as distance
-            from ${session.table('memory_vectors')} m
-            where m.project_id = ${projectId} and ${filters} and ${threshold}
-            order by ${session.annDistance(sql.ref('m.embedding'), queryVector)}
+            select e.memory_id as id, ${distance} as distance
+            from ${vectors}
+            where e.project_id = ${projectId} and ${filters} and ${threshold}
+            order by ${session.annDistance(sql.ref('e.embedding'), queryVector)}
             limit ${options.candidates}
           ),`
     }
@@ -408,13 +436,13 @@ export function hybridSql(
     ),
     ids as (select id from sem union select id from kw),
     scored as (
-      select m.id,
-        1 - coalesce(sem.distance, ${session.cosineDistance(sql.ref('m.embedding'), queryVector)}) as similarity,
+      select e.memory_id as id,
+        1 - coalesce(sem.distance, ${distance}) as similarity,
         coalesce(kw.score, 0) as keyword,
         sem.rank as semantic_rank,
         kw.rank as keyword_rank
       from ids
-      join ${session.table('memory_vectors')} m on m.id = ids.id
+      join ${session.table('memory_embeddings')} e on e.memory_id = ids.id
       left join sem on sem.id = ids.id
       left join kw on kw.id = ids.id
     ),
@@ -478,44 +506,46 @@ export function neighboursSql(
       ? sql`true`
       : sql`1 - n.distance >= cast(${options.minSimilarity} as double precision)`;
   const memories = session.table('memory_vectors');
+  const embeddings = session.table('memory_embeddings');
   const sources = sql`from unnest(${[...ids]}::bigint[]) with ordinality as s(id, position)
-    join ${memories} q on q.id = s.id and q.project_id = ${projectId}`;
+    join ${embeddings} q on q.memory_id = s.id and q.project_id = ${projectId}`;
   if (options.exact === true && options.states !== undefined) {
     const states = [...options.states];
     const distance = session.cosineDistance(sql.ref('c.embedding'), sql.ref('q.embedding'));
     return sql<NeighbourRow>`
       with candidates as materialized (
-        select m.id, m.embedding
+        select m.id, e.embedding
         from ${session.table('memory_states')} st
         join ${memories} m on m.id = st.memory_id
+        join ${embeddings} e on e.memory_id = m.id
         where st.project_id = ${projectId} and st.state = any(${states}::text[])
           and m.consolidation_state = any(${states}::text[])
       )
-      select q.id as source, n.id, n.distance
+      select q.memory_id as source, n.id, n.distance
       ${sources}
       left join lateral (
         select c.id, ${distance} as distance
         from candidates c
-        where c.id <> q.id
+        where c.id <> q.memory_id
         order by ${distance}, c.id
         limit ${options.k}
       ) n on ${threshold}
       order by s.position, n.distance, n.id`;
   }
-  const distance = session.cosineDistance(sql.ref('m.embedding'), sql.ref('q.embedding'));
-  const annDistance = session.annDistance(sql.ref('m.embedding'), sql.ref('q.embedding'));
+  const distance = session.cosineDistance(sql.ref('e.embedding'), sql.ref('q.embedding'));
+  const annDistance = session.annDistance(sql.ref('e.embedding'), sql.ref('q.embedding'));
   const states =
     options.states === undefined
       ? sql`true`
       : sql`m.consolidation_state = any(${[...options.states]}::text[])`;
   return sql<NeighbourRow>`
-    select q.id as source, n.id, n.distance
+    select q.memory_id as source, n.id, n.distance
     ${sources}
     left join lateral (
       select r.id, r.distance from (
-        select m.id, ${distance} as distance
-        from ${memories} m
-        where m.project_id = ${projectId} and m.id <> q.id and ${states}
+        select e.memory_id as id, ${distance} as distance
+        from ${vectorsOf(session, options.states !== undefined)}
+        where e.project_id = ${projectId} and e.memory_id <> q.memory_id and ${states}
         order by ${annDistance}
         limit ${session.annCandidates(options.k)}
       ) r
