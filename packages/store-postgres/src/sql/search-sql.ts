@@ -169,18 +169,23 @@ export function semanticSql(
       order by top.distance, top.id`;
   }
   const annDistance = session.annDistance(sql.ref('e.embedding'), session.vector(vector));
-  // The candidates carry their vectors: the hits' embeddings need no second lookup.
+  // The candidates carry their vectors (the hits' embeddings need no second lookup) and
+  // are cut to `limit` before the memories' rows are read: a half-precision index's
+  // 2·limit candidates cost `limit` row lookups, not twice that.
   return sql<SemanticRow>`
     select ${memoryColumns(session, 'm', options.includeEmbedding, sql.ref('c.embedding'))}, c.distance from (
-      select e.memory_id as id, e.embedding, ${distance} as distance
-      from ${vectorsOf(session, filtered)}
-      where ${where}
-      order by ${annDistance}
-      limit ${session.annCandidates(options.limit)}
+      select r.id, r.embedding, r.distance from (
+        select e.memory_id as id, e.embedding, ${distance} as distance
+        from ${vectorsOf(session, filtered)}
+        where ${where}
+        order by ${annDistance}
+        limit ${session.annCandidates(options.limit)}
+      ) r
+      order by r.distance, r.id
+      limit ${options.limit}
     ) c
     join ${session.table('memory_vectors')} m on m.id = c.id
-    order by c.distance, c.id
-    limit ${options.limit}`;
+    order by c.distance, c.id`;
 }
 
 /**
